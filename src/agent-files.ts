@@ -1,0 +1,43 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-file.ts";
+import { AGENT_FILES, GOVERNANCE_DOCS, render, STAGE_TEMPLATES } from "./templates.ts";
+
+// Files idse writes outside the DesignStore: agent instruction files at the repository root, and the
+// governance and reference docs under `.idse/` that agents read. None is ever overwritten without force.
+
+export interface FileOutcome {
+  path: string;
+  action: "created" | "overwritten" | "kept";
+}
+
+function place(file: string, text: string, force: boolean, display: string): FileOutcome {
+  const exists = existsSync(file);
+  if (exists && !force) return { path: display, action: "kept" };
+  writeFileAtomic(file, text);
+  return { path: display, action: exists ? "overwritten" : "created" };
+}
+
+export function writeAgentFiles(root: string, project: string, force: boolean): FileOutcome[] {
+  return Object.entries(AGENT_FILES).map(([name, tpl]) =>
+    place(join(root, name), render(tpl, { project }), force, name),
+  );
+}
+
+export function writeGovernanceDocs(idseDir: string, force: boolean): FileOutcome[] {
+  return Object.entries(GOVERNANCE_DOCS).map(([name, text]) =>
+    place(join(idseDir, "governance", name), text, force, `.idse/governance/${name}`),
+  );
+}
+
+/** The stage templates, unrendered, as reference copies for people and agents. */
+export function writeTemplateCopies(idseDir: string, force: boolean): FileOutcome[] {
+  return Object.entries(STAGE_TEMPLATES).map(([stage, text]) =>
+    place(
+      join(idseDir, "kb", "templates", `${stage}-template.md`),
+      text,
+      force,
+      `.idse/kb/templates/${stage}-template.md`,
+    ),
+  );
+}

@@ -1,0 +1,76 @@
+import type { DesignStore } from "./design-store.ts";
+import { keys, STAGES, type Stage } from "./layout.ts";
+import { render, STAGE_TEMPLATES, type TemplateVars } from "./templates.ts";
+
+// PipelineArtifacts: the seven stage documents of a session, read and written through the DesignStore.
+
+export const REQUIRES_INPUT = "[REQUIRES INPUT]";
+
+export function renderStage(stage: Stage, vars: TemplateVars): string {
+  return render(STAGE_TEMPLATES[stage], vars);
+}
+
+export async function readArtifact(store: DesignStore, project: string, session: string, stage: Stage) {
+  return store.read(keys.artifact(project, session, stage));
+}
+
+export async function writeArtifact(
+  store: DesignStore,
+  project: string,
+  session: string,
+  stage: Stage,
+  text: string,
+): Promise<void> {
+  await store.write(keys.artifact(project, session, stage), text);
+}
+
+/** Writes every stage document that is missing (or all of them with `overwrite`); returns those written. */
+export async function writeTemplates(
+  store: DesignStore,
+  project: string,
+  session: string,
+  vars: TemplateVars,
+  overwrite = false,
+): Promise<Stage[]> {
+  const written: Stage[] = [];
+  for (const stage of STAGES) {
+    const key = keys.artifact(project, session, stage);
+    if (!overwrite && (await store.has(key))) continue;
+    await store.write(key, renderStage(stage, vars));
+    written.push(stage);
+  }
+  return written;
+}
+
+export async function artifactPresence(
+  store: DesignStore,
+  project: string,
+  session: string,
+): Promise<Record<Stage, boolean>> {
+  const out = {} as Record<Stage, boolean>;
+  for (const stage of STAGES) out[stage] = await store.has(keys.artifact(project, session, stage));
+  return out;
+}
+
+/**
+ * Lines (1-based) that hold the `[REQUIRES INPUT]` marker outside fenced code. A small scanner for the
+ * completion gate; the validation engine's markdown parser supersedes it for `idse validate`.
+ */
+export function requiresInputLines(text: string): number[] {
+  const lines = text.split(/\r?\n/);
+  const out: number[] = [];
+  let fence: string | undefined;
+  lines.forEach((line, i) => {
+    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (m) {
+      const marker = m[1]!;
+      if (fence === undefined) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      return;
+    }
+    if (fence !== undefined) return;
+    // Inline code spans are not input requests either.
+    if (line.replace(/`[^`]*`/g, "").includes(REQUIRES_INPUT)) out.push(i + 1);
+  });
+  return out;
+}

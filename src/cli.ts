@@ -1,0 +1,277 @@
+import cac from "cac";
+import { type OptionShape, optionShape, scanArgv } from "./argv.ts";
+import type { AnyCommand, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { withLock } from "./design-store.ts";
+import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
+import { keys } from "./layout.ts";
+import { failure, printResult } from "./output.ts";
+import { VERSION } from "./version.ts";
+import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
+
+// CLIInterface: argv → one command → data → text or JSON. cac parses options; argv.ts keeps the exact
+// strings and folds two-word commands ("session create") into the single token cac can match.
+
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { flags: "--json", description: "Print exactly one JSON document on stdout" },
+  {
+    flags: "--project <name>",
+    description: "Project to act on (else IDSE_PROJECT, the only project, CURRENT_PROJECT)",
+  },
+  { flags: "--cwd <dir>", description: "Run as if started in <dir>" },
+  { flags: "-q, --quiet", description: "Print only errors and requested data" },
+  { flags: "-y, --yes", description: "Assume yes; never prompt" },
+  { flags: "-h, --help", description: "Show help" },
+  { flags: "-v, --version", description: "Show the version" },
+];
+
+const byName = new Map<string, AnyCommand>(COMMANDS.map((c) => [c.name, c]));
+const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
+
+function helpText(cmd?: AnyCommand): string {
+  const opts = (list: OptionSpec[]) => {
+    const width = Math.max(...list.map((o) => o.flags.length));
+    return list.map((o) => {
+      const choices = o.choices ? ` (${o.choices.join("|")})` : "";
+      return `  ${o.flags.padEnd(width)}  ${o.description}${choices}`;
+    });
+  };
+  if (!cmd) {
+    const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args ?? ""}`.length));
+    return [
+      `idse ${VERSION}: the IDSE Developer Orchestrator`,
+      "",
+      "Usage: idse <command> [options]",
+      "",
+      "Commands:",
+      ...COMMANDS.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(width)}  ${c.summary}`),
+      "",
+      "Global options:",
+      ...opts(GLOBAL_OPTIONS),
+      "",
+      "Run `idse <command> --help` for the options of a command.",
+      "",
+    ].join("\n");
+  }
+  return [
+    `Usage: idse ${cmd.name}${cmd.args ? ` ${cmd.args}` : ""} [options]`,
+    "",
+    cmd.summary,
+    ...(cmd.options?.length ? ["", "Options:", ...opts(cmd.options)] : []),
+    "",
+    "Global options:",
+    ...opts(GLOBAL_OPTIONS),
+    ...(cmd.examples?.length ? ["", "Examples:", ...cmd.examples.map((e) => `  $ ${e}`)] : []),
+    "",
+  ].join("\n");
+}
+
+interface Parsed {
+  cmd?: AnyCommand;
+  args: string[];
+  opts: Record<string, unknown>;
+  global: GlobalOptions;
+  help: boolean;
+  version: boolean;
+}
+
+function parse(argv: string[], io: Io): Parsed {
+  const globalShapes = GLOBAL_OPTIONS.map(optionShape);
+  // First pass with every option of every command: only to find the command words.
+  const allShapes: OptionShape[] = [
+    ...globalShapes,
+    ...COMMANDS.flatMap((c) => (c.options ?? []).map(optionShape)),
+  ];
+  const first = scanArgv(argv, allShapes);
+  const [p0, p1] = first.positionals;
+  let cmd: AnyCommand | undefined;
+  let folded = argv;
+  let skip = 0;
+  if (
+    p0 &&
+    GROUPS.has(p0.value) &&
+    p1 &&
+    byName.has(`${p0.value} ${p1.value}`) &&
+    p1.index === p0.index + 1
+  ) {
+    cmd = byName.get(`${p0.value} ${p1.value}`);
+    folded = [...argv.slice(0, p0.index), cmd!.name, ...argv.slice(p1.index + 1)];
+    skip = 1;
+  } else if (p0 && byName.has(p0.value)) {
+    cmd = byName.get(p0.value);
+    skip = 1;
+  }
+  const shapes = [...globalShapes, ...(cmd?.options ?? []).map(optionShape)];
+  const scan = scanArgv(folded, shapes);
+
+  const cli = cac("idse");
+  for (const g of GLOBAL_OPTIONS) cli.option(g.flags, g.description);
+  for (const c of COMMANDS) {
+    const registered = cli.command(`${c.name}${c.args ? ` ${c.args}` : ""}`, c.summary);
+    for (const o of c.options ?? []) registered.option(o.flags, o.description);
+  }
+  let parsedOpts: Record<string, unknown>;
+  try {
+    parsedOpts = cli.parse(["idse", "idse", ...folded], { run: false }).options;
+    const helpOrVersion = parsedOpts.help === true || (parsedOpts.version === true && !cmd);
+    if (cli.matchedCommand && !helpOrVersion) {
+      cli.matchedCommand.checkUnknownOptions();
+      cli.matchedCommand.checkOptionValue();
+    } else if (!cmd) {
+      // cac does not check options when no command matched; do it for the global ones.
+      for (const name of Object.keys(parsedOpts)) {
+        if (name !== "--" && !cli.globalCommand.hasOption(name)) {
+          throw new IdseError("UNKNOWN_OPTION", {
+            option: name.length > 1 ? `--${name}` : `-${name}`,
+            command: "",
+          });
+        }
+      }
+    }
+  } catch (err) {
+    if (err instanceof IdseError) throw err;
+    const message = (err as Error).message;
+    const unknown = /Unknown option `([^`]+)`/.exec(message);
+    if (unknown) throw new IdseError("UNKNOWN_OPTION", { option: unknown[1], command: cmd?.name ?? "" });
+    throw new IdseError("USAGE", { reason: message.replace(/`/g, "") });
+  }
+
+  // Exact strings for value options (see argv.ts); booleans and negations come from cac.
+  const opts: Record<string, unknown> = { ...parsedOpts };
+  for (const o of [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])]) {
+    const shape = optionShape(o);
+    if (!shape.takesValue) continue;
+    const raw = scan.values.get(shape.long);
+    if (raw?.length) opts[shape.long] = o.multiple ? raw : raw.at(-1);
+    else if (o.multiple) opts[shape.long] = [];
+    else delete opts[shape.long];
+    const value = opts[shape.long];
+    if (o.required && opts.help !== true && (value === undefined || value === "")) {
+      throw new IdseError("USAGE", { reason: `missing required option --${shape.names.at(-1)}` });
+    }
+    if (o.choices && typeof value === "string" && !o.choices.includes(value)) {
+      throw new IdseError("INVALID_ENUM", {
+        value,
+        option: `--${shape.names.at(-1)}`,
+        allowed: [...o.choices],
+      });
+    }
+  }
+  const global: GlobalOptions = {
+    json: opts.json === true,
+    quiet: opts.quiet === true,
+    yes: opts.yes === true,
+    project: typeof opts.project === "string" ? opts.project : undefined,
+    cwd: typeof opts.cwd === "string" ? opts.cwd : io.cwd,
+  };
+  return {
+    cmd,
+    args: scan.positionals.slice(skip).map((p) => p.value),
+    opts,
+    global,
+    help: opts.help === true,
+    version: opts.version === true,
+  };
+}
+
+function checkArgs(cmd: AnyCommand, args: string[]): void {
+  const specs = [...(cmd.args ?? "").matchAll(/[<[]([^>\]]+)[>\]]/g)].map((m) => ({
+    name: m[1]!,
+    required: m[0].startsWith("<"),
+  }));
+  const required = specs.filter((s) => s.required);
+  if (args.length < required.length) {
+    throw new IdseError("MISSING_ARGUMENT", { argument: required[args.length]!.name, command: cmd.name });
+  }
+  if (args.length > specs.length) {
+    throw new IdseError("USAGE", {
+      reason: `unexpected argument "${args[specs.length]}" for \`idse ${cmd.name}\``,
+    });
+  }
+}
+
+function makeContext(io: Io, global: GlobalOptions, diagnostics: Diagnostic[]): Context {
+  let ws: Workspace | undefined;
+  const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store };
+  const ctx: Context = {
+    io,
+    global,
+    now: (io.now?.() ?? new Date()).toISOString(),
+    workspace: () => {
+      ws ??= openWorkspace(wenv);
+      return ws;
+    },
+    project: async () => resolveProject(ctx.workspace(), global.project, io.env),
+    report: (d) => diagnostics.push(d),
+    mutate: async (project, fn) => {
+      const w = ctx.workspace();
+      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], () => fn(w));
+    },
+  };
+  return ctx;
+}
+
+/** Runs one invocation; returns the exit code. Never calls process.exit and never throws. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const wantsJson = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
+  const diagnostics: Diagnostic[] = [];
+  let commandName = "";
+  let parsed: Parsed | undefined;
+  try {
+    parsed = parse(argv, io);
+    const { cmd, args, opts, global } = parsed;
+    commandName = cmd?.name ?? "";
+    if (parsed.help) {
+      io.stdout(helpText(cmd));
+      return EXIT.ok;
+    }
+    if (!cmd && parsed.version) {
+      const versionCmd = byName.get("version")!;
+      const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {});
+      printResult(
+        io,
+        { json: global.json, quiet: false, command: "version" },
+        true,
+        data,
+        [],
+        `idse ${VERSION}`,
+      );
+      return EXIT.ok;
+    }
+    if (!cmd) {
+      if (args.length === 0) {
+        io.stdout(helpText());
+        return global.json ? EXIT.usage : EXIT.ok;
+      }
+      const words = args.slice(0, GROUPS.has(args[0]!) ? 2 : 1).join(" ");
+      throw new IdseError("UNKNOWN_COMMAND", { command: words });
+    }
+    checkArgs(cmd, args);
+    const ctx = makeContext(io, global, diagnostics);
+    const data = await cmd.run(ctx, args, opts);
+    const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
+    const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
+    const ok = exitCode === EXIT.ok;
+    printResult(
+      io,
+      { json: global.json, quiet: global.quiet, command: cmd.name },
+      ok,
+      data,
+      diagnostics,
+      text,
+    );
+    return exitCode;
+  } catch (err) {
+    const f = failure(err);
+    const json = parsed?.global.json ?? wantsJson;
+    printResult(
+      io,
+      { json, quiet: false, command: commandName },
+      false,
+      null,
+      [...diagnostics, ...f.diagnostics],
+      undefined,
+    );
+    return f.exitCode;
+  }
+}

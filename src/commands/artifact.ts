@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { readArtifact, writeArtifact } from "../artifacts.ts";
+import { defineCommand } from "../command.ts";
+import { IdseError } from "../errors.ts";
+import { keys, STAGES, type Stage } from "../layout.ts";
+import { updateSession } from "../session-graph.ts";
+import { targetSession } from "./shared.ts";
+
+export interface ArtifactData {
+  project: string;
+  session: string;
+  stage: Stage;
+  path: string;
+  content?: string;
+  bytes: number;
+}
+
+const stageOption = { flags: "--stage <stage>", description: "Stage", choices: STAGES, required: true };
+const sessionOption = { flags: "--session <id>", description: "Session (default: the current session)" };
+
+export const artifactRead = defineCommand<{ stage: Stage; session?: string }, ArtifactData>({
+  name: "artifact read",
+  summary: "Print one stage document of a session",
+  options: [stageOption, sessionOption],
+  async run(ctx, _args, o) {
+    const ws = ctx.workspace();
+    const project = await ctx.project();
+    const session = await targetSession(ws.store, project, o.session);
+    const content = await readArtifact(ws.store, project, session, o.stage);
+    if (content === undefined) throw new IdseError("ARTIFACT_NOT_FOUND", { stage: o.stage, session });
+    const path = `.idse/${keys.artifact(project, session, o.stage)}`;
+    return { project, session, stage: o.stage, path, content, bytes: Buffer.byteLength(content) };
+  },
+  text: (d) => d.content ?? "",
+});
+
+export const artifactWrite = defineCommand<{ stage: Stage; session?: string; file?: string }, ArtifactData>({
+  name: "artifact write",
+  summary: "Replace one stage document from --file or standard input",
+  options: [
+    stageOption,
+    sessionOption,
+    { flags: "--file <path>", description: "Read the document from this file" },
+  ],
+  examples: [
+    "idse artifact write --stage plan --file plan.md",
+    "cat spec.md | idse artifact write --stage spec",
+  ],
+  async run(ctx, _args, o) {
+    let content: string;
+    if (o.file !== undefined) {
+      const file = resolve(ctx.global.cwd, o.file);
+      try {
+        content = readFileSync(file, "utf8");
+      } catch (err) {
+        throw new IdseError("IO_ERROR", {
+          op: "read",
+          file: o.file,
+          reason: (err as NodeJS.ErrnoException).code,
+        });
+      }
+    } else {
+      // Never wait on a terminal: without --file, input must be piped in.
+      if (ctx.io.stdinIsTTY) {
+        throw new IdseError("INPUT_REQUIRED", {
+          reason: "no input: pass --file PATH or pipe the document on stdin",
+        });
+      }
+      content = await ctx.io.readStdin();
+    }
+    if (content.trim() === "") {
+      throw new IdseError("INPUT_REQUIRED", { reason: "the new document is empty; nothing was written" });
+    }
+    const project = await ctx.project();
+    return ctx.mutate(project, async (ws) => {
+      const session = await targetSession(ws.store, project, o.session);
+      await writeArtifact(ws.store, project, session, o.stage, content);
+      await updateSession(ws.store, project, session, ctx.now, (m) => m);
+      const path = `.idse/${keys.artifact(project, session, o.stage)}`;
+      return { project, session, stage: o.stage, path, bytes: Buffer.byteLength(content) };
+    });
+  },
+  text: (d) => `Wrote ${d.stage} for ${d.project}/${d.session} (${d.bytes} bytes) to ${d.path}`,
+});

@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import type { Context } from "../command.ts";
+import { defineCommand } from "../command.ts";
+import {
+  isConfigKey,
+  KNOWN_KEYS,
+  loadConfig,
+  type ResolvedConfig,
+  setRepoConfig,
+  unsetRepoConfig,
+} from "../config.ts";
+import { IdseError } from "../errors.ts";
+import type { ConfigKey } from "../models/config.ts";
+import { findRoot } from "../workspace.ts";
+
+// `config` works outside a workspace too (home file and environment only); `set` and `unset` need one,
+// because they write only the repository file.
+
+function resolved(ctx: Context): ResolvedConfig {
+  const root = findRoot(ctx.global.cwd);
+  return loadConfig({ home: ctx.io.home, idseDir: root ? join(root, ".idse") : undefined, env: ctx.io.env });
+}
+
+function key(raw: string): ConfigKey {
+  if (!isConfigKey(raw)) throw new IdseError("UNKNOWN_CONFIG_KEY", { key: raw, known: KNOWN_KEYS });
+  return raw;
+}
+
+export interface ConfigEntry {
+  key: string;
+  value: unknown;
+  source: string;
+}
+
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+export const configGet = defineCommand<Record<string, never>, ConfigEntry>({
+  name: "config get",
+  args: "<key>",
+  summary: "Print the effective value of a config key",
+  async run(ctx, [raw]) {
+    const k = key(raw!);
+    const c = resolved(ctx);
+    return { key: k, value: c.values[k], source: c.sources[k] };
+  },
+  text: (d) => show(d.value),
+});
+
+export const configList = defineCommand<
+  Record<string, never>,
+  { entries: ConfigEntry[]; files: { home: string; repo: string | null } }
+>({
+  name: "config list",
+  summary: "List every config key with its value and where it came from",
+  async run(ctx) {
+    const c = resolved(ctx);
+    return {
+      entries: KNOWN_KEYS.map((k) => ({ key: k, value: c.values[k], source: c.sources[k] })),
+      files: { home: c.files.home, repo: c.files.repo ?? null },
+    };
+  },
+  text: (d) => d.entries.map((e) => `${e.key} = ${show(e.value)}  (${e.source})`).join("\n"),
+});
+
+export const configSet = defineCommand<Record<string, never>, ConfigEntry & { file: string }>({
+  name: "config set",
+  args: "<key> <value>",
+  summary: "Set a key in the repository config (.idse/config.json)",
+  async run(ctx, [raw, value]) {
+    const k = key(raw!);
+    const ws = ctx.workspace();
+    const stored = setRepoConfig(ws.idseDir, k, value!);
+    return { key: k, value: stored, source: "repo", file: ".idse/config.json" };
+  },
+  text: (d) => `${d.key} = ${show(d.value)} (written to ${d.file})`,
+});
+
+export const configUnset = defineCommand<Record<string, never>, { key: string; removed: boolean }>({
+  name: "config unset",
+  args: "<key>",
+  summary: "Remove a key from the repository config",
+  async run(ctx, [raw]) {
+    const k = key(raw!);
+    return { key: k, removed: unsetRepoConfig(ctx.workspace().idseDir, k) };
+  },
+  text: (d) =>
+    d.removed ? `Removed ${d.key} from .idse/config.json` : `${d.key} was not set in .idse/config.json`,
+});

@@ -1,0 +1,213 @@
+import * as v from "valibot";
+import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
+import { renderStage } from "../artifacts.ts";
+import { regenerateMeta } from "../blueprint-meta.ts";
+import { defineCommand } from "../command.ts";
+import type { DesignStore } from "../design-store.ts";
+import { readJsonDoc, writeJsonDoc } from "../documents.ts";
+import { IdseError } from "../errors.ts";
+import { BLUEPRINT } from "../ids.ts";
+import { keys, STAGES } from "../layout.ts";
+import { AgentRegistry } from "../models/agent-registry.ts";
+import { SessionMetadata } from "../models/session-metadata.ts";
+import { SessionStageState, SessionState } from "../models/session-state.ts";
+import { derivedMetadata, listSessionIds, readCurrentSession } from "../session-graph.ts";
+import { pendingStages, pointStateAt } from "../stage-state.ts";
+import { listProjects } from "../workspace.ts";
+
+// doctor: checks every project of the workspace and, with --fix, repairs what can be derived from what
+// is on disk. It never rewrites artifact text: it only creates missing documents from templates. A
+// corrupt file is moved aside to `<file>.corrupt-<time>` before its replacement is written.
+
+export interface Finding {
+  project: string;
+  session: string | null;
+  file: string;
+  code: string;
+  problem: string;
+  fixed: boolean;
+}
+
+export interface DoctorData {
+  projects: string[];
+  sessions_checked: number;
+  findings: Finding[];
+  fixed: number;
+  remaining: number;
+}
+
+type Problem = "missing" | string;
+
+async function inspect<S extends v.GenericSchema>(
+  store: DesignStore,
+  key: string,
+  schema: S,
+): Promise<Problem | undefined> {
+  try {
+    return (await readJsonDoc(store, key, schema)) === undefined ? "missing" : undefined;
+  } catch (err) {
+    return err instanceof IdseError ? String(err.data.reason) : (err as Error).message;
+  }
+}
+
+async function moveAside(store: DesignStore, key: string, now: string): Promise<void> {
+  const text = await store.read(key);
+  if (text === undefined) return;
+  await store.write(`${key}.corrupt-${now.replace(/[:.]/g, "-")}`, text);
+}
+
+/** Keeps every field of a damaged session.json that is still valid; derives the rest. */
+async function salvageMetadata(store: DesignStore, project: string, session: string, now: string) {
+  const ownerText = (await store.read(keys.owner(project, session))) ?? "";
+  const created = /Created:\s*(\S+)/.exec(ownerText)?.[1] ?? now;
+  const base = derivedMetadata(
+    project,
+    session,
+    v.is(SessionMetadata.pipe[0].entries.created_at, created) ? created : now,
+  );
+  let old: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) old = parsed;
+  } catch {}
+  const entries = SessionMetadata.pipe[0].entries as Record<string, v.GenericSchema>;
+  const kept = Object.fromEntries(
+    Object.entries(old).filter(([k, val]) => k !== "session_id" && (!entries[k] || v.is(entries[k], val))),
+  );
+  return { ...base, ...kept, session_id: session };
+}
+
+export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
+  name: "doctor",
+  summary: "Check the workspace; with --fix, rebuild derivable files without touching artifact text",
+  options: [{ flags: "--fix", description: "Repair what can be rebuilt from what is on disk" }],
+  async run(ctx, _args, o) {
+    const ws = ctx.workspace();
+    const fix = o.fix === true;
+    const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
+    const findings: Finding[] = [];
+    let sessionsChecked = 0;
+    for (const project of projects) {
+      const run = async (store: DesignStore) => {
+        const add = (session: string | null, key: string, code: string, problem: string) =>
+          findings.push({ project, session, file: `.idse/${key}`, code, problem, fixed: fix });
+        const sessions = await listSessionIds(store, project);
+        sessionsChecked += sessions.length;
+
+        for (const session of sessions) {
+          const metaKey = keys.sessionMetadata(project, session);
+          const metaProblem = await inspect(store, metaKey, SessionMetadata);
+          if (metaProblem) {
+            add(session, metaKey, metaProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", metaProblem);
+            if (fix) {
+              const meta = await salvageMetadata(store, project, session, ctx.now);
+              if (metaProblem !== "missing") await moveAside(store, metaKey, ctx.now);
+              await writeJsonDoc(store, metaKey, meta);
+            }
+          }
+          for (const stage of STAGES) {
+            const key = keys.artifact(project, session, stage);
+            if (await store.has(key)) continue;
+            add(session, key, "ARTIFACT_MISSING", `the ${stage} document is missing`);
+            if (fix)
+              await store.write(
+                key,
+                renderStage(stage, {
+                  project,
+                  session,
+                  stack: ws.config.values.stack,
+                  date: ctx.now.slice(0, 10),
+                  owner: ws.config.values.owner,
+                }),
+              );
+          }
+          const ownerKey = keys.owner(project, session);
+          if (!(await store.has(ownerKey))) {
+            add(session, ownerKey, "FILE_MISSING", "missing");
+            if (fix) await store.write(ownerKey, `Created: ${ctx.now}\n`);
+          }
+          const stageKey = keys.stageState(project, session);
+          const stageProblem = await inspect(store, stageKey, SessionStageState);
+          if (stageProblem && stageProblem !== "missing") {
+            add(session, stageKey, "CORRUPT_FILE", stageProblem);
+            if (fix) {
+              await moveAside(store, stageKey, ctx.now);
+              await writeJsonDoc(store, stageKey, {
+                stages: pendingStages(),
+                validation_status: "unknown",
+                updated_at: ctx.now,
+              });
+            }
+          }
+        }
+
+        const curKey = keys.currentSession(project);
+        const current = await readCurrentSession(store, project);
+        const stateKey = keys.sessionState(project);
+        const stateProblem = await inspect(store, stateKey, SessionState);
+        let target = current && sessions.includes(current) ? current : undefined;
+        if (!target) {
+          add(
+            null,
+            curKey,
+            current ? "NO_CURRENT_SESSION" : "FILE_MISSING",
+            current ? `names "${current}", which does not exist` : "missing",
+          );
+          if (!stateProblem) {
+            const state = await readJsonDoc(store, stateKey, SessionState);
+            if (state && sessions.includes(state.session_id)) target = state.session_id;
+          }
+          target ??= sessions.includes(BLUEPRINT) ? BLUEPRINT : sessions[0];
+          if (fix && target) await store.write(curKey, target);
+        }
+        if (stateProblem) {
+          add(null, stateKey, stateProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", stateProblem);
+          if (fix && target) {
+            if (stateProblem !== "missing") await moveAside(store, stateKey, ctx.now);
+            if (stateProblem !== "missing") await store.remove(stateKey);
+            await pointStateAt(store, project, target, ctx.now);
+          }
+        } else if (fix && target && target !== current) {
+          await pointStateAt(store, project, target, ctx.now);
+        }
+
+        const regKey = keys.agentRegistry(project);
+        const regProblem = await inspect(store, regKey, AgentRegistry);
+        if (regProblem) {
+          add(null, regKey, regProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", regProblem);
+          if (fix) {
+            if (regProblem !== "missing") await moveAside(store, regKey, ctx.now);
+            await writeRegistry(store, project, defaultRegistry());
+          }
+        }
+
+        const metaMd = keys.meta(project);
+        if (sessions.includes(BLUEPRINT) && !(await store.has(metaMd)))
+          add(BLUEPRINT, metaMd, "FILE_MISSING", "missing");
+        if (fix) await regenerateMeta(store, project, ctx.now);
+      };
+      if (fix) await ctx.mutate(project, (w) => run(w.store));
+      else await run(ws.store);
+    }
+    const fixed = findings.filter((f) => f.fixed).length;
+    return {
+      projects,
+      sessions_checked: sessionsChecked,
+      findings,
+      fixed,
+      remaining: findings.length - fixed,
+    };
+  },
+  exitCode: (d) => (d.remaining > 0 ? 1 : 0),
+  text(d) {
+    const lines = d.findings.map((f) => `${f.fixed ? "fixed  " : "problem"} ${f.file}: ${f.problem}`);
+    lines.push(
+      `Checked ${d.projects.length} project(s), ${d.sessions_checked} session(s): ` +
+        (d.findings.length === 0
+          ? "no problems."
+          : `${d.findings.length} finding(s), ${d.fixed} fixed, ${d.remaining} remaining.`),
+    );
+    if (d.remaining > 0) lines.push("Run `idse doctor --fix` to repair them.");
+    return lines.join("\n");
+  },
+});

@@ -1,0 +1,87 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type FileOutcome, writeAgentFiles, writeGovernanceDocs } from "../agent-files.ts";
+import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
+import { regenerateMeta } from "../blueprint-meta.ts";
+import { defineCommand } from "../command.ts";
+import { withLock } from "../design-store.ts";
+import { IdseError } from "../errors.ts";
+import { assertNewId, BLUEPRINT } from "../ids.ts";
+import { keys } from "../layout.ts";
+import { createSession } from "../session-graph.ts";
+import { pointStateAt } from "../stage-state.ts";
+import { findRoot, openWorkspaceAt, projectExists } from "../workspace.ts";
+
+export interface InitData {
+  project: string;
+  session: string;
+  workspace: string;
+  stack: string;
+  owner: string;
+  files: FileOutcome[];
+}
+
+export const init = defineCommand<{ stack?: string; owner?: string; createAgentFiles: boolean }, InitData>({
+  name: "init",
+  args: "<project>",
+  summary: "Create a project workspace with its __blueprint__ session",
+  options: [
+    {
+      flags: "--stack <stack>",
+      description: "Technology stack written into the templates (default: python)",
+    },
+    { flags: "--owner <owner>", description: "Owner of the blueprint session (default: config owner)" },
+    { flags: "--no-create-agent-files", description: "Do not write CLAUDE.md, AGENTS.md and .cursorrules" },
+  ],
+  examples: ["idse init customer-portal --stack typescript"],
+  async run(ctx, [projectArg], opts) {
+    // Validate before anything touches the disk: a bad id creates nothing anywhere.
+    const project = assertNewId("project", projectArg!);
+    const root = findRoot(ctx.global.cwd) ?? resolve(ctx.global.cwd);
+    const ws = openWorkspaceAt(root, {
+      cwd: root,
+      home: ctx.io.home,
+      env: ctx.io.env,
+      store: ctx.io.store,
+      flags: { stack: opts.stack, owner: opts.owner },
+    });
+    const stack = ws.config.values.stack;
+    const owner = ws.config.values.owner;
+    if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+    mkdirSync(join(root, ".idse"), { recursive: true });
+    const files: FileOutcome[] = [];
+    await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
+      // Checked again under the lock: two concurrent inits of one project must not both proceed.
+      if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+      await createSession(ws.store, project, {
+        id: BLUEPRINT,
+        type: "blueprint",
+        parent: null,
+        owner,
+        description: null,
+        stack,
+        now: ctx.now,
+      });
+      await writeRegistry(ws.store, project, defaultRegistry());
+      await ws.store.write(keys.currentSession(project), BLUEPRINT);
+      await pointStateAt(ws.store, project, BLUEPRINT, ctx.now);
+      await regenerateMeta(ws.store, project, ctx.now);
+      await ws.store.write(keys.currentProject, `${project}\n`);
+    });
+    files.push(...writeGovernanceDocs(ws.idseDir, false));
+    if (opts.createAgentFiles !== false && ws.config.values["agent_files.create"]) {
+      files.push(...writeAgentFiles(root, project, false));
+    }
+    return { project, session: BLUEPRINT, workspace: ws.idseDir, stack, owner, files };
+  },
+  text(d) {
+    const lines = [
+      `Initialised project ${d.project} in ${d.workspace}`,
+      `  session: ${d.session} (current)`,
+      `  stack:   ${d.stack}`,
+    ];
+    for (const f of d.files) lines.push(`  ${f.action.padEnd(11)} ${f.path}`);
+    lines.push("", "Next: fill in the blueprint documents, then `idse spawn --plan feature <name>`.");
+    return lines.join("\n");
+  },
+});

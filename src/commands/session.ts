@@ -1,0 +1,308 @@
+import { readArtifact, requiresInputLines } from "../artifacts.ts";
+import { defineCommand } from "../command.ts";
+import type { DesignStore } from "../design-store.ts";
+import { type Diagnostic, IdseError } from "../errors.ts";
+import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
+import { keys, STAGE_PATHS, STAGES } from "../layout.ts";
+import { STAGE_STATUSES, type Stage, type StageStatus } from "../models/common.ts";
+import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../models/session-metadata.ts";
+import {
+  createSession,
+  readCurrentSession,
+  readSession,
+  requireSession,
+  sessionExists,
+  updateSession,
+} from "../session-graph.ts";
+import { pointStateAt, readSessionStages, writeSessionStages } from "../stage-state.ts";
+import { refreshMeta } from "./shared.ts";
+
+export interface SessionChange {
+  project: string;
+  session: SessionMetadata;
+  current: boolean;
+  message: string;
+}
+
+const say = (d: SessionChange) => d.message;
+
+export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
+  name: "session create",
+  args: "[id]",
+  summary: "Create a feature session and make it current (default id: session-<unix seconds>)",
+  options: [
+    { flags: "--description <text>", description: "Description of the session" },
+    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+  ],
+  async run(ctx, [idArg], opts) {
+    const id = assertNewId("session", idArg ?? `session-${Math.floor(Date.parse(ctx.now) / 1000)}`);
+    const project = await ctx.project();
+    return ctx.mutate(project, async (ws) => {
+      const parent = (await sessionExists(ws.store, project, BLUEPRINT)) ? BLUEPRINT : null;
+      const meta = await createSession(ws.store, project, {
+        id,
+        type: "feature",
+        parent,
+        owner: opts.owner ?? ws.config.values.owner,
+        description: opts.description ?? null,
+        stack: ws.config.values.stack,
+        now: ctx.now,
+      });
+      await ws.store.write(keys.currentSession(project), id);
+      await pointStateAt(ws.store, project, id, ctx.now);
+      await refreshMeta(ctx, ws.store, project);
+      return {
+        project,
+        session: meta,
+        current: true,
+        message: `Created session ${id} in ${project}; it is now current.`,
+      };
+    });
+  },
+  text: say,
+});
+
+export const spawn = defineCommand<
+  { plan: string; blueprint: string; owner?: string; description?: string },
+  SessionChange
+>({
+  name: "spawn",
+  args: "<name>",
+  summary: "Spawn a feature session from the blueprint (does not switch to it)",
+  options: [
+    { flags: "--plan <plan>", description: "What to spawn", choices: ["feature"], required: true },
+    { flags: "--blueprint <id>", description: "Parent session (default: __blueprint__)" },
+    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+    { flags: "--description <text>", description: "Description of the session" },
+  ],
+  examples: ["idse spawn --plan feature billing --description 'Stripe billing'"],
+  async run(ctx, [nameArg], opts) {
+    const id = assertNewId("session", nameArg!);
+    const project = await ctx.project();
+    const parent = assertExistingId("session", opts.blueprint ?? BLUEPRINT);
+    return ctx.mutate(project, async (ws) => {
+      await requireSession(ws.store, project, parent);
+      const meta = await createSession(ws.store, project, {
+        id,
+        type: "feature",
+        parent,
+        owner: opts.owner ?? ws.config.values.owner,
+        description: opts.description ?? null,
+        stack: ws.config.values.stack,
+        now: ctx.now,
+      });
+      await refreshMeta(ctx, ws.store, project);
+      return {
+        project,
+        session: meta,
+        current: false,
+        message: `Spawned feature session ${id} from ${parent}.`,
+      };
+    });
+  },
+  text: (d) => `${d.message}\nSwitch to it with: idse session switch ${d.session.session_id}`,
+});
+
+export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>({
+  name: "session switch",
+  args: "<id>",
+  summary: "Make a session the current one",
+  async run(ctx, [idArg]) {
+    const project = await ctx.project();
+    const id = assertExistingId("session", idArg!);
+    return ctx.mutate(project, async (ws) => {
+      await requireSession(ws.store, project, id);
+      await ws.store.write(keys.currentSession(project), id);
+      await pointStateAt(ws.store, project, id, ctx.now);
+      const { meta } = await readSession(ws.store, project, id);
+      return { project, session: meta, current: true, message: `CURRENT_SESSION is now ${id}.` };
+    });
+  },
+  text: say,
+});
+
+/** Shared shape of the commands that change one field of session.json. */
+async function changeSession(
+  ctx: Parameters<typeof sessionSwitch.run>[0],
+  idArg: string,
+  change: (m: SessionMetadata) => SessionMetadata,
+  message: (m: SessionMetadata) => string,
+): Promise<SessionChange> {
+  const project = await ctx.project();
+  const id = assertExistingId("session", idArg);
+  return ctx.mutate(project, async (ws) => {
+    await requireSession(ws.store, project, id);
+    const meta = await updateSession(ws.store, project, id, ctx.now, change);
+    await refreshMeta(ctx, ws.store, project);
+    return {
+      project,
+      session: meta,
+      current: (await readCurrentSession(ws.store, project)) === id,
+      message: message(meta),
+    };
+  });
+}
+
+export const sessionSetOwner = defineCommand<{ owner: string }, SessionChange>({
+  name: "session set-owner",
+  args: "<id>",
+  summary: "Set a session's owner",
+  options: [{ flags: "--owner <owner>", description: "New owner", required: true }],
+  run: (ctx, [id], o) =>
+    changeSession(
+      ctx,
+      id!,
+      (m) => ({ ...m, owner: o.owner }),
+      (m) => `Owner of ${m.session_id} is now ${m.owner}.`,
+    ),
+  text: say,
+});
+
+export const sessionAddCollaborator = defineCommand<{ name: string; role: string }, SessionChange>({
+  name: "session add-collaborator",
+  args: "<id>",
+  summary: "Add a collaborator to a session",
+  options: [
+    { flags: "--name <name>", description: "Collaborator name", required: true },
+    { flags: "--role <role>", description: "Role (default: contributor)", choices: COLLABORATOR_ROLES },
+  ],
+  run: (ctx, [id], o) =>
+    changeSession(
+      ctx,
+      id!,
+      (m) => {
+        if (m.collaborators.some((c) => c.name === o.name)) {
+          throw new IdseError("COLLABORATOR_EXISTS", { name: o.name, session: m.session_id });
+        }
+        const role = (o.role ?? "contributor") as SessionMetadata["collaborators"][number]["role"];
+        return { ...m, collaborators: [...m.collaborators, { name: o.name, role, joined_at: ctx.now }] };
+      },
+      (m) => `Added ${o.name} (${o.role ?? "contributor"}) to ${m.session_id}.`,
+    ),
+  text: say,
+});
+
+export const sessionRemoveCollaborator = defineCommand<{ name: string }, SessionChange>({
+  name: "session remove-collaborator",
+  args: "<id>",
+  summary: "Remove a collaborator from a session",
+  options: [{ flags: "--name <name>", description: "Collaborator name", required: true }],
+  run: (ctx, [id], o) =>
+    changeSession(
+      ctx,
+      id!,
+      (m) => {
+        if (!m.collaborators.some((c) => c.name === o.name)) {
+          throw new IdseError("COLLABORATOR_NOT_FOUND", { name: o.name, session: m.session_id });
+        }
+        return { ...m, collaborators: m.collaborators.filter((c) => c.name !== o.name) };
+      },
+      (m) => `Removed ${o.name} from ${m.session_id}.`,
+    ),
+  text: say,
+});
+
+/**
+ * The completion gate: every artifact present and no `[REQUIRES INPUT]` left. It runs before anything
+ * is written, so a failed gate changes nothing (the Python original wrote "complete" first).
+ */
+async function completionProblems(store: DesignStore, project: string, id: string) {
+  const problems: Diagnostic[] = [];
+  for (const stage of STAGES) {
+    const file = `.idse/${keys.artifact(project, id, stage)}`;
+    const text = await readArtifact(store, project, id, stage);
+    if (text === undefined) {
+      problems.push({
+        severity: "error",
+        code: "ARTIFACT_MISSING",
+        message: `${STAGE_PATHS[stage]} is missing`,
+        file,
+        stage,
+      });
+      continue;
+    }
+    for (const line of requiresInputLines(text)) {
+      problems.push({
+        severity: "error",
+        code: "REQUIRES_INPUT",
+        message: `[REQUIRES INPUT] is still present`,
+        file,
+        line,
+        stage,
+      });
+    }
+  }
+  return problems;
+}
+
+export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"] }, SessionChange>({
+  name: "session set-status",
+  args: "<id>",
+  summary: "Set a session's status; `complete` must pass the completion gate",
+  options: [
+    { flags: "--status <status>", description: "New status", choices: SESSION_STATUSES, required: true },
+  ],
+  async run(ctx, [idArg], o) {
+    const project = await ctx.project();
+    const id = assertExistingId("session", idArg!);
+    return ctx.mutate(project, async (ws) => {
+      await requireSession(ws.store, project, id);
+      if (o.status === "complete") {
+        const problems = await completionProblems(ws.store, project, id);
+        if (problems.length > 0) {
+          const reason = `${problems.length} problem${problems.length === 1 ? "" : "s"} in its artifacts`;
+          throw new IdseError("COMPLETION_GATE_FAILED", { session: id, reason }, problems);
+        }
+      }
+      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
+      if (o.status === "complete") {
+        const done = Object.fromEntries(STAGES.map((s) => [s, "completed"])) as Record<Stage, StageStatus>;
+        await writeSessionStages(ws.store, project, id, done, "passing", ctx.now);
+      }
+      await refreshMeta(ctx, ws.store, project);
+      return {
+        project,
+        session: meta,
+        current: (await readCurrentSession(ws.store, project)) === id,
+        message: `Status of ${id} is now ${o.status}.`,
+      };
+    });
+  },
+  text: say,
+});
+
+export interface StageChange extends SessionChange {
+  stage: Stage;
+  status: StageStatus;
+}
+
+export const sessionSetStage = defineCommand<{ stage: Stage; status: StageStatus }, StageChange>({
+  name: "session set-stage",
+  args: "<id>",
+  summary: "Set the status of one stage of a session",
+  options: [
+    { flags: "--stage <stage>", description: "Stage", choices: STAGES, required: true },
+    { flags: "--status <status>", description: "New stage status", choices: STAGE_STATUSES, required: true },
+  ],
+  async run(ctx, [idArg], o) {
+    const project = await ctx.project();
+    const id = assertExistingId("session", idArg!);
+    return ctx.mutate(project, async (ws) => {
+      await requireSession(ws.store, project, id);
+      const current = await readSessionStages(ws.store, project, id);
+      const stages = { ...current.stages, [o.stage]: o.status };
+      await writeSessionStages(ws.store, project, id, stages, current.validation_status, ctx.now);
+      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => m);
+      await refreshMeta(ctx, ws.store, project);
+      return {
+        project,
+        session: meta,
+        current: (await readCurrentSession(ws.store, project)) === id,
+        stage: o.stage,
+        status: o.status,
+        message: `Stage ${o.stage} of ${id} is now ${o.status}.`,
+      };
+    });
+  },
+  text: say,
+});

@@ -1,0 +1,48 @@
+import { regenerateMeta } from "../blueprint-meta.ts";
+import type { Context } from "../command.ts";
+import type { DesignStore } from "../design-store.ts";
+import { IdseError } from "../errors.ts";
+import { assertExistingId } from "../ids.ts";
+import { readCurrentSession, requireSession } from "../session-graph.ts";
+
+// Helpers shared by the command modules.
+
+/** `--session` if given, else the project's current session; either must exist. */
+export async function targetSession(
+  store: DesignStore,
+  project: string,
+  explicit: string | undefined,
+): Promise<string> {
+  if (explicit !== undefined) return requireSession(store, project, assertExistingId("session", explicit));
+  const current = await readCurrentSession(store, project);
+  if (!current) throw new IdseError("NO_CURRENT_SESSION", { project });
+  assertExistingId("session", current);
+  return requireSession(store, project, current).catch(() => {
+    throw new IdseError("NO_CURRENT_SESSION", { project });
+  });
+}
+
+/** Regenerates the blueprint meta.md; a failure here is reported, never fatal to the change itself. */
+export async function refreshMeta(ctx: Context, store: DesignStore, project: string): Promise<void> {
+  try {
+    await regenerateMeta(store, project, ctx.now);
+  } catch (err) {
+    ctx.report({
+      severity: "warning",
+      code: "META_NOT_REFRESHED",
+      message: `blueprint meta.md was not regenerated: ${(err as Error).message}`,
+      hint: "run `idse doctor --fix`",
+    });
+  }
+}
+
+/** A fixed-width text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,120 @@
+import { readRegistry, routeStage } from "../agent-registry.ts";
+import { defineCommand } from "../command.ts";
+import { IdseError } from "../errors.ts";
+import { keys, STAGES, type Stage } from "../layout.ts";
+import type { StageStatus } from "../models/common.ts";
+import { readAllSessions, readCurrentSession } from "../session-graph.ts";
+import { progressPercent, readProjectState, readSessionStages } from "../stage-state.ts";
+import { listProjects } from "../workspace.ts";
+import { table } from "./shared.ts";
+
+export interface StageRow {
+  stage: Stage;
+  status: StageStatus;
+  agent: string | null;
+  mode: string | null;
+}
+
+export interface ProjectStatus {
+  project: string;
+  session: string;
+  is_blueprint: boolean;
+  stages: StageRow[];
+  last_sync: string | null;
+  validation_status: string;
+}
+
+export interface SessionRow {
+  project: string;
+  session_id: string;
+  session_type: string;
+  status: string;
+  owner: string;
+  current: boolean;
+  progress: number;
+  stages: Record<Stage, StageStatus>;
+}
+
+export type StatusData = ProjectStatus | { sessions: SessionRow[] };
+
+const ICON: Record<StageStatus, string> = { completed: "✅", in_progress: "🔄", pending: "⏳" };
+
+export const status = defineCommand<{ all?: boolean }, StatusData>({
+  name: "status",
+  summary: "Show the current session's stages, routed agents, last sync and validation status",
+  options: [{ flags: "--all", description: "One row for every session of every project" }],
+  async run(ctx, _args, opts) {
+    const ws = ctx.workspace();
+    if (opts.all) {
+      const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
+      const sessions: SessionRow[] = [];
+      for (const project of projects) {
+        const state = await readProjectState(ws.store, project);
+        const current = (await readCurrentSession(ws.store, project)) ?? state?.session_id;
+        for (const { meta } of await readAllSessions(ws.store, project)) {
+          const { stages } = await readSessionStages(ws.store, project, meta.session_id, state);
+          sessions.push({
+            project,
+            session_id: meta.session_id,
+            session_type: meta.session_type,
+            status: meta.status,
+            owner: meta.owner,
+            current: meta.session_id === current,
+            progress: progressPercent(stages, meta.status),
+            stages,
+          });
+        }
+      }
+      return { sessions };
+    }
+    const project = await ctx.project();
+    const state = await readProjectState(ws.store, project);
+    const session = (await readCurrentSession(ws.store, project)) ?? state?.session_id;
+    if (!session) throw new IdseError("NO_CURRENT_SESSION", { project });
+    if (!(await ws.store.has(keys.session(project, session))))
+      throw new IdseError("NO_CURRENT_SESSION", { project });
+    const { stages, validation_status } = await readSessionStages(ws.store, project, session, state);
+    const registry = await readRegistry(ws.store, project);
+    return {
+      project,
+      session,
+      is_blueprint: session === "__blueprint__",
+      stages: STAGES.map((stage) => {
+        const agent = routeStage(registry, stage);
+        return { stage, status: stages[stage], agent: agent?.id ?? null, mode: agent?.mode ?? null };
+      }),
+      last_sync: state?.last_sync ?? null,
+      validation_status,
+    };
+  },
+  text(d) {
+    if ("sessions" in d) {
+      const rows = d.sessions.map((s) => [
+        s.project,
+        `${s.current ? "* " : "  "}${s.session_id}`,
+        s.session_type,
+        s.status,
+        s.owner,
+        `${s.progress}%`,
+        STAGES.map((st) =>
+          s.stages[st] === "completed" ? "●" : s.stages[st] === "in_progress" ? "◐" : "○",
+        ).join(""),
+      ]);
+      return table(["PROJECT", "  SESSION", "TYPE", "STATUS", "OWNER", "PROGRESS", "STAGES"], rows);
+    }
+    const lines = [
+      `Project: ${d.project}`,
+      `Session: ${d.session}`,
+      `Last Sync: ${d.last_sync ?? "Never"}`,
+      "",
+      "Pipeline Stages:",
+      ...d.stages.map(
+        (s) =>
+          `  ${ICON[s.status]} ${s.stage.padEnd(15)}: ${s.status.padEnd(12)}${s.agent ? `  → ${s.agent}${s.mode ? ` (${s.mode})` : ""}` : ""}`,
+      ),
+      "",
+      d.validation_status === "passing" ? "✅ Validation: passing" : `⚠️  Validation: ${d.validation_status}`,
+    ];
+    return lines.join("\n");
+  },
+});

@@ -1,0 +1,29 @@
+import { defineCommand } from "../command.ts";
+import { CAPABILITIES, runtimeName, VERSION } from "../version.ts";
+
+export const version = defineCommand<
+  Record<string, never>,
+  {
+    version: string;
+    runtime: string;
+    platform: string;
+    capabilities: typeof CAPABILITIES;
+  }
+>({
+  name: "version",
+  summary: "Print the version and the capabilities of this build",
+  async run() {
+    return {
+      version: VERSION,
+      runtime: runtimeName(),
+      platform: `${process.platform}-${process.arch}`,
+      capabilities: CAPABILITIES,
+    };
+  },
+  text: (d) => {
+    const caps = Object.entries(d.capabilities)
+      .map(([k, v]) => `  ${k}: ${Array.isArray(v) ? v.join(", ") : v ? "yes" : "no"}`)
+      .join("\n");
+    return `idse ${d.version} (${d.runtime}, ${d.platform})\ncapabilities:\n${caps}`;
+  },
+});

@@ -1,0 +1,59 @@
+import { type Diagnostic, EXIT, IdseError, toDiagnostic } from "./errors.ts";
+
+// The output contract (DESIGN.md §6). With --json: exactly one JSON document on stdout, on success and on
+// failure. Without: the command's text on stdout, diagnostics on stderr.
+
+export interface Envelope {
+  ok: boolean;
+  command: string;
+  data: unknown;
+  diagnostics: Diagnostic[];
+}
+
+export interface Printer {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export function envelope(command: string, ok: boolean, data: unknown, diagnostics: Diagnostic[]): Envelope {
+  return { ok, command, data: data ?? null, diagnostics };
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where =
+    typeof d.file === "string" ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
+  const head = `${where}${d.severity}[${d.code}]: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+export function printResult(
+  out: Printer,
+  opts: { json: boolean; quiet: boolean; command: string },
+  ok: boolean,
+  data: unknown,
+  diagnostics: Diagnostic[],
+  text: string | undefined,
+): void {
+  if (opts.json) {
+    out.stdout(`${JSON.stringify(envelope(opts.command, ok, data, diagnostics), null, 2)}\n`);
+    return;
+  }
+  if (text && !(opts.quiet && ok)) out.stdout(text.endsWith("\n") ? text : `${text}\n`);
+  for (const d of diagnostics) {
+    if (opts.quiet && d.severity !== "error") continue;
+    out.stderr(`${formatDiagnostic(d)}\n`);
+  }
+}
+
+/** Turns anything thrown into diagnostics and an exit code; unexpected errors become INTERNAL. */
+export function failure(err: unknown): { exitCode: number; diagnostics: Diagnostic[] } {
+  if (err instanceof IdseError)
+    return { exitCode: err.exitCode, diagnostics: [toDiagnostic(err), ...err.details] };
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === "string" && typeof e.path === "string") {
+    const io = new IdseError("IO_ERROR", { op: e.syscall ?? "access", file: e.path, reason: e.code });
+    return { exitCode: io.exitCode, diagnostics: [toDiagnostic(io)] };
+  }
+  const internal = new IdseError("INTERNAL", { reason: e?.message ?? String(err) });
+  return { exitCode: EXIT.failure, diagnostics: [toDiagnostic(internal)] };
+}

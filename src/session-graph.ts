@@ -1,0 +1,164 @@
+import { writeTemplates } from "./artifacts.ts";
+import type { DesignStore } from "./design-store.ts";
+import { readJsonDoc, writeJsonDoc } from "./documents.ts";
+import { IdseError } from "./errors.ts";
+import { assertExistingId, BLUEPRINT, isListableId } from "./ids.ts";
+import { keys } from "./layout.ts";
+import { SessionMetadata } from "./models/session-metadata.ts";
+import type { SessionStageState } from "./models/session-state.ts";
+import { pendingStages } from "./stage-state.ts";
+
+// SessionGraph: the sessions of a project, their metadata, and the lineage between them.
+
+export type SessionType = SessionMetadata["session_type"];
+
+export async function listSessionIds(store: DesignStore, project: string): Promise<string[]> {
+  const entries = await store.list(keys.sessions(project));
+  return entries.filter((e) => e.kind === "dir" && isListableId(e.name)).map((e) => e.name);
+}
+
+export async function sessionExists(store: DesignStore, project: string, session: string): Promise<boolean> {
+  return store.has(keys.session(project, session));
+}
+
+export async function requireSession(store: DesignStore, project: string, session: string): Promise<string> {
+  assertExistingId("session", session);
+  if (!(await sessionExists(store, project, session)))
+    throw new IdseError("SESSION_NOT_FOUND", { project, session });
+  return session;
+}
+
+/** Metadata a session would have if its session.json were missing (used by readers and by doctor). */
+export function derivedMetadata(project: string, session: string, createdAt: string): SessionMetadata {
+  const blueprint = session === BLUEPRINT;
+  return {
+    session_id: session,
+    name: blueprint ? project : session,
+    session_type: blueprint ? "blueprint" : "feature",
+    description: null,
+    is_blueprint: blueprint,
+    parent_session: blueprint ? null : BLUEPRINT,
+    related_sessions: [],
+    owner: "system",
+    collaborators: [],
+    tags: [],
+    status: "draft",
+    created_at: createdAt,
+    updated_at: createdAt,
+  };
+}
+
+export interface SessionRecord {
+  meta: SessionMetadata;
+  /** True when session.json is missing and the metadata was derived. */
+  derived: boolean;
+}
+
+export async function readSession(
+  store: DesignStore,
+  project: string,
+  session: string,
+): Promise<SessionRecord> {
+  const meta = await readJsonDoc(store, keys.sessionMetadata(project, session), SessionMetadata);
+  if (meta) return { meta, derived: false };
+  return { meta: derivedMetadata(project, session, "1970-01-01T00:00:00Z"), derived: true };
+}
+
+export async function readAllSessions(store: DesignStore, project: string): Promise<SessionRecord[]> {
+  const ids = await listSessionIds(store, project);
+  return Promise.all(ids.map((id) => readSession(store, project, id)));
+}
+
+export interface CreateSessionOptions {
+  id: string;
+  type: SessionType;
+  parent: string | null;
+  owner: string;
+  description: string | null;
+  stack: string;
+  now: string;
+  tags?: string[];
+}
+
+export async function createSession(store: DesignStore, project: string, o: CreateSessionOptions) {
+  if (await sessionExists(store, project, o.id)) {
+    throw new IdseError("SESSION_EXISTS", { project, session: o.id });
+  }
+  const meta: SessionMetadata = {
+    session_id: o.id,
+    name: o.id === BLUEPRINT ? project : o.id,
+    session_type: o.type,
+    description: o.description,
+    is_blueprint: o.id === BLUEPRINT,
+    parent_session: o.parent,
+    related_sessions: [],
+    owner: o.owner,
+    collaborators: [],
+    tags: o.tags ?? [],
+    status: "draft",
+    created_at: o.now,
+    updated_at: o.now,
+  };
+  const vars = { project, session: o.id, stack: o.stack, date: o.now.slice(0, 10), owner: o.owner };
+  await writeTemplates(store, project, o.id, vars);
+  await store.write(keys.owner(project, o.id), `Created: ${o.now}\nOwner: ${o.owner}\n`);
+  await writeJsonDoc(store, keys.stageState(project, o.id), {
+    stages: pendingStages(),
+    validation_status: "unknown",
+    updated_at: o.now,
+  } satisfies SessionStageState);
+  // session.json last: its presence marks a fully created session.
+  await writeJsonDoc(store, keys.sessionMetadata(project, o.id), meta);
+  return meta;
+}
+
+export async function updateSession(
+  store: DesignStore,
+  project: string,
+  session: string,
+  now: string,
+  change: (meta: SessionMetadata) => SessionMetadata,
+): Promise<SessionMetadata> {
+  const { meta } = await readSession(store, project, session);
+  const next = { ...change(structuredClone(meta)), updated_at: now };
+  await writeJsonDoc(store, keys.sessionMetadata(project, session), next);
+  return next;
+}
+
+export async function readCurrentSession(store: DesignStore, project: string): Promise<string | undefined> {
+  const raw = (await store.read(keys.currentSession(project)))?.trim();
+  return raw || undefined;
+}
+
+export interface LineageNode {
+  session_id: string;
+  children: LineageNode[];
+}
+
+/** Ancestors of `session` (root first) and the tree of its descendants. */
+export function lineage(metas: SessionMetadata[], session: string) {
+  const byId = new Map(metas.map((m) => [m.session_id, m]));
+  const ancestors: string[] = [];
+  const seen = new Set([session]);
+  let parent = byId.get(session)?.parent_session ?? null;
+  while (parent && !seen.has(parent)) {
+    ancestors.unshift(parent);
+    seen.add(parent);
+    parent = byId.get(parent)?.parent_session ?? null;
+  }
+  return { ancestors, descendants: childrenOf(metas, session, new Set([session])) };
+}
+
+export function childrenOf(
+  metas: SessionMetadata[],
+  session: string,
+  seen = new Set<string>(),
+): LineageNode[] {
+  return metas
+    .filter((m) => m.parent_session === session && !seen.has(m.session_id))
+    .sort((a, b) => a.session_id.localeCompare(b.session_id))
+    .map((m) => {
+      seen.add(m.session_id);
+      return { session_id: m.session_id, children: childrenOf(metas, m.session_id, seen) };
+    });
+}

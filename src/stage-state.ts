@@ -1,0 +1,108 @@
+import type { DesignStore } from "./design-store.ts";
+import { readJsonDoc, writeJsonDoc } from "./documents.ts";
+import { BLUEPRINT } from "./ids.ts";
+import { keys, STAGES, type Stage } from "./layout.ts";
+import type { StageStatus } from "./models/common.ts";
+import { SessionStageState, SessionState } from "./models/session-state.ts";
+
+// StageStateModel. The Python original kept one `session_state.json` per project, describing only the
+// current session. idse keeps that file exactly (it is what users and their scripts read) and adds
+// `metadata/stage_state.json` per session, so a session's stages survive switching away from it.
+
+export type Stages = Record<Stage, StageStatus>;
+export type ValidationStatus = SessionState["validation_status"];
+
+export function pendingStages(): Stages {
+  return Object.fromEntries(STAGES.map((s) => [s, "pending"])) as Stages;
+}
+
+export async function readProjectState(
+  store: DesignStore,
+  project: string,
+): Promise<SessionState | undefined> {
+  return readJsonDoc(store, keys.sessionState(project), SessionState);
+}
+
+export interface SessionStages {
+  stages: Stages;
+  validation_status: ValidationStatus;
+  /** Where the stages came from: the session's own file, the project state, or nothing yet. */
+  source: "session" | "project" | "none";
+}
+
+export async function readSessionStages(
+  store: DesignStore,
+  project: string,
+  session: string,
+  projectState?: SessionState,
+): Promise<SessionStages> {
+  const own = await readJsonDoc(store, keys.stageState(project, session), SessionStageState);
+  if (own) return { stages: own.stages, validation_status: own.validation_status, source: "session" };
+  const state = projectState ?? (await readProjectState(store, project));
+  if (state && state.session_id === session) {
+    return { stages: state.stages, validation_status: state.validation_status, source: "project" };
+  }
+  return { stages: pendingStages(), validation_status: "unknown", source: "none" };
+}
+
+/** Writes a session's stages, and mirrors them into session_state.json when it is the current one. */
+export async function writeSessionStages(
+  store: DesignStore,
+  project: string,
+  session: string,
+  stages: Stages,
+  validation: ValidationStatus,
+  now: string,
+): Promise<void> {
+  const doc: SessionStageState = { stages, validation_status: validation, updated_at: now };
+  await writeJsonDoc(store, keys.stageState(project, session), doc);
+  const state = await readProjectState(store, project);
+  if (state && state.session_id === session) {
+    await writeJsonDoc(store, keys.sessionState(project), {
+      ...state,
+      stages,
+      validation_status: validation,
+    });
+  }
+}
+
+/** Rewrites session_state.json to describe `session`, keeping the project-wide fields. */
+export async function pointStateAt(store: DesignStore, project: string, session: string, now: string) {
+  let previous: SessionState | undefined;
+  try {
+    previous = await readProjectState(store, project);
+  } catch {
+    previous = undefined; // a corrupt state is replaced here; doctor reports it separately
+  }
+  // Keep the stages of the session we leave, so switching back restores them.
+  if (previous && previous.session_id !== session) {
+    const own = await store.has(keys.stageState(project, previous.session_id));
+    const exists = await store.has(keys.session(project, previous.session_id));
+    if (!own && exists) {
+      await writeJsonDoc(store, keys.stageState(project, previous.session_id), {
+        stages: previous.stages,
+        validation_status: previous.validation_status,
+        updated_at: now,
+      } satisfies SessionStageState);
+    }
+  }
+  const next = await readSessionStages(store, project, session, previous);
+  const state: SessionState = {
+    ...(previous ?? {}),
+    project_name: project,
+    session_id: session,
+    is_blueprint: session === BLUEPRINT,
+    stages: next.stages,
+    last_sync: previous?.last_sync ?? null,
+    validation_status: next.validation_status,
+    created_at: previous?.created_at ?? now,
+  };
+  await writeJsonDoc(store, keys.sessionState(project), state);
+  return state;
+}
+
+export function progressPercent(stages: Stages, status?: string): number {
+  if (status === "complete") return 100;
+  const done = STAGES.filter((s) => stages[s] === "completed").length;
+  return Math.round((done / STAGES.length) * 100);
+}

@@ -1,0 +1,57 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import type { Release } from "../design-store.ts";
+import { IdseError } from "../errors.ts";
+
+// A lock file created with O_EXCL, holding "pid host time". Written by hand rather than with
+// proper-lockfile because that package patches `fs` through graceful-fs, which we do not want inside a
+// binary that also runs on Deno; this is twenty lines and covers what idse needs: exclusion between
+// processes, and takeover of a lock whose process died (same host, pid no longer alive).
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readOwner(file: string): { pid: number; host: string; raw: string } | undefined {
+  try {
+    const raw = readFileSync(file, "utf8");
+    const [pid, host] = raw.split(" ");
+    return { pid: Number(pid), host: host ?? "", raw };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function acquireFileLock(file: string, timeoutMs: number): Promise<Release> {
+  mkdirSync(dirname(file), { recursive: true });
+  const me = `${process.pid} ${hostname()} ${new Date().toISOString()}`;
+  const deadline = Date.now() + timeoutMs;
+  let wait = 5;
+  for (;;) {
+    try {
+      const fd = openSync(file, "wx", 0o644);
+      writeSync(fd, me);
+      closeSync(fd);
+      return async () => {
+        if (readOwner(file)?.raw === me) unlinkSync(file);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const owner = readOwner(file);
+    if (owner && owner.host === hostname() && Number.isInteger(owner.pid) && !alive(owner.pid)) {
+      // Stale: its process is gone. Remove it only if it is still the same lock we inspected.
+      if (readOwner(file)?.raw === owner.raw) unlinkSync(file);
+      continue;
+    }
+    if (Date.now() >= deadline) throw new IdseError("LOCKED", { file, pid: owner?.pid ?? "?" });
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 2, 100);
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { assertKey, type DesignStore, type StoreEntry } from "../design-store.ts";
+import { acquireFileLock } from "./file-lock.ts";
+
+/**
+ * DesignStoreFilesystem, the default store: markdown and JSON files under `.idse/`, in the layout of the
+ * Python original. Methods are async to honour the contract, but use sync I/O inside: for a CLI that
+ * reads a thousand small files, sync reads are several times faster than promise-based ones (see the
+ * `sessions --json` row in docs/benchmarks.md).
+ */
+export function createFilesystemStore(root: string): DesignStore {
+  const path = (key: string) => join(root, assertKey(key));
+  return {
+    kind: "filesystem",
+    location: root,
+    async read(key) {
+      return readTextIfExists(path(key));
+    },
+    async write(key, value) {
+      writeFileAtomic(path(key), value);
+    },
+    async has(key) {
+      return existsSync(path(key));
+    },
+    async remove(key) {
+      rmSync(path(key), { recursive: true, force: true });
+    },
+    async list(prefix) {
+      let dirents: import("node:fs").Dirent[];
+      try {
+        dirents = readdirSync(path(prefix), { withFileTypes: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return [];
+        throw err;
+      }
+      const out: StoreEntry[] = [];
+      for (const e of dirents) {
+        if (e.isDirectory()) out.push({ name: e.name, kind: "dir" });
+        else if (e.isFile()) out.push({ name: e.name, kind: "file" });
+      }
+      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async lock(key, opts) {
+      return acquireFileLock(path(key), opts.timeoutMs);
+    },
+  };
+}

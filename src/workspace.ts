@@ -1,0 +1,93 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { loadConfig, type ResolvedConfig } from "./config.ts";
+import type { DesignStore } from "./design-store.ts";
+import { IdseError } from "./errors.ts";
+import { assertExistingId, isListableId } from "./ids.ts";
+import { keys } from "./layout.ts";
+import type { ConfigValues } from "./models/config.ts";
+import { createFilesystemStore } from "./stores/fs.ts";
+
+// ProjectWorkspace: finds the `.idse/` directory that owns the working directory, opens its store and
+// config, and resolves which project a command is about.
+
+export interface Workspace {
+  /** The repository root: the directory that contains `.idse/`. */
+  root: string;
+  idseDir: string;
+  store: DesignStore;
+  config: ResolvedConfig;
+}
+
+export interface WorkspaceEnv {
+  cwd: string;
+  home: string;
+  env: Record<string, string | undefined>;
+  flags?: Partial<ConfigValues>;
+  /** Test seam: use this store instead of the filesystem one. */
+  store?: DesignStore;
+}
+
+const isDir = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The nearest directory at or above `cwd` that contains `.idse/`. */
+export function findRoot(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (isDir(join(dir, ".idse"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function openWorkspaceAt(root: string, wenv: WorkspaceEnv): Workspace {
+  const idseDir = join(root, ".idse");
+  const config = loadConfig({ home: wenv.home, idseDir, env: wenv.env, flags: wenv.flags });
+  const store = wenv.store ?? createFilesystemStore(idseDir);
+  return { root, idseDir, store, config };
+}
+
+export function openWorkspace(wenv: WorkspaceEnv): Workspace {
+  if (!existsSync(wenv.cwd))
+    throw new IdseError("IO_ERROR", { op: "open", file: wenv.cwd, reason: "no such directory" });
+  const root = findRoot(wenv.cwd);
+  if (!root) throw new IdseError("NO_WORKSPACE", { cwd: resolve(wenv.cwd) });
+  return openWorkspaceAt(root, wenv);
+}
+
+export async function listProjects(store: DesignStore): Promise<string[]> {
+  const entries = await store.list(keys.projects);
+  return entries.filter((e) => e.kind === "dir" && isListableId(e.name)).map((e) => e.name);
+}
+
+export async function projectExists(store: DesignStore, project: string): Promise<boolean> {
+  return store.has(keys.sessionState(project)).then(async (yes) => yes || store.has(keys.sessions(project)));
+}
+
+/**
+ * `--project`, else IDSE_PROJECT, else the only project, else projects/CURRENT_PROJECT, else an error
+ * that lists the projects.
+ */
+export async function resolveProject(ws: Workspace, flag: string | undefined, env: WorkspaceEnv["env"]) {
+  const explicit = flag ?? (env.IDSE_PROJECT || undefined);
+  if (explicit !== undefined) {
+    assertExistingId("project", explicit);
+    if (!(await projectExists(ws.store, explicit))) {
+      throw new IdseError("PROJECT_NOT_FOUND", { project: explicit, projects: await listProjects(ws.store) });
+    }
+    return explicit;
+  }
+  const projects = await listProjects(ws.store);
+  if (projects.length === 1) return projects[0]!;
+  const current = (await ws.store.read(keys.currentProject))?.trim();
+  if (current && projects.includes(current)) return current;
+  if (projects.length === 0) throw new IdseError("PROJECT_NOT_FOUND", { project: "(any)", projects });
+  throw new IdseError("NO_PROJECT", { projects });
+}

@@ -1,0 +1,9 @@
+// Files embedded with `import x from "./file" with { type: "text" }` (Bun and Deno both support it).
+declare module "*.md" {
+  const text: string;
+  export default text;
+}
+declare module "*/cursorrules" {
+  const text: string;
+  export default text;
+}
