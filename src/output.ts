@@ -20,8 +20,9 @@ export function envelope(command: string, ok: boolean, data: unknown, diagnostic
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where =
-    typeof d.file === "string" ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
+  // Location first, as compilers print it, unless the message already names the file.
+  const located = typeof d.file === "string" && !d.message.includes(d.file);
+  const where = located ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
   const head = `${where}${d.severity}[${d.code}]: ${d.message}`;
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
 }

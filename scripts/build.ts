@@ -1,0 +1,35 @@
+// Compiles src/main.ts into one self-contained executable with the flags DESIGN.md §3 requires:
+// --bytecode needs --format=esm for top-level await, and the two --no-compile-autoload-* flags stop the
+// binary from reading a user's .env or running a bunfig.toml preload from their repository.
+// Usage: bun scripts/build.ts [--target bun-linux-x64] [--outfile dist/idse]
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+
+export const COMPILE_FLAGS = [
+  "--compile",
+  "--minify",
+  "--bytecode",
+  "--format=esm",
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+];
+
+export function build(outfile: string, target?: string): void {
+  mkdirSync(dirname(outfile), { recursive: true });
+  const args = [
+    "build",
+    ...COMPILE_FLAGS,
+    ...(target ? [`--target=${target}`] : []),
+    "src/main.ts",
+    "--outfile",
+    outfile,
+  ];
+  const r = Bun.spawnSync([process.execPath, ...args], { stdout: "inherit", stderr: "inherit" });
+  if (r.exitCode !== 0) throw new Error(`bun build failed for ${target ?? "host"} (exit ${r.exitCode})`);
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { target: { type: "string" }, outfile: { type: "string" } } });
+  build(values.outfile ?? "dist/idse", values.target);
+}

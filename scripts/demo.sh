@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job on a demo workspace: run by `npm run demo` after the build. It creates a throwaway
+# repository, walks one feature through idse, and prints what a user would see.
+set -euo pipefail
+idse="$(cd "$(dirname "$0")/.." && pwd)/dist/idse"
+demo="$(mktemp -d "${TMPDIR:-/tmp}/idse-demo-XXXXXX")"
+trap 'rm -rf "$demo"' EXIT
+cd "$demo"
+export HOME="$demo"
+run() { printf '\n$ idse %s\n' "$*"; "$idse" "$@"; }
+
+run --version
+run init customer-portal --stack typescript --owner demo
+run spawn --plan feature billing --description "Stripe billing"
+run session create auth --description "Sign-in and sessions"
+printf '# Intent: auth\n\nLet customers sign in with email links.\n' | "$idse" artifact write --stage intent
+run session set-stage auth --stage intent --status completed
+run session add-collaborator auth --name ana --role reviewer
+run status
+run sessions
+run status --all
+run session-info auth --lineage
+printf '\n$ idse sessions --json | head -12\n'
+"$idse" sessions --json | head -12
+run doctor
+printf '\n$ idse session set-status auth --status complete   # the completion gate refuses\n'
+"$idse" session set-status auth --status complete 2>&1 | head -4 || true
+printf '\nDemo workspace was %s (removed on exit).\n' "$demo"

@@ -1,0 +1,55 @@
+// The whole test suite, as one command (`npm test`): lint, type-check, build the binary, then every
+// bun test (unit, in-process CLI, end-to-end runs of the compiled binary, the Deno smoke test).
+// bun test prints no closing line CI can read, so this script prints `N passed, N failed` last, counting
+// each check step as one test, and writes the same line to .tmp/test-summary.txt for .ci/run.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+const bin = (name: string) => `node_modules/.bin/${name}`;
+let passed = 0;
+let failed = 0;
+
+function step(name: string, cmd: string[]): boolean {
+  process.stdout.write(`\n=== ${name}: ${cmd.join(" ")}\n`);
+  const r = Bun.spawnSync(cmd, { stdout: "inherit", stderr: "inherit" });
+  if (r.exitCode === 0) passed++;
+  else {
+    failed++;
+    process.stdout.write(`=== ${name} FAILED (exit ${r.exitCode})\n`);
+  }
+  return r.exitCode === 0;
+}
+
+mkdirSync(".tmp", { recursive: true });
+step("lint", [bin("biome"), "check", "."]);
+step("typecheck", [bin("tsc"), "-p", "."]);
+const built = step("build", [process.execPath, "scripts/build.ts"]);
+
+const junit = ".tmp/junit.xml";
+rmSync(junit, { force: true });
+const extra = process.argv.slice(2);
+process.stdout.write(`\n=== bun test${built ? "" : " (binary not built: end-to-end tests will fail)"}\n`);
+const t = Bun.spawnSync(
+  [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...extra],
+  {
+    stdout: "inherit",
+    stderr: "inherit",
+  },
+);
+let tests = 0;
+let failures = 0;
+try {
+  const head = /<testsuites[^>]*>/.exec(readFileSync(junit, "utf8"))?.[0] ?? "";
+  tests = Number(/\stests="(\d+)"/.exec(head)?.[1] ?? 0);
+  failures = Number(/\sfailures="(\d+)"/.exec(head)?.[1] ?? 0);
+} catch {
+  // No report at all: bun test itself failed to run.
+}
+passed += tests - failures;
+failed += failures;
+// A non-zero exit with no failed test means an error outside tests (a file that does not load).
+if (t.exitCode !== 0 && failures === 0) failed++;
+
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync(".tmp/test-summary.txt", `${summary}\n`);
+process.stdout.write(`\n${summary}\n`);
+process.exit(failed > 0 ? 1 : 0);

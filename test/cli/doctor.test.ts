@@ -1,0 +1,46 @@
+import { expect, test } from "bun:test";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { idse, tempDir } from "../helpers.ts";
+
+test("corrupt state files are named by readers and rebuilt by doctor --fix without touching artifacts", async () => {
+  const cwd = tempDir();
+  await idse(["init", "shop"], { cwd });
+  await idse(["session", "create", "auth"], { cwd });
+  const p = join(cwd, ".idse/projects/shop");
+  const spec = join(p, "sessions/auth/specs/spec.md");
+  writeFileSync(spec, "# my spec\nprecious text\n");
+  writeFileSync(join(p, "session_state.json"), "{ truncated");
+  writeFileSync(join(p, "agent_registry.json"), '{"agents": "none"}');
+  writeFileSync(
+    join(p, "sessions/auth/metadata/session.json"),
+    '{"session_id":"auth","owner":"ana","status":"bogus"}',
+  );
+  rmSync(join(p, "sessions/auth/plans/plan.md"));
+
+  const status = await idse(["status", "--json"], { cwd });
+  expect(status.code).toBe(1);
+  expect(status.json?.diagnostics[0]).toMatchObject({
+    code: "CORRUPT_FILE",
+    file: ".idse/projects/shop/session_state.json",
+  });
+  const sessions = await idse(["sessions"], { cwd });
+  expect(sessions.stderr).toStartWith(
+    "error[CORRUPT_FILE]: .idse/projects/shop/sessions/auth/metadata/session.json is corrupt: ",
+  );
+
+  const check = await idse(["doctor", "--json"], { cwd });
+  expect(check.code).toBe(1);
+  expect(check.json?.data.remaining).toBeGreaterThanOrEqual(4);
+
+  const fix = await idse(["doctor", "--fix", "--json"], { cwd });
+  expect(fix.code).toBe(0);
+  expect(fix.json?.data.remaining).toBe(0);
+  expect(readFileSync(spec, "utf8")).toBe("# my spec\nprecious text\n");
+  expect(readFileSync(join(p, "sessions/auth/plans/plan.md"), "utf8")).toContain("# Plan");
+  const meta = JSON.parse(readFileSync(join(p, "sessions/auth/metadata/session.json"), "utf8"));
+  expect([meta.owner, meta.status, meta.session_type]).toEqual(["ana", "draft", "feature"]);
+  expect(readdirSync(p).some((f) => f.startsWith("session_state.json.corrupt-"))).toBe(true);
+  expect((await idse(["status", "--json"], { cwd })).json?.data.session).toBe("auth");
+  expect((await idse(["doctor"], { cwd })).code).toBe(0);
+});

@@ -1,0 +1,99 @@
+import { afterEach } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runCli } from "../src/cli.ts";
+import type { Io } from "../src/command.ts";
+
+export const REPO = resolve(import.meta.dir, "..");
+export const BINARY = join(REPO, "dist", process.platform === "win32" ? "idse.exe" : "idse");
+export const FIXTURE = join(REPO, "test", "fixtures", "python-original-workspace");
+
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test. */
+export function tempDir(prefix = "idse-test-"): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  cleanup.push(dir);
+  return dir;
+}
+
+/** A writable copy of the workspace written by the Python original. */
+export function fixtureCopy(): string {
+  const dir = tempDir("idse-fixture-");
+  cpSync(FIXTURE, dir, { recursive: true });
+  const walk = (p: string) => {
+    chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  walk(dir);
+  return dir;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON when it is one JSON document. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary command data; schemas check shapes
+  json: { ok: boolean; command: string; data: any; diagnostics: any[] } | undefined;
+}
+
+function parseJson(stdout: string): RunResult["json"] {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  home?: string;
+  now?: Date;
+  io?: Partial<Io>;
+}
+
+/** Runs the CLI in-process, exactly as main.ts would, capturing its output. */
+export async function idse(argv: string[], o: RunOptions): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const home = o.home ?? o.cwd;
+  const code = await runCli(argv, {
+    cwd: o.cwd,
+    env: { ...(o.env ?? {}) },
+    home,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: async () => o.stdin ?? "",
+    stdinIsTTY: o.stdin === undefined,
+    now: o.now ? () => o.now! : undefined,
+    ...o.io,
+  });
+  return { code, stdout, stderr, json: parseJson(stdout) };
+}
+
+/** Runs the compiled binary (build it first with `npm run build`). */
+export function idseBinary(
+  argv: string[],
+  o: { cwd: string; env?: Record<string, string>; stdin?: string },
+): RunResult {
+  const r = spawnSync(BINARY, argv, {
+    cwd: o.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: o.cwd, ...o.env },
+    input: o.stdin ?? "",
+    encoding: "utf8",
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
+}
