@@ -1,4 +1,5 @@
-// The whole test suite, as one command (`npm test`): lint, type-check, build the binary, then every
+// The whole test suite, as one command (`npm test`): lint, type-check, schema drift check, build the
+// binary, then every
 // bun test (unit, in-process CLI, end-to-end runs of the compiled binary, the Deno smoke test).
 // bun test prints no closing line CI can read, so this script prints `N passed, N failed` last, counting
 // each check step as one test, and writes the same line to .tmp/test-summary.txt for .ci/run.
@@ -22,6 +23,7 @@ function step(name: string, cmd: string[]): boolean {
 mkdirSync(".tmp", { recursive: true });
 step("lint", [bin("biome"), "check", "."]);
 step("typecheck", [bin("tsc"), "-p", "."]);
+step("schemas", [process.execPath, "scripts/gen-schemas.ts", "--check"]);
 const built = step("build", [process.execPath, "scripts/build.ts"]);
 
 const junit = ".tmp/junit.xml";

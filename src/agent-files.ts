@@ -1,15 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
+import type { FileOutcome } from "./models/outputs.ts";
 import { AGENT_FILES, GOVERNANCE_DOCS, render, STAGE_TEMPLATES } from "./templates.ts";
 
 // Files idse writes outside the DesignStore: agent instruction files at the repository root, and the
 // governance and reference docs under `.idse/` that agents read. None is ever overwritten without force.
 
-export interface FileOutcome {
-  path: string;
-  action: "created" | "overwritten" | "kept";
-}
+export type { FileOutcome };
 
 function place(file: string, text: string, force: boolean, display: string): FileOutcome {
   const exists = existsSync(file);
@@ -40,4 +38,19 @@ export function writeTemplateCopies(idseDir: string, force: boolean): FileOutcom
       `.idse/kb/templates/${stage}-template.md`,
     ),
   );
+}
+
+/**
+ * The JSON Schemas of the files under `.idse/`, so the `$schema` references in config.json and
+ * stage_state.json resolve offline in editors. idse owns these copies and refreshes them.
+ */
+export async function writeFileSchemas(idseDir: string): Promise<FileOutcome[]> {
+  const { SCHEMAS, schemaText } = await import("./schemas.ts");
+  return SCHEMAS.filter((s) => s.kind === "file").map((s) => {
+    const file = join(idseDir, "schemas", `${s.name}.schema.json`);
+    const text = schemaText(s);
+    const display = `.idse/schemas/${s.name}.schema.json`;
+    if (readTextIfExists(file) === text) return { path: display, action: "kept" as const };
+    return place(file, text, true, display);
+  });
 }

@@ -122,7 +122,7 @@ export function loadConfig(opts: {
 export function setRepoConfig(idseDir: string, key: ConfigKey, raw: string): unknown {
   const file = join(idseDir, REPO_CONFIG_FILE);
   const value = check(key, coerce(key, raw), file);
-  const obj = readConfigFile(file) ?? {};
+  const obj = readConfigFile(file) ?? { $schema: "./schemas/config.schema.json" };
   setPath(obj, key, value);
   writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
   return value;

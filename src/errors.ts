@@ -109,6 +109,11 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => s(d.reason),
   },
+  SCHEMA_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no schema named "${s(d.name)}"`,
+    hint: (d) => `schemas: ${(d.known as string[]).join(", ")}`,
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

@@ -39,6 +39,15 @@ export const keys = {
   governance: (name: string) => `governance/${name}`,
 };
 
+/**
+ * A `$schema` reference for a file idse creates new, relative to the file, pointing at the copy of the
+ * schemas that init writes to `.idse/schemas/` (editors resolve relative paths offline).
+ */
+export function schemaRef(key: string, schema: string): string {
+  const depth = key.split("/").length - 1;
+  return `${depth === 0 ? "./" : "../".repeat(depth)}schemas/${schema}.schema.json`;
+}
+
 /** Parses an artifact key back into its parts (used by stores that index artifacts, e.g. Notion). */
 export function parseArtifactKey(
   key: string,

@@ -5,8 +5,7 @@ import { IdseError } from "./errors.ts";
 import { assertExistingId, BLUEPRINT, isListableId } from "./ids.ts";
 import { keys } from "./layout.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
-import type { SessionStageState } from "./models/session-state.ts";
-import { pendingStages } from "./stage-state.ts";
+import { pendingStages, writeStageStateDoc } from "./stage-state.ts";
 
 // SessionGraph: the sessions of a project, their metadata, and the lineage between them.
 
@@ -102,11 +101,7 @@ export async function createSession(store: DesignStore, project: string, o: Crea
   const vars = { project, session: o.id, stack: o.stack, date: o.now.slice(0, 10), owner: o.owner };
   await writeTemplates(store, project, o.id, vars);
   await store.write(keys.owner(project, o.id), `Created: ${o.now}\nOwner: ${o.owner}\n`);
-  await writeJsonDoc(store, keys.stageState(project, o.id), {
-    stages: pendingStages(),
-    validation_status: "unknown",
-    updated_at: o.now,
-  } satisfies SessionStageState);
+  await writeStageStateDoc(store, project, o.id, pendingStages(), "unknown", o.now);
   // session.json last: its presence marks a fully created session.
   await writeJsonDoc(store, keys.sessionMetadata(project, o.id), meta);
   return meta;

@@ -1,7 +1,7 @@
 import type { DesignStore } from "./design-store.ts";
 import { readJsonDoc, writeJsonDoc } from "./documents.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys, STAGES, type Stage } from "./layout.ts";
+import { keys, STAGES, type Stage, schemaRef } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
 
@@ -45,6 +45,25 @@ export async function readSessionStages(
   return { stages: pendingStages(), validation_status: "unknown", source: "none" };
 }
 
+/** Writes a session's own stage_state.json (a file new in idse, so it carries a `$schema`). */
+export async function writeStageStateDoc(
+  store: DesignStore,
+  project: string,
+  session: string,
+  stages: Stages,
+  validation: ValidationStatus,
+  now: string,
+): Promise<void> {
+  const key = keys.stageState(project, session);
+  const doc: SessionStageState = {
+    $schema: schemaRef(key, "stage-state"),
+    stages,
+    validation_status: validation,
+    updated_at: now,
+  };
+  await writeJsonDoc(store, key, doc);
+}
+
 /** Writes a session's stages, and mirrors them into session_state.json when it is the current one. */
 export async function writeSessionStages(
   store: DesignStore,
@@ -54,8 +73,7 @@ export async function writeSessionStages(
   validation: ValidationStatus,
   now: string,
 ): Promise<void> {
-  const doc: SessionStageState = { stages, validation_status: validation, updated_at: now };
-  await writeJsonDoc(store, keys.stageState(project, session), doc);
+  await writeStageStateDoc(store, project, session, stages, validation, now);
   const state = await readProjectState(store, project);
   if (state && state.session_id === session) {
     await writeJsonDoc(store, keys.sessionState(project), {
@@ -79,11 +97,14 @@ export async function pointStateAt(store: DesignStore, project: string, session:
     const own = await store.has(keys.stageState(project, previous.session_id));
     const exists = await store.has(keys.session(project, previous.session_id));
     if (!own && exists) {
-      await writeJsonDoc(store, keys.stageState(project, previous.session_id), {
-        stages: previous.stages,
-        validation_status: previous.validation_status,
-        updated_at: now,
-      } satisfies SessionStageState);
+      await writeStageStateDoc(
+        store,
+        project,
+        previous.session_id,
+        previous.stages,
+        previous.validation_status,
+        now,
+      );
     }
   }
   const next = await readSessionStages(store, project, session, previous);

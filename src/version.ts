@@ -19,9 +19,9 @@ export const CAPABILITIES = {
   plugins: false,
   agents: false,
   compiler: false,
-  stores: ["filesystem"],
+  stores: ["filesystem"] as string[],
   sync: false,
-} as const;
+};
 
 export function runtimeName(): string {
   const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };

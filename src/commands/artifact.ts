@@ -4,17 +4,11 @@ import { readArtifact, writeArtifact } from "../artifacts.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
+import type { ArtifactOutput } from "../models/outputs.ts";
 import { updateSession } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
 
-export interface ArtifactData {
-  project: string;
-  session: string;
-  stage: Stage;
-  path: string;
-  content?: string;
-  bytes: number;
-}
+export type ArtifactData = ArtifactOutput;
 
 const stageOption = { flags: "--stage <stage>", description: "Stage", choices: STAGES, required: true };
 const sessionOption = { flags: "--session <id>", description: "Session (default: the current session)" };

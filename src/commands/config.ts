@@ -11,6 +11,12 @@ import {
 } from "../config.ts";
 import { IdseError } from "../errors.ts";
 import type { ConfigKey } from "../models/config.ts";
+import type {
+  ConfigGetOutput,
+  ConfigListOutput,
+  ConfigSetOutput,
+  ConfigUnsetOutput,
+} from "../models/outputs.ts";
 import { findRoot } from "../workspace.ts";
 
 // `config` works outside a workspace too (home file and environment only); `set` and `unset` need one,
@@ -26,15 +32,9 @@ function key(raw: string): ConfigKey {
   return raw;
 }
 
-export interface ConfigEntry {
-  key: string;
-  value: unknown;
-  source: string;
-}
-
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
-export const configGet = defineCommand<Record<string, never>, ConfigEntry>({
+export const configGet = defineCommand<Record<string, never>, ConfigGetOutput>({
   name: "config get",
   args: "<key>",
   summary: "Print the effective value of a config key",
@@ -46,10 +46,7 @@ export const configGet = defineCommand<Record<string, never>, ConfigEntry>({
   text: (d) => show(d.value),
 });
 
-export const configList = defineCommand<
-  Record<string, never>,
-  { entries: ConfigEntry[]; files: { home: string; repo: string | null } }
->({
+export const configList = defineCommand<Record<string, never>, ConfigListOutput>({
   name: "config list",
   summary: "List every config key with its value and where it came from",
   async run(ctx) {
@@ -62,20 +59,20 @@ export const configList = defineCommand<
   text: (d) => d.entries.map((e) => `${e.key} = ${show(e.value)}  (${e.source})`).join("\n"),
 });
 
-export const configSet = defineCommand<Record<string, never>, ConfigEntry & { file: string }>({
+export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
   name: "config set",
   args: "<key> <value>",
   summary: "Set a key in the repository config (.idse/config.json)",
   async run(ctx, [raw, value]) {
     const k = key(raw!);
     const ws = ctx.workspace();
-    const stored = setRepoConfig(ws.idseDir, k, value!);
+    const stored = setRepoConfig(ws.idseDir, k, value!) as ConfigSetOutput["value"];
     return { key: k, value: stored, source: "repo", file: ".idse/config.json" };
   },
   text: (d) => `${d.key} = ${show(d.value)} (written to ${d.file})`,
 });
 
-export const configUnset = defineCommand<Record<string, never>, { key: string; removed: boolean }>({
+export const configUnset = defineCommand<Record<string, never>, ConfigUnsetOutput>({
   name: "config unset",
   args: "<key>",
   summary: "Remove a key from the repository config",

@@ -1,14 +1,13 @@
 import {
-  type FileOutcome,
   writeAgentFiles,
+  writeFileSchemas,
   writeGovernanceDocs,
   writeTemplateCopies,
 } from "../agent-files.ts";
 import { defineCommand } from "../command.ts";
+import type { FilesOutput } from "../models/outputs.ts";
 
-export interface FilesData {
-  files: FileOutcome[];
-}
+export type FilesData = FilesOutput;
 
 const listFiles = (d: FilesData) => {
   const lines = d.files.map((f) => `  ${f.action.padEnd(11)} ${f.path}`);
@@ -19,17 +18,23 @@ const listFiles = (d: FilesData) => {
 
 export const docsInstall = defineCommand<{ force?: boolean }, FilesData>({
   name: "docs install",
-  summary: "Install the governance docs and template copies into .idse/",
+  summary: "Install the governance docs, template copies and file schemas into .idse/",
   options: [{ flags: "--force", description: "Overwrite files that exist" }],
   async run(ctx, _args, o) {
     const ws = ctx.workspace();
     const force = o.force === true;
-    return { files: [...writeGovernanceDocs(ws.idseDir, force), ...writeTemplateCopies(ws.idseDir, force)] };
+    return {
+      files: [
+        ...writeGovernanceDocs(ws.idseDir, force),
+        ...writeTemplateCopies(ws.idseDir, force),
+        ...(await writeFileSchemas(ws.idseDir)),
+      ],
+    };
   },
   text: listFiles,
 });
 
-export const generateAgentFiles = defineCommand<{ force?: boolean }, FilesData & { project: string }>({
+export const generateAgentFiles = defineCommand<{ force?: boolean }, FilesData>({
   name: "generate-agent-files",
   summary: "Write CLAUDE.md, AGENTS.md and .cursorrules at the repository root",
   options: [{ flags: "--force", description: "Overwrite files that exist" }],

@@ -9,32 +9,19 @@ import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
 import { keys, STAGES } from "../layout.ts";
 import { AgentRegistry } from "../models/agent-registry.ts";
+import type { DoctorOutput } from "../models/outputs.ts";
 import { SessionMetadata } from "../models/session-metadata.ts";
 import { SessionStageState, SessionState } from "../models/session-state.ts";
 import { derivedMetadata, listSessionIds, readCurrentSession } from "../session-graph.ts";
-import { pendingStages, pointStateAt } from "../stage-state.ts";
+import { pendingStages, pointStateAt, writeStageStateDoc } from "../stage-state.ts";
 import { listProjects } from "../workspace.ts";
 
 // doctor: checks every project of the workspace and, with --fix, repairs what can be derived from what
 // is on disk. It never rewrites artifact text: it only creates missing documents from templates. A
 // corrupt file is moved aside to `<file>.corrupt-<time>` before its replacement is written.
 
-export interface Finding {
-  project: string;
-  session: string | null;
-  file: string;
-  code: string;
-  problem: string;
-  fixed: boolean;
-}
-
-export interface DoctorData {
-  projects: string[];
-  sessions_checked: number;
-  findings: Finding[];
-  fixed: number;
-  remaining: number;
-}
+export type DoctorData = DoctorOutput;
+type Finding = DoctorOutput["findings"][number];
 
 type Problem = "missing" | string;
 
@@ -132,11 +119,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
             add(session, stageKey, "CORRUPT_FILE", stageProblem);
             if (fix) {
               await moveAside(store, stageKey, ctx.now);
-              await writeJsonDoc(store, stageKey, {
-                stages: pendingStages(),
-                validation_status: "unknown",
-                updated_at: ctx.now,
-              });
+              await writeStageStateDoc(store, project, session, pendingStages(), "unknown", ctx.now);
             }
           }
         }

@@ -4,6 +4,7 @@ import { configGet, configList, configSet, configUnset } from "./config.ts";
 import { docsInstall, generateAgentFiles } from "./docs.ts";
 import { doctor } from "./doctor.ts";
 import { init } from "./init.ts";
+import { schemaEmit, schemaList, schemaShow } from "./schema.ts";
 import {
   sessionAddCollaborator,
   sessionCreate,
@@ -41,5 +42,8 @@ export const COMMANDS: AnyCommand[] = [
   configList,
   configUnset,
   doctor,
+  schemaList,
+  schemaShow,
+  schemaEmit,
   version,
 ];

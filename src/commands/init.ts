@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type FileOutcome, writeAgentFiles, writeGovernanceDocs } from "../agent-files.ts";
+import { type FileOutcome, writeAgentFiles, writeFileSchemas, writeGovernanceDocs } from "../agent-files.ts";
 import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
 import { regenerateMeta } from "../blueprint-meta.ts";
 import { defineCommand } from "../command.ts";
@@ -8,18 +8,12 @@ import { withLock } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { assertNewId, BLUEPRINT } from "../ids.ts";
 import { keys } from "../layout.ts";
+import type { InitOutput } from "../models/outputs.ts";
 import { createSession } from "../session-graph.ts";
 import { pointStateAt } from "../stage-state.ts";
 import { findRoot, openWorkspaceAt, projectExists } from "../workspace.ts";
 
-export interface InitData {
-  project: string;
-  session: string;
-  workspace: string;
-  stack: string;
-  owner: string;
-  files: FileOutcome[];
-}
+export type InitData = InitOutput;
 
 export const init = defineCommand<{ stack?: string; owner?: string; createAgentFiles: boolean }, InitData>({
   name: "init",
@@ -68,7 +62,7 @@ export const init = defineCommand<{ stack?: string; owner?: string; createAgentF
       await regenerateMeta(ws.store, project, ctx.now);
       await ws.store.write(keys.currentProject, `${project}\n`);
     });
-    files.push(...writeGovernanceDocs(ws.idseDir, false));
+    files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
     if (opts.createAgentFiles !== false && ws.config.values["agent_files.create"]) {
       files.push(...writeAgentFiles(root, project, false));
     }

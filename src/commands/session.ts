@@ -5,6 +5,7 @@ import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
 import { keys, STAGE_PATHS, STAGES } from "../layout.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../models/common.ts";
+import type { SessionChangeOutput } from "../models/outputs.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../models/session-metadata.ts";
 import {
   createSession,
@@ -17,12 +18,7 @@ import {
 import { pointStateAt, readSessionStages, writeSessionStages } from "../stage-state.ts";
 import { refreshMeta } from "./shared.ts";
 
-export interface SessionChange {
-  project: string;
-  session: SessionMetadata;
-  current: boolean;
-  message: string;
-}
+export type SessionChange = SessionChangeOutput;
 
 const say = (d: SessionChange) => d.message;
 
@@ -271,10 +267,7 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
   text: say,
 });
 
-export interface StageChange extends SessionChange {
-  stage: Stage;
-  status: StageStatus;
-}
+type StageChange = SessionChangeOutput & { stage: Stage; status: StageStatus };
 
 export const sessionSetStage = defineCommand<{ stage: Stage; status: StageStatus }, StageChange>({
   name: "session set-stage",

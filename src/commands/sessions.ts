@@ -1,8 +1,8 @@
 import { artifactPresence } from "../artifacts.ts";
 import { defineCommand } from "../command.ts";
 import { assertExistingId } from "../ids.ts";
-import { STAGES, type Stage } from "../layout.ts";
-import type { StageStatus } from "../models/common.ts";
+import { STAGES } from "../layout.ts";
+import type { SessionInfoOutput, SessionsOutput } from "../models/outputs.ts";
 import { SESSION_STATUSES, SESSION_TYPES, type SessionMetadata } from "../models/session-metadata.ts";
 import {
   type LineageNode,
@@ -15,26 +15,8 @@ import {
 import { readSessionStages } from "../stage-state.ts";
 import { table } from "./shared.ts";
 
-export interface SessionSummary {
-  session_id: string;
-  name: string;
-  session_type: string;
-  status: string;
-  owner: string;
-  parent_session: string | null;
-  tags: string[];
-  created_at: string;
-  updated_at: string;
-  current: boolean;
-  /** True when the session has no metadata/session.json (created by an old tool or by hand). */
-  legacy: boolean;
-}
-
-export interface SessionsData {
-  project: string;
-  sessions: SessionSummary[];
-  counts: { total: number; blueprint: number; feature: number; exploratory: number; legacy: number };
-}
+export type SessionsData = SessionsOutput;
+type SessionSummary = SessionsOutput["sessions"][number];
 
 export const sessions = defineCommand<
   { type?: string; status?: string; tag?: string; includeLegacy?: boolean },
@@ -106,15 +88,7 @@ export const sessions = defineCommand<
   },
 });
 
-export interface SessionInfoData {
-  project: string;
-  session: SessionMetadata;
-  current: boolean;
-  legacy: boolean;
-  stages: Record<Stage, StageStatus>;
-  artifacts: Record<Stage, boolean>;
-  lineage?: { ancestors: string[]; children: LineageNode[]; related: string[] };
-}
+export type SessionInfoData = SessionInfoOutput;
 
 export const sessionInfo = defineCommand<{ lineage?: boolean }, SessionInfoData>({
   name: "session-info",

@@ -1,41 +1,16 @@
 import { readRegistry, routeStage } from "../agent-registry.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
-import { keys, STAGES, type Stage } from "../layout.ts";
+import { keys, STAGES } from "../layout.ts";
 import type { StageStatus } from "../models/common.ts";
+import type { AllStatusOutput, StatusOutput } from "../models/outputs.ts";
 import { readAllSessions, readCurrentSession } from "../session-graph.ts";
 import { progressPercent, readProjectState, readSessionStages } from "../stage-state.ts";
 import { listProjects } from "../workspace.ts";
 import { table } from "./shared.ts";
 
-export interface StageRow {
-  stage: Stage;
-  status: StageStatus;
-  agent: string | null;
-  mode: string | null;
-}
-
-export interface ProjectStatus {
-  project: string;
-  session: string;
-  is_blueprint: boolean;
-  stages: StageRow[];
-  last_sync: string | null;
-  validation_status: string;
-}
-
-export interface SessionRow {
-  project: string;
-  session_id: string;
-  session_type: string;
-  status: string;
-  owner: string;
-  current: boolean;
-  progress: number;
-  stages: Record<Stage, StageStatus>;
-}
-
-export type StatusData = ProjectStatus | { sessions: SessionRow[] };
+export type StatusData = StatusOutput;
+type SessionRow = AllStatusOutput["sessions"][number];
 
 const ICON: Record<StageStatus, string> = { completed: "✅", in_progress: "🔄", pending: "⏳" };
 

@@ -1,15 +1,8 @@
 import { defineCommand } from "../command.ts";
+import type { VersionOutput } from "../models/outputs.ts";
 import { CAPABILITIES, runtimeName, VERSION } from "../version.ts";
 
-export const version = defineCommand<
-  Record<string, never>,
-  {
-    version: string;
-    runtime: string;
-    platform: string;
-    capabilities: typeof CAPABILITIES;
-  }
->({
+export const version = defineCommand<Record<string, never>, VersionOutput>({
   name: "version",
   summary: "Print the version and the capabilities of this build",
   async run() {

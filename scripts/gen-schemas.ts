@@ -1,0 +1,26 @@
+// Writes schemas/<name>.schema.json from the valibot models (src/schemas.ts). With --check, writes
+// nothing and exits 1 when schemas/ differs from what the models produce (CI runs this).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SCHEMAS, schemaText } from "../src/schemas.ts";
+
+const dir = join(import.meta.dir, "..", "schemas");
+const check = process.argv.includes("--check");
+const wanted = new Map(SCHEMAS.map((s) => [`${s.name}.schema.json`, schemaText(s)]));
+const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".schema.json")) : [];
+const drift: string[] = [];
+for (const [file, text] of wanted) {
+  const path = join(dir, file);
+  if (!existsSync(path) || readFileSync(path, "utf8") !== text) drift.push(`${file} differs from the models`);
+}
+for (const file of present) if (!wanted.has(file)) drift.push(`${file} has no model`);
+
+if (check) {
+  for (const line of drift) process.stderr.write(`schemas/${line}\n`);
+  if (drift.length) process.stderr.write("run `npm run gen:schemas` and commit schemas/\n");
+  process.exit(drift.length ? 1 : 0);
+}
+mkdirSync(dir, { recursive: true });
+for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
+for (const [file, text] of wanted) writeFileSync(join(dir, file), text);
+process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);

@@ -1,0 +1,118 @@
+import { toJsonSchema } from "@valibot/to-json-schema";
+import type * as v from "valibot";
+import { AgentRegistry } from "./models/agent-registry.ts";
+import { ConfigFile } from "./models/config.ts";
+import { Envelope, envelopeOf } from "./models/envelope.ts";
+import * as O from "./models/outputs.ts";
+import { SessionMetadata } from "./models/session-metadata.ts";
+import { SessionStageState, SessionState } from "./models/session-state.ts";
+
+// Every published JSON Schema, emitted from the valibot models (never written by hand). Used by
+// `npm run gen:schemas` to write schemas/ and by `idse schema` to print them from the binary; loaded
+// lazily, so commands that print no schema do not pay for the converter.
+
+export const SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+export interface SchemaEntry {
+  name: string;
+  kind: "file" | "output";
+  /** For files: where it lives. For outputs: the commands that print it. */
+  about: string;
+  model: v.GenericSchema;
+}
+
+const output = (name: string, commands: string[], data: v.GenericSchema): SchemaEntry => ({
+  name,
+  kind: "output",
+  about: commands.map((c) => `idse ${c} --json`).join(", "),
+  model: envelopeOf(commands.join(" | "), data),
+});
+
+export const SCHEMAS: SchemaEntry[] = [
+  {
+    name: "session-state",
+    kind: "file",
+    about: ".idse/projects/<project>/session_state.json",
+    model: SessionState,
+  },
+  {
+    name: "stage-state",
+    kind: "file",
+    about: ".idse/projects/<project>/sessions/<id>/metadata/stage_state.json",
+    model: SessionStageState,
+  },
+  {
+    name: "session-metadata",
+    kind: "file",
+    about: ".idse/projects/<project>/sessions/<id>/metadata/session.json",
+    model: SessionMetadata,
+  },
+  {
+    name: "agent-registry",
+    kind: "file",
+    about: ".idse/projects/<project>/agent_registry.json",
+    model: AgentRegistry,
+  },
+  { name: "config", kind: "file", about: ".idse/config.json and ~/.idseconfig.json", model: ConfigFile },
+  { name: "envelope", kind: "output", about: "every command with --json", model: Envelope },
+  output("output-init", ["init"], O.InitOutput),
+  output("output-status", ["status"], O.StatusOutput),
+  output("output-sessions", ["sessions"], O.SessionsOutput),
+  output("output-session-info", ["session-info"], O.SessionInfoOutput),
+  output(
+    "output-session-change",
+    [
+      "session create",
+      "session switch",
+      "spawn",
+      "session set-owner",
+      "session add-collaborator",
+      "session remove-collaborator",
+      "session set-status",
+      "session set-stage",
+    ],
+    O.SessionChangeOutput,
+  ),
+  output("output-artifact", ["artifact read", "artifact write"], O.ArtifactOutput),
+  output("output-files", ["docs install", "generate-agent-files"], O.FilesOutput),
+  output("output-config-get", ["config get"], O.ConfigGetOutput),
+  output("output-config-set", ["config set"], O.ConfigSetOutput),
+  output("output-config-list", ["config list"], O.ConfigListOutput),
+  output("output-config-unset", ["config unset"], O.ConfigUnsetOutput),
+  output("output-doctor", ["doctor"], O.DoctorOutput),
+  output("output-version", ["version"], O.VersionOutput),
+  output("output-schema", ["schema list", "schema show", "schema emit"], O.SchemaOutput),
+];
+
+/** The output schema that describes `idse <command> --json`. */
+export function outputSchemaFor(command: string): SchemaEntry | undefined {
+  return SCHEMAS.find(
+    (s) =>
+      s.kind === "output" && s.name !== "envelope" && s.about.split(", ").includes(`idse ${command} --json`),
+  );
+}
+
+export function schemaId(name: string): string {
+  return `urn:idse:schema:${name}`;
+}
+
+/** The JSON Schema document for one entry, as written to schemas/<name>.schema.json. */
+export function emitSchema(entry: SchemaEntry): Record<string, unknown> {
+  const body = toJsonSchema(entry.model, { target: "draft-2020-12", errorMode: "throw" }) as Record<
+    string,
+    unknown
+  >;
+  const { $schema: _dialect, ...rest } = body;
+  return {
+    $schema: SCHEMA_DIALECT,
+    $id: schemaId(entry.name),
+    title: entry.name,
+    ...rest,
+    description:
+      `${String(rest.description ?? "")} (${entry.kind === "file" ? "file" : "output of"}: ${entry.about})`.trim(),
+  };
+}
+
+export function schemaText(entry: SchemaEntry): string {
+  return `${JSON.stringify(emitSchema(entry), null, 2)}\n`;
+}

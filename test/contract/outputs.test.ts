@@ -1,0 +1,123 @@
+import { expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { COMMANDS } from "../../src/commands/index.ts";
+import { outputSchemaFor } from "../../src/schemas.ts";
+import { fixtureCopy, idse, tempDir } from "../helpers.ts";
+import { makeAjv, validator } from "./ajv.ts";
+
+const ajv = makeAjv();
+const envelope = validator(ajv, "envelope");
+
+// Runs one command with --json and checks the output against the envelope and the command's schema.
+async function checked(argv: string[], cwd: string, stdin?: string) {
+  const r = await idse([...argv, "--json"], { cwd, stdin });
+  expect(r.json, `one JSON document for ${argv.join(" ")}`).toBeDefined();
+  expect(envelope(r.json)).toBeUndefined();
+  if (r.json!.command) {
+    const entry = outputSchemaFor(r.json!.command);
+    expect(entry, `a schema for ${r.json!.command}`).toBeDefined();
+    const problems = validator(ajv, entry!.name)(r.json);
+    expect(problems, `${argv.join(" ")} → ${problems}`).toBeUndefined();
+  }
+  return r;
+}
+
+test("every command has an output schema", () => {
+  for (const c of COMMANDS) expect(outputSchemaFor(c.name), c.name).toBeDefined();
+});
+
+test("every command's --json output matches its schema, on success and on failure", async () => {
+  const cwd = tempDir();
+  const seen = new Set<string>();
+  const run = async (argv: string[], code: number, stdin?: string) => {
+    const r = await checked(argv, cwd, stdin);
+    expect({ argv, code: r.code }).toEqual({ argv, code });
+    if (r.json?.command) seen.add(r.json.command);
+    return r;
+  };
+  await run(["status"], 1);
+  await run(["init", "shop"], 0);
+  await run(["init", "shop"], 1);
+  await run(["status"], 0);
+  await run(["session", "create", "auth", "--description", "Auth"], 0);
+  await run(["spawn", "--plan", "feature", "billing", "--owner", "ana"], 0);
+  await run(["spawn", "--plan", "feature", "billing"], 1);
+  await run(["session", "switch", "billing"], 0);
+  await run(["session", "switch", "nope"], 1);
+  await run(["status", "--all"], 0);
+  await run(["sessions", "--type", "feature"], 0);
+  await run(["session-info", "auth", "--lineage"], 0);
+  await run(["session", "set-owner", "auth", "--owner", "bo"], 0);
+  await run(["session", "add-collaborator", "auth", "--name", "cy", "--role", "reviewer"], 0);
+  await run(["session", "add-collaborator", "auth", "--name", "cy"], 1);
+  await run(["session", "remove-collaborator", "auth", "--name", "cy"], 0);
+  await run(["session", "remove-collaborator", "auth", "--name", "cy"], 1);
+  await run(["session", "set-stage", "auth", "--stage", "spec", "--status", "in_progress"], 0);
+  await run(["session", "set-status", "auth", "--status", "complete"], 1);
+  await run(["session", "set-status", "auth", "--status", "review"], 0);
+  await run(["artifact", "write", "--stage", "plan", "--session", "auth"], 0, "# Plan\n");
+  await run(["artifact", "read", "--stage", "plan", "--session", "auth"], 0);
+  await run(["artifact", "read", "--stage", "plan", "--session", "ghost"], 1);
+  await run(["docs", "install"], 0);
+  await run(["generate-agent-files"], 0);
+  await run(["config", "set", "owner", "dee"], 0);
+  await run(["config", "set", "lock.timeout_ms", "soon"], 1);
+  await run(["config", "get", "owner"], 0);
+  await run(["config", "list"], 0);
+  await run(["config", "unset", "owner"], 0);
+  await run(["config", "get", "nope"], 2);
+  await run(["doctor"], 0);
+  await run(["doctor", "--fix"], 0);
+  await run(["schema", "list"], 0);
+  await run(["schema", "show", "session-state"], 0);
+  await run(["schema", "show", "nope"], 1);
+  await run(["schema", "emit", join(tempDir(), "out")], 0);
+  await run(["version"], 0);
+  await run(["frobnicate"], 2);
+  await run(["status", "--bogus"], 2);
+  for (const c of COMMANDS) expect(seen.has(c.name), `covered: ${c.name}`).toBe(true);
+});
+
+test("files written by init, session create and spawn, and the fixture's files, match their schemas", async () => {
+  const cwd = tempDir();
+  await idse(["init", "shop"], { cwd });
+  await idse(["session", "create", "auth"], { cwd });
+  await idse(["spawn", "--plan", "feature", "billing"], { cwd });
+  await idse(["config", "set", "stages.auto_detect", "true"], { cwd });
+  const byName: [RegExp, string][] = [
+    [/session_state\.json$/, "session-state"],
+    [/metadata\/session\.json$/, "session-metadata"],
+    [/metadata\/stage_state\.json$/, "stage-state"],
+    [/agent_registry\.json$/, "agent-registry"],
+    [/^config\.json$/, "config"],
+  ];
+  const checkTree = (idseDir: string) => {
+    let n = 0;
+    for (const rel of readdirSync(idseDir, { recursive: true, encoding: "utf8" })) {
+      const hit = byName.find(([re]) => re.test(rel));
+      if (!hit) continue;
+      const problems = validator(ajv, hit[1])(JSON.parse(readFileSync(join(idseDir, rel), "utf8")));
+      expect(problems, `${rel}: ${problems}`).toBeUndefined();
+      n++;
+    }
+    return n;
+  };
+  expect(checkTree(join(cwd, ".idse"))).toBe(1 + 3 + 3 + 1 + 1);
+  // Files new in idse point at the schema copies init wrote, by a path that resolves from the file.
+  for (const rel of ["config.json", "projects/shop/sessions/auth/metadata/stage_state.json"]) {
+    const file = join(cwd, ".idse", rel);
+    const ref = JSON.parse(readFileSync(file, "utf8")).$schema;
+    expect(existsSync(join(dirname(file), ref)), `${rel} → ${ref}`).toBe(true);
+  }
+  expect(checkTree(join(fixtureCopy(), ".idse"))).toBe(1 + 8 + 1);
+});
+
+test("a file that breaks its schema is rejected by the schema too", () => {
+  const bad = { project_name: "p", session_id: "s", is_blueprint: "yes", stages: {}, last_sync: null };
+  expect(validator(ajv, "session-state")(bad)).toBeDefined();
+  expect(validator(ajv, "agent-registry")({})).toBeDefined();
+  expect(
+    validator(ajv, "output-status")({ ok: true, command: "status", data: { project: 1 }, diagnostics: [] }),
+  ).toBeDefined();
+});
