@@ -1,6 +1,6 @@
 // The whole test suite, as one command (`npm test`): lint, type-check, schema drift check, build the
-// binary, then every
-// bun test (unit, in-process CLI, end-to-end runs of the compiled binary, the Deno smoke test).
+// binary, then every bun test (unit, in-process CLI, contract, end-to-end runs of the compiled binary,
+// the Deno smoke test).
 // bun test prints no closing line CI can read, so this script prints `N passed, N failed` last, counting
 // each check step as one test, and writes the same line to .tmp/test-summary.txt for .ci/run.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
