@@ -1,7 +1,23 @@
+import { writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { runCli } from "./cli.ts";
+import { isatty } from "node:tty";
+import { VERSION } from "./version.ts";
 
 // Entry point: wires the process to runCli. The only place that exits the process.
+
+// Output goes straight to the file descriptors: touching process.stdout makes Bun build its stream
+// machinery, about 2 ms of start-up (docs/benchmarks.md). A non-blocking pipe that is full answers
+// EAGAIN; retry until the reader catches up.
+function writeFd(fd: number, text: string): void {
+  let buf = Buffer.from(text, "utf8");
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+    }
+  }
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -9,13 +25,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-const code = await runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  home: process.env.HOME || process.env.USERPROFILE || homedir(),
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  readStdin,
-  stdinIsTTY: process.stdin.isTTY === true,
-});
-process.exitCode = code;
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  // Fast path, written by hand for the `--version` budget (docs/benchmarks.md): answering before the
+  // command table, cac and the models are loaded halves the start-up time of this most-run probe.
+  writeFd(1, `idse ${VERSION}\n`);
+} else {
+  const { runCli } = await import("./cli.ts");
+  process.exitCode = await runCli(argv, {
+    cwd: process.cwd(),
+    env: process.env,
+    home: process.env.HOME || process.env.USERPROFILE || homedir(),
+    stdout: (t) => writeFd(1, t),
+    stderr: (t) => writeFd(2, t),
+    readStdin,
+    // isatty(0) rather than process.stdin.isTTY: the latter builds a stream just to answer.
+    stdinIsTTY: isatty(0),
+  });
+}
