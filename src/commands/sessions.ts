@@ -3,7 +3,7 @@ import { defineCommand } from "../command.ts";
 import { assertExistingId } from "../ids.ts";
 import { STAGES } from "../layout.ts";
 import type { SessionInfoOutput, SessionsOutput } from "../models/outputs.ts";
-import { SESSION_STATUSES, SESSION_TYPES, type SessionMetadata } from "../models/session-metadata.ts";
+import { SESSION_STATUSES, SESSION_TYPES } from "../models/session-metadata.ts";
 import {
   type LineageNode,
   lineage,
