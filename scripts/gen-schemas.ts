@@ -1,5 +1,6 @@
-// Writes schemas/<name>.schema.json from the valibot models (src/schemas.ts). With --check, writes
-// nothing and exits 1 when schemas/ differs from what the models produce (CI runs this).
+// Writes schemas/<name>.schema.json from the valibot models (src/schemas.ts), then regenerates
+// docs/json-output.md (scripts/gen-json-docs.ts), which documents them. With --check, writes nothing and
+// exits 1 when either differs from what the code produces (CI runs this).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCHEMAS, schemaText } from "../src/schemas.ts";
@@ -15,12 +16,22 @@ for (const [file, text] of wanted) {
 }
 for (const file of present) if (!wanted.has(file)) drift.push(`${file} has no model`);
 
+const docs = () =>
+  Bun.spawnSync(
+    [process.execPath, join(import.meta.dir, "gen-json-docs.ts"), ...(check ? ["--check"] : [])],
+    {
+      stdout: "inherit",
+      stderr: "inherit",
+    },
+  ).exitCode;
+
 if (check) {
   for (const line of drift) process.stderr.write(`schemas/${line}\n`);
   if (drift.length) process.stderr.write("run `npm run gen:schemas` and commit schemas/\n");
-  process.exit(drift.length ? 1 : 0);
+  process.exit(drift.length || docs() !== 0 ? 1 : 0);
 }
 mkdirSync(dir, { recursive: true });
 for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
 for (const [file, text] of wanted) writeFileSync(join(dir, file), text);
 process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);
+process.exit(docs());

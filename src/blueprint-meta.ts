@@ -2,7 +2,7 @@ import type { DesignStore } from "./design-store.ts";
 import { BLUEPRINT } from "./ids.ts";
 import { keys } from "./layout.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
-import { childrenOf, type LineageNode, readAllSessions } from "./session-graph.ts";
+import { byCodePoint, childrenOf, type LineageNode, readAllSessions } from "./session-graph.ts";
 import { progressPercent, readProjectState, readSessionStages } from "./stage-state.ts";
 
 // The blueprint's `metadata/meta.md`: a registry, status matrix and lineage tree of every session,
@@ -50,7 +50,7 @@ export function renderMeta(project: string, rows: Row[], existing: string | unde
   const active = metas.filter(
     (m) => m.session_id !== BLUEPRINT && !["complete", "archived"].includes(m.status),
   );
-  const byCreated = [...rows].sort((a, b) => a.meta.created_at.localeCompare(b.meta.created_at));
+  const byCreated = [...rows].sort((a, b) => byCodePoint(a.meta.created_at, b.meta.created_at));
   const ids = new Set(metas.map((m) => m.session_id));
   const roots = metas
     .filter((m) => m.session_id !== BLUEPRINT && (!m.parent_session || !ids.has(m.parent_session)))

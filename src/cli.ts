@@ -1,5 +1,5 @@
 import cac from "cac";
-import { type OptionShape, optionShape, scanArgv } from "./argv.ts";
+import { camel, type OptionShape, optionShape, scanArgv } from "./argv.ts";
 import type { AnyCommand, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { withLock } from "./design-store.ts";
@@ -75,7 +75,19 @@ interface Parsed {
   version: boolean;
 }
 
+/** Parse errors carry the command they were about, so the JSON envelope can name it. */
 function parse(argv: string[], io: Io): Parsed {
+  let commandName = "";
+  try {
+    return parseInner(argv, io, (name) => {
+      commandName = name;
+    });
+  } catch (err) {
+    throw Object.assign(err as object, { commandName });
+  }
+}
+
+function parseInner(argv: string[], io: Io, found: (name: string) => void): Parsed {
   const globalShapes = GLOBAL_OPTIONS.map(optionShape);
   // First pass with every option of every command: only to find the command words.
   const allShapes: OptionShape[] = [
@@ -101,6 +113,7 @@ function parse(argv: string[], io: Io): Parsed {
     cmd = byName.get(p0.value);
     skip = 1;
   }
+  if (cmd) found(cmd.name);
   const shapes = [...globalShapes, ...(cmd?.options ?? []).map(optionShape)];
   const scan = scanArgv(folded, shapes);
 
@@ -113,27 +126,21 @@ function parse(argv: string[], io: Io): Parsed {
   let parsedOpts: Record<string, unknown>;
   try {
     parsedOpts = cli.parse(["idse", "idse", ...folded], { run: false }).options;
-    const helpOrVersion = parsedOpts.help === true || (parsedOpts.version === true && !cmd);
-    if (cli.matchedCommand && !helpOrVersion) {
-      cli.matchedCommand.checkUnknownOptions();
-      cli.matchedCommand.checkOptionValue();
-    } else if (!cmd) {
-      // cac does not check options when no command matched; do it for the global ones.
-      for (const name of Object.keys(parsedOpts)) {
-        if (name !== "--" && !cli.globalCommand.hasOption(name)) {
-          throw new IdseError("UNKNOWN_OPTION", {
-            option: name.length > 1 ? `--${name}` : `-${name}`,
-            command: "",
-          });
-        }
-      }
-    }
   } catch (err) {
-    if (err instanceof IdseError) throw err;
-    const message = (err as Error).message;
-    const unknown = /Unknown option `([^`]+)`/.exec(message);
-    if (unknown) throw new IdseError("UNKNOWN_OPTION", { option: unknown[1], command: cmd?.name ?? "" });
-    throw new IdseError("USAGE", { reason: message.replace(/`/g, "") });
+    throw new IdseError("USAGE", { reason: (err as Error).message.replace(/`/g, "") });
+  }
+  // Unknown options are checked here rather than by cac, which skips the check whenever an unknown
+  // option swallowed the command word (`idse --bogus status`).
+  const known = new Set(["--"]);
+  for (const o of [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])]) {
+    const shape = optionShape(o);
+    known.add(shape.long);
+    for (const n of shape.names) known.add(camel(n.replace(/^no-/, "")));
+  }
+  for (const name of Object.keys(parsedOpts)) {
+    if (known.has(name)) continue;
+    const flag = name.length > 1 ? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `-${name}`;
+    throw new IdseError("UNKNOWN_OPTION", { option: flag, command: cmd?.name ?? "" });
   }
 
   // Exact strings for value options (see argv.ts); booleans and negations come from cac.
@@ -142,6 +149,9 @@ function parse(argv: string[], io: Io): Parsed {
     const shape = optionShape(o);
     if (!shape.takesValue) continue;
     const raw = scan.values.get(shape.long);
+    if (parsedOpts[shape.long] === true && !raw?.length && opts.help !== true) {
+      throw new IdseError("USAGE", { reason: `option --${shape.names.at(-1)} needs a value` });
+    }
     if (raw?.length) opts[shape.long] = o.multiple ? raw : raw.at(-1);
     else if (o.multiple) opts[shape.long] = [];
     else delete opts[shape.long];
@@ -240,8 +250,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (!cmd) {
       if (args.length === 0) {
+        if (global.json) throw new IdseError("USAGE", { reason: "no command given" });
         io.stdout(helpText());
-        return global.json ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
       }
       const words = args.slice(0, GROUPS.has(args[0]!) ? 2 : 1).join(" ");
       throw new IdseError("UNKNOWN_COMMAND", { command: words });
@@ -264,6 +275,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     const f = failure(err);
     const json = parsed?.global.json ?? wantsJson;
+    commandName ||= (err as { commandName?: string }).commandName ?? "";
     printResult(
       io,
       { json, quiet: false, command: commandName },

@@ -120,10 +120,14 @@ export async function updateSession(
   return next;
 }
 
+/** The id in CURRENT_SESSION; undefined when the file is missing or holds something that is no id. */
 export async function readCurrentSession(store: DesignStore, project: string): Promise<string | undefined> {
   const raw = (await store.read(keys.currentSession(project)))?.trim();
-  return raw || undefined;
+  return raw && isListableId(raw) ? raw : undefined;
 }
+
+/** Locale-independent order, the same as the stores list names in. */
+export const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface LineageNode {
   session_id: string;
@@ -151,7 +155,7 @@ export function childrenOf(
 ): LineageNode[] {
   return metas
     .filter((m) => m.parent_session === session && !seen.has(m.session_id))
-    .sort((a, b) => a.session_id.localeCompare(b.session_id))
+    .sort((a, b) => byCodePoint(a.session_id, b.session_id))
     .map((m) => {
       seen.add(m.session_id);
       return { session_id: m.session_id, children: childrenOf(metas, m.session_id, seen) };

@@ -34,11 +34,12 @@ export async function readSessionStages(
   store: DesignStore,
   project: string,
   session: string,
-  projectState?: SessionState,
+  /** The project state if already read (null: there is none); read here when omitted. */
+  projectState?: SessionState | null,
 ): Promise<SessionStages> {
   const own = await readJsonDoc(store, keys.stageState(project, session), SessionStageState);
   if (own) return { stages: own.stages, validation_status: own.validation_status, source: "session" };
-  const state = projectState ?? (await readProjectState(store, project));
+  const state = projectState === undefined ? await readProjectState(store, project) : projectState;
   if (state && state.session_id === session) {
     return { stages: state.stages, validation_status: state.validation_status, source: "project" };
   }
@@ -73,8 +74,8 @@ export async function writeSessionStages(
   validation: ValidationStatus,
   now: string,
 ): Promise<void> {
+  const state = await readProjectState(store, project); // read first: a corrupt file stops us unchanged
   await writeStageStateDoc(store, project, session, stages, validation, now);
-  const state = await readProjectState(store, project);
   if (state && state.session_id === session) {
     await writeJsonDoc(store, keys.sessionState(project), {
       ...state,
@@ -86,12 +87,9 @@ export async function writeSessionStages(
 
 /** Rewrites session_state.json to describe `session`, keeping the project-wide fields. */
 export async function pointStateAt(store: DesignStore, project: string, session: string, now: string) {
-  let previous: SessionState | undefined;
-  try {
-    previous = await readProjectState(store, project);
-  } catch {
-    previous = undefined; // a corrupt state is replaced here; doctor reports it separately
-  }
+  // A corrupt state file stops here with CORRUPT_FILE naming it: `doctor --fix` moves it aside and
+  // rebuilds it, rather than a switch silently overwriting what is left of it.
+  const previous = await readProjectState(store, project);
   // Keep the stages of the session we leave, so switching back restores them.
   if (previous && previous.session_id !== session) {
     const own = await store.has(keys.stageState(project, previous.session_id));
@@ -107,7 +105,7 @@ export async function pointStateAt(store: DesignStore, project: string, session:
       );
     }
   }
-  const next = await readSessionStages(store, project, session, previous);
+  const next = await readSessionStages(store, project, session, previous ?? null);
   const state: SessionState = {
     ...(previous ?? {}),
     project_name: project,

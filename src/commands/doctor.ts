@@ -76,8 +76,17 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
     let sessionsChecked = 0;
     for (const project of projects) {
       const run = async (store: DesignStore) => {
-        const add = (session: string | null, key: string, code: string, problem: string) =>
-          findings.push({ project, session, file: `.idse/${key}`, code, problem, fixed: fix });
+        // Each finding is data and also a diagnostic, so scripts see it under its stable code.
+        const add = (session: string | null, key: string, code: string, problem: string) => {
+          const file = `.idse/${key}`;
+          findings.push({ project, session, file, code, problem, fixed: fix });
+          ctx.report({
+            severity: fix ? "info" : "error",
+            code,
+            message: `${file}: ${problem}${fix ? " (fixed)" : ""}`,
+            file,
+          });
+        };
         const sessions = await listSessionIds(store, project);
         sessionsChecked += sessions.length;
 
@@ -126,6 +135,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
 
         const curKey = keys.currentSession(project);
         const current = await readCurrentSession(store, project);
+        const currentRaw = (await store.read(curKey))?.trim();
         const stateKey = keys.sessionState(project);
         const stateProblem = await inspect(store, stateKey, SessionState);
         let target = current && sessions.includes(current) ? current : undefined;
@@ -133,8 +143,8 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
           add(
             null,
             curKey,
-            current ? "NO_CURRENT_SESSION" : "FILE_MISSING",
-            current ? `names "${current}", which does not exist` : "missing",
+            currentRaw ? "NO_CURRENT_SESSION" : "FILE_MISSING",
+            currentRaw ? `names "${currentRaw}", which is not a session of the project` : "missing",
           );
           if (!stateProblem) {
             const state = await readJsonDoc(store, stateKey, SessionState);
@@ -183,7 +193,8 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
   },
   exitCode: (d) => (d.remaining > 0 ? 1 : 0),
   text(d) {
-    const lines = d.findings.map((f) => `${f.fixed ? "fixed  " : "problem"} ${f.file}: ${f.problem}`);
+    // The findings themselves are printed as diagnostics on stderr.
+    const lines: string[] = [];
     lines.push(
       `Checked ${d.projects.length} project(s), ${d.sessions_checked} session(s): ` +
         (d.findings.length === 0

@@ -15,7 +15,7 @@ import {
   sessionExists,
   updateSession,
 } from "../session-graph.ts";
-import { pointStateAt, readSessionStages, writeSessionStages } from "../stage-state.ts";
+import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../stage-state.ts";
 import { refreshMeta } from "./shared.ts";
 
 export type SessionChange = SessionChangeOutput;
@@ -34,6 +34,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
     const id = assertNewId("session", idArg ?? `session-${Math.floor(Date.parse(ctx.now) / 1000)}`);
     const project = await ctx.project();
     return ctx.mutate(project, async (ws) => {
+      await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is created
       const parent = (await sessionExists(ws.store, project, BLUEPRINT)) ? BLUEPRINT : null;
       const meta = await createSession(ws.store, project, {
         id,
@@ -44,8 +45,9 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
         stack: ws.config.values.stack,
         now: ctx.now,
       });
-      await ws.store.write(keys.currentSession(project), id);
+      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
       await pointStateAt(ws.store, project, id, ctx.now);
+      await ws.store.write(keys.currentSession(project), id);
       await refreshMeta(ctx, ws.store, project);
       return {
         project,
@@ -108,8 +110,9 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
     const id = assertExistingId("session", idArg!);
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
-      await ws.store.write(keys.currentSession(project), id);
+      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
       await pointStateAt(ws.store, project, id, ctx.now);
+      await ws.store.write(keys.currentSession(project), id);
       const { meta } = await readSession(ws.store, project, id);
       return { project, session: meta, current: true, message: `CURRENT_SESSION is now ${id}.` };
     });

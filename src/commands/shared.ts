@@ -16,7 +16,6 @@ export async function targetSession(
   if (explicit !== undefined) return requireSession(store, project, assertExistingId("session", explicit));
   const current = await readCurrentSession(store, project);
   if (!current) throw new IdseError("NO_CURRENT_SESSION", { project });
-  assertExistingId("session", current);
   return requireSession(store, project, current).catch(() => {
     throw new IdseError("NO_CURRENT_SESSION", { project });
   });

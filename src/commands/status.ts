@@ -44,7 +44,11 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     }
     const project = await ctx.project();
     const state = await readProjectState(ws.store, project);
-    const session = (await readCurrentSession(ws.store, project)) ?? state?.session_id;
+    // Without a CURRENT_SESSION file the state file says which session is current; a file that holds
+    // no valid session is an error for doctor to repair, not something to guess around.
+    const missing = !(await ws.store.has(keys.currentSession(project)));
+    const session =
+      (await readCurrentSession(ws.store, project)) ?? (missing ? state?.session_id : undefined);
     if (!session) throw new IdseError("NO_CURRENT_SESSION", { project });
     if (!(await ws.store.has(keys.session(project, session))))
       throw new IdseError("NO_CURRENT_SESSION", { project });

@@ -1,0 +1,476 @@
+// Writes docs/json-output.md, the reference of the JSON contract, from the code that implements it: the
+// envelope, the exit codes and the error catalogue (src/errors.ts), and every published schema
+// (src/schemas.ts) with a real example produced by running the command in-process in a temporary
+// workspace with a fixed clock. With --check, writes nothing and exits 1 when the committed page differs
+// from what would be generated (the page cannot drift from the code).
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../src/cli.ts";
+import { CATALOGUE, type ErrorCode, EXIT } from "../src/errors.ts";
+import { outputSchemaFor, SCHEMAS, type SchemaEntry, schemaId } from "../src/schemas.ts";
+import { runtimeName } from "../src/version.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const PAGE = join(ROOT, "docs", "json-output.md");
+const PAGE_REL = "docs/json-output.md";
+const NOW = new Date("2026-01-01T00:00:00Z");
+const BIOME = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "biome.cmd" : "biome");
+/** Arrays longer than this are cut to their first ARRAY_KEEP items in examples. */
+const ARRAY_KEEP = 2;
+
+type Data = Record<string, unknown>;
+
+// Representative data for every code of the catalogue, used to render an example message. A code
+// without an entry makes this script throw, so a new code cannot be left out of the page.
+const SAMPLES: Partial<Record<ErrorCode, Data>> = {
+  USAGE: { reason: "missing required option --stage" },
+  UNKNOWN_COMMAND: { command: "frobnicate" },
+  UNKNOWN_OPTION: { option: "--bogus", command: "status" },
+  MISSING_ARGUMENT: { argument: "project", command: "init" },
+  INVALID_ENUM: {
+    value: "done",
+    option: "--status",
+    allowed: ["draft", "in_progress", "review", "complete"],
+  },
+  INVALID_ID: { kind: "session", id: "Auth Flow", reason: "must be a lowercase slug" },
+  NO_WORKSPACE: { cwd: "/repo" },
+  NO_PROJECT: { projects: ["shop", "admin"] },
+  PROJECT_NOT_FOUND: { project: "shopp", projects: ["shop"] },
+  PROJECT_EXISTS: { project: "shop" },
+  SESSION_NOT_FOUND: { session: "nope", project: "shop" },
+  SESSION_EXISTS: { session: "auth", project: "shop" },
+  NO_CURRENT_SESSION: { project: "shop" },
+  CORRUPT_FILE: {
+    file: ".idse/projects/shop/session_state.json",
+    reason: "Unexpected end of JSON input",
+  },
+  INVALID_CONFIG: { key: "lock.timeout_ms", file: ".idse/config.json", reason: "expected a number" },
+  UNKNOWN_CONFIG_KEY: { key: "nope", known: ["owner", "stack"] },
+  ARTIFACT_NOT_FOUND: { stage: "plan", session: "auth" },
+  COMPLETION_GATE_FAILED: { session: "auth", reason: "2 problems in its artifacts" },
+  COLLABORATOR_EXISTS: { name: "cy", session: "auth" },
+  COLLABORATOR_NOT_FOUND: { name: "cy", session: "auth" },
+  LOCKED: { file: ".idse/projects/shop/.lock", pid: 4242 },
+  INPUT_REQUIRED: { reason: "no artifact text on standard input; pass --file or pipe the text in" },
+  SCHEMA_NOT_FOUND: { name: "nope", known: ["config", "envelope"] },
+  IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
+  INTERNAL: { reason: "Cannot read properties of undefined" },
+};
+
+// Codes that are not in the catalogue: they appear only as extra diagnostics (the details of an error,
+// or warnings reported next to a result) or in doctor findings. Found with `grep -rn 'code: "' src/`
+// and doctor's findings; test/contract/json-docs.test.ts fails when src/ has a code this list lacks.
+const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: string }[] = [
+  {
+    code: "REQUIRES_INPUT",
+    severity: "error",
+    where:
+      "details of `COMPLETION_GATE_FAILED` (`idse session set-status <id> --status complete`): a `[REQUIRES INPUT]` marker left in an artifact",
+    keys: "`file`, `line`, `stage`",
+  },
+  {
+    code: "ARTIFACT_MISSING",
+    severity: "error",
+    where:
+      "details of `COMPLETION_GATE_FAILED`: a stage document is missing; also a code of `idse doctor` findings",
+    keys: "`file`, `stage`",
+  },
+  {
+    code: "FILE_KEPT",
+    severity: "warning",
+    where: "`idse generate-agent-files`: an agent file exists and was kept (no `--force`)",
+    keys: "`file`",
+  },
+  {
+    code: "META_NOT_REFRESHED",
+    severity: "warning",
+    where:
+      "commands that change sessions: the blueprint `meta.md` could not be regenerated (the change itself was made)",
+    keys: "none",
+  },
+  {
+    code: "FILE_MISSING",
+    severity: "(finding)",
+    where: "`idse doctor`, in `data.findings[].code`: a workspace file is missing",
+    keys: "see the `output-doctor` schema",
+  },
+];
+
+/** Codes `idse doctor` puts in `data.findings[].code`. */
+const DOCTOR_FINDING_CODES = ["FILE_MISSING", "CORRUPT_FILE", "ARTIFACT_MISSING", "NO_CURRENT_SESSION"];
+
+const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
+  ok: "Success. `ok` is `true`.",
+  failure:
+    "The command ran and found a failure: an error from the catalogue with exit code 1, or a result that reports problems (e.g. `idse doctor` with findings left). `ok` is `false`.",
+  usage:
+    "Usage error: unknown command or option, missing argument, invalid value. Nothing was changed. `ok` is `false`.",
+  cancelled:
+    "Cancelled: the command was interrupted (e.g. by Ctrl-C) before it finished; stdout may then hold no JSON document.",
+};
+
+// --- helpers ----------------------------------------------------------------------------------------
+
+interface Spec {
+  exit: number;
+  message: (d: Data) => string;
+  hint?: (d: Data) => string;
+}
+
+/** Markdown-safe text for a table cell: `code spans` are kept, everything else is escaped. */
+function cell(text: string): string {
+  return text
+    .split("`")
+    .map((part, i) =>
+      i % 2 === 1 ? part.replace(/\|/g, "\\|") : part.replace(/[\\*_[\]<>|]/g, (c) => `\\${c}`),
+    )
+    .join("`");
+}
+
+/** The page as `biome format` leaves it (biome formats Markdown too), so `npm run format` keeps it stable. */
+function biomeFormat(text: string): string {
+  const r = spawnSync(BIOME, ["format", `--stdin-file-path=${PAGE_REL}`], {
+    cwd: ROOT,
+    input: text,
+    encoding: "utf8",
+  });
+  if (r.error || r.status !== 0) throw new Error(`biome format failed: ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
+
+function jsonBlock(value: unknown): string {
+  return ["```json", JSON.stringify(value, null, 2), "```"].join("\n");
+}
+
+/** Cuts long arrays (recursively) so examples stay readable; the result is still valid JSON. */
+function truncate(value: unknown, keep = ARRAY_KEEP): unknown {
+  if (Array.isArray(value)) return value.slice(0, keep).map((v) => truncate(v, keep));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncate(v, keep)]));
+  return value;
+}
+
+// --- the example workspace -------------------------------------------------------------------------
+
+interface Run {
+  argv: string[];
+  code: number;
+  json: { ok: boolean; command: string; data: unknown; diagnostics: unknown[] };
+}
+
+class Workspace {
+  readonly base = realpathSync(mkdtempSync(join(tmpdir(), "idse-json-docs-")));
+  readonly cwd = join(this.base, "repo");
+  readonly home = join(this.base, "home");
+  readonly runtime = runtimeName();
+  readonly platform = `${process.platform}-${process.arch}`;
+
+  constructor() {
+    mkdirSync(this.cwd);
+    mkdirSync(this.home);
+  }
+
+  /** Paths of the temporary directory become /repo and /home/user; runtime details become placeholders. */
+  normalise(value: unknown): unknown {
+    if (typeof value === "string")
+      return value
+        .replaceAll(this.cwd, "/repo")
+        .replaceAll(this.home, "/home/user")
+        .replaceAll(this.base, "/tmp")
+        .replaceAll(this.runtime, "<runtime>")
+        .replace(new RegExp(`^${this.platform}$`), "<platform>");
+    if (Array.isArray(value)) return value.map((v) => this.normalise(v));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalise(v)]));
+    return value;
+  }
+
+  /** Runs `idse <argv> --json` in-process and insists on the expected exit code. */
+  async run(argv: string[], expectCode: number, stdin?: string): Promise<Run> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli([...argv, "--json"], {
+      cwd: this.cwd,
+      env: {},
+      home: this.home,
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      readStdin: async () => stdin ?? "",
+      stdinIsTTY: stdin === undefined,
+      now: () => NOW,
+    });
+    if (code !== expectCode)
+      throw new Error(
+        `idse ${argv.join(" ")} --json exited ${code}, expected ${expectCode}\n${stdout}${stderr}`,
+      );
+    if (stderr !== "") throw new Error(`idse ${argv.join(" ")} --json wrote to stderr: ${stderr}`);
+    return { argv, code, json: this.normalise(JSON.parse(stdout)) as Run["json"] };
+  }
+
+  file(rel: string): unknown {
+    return this.normalise(JSON.parse(readFileSync(join(this.cwd, rel), "utf8")));
+  }
+
+  remove(rel: string): void {
+    rmSync(join(this.cwd, rel));
+  }
+
+  dispose(): void {
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+interface Example {
+  /** What produced it, shown above the example. */
+  caption: string;
+  value: unknown;
+}
+
+const shellWord = (w: string) => (/^[\w./:=@-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, "\\$1")}"`);
+const commandLine = (r: Run) => `idse ${r.argv.map(shellWord).join(" ")} --json`;
+
+async function collectExamples(): Promise<{ examples: Map<string, Example>; gate: Run }> {
+  const ws = new Workspace();
+  try {
+    const examples = new Map<string, Example>();
+    const output = (r: Run, name = outputSchemaFor(r.json.command)?.name) => {
+      if (!name) throw new Error(`no output schema for "${r.json.command}"`);
+      if (examples.has(name)) return;
+      const stdin = r.argv.includes("write") ? " (artifact text on standard input)" : "";
+      examples.set(name, {
+        caption: `\`${commandLine(r)}\`${stdin}, exit code ${r.code}`,
+        value: truncate(r.json),
+      });
+    };
+    const file = (name: string, rel: string, after: string) =>
+      examples.set(name, { caption: `\`${rel}\` after ${after}`, value: truncate(ws.file(rel)) });
+
+    output(await ws.run(["init", "shop"], 0));
+    output(await ws.run(["session", "create", "auth", "--description", "Authentication"], 0));
+    const made = "`idse init shop` and `idse session create auth`";
+    file("session-state", ".idse/projects/shop/session_state.json", made);
+    file("stage-state", ".idse/projects/shop/sessions/auth/metadata/stage_state.json", made);
+    file("session-metadata", ".idse/projects/shop/sessions/auth/metadata/session.json", made);
+    file("agent-registry", ".idse/projects/shop/agent_registry.json", made);
+    output(await ws.run(["session", "switch", "nope"], 1), "envelope");
+    output(await ws.run(["status"], 0));
+    output(await ws.run(["sessions"], 0));
+    output(await ws.run(["session-info", "auth"], 0));
+    output(await ws.run(["artifact", "write", "--stage", "plan", "--session", "auth"], 0, "# Plan\n"));
+    output(await ws.run(["generate-agent-files"], 0));
+    output(await ws.run(["config", "set", "owner", "ana"], 0));
+    file("config", ".idse/config.json", "`idse config set owner ana`");
+    output(await ws.run(["config", "get", "owner"], 0));
+    output(await ws.run(["config", "list"], 0));
+    output(await ws.run(["config", "unset", "owner"], 0));
+    ws.remove(".idse/projects/shop/sessions/auth/intents/intent.md");
+    const gate = await ws.run(["session", "set-status", "auth", "--status", "complete"], 1);
+    output(await ws.run(["doctor"], 1));
+    output(await ws.run(["version"], 0));
+    output(await ws.run(["schema", "list"], 0));
+
+    const missing = SCHEMAS.filter((s) => !examples.has(s.name)).map((s) => s.name);
+    if (missing.length) throw new Error(`no example for schema(s): ${missing.join(", ")}`);
+    return { examples, gate: { ...gate, json: truncate(gate.json, 3) as Run["json"] } };
+  } finally {
+    ws.dispose();
+  }
+}
+
+// --- the page ---------------------------------------------------------------------------------------
+
+function catalogueRows(): string[] {
+  const codes = Object.keys(CATALOGUE) as ErrorCode[];
+  const unsampled = codes.filter((c) => !SAMPLES[c]);
+  if (unsampled.length)
+    throw new Error(
+      `scripts/gen-json-docs.ts has no sample data for error code(s) ${unsampled.join(", ")}: add them to SAMPLES`,
+    );
+  return codes.map((code) => {
+    const spec = CATALOGUE[code] as Spec;
+    const data = SAMPLES[code]!;
+    const hint = spec.hint?.(data);
+    return `| \`${code}\` | ${spec.exit} | ${cell(spec.message(data))} | ${hint ? cell(hint) : ""} |`;
+  });
+}
+
+function exitRows(): string[] {
+  return (Object.entries(EXIT) as [keyof typeof EXIT, number][]).map(([key, code]) => {
+    const meaning = EXIT_MEANING[key];
+    if (!meaning) throw new Error(`no description of exit code ${key} (${code})`);
+    return `| ${code} | \`${key}\` | ${meaning} |`;
+  });
+}
+
+/** What a schema describes: its file(s), or the commands that print it, as code spans. */
+function describes(s: SchemaEntry): string {
+  if (s.name === "envelope") return `the envelope of ${s.about} (\`data\` left open)`;
+  return s.about
+    .split(s.kind === "file" ? " and " : ", ")
+    .map((part) => `\`${part}\``)
+    .join(s.kind === "file" ? " and " : ", ");
+}
+
+function schemaSections(examples: Map<string, Example>): string[] {
+  const out: string[] = [];
+  for (const s of SCHEMAS) {
+    const file = `schemas/${s.name}.schema.json`;
+    if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run gen:schemas\``);
+    const example = examples.get(s.name)!;
+    out.push(
+      `### \`${s.name}\``,
+      "",
+      `- Kind: ${s.kind}`,
+      `- Describes: ${describes(s)}`,
+      `- Get it: \`idse schema show ${s.name}\`, or [\`${file}\`](../${file}) in the repository` +
+        (s.kind === "file" ? `, or \`.idse/schemas/${s.name}.schema.json\` in a workspace` : "") +
+        ` (\`$id\`: \`${schemaId(s.name)}\`)`,
+      "",
+      `Example: ${example.caption}.`,
+      "",
+      jsonBlock(example.value),
+      "",
+    );
+  }
+  return out;
+}
+
+function render(examples: Map<string, Example>, gate: Run): string {
+  const diagnosticCodes = DIAGNOSTIC_CODES.map(
+    (d) => `| \`${d.code}\` | ${d.severity} | ${d.where} | ${d.keys} |`,
+  );
+  const lines = [
+    "# JSON output",
+    "",
+    `<!-- Generated by scripts/gen-json-docs.ts from src/; do not edit by hand. Regenerate with \`bun scripts/gen-json-docs.ts\`; \`--check\` fails when this page is stale. -->`,
+    "",
+    "Every `idse` command accepts `--json`. This page is the contract scripts and agents can rely on: the",
+    "envelope every command prints, the exit codes, the error codes, and the JSON Schema of every command",
+    "output and every workspace file, each with a real example.",
+    "",
+    "## The envelope",
+    "",
+    "With `--json`, idse prints exactly one JSON document on stdout, on success and on failure alike",
+    "(including usage errors such as an unknown command or option). Nothing else goes to stdout: logs and",
+    "text for people go to stderr. `--help` is the exception: it always prints help text. All keys are",
+    "`snake_case`.",
+    "",
+    "| Key | Type | Meaning |",
+    "| --- | --- | --- |",
+    "| `ok` | boolean | `true` when the command succeeded, i.e. exactly when the exit code is 0. |",
+    '| `command` | string | The command that ran, e.g. `"session create"`; `""` when none was recognised. |',
+    "| `data` | object or `null` | The command's result, described by its output schema below; `null` when the command failed before producing one. |",
+    "| `diagnostics` | array | Errors, warnings and notes, each with a stable `code`. |",
+    "",
+    "Each diagnostic has these fields:",
+    "",
+    "| Field | Always | Meaning |",
+    "| --- | --- | --- |",
+    '| `severity` | yes | `"error"`, `"warning"` or `"info"`. |',
+    "| `code` | yes | Stable machine-readable code (`UPPER_SNAKE_CASE`): match on this, never on the message. |",
+    "| `message` | yes | Human-readable message; its wording may change between releases. |",
+    "| `hint` | no | What to do about it. |",
+    "| `file` | no | The file concerned, relative to the repository root when possible. |",
+    "| `line` | no | 1-based line in `file`. |",
+    "| other keys | no | Code-specific data: the values the message was made from (e.g. `session` and `project` for `SESSION_NOT_FOUND`, `stage` for `REQUIRES_INPUT`). |",
+    "",
+    'When a command fails, the error that stopped it is the first diagnostic with severity `"error"`; the',
+    "diagnostics after it are its details. Here `idse session set-status auth --status complete` is refused",
+    "because the session's artifacts are not finished (the list is cut to its first three diagnostics):",
+    "",
+    jsonBlock(gate.json),
+    "",
+    "## Exit codes",
+    "",
+    "| Exit code | Name | Meaning |",
+    "| --- | --- | --- |",
+    ...exitRows(),
+    "",
+    "## Error codes",
+    "",
+    "Every error idse raises has a code from one catalogue (`src/errors.ts`). Codes and their exit codes are",
+    "stable once released; messages and hints may be reworded. The messages below are rendered from the",
+    "catalogue with sample data; the data itself is in the diagnostic as extra keys.",
+    "",
+    "| Code | Exit | Example message | Hint |",
+    "| --- | --- | --- | --- |",
+    ...catalogueRows(),
+    "",
+    "### Codes in details, warnings and findings",
+    "",
+    "These codes never stop a command by themselves: they appear after the error they explain, as warnings",
+    "next to a successful result, or in `idse doctor` findings.",
+    "",
+    "| Code | Severity | Where | Extra keys |",
+    "| --- | --- | --- | --- |",
+    ...diagnosticCodes,
+    "",
+    `\`idse doctor --json\` reports each problem in \`data.findings[]\` with one of these codes: ${DOCTOR_FINDING_CODES.map((c) => `\`${c}\``).join(", ")}.`,
+    "",
+    "## Schemas",
+    "",
+    "Every command output and every workspace file has a JSON Schema (draft 2020-12), generated from the",
+    "models in `src/models/`. `idse schema list` lists them, `idse schema show <name>` prints one and",
+    "`idse schema emit <dir>` writes them all; the repository keeps a copy in `schemas/`, and `idse init`",
+    "copies the file schemas into `.idse/schemas/`.",
+    "",
+    "The examples are real: each was produced by running the command in a fresh workspace at `/repo`",
+    "(project `shop`, session `auth`) with the clock fixed at 2026-01-01T00:00:00Z. The runtime and platform",
+    `are replaced by placeholders, and arrays longer than ${ARRAY_KEEP} items are cut to their first ${ARRAY_KEEP}.`,
+    "",
+    "| Name | Kind | Describes |",
+    "| --- | --- | --- |",
+    ...SCHEMAS.map((s) => `| [\`${s.name}\`](#${s.name}) | ${s.kind} | ${describes(s)} |`),
+    "",
+    ...schemaSections(examples),
+    "## Scripting",
+    "",
+    "Check the exit code (or `ok`), then read `data`; on failure, branch on `diagnostics[].code`.",
+    "",
+    "```sh",
+    "# The sessions of the project that are not complete yet",
+    "idse sessions --json | jq -r '.data.sessions[] | select(.status != \"complete\") | .session_id'",
+    "",
+    "# Switch session, or print the error code and message on stderr",
+    "if out=$(idse session switch auth --json); then",
+    "  jq -r '.data.session.session_id' <<<\"$out\"",
+    "else",
+    '  jq -r \'.diagnostics[] | select(.severity == "error") | "\\(.code): \\(.message)"\' <<<"$out" >&2',
+    "fi",
+    "```",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+// --- main -------------------------------------------------------------------------------------------
+
+const { examples, gate } = await collectExamples();
+const text = biomeFormat(render(examples, gate));
+if (process.argv.includes("--check")) {
+  const current = existsSync(PAGE) ? readFileSync(PAGE, "utf8") : undefined;
+  if (current !== text) {
+    process.stderr.write(
+      `${PAGE_REL} ${current === undefined ? "is missing" : "differs from what the code produces"}\n` +
+        "run `bun scripts/gen-json-docs.ts` and commit docs/json-output.md\n",
+    );
+    process.exit(1);
+  }
+  process.exit(0);
+}
+writeFileSync(PAGE, text);
+process.stdout.write(`wrote ${PAGE_REL}\n`);
