@@ -1,20 +1,25 @@
 import { writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { isatty } from "node:tty";
 import { VERSION } from "./version.ts";
 
 // Entry point: wires the process to runCli. The only place that exits the process.
 
 // Output goes straight to the file descriptors: touching process.stdout makes Bun build its stream
 // machinery, about 2 ms of start-up (docs/benchmarks.md). A non-blocking pipe that is full answers
-// EAGAIN; retry until the reader catches up.
+// EAGAIN: wait a millisecond and retry. A reader that went away (`idse sessions | head -1`) answers
+// EPIPE: stop writing quietly, as other command-line tools do.
+const closed = new Set<number>();
+const pause = new Int32Array(new SharedArrayBuffer(4));
 function writeFd(fd: number, text: string): void {
   let buf = Buffer.from(text, "utf8");
-  while (buf.length > 0) {
+  while (buf.length > 0 && !closed.has(fd)) {
     try {
       buf = buf.subarray(writeSync(fd, buf));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") closed.add(fd);
+      else if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1);
+      else throw err;
     }
   }
 }
@@ -39,7 +44,9 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     stdout: (t) => writeFd(1, t),
     stderr: (t) => writeFd(2, t),
     readStdin,
-    // isatty(0) rather than process.stdin.isTTY: the latter builds a stream just to answer.
-    stdinIsTTY: isatty(0),
+    // A getter: process.stdin builds a stream (about 2 ms), so only artifact write asks.
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
   });
 }

@@ -148,16 +148,26 @@ export function lineage(metas: SessionMetadata[], session: string) {
   return { ancestors, descendants: childrenOf(metas, session, new Set([session])) };
 }
 
+/** The tree of sessions below `session`; the parent index is built once, so this is linear. */
 export function childrenOf(
   metas: SessionMetadata[],
   session: string,
-  seen = new Set<string>(),
+  seen = new Set<string>([session]),
 ): LineageNode[] {
-  return metas
-    .filter((m) => m.parent_session === session && !seen.has(m.session_id))
-    .sort((a, b) => byCodePoint(a.session_id, b.session_id))
-    .map((m) => {
-      seen.add(m.session_id);
-      return { session_id: m.session_id, children: childrenOf(metas, m.session_id, seen) };
-    });
+  const kids = new Map<string, string[]>();
+  for (const m of metas) {
+    if (m.parent_session === null) continue;
+    const list = kids.get(m.parent_session);
+    if (list) list.push(m.session_id);
+    else kids.set(m.parent_session, [m.session_id]);
+  }
+  const build = (id: string): LineageNode[] =>
+    (kids.get(id) ?? [])
+      .filter((child) => !seen.has(child))
+      .sort(byCodePoint)
+      .map((child) => {
+        seen.add(child);
+        return { session_id: child, children: build(child) };
+      });
+  return build(session);
 }

@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import type { Release } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 
-// A lock file created with O_EXCL, holding "pid host time". Written by hand rather than with
+// A lock file holding "pid host time", created atomically with link(2). Written by hand rather than with
 // proper-lockfile because that package patches `fs` through graceful-fs, which we do not want inside a
 // binary that also runs on Deno; this is twenty lines and covers what idse needs: exclusion between
 // processes, and takeover of a lock whose process died (same host, pid no longer alive).
@@ -34,15 +34,19 @@ export async function acquireFileLock(file: string, timeoutMs: number): Promise<
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   for (;;) {
+    // The lock file appears with its content already in it (written to a temp file, then hard-linked,
+    // which fails if the lock exists): a holder killed at any moment never leaves an empty lock.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, me);
     try {
-      const fd = openSync(file, "wx", 0o644);
-      writeSync(fd, me);
-      closeSync(fd);
+      linkSync(tmp, file);
       return async () => {
         if (readOwner(file)?.raw === me) unlinkSync(file);
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      unlinkSync(tmp);
     }
     const owner = readOwner(file);
     if (owner && owner.host === hostname() && Number.isInteger(owner.pid) && !alive(owner.pid)) {

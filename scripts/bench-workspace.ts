@@ -1,0 +1,159 @@
+// Builds a realistic workspace for the benchmarks: `idse init bench`, then feature sessions spawned from
+// __blueprint__ with varied owners, tags, statuses and stage progress, then one regeneration of the
+// blueprint meta.md. It runs the real code in-process: `init` through runCli, the sessions through the
+// same primitives `spawn`, `session set-status` and `session set-stage` use. Calling the primitives
+// instead of running `spawn` a thousand times skips the per-spawn meta.md regeneration, which would make
+// generation quadratic in the number of sessions.
+//
+// Usage: bun scripts/bench-workspace.ts <dir> [sessions]   (sessions counts __blueprint__; default 1001)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { regenerateMeta } from "../src/blueprint-meta.ts";
+import { runCli } from "../src/cli.ts";
+import type { Io } from "../src/command.ts";
+import { assertKey, type DesignStore } from "../src/design-store.ts";
+import { BLUEPRINT } from "../src/ids.ts";
+import { keys, STAGES } from "../src/layout.ts";
+import type { StageStatus } from "../src/models/common.ts";
+import type { SessionMetadata } from "../src/models/session-metadata.ts";
+import { createSession, updateSession } from "../src/session-graph.ts";
+import { pointStateAt, type Stages, type ValidationStatus, writeSessionStages } from "../src/stage-state.ts";
+import { createFilesystemStore } from "../src/stores/fs.ts";
+
+export const BENCH_PROJECT = "bench";
+
+export interface GeneratedWorkspace {
+  /** The repository root (the directory that contains `.idse/`). */
+  dir: string;
+  project: string;
+  /** Every session id, __blueprint__ first. */
+  sessions: string[];
+  /** The session CURRENT_SESSION points at. */
+  current: string;
+}
+
+const OWNERS = ["alice", "bob", "carol", "dave", "erin"];
+const TAGS = ["billing", "auth", "search", "mobile", "infra", "ux"];
+const START = Date.parse("2026-01-05T09:00:00Z");
+
+/** A silent Io for in-process runs, pinned to `cwd` and to a fixed clock. */
+export function quietIo(cwd: string, now: Date): Io {
+  return {
+    cwd,
+    env: {},
+    home: cwd,
+    stdout: () => {},
+    stderr: () => {},
+    readStdin: async () => "",
+    stdinIsTTY: false,
+    now: () => now,
+  };
+}
+
+/** Stages where the first `done` are completed and the next one (if any) is in progress. */
+function progressed(done: number, started: boolean): Stages {
+  return Object.fromEntries(
+    STAGES.map((s, i): [string, StageStatus] => [
+      s,
+      i < done ? "completed" : i === done && started ? "in_progress" : "pending",
+    ]),
+  ) as Stages;
+}
+
+/** Status, stages and validation for the i-th feature session: a deterministic, realistic mix. */
+function shapeOf(i: number): {
+  status: SessionMetadata["status"];
+  stages: Stages;
+  validation: ValidationStatus;
+} {
+  switch (i % 10) {
+    case 0:
+    case 1:
+    case 2:
+      return { status: "draft", stages: progressed(0, false), validation: "unknown" };
+    case 3:
+      return { status: "draft", stages: progressed(0, true), validation: "unknown" };
+    case 4:
+    case 5:
+    case 6:
+      return { status: "in_progress", stages: progressed(1 + (i % 4), true), validation: "failing" };
+    case 7:
+      return { status: "review", stages: progressed(6, true), validation: "passing" };
+    case 8:
+      return { status: "complete", stages: progressed(7, false), validation: "passing" };
+    default:
+      return { status: "archived", stages: progressed(2, false), validation: "unknown" };
+  }
+}
+
+/**
+ * The filesystem store with plain writes instead of fsync + rename: the same keys and files, without the
+ * ~12,000 fsyncs that would make generation take seconds to minutes depending on the disk. Generation is
+ * setup, not what is measured; the commands under test read the result through the real store.
+ */
+function bulkStore(idseDir: string): DesignStore {
+  const store = createFilesystemStore(idseDir);
+  return {
+    ...store,
+    async write(key, value) {
+      const path = join(idseDir, assertKey(key));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, value);
+    },
+  };
+}
+
+export async function generateWorkspace(dir: string, sessions = 1001): Promise<GeneratedWorkspace> {
+  const root = resolve(dir);
+  mkdirSync(root, { recursive: true });
+  const initCode = await runCli(
+    ["init", BENCH_PROJECT, "--stack", "typescript", "--owner", "alice", "--quiet"],
+    quietIo(root, new Date(START)),
+  );
+  if (initCode !== 0) throw new Error(`idse init ${BENCH_PROJECT} failed in ${root} (exit ${initCode})`);
+
+  const store = bulkStore(join(root, ".idse"));
+  const ids = [BLUEPRINT];
+  for (let i = 1; i < sessions; i++) {
+    const id = `feature-${String(i).padStart(4, "0")}`;
+    const now = new Date(START + i * 60_000).toISOString();
+    ids.push(id);
+    await createSession(store, BENCH_PROJECT, {
+      id,
+      type: "feature",
+      parent: BLUEPRINT,
+      owner: OWNERS[i % OWNERS.length]!,
+      description: i % 3 === 0 ? `Feature ${i}: ${TAGS[i % TAGS.length]} work` : null,
+      stack: "typescript",
+      now,
+      tags: i % 4 === 0 ? [TAGS[i % TAGS.length]!] : [],
+    });
+    const shape = shapeOf(i);
+    if (shape.status !== "draft") {
+      await updateSession(store, BENCH_PROJECT, id, now, (m) => ({ ...m, status: shape.status }));
+    }
+    if (STAGES.some((s) => shape.stages[s] !== "pending")) {
+      await writeSessionStages(store, BENCH_PROJECT, id, shape.stages, shape.validation, now);
+    }
+  }
+
+  // As `idse session switch`: a feature session in the middle is current, so listings mark one row.
+  const current = ids[Math.floor(ids.length / 2)] ?? BLUEPRINT;
+  const end = new Date(START + sessions * 60_000).toISOString();
+  await store.write(keys.currentSession(BENCH_PROJECT), current);
+  await pointStateAt(store, BENCH_PROJECT, current, end);
+  await regenerateMeta(store, BENCH_PROJECT, end);
+  return { dir: root, project: BENCH_PROJECT, sessions: ids, current };
+}
+
+if (import.meta.main) {
+  const [dir, n] = process.argv.slice(2);
+  if (!dir || (n !== undefined && !/^\d+$/.test(n))) {
+    console.error("usage: bun scripts/bench-workspace.ts <dir> [sessions]");
+    process.exit(2);
+  }
+  const started = performance.now();
+  const ws = await generateWorkspace(dir, n === undefined ? undefined : Number(n));
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`Generated ${ws.sessions.length} sessions of project ${ws.project} in ${ws.dir} (${secs} s)`);
+}

@@ -1,0 +1,427 @@
+// Performance budgets of idse, measured two ways (docs/benchmarks.md explains both):
+//   - whole process: the compiled binary dist/idse, spawned with Bun.spawnSync; wall time around the
+//     spawn, and peak RSS from the child's resource usage (ResourceUsage.maxRSS, in bytes);
+//   - in-process: key functions timed with tinybench inside this process, to see where the time goes.
+// Usage: bun scripts/build.ts && bun scripts/bench.ts [--write] [--strict] [--runs 30] [--warmup 3]
+//   --write   also rewrite the results between the markers in docs/benchmarks.md
+//   --strict  exit 1 when a budget is exceeded (default: report only, so a slow CI box stays green)
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { access, readdir, readFile } from "node:fs/promises";
+import { availableParallelism, release, tmpdir, totalmem, type } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Bench, type Task } from "tinybench";
+import { renderStage, requiresInputLines } from "../src/artifacts.ts";
+import { regenerateMeta } from "../src/blueprint-meta.ts";
+import { runCli } from "../src/cli.ts";
+import { assertKey, type DesignStore, type StoreEntry } from "../src/design-store.ts";
+import { readAllSessions } from "../src/session-graph.ts";
+import { createFilesystemStore } from "../src/stores/fs.ts";
+import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
+
+const REPO = resolve(import.meta.dir, "..");
+const BINARY = join(REPO, "dist", process.platform === "win32" ? "idse.exe" : "idse");
+const DOC = join(REPO, "docs", "benchmarks.md");
+export const START_MARKER = "<!-- bench:start -->";
+export const END_MARKER = "<!-- bench:end -->";
+const MB = 1024 * 1024;
+const RSS_BUDGET_MB = 60;
+const SESSIONS = 1001;
+
+interface Row {
+  name: string;
+  kind: "process" | "in-process";
+  medianMs: number;
+  p95Ms: number;
+  /** Peak RSS over all runs, in MB; undefined for in-process rows (the bench process is not idse). */
+  rssMb?: number;
+  budgetMs?: number;
+  /** Timed runs (whole process) or tinybench samples (in-process). */
+  samples: number;
+}
+
+/** Nearest-rank percentile of ascending-sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function median(sorted: readonly number[]): number {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+// ---- whole process -------------------------------------------------------------------------------------
+
+interface ProcessCase {
+  name: string;
+  cwd: string;
+  argv: string[];
+  budgetMs?: number;
+  /** Throws when the output is not what the command should print (a fast wrong answer is no result). */
+  check(stdout: string): void;
+}
+
+// Peak RSS needs care: Bun spawns with vfork semantics (the child shares the parent's memory until exec),
+// and Linux then records the *parent's* peak RSS as the child's starting maxRSS. Spawned straight from this
+// process (60-70 MB once it holds the workspace and tinybench) every case would report that size. So
+// the timed runs happen in a tiny launcher process (a bare `bun -e`, ~20 MB) that collects garbage and
+// resets its own peak (/proc/self/clear_refs) before each spawn; a child's maxRSS is then its own unless
+// it is below the launcher's RSS, which is reported as the floor. Timing happens in the launcher too.
+const LAUNCHER = `
+const fs = require("node:fs");
+const spec = JSON.parse(await Bun.stdin.text());
+const out = { first: "", times: [], rss: [], floor: 0 };
+function once() {
+  Bun.gc(true);
+  try { fs.writeFileSync("/proc/self/clear_refs", "5"); } catch {}
+  out.floor = Math.max(out.floor, process.memoryUsage.rss());
+  const t0 = performance.now();
+  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) {
+    console.error("exit " + r.exitCode + ": " + r.stderr.toString().slice(0, 500));
+    process.exit(1);
+  }
+  return { ms, rss: r.resourceUsage.maxRSS, stdout: r.stdout };
+}
+out.first = once().stdout.toString();
+for (let i = 1; i < spec.warmup; i++) once();
+for (let i = 0; i < spec.runs; i++) {
+  const r = once();
+  out.times.push(r.ms);
+  out.rss.push(r.rss);
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+interface LauncherOutput {
+  first: string;
+  times: number[];
+  rss: number[];
+  floor: number;
+}
+
+/** Largest RSS of the launcher itself before a spawn, in MB: peak RSS figures below it are not exact. */
+let launcherFloorMb = 0;
+
+function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, warmup: number): Row {
+  const spec = { bin: BINARY, argv: c.argv, cwd: c.cwd, env, runs, warmup };
+  const r = Bun.spawnSync([process.execPath, "-e", LAUNCHER], {
+    cwd: c.cwd,
+    env,
+    stdin: Buffer.from(JSON.stringify(spec)),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (r.exitCode !== 0) throw new Error(`\`idse ${c.argv.join(" ")}\` failed: ${r.stderr.toString()}`);
+  const out = JSON.parse(r.stdout.toString()) as LauncherOutput;
+  c.check(out.first);
+  launcherFloorMb = Math.max(launcherFloorMb, out.floor / MB);
+  const times = out.times.sort((a, b) => a - b);
+  return {
+    name: c.name,
+    kind: "process",
+    medianMs: median(times),
+    p95Ms: percentile(times, 95),
+    rssMb: Math.max(...out.rss) / MB,
+    budgetMs: c.budgetMs,
+    samples: runs,
+  };
+}
+
+function expect(cond: boolean, what: string): void {
+  if (!cond) throw new Error(`unexpected output: ${what}`);
+}
+
+// ---- in-process ----------------------------------------------------------------------------------------
+
+function taskRow(task: Task): Row {
+  const result = task.result;
+  if (result.state === "errored") throw result.error;
+  if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
+  const samples = [...(result.latency.samples ?? [])];
+  return {
+    name: task.name,
+    kind: "in-process",
+    medianMs: result.latency.p50,
+    p95Ms: samples.length ? percentile(samples, 95) : result.latency.p99,
+    samples: result.latency.samplesCount,
+  };
+}
+
+/**
+ * The filesystem store as it would be with promise-based I/O (node:fs/promises) for the methods a listing
+ * uses. Only here to measure what src/stores/fs.ts gains by doing sync I/O inside its async methods.
+ */
+function promiseStore(idseDir: string): DesignStore {
+  const path = (key: string) => join(idseDir, assertKey(key));
+  const missing = (err: unknown) => ["ENOENT", "ENOTDIR"].includes((err as NodeJS.ErrnoException).code ?? "");
+  return {
+    ...createFilesystemStore(idseDir),
+    async read(key) {
+      try {
+        return await readFile(path(key), "utf8");
+      } catch (err) {
+        if (missing(err)) return undefined;
+        throw err;
+      }
+    },
+    async has(key) {
+      return access(path(key)).then(
+        () => true,
+        () => false,
+      );
+    },
+    async list(prefix) {
+      try {
+        const dirents = await readdir(path(prefix), { withFileTypes: true });
+        const out: StoreEntry[] = dirents
+          .filter((e) => e.isDirectory() || e.isFile())
+          .map((e) => ({ name: e.name, kind: e.isDirectory() ? "dir" : "file" }));
+        return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch (err) {
+        if (missing(err)) return [];
+        throw err;
+      }
+    },
+  };
+}
+
+async function timeInProcess(big: string, current: string): Promise<Row[]> {
+  const store = createFilesystemStore(join(big, ".idse"));
+  const slowStore = promiseStore(join(big, ".idse"));
+  const now = "2026-03-01T12:00:00.000Z";
+  const io = quietIo(big, new Date(now));
+  const spec = renderStage("spec", { project: BENCH_PROJECT, session: current, stack: "typescript" });
+  expect((await readAllSessions(store, BENCH_PROJECT)).length === SESSIONS, "readAllSessions count");
+  expect((await readAllSessions(slowStore, BENCH_PROJECT)).length === SESSIONS, "promise store count");
+  expect(requiresInputLines(spec).length > 0, "the spec template has [REQUIRES INPUT] markers");
+
+  const bench = new Bench({
+    time: 1000,
+    iterations: 30,
+    warmupIterations: 5,
+    retainSamples: true,
+    throws: true,
+  });
+  bench
+    .add(`readAllSessions (${SESSIONS.toLocaleString("en")} sessions)`, () =>
+      readAllSessions(store, BENCH_PROJECT),
+    )
+    .add(`readAllSessions, promise-based fs store (${SESSIONS.toLocaleString("en")})`, () =>
+      readAllSessions(slowStore, BENCH_PROJECT),
+    )
+    .add(`runCli sessions --json (${SESSIONS.toLocaleString("en")})`, async () => {
+      const code = await runCli(["sessions", "--json"], io);
+      if (code !== 0) throw new Error(`runCli sessions --json exited ${code}`);
+    })
+    .add(`regenerateMeta (${SESSIONS.toLocaleString("en")} sessions)`, () =>
+      regenerateMeta(store, BENCH_PROJECT, now),
+    )
+    .add("requiresInputLines (spec template)", () => requiresInputLines(spec));
+  await bench.run();
+  return bench.tasks.map(taskRow);
+}
+
+// ---- report --------------------------------------------------------------------------------------------
+
+function verdict(r: Row): { text: string; ok: boolean } {
+  if (r.kind === "in-process") return { text: "—", ok: true };
+  const slow = r.budgetMs !== undefined && r.medianMs > r.budgetMs;
+  const fat = r.rssMb !== undefined && r.rssMb > RSS_BUDGET_MB;
+  if (!slow && !fat) return { text: "pass", ok: true };
+  return { text: `**FAIL** (${[slow && "time", fat && "RSS"].filter(Boolean).join(", ")})`, ok: false };
+}
+
+const ms = (n: number) => (n < 0.1 ? n.toFixed(4) : n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+/** A markdown table with padded columns, laid out as the formatter (biome) would, so --write is stable. */
+export function markdownTable(headers: string[], right: boolean[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
+  const rule = widths.map((w, i) => (right[i] ? `${"-".repeat(w - 1)}:` : "-".repeat(w)));
+  return [line(headers), line(rule), ...rows.map(line)].join("\n");
+}
+
+export function renderTable(rows: Row[]): string {
+  const headers = ["Case", "How", "Runs", "Median (ms)", "p95 (ms)", "Peak RSS (MB)", "Budget", "Result"];
+  const right = [false, false, true, true, true, true, false, false];
+  const cells = rows.map((r) => [
+    r.name,
+    r.kind,
+    String(r.samples),
+    ms(r.medianMs),
+    ms(r.p95Ms),
+    r.rssMb === undefined ? "—" : r.rssMb.toFixed(1),
+    r.kind === "in-process"
+      ? "—"
+      : [r.budgetMs !== undefined ? `≤ ${r.budgetMs} ms` : undefined, `≤ ${RSS_BUDGET_MB} MB`]
+          .filter(Boolean)
+          .join(", "),
+    verdict(r).text,
+  ]);
+  return markdownTable(headers, right, cells);
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) return m[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return "unknown CPU";
+}
+
+function machine(): string {
+  return [
+    `${cpuModel()}, ${availableParallelism()} CPUs (nproc)`,
+    `${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM`,
+    `${type()} ${release()}`,
+    `Bun ${Bun.version}`,
+  ].join(", ");
+}
+
+export function replaceBetweenMarkers(doc: string, body: string): string {
+  const start = doc.indexOf(START_MARKER);
+  const end = doc.indexOf(END_MARKER);
+  if (start < 0 || end < start) throw new Error(`${DOC} has no ${START_MARKER} … ${END_MARKER} section`);
+  return `${doc.slice(0, start + START_MARKER.length)}\n${body}\n${doc.slice(end)}`;
+}
+
+// ---- main ----------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      write: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      runs: { type: "string", default: "30" },
+      warmup: { type: "string", default: "3" },
+    },
+  });
+  const runs = Number(values.runs);
+  const warmup = Math.max(1, Number(values.warmup));
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup)) {
+    console.error("--runs and --warmup take positive integers");
+    return 2;
+  }
+  if (!existsSync(BINARY)) {
+    console.error(`${BINARY} is missing: run \`bun scripts/build.ts\` first (npm run bench does).`);
+    return 2;
+  }
+
+  const root = realpathSync(mkdtempSync(join(tmpdir(), "idse-bench-")));
+  try {
+    // A home without ~/.idseconfig.json and no IDSE_* variables: every run sees the same configuration.
+    const env = { PATH: process.env.PATH ?? "", HOME: root };
+    const small = join(root, "small");
+    const big = join(root, "big");
+    mkdirSync(small);
+    const init = Bun.spawnSync([BINARY, "init", "bench", "--quiet"], { cwd: small, env });
+    if (init.exitCode !== 0) throw new Error(`idse init failed: ${init.stderr.toString()}`);
+
+    const t0 = performance.now();
+    const ws = await generateWorkspace(big, SESSIONS);
+    const genSecs = ((performance.now() - t0) / 1000).toFixed(1);
+    console.error(
+      `generated ${ws.sessions.length} sessions in ${genSecs} s; timing ${BINARY} (${runs} runs)`,
+    );
+    const probe = ws.sessions[Math.floor(ws.sessions.length / 3)]!;
+
+    const n = SESSIONS.toLocaleString("en");
+    const cases: ProcessCase[] = [
+      {
+        name: "`--version`",
+        cwd: small,
+        argv: ["--version"],
+        budgetMs: 10,
+        check: (out) => expect(/^idse \d/.test(out), "idse --version"),
+      },
+      {
+        name: "`status` (fresh init)",
+        cwd: small,
+        argv: ["status"],
+        budgetMs: 15,
+        check: (out) => expect(out.includes("Pipeline Stages:"), "status"),
+      },
+      {
+        name: `\`sessions --json\` (${n} sessions)`,
+        cwd: big,
+        argv: ["sessions", "--json"],
+        budgetMs: 40,
+        check: (out) => expect(JSON.parse(out).data.sessions.length === SESSIONS, "sessions --json count"),
+      },
+      {
+        name: `\`status --all\` (${n} sessions)`,
+        cwd: big,
+        argv: ["status", "--all"],
+        budgetMs: 60,
+        check: (out) => expect(out.trimEnd().split("\n").length === SESSIONS + 2, "status --all rows"),
+      },
+      {
+        name: `\`session-info ${probe}\` (${n} sessions)`,
+        cwd: big,
+        argv: ["session-info", probe],
+        check: (out) => expect(out.startsWith(`Session: ${probe}`), "session-info"),
+      },
+      {
+        name: `\`artifact read --stage spec\` (${n} sessions)`,
+        cwd: big,
+        argv: ["artifact", "read", "--stage", "spec"],
+        check: (out) => expect(out.includes(ws.current), "artifact read of the current session's spec"),
+      },
+    ];
+
+    const rows: Row[] = [];
+    for (const c of cases) {
+      console.error(`  ${c.name}`);
+      rows.push(timeProcess(c, env, runs, warmup));
+    }
+    console.error("  in-process (tinybench)");
+    rows.push(...(await timeInProcess(big, ws.current)));
+
+    const table = renderTable(rows);
+    const failed = rows.filter((r) => !verdict(r).ok);
+    const floor = `Peak RSS figures are exact above the launcher's own RSS, at most ${launcherFloorMb.toFixed(1)} MB here; at or below it they are upper bounds.`;
+    console.log(table);
+    console.log(`\n${floor}`);
+    console.log(
+      failed.length
+        ? `\n${failed.length} budget${failed.length === 1 ? "" : "s"} exceeded${values.strict ? "" : " (not fatal without --strict)"}.`
+        : "\nAll budgets met.",
+    );
+
+    if (values.write) {
+      const date = new Date().toISOString().slice(0, 10);
+      const body = [
+        `Recorded on ${date} with \`npm run bench -- --write\`: ${runs} runs per whole-process case after ${warmup} warm-up run${warmup === 1 ? "" : "s"}.`,
+        "",
+        `Machine: ${machine()}.`,
+        "",
+        table,
+        "",
+        floor,
+      ].join("\n");
+      writeFileSync(DOC, replaceBetweenMarkers(readFileSync(DOC, "utf8"), body));
+      console.error(`wrote the results into ${DOC}`);
+    }
+    return failed.length && values.strict ? 1 : 0;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) process.exit(await main());
