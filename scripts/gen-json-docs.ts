@@ -63,6 +63,30 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   LOCKED: { file: ".idse/projects/shop/.lock", pid: 4242 },
   INPUT_REQUIRED: { reason: "no artifact text on standard input; pass --file or pipe the text in" },
   SCHEMA_NOT_FOUND: { name: "nope", known: ["config", "envelope"] },
+  UNKNOWN_RULE: { rule: "idse/nope", known: ["idse/artifact-present", "idse/no-requires-input"] },
+  AGENT_NOT_FOUND: { agent: "cursor", project: "shop", known: ["claude-code", "gpt-codex"] },
+  AGENT_EXISTS: { agent: "claude-code", project: "shop" },
+  INVALID_FILE: { file: ".claude/settings.json", reason: "Unexpected token } in JSON at position 12" },
+  AGENT_PROFILE_NOT_FOUND: {
+    session: "auth",
+    blueprint: "__blueprint__",
+    file: ".idse/projects/shop/sessions/auth/specs/spec.md",
+    reason: "its spec.md has no `## Agent Profile` section, and the blueprint has none either",
+  },
+  AGENT_PROFILE_YAML: {
+    file: ".idse/projects/shop/sessions/auth/specs/spec.md",
+    line: 52,
+    column: 1,
+    reason: "Map keys must be unique",
+  },
+  AGENT_PROFILE_INVALID: { reason: 'goals must be a list, not "ship it"' },
+  AGENT_PROFILE_UNKNOWN_KEYS: { keys: ["model", "temperature"], allowed: ["id", "name", "description"] },
+  AGENT_PROFILE_UNFINISHED: { field: "name" },
+  AGENT_PROFILE_STALE: {
+    file: ".idse/projects/shop/build/agents/auth.profile.yaml",
+    session: "auth",
+    status: "updated",
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -72,24 +96,70 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
 // and doctor's findings; test/contract/json-docs.test.ts fails when src/ has a code this list lacks.
 const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: string }[] = [
   {
-    code: "REQUIRES_INPUT",
+    code: "RULE_VIOLATION",
     severity: "error",
     where:
-      "details of `COMPLETION_GATE_FAILED` (`idse session set-status <id> --status complete`): a `[REQUIRES INPUT]` marker left in an artifact",
-    keys: "`file`, `line`, `stage`",
+      "details of `COMPLETION_GATE_FAILED` (`idse session set-status <id> --status complete`): one error finding of the validation engine",
+    keys: "`file`, `line`, `rule_id`, `stage`",
   },
   {
     code: "ARTIFACT_MISSING",
-    severity: "error",
-    where:
-      "details of `COMPLETION_GATE_FAILED`: a stage document is missing; also a code of `idse doctor` findings",
-    keys: "`file`, `stage`",
+    severity: "(finding)",
+    where: "`idse doctor`, in `data.findings[].code`: a stage document is missing",
+    keys: "see the `output-doctor` schema",
   },
   {
     code: "FILE_KEPT",
     severity: "warning",
-    where: "`idse generate-agent-files`: an agent file exists and was kept (no `--force`)",
+    where:
+      "`idse agents sync-files`, `idse generate-agent-files`, `idse init`: an agent file exists without idse's markers (or with broken ones) and was kept (no `--force`)",
     keys: "`file`",
+  },
+  {
+    code: "FILE_EDITED",
+    severity: "warning",
+    where:
+      "`idse agents sync-files`, `idse generate-agent-files`, `idse init`: the text between idse's markers was edited by hand and was kept (no `--force`)",
+    keys: "`file`",
+  },
+  {
+    code: "AGENT_FILE_STALE",
+    severity: "error",
+    where:
+      "`idse agents sync-files --check`: a generated file is missing, out of date or edited between the markers (exit 1)",
+    keys: "`file`",
+  },
+  {
+    code: "AGENT_FILE_LARGE",
+    severity: "warning",
+    where: "`idse agents sync-files`: a generated instruction file is over its 8 KB context budget",
+    keys: "`file`",
+  },
+  {
+    code: "NO_AGENT_FOR_STAGE",
+    severity: "warning",
+    where: "`idse route`, and `idse agents` changes that leave a stage without an agent",
+    keys: "none",
+  },
+  {
+    code: "REGISTRY_DEFAULTS",
+    severity: "info",
+    where:
+      "`idse agents list`, `idse route`: agent_registry.json is missing and the default agents are used (nothing is written)",
+    keys: "none",
+  },
+  {
+    code: "UNKNOWN_IDE",
+    severity: "warning",
+    where: "`idse agents add --ide`: no routing adapter renders files for that IDE",
+    keys: "none",
+  },
+  {
+    code: "HOOK_ERROR",
+    severity: "warning",
+    where:
+      "`idse hook claude-pre-tool-use`: the hook could not decide (unreadable input, corrupt registry, …) and allowed the call; printed on stderr, exit 0",
+    keys: "none",
   },
   {
     code: "META_NOT_REFRESHED",
@@ -240,6 +310,24 @@ interface Example {
   value: unknown;
 }
 
+/** A spec whose Agent Profile is filled in, for the `compile agent-spec` example. */
+const PROFILE_SPEC = [
+  "# Spec: shop",
+  "",
+  "## Agent Profile",
+  "",
+  "```yaml",
+  "id: auth-agent",
+  "name: Authentication Agent",
+  "description: Implements sign-in and session handling.",
+  "goals: [Passwordless sign-in by e-mail link]",
+  "tools: [git]",
+  "runtime_hints:",
+  "  mode: implementation",
+  "```",
+  "",
+].join("\n");
+
 const shellWord = (w: string) => (/^[\w./:=@-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, "\\$1")}"`);
 const commandLine = (r: Run) => `idse ${r.argv.map(shellWord).join(" ")} --json`;
 
@@ -250,7 +338,11 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     const output = (r: Run, name = outputSchemaFor(r.json.command)?.name) => {
       if (!name) throw new Error(`no output schema for "${r.json.command}"`);
       if (examples.has(name)) return;
-      const stdin = r.argv.includes("write") ? " (artifact text on standard input)" : "";
+      const stdin = r.argv.includes("write")
+        ? " (artifact text on standard input)"
+        : r.argv[0] === "hook"
+          ? " (Claude Code's hook input for a Write of `src/app.ts` on standard input)"
+          : "";
       examples.set(name, {
         caption: `\`${commandLine(r)}\`${stdin}, exit code ${r.code}`,
         value: truncate(r.json),
@@ -271,7 +363,30 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     output(await ws.run(["sessions"], 0));
     output(await ws.run(["session-info", "auth"], 0));
     output(await ws.run(["artifact", "write", "--stage", "plan", "--session", "auth"], 0, "# Plan\n"));
+    await ws.run(["artifact", "write", "--stage", "spec", "--session", "auth"], 0, PROFILE_SPEC);
+    output(await ws.run(["compile", "agent-spec", "--session", "auth", "--format", "both"], 0));
+    const compiled = "`idse compile agent-spec --session auth --format both`";
+    file("agent-profile", ".idse/projects/shop/build/agents/auth.profile.json", compiled);
     output(await ws.run(["generate-agent-files"], 0));
+    file("agent-files", ".idse/agent_files.json", "`idse generate-agent-files`");
+    output(await ws.run(["docs", "install"], 0));
+    output(await ws.run(["agents", "list"], 0));
+    output(
+      await ws.run(
+        ["agents", "add", "gemini", "--ide", "gemini", "--mode", "planning", "--stages", "intent"],
+        0,
+      ),
+    );
+    output(await ws.run(["route", "spec", "--session", "auth"], 0));
+    output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
+    const hookInput = {
+      session_id: "abc123",
+      cwd: ws.cwd,
+      hook_event_name: "PreToolUse",
+      tool_name: "Write",
+      tool_input: { file_path: `${ws.cwd}/src/app.ts`, content: "" },
+    };
+    output(await ws.run(["hook", "claude-pre-tool-use"], 0, JSON.stringify(hookInput)));
     output(await ws.run(["config", "set", "owner", "ana"], 0));
     file("config", ".idse/config.json", "`idse config set owner ana`");
     output(await ws.run(["config", "get", "owner"], 0));
@@ -281,6 +396,12 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     const gate = await ws.run(["session", "set-status", "auth", "--status", "complete"], 1);
     output(await ws.run(["doctor"], 1));
     output(await ws.run(["version"], 0));
+    const validated = await ws.run(["validate", "--session", "auth", "--rule", "idse/artifact-present"], 1);
+    output(validated);
+    examples.set("validation-report", {
+      caption: `\`data.reports[0]\` of \`${commandLine(validated)}\``,
+      value: truncate((validated.json as { data: { reports: unknown[] } }).data.reports[0]),
+    });
     output(await ws.run(["schema", "list"], 0));
 
     const missing = SCHEMAS.filter((s) => !examples.has(s.name)).map((s) => s.name);
@@ -386,7 +507,7 @@ function render(examples: Map<string, Example>, gate: Run): string {
     "| `hint` | no | What to do about it. |",
     "| `file` | no | The file concerned, relative to the repository root when possible. |",
     "| `line` | no | 1-based line in `file`. |",
-    "| other keys | no | Code-specific data: the values the message was made from (e.g. `session` and `project` for `SESSION_NOT_FOUND`, `stage` for `REQUIRES_INPUT`). |",
+    "| other keys | no | Code-specific data: the values the message was made from (e.g. `session` and `project` for `SESSION_NOT_FOUND`, `rule_id` for `RULE_VIOLATION`). |",
     "",
     'When a command fails, the error that stopped it is the first diagnostic with severity `"error"`; the',
     "diagnostics after it are its details. Here `idse session set-status auth --status complete` is refused",

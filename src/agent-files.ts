@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
 import type { FileOutcome } from "./models/outputs.ts";
-import { AGENT_FILES, GOVERNANCE_DOCS, render, STAGE_TEMPLATES } from "./templates.ts";
+import { GOVERNANCE_DOCS, STAGE_TEMPLATES } from "./templates.ts";
 
-// Files idse writes outside the DesignStore: agent instruction files at the repository root, and the
-// governance and reference docs under `.idse/` that agents read. None is ever overwritten without force.
+// Files idse writes outside the DesignStore: the governance and reference docs under `.idse/` that agents
+// read. None is ever overwritten without force. (Agent instruction files: src/routing.ts.)
 
 export type { FileOutcome };
 
@@ -14,12 +14,6 @@ function place(file: string, text: string, force: boolean, display: string): Fil
   if (exists && !force) return { path: display, action: "kept" };
   writeFileAtomic(file, text);
   return { path: display, action: exists ? "overwritten" : "created" };
-}
-
-export function writeAgentFiles(root: string, project: string, force: boolean): FileOutcome[] {
-  return Object.entries(AGENT_FILES).map(([name, tpl]) =>
-    place(join(root, name), render(tpl, { project }), force, name),
-  );
 }
 
 export function writeGovernanceDocs(idseDir: string, force: boolean): FileOutcome[] {

@@ -23,6 +23,8 @@ export interface DesignStore {
   remove(key: string): Promise<void>;
   /** Immediate children of `prefix`, sorted by name. */
   list(prefix: string): Promise<StoreEntry[]>;
+  /** Optional: every entry (file or folder) below `prefix`, as '/'-separated relative paths, sorted. */
+  listTree?(prefix: string): Promise<string[]>;
   /** Exclusive lock across processes; resolves to a release function. */
   lock?(key: string, opts: { timeoutMs: number }): Promise<Release>;
   dispose?(): Promise<void>;

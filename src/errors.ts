@@ -114,6 +114,56 @@ export const CATALOGUE = {
     message: (d) => `no schema named "${s(d.name)}"`,
     hint: (d) => `schemas: ${(d.known as string[]).join(", ")}`,
   },
+  UNKNOWN_RULE: {
+    exit: 2,
+    message: (d) => `unknown rule "${s(d.rule)}"`,
+    hint: (d) => `rules: ${(d.known as string[]).join(", ")}`,
+  },
+  AGENT_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no agent "${s(d.agent)}" in the registry of project "${s(d.project)}"`,
+    hint: (d) =>
+      `agents: ${(d.known as string[] | undefined)?.join(", ") || "(none)"}; see \`idse agents list\``,
+  },
+  AGENT_EXISTS: {
+    exit: 1,
+    message: (d) => `agent "${s(d.agent)}" is already registered in project "${s(d.project)}"`,
+    hint: () => "change it with `idse agents set-mode|set-role|set-stages`, or remove it first",
+  },
+  AGENT_PROFILE_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `session "${s(d.session)}" has no Agent Profile: ${s(d.reason)}`,
+    hint: (d) =>
+      `add a \`## Agent Profile\` section holding a \`\`\`yaml block to its spec.md or to the blueprint "${s(d.blueprint)}"`,
+  },
+  AGENT_PROFILE_YAML: {
+    exit: 1,
+    message: (d) => `invalid YAML in the Agent Profile (column ${s(d.column)}): ${s(d.reason)}`,
+  },
+  AGENT_PROFILE_INVALID: { exit: 1, message: (d) => `invalid Agent Profile: ${s(d.reason)}` },
+  AGENT_PROFILE_UNKNOWN_KEYS: {
+    exit: 1,
+    message: (d) => {
+      const keys = d.keys as string[];
+      return `unknown key${keys.length === 1 ? "" : "s"} in the Agent Profile: ${keys.join(", ")}`;
+    },
+    hint: (d) => `allowed keys: ${(d.allowed as string[]).join(", ")}`,
+  },
+  AGENT_PROFILE_UNFINISHED: {
+    exit: 1,
+    message: (d) => `the Agent Profile is unfinished: ${s(d.field)} still holds [REQUIRES INPUT]`,
+    hint: () => "fill in every value of the `## Agent Profile` yaml block",
+  },
+  AGENT_PROFILE_STALE: {
+    exit: 1,
+    message: (d) => `${s(d.file)} ${d.status === "created" ? "does not exist" : "is out of date"}`,
+    hint: () => "run the same `idse compile agent-spec` command without --check, and commit the result",
+  },
+  INVALID_FILE: {
+    exit: 1,
+    message: (d) => `${s(d.file)} cannot be read: ${s(d.reason)}; nothing was changed`,
+    hint: () => "fix or delete it by hand: idse never rewrites a file it cannot read",
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

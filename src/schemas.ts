@@ -1,11 +1,14 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
+import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import * as O from "./models/outputs.ts";
+import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
+import { ValidationReport } from "./models/validation.ts";
 
 // Every published JSON Schema, emitted from the valibot models (never written by hand). Used by
 // `npm run gen:schemas` to write schemas/ and by `idse schema` to print them from the binary; loaded
@@ -54,6 +57,20 @@ export const SCHEMAS: SchemaEntry[] = [
     model: AgentRegistry,
   },
   { name: "config", kind: "file", about: ".idse/config.json and ~/.idseconfig.json", model: ConfigFile },
+  { name: "agent-files", kind: "file", about: ".idse/agent_files.json", model: R.AgentFilesManifest },
+  {
+    name: "agent-profile",
+    kind: "file",
+    about:
+      ".idse/projects/<project>/build/agents/<session>.profile.json and .idse/projects/<project>/build/agents/<session>.profile.yaml",
+    model: AgentProfileFile,
+  },
+  {
+    name: "validation-report",
+    kind: "output",
+    about: "the reports inside `idse validate --json`",
+    model: ValidationReport,
+  },
   { name: "envelope", kind: "output", about: "every command with --json", model: Envelope },
   output("output-init", ["init"], O.InitOutput),
   output("output-status", ["status"], O.StatusOutput),
@@ -74,13 +91,25 @@ export const SCHEMAS: SchemaEntry[] = [
     O.SessionChangeOutput,
   ),
   output("output-artifact", ["artifact read", "artifact write"], O.ArtifactOutput),
-  output("output-files", ["docs install", "generate-agent-files"], O.FilesOutput),
+  output("output-files", ["docs install"], O.FilesOutput),
+  output("output-agents-list", ["agents list"], R.AgentsListOutput),
+  output(
+    "output-agent-change",
+    ["agents add", "agents remove", "agents set-mode", "agents set-role", "agents set-stages"],
+    R.AgentChangeOutput,
+  ),
+  output("output-agents-sync", ["agents sync-files", "generate-agent-files"], R.SyncOutput),
+  output("output-install-hooks", ["agents install-hooks"], R.InstallHooksOutput),
+  output("output-route", ["route"], R.RouteOutput),
+  output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),
   output("output-config-get", ["config get"], O.ConfigGetOutput),
   output("output-config-set", ["config set"], O.ConfigSetOutput),
   output("output-config-list", ["config list"], O.ConfigListOutput),
   output("output-config-unset", ["config unset"], O.ConfigUnsetOutput),
   output("output-doctor", ["doctor"], O.DoctorOutput),
   output("output-version", ["version"], O.VersionOutput),
+  output("output-validate", ["validate"], O.ValidateOutput),
+  output("output-compile", ["compile agent-spec"], CompileOutput),
   output("output-schema", ["schema list", "schema show", "schema emit"], O.SchemaOutput),
 ];
 

@@ -1,6 +1,4 @@
-import agentsMd from "../templates/agents/AGENTS.md" with { type: "text" };
-import claudeMd from "../templates/agents/CLAUDE.md" with { type: "text" };
-import cursorrules from "../templates/agents/cursorrules" with { type: "text" };
+import agentInstructions from "../templates/agents/instructions.md" with { type: "text" };
 import constitution from "../templates/governance/IDSE_CONSTITUTION.md" with { type: "text" };
 import pipeline from "../templates/governance/IDSE_PIPELINE.md" with { type: "text" };
 import context from "../templates/stages/context.md" with { type: "text" };
@@ -29,12 +27,8 @@ export const GOVERNANCE_DOCS: Record<string, string> = {
   "IDSE_PIPELINE.md": pipeline,
 };
 
-/** Agent instruction files written at the repository root, by file name. */
-export const AGENT_FILES: Record<string, string> = {
-  "CLAUDE.md": claudeMd,
-  "AGENTS.md": agentsMd,
-  ".cursorrules": cursorrules,
-};
+/** The body of every IDE agent's instruction file (see src/routing/instructions.ts). */
+export const AGENT_INSTRUCTIONS: string = agentInstructions;
 
 export interface TemplateVars {
   project: string;
@@ -50,4 +44,23 @@ export function render(template: string, vars: TemplateVars): string {
     const value = (vars as unknown as Record<string, string | undefined>)[name];
     return value === undefined ? whole : value;
   });
+}
+
+const shapes = new Map<string, RegExp>();
+
+/**
+ * True when `text` is the template rendered with plain values: the document was created and never
+ * edited. A regex from the template rather than a re-render, because the values used at creation (owner,
+ * stack, date) may have changed since. Values must be plain (letters, digits, spaces, `._@+-`): a value
+ * holding markdown or a marker could change what rules see, and validation reuses one parse and one set
+ * of findings for all untouched documents of a stage.
+ */
+export function isUntouched(template: string, text: string): boolean {
+  let re = shapes.get(template);
+  if (!re) {
+    const parts = template.split(/\{\{\w+\}\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    re = new RegExp(`^${parts.join("[\\w .@+:-]*?")}$`);
+    shapes.set(template, re);
+  }
+  return re.test(text.replace(/\r\n/g, "\n"));
 }

@@ -15,10 +15,10 @@ export const CAPABILITIES = {
   config: true,
   doctor: true,
   schemas: false,
-  validation: false,
+  validation: true,
   plugins: false,
-  agents: false,
-  compiler: false,
+  agents: true,
+  compiler: true,
   stores: ["filesystem"] as string[],
   sync: false,
 };

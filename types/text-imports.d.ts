@@ -3,7 +3,3 @@ declare module "*.md" {
   const text: string;
   export default text;
 }
-declare module "*/cursorrules" {
-  const text: string;
-  export default text;
-}

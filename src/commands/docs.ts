@@ -1,9 +1,4 @@
-import {
-  writeAgentFiles,
-  writeFileSchemas,
-  writeGovernanceDocs,
-  writeTemplateCopies,
-} from "../agent-files.ts";
+import { writeFileSchemas, writeGovernanceDocs, writeTemplateCopies } from "../agent-files.ts";
 import { defineCommand } from "../command.ts";
 import type { FilesOutput } from "../models/outputs.ts";
 
@@ -34,24 +29,4 @@ export const docsInstall = defineCommand<{ force?: boolean }, FilesData>({
   text: listFiles,
 });
 
-export const generateAgentFiles = defineCommand<{ force?: boolean }, FilesData>({
-  name: "generate-agent-files",
-  summary: "Write CLAUDE.md, AGENTS.md and .cursorrules at the repository root",
-  options: [{ flags: "--force", description: "Overwrite files that exist" }],
-  async run(ctx, _args, o) {
-    const ws = ctx.workspace();
-    const project = await ctx.project();
-    const files = writeAgentFiles(ws.root, project, o.force === true);
-    for (const f of files.filter((x) => x.action === "kept")) {
-      ctx.report({
-        severity: "warning",
-        code: "FILE_KEPT",
-        message: `${f.path} exists and was kept`,
-        file: f.path,
-        hint: "use --force to overwrite it",
-      });
-    }
-    return { project, files };
-  },
-  text: listFiles,
-});
+// generate-agent-files lives in ./agents.ts (the Python original's name for `agents sync-files`).

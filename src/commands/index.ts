@@ -1,9 +1,22 @@
 import type { AnyCommand } from "../command.ts";
+import {
+  agentsAdd,
+  agentsList,
+  agentsRemove,
+  agentsSetMode,
+  agentsSetRole,
+  agentsSetStages,
+  agentsSyncFiles,
+  generateAgentFiles,
+} from "./agents.ts";
 import { artifactRead, artifactWrite } from "./artifact.ts";
+import { compileAgentSpec } from "./compile.ts";
 import { configGet, configList, configSet, configUnset } from "./config.ts";
-import { docsInstall, generateAgentFiles } from "./docs.ts";
+import { docsInstall } from "./docs.ts";
 import { doctor } from "./doctor.ts";
+import { agentsInstallHooks, hookClaudePreToolUse } from "./hook.ts";
 import { init } from "./init.ts";
+import { route } from "./route.ts";
 import { schemaEmit, schemaList, schemaShow } from "./schema.ts";
 import {
   sessionAddCollaborator,
@@ -17,12 +30,14 @@ import {
 } from "./session.ts";
 import { sessionInfo, sessions } from "./sessions.ts";
 import { status } from "./status.ts";
+import { validate } from "./validate.ts";
 import { version } from "./version.ts";
 
 /** Every command, in the order `idse --help` lists them. */
 export const COMMANDS: AnyCommand[] = [
   init,
   status,
+  validate,
   sessions,
   sessionInfo,
   sessionCreate,
@@ -35,8 +50,19 @@ export const COMMANDS: AnyCommand[] = [
   sessionSetStage,
   artifactRead,
   artifactWrite,
+  compileAgentSpec,
   docsInstall,
   generateAgentFiles,
+  agentsList,
+  agentsAdd,
+  agentsRemove,
+  agentsSetMode,
+  agentsSetRole,
+  agentsSetStages,
+  agentsSyncFiles,
+  agentsInstallHooks,
+  route,
+  hookClaudePreToolUse,
   configGet,
   configSet,
   configList,

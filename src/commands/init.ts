@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type FileOutcome, writeAgentFiles, writeFileSchemas, writeGovernanceDocs } from "../agent-files.ts";
+import { type FileOutcome, writeFileSchemas, writeGovernanceDocs } from "../agent-files.ts";
 import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
 import { regenerateMeta } from "../blueprint-meta.ts";
 import { defineCommand } from "../command.ts";
@@ -64,7 +64,15 @@ export const init = defineCommand<{ stack?: string; owner?: string; createAgentF
     });
     files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
     if (opts.createAgentFiles !== false && ws.config.values["agent_files.create"]) {
-      files.push(...writeAgentFiles(root, project, false));
+      // The routing adapters' files (CLAUDE.md, AGENTS.md, .cursorrules by default), between idse's
+      // markers; an existing file without markers is kept as it is.
+      const { syncAgentFiles } = await import("../routing/sync.ts");
+      const synced = await syncAgentFiles(ws, project, { force: false, check: false });
+      for (const d of synced.diagnostics) ctx.report(d);
+      const action = { created: "created", updated: "overwritten" } as const;
+      for (const f of synced.data.files) {
+        files.push({ path: f.path, action: action[f.action as keyof typeof action] ?? "kept" });
+      }
     }
     return { project, session: BLUEPRINT, workspace: ws.idseDir, stack, owner, files };
   },

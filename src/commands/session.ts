@@ -1,9 +1,8 @@
-import { readArtifact, requiresInputLines } from "../artifacts.ts";
 import { defineCommand } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
-import { keys, STAGE_PATHS, STAGES } from "../layout.ts";
+import { keys, STAGES } from "../layout.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../models/common.ts";
 import type { SessionChangeOutput } from "../models/outputs.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../models/session-metadata.ts";
@@ -202,36 +201,26 @@ export const sessionRemoveCollaborator = defineCommand<{ name: string }, Session
 });
 
 /**
- * The completion gate: every artifact present and no `[REQUIRES INPUT]` left. It runs before anything
- * is written, so a failed gate changes nothing (the Python original wrote "complete" first).
+ * The completion gate is the validation engine run as a gate (feedback required, every error counts).
+ * It runs before anything is written, so a failed gate changes nothing (the Python original wrote
+ * "complete" first). The engine is loaded only here.
  */
-async function completionProblems(store: DesignStore, project: string, id: string) {
-  const problems: Diagnostic[] = [];
-  for (const stage of STAGES) {
-    const file = `.idse/${keys.artifact(project, id, stage)}`;
-    const text = await readArtifact(store, project, id, stage);
-    if (text === undefined) {
-      problems.push({
+async function completionProblems(store: DesignStore, project: string, id: string, stack: string) {
+  const { validateSessions } = await import("../validation-run.ts");
+  const { reports } = await validateSessions(store, project, [id], { stack, gate: true });
+  return reports[0]!.findings
+    .filter((f) => f.severity === "error")
+    .map(
+      (f): Diagnostic => ({
         severity: "error",
-        code: "ARTIFACT_MISSING",
-        message: `${STAGE_PATHS[stage]} is missing`,
-        file,
-        stage,
-      });
-      continue;
-    }
-    for (const line of requiresInputLines(text)) {
-      problems.push({
-        severity: "error",
-        code: "REQUIRES_INPUT",
-        message: `[REQUIRES INPUT] is still present`,
-        file,
-        line,
-        stage,
-      });
-    }
-  }
-  return problems;
+        code: "RULE_VIOLATION",
+        message: f.message,
+        file: f.file,
+        ...(f.line ? { line: f.line } : {}),
+        rule_id: f.rule_id,
+        stage: f.stage,
+      }),
+    );
 }
 
 export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"] }, SessionChange>({
@@ -247,7 +236,7 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
       if (o.status === "complete") {
-        const problems = await completionProblems(ws.store, project, id);
+        const problems = await completionProblems(ws.store, project, id, ws.config.values.stack);
         if (problems.length > 0) {
           const reason = `${problems.length} problem${problems.length === 1 ? "" : "s"} in its artifacts`;
           throw new IdseError("COMPLETION_GATE_FAILED", { session: id, reason }, problems);

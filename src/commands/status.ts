@@ -1,4 +1,4 @@
-import { readRegistry, routeStage } from "../agent-registry.ts";
+import { loadRegistry, routeStage } from "../agent-registry.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES } from "../layout.ts";
@@ -52,8 +52,13 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     if (!session) throw new IdseError("NO_CURRENT_SESSION", { project });
     if (!(await ws.store.has(keys.session(project, session))))
       throw new IdseError("NO_CURRENT_SESSION", { project });
-    const { stages, validation_status } = await readSessionStages(ws.store, project, session, state);
-    const registry = await readRegistry(ws.store, project);
+    let { stages, validation_status } = await readSessionStages(ws.store, project, session, state);
+    if (ws.config.values["stages.auto_detect"]) {
+      const { detectStages } = await import("../validation-run.ts");
+      stages = await detectStages(ws.store, project, session, ws.config.values.stack);
+    }
+    // Same answer as `idse route`: a missing registry means the defaults (never written here).
+    const { registry } = await loadRegistry(ws.store, project);
     return {
       project,
       session,

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { d } from "./common.ts";
+import { ValidationConfig } from "./validation.ts";
 
 // The configuration keys idse understands, flat and dotted. Files hold them nested
 // ({"stages": {"auto_detect": true}}); the environment holds them as IDSE_<KEY> with dots as underscores.
@@ -51,6 +52,7 @@ export const ConfigFile = d(
     lock: v.optional(
       d(v.looseObject({ timeout_ms: v.optional(CONFIG_KEYS["lock.timeout_ms"].schema) }), "Lock."),
     ),
+    validation: v.optional(ValidationConfig),
     agent_files: v.optional(
       d(v.looseObject({ create: v.optional(CONFIG_KEYS["agent_files.create"].schema) }), "Agent files."),
     ),

@@ -4,6 +4,7 @@ import { d, Id, Stage, StageStatus, stagesRecord, Timestamp } from "./common.ts"
 import { CONFIG_SOURCES } from "./config.ts";
 import { SESSION_STATUSES, SESSION_TYPES, SessionMetadata } from "./session-metadata.ts";
 import { VALIDATION_STATUSES } from "./session-state.ts";
+import { ValidationReport } from "./validation.ts";
 
 // The `data` of every command's JSON output. Commands build values of these types, and the contract
 // tests validate real output against the schemas emitted from these models.
@@ -174,7 +175,7 @@ export const FilesOutput = d(
     project: v.optional(Id),
     files: d(v.array(FileOutcome), "Files written or kept."),
   }),
-  "Result of `idse docs install` and `idse generate-agent-files`.",
+  "Result of `idse docs install`.",
 );
 
 const ConfigEntry = d(
@@ -274,6 +275,26 @@ export const SchemaOutput = d(
   "Result of `idse schema list|show|emit`.",
 );
 
+export const ValidateOutput = d(
+  v.object({
+    project: Id,
+    reports: d(v.array(ValidationReport), "One report per session checked."),
+    errors: count("Errors over all sessions."),
+    warnings: count("Warnings over all sessions."),
+    passed: d(v.boolean(), "False when there is an error (or, with --strict, a warning)."),
+    fixed: d(
+      v.array(
+        d(
+          v.object({ session: Id, stage: Stage, file: d(v.string(), "The document written.") }),
+          "A fix applied by --fix.",
+        ),
+      ),
+      "Fixes applied.",
+    ),
+  }),
+  "Result of `idse validate`.",
+);
+
 // Types inferred from the models above; nothing else declares these shapes.
 export type FileOutcome = v.InferOutput<typeof FileOutcome>;
 export type InitOutput = v.InferOutput<typeof InitOutput>;
@@ -292,3 +313,4 @@ export type ConfigUnsetOutput = v.InferOutput<typeof ConfigUnsetOutput>;
 export type DoctorOutput = v.InferOutput<typeof DoctorOutput>;
 export type VersionOutput = v.InferOutput<typeof VersionOutput>;
 export type SchemaOutput = v.InferOutput<typeof SchemaOutput>;
+export type ValidateOutput = v.InferOutput<typeof ValidateOutput>;

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { assertKey, type DesignStore, type StoreEntry } from "../design-store.ts";
 import { acquireFileLock } from "./file-lock.ts";
@@ -12,7 +12,10 @@ import { acquireFileLock } from "./file-lock.ts";
  * sync anyway.
  */
 export function createFilesystemStore(root: string): DesignStore {
-  const path = (key: string) => join(root, assertKey(key));
+  // Concatenation rather than path.join: keys are checked, '/'-separated and relative, and join was a
+  // tenth of `validate --all` in the profile (docs/benchmarks.md). Node and Bun accept '/' on Windows.
+  const base = root.endsWith("/") || root.endsWith("\\") ? root : `${root}/`;
+  const path = (key: string) => base + assertKey(key);
   return {
     kind: "filesystem",
     location: root,
@@ -43,6 +46,17 @@ export function createFilesystemStore(root: string): DesignStore {
         else if (e.isFile()) out.push({ name: e.name, kind: "file" });
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async listTree(prefix) {
+      // Names only (no file types): one readdir per folder, which is what `validate --all` pays for.
+      try {
+        const list = readdirSync(path(prefix), { recursive: true }) as string[];
+        return (sep === "/" ? list : list.map((p) => p.split(sep).join("/"))).sort();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return [];
+        throw err;
+      }
     },
     async lock(key, opts) {
       return acquireFileLock(path(key), opts.timeoutMs);

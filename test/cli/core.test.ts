@@ -105,14 +105,15 @@ describe("sessions and stage state", () => {
     expect(fail.json?.diagnostics[0].code).toBe("COMPLETION_GATE_FAILED");
     expect(
       fail.json?.diagnostics.some(
-        (d: { code: string; line?: number }) => d.code === "REQUIRES_INPUT" && d.line! > 0,
+        (d: { code: string; rule_id?: string; line?: number }) =>
+          d.code === "RULE_VIOLATION" && d.rule_id === "idse/no-requires-input" && d.line! > 0,
       ),
     ).toBe(true);
     expect(readFileSync(metaFile, "utf8")).toBe(before);
     for (const stage of ["intent", "context", "spec", "plan", "tasks", "implementation", "feedback"]) {
       const w = await idse(["artifact", "write", "--stage", stage, "--session", "billing"], {
         cwd,
-        stdin: `# ${stage}\nDone.\n`,
+        stdin: `# ${stage}\nDone.\n${stage === "implementation" ? "\n## Component Impact Report\n\n- **Billing**: new\n" : ""}`,
       });
       expect(w.code).toBe(0);
     }

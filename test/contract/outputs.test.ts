@@ -59,6 +59,8 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["artifact", "write", "--stage", "plan", "--session", "auth"], 0, "# Plan\n");
   await run(["artifact", "read", "--stage", "plan", "--session", "auth"], 0);
   await run(["artifact", "read", "--stage", "plan", "--session", "ghost"], 1);
+  await run(["compile", "agent-spec", "--session", "auth"], 1);
+  await run(["compile", "agent-spec", "--all", "--dry-run"], 0);
   await run(["docs", "install"], 0);
   await run(["generate-agent-files"], 0);
   await run(["config", "set", "owner", "dee"], 0);
@@ -74,8 +76,34 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["schema", "show", "nope"], 1);
   await run(["schema", "emit", join(tempDir(), "out")], 0);
   await run(["version"], 0);
+  await run(["validate"], 1);
+  await run(["validate", "--all", "--rule", "idse/artifact-present"], 0);
+  await run(["validate", "--rule", "idse/nope"], 2);
   await run(["frobnicate"], 2);
   await run(["status", "--bogus"], 2);
+  await run(["agents", "list"], 0);
+  await run(["agents", "add", "gem", "--ide", "gemini", "--mode", "planning", "--stages", "intent"], 0);
+  await run(["agents", "add", "gem", "--mode", "planning"], 1);
+  await run(["agents", "set-mode", "gem", "implementation"], 0);
+  await run(["agents", "set-mode", "gem", "coding"], 2);
+  await run(["agents", "set-role", "gem", "reviewer"], 0);
+  await run(["agents", "set-stages", "gem", "spec,plan"], 0);
+  await run(["agents", "remove", "gem"], 0);
+  await run(["agents", "remove", "gem"], 1);
+  await run(["agents", "sync-files"], 0);
+  await run(["agents", "sync-files", "--check"], 0);
+  await run(["agents", "install-hooks", "--command", "idse"], 0);
+  await run(["route", "spec"], 0);
+  await run(["route", "--next", "--session", "auth"], 0);
+  await run(["route", "deploy"], 2);
+  const hookInput = {
+    hook_event_name: "PreToolUse",
+    cwd,
+    tool_name: "Bash",
+    tool_input: { command: "rm -rf src" },
+  };
+  await run(["hook", "claude-pre-tool-use"], 0, JSON.stringify(hookInput));
+  await run(["hook", "claude-pre-tool-use"], 0, "not json");
   for (const c of COMMANDS) expect(seen.has(c.name), `covered: ${c.name}`).toBe(true);
 });
 

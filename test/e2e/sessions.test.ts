@@ -351,6 +351,9 @@ describe("changing one field of a session", () => {
   });
 });
 
+// An implementation document must report the components it changed (idse/implementation-report).
+const IMPACT = "\n## Component Impact Report\n\n- **Billing** (src/billing.ts): new module\n";
+
 describe("the completion gate", () => {
   test("a fresh session cannot be completed: exit 1, COMPLETION_GATE_FAILED, nothing changed", () => {
     const cwd = shop();
@@ -367,7 +370,9 @@ describe("the completion gate", () => {
     expect(errorOf(r).message).toContain("billing");
     const details = r.env.diagnostics.slice(1);
     expect(details.length).toBeGreaterThan(0);
-    expect(details.every((d) => d.code === "REQUIRES_INPUT" || d.code === "ARTIFACT_MISSING")).toBe(true);
+    // The gate is the validation engine: each unmet condition is one error finding, with its rule.
+    expect(details.every((d) => d.code === "RULE_VIOLATION" && typeof d.rule_id === "string")).toBe(true);
+    expect(details.some((d) => d.rule_id === "idse/no-requires-input" && d.line > 0)).toBe(true);
     expect(new Set(details.map((d) => d.stage))).toEqual(new Set(STAGES));
     expect(read(metaFile)).toBe(metaBytes);
     expect(snapshot(cwd)).toEqual(before);
@@ -377,7 +382,7 @@ describe("the completion gate", () => {
       1,
       "COMPLETION_GATE_FAILED",
     );
-    expect(t.stderr).toContain("REQUIRES_INPUT");
+    expect(t.stderr).toContain("RULE_VIOLATION");
     expect(t.stderr).toContain(".idse/projects/shop/sessions/billing/specs/spec.md");
     expect(read(metaFile)).toBe(metaBytes);
     expect(snapshot(cwd)).toEqual(before);
@@ -389,7 +394,7 @@ describe("the completion gate", () => {
     ok(["spawn", "billing", "--plan", "feature"], { cwd });
     for (const stage of STAGES) {
       const file = join(cwd, `${stage}.md`);
-      writeFileSync(file, `# ${stage}\n\nDone.\n`);
+      writeFileSync(file, `# ${stage}\n\nDone.\n${stage === "implementation" ? IMPACT : ""}`);
       ok(["artifact", "write", "--stage", stage, "--session", "billing", "--file", file], { cwd });
     }
     rmSync(sess(cwd, "shop", "billing", "feedback/feedback.md"));
@@ -399,7 +404,13 @@ describe("the completion gate", () => {
       1,
       "COMPLETION_GATE_FAILED",
     );
-    expect(r.env.diagnostics.slice(1)).toMatchObject([{ code: "ARTIFACT_MISSING", stage: "feedback" }]);
+    expect(r.env.diagnostics.slice(1)).toContainEqual(
+      expect.objectContaining({
+        code: "RULE_VIOLATION",
+        rule_id: "idse/artifact-present",
+        stage: "feedback",
+      }),
+    );
     expect(snapshot(cwd)).toEqual(before);
   });
 
@@ -411,7 +422,7 @@ describe("the completion gate", () => {
       // The marker inside fenced code or an inline code span is not an input request.
       writeFileSync(
         file,
-        `# ${stage}\n\nWritten for billing.\n\n\`[REQUIRES INPUT]\` is the marker.\n\n\`\`\`\n[REQUIRES INPUT]\n\`\`\`\n`,
+        `# ${stage}\n\nWritten for billing.\n\n\`[REQUIRES INPUT]\` is the marker.\n\n\`\`\`\n[REQUIRES INPUT]\n\`\`\`\n${stage === "implementation" ? IMPACT : ""}`,
       );
       const w = ok(
         ["artifact", "write", "--stage", stage, "--session", "billing", "--file", file, "--json"],

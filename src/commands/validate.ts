@@ -1,0 +1,105 @@
+import { resolve } from "node:path";
+import { writeFileAtomic } from "../atomic-file.ts";
+import { defineCommand } from "../command.ts";
+import { IdseError } from "../errors.ts";
+import { keys, STAGES, type Stage } from "../layout.ts";
+import type { ValidateOutput } from "../models/outputs.ts";
+import { listSessionIds } from "../session-graph.ts";
+import { targetSession } from "./shared.ts";
+
+const FORMATS = ["text", "json", "sarif", "junit"] as const;
+
+// The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
+// to text() through this map, so the JSON envelope carries only the data.
+const rendered = new WeakMap<object, string>();
+
+export const validate = defineCommand<
+  {
+    session?: string;
+    all?: boolean;
+    stage?: Stage;
+    strict?: boolean;
+    rule: string[];
+    format?: (typeof FORMATS)[number];
+    output?: string;
+    fix?: boolean;
+  },
+  ValidateOutput
+>({
+  name: "validate",
+  summary: "Check sessions against the IDSE Constitution rules",
+  options: [
+    { flags: "--session <id>", description: "Session to check (default: the current session)" },
+    { flags: "--all", description: "Check every session of the project" },
+    { flags: "--stage <stage>", description: "Only findings about this stage", choices: STAGES },
+    { flags: "--strict", description: "Warnings fail too" },
+    { flags: "--rule <id>", description: "Run only this rule (repeatable)", multiple: true },
+    { flags: "--format <format>", description: "Report format (default: text)", choices: FORMATS },
+    { flags: "--output <file>", description: "Write the report to a file" },
+    { flags: "--fix", description: "Apply the fixes rules offer (never deletes text)" },
+  ],
+  examples: ["idse validate", "idse validate --all --format sarif --output idse.sarif"],
+  async run(ctx, _args, o) {
+    if (o.session !== undefined && o.all)
+      throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
+    const project = await ctx.project();
+    const { validateSessions, recordStatus } = await import("../validation-run.ts");
+    const { formatJunit, formatSarif, formatText } = await import("../validation-formats.ts");
+    const { allRules } = await import("../rules/index.ts");
+    const result = await ctx.mutate(project, async (ws) => {
+      const sessions = o.all
+        ? await listSessionIds(ws.store, project)
+        : [await targetSession(ws.store, project, o.session)];
+      const run = () =>
+        validateSessions(ws.store, project, sessions, {
+          stack: ws.config.values.stack,
+          rules: o.rule,
+          stage: o.stage,
+        });
+      let { reports, fixes, recorded } = await run();
+      const fixed: ValidateOutput["fixed"] = [];
+      if (o.fix && fixes.size) {
+        for (const [session, list] of fixes) {
+          for (const f of list) {
+            const key = keys.artifact(project, session, f.stage);
+            if (await ws.store.has(key)) continue; // fixes create; they never overwrite text
+            await ws.store.write(key, f.text);
+            fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
+          }
+        }
+        ({ reports, recorded } = await run());
+      }
+      await recordStatus(ws.store, project, reports, recorded, ctx.now);
+      return { reports, fixed };
+    });
+    const errors = result.reports.reduce((n, r) => n + r.errors, 0);
+    const warnings = result.reports.reduce((n, r) => n + r.warnings, 0);
+    const data: ValidateOutput = {
+      project,
+      reports: result.reports,
+      errors,
+      warnings,
+      passed: errors === 0 && !(o.strict && warnings > 0),
+      fixed: result.fixed,
+    };
+    const format = ctx.global.json ? "json" : (o.format ?? "text");
+    const body =
+      format === "sarif"
+        ? `${JSON.stringify(formatSarif(data.reports, allRules()), null, 2)}\n`
+        : format === "junit"
+          ? formatJunit(data.reports, allRules())
+          : format === "json"
+            ? `${JSON.stringify({ ok: data.passed, command: "validate", data, diagnostics: [] }, null, 2)}\n`
+            : formatText(data.reports);
+    if (o.output) {
+      writeFileAtomic(resolve(ctx.global.cwd, o.output), body);
+      rendered.set(data, `${formatText(data.reports)}\nreport written to ${o.output}`);
+    } else {
+      rendered.set(data, body);
+    }
+    if (format === "json" && !ctx.global.json && !o.output) ctx.global.json = true;
+    return data;
+  },
+  text: (d) => rendered.get(d) ?? "",
+  exitCode: (d) => (d.passed ? 0 : 1),
+});

@@ -1,0 +1,271 @@
+import markdownIt, { type MarkdownIt } from "markdown-it";
+
+// Markdown for the validation engine: a CommonMark parse (markdown-it, block level only: inline parsing
+// is switched off because no rule needs inline trees, and it is most of the parse time) reduced to what
+// rules ask about, with 1-based lines. Inline code spans are handled by `proseOf`, on the source line.
+
+export interface Heading {
+  level: number;
+  text: string;
+  line: number;
+}
+
+export interface Fence {
+  info: string;
+  content: string;
+  /** Line of the opening fence. */
+  line: number;
+  /** Line of the closing fence, or undefined when the fence runs to the end of the document. */
+  endLine: number | undefined;
+}
+
+export interface ListItem {
+  line: number;
+  /** The item's first line as written, without the marker. */
+  text: string;
+  /** Task-list state: true for [x], false for [ ], null for a plain item. */
+  checked: boolean | null;
+  depth: number;
+}
+
+export interface ParseProblem {
+  /** Becomes the message_id of an idse/parse finding. */
+  id:
+    | "BINARY_CONTENT"
+    | "INVALID_UTF8"
+    | "EMPTY_FILE"
+    | "TOO_LARGE"
+    | "BOM"
+    | "CRLF"
+    | "UNCLOSED_FENCE"
+    | "DEEP_NESTING";
+  message: string;
+  line: number;
+  severity: "error" | "warning";
+}
+
+export interface MdDoc {
+  /** Source with the BOM removed and CRLF turned into LF. */
+  text: string;
+  lines: string[];
+  headings: Heading[];
+  fences: Fence[];
+  listItems: ListItem[];
+  /** Lines (1-based) inside code blocks, fences or HTML blocks: not prose. */
+  nonProse: Set<number>;
+  /** Lines of HTML blocks (comments included): not content a reader sees. */
+  html: Set<number>;
+  problems: ParseProblem[];
+  /** False when the document could not be parsed (binary, too large): only presence rules apply. */
+  parsed: boolean;
+}
+
+/** Documents above this size are reported, not parsed: a 50 MB design document is a mistake. */
+export const MAX_PARSE_BYTES = 5 * 1024 * 1024;
+const MAX_DEPTH = 20;
+
+let parser: MarkdownIt | undefined;
+function md(): MarkdownIt {
+  if (!parser) {
+    parser = markdownIt("commonmark", { maxNesting: 200 });
+    parser.core.ruler.disable(["inline"]);
+  }
+  return parser;
+}
+
+export function parseMarkdown(raw: string): MdDoc {
+  const problems: ParseProblem[] = [];
+  let text = raw;
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+    problems.push({
+      id: "BOM",
+      message: "the file starts with a byte-order mark",
+      line: 1,
+      severity: "warning",
+    });
+  }
+  if (text.includes("\r\n")) {
+    text = text.replace(/\r\n/g, "\n");
+    problems.push({ id: "CRLF", message: "the file uses CRLF line endings", line: 1, severity: "warning" });
+  }
+  const lines = text.split("\n");
+  const doc: MdDoc = {
+    text,
+    lines,
+    headings: [],
+    fences: [],
+    listItems: [],
+    nonProse: new Set(),
+    html: new Set(),
+    problems,
+    parsed: false,
+  };
+  if (text.includes("\0")) {
+    problems.push({
+      id: "BINARY_CONTENT",
+      message: "the file holds binary content, not markdown",
+      line: 1,
+      severity: "error",
+    });
+    return doc;
+  }
+  if (raw.length > MAX_PARSE_BYTES) {
+    const mb = (raw.length / 1024 / 1024).toFixed(1);
+    problems.push({
+      id: "TOO_LARGE",
+      message: `the file is ${mb} MB; documents over 5 MB are not parsed`,
+      line: 1,
+      severity: "error",
+    });
+    return doc;
+  }
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split("\n").length;
+    problems.push({
+      id: "INVALID_UTF8",
+      message: "the file is not valid UTF-8 (or holds U+FFFD)",
+      line,
+      severity: "error",
+    });
+  }
+  if (text.trim() === "") {
+    problems.push({ id: "EMPTY_FILE", message: "the file is empty", line: 1, severity: "error" });
+  }
+  collect(doc);
+  doc.parsed = true;
+  return doc;
+}
+
+function collect(doc: MdDoc): void {
+  const tokens = md().parse(doc.text, {});
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const start = (t.map?.[0] ?? 0) + 1;
+    switch (t.type) {
+      case "heading_open": {
+        const inline = tokens[i + 1];
+        doc.headings.push({
+          level: Number(t.tag.slice(1)),
+          text: (inline?.content ?? "").trim(),
+          line: start,
+        });
+        break;
+      }
+      case "fence": {
+        const end = t.map?.[1] ?? start;
+        const last = doc.lines[end - 1] ?? "";
+        const closed =
+          end > start &&
+          new RegExp(`^\\s{0,3}${t.markup[0] === "`" ? "`" : "~"}{${t.markup.length},}\\s*$`).test(last);
+        doc.fences.push({
+          info: t.info.trim(),
+          content: t.content,
+          line: start,
+          endLine: closed ? end : undefined,
+        });
+        if (!closed) {
+          doc.problems.push({
+            id: "UNCLOSED_FENCE",
+            message: "a code fence is never closed",
+            line: start,
+            severity: "warning",
+          });
+        }
+        for (let l = start; l <= end; l++) doc.nonProse.add(l);
+        break;
+      }
+      case "code_block":
+        for (let l = start; l <= (t.map?.[1] ?? start); l++) doc.nonProse.add(l);
+        break;
+      case "html_block":
+        for (let l = start; l <= (t.map?.[1] ?? start); l++) {
+          doc.nonProse.add(l);
+          doc.html.add(l);
+        }
+        break;
+      case "bullet_list_open":
+      case "ordered_list_open":
+        depth++;
+        deepest = Math.max(deepest, depth);
+        break;
+      case "bullet_list_close":
+      case "ordered_list_close":
+        depth--;
+        break;
+      case "list_item_open": {
+        const raw = doc.lines[start - 1] ?? "";
+        const body = raw.replace(/^\s*(?:[-+*]|\d+[.)])\s?/, "");
+        const task = /^\[([ xX])\]\s?/.exec(body);
+        doc.listItems.push({
+          line: start,
+          text: task ? body.slice(task[0].length) : body,
+          checked: task ? task[1] !== " " : null,
+          depth,
+        });
+        break;
+      }
+    }
+  }
+  if (deepest > MAX_DEPTH) {
+    doc.problems.push({
+      id: "DEEP_NESTING",
+      message: `lists are nested ${deepest} levels deep`,
+      line: 1,
+      severity: "warning",
+    });
+  }
+}
+
+/**
+ * The parse of `text`, a rendering of the template whose parse is `shape`: placeholders sit mid-line in
+ * our templates, so block structure is the same and only line contents differ. Reusing the structure
+ * skips the markdown parse for the untouched documents that make up most of a large workspace (written
+ * by hand for the `validate --all` budget, see docs/benchmarks.md). Undefined when the shapes differ.
+ */
+export function reshape(shape: MdDoc, text: string): MdDoc | undefined {
+  if (!shape.parsed || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return undefined;
+  const lines = text.split("\n");
+  if (lines.length !== shape.lines.length) return undefined;
+  const at = (line: number) => lines[line - 1] ?? "";
+  return {
+    ...shape,
+    text,
+    lines,
+    headings: shape.headings.map((h) => ({
+      ...h,
+      text: at(h.line)
+        .replace(/^\s*#+\s*|\s+#+\s*$/g, "")
+        .trim(),
+    })),
+    fences: shape.fences.map((f) => ({
+      ...f,
+      content: lines.slice(f.line, (f.endLine ?? lines.length + 1) - 1).join("\n") + (f.content ? "\n" : ""),
+    })),
+    listItems: shape.listItems.map((li) => ({
+      ...li,
+      text: at(li.line)
+        .replace(/^\s*(?:[-+*]|\d+[.)])\s?/, "")
+        .replace(/^\[([ xX])\]\s?/, ""),
+    })),
+    problems: [],
+  };
+}
+
+/** A prose line with inline code spans blanked out (same length, so columns stay true). */
+export function proseOf(doc: MdDoc, line: number): string | undefined {
+  if (doc.nonProse.has(line)) return undefined;
+  const src = doc.lines[line - 1];
+  if (src === undefined) return undefined;
+  if (!src.includes("`")) return src;
+  return src.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, (m) => " ".repeat(m.length));
+}
+
+/** The lines of the section a heading opens: up to the next heading of the same or a higher level. */
+export function sectionRange(doc: MdDoc, heading: Heading): { from: number; to: number } {
+  const next = doc.headings.find((h) => h.line > heading.line && h.level <= heading.level);
+  return { from: heading.line + 1, to: (next?.line ?? doc.lines.length + 1) - 1 };
+}

@@ -1,0 +1,233 @@
+import { routeAll } from "./agent-registry.ts";
+import type { DesignStore } from "./design-store.ts";
+import { displayKey } from "./documents.ts";
+import { BLUEPRINT } from "./ids.ts";
+import { keys, STAGES, type Stage } from "./layout.ts";
+import type { Agent, AgentMode, AgentRegistry } from "./models/agent-registry.ts";
+import type { StageStatus } from "./models/common.ts";
+import type { AgentView, Handoff, RouteOutput } from "./models/routing.ts";
+import { BUILTIN_ROUTING_PLUGINS } from "./routing/index.ts";
+import { hostApi } from "./routing/instructions.ts";
+import type { RenderContext, RoutingPlugin, StageRoute } from "./routing/types.ts";
+import { readCurrentSession, readSession } from "./session-graph.ts";
+import { readSessionStages } from "./stage-state.ts";
+import { GOVERNANCE_DOCS } from "./templates.ts";
+
+// IDEAgentRouting: who handles a stage, in which mode, and what they should read, write and run (the
+// handoff); and the render context the routing adapters turn into instruction files.
+
+let adapters: RoutingPlugin[] | undefined;
+
+/** The routing adapters, instantiated with the host API (the plugin host will add third-party ones). */
+export function routingAdapters(): RoutingPlugin[] {
+  adapters ??= BUILTIN_ROUTING_PLUGINS.map((p) => p.factory(hostApi));
+  return adapters;
+}
+
+/** The IDE an agent runs in: its declared `ide`, else the adapter whose aliases include its id. */
+export function ideOf(agent: Agent): string | null {
+  return agent.ide ?? routingAdapters().find((a) => a.aliases.includes(agent.id))?.name ?? null;
+}
+
+export function agentView(a: Agent): AgentView {
+  const view: AgentView = { id: a.id, role: a.role, mode: a.mode, stages: [...a.stages], ide: ideOf(a) };
+  if (a.name !== undefined) view.name = a.name;
+  if (a.description !== undefined) view.description = a.description;
+  return view;
+}
+
+export function stageRoutes(registry: AgentRegistry): StageRoute[] {
+  return STAGES.map((stage) => {
+    const owners = routeAll(registry, stage);
+    return { stage, agents: owners.map((a) => a.id), mode: owners[0]?.mode ?? null };
+  });
+}
+
+/** The first stage of a session that is not completed, or null when all are. */
+export function nextStage(stages: Record<Stage, StageStatus>): Stage | null {
+  return STAGES.find((s) => stages[s] !== "completed") ?? null;
+}
+
+export type RenderBase = Omit<RenderContext, "ide" | "label" | "agents">;
+
+export async function renderBase(
+  store: DesignStore,
+  project: string,
+  registry: AgentRegistry,
+  exists: (rel: string) => boolean,
+): Promise<RenderBase> {
+  const id = await readCurrentSession(store, project);
+  let session: RenderContext["session"] = null;
+  if (id && (await store.has(keys.session(project, id)))) {
+    const { meta } = await readSession(store, project, id);
+    session = { id, type: meta.session_type, description: meta.description };
+  }
+  return {
+    project,
+    session,
+    registry: registry.agents.map(agentView),
+    routes: stageRoutes(registry),
+    exists,
+  };
+}
+
+export function contextFor(plugin: RoutingPlugin, base: RenderBase): RenderContext {
+  const agents = base.registry.filter((a) => a.ide === plugin.name);
+  return { ...base, ide: plugin.name, label: plugin.label, agents };
+}
+
+// --- handoff ---------------------------------------------------------------------------------------
+
+/** What a stage reads (the pipeline's inputs, IDSE_PIPELINE.md). */
+const UPSTREAM: Record<Stage, Stage[]> = {
+  intent: [],
+  context: ["intent"],
+  spec: ["intent", "context"],
+  plan: ["intent", "spec"],
+  tasks: ["plan", "spec"],
+  implementation: ["tasks", "plan", "spec"],
+  feedback: ["intent", "context", "spec", "plan", "tasks", "implementation"],
+};
+
+/** Constitution articles by stage; I (intent) and X (layout) apply everywhere. */
+const ARTICLES: Record<Stage, string[]> = {
+  intent: ["I", "V", "VI", "X"],
+  context: ["I", "II", "VI", "X"],
+  spec: ["I", "II", "III", "IV", "V", "X"],
+  plan: ["I", "II", "IV", "V", "VII", "X"],
+  tasks: ["I", "IV", "VII", "VIII", "X"],
+  implementation: ["I", "IV", "V", "VII", "VIII", "X"],
+  feedback: ["I", "VI", "IX", "X"],
+};
+
+const MODE_RULE: Record<AgentMode, string> = {
+  planning: "design documents only (`.idse/` and the agent instruction files); no code, builds or installs",
+  implementation: "full access; build only what tasks.md lists and record it in implementation/README.md",
+};
+
+function articleTitles(): Map<string, string> {
+  const text = GOVERNANCE_DOCS["IDSE_CONSTITUTION.md"] ?? "";
+  return new Map([...text.matchAll(/^## Article ([IVXLC]+): (.+)$/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+}
+
+export interface HandoffOptions {
+  /** Commands the handoff may suggest that exist in this build, e.g. `validate`, with their options. */
+  validate?: { session: boolean; stage: boolean };
+}
+
+export async function routeStageHandoff(
+  store: DesignStore,
+  project: string,
+  session: string,
+  registry: AgentRegistry,
+  stage: Stage | "next",
+  o: HandoffOptions = {},
+): Promise<RouteOutput> {
+  const { stages } = await readSessionStages(store, project, session);
+  const target = stage === "next" ? nextStage(stages) : stage;
+  if (!target) return { project, session, stage: null, status: null, agents: [], handoff: null };
+  const owners = routeAll(registry, target).map(agentView);
+  const ref = async (s: Stage, from = session) => {
+    const key = keys.artifact(project, from, s);
+    return {
+      stage: s,
+      session: from,
+      path: displayKey(store, key),
+      exists: await store.has(key),
+      status: from === session ? stages[s] : null,
+    };
+  };
+  const read = await Promise.all(UPSTREAM[target].map((s) => ref(s)));
+  if (session !== BLUEPRINT && ["intent", "context", "spec", "feedback"].includes(target)) {
+    const bp = await ref("intent", BLUEPRINT);
+    if (bp.exists) read.push(bp);
+  }
+  const titles = articleTitles();
+  const commands = [
+    `idse artifact write --stage ${target} --session ${session} --file <path>`,
+    ...(o.validate
+      ? [
+          `idse validate${o.validate.session ? ` --session ${session}` : ""}${o.validate.stage ? ` --stage ${target}` : ""}`,
+        ]
+      : []),
+    `idse session set-stage ${session} --stage ${target} --status completed`,
+    "idse route --next",
+  ];
+  const handoff: Omit<Handoff, "markdown"> = {
+    project,
+    session,
+    stage: target,
+    agent: owners[0]?.id ?? null,
+    mode: owners[0]?.mode ?? null,
+    write: await ref(target),
+    read,
+    constitution: ARTICLES[target].map((article) => ({ article, title: titles.get(article) ?? "" })),
+    commands,
+  };
+  return {
+    project,
+    session,
+    stage: target,
+    status: stages[target],
+    agents: owners,
+    handoff: { ...handoff, markdown: handoffMarkdown(handoff, owners, stages[target]) },
+  };
+}
+
+function handoffMarkdown(h: Omit<Handoff, "markdown">, owners: AgentView[], status: StageStatus): string {
+  const [owner, ...others] = owners;
+  const who = owner
+    ? `Owner: \`${owner.id}\` (${owner.role}), **${owner.mode}** mode: ${MODE_RULE[owner.mode]}.`
+    : "Owner: no agent is routed to this stage (`idse agents set-stages <id> …`).";
+  const doc = (r: Handoff["read"][number]) =>
+    `- ${r.stage}${r.session !== h.session ? ` (${r.session})` : ""}: \`${r.path}\`${r.exists ? "" : " (missing)"}${r.status ? ` (${r.status})` : ""}`;
+  return [
+    `# Handoff: ${h.stage} of ${h.session} (${h.project})`,
+    "",
+    who,
+    ...(others.length ? [`Also routed: ${others.map((a) => `\`${a.id}\` (${a.mode})`).join(", ")}.`] : []),
+    `Stage status: ${status}.`,
+    "",
+    "## Write",
+    "",
+    `- \`${h.write.path}\`${h.write.exists ? "" : " (missing: start from the stage template)"}`,
+    "",
+    "## Read first",
+    "",
+    ...(h.read.length ? h.read.map(doc) : ["- nothing: this stage starts the session"]),
+    "",
+    "## Constitution",
+    "",
+    ...h.constitution.map((a) => `- Article ${a.article}: ${a.title}`),
+    "- Full text: `.idse/governance/IDSE_CONSTITUTION.md`",
+    "",
+    "## Then run",
+    "",
+    ...h.commands.map((c) => `- \`${c}\``),
+    "",
+  ].join("\n");
+}
+
+/**
+ * Which of an IDE's agents is at work, for the hook: an explicit id (--agent or IDSE_AGENT) wins; else
+ * the IDE's agent that owns the session's first stage not completed; else, when none of its agents owns
+ * that stage, the strictest of them (planning if any is planning). Null when no agent runs in the IDE.
+ */
+export function activeAgent(
+  registry: AgentRegistry,
+  ide: string,
+  stages: Record<Stage, StageStatus> | null,
+  explicit?: string,
+): { agent: Agent | null; why: string } {
+  if (explicit) {
+    const agent = registry.agents.find((a) => a.id === explicit) ?? null;
+    return { agent, why: agent ? `agent ${explicit} was named` : `no agent ${explicit} is registered` };
+  }
+  const mine = registry.agents.filter((a) => ideOf(a) === ide);
+  if (mine.length === 0) return { agent: null, why: `no registered agent runs in ${ide}` };
+  const next = stages ? nextStage(stages) : null;
+  const owner = next ? mine.find((a) => a.stages.includes(next)) : undefined;
+  if (owner && next) return { agent: owner, why: `${owner.id} owns the next stage, ${next}` };
+  const strict = mine.find((a) => a.mode === "planning") ?? mine[0]!;
+  return { agent: strict, why: `${strict.id} is the strictest ${ide} agent` };
+}

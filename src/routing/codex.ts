@@ -1,0 +1,22 @@
+import type { RoutingPluginFactory } from "./types.ts";
+
+// OpenAI Codex reads AGENTS.md at the repository root (other agents that follow the AGENTS.md
+// convention read it too).
+
+const codex: RoutingPluginFactory = (host) => ({
+  name: "codex",
+  label: "Codex",
+  aliases: ["codex", "gpt-codex", "openai-codex", "codex-cli"],
+  paths: ["AGENTS.md"],
+  renderFiles: (ctx) => [
+    {
+      path: "AGENTS.md",
+      body: host.instructions(ctx, {
+        title: "Agent instructions",
+        intro: "Codex has no idse hook: keep to the mode below yourself.",
+      }),
+    },
+  ],
+});
+
+export default codex;

@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadRegistry } from "../agent-registry.ts";
+import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import type { Diagnostic } from "../errors.ts";
+import type { AgentFilesManifest, SyncOutput } from "../models/routing.ts";
+import { contextFor, renderBase, routingAdapters } from "../routing.ts";
+import type { Workspace } from "../workspace.ts";
+import { DEFAULT_ADAPTERS } from "./index.ts";
+import { type Planned, planFile, readManifest, writeManifest } from "./managed.ts";
+
+// `idse agents sync-files`: renders every enabled adapter's instruction files and writes what changed.
+// Enabled adapters: --ide when given; else those the manifest lists (the defaults before the first
+// sync), plus the IDE of every agent that declares one.
+
+/** Instruction files above this size cost agents too much context (issue 6: about 2,000 tokens). */
+export const MAX_FILE_BYTES = 8 * 1024;
+
+export interface SyncOptions {
+  ides?: string[];
+  force: boolean;
+  check: boolean;
+}
+
+export async function syncAgentFiles(
+  ws: Workspace,
+  project: string,
+  o: SyncOptions,
+): Promise<{ data: SyncOutput; diagnostics: Diagnostic[] }> {
+  const manifest = readManifest(ws.idseDir);
+  const { registry } = await loadRegistry(ws.store, project);
+  const all = routingAdapters();
+  const declared = registry.agents.flatMap((a) => (a.ide ? [a.ide] : []));
+  const wanted = new Set(
+    o.ides?.length ? o.ides : [...(manifest?.adapters ?? DEFAULT_ADAPTERS), ...declared],
+  );
+  const plugins = all.filter((p) => wanted.has(p.name));
+  const base = await renderBase(ws.store, project, registry, (rel) => existsSync(join(ws.root, rel)));
+
+  const planned: Planned[] = [];
+  for (const plugin of plugins) {
+    for (const file of plugin.renderFiles(contextFor(plugin, base))) {
+      const existing = readTextIfExists(join(ws.root, file.path));
+      planned.push(planFile(plugin.name, file, existing, manifest?.files[file.path]?.sha256, o.force));
+    }
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const checked = (a: Planned["action"]) =>
+    !o.check ? a : a === "created" ? "missing" : a === "updated" ? "stale" : a;
+  const files: SyncOutput["files"] = planned.map((f) => ({
+    path: f.path,
+    adapter: f.adapter,
+    action: checked(f.action),
+    reason: f.reason,
+    bytes: f.bytes,
+  }));
+  for (const f of files) {
+    if (f.bytes > MAX_FILE_BYTES) {
+      diagnostics.push({
+        severity: "warning",
+        code: "AGENT_FILE_LARGE",
+        message: `${f.path} is ${f.bytes} bytes, over the ${MAX_FILE_BYTES}-byte budget for agent context`,
+        file: f.path,
+        hint: "register fewer agents, or shorten their descriptions",
+      });
+    }
+    if (o.check && (f.action === "missing" || f.action === "stale" || f.reason === "edited")) {
+      diagnostics.push({
+        severity: "error",
+        code: "AGENT_FILE_STALE",
+        message: `${f.path} ${f.action === "missing" ? "is missing" : f.reason === "edited" ? "was edited between the idse markers" : "is out of date"}`,
+        file: f.path,
+        hint: `run \`idse agents sync-files${f.reason === "edited" ? " --force" : ""}\``,
+      });
+    } else if (f.reason === "edited") {
+      diagnostics.push({
+        severity: "warning",
+        code: "FILE_EDITED",
+        message: `${f.path} was edited between the idse markers and was kept`,
+        file: f.path,
+        hint: "move your text outside the markers, or use --force to regenerate the block",
+      });
+    } else if (f.action === "kept") {
+      diagnostics.push({
+        severity: "warning",
+        code: "FILE_KEPT",
+        message: `${f.path} exists ${f.reason === "malformed" ? "with broken idse markers" : "without idse markers"} and was kept`,
+        file: f.path,
+        hint: "use --force to add the generated block (your text is kept)",
+      });
+    }
+  }
+  const stale = files.some((f) => f.action === "missing" || f.action === "stale" || f.reason === "edited");
+
+  if (!o.check) {
+    for (const p of planned) if (p.text !== undefined) writeFileAtomic(join(ws.root, p.path), p.text);
+    const next: AgentFilesManifest = {
+      project,
+      adapters: all.map((p) => p.name).filter((n) => wanted.has(n) || manifest?.adapters.includes(n)),
+      files: { ...(manifest?.files ?? {}) },
+    };
+    for (const p of planned) if (p.hash) next.files[p.path] = { adapter: p.adapter, sha256: p.hash };
+    writeManifest(ws.idseDir, next, manifest);
+  }
+  return {
+    data: { project, check: o.check, stale, adapters: plugins.map((p) => p.name), files },
+    diagnostics,
+  };
+}

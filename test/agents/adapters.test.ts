@@ -1,0 +1,163 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { IdseError } from "../../src/errors.ts";
+import type { AgentView } from "../../src/models/routing.ts";
+import { BUILTIN_ROUTING_PLUGINS, DEFAULT_ADAPTERS } from "../../src/routing/index.ts";
+import { hostApi } from "../../src/routing/instructions.ts";
+import { installHooks, mergeHook } from "../../src/routing/settings.ts";
+import { MAX_FILE_BYTES } from "../../src/routing/sync.ts";
+import { type RenderContext, ROUTING_API_VERSION } from "../../src/routing/types.ts";
+import { tempDir } from "../helpers.ts";
+
+// One suite every routing plugin passes (the unstorage habit), plus what is particular to each: the
+// cursor layout, Claude Code's hook entry and how it merges into .claude/settings.json.
+
+const agent = (id: string, ide: string, mode: AgentView["mode"], stages: AgentView["stages"]): AgentView => ({
+  id,
+  role: mode === "planning" ? "planner" : "implementer",
+  mode,
+  stages,
+  ide,
+});
+
+function context(ide: string, label: string, registry: AgentView[], exists = () => false): RenderContext {
+  return {
+    project: "shop",
+    session: { id: "auth", type: "feature", description: "Login and sessions" },
+    ide,
+    label,
+    agents: registry.filter((a) => a.ide === ide),
+    registry,
+    routes: [],
+    exists,
+  };
+}
+
+const REGISTRY = [
+  agent("claude-code", "claude-code", "planning", ["intent", "context", "spec", "plan", "tasks", "feedback"]),
+  agent("gpt-codex", "codex", "implementation", ["implementation"]),
+  agent("github-copilot", "copilot", "implementation", ["implementation", "feedback"]),
+  agent("cursor", "cursor", "planning", ["spec"]),
+  agent("gemini", "gemini", "planning", ["intent"]),
+];
+
+describe.each(BUILTIN_ROUTING_PLUGINS.map((p) => [p.manifest.name, p] as const))(
+  "routing plugin %s",
+  (name, p) => {
+    const plugin = p.factory(hostApi);
+
+    test("manifest and factory follow the plugin contract", () => {
+      expect(p.manifest).toMatchObject({ name, kind: "routing", apiVersion: ROUTING_API_VERSION });
+      expect(plugin.name).toBe(name);
+      expect(plugin.label.length).toBeGreaterThan(0);
+      expect(plugin.aliases).toContain(name);
+      expect(p.manifest.capabilities.includes("hooks")).toBe(typeof plugin.hooks === "function");
+    });
+
+    test("renders its own files, inside its declared paths, for its own agents", () => {
+      const files = plugin.renderFiles(context(name, plugin.label, REGISTRY));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        expect(plugin.paths).toContain(f.path);
+        expect(f.body).toContain("shop");
+        expect(f.body).toContain("`auth`");
+        const own = REGISTRY.find((a) => a.ide === name)!;
+        expect(f.body).toContain(`\`${own.id}\``);
+        expect(f.body).toContain(`**${own.mode}** mode`);
+        expect(f.body).not.toContain("{{");
+      }
+    });
+
+    test("an IDE without a registered agent is told to stay in planning mode", () => {
+      const [f] = plugin.renderFiles(context(name, plugin.label, []));
+      expect(f!.body).toContain(`runs in ${plugin.label}`);
+      expect(f!.body).toContain("**planning** mode");
+    });
+
+    test(`each file stays under ${MAX_FILE_BYTES} bytes (about 2,000 tokens), even with a large registry`, () => {
+      const many = Array.from({ length: 12 }, (_, i) =>
+        Object.assign(
+          agent(`${name}-${i}`, name, "planning", ["intent", "context", "spec", "plan", "tasks"]),
+          {
+            name: `Agent number ${i}`,
+            description: "Drafts and reviews design documents for one product area of the shop.",
+          },
+        ),
+      );
+      for (const f of plugin.renderFiles(context(name, plugin.label, [...REGISTRY, ...many]))) {
+        expect(Buffer.byteLength(f.body)).toBeLessThan(MAX_FILE_BYTES);
+      }
+    });
+  },
+);
+
+test("init's default adapters are the three files the Python original wrote", () => {
+  expect(DEFAULT_ADAPTERS).toEqual(["claude-code", "codex", "cursor"]);
+});
+
+test("cursor writes .cursor/rules/idse.mdc with front matter when the repository uses project rules", () => {
+  const cursor = BUILTIN_ROUTING_PLUGINS.find((p) => p.manifest.name === "cursor")!.factory(hostApi);
+  expect(cursor.renderFiles(context("cursor", "Cursor", REGISTRY)).map((f) => f.path)).toEqual([
+    ".cursorrules",
+  ]);
+  const [rule] = cursor.renderFiles(context("cursor", "Cursor", REGISTRY, () => true));
+  expect(rule!.path).toBe(".cursor/rules/idse.mdc");
+  expect(rule!.preamble).toMatch(/^---\n[\s\S]*alwaysApply: true\n---\n$/);
+});
+
+describe("Claude Code hook entry in .claude/settings.json", () => {
+  const claude = BUILTIN_ROUTING_PLUGINS[0]!.factory(hostApi);
+  const [entry] = claude.hooks!({ selfCommand: "idse" });
+
+  test("calls the binary itself, no jq and no project path", () => {
+    expect(entry).toMatchObject({
+      file: ".claude/settings.json",
+      event: "PreToolUse",
+      command: "idse hook claude-pre-tool-use",
+    });
+    expect(entry!.matcher.split("|").sort()).toEqual(["Bash", "Edit", "MultiEdit", "NotebookEdit", "Write"]);
+  });
+
+  test("merges into existing settings, keeps unrelated keys and hooks, and is idempotent", () => {
+    const before = {
+      permissions: { allow: ["Bash(ls)"] },
+      hooks: {
+        PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "./audit.sh" }] }],
+        Stop: [{ hooks: [{ type: "command", command: "say done" }] }],
+      },
+      model: "opus",
+    };
+    const once = mergeHook(before, entry!);
+    expect(once.permissions).toEqual(before.permissions);
+    expect(once.model).toBe("opus");
+    const hooks = once.hooks as Record<string, unknown[]>;
+    expect(hooks.Stop).toEqual(before.hooks.Stop);
+    expect(hooks.PreToolUse).toEqual([
+      before.hooks.PreToolUse[0],
+      { matcher: entry!.matcher, hooks: [{ type: "command", command: entry!.command, timeout: 10 }] },
+    ]);
+    expect(mergeHook(once, entry!)).toEqual(once);
+    // A new command line replaces idse's entry in place.
+    const moved = mergeHook(once, { ...entry!, command: "/opt/idse hook claude-pre-tool-use" });
+    expect(
+      (moved.hooks as Record<string, { hooks: { command: string }[] }[]>).PreToolUse!.map(
+        (g) => g.hooks[0]!.command,
+      ),
+    ).toEqual(["./audit.sh", "/opt/idse hook claude-pre-tool-use"]);
+  });
+
+  test("installHooks writes only when something changed, and refuses files it cannot read", () => {
+    const root = tempDir();
+    expect(installHooks(root, [entry!])).toEqual([{ path: ".claude/settings.json", action: "created" }]);
+    const text = readFileSync(join(root, ".claude/settings.json"), "utf8");
+    expect(installHooks(root, [entry!])).toEqual([{ path: ".claude/settings.json", action: "unchanged" }]);
+    expect(readFileSync(join(root, ".claude/settings.json"), "utf8")).toBe(text);
+    mkdirSync(join(root, "bad/.claude"), { recursive: true });
+    for (const broken of ['{"hooks": ', "[]", '{"hooks": []}', '{"hooks": {"PreToolUse": {}}}']) {
+      writeFileSync(join(root, "bad/.claude/settings.json"), broken);
+      expect(() => installHooks(join(root, "bad"), [entry!])).toThrow(IdseError);
+      expect(readFileSync(join(root, "bad/.claude/settings.json"), "utf8")).toBe(broken);
+    }
+  });
+});

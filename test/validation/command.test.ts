@@ -1,0 +1,92 @@
+import { expect, test } from "bun:test";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { idse, tempDir } from "../helpers.ts";
+
+const P = (cwd: string, ...rest: string[]) => join(cwd, ".idse/projects/shop", ...rest);
+
+async function shop() {
+  const cwd = tempDir();
+  await idse(["init", "shop", "--no-create-agent-files"], { cwd });
+  return cwd;
+}
+
+test("a fresh init fails validation, records failing, and a --fix restores a deleted document", async () => {
+  const cwd = await shop();
+  const r = await idse(["validate", "--json"], { cwd });
+  expect(r.code).toBe(1);
+  expect(r.json?.data.passed).toBe(false);
+  expect(JSON.parse(readFileSync(P(cwd, "session_state.json"), "utf8")).validation_status).toBe("failing");
+  expect(
+    JSON.parse(readFileSync(P(cwd, "sessions/__blueprint__/metadata/stage_state.json"), "utf8"))
+      .validation_status,
+  ).toBe("failing");
+  const plan = P(cwd, "sessions/__blueprint__/plans/plan.md");
+  rmSync(plan);
+  const missing = await idse(["validate", "--json", "--rule", "idse/artifact-present"], { cwd });
+  expect(missing.json?.data.reports[0].findings).toMatchObject([
+    { rule_id: "idse/artifact-present", fixable: true, stage: "plan" },
+  ]);
+  const fixed = await idse(["validate", "--json", "--rule", "idse/artifact-present", "--fix"], { cwd });
+  expect(fixed.code).toBe(0);
+  expect(fixed.json?.data.fixed).toMatchObject([{ session: "__blueprint__", stage: "plan" }]);
+  expect(readFileSync(plan, "utf8")).toContain("# Plan");
+  expect(JSON.parse(readFileSync(P(cwd, "session_state.json"), "utf8")).validation_status).toBe("passing");
+});
+
+test("--fix never overwrites text, --stage filters, --strict fails on warnings, usage errors exit 2", async () => {
+  const cwd = await shop();
+  const intent = P(cwd, "sessions/__blueprint__/intents/intent.md");
+  writeFileSync(intent, "# Intent\n\nmine\n");
+  await idse(["validate", "--fix"], { cwd });
+  expect(readFileSync(intent, "utf8")).toBe("# Intent\n\nmine\n");
+  const only = await idse(["validate", "--json", "--stage", "intent"], { cwd });
+  expect(new Set(only.json?.data.reports[0].findings.map((f: { stage: string }) => f.stage))).toEqual(
+    new Set(["intent"]),
+  );
+  const warnOnly = await idse(
+    ["validate", "--json", "--stage", "intent", "--rule", "idse/required-sections"],
+    { cwd },
+  );
+  expect([warnOnly.code, warnOnly.json?.data.warnings > 0]).toEqual([0, true]);
+  const strict = await idse(
+    ["validate", "--json", "--stage", "intent", "--rule", "idse/required-sections", "--strict"],
+    { cwd },
+  );
+  expect(strict.code).toBe(1);
+  expect((await idse(["validate", "--format", "yaml"], { cwd })).code).toBe(2);
+  expect((await idse(["validate", "--all", "--session", "x"], { cwd })).code).toBe(2);
+  expect((await idse(["validate", "--rule", "idse/none", "--json"], { cwd })).json?.diagnostics[0].code).toBe(
+    "UNKNOWN_RULE",
+  );
+});
+
+test("configuration: preset strict, per-rule off, and inline suppression", async () => {
+  const cwd = await shop();
+  const count = async (rule: string) =>
+    (await idse(["validate", "--json"], { cwd })).json?.data.reports[0].findings.filter(
+      (f: { rule_id: string }) => f.rule_id === rule,
+    );
+  expect((await count("idse/required-sections"))[0].severity).toBe("warning");
+  await idse(["config", "set", "owner", "x"], { cwd }); // creates the config file
+  const cfg = join(cwd, ".idse/config.json");
+  const write = (validation: unknown) =>
+    writeFileSync(cfg, JSON.stringify({ ...JSON.parse(readFileSync(cfg, "utf8")), validation }));
+  write({ preset: "strict" });
+  expect((await count("idse/required-sections"))[0].severity).toBe("error");
+  write({ rules: { "idse/no-requires-input": "off" } });
+  expect(await count("idse/no-requires-input")).toEqual([]);
+  write({ rules: { "idse/nope": "warn" } });
+  expect((await idse(["validate", "--json"], { cwd })).code).toBe(2);
+  write({});
+  const intent = P(cwd, "sessions/__blueprint__/intents/intent.md");
+  writeFileSync(
+    intent,
+    "# Intent\n\n<!-- idse-disable-next-line idse/no-requires-input -->\n[REQUIRES INPUT]\n[REQUIRES INPUT]\n",
+  );
+  const lines = (await count("idse/no-requires-input"))
+    .filter((f: { stage: string }) => f.stage === "intent")
+    .map((f: { line: number }) => f.line);
+  expect(lines).toEqual([5]);
+  expect(existsSync(cfg)).toBe(true);
+});
