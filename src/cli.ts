@@ -1,6 +1,6 @@
 import cac from "cac";
-import { camel, type OptionShape, optionShape, scanArgv } from "./argv.ts";
-import type { AnyCommand, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
+import { camel, optionShape, scanArgv } from "./argv.ts";
+import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { withLock } from "./design-store.ts";
 import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
@@ -25,10 +25,10 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { flags: "-v, --version", description: "Show the version" },
 ];
 
-const byName = new Map<string, AnyCommand>(COMMANDS.map((c) => [c.name, c]));
+const byName = new Map<string, CommandEntry>(COMMANDS.map((c) => [c.name, c]));
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
 
-function helpText(cmd?: AnyCommand): string {
+function helpText(cmd?: Command): string {
   const opts = (list: OptionSpec[]) => {
     const width = Math.max(...list.map((o) => o.flags.length));
     return list.map((o) => {
@@ -67,7 +67,7 @@ function helpText(cmd?: AnyCommand): string {
 }
 
 interface Parsed {
-  cmd?: AnyCommand;
+  cmd?: Command;
   args: string[];
   opts: Record<string, unknown>;
   global: GlobalOptions;
@@ -76,10 +76,10 @@ interface Parsed {
 }
 
 /** Parse errors carry the command they were about, so the JSON envelope can name it. */
-function parse(argv: string[], io: Io): Parsed {
+async function parse(argv: string[], io: Io): Promise<Parsed> {
   let commandName = "";
   try {
-    return parseInner(argv, io, (name) => {
+    return await parseInner(argv, io, (name) => {
       commandName = name;
     });
   } catch (err) {
@@ -87,16 +87,13 @@ function parse(argv: string[], io: Io): Parsed {
   }
 }
 
-function parseInner(argv: string[], io: Io, found: (name: string) => void): Parsed {
+async function parseInner(argv: string[], io: Io, found: (name: string) => void): Promise<Parsed> {
   const globalShapes = GLOBAL_OPTIONS.map(optionShape);
-  // First pass with every option of every command: only to find the command words.
-  const allShapes: OptionShape[] = [
-    ...globalShapes,
-    ...COMMANDS.flatMap((c) => (c.options ?? []).map(optionShape)),
-  ];
-  const first = scanArgv(argv, allShapes);
+  // First pass, with the global options only: to find the command words (command options come after
+  // them, and the command's own options are known only once it is loaded).
+  const first = scanArgv(argv, globalShapes);
   const [p0, p1] = first.positionals;
-  let cmd: AnyCommand | undefined;
+  let entry: CommandEntry | undefined;
   let folded = argv;
   let skip = 0;
   if (
@@ -106,22 +103,23 @@ function parseInner(argv: string[], io: Io, found: (name: string) => void): Pars
     byName.has(`${p0.value} ${p1.value}`) &&
     p1.index === p0.index + 1
   ) {
-    cmd = byName.get(`${p0.value} ${p1.value}`);
-    folded = [...argv.slice(0, p0.index), cmd!.name, ...argv.slice(p1.index + 1)];
+    entry = byName.get(`${p0.value} ${p1.value}`);
+    folded = [...argv.slice(0, p0.index), entry!.name, ...argv.slice(p1.index + 1)];
     skip = 1;
   } else if (p0 && byName.has(p0.value)) {
-    cmd = byName.get(p0.value);
+    entry = byName.get(p0.value);
     skip = 1;
   }
-  if (cmd) found(cmd.name);
+  if (entry) found(entry.name);
+  const cmd: Command | undefined = entry ? { ...entry, ...(await entry.load()) } : undefined;
   const shapes = [...globalShapes, ...(cmd?.options ?? []).map(optionShape)];
   const scan = scanArgv(folded, shapes);
 
   const cli = cac("idse");
   for (const g of GLOBAL_OPTIONS) cli.option(g.flags, g.description);
-  for (const c of COMMANDS) {
-    const registered = cli.command(`${c.name}${c.args ? ` ${c.args}` : ""}`, c.summary);
-    for (const o of c.options ?? []) registered.option(o.flags, o.description);
+  if (cmd) {
+    const registered = cli.command(`${cmd.name}${cmd.args ? ` ${cmd.args}` : ""}`, cmd.summary);
+    for (const o of cmd.options ?? []) registered.option(o.flags, o.description);
   }
   let parsedOpts: Record<string, unknown>;
   try {
@@ -184,7 +182,7 @@ function parseInner(argv: string[], io: Io, found: (name: string) => void): Pars
   };
 }
 
-function checkArgs(cmd: AnyCommand, args: string[]): void {
+function checkArgs(cmd: Command, args: string[]): void {
   const specs = [...(cmd.args ?? "").matchAll(/[<[]([^>\]]+)[>\]]/g)].map((m) => ({
     name: m[1]!,
     required: m[0].startsWith("<"),
@@ -228,7 +226,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   let commandName = "";
   let parsed: Parsed | undefined;
   try {
-    parsed = parse(argv, io);
+    parsed = await parse(argv, io);
     const { cmd, args, opts, global } = parsed;
     commandName = cmd?.name ?? "";
     if (parsed.help) {
@@ -236,7 +234,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (!cmd && parsed.version) {
-      const versionCmd = byName.get("version")!;
+      const versionCmd = await byName.get("version")!.load();
       const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {});
       printResult(
         io,

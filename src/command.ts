@@ -53,11 +53,8 @@ export interface Context {
   mutate<T>(project: string, fn: (ws: Workspace) => Promise<T>): Promise<T>;
 }
 
+/** A command's implementation. Its name, arguments and summary live in the command table (commands/index.ts). */
 export interface CommandDef<O = Record<string, unknown>, D = unknown> {
-  name: string;
-  /** Positional arguments in cac syntax: "<project>", "[id]". */
-  args?: string;
-  summary: string;
   options?: OptionSpec[];
   examples?: string[];
   run(ctx: Context, args: string[], opts: O): Promise<D>;
@@ -66,6 +63,18 @@ export interface CommandDef<O = Record<string, unknown>, D = unknown> {
   /** Exit code for a result that ran but found a failure (e.g. doctor finding problems). */
   exitCode?(data: D): number;
 }
+
+/** A row of the command table: enough to parse, list and dispatch, without loading the implementation. */
+export interface CommandEntry {
+  name: string;
+  /** Positional arguments in cac syntax: "<project>", "[id]". */
+  args?: string;
+  summary: string;
+  load(): Promise<AnyCommand>;
+}
+
+/** A command ready to run: its table row and its loaded implementation. */
+export type Command = CommandEntry & AnyCommand;
 
 // biome-ignore lint/suspicious/noExplicitAny: the command table holds commands of every option/data shape
 export type AnyCommand = CommandDef<any, any>;

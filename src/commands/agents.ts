@@ -19,8 +19,6 @@ import { table } from "./shared.ts";
 // instruction files generated from it. Reading never rewrites agent_registry.json.
 
 export const agentsList = defineCommand<Record<string, never>, AgentsListOutput>({
-  name: "agents list",
-  summary: "List the registered IDE agents, their mode, IDE and stages",
   async run(ctx) {
     const ws = ctx.workspace();
     const project = await ctx.project();
@@ -86,9 +84,6 @@ interface AddOptions {
 }
 
 export const agentsAdd = defineCommand<AddOptions, AgentChangeOutput>({
-  name: "agents add",
-  args: "<id>",
-  summary: "Register an IDE agent with its mode and stages (appended: earlier agents own shared stages)",
   options: [
     { flags: "--mode <mode>", description: "Mode", choices: AGENT_MODES, required: true },
     { flags: "--stages <stages>", description: "Stages, comma-separated (repeatable)", multiple: true },
@@ -131,9 +126,6 @@ export const agentsAdd = defineCommand<AddOptions, AgentChangeOutput>({
 });
 
 export const agentsRemove = defineCommand<Record<string, never>, AgentChangeOutput>({
-  name: "agents remove",
-  args: "<id>",
-  summary: "Remove an agent from the registry",
   run: (ctx, [id]) =>
     change(ctx, (r, project) => {
       const { registry, agent } = removeAgent(r, project, id!);
@@ -142,11 +134,8 @@ export const agentsRemove = defineCommand<Record<string, never>, AgentChangeOutp
   text: say,
 });
 
-function setter(name: string, arg: string, summary: string, apply: (a: Agent, value: string) => Agent) {
+function setter(arg: string, apply: (a: Agent, value: string) => Agent) {
   return defineCommand<Record<string, never>, AgentChangeOutput>({
-    name: `agents ${name}`,
-    args: `<id> <${arg}>`,
-    summary,
     run: (ctx, [id, value]) =>
       change(ctx, (r, project) => {
         const { registry, agent } = updateAgent(r, project, id!, (a) => apply(a, value!));
@@ -157,22 +146,12 @@ function setter(name: string, arg: string, summary: string, apply: (a: Agent, va
   });
 }
 
-export const agentsSetMode = setter(
-  "set-mode",
-  "mode",
-  "Set an agent's mode (planning|implementation)",
-  (a, v) => ({
-    ...a,
-    mode: modeOf(v),
-  }),
-);
-export const agentsSetRole = setter("set-role", "role", "Set an agent's role", (a, v) => ({ ...a, role: v }));
-export const agentsSetStages = setter(
-  "set-stages",
-  "stages",
-  "Set the stages routed to an agent (comma-separated; `none` for no stage)",
-  (a, v) => ({ ...a, stages: parseStages([v]) }),
-);
+export const agentsSetMode = setter("mode", (a, v) => ({
+  ...a,
+  mode: modeOf(v),
+}));
+export const agentsSetRole = setter("role", (a, v) => ({ ...a, role: v }));
+export const agentsSetStages = setter("stages", (a, v) => ({ ...a, stages: parseStages([v]) }));
 
 interface SyncOptions {
   check?: boolean;
@@ -180,10 +159,8 @@ interface SyncOptions {
   ide: string[];
 }
 
-function syncCommand(name: string, summary: string) {
+function syncCommand() {
   return defineCommand<SyncOptions, SyncOutput>({
-    name,
-    summary,
     options: [
       { flags: "--check", description: "Write nothing; exit 1 when a generated file is missing or stale" },
       {
@@ -217,12 +194,6 @@ function syncCommand(name: string, summary: string) {
   });
 }
 
-export const agentsSyncFiles = syncCommand(
-  "agents sync-files",
-  "Generate each IDE's instruction file from the registry and the current session (text outside the markers is kept)",
-);
+export const agentsSyncFiles = syncCommand();
 /** The Python original's name for `agents sync-files`. */
-export const generateAgentFiles = syncCommand(
-  "generate-agent-files",
-  "Same as `idse agents sync-files`: write CLAUDE.md, AGENTS.md, .cursorrules and the other enabled IDE files",
-);
+export const generateAgentFiles = syncCommand();

@@ -14,8 +14,6 @@ const stageOption = { flags: "--stage <stage>", description: "Stage", choices: S
 const sessionOption = { flags: "--session <id>", description: "Session (default: the current session)" };
 
 export const artifactRead = defineCommand<{ stage: Stage; session?: string }, ArtifactData>({
-  name: "artifact read",
-  summary: "Print one stage document of a session",
   options: [stageOption, sessionOption],
   async run(ctx, _args, o) {
     const ws = ctx.workspace();
@@ -30,8 +28,6 @@ export const artifactRead = defineCommand<{ stage: Stage; session?: string }, Ar
 });
 
 export const artifactWrite = defineCommand<{ stage: Stage; session?: string; file?: string }, ArtifactData>({
-  name: "artifact write",
-  summary: "Replace one stage document from --file or standard input",
   options: [
     stageOption,
     sessionOption,

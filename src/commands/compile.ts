@@ -33,8 +33,6 @@ interface Options {
 }
 
 export const compileAgentSpec = defineCommand<Options, CompileOutput>({
-  name: "compile agent-spec",
-  summary: "Compile a spec's ## Agent Profile block into an AgentProfileSpec (YAML and/or JSON)",
   options: [
     { flags: "--session <id>", description: "Session to compile (default: the current session)" },
     { flags: "--all", description: "Compile every session whose spec has an Agent Profile block" },

@@ -35,9 +35,6 @@ function key(raw: string): ConfigKey {
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 export const configGet = defineCommand<Record<string, never>, ConfigGetOutput>({
-  name: "config get",
-  args: "<key>",
-  summary: "Print the effective value of a config key",
   async run(ctx, [raw]) {
     const k = key(raw!);
     const c = resolved(ctx);
@@ -47,8 +44,6 @@ export const configGet = defineCommand<Record<string, never>, ConfigGetOutput>({
 });
 
 export const configList = defineCommand<Record<string, never>, ConfigListOutput>({
-  name: "config list",
-  summary: "List every config key with its value and where it came from",
   async run(ctx) {
     const c = resolved(ctx);
     return {
@@ -60,9 +55,6 @@ export const configList = defineCommand<Record<string, never>, ConfigListOutput>
 });
 
 export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
-  name: "config set",
-  args: "<key> <value>",
-  summary: "Set a key in the repository config (.idse/config.json)",
   async run(ctx, [raw, value]) {
     const k = key(raw!);
     const ws = ctx.workspace();
@@ -73,9 +65,6 @@ export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
 });
 
 export const configUnset = defineCommand<Record<string, never>, ConfigUnsetOutput>({
-  name: "config unset",
-  args: "<key>",
-  summary: "Remove a key from the repository config",
   async run(ctx, [raw]) {
     const k = key(raw!);
     return { key: k, removed: unsetRepoConfig(ctx.workspace().idseDir, k) };

@@ -12,8 +12,6 @@ const listFiles = (d: FilesData) => {
 };
 
 export const docsInstall = defineCommand<{ force?: boolean }, FilesData>({
-  name: "docs install",
-  summary: "Install the governance docs, template copies and file schemas into .idse/",
   options: [{ flags: "--force", description: "Overwrite files that exist" }],
   async run(ctx, _args, o) {
     const ws = ctx.workspace();

@@ -65,8 +65,6 @@ async function salvageMetadata(store: DesignStore, project: string, session: str
 }
 
 export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
-  name: "doctor",
-  summary: "Check the workspace; with --fix, rebuild derivable files without touching artifact text",
   options: [{ flags: "--fix", description: "Repair what can be rebuilt from what is on disk" }],
   async run(ctx, _args, o) {
     const ws = ctx.workspace();

@@ -74,8 +74,6 @@ async function evaluate(ctx: Context, explicitAgent: string | undefined): Promis
 }
 
 export const hookClaudePreToolUse = defineCommand<{ agent?: string }, Hook>({
-  name: "hook claude-pre-tool-use",
-  summary: "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",
   options: [
     {
       flags: "--agent <id>",
@@ -100,8 +98,6 @@ export const hookClaudePreToolUse = defineCommand<{ agent?: string }, Hook>({
 });
 
 export const agentsInstallHooks = defineCommand<{ command?: string }, InstallHooksOutput>({
-  name: "agents install-hooks",
-  summary: "Add idse's PreToolUse hook to .claude/settings.json (merged into the file, idempotent)",
   options: [
     {
       flags: "--command <cmd>",

@@ -1,75 +1,218 @@
-import type { AnyCommand } from "../command.ts";
-import {
-  agentsAdd,
-  agentsList,
-  agentsRemove,
-  agentsSetMode,
-  agentsSetRole,
-  agentsSetStages,
-  agentsSyncFiles,
-  generateAgentFiles,
-} from "./agents.ts";
-import { artifactRead, artifactWrite } from "./artifact.ts";
-import { compileAgentSpec } from "./compile.ts";
-import { configGet, configList, configSet, configUnset } from "./config.ts";
-import { docsInstall } from "./docs.ts";
-import { doctor } from "./doctor.ts";
-import { agentsInstallHooks, hookClaudePreToolUse } from "./hook.ts";
-import { init } from "./init.ts";
-import { route } from "./route.ts";
-import { schemaEmit, schemaList, schemaShow } from "./schema.ts";
-import {
-  sessionAddCollaborator,
-  sessionCreate,
-  sessionRemoveCollaborator,
-  sessionSetOwner,
-  sessionSetStage,
-  sessionSetStatus,
-  sessionSwitch,
-  spawn,
-} from "./session.ts";
-import { sessionInfo, sessions } from "./sessions.ts";
-import { status } from "./status.ts";
-import { validate } from "./validate.ts";
-import { version } from "./version.ts";
+import type { CommandEntry } from "../command.ts";
+
+// The command table: what the CLI needs to parse, dispatch and list commands. Each implementation is
+// loaded only when its command runs, so start-up pays for one command's code, not for all of them
+// (docs/benchmarks.md).
 
 /** Every command, in the order `idse --help` lists them. */
-export const COMMANDS: AnyCommand[] = [
-  init,
-  status,
-  validate,
-  sessions,
-  sessionInfo,
-  sessionCreate,
-  sessionSwitch,
-  spawn,
-  sessionSetOwner,
-  sessionAddCollaborator,
-  sessionRemoveCollaborator,
-  sessionSetStatus,
-  sessionSetStage,
-  artifactRead,
-  artifactWrite,
-  compileAgentSpec,
-  docsInstall,
-  generateAgentFiles,
-  agentsList,
-  agentsAdd,
-  agentsRemove,
-  agentsSetMode,
-  agentsSetRole,
-  agentsSetStages,
-  agentsSyncFiles,
-  agentsInstallHooks,
-  route,
-  hookClaudePreToolUse,
-  configGet,
-  configSet,
-  configList,
-  configUnset,
-  doctor,
-  schemaList,
-  schemaShow,
-  schemaEmit,
-  version,
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "init",
+    args: "<project>",
+    summary: "Create a project workspace with its __blueprint__ session",
+    load: async () => (await import("./init.ts")).init,
+  },
+  {
+    name: "status",
+    summary: "Show the current session's stages, routed agents, last sync and validation status",
+    load: async () => (await import("./status.ts")).status,
+  },
+  {
+    name: "validate",
+    summary: "Check sessions against the IDSE Constitution rules",
+    load: async () => (await import("./validate.ts")).validate,
+  },
+  {
+    name: "sessions",
+    summary: "List the sessions of a project",
+    load: async () => (await import("./sessions.ts")).sessions,
+  },
+  {
+    name: "session-info",
+    args: "<id>",
+    summary: "Show a session's metadata, stages and artifacts",
+    load: async () => (await import("./sessions.ts")).sessionInfo,
+  },
+  {
+    name: "session create",
+    args: "[id]",
+    summary: "Create a feature session and make it current (default id: session-<unix seconds>)",
+    load: async () => (await import("./session.ts")).sessionCreate,
+  },
+  {
+    name: "session switch",
+    args: "<id>",
+    summary: "Make a session the current one",
+    load: async () => (await import("./session.ts")).sessionSwitch,
+  },
+  {
+    name: "spawn",
+    args: "<name>",
+    summary: "Spawn a feature session from the blueprint (does not switch to it)",
+    load: async () => (await import("./session.ts")).spawn,
+  },
+  {
+    name: "session set-owner",
+    args: "<id>",
+    summary: "Set a session's owner",
+    load: async () => (await import("./session.ts")).sessionSetOwner,
+  },
+  {
+    name: "session add-collaborator",
+    args: "<id>",
+    summary: "Add a collaborator to a session",
+    load: async () => (await import("./session.ts")).sessionAddCollaborator,
+  },
+  {
+    name: "session remove-collaborator",
+    args: "<id>",
+    summary: "Remove a collaborator from a session",
+    load: async () => (await import("./session.ts")).sessionRemoveCollaborator,
+  },
+  {
+    name: "session set-status",
+    args: "<id>",
+    summary: "Set a session's status; `complete` must pass the completion gate",
+    load: async () => (await import("./session.ts")).sessionSetStatus,
+  },
+  {
+    name: "session set-stage",
+    args: "<id>",
+    summary: "Set the status of one stage of a session",
+    load: async () => (await import("./session.ts")).sessionSetStage,
+  },
+  {
+    name: "artifact read",
+    summary: "Print one stage document of a session",
+    load: async () => (await import("./artifact.ts")).artifactRead,
+  },
+  {
+    name: "artifact write",
+    summary: "Replace one stage document from --file or standard input",
+    load: async () => (await import("./artifact.ts")).artifactWrite,
+  },
+  {
+    name: "compile agent-spec",
+    summary: "Compile a spec's ## Agent Profile block into an AgentProfileSpec (YAML and/or JSON)",
+    load: async () => (await import("./compile.ts")).compileAgentSpec,
+  },
+  {
+    name: "docs install",
+    summary: "Install the governance docs, template copies and file schemas into .idse/",
+    load: async () => (await import("./docs.ts")).docsInstall,
+  },
+  {
+    name: "generate-agent-files",
+    summary:
+      "Same as `idse agents sync-files`: write CLAUDE.md, AGENTS.md, .cursorrules and the other enabled IDE files",
+    load: async () => (await import("./agents.ts")).generateAgentFiles,
+  },
+  {
+    name: "agents list",
+    summary: "List the registered IDE agents, their mode, IDE and stages",
+    load: async () => (await import("./agents.ts")).agentsList,
+  },
+  {
+    name: "agents add",
+    args: "<id>",
+    summary: "Register an IDE agent with its mode and stages (appended: earlier agents own shared stages)",
+    load: async () => (await import("./agents.ts")).agentsAdd,
+  },
+  {
+    name: "agents remove",
+    args: "<id>",
+    summary: "Remove an agent from the registry",
+    load: async () => (await import("./agents.ts")).agentsRemove,
+  },
+  {
+    name: "agents set-mode",
+    args: "<id> <mode>",
+    summary: "Set an agent's mode (planning|implementation)",
+    load: async () => (await import("./agents.ts")).agentsSetMode,
+  },
+  {
+    name: "agents set-role",
+    args: "<id> <role>",
+    summary: "Set an agent's role",
+    load: async () => (await import("./agents.ts")).agentsSetRole,
+  },
+  {
+    name: "agents set-stages",
+    args: "<id> <stages>",
+    summary: "Set the stages routed to an agent (comma-separated; `none` for no stage)",
+    load: async () => (await import("./agents.ts")).agentsSetStages,
+  },
+  {
+    name: "agents sync-files",
+    summary:
+      "Generate each IDE's instruction file from the registry and the current session (text outside the markers is kept)",
+    load: async () => (await import("./agents.ts")).agentsSyncFiles,
+  },
+  {
+    name: "agents install-hooks",
+    summary: "Add idse's PreToolUse hook to .claude/settings.json (merged into the file, idempotent)",
+    load: async () => (await import("./hook.ts")).agentsInstallHooks,
+  },
+  {
+    name: "route",
+    args: "[stage]",
+    summary: "Route a stage (or --next: the first stage not completed) to its agents, with a handoff",
+    load: async () => (await import("./route.ts")).route,
+  },
+  {
+    name: "hook claude-pre-tool-use",
+    summary:
+      "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",
+    load: async () => (await import("./hook.ts")).hookClaudePreToolUse,
+  },
+  {
+    name: "config get",
+    args: "<key>",
+    summary: "Print the effective value of a config key",
+    load: async () => (await import("./config.ts")).configGet,
+  },
+  {
+    name: "config set",
+    args: "<key> <value>",
+    summary: "Set a key in the repository config (.idse/config.json)",
+    load: async () => (await import("./config.ts")).configSet,
+  },
+  {
+    name: "config list",
+    summary: "List every config key with its value and where it came from",
+    load: async () => (await import("./config.ts")).configList,
+  },
+  {
+    name: "config unset",
+    args: "<key>",
+    summary: "Remove a key from the repository config",
+    load: async () => (await import("./config.ts")).configUnset,
+  },
+  {
+    name: "doctor",
+    summary: "Check the workspace; with --fix, rebuild derivable files without touching artifact text",
+    load: async () => (await import("./doctor.ts")).doctor,
+  },
+  {
+    name: "schema list",
+    summary: "List the JSON Schemas of every file and command output",
+    load: async () => (await import("./schema.ts")).schemaList,
+  },
+  {
+    name: "schema show",
+    args: "<name>",
+    summary: "Print one JSON Schema (redirect it into a file or an editor setting)",
+    load: async () => (await import("./schema.ts")).schemaShow,
+  },
+  {
+    name: "schema emit",
+    args: "<dir>",
+    summary: "Write every JSON Schema into a directory",
+    load: async () => (await import("./schema.ts")).schemaEmit,
+  },
+  {
+    name: "version",
+    summary: "Print the version and the capabilities of this build",
+    load: async () => (await import("./version.ts")).version,
+  },
 ];

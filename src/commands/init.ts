@@ -16,9 +16,6 @@ import { findRoot, openWorkspaceAt, projectExists } from "../workspace.ts";
 export type InitData = InitOutput;
 
 export const init = defineCommand<{ stack?: string; owner?: string; createAgentFiles: boolean }, InitData>({
-  name: "init",
-  args: "<project>",
-  summary: "Create a project workspace with its __blueprint__ session",
   options: [
     {
       flags: "--stack <stack>",

@@ -9,9 +9,6 @@ import { targetSession } from "./shared.ts";
 // write, what to read first, the Constitution articles that apply, the commands to run afterwards).
 
 export const route = defineCommand<{ session?: string; next?: boolean }, RouteOutput>({
-  name: "route",
-  args: "[stage]",
-  summary: "Route a stage (or --next: the first stage not completed) to its agents, with a handoff",
   options: [
     { flags: "--session <id>", description: "Session (default: the current session)" },
     { flags: "--next", description: "Route the first stage that is not completed" },
@@ -37,7 +34,8 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
       });
     }
     const { COMMANDS } = await import("./index.ts");
-    const validate = COMMANDS.find((c) => c.name === "validate");
+    const entry = COMMANDS.find((c) => c.name === "validate");
+    const validate = entry ? await entry.load() : undefined;
     const flag = (f: string) => validate?.options?.some((x) => x.flags.startsWith(f)) ?? false;
     const { routeStageHandoff } = await import("../routing.ts");
     const data = await routeStageHandoff(

@@ -11,8 +11,6 @@ const load = () => import("../schemas.ts");
 type SchemaData = SchemaOutput;
 
 export const schemaList = defineCommand<Record<string, never>, SchemaData>({
-  name: "schema list",
-  summary: "List the JSON Schemas of every file and command output",
   async run() {
     const { SCHEMAS } = await load();
     return { schemas: SCHEMAS.map(({ name, kind, about }) => ({ name, kind, about })) };
@@ -24,9 +22,6 @@ export const schemaList = defineCommand<Record<string, never>, SchemaData>({
 });
 
 export const schemaShow = defineCommand<Record<string, never>, SchemaData>({
-  name: "schema show",
-  args: "<name>",
-  summary: "Print one JSON Schema (redirect it into a file or an editor setting)",
   async run(_ctx, [name]) {
     const { SCHEMAS, emitSchema } = await load();
     const entry = SCHEMAS.find((s) => s.name === name);
@@ -37,9 +32,6 @@ export const schemaShow = defineCommand<Record<string, never>, SchemaData>({
 });
 
 export const schemaEmit = defineCommand<Record<string, never>, SchemaData>({
-  name: "schema emit",
-  args: "<dir>",
-  summary: "Write every JSON Schema into a directory",
   async run(ctx, [dirArg]) {
     const { SCHEMAS, schemaText } = await load();
     const dir = resolve(ctx.global.cwd, dirArg!);

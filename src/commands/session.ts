@@ -22,9 +22,6 @@ export type SessionChange = SessionChangeOutput;
 const say = (d: SessionChange) => d.message;
 
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
-  name: "session create",
-  args: "[id]",
-  summary: "Create a feature session and make it current (default id: session-<unix seconds>)",
   options: [
     { flags: "--description <text>", description: "Description of the session" },
     { flags: "--owner <owner>", description: "Owner (default: config owner)" },
@@ -63,9 +60,6 @@ export const spawn = defineCommand<
   { plan: string; blueprint: string; owner?: string; description?: string },
   SessionChange
 >({
-  name: "spawn",
-  args: "<name>",
-  summary: "Spawn a feature session from the blueprint (does not switch to it)",
   options: [
     { flags: "--plan <plan>", description: "What to spawn", choices: ["feature"], required: true },
     { flags: "--blueprint <id>", description: "Parent session (default: __blueprint__)" },
@@ -101,9 +95,6 @@ export const spawn = defineCommand<
 });
 
 export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>({
-  name: "session switch",
-  args: "<id>",
-  summary: "Make a session the current one",
   async run(ctx, [idArg]) {
     const project = await ctx.project();
     const id = assertExistingId("session", idArg!);
@@ -142,9 +133,6 @@ async function changeSession(
 }
 
 export const sessionSetOwner = defineCommand<{ owner: string }, SessionChange>({
-  name: "session set-owner",
-  args: "<id>",
-  summary: "Set a session's owner",
   options: [{ flags: "--owner <owner>", description: "New owner", required: true }],
   run: (ctx, [id], o) =>
     changeSession(
@@ -157,9 +145,6 @@ export const sessionSetOwner = defineCommand<{ owner: string }, SessionChange>({
 });
 
 export const sessionAddCollaborator = defineCommand<{ name: string; role: string }, SessionChange>({
-  name: "session add-collaborator",
-  args: "<id>",
-  summary: "Add a collaborator to a session",
   options: [
     { flags: "--name <name>", description: "Collaborator name", required: true },
     { flags: "--role <role>", description: "Role (default: contributor)", choices: COLLABORATOR_ROLES },
@@ -181,9 +166,6 @@ export const sessionAddCollaborator = defineCommand<{ name: string; role: string
 });
 
 export const sessionRemoveCollaborator = defineCommand<{ name: string }, SessionChange>({
-  name: "session remove-collaborator",
-  args: "<id>",
-  summary: "Remove a collaborator from a session",
   options: [{ flags: "--name <name>", description: "Collaborator name", required: true }],
   run: (ctx, [id], o) =>
     changeSession(
@@ -224,9 +206,6 @@ async function completionProblems(store: DesignStore, project: string, id: strin
 }
 
 export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"] }, SessionChange>({
-  name: "session set-status",
-  args: "<id>",
-  summary: "Set a session's status; `complete` must pass the completion gate",
   options: [
     { flags: "--status <status>", description: "New status", choices: SESSION_STATUSES, required: true },
   ],
@@ -262,9 +241,6 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
 type StageChange = SessionChangeOutput & { stage: Stage; status: StageStatus };
 
 export const sessionSetStage = defineCommand<{ stage: Stage; status: StageStatus }, StageChange>({
-  name: "session set-stage",
-  args: "<id>",
-  summary: "Set the status of one stage of a session",
   options: [
     { flags: "--stage <stage>", description: "Stage", choices: STAGES, required: true },
     { flags: "--status <status>", description: "New stage status", choices: STAGE_STATUSES, required: true },

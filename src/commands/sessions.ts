@@ -22,8 +22,6 @@ export const sessions = defineCommand<
   { type?: string; status?: string; tag?: string; includeLegacy?: boolean },
   SessionsData
 >({
-  name: "sessions",
-  summary: "List the sessions of a project",
   options: [
     { flags: "--type <type>", description: "Only sessions of this type", choices: SESSION_TYPES },
     { flags: "--status <status>", description: "Only sessions with this status", choices: SESSION_STATUSES },
@@ -91,9 +89,6 @@ export const sessions = defineCommand<
 export type SessionInfoData = SessionInfoOutput;
 
 export const sessionInfo = defineCommand<{ lineage?: boolean }, SessionInfoData>({
-  name: "session-info",
-  args: "<id>",
-  summary: "Show a session's metadata, stages and artifacts",
   options: [{ flags: "--lineage", description: "Also show parent chain, children and related sessions" }],
   async run(ctx, [idArg], opts) {
     const ws = ctx.workspace();

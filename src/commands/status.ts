@@ -15,8 +15,6 @@ type SessionRow = AllStatusOutput["sessions"][number];
 const ICON: Record<StageStatus, string> = { completed: "✅", in_progress: "🔄", pending: "⏳" };
 
 export const status = defineCommand<{ all?: boolean }, StatusData>({
-  name: "status",
-  summary: "Show the current session's stages, routed agents, last sync and validation status",
   options: [{ flags: "--all", description: "One row for every session of every project" }],
   async run(ctx, _args, opts) {
     const ws = ctx.workspace();

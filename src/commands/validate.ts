@@ -26,8 +26,6 @@ export const validate = defineCommand<
   },
   ValidateOutput
 >({
-  name: "validate",
-  summary: "Check sessions against the IDSE Constitution rules",
   options: [
     { flags: "--session <id>", description: "Session to check (default: the current session)" },
     { flags: "--all", description: "Check every session of the project" },

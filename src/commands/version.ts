@@ -3,8 +3,6 @@ import type { VersionOutput } from "../models/outputs.ts";
 import { CAPABILITIES, runtimeName, VERSION } from "../version.ts";
 
 export const version = defineCommand<Record<string, never>, VersionOutput>({
-  name: "version",
-  summary: "Print the version and the capabilities of this build",
   async run() {
     return {
       version: VERSION,

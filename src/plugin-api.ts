@@ -1,0 +1,110 @@
+// The public plugin API: the only thing a plugin imports from idse, and only as types. A plugin is one
+// self-contained ESM file whose default export is a factory taking this versioned host API object.
+// Three kinds share one contract: `store` (a DesignStore), `sync` (a transport to a remote) and `routing`
+// (an IDE-agent adapter). Models: unstorage drivers (a plain factory, optional methods detected by
+// presence), Rollup's plugin driver (every call wrapped and attributed by the host).
+
+import type { DesignStore, StoreEntry } from "./design-store.ts";
+import type { RoutingHostApi, RoutingPlugin } from "./routing/types.ts";
+
+export type { DesignStore, RoutingPlugin, StoreEntry };
+
+/** Bumped on any breaking change to HostApi or to a plugin shape; the host refuses other versions. */
+export const PLUGIN_API_VERSION = 1 as const;
+
+export type PluginKind = "store" | "sync" | "routing";
+
+/** `manifest.json` beside a plugin's entry file (also the `idse` key of its package.json). */
+export interface PluginManifest {
+  name: string;
+  kind: PluginKind;
+  version: string;
+  apiVersion: number;
+  /** Entry file, relative to the manifest: one ESM file with every dependency bundled in. */
+  entry: string;
+  description?: string;
+  /** What the plugin can do, e.g. store: ["read", "write", "list", "lock", "hash"]; sync: ["push", "pull"]. */
+  capabilities: string[];
+  /** Environment variables the plugin reads (secrets among them); no others are visible to it. */
+  env?: string[];
+  /** Network hosts the plugin may contact (besides configured remotes); `fetch` refuses all others. */
+  hosts?: string[];
+}
+
+/** A Standard Schema (valibot schemas are one): how the host validates a plugin's options. */
+export interface OptionsSchema<T = unknown> {
+  readonly "~standard": {
+    readonly version: 1;
+    readonly vendor: string;
+    validate(
+      value: unknown,
+    ):
+      | { value: T; issues?: undefined }
+      | { issues: readonly { message: string; path?: readonly unknown[] }[] }
+      | Promise<
+          | { value: T; issues?: undefined }
+          | { issues: readonly { message: string; path?: readonly unknown[] }[] }
+        >;
+  };
+}
+
+/** What the host gives every plugin. */
+export interface HostApi<Options = unknown> {
+  apiVersion: typeof PLUGIN_API_VERSION;
+  idseVersion: string;
+  /** This plugin's name and its options, already validated against the module's `options` schema. */
+  plugin: { name: string; options: Options };
+  /** `fetch` limited to the manifest's hosts and the configured remotes. */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
+  /** An environment variable the manifest declares; undefined for any other name. */
+  env(name: string): string | undefined;
+  /** A line on stderr, prefixed with the plugin's name (secrets redacted). */
+  log(level: "info" | "warn", message: string): void;
+  /** The workspace the plugin serves, when there is one. */
+  workspace?: { root: string; idseDir: string };
+  /** For routing plugins: helpers to render instruction files. */
+  routing?: RoutingHostApi;
+}
+
+export interface StorePlugin {
+  kind: "store";
+  createStore(): Promise<DesignStore>;
+}
+
+/** One document on a remote, as listed: its key (a DesignStore key) and the sha256 of its text. */
+export interface RemoteEntry {
+  key: string;
+  /** Lowercase hex sha256 of the UTF-8 text. */
+  hash: string;
+  /** Opaque version tag for optimistic concurrency (HTTP ETag); stores may omit it. */
+  etag?: string;
+}
+
+/** Thrown by a transport when a write is refused because the remote changed (HTTP 409/412). */
+export interface StaleError extends Error {
+  code: "REMOTE_STALE";
+}
+
+export interface SyncTransport {
+  /** Every document under `prefix` (e.g. "projects/shop/sessions/auth"), with hashes. */
+  list(prefix: string): Promise<RemoteEntry[]>;
+  get(key: string): Promise<{ text: string; etag?: string } | undefined>;
+  /** Writes a document; with `ifMatch`, fails with a StaleError when the remote version differs. */
+  put(key: string, text: string, o?: { ifMatch?: string }): Promise<{ etag?: string }>;
+  remove?(key: string, o?: { ifMatch?: string }): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+export interface SyncPlugin {
+  kind: "sync";
+  createTransport(): Promise<SyncTransport>;
+}
+
+export type PluginInstance = StorePlugin | SyncPlugin | (RoutingPlugin & { kind?: "routing" });
+
+/** The shape of a plugin module. */
+export interface PluginModule<Options = unknown> {
+  default(host: HostApi<Options>): PluginInstance | Promise<PluginInstance>;
+  /** Validates the plugin's options (from `.idse/plugins.json` or the repository config). */
+  options?: OptionsSchema<Options>;
+}
