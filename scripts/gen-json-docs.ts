@@ -109,6 +109,13 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "see the `output-doctor` schema",
   },
   {
+    code: "REMOTE_STALE",
+    severity: "(transport)",
+    where:
+      "the `code` of the error a sync transport throws when a write is refused because the remote changed (HTTP 409/412); `idse sync` reports the artifact as a conflict",
+    keys: "see src/plugin-api.ts",
+  },
+  {
     code: "FILE_KEPT",
     severity: "warning",
     where:

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCHEMAS, schemaText } from "../src/schemas.ts";
+import { templateShapesText } from "./template-shapes.ts";
 
 const dir = join(import.meta.dir, "..", "schemas");
 const check = process.argv.includes("--check");
@@ -15,6 +16,10 @@ for (const [file, text] of wanted) {
   if (!existsSync(path) || readFileSync(path, "utf8") !== text) drift.push(`${file} differs from the models`);
 }
 for (const file of present) if (!wanted.has(file)) drift.push(`${file} has no model`);
+// Derived from the templates, not the models, but generated and checked the same way.
+const shapesFile = join(import.meta.dir, "..", "src", "generated", "template-shapes.json");
+const shapes = templateShapesText();
+const shapesDrift = !existsSync(shapesFile) || readFileSync(shapesFile, "utf8") !== shapes;
 
 const docs = () =>
   Bun.spawnSync(
@@ -28,10 +33,13 @@ const docs = () =>
 if (check) {
   for (const line of drift) process.stderr.write(`schemas/${line}\n`);
   if (drift.length) process.stderr.write("run `npm run gen:schemas` and commit schemas/\n");
-  process.exit(drift.length || docs() !== 0 ? 1 : 0);
+  if (shapesDrift) process.stderr.write("src/generated/template-shapes.json differs from the templates\n");
+  process.exit(drift.length || shapesDrift || docs() !== 0 ? 1 : 0);
 }
 mkdirSync(dir, { recursive: true });
 for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
 for (const [file, text] of wanted) writeFileSync(join(dir, file), text);
+mkdirSync(join(shapesFile, ".."), { recursive: true });
+writeFileSync(shapesFile, shapes);
 process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);
 process.exit(docs());

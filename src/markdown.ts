@@ -255,6 +255,53 @@ export function reshape(shape: MdDoc, text: string): MdDoc | undefined {
   };
 }
 
+/** The block structure of a parse without its text: what `reshape` needs, as plain JSON. */
+export interface ShapeJson {
+  lines: number;
+  headings: { level: number; line: number }[];
+  fences: { info: string; line: number; endLine: number | null; empty: boolean }[];
+  listItems: { line: number; checked: boolean | null; depth: number }[];
+  nonProse: number[];
+  html: number[];
+}
+
+export function toShapeJson(doc: MdDoc): ShapeJson {
+  return {
+    lines: doc.lines.length,
+    headings: doc.headings.map(({ level, line }) => ({ level, line })),
+    fences: doc.fences.map((f) => ({
+      info: f.info,
+      line: f.line,
+      endLine: f.endLine ?? null,
+      empty: f.content === "",
+    })),
+    listItems: doc.listItems.map(({ line, checked, depth }) => ({ line, checked, depth })),
+    nonProse: [...doc.nonProse].sort((a, b) => a - b),
+    html: [...doc.html].sort((a, b) => a - b),
+  };
+}
+
+/** The parse of `text` from a stored shape (see reshape); undefined when the text does not fit it. */
+export function fromShapeJson(j: ShapeJson, text: string): MdDoc | undefined {
+  const skeleton: MdDoc = {
+    text: "",
+    lines: Array.from({ length: j.lines }, () => ""),
+    headings: j.headings.map((h) => ({ ...h, text: "" })),
+    fences: j.fences.map((f) => ({
+      info: f.info,
+      line: f.line,
+      endLine: f.endLine ?? undefined,
+      content: f.empty ? "" : "\n",
+    })),
+    listItems: j.listItems.map((li) => ({ ...li, text: "" })),
+    nonProse: new Set(j.nonProse),
+    html: new Set(j.html),
+    problems: [],
+    parsed: true,
+  };
+  return reshape(skeleton, text);
+}
+
 /** A prose line with inline code spans blanked out (same length, so columns stay true). */
 export function proseOf(doc: MdDoc, line: number): string | undefined {
   if (doc.nonProse.has(line)) return undefined;

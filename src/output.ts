@@ -33,13 +33,17 @@ export function printResult(
   ok: boolean,
   data: unknown,
   diagnostics: Diagnostic[],
-  text: string | undefined,
+  /** A string, or chunks written one by one (each ending in a newline) so large reports never sit in memory whole. */
+  text: string | Iterable<string> | undefined,
 ): void {
   if (opts.json) {
     out.stdout(`${JSON.stringify(envelope(opts.command, ok, data, diagnostics), null, 2)}\n`);
     return;
   }
-  if (text && !(opts.quiet && ok)) out.stdout(text.endsWith("\n") ? text : `${text}\n`);
+  if (text && !(opts.quiet && ok)) {
+    if (typeof text === "string") out.stdout(text.endsWith("\n") ? text : `${text}\n`);
+    else for (const chunk of text) out.stdout(chunk);
+  }
   for (const d of diagnostics) {
     if (opts.quiet && d.severity !== "error") continue;
     out.stderr(`${formatDiagnostic(d)}\n`);

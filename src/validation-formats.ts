@@ -4,25 +4,36 @@ import { VERSION } from "./version.ts";
 
 // Report formats for people (text), code scanning (SARIF 2.1.0) and CI dashboards (JUnit XML).
 
-export function formatText(reports: ValidationReport[]): string {
-  const lines: string[] = [];
+/** Text for people, one chunk per session then a summary, so a large report is written as it goes. */
+export function* formatTextChunks(reports: ValidationReport[]): Generator<string> {
+  let any = false;
   for (const r of reports) {
+    if (!r.findings.length) continue;
+    any = true;
+    let chunk = "";
     for (const f of r.findings) {
       const at = `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ""}` : ""}`;
-      lines.push(`${at} ${f.severity} ${f.rule_id} ${f.message}`);
+      chunk += `${at} ${f.severity} ${f.rule_id} ${f.message}\n`;
     }
+    yield chunk;
   }
+  yield `${any ? "\n" : ""}${formatSummary(reports)}`;
+}
+
+/** The closing lines: how many sessions, errors and warnings, and what to do. */
+export function formatSummary(reports: ValidationReport[]): string {
   const errors = reports.reduce((n, r) => n + r.errors, 0);
   const warnings = reports.reduce((n, r) => n + r.warnings, 0);
   const failing = reports.filter((r) => !r.passed).length;
-  if (lines.length) lines.push("");
-  lines.push(
-    `${reports.length} session(s) checked: ${errors} error(s), ${warnings} warning(s)` +
-      (failing ? `; ${failing} session(s) failing` : "; passing"),
-  );
+  let tail = `${reports.length} session(s) checked: ${errors} error(s), ${warnings} warning(s)`;
+  tail += failing ? `; ${failing} session(s) failing\n` : "; passing\n";
   if (errors)
-    lines.push("hint: fill in the documents named above; `idse validate --fix` restores missing documents");
-  return lines.join("\n");
+    tail += "hint: fill in the documents named above; `idse validate --fix` restores missing documents\n";
+  return tail;
+}
+
+export function formatText(reports: ValidationReport[]): string {
+  return [...formatTextChunks(reports)].join("");
 }
 
 export function formatSarif(reports: ValidationReport[], rules: Rule[]): object {

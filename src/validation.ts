@@ -1,11 +1,19 @@
 import type * as v from "valibot";
+import TEMPLATE_SHAPES from "./generated/template-shapes.json" with { type: "json" };
 import type { Stage } from "./layout.ts";
 import { STAGES } from "./layout.ts";
-import { type MdDoc, type ParseProblem, parseMarkdown, reshape } from "./markdown.ts";
+import {
+  fromShapeJson,
+  type MdDoc,
+  type ParseProblem,
+  parseMarkdown,
+  reshape,
+  type ShapeJson,
+} from "./markdown.ts";
 import type { StageStatus } from "./models/common.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
 import type { Finding, RuleLevel, ValidationReport } from "./models/validation.ts";
-import { isUntouched, STAGE_TEMPLATES } from "./templates.ts";
+import { isUntouched, STAGE_TEMPLATES, templateFingerprint } from "./templates.ts";
 
 // ValidationEngine: a pure function from a session's documents and a rule configuration to a report.
 // Rules are declarative objects (ESLint style): meta, messages by id, an options model, and a small
@@ -109,6 +117,7 @@ function isSuppressed(doc: MdDoc | undefined, line: number | undefined, rule: st
 }
 
 const compiled = new Map<string, string[]>();
+const filled = new Map<string, string>();
 
 /** Fills `{{name}}` slots; a template is split once, as findings are many (one per marker line). */
 function fill(template: string, data: Record<string, string | number> = {}): string {
@@ -118,6 +127,11 @@ function fill(template: string, data: Record<string, string | number> = {}): str
     compiled.set(template, parts);
   }
   if (parts.length === 1) return template;
+  // Findings repeat the same few messages thousands of times: share one string per distinct message.
+  let key = template;
+  for (let k = 1; k < parts.length; k += 2) key += `\0${data[parts[k]!]}`;
+  const known = filled.get(key);
+  if (known !== undefined) return known;
   let out = "";
   for (let k = 0; k < parts.length; k++)
     out += k % 2 ? String(data[parts[k]!] ?? `{{${parts[k]}}}`) : parts[k];
@@ -126,15 +140,24 @@ function fill(template: string, data: Record<string, string | number> = {}): str
 
 export const PARSE_RULE = "idse/parse";
 
-/** Reports of document-only rules on untouched templates, per rule object, by stage and options. */
-const untouchedFindings = new WeakMap<Rule, Map<string, Report[]>>();
+/** Findings of document-only rules on untouched templates, per rule object, by stage, severity and options. */
+const untouchedFindings = new WeakMap<Rule, Map<string, Finding[]>>();
 
 const shapes = new Map<Stage, MdDoc>();
-/** The parse of a stage's raw template, shared by every untouched document of that stage. */
+/**
+ * The parse of a stage's raw template, shared by every untouched document of that stage. It comes from
+ * src/generated/template-shapes.json when that is current (no markdown parse on the common path), and
+ * from the parser otherwise.
+ */
 export function templateShape(stage: Stage): MdDoc {
   let doc = shapes.get(stage);
   if (!doc) {
-    doc = parseMarkdown(STAGE_TEMPLATES[stage]);
+    const template = STAGE_TEMPLATES[stage];
+    const stored = (TEMPLATE_SHAPES as Record<string, { fingerprint: string; shape: ShapeJson }>)[stage];
+    doc =
+      (stored?.fingerprint === templateFingerprint(template)
+        ? fromShapeJson(stored.shape, template)
+        : undefined) ?? parseMarkdown(template);
     shapes.set(stage, doc);
   }
   return doc;
@@ -159,7 +182,7 @@ export function validateSession(
     for (const p of doc?.problems ?? []) findings.push(parseFinding(a, p));
   }
   for (const rule of rules) {
-    let recording: Report[] | undefined;
+    let recording: Finding[] | undefined;
     const setting = config[rule.id];
     if (!setting || setting.level === "off") continue;
     const severity = setting.level === "error" ? "error" : "warning";
@@ -168,12 +191,11 @@ export function validateSession(
       session: input,
       artifacts,
       report(r) {
-        recording?.push(r);
         const doc = r.stage ? artifacts[r.stage]?.doc : undefined;
         if (isSuppressed(doc, r.line, rule.id)) return;
         const template = rule.meta.messages[r.messageId];
         if (template === undefined) throw new Error(`rule ${rule.id} has no message ${r.messageId}`);
-        findings.push({
+        const finding: Finding = {
           rule_id: rule.id,
           severity,
           message_id: r.messageId,
@@ -184,7 +206,9 @@ export function validateSession(
           stage: r.stage ?? null,
           article: rule.meta.article,
           fixable: r.fix !== undefined,
-        });
+        };
+        findings.push(finding);
+        recording?.push(finding);
         if (r.fix) fixes.push(r.fix);
       },
     };
@@ -197,7 +221,8 @@ export function validateSession(
         if (!a?.doc?.parsed) continue;
         // Replay what this rule found on the same untouched template in an earlier session: for a
         // workspace of fresh sessions, this is most of `validate --all` (docs/benchmarks.md).
-        const memoKey = rule.meta.documentOnly && a.untouched ? `${stage}\0${optionsKey}` : undefined;
+        const memoKey =
+          rule.meta.documentOnly && a.untouched ? `${stage}\0${severity}\0${optionsKey}` : undefined;
         let memos = untouchedFindings.get(rule);
         if (!memos) {
           memos = new Map();
@@ -205,7 +230,7 @@ export function validateSession(
         }
         const memo = memoKey ? memos.get(memoKey) : undefined;
         if (memo) {
-          for (const r of memo) ctx.report(r);
+          for (const f of memo) findings.push({ ...f, file: a.file });
           continue;
         }
         recording = memoKey ? [] : undefined;
@@ -216,12 +241,10 @@ export function validateSession(
     }
     visitors.session?.();
   }
-  findings.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0),
-  );
+  // By file, then line and column: files ranked once, so the comparison is numeric.
+  const rank = new Map([...new Set(findings.map((f) => f.file))].sort().map((f, i) => [f, i]));
+  const at = (f: Finding) => rank.get(f.file)! * 1e10 + (f.line ?? 0) * 1e4 + Math.min(f.column ?? 0, 9999);
+  findings.sort((a, b) => at(a) - at(b));
   const errors = findings.filter((f) => f.severity === "error").length;
   const report = {
     project: input.project,

@@ -11,7 +11,7 @@ const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
 // The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
 // to text() through this map, so the JSON envelope carries only the data.
-const rendered = new WeakMap<object, string>();
+const rendered = new WeakMap<object, () => Iterable<string>>();
 
 export const validate = defineCommand<
   {
@@ -42,7 +42,9 @@ export const validate = defineCommand<
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
     const project = await ctx.project();
     const { validateSessions, recordStatus } = await import("../validation-run.ts");
-    const { formatJunit, formatSarif, formatText } = await import("../validation-formats.ts");
+    const { formatJunit, formatSarif, formatSummary, formatText, formatTextChunks } = await import(
+      "../validation-formats.ts"
+    );
     const { allRules } = await import("../rules/index.ts");
     const result = await ctx.mutate(project, async (ws) => {
       const sessions = o.all
@@ -81,7 +83,7 @@ export const validate = defineCommand<
       fixed: result.fixed,
     };
     const format = ctx.global.json ? "json" : (o.format ?? "text");
-    const body =
+    const document = (): string =>
       format === "sarif"
         ? `${JSON.stringify(formatSarif(data.reports, allRules()), null, 2)}\n`
         : format === "junit"
@@ -90,14 +92,15 @@ export const validate = defineCommand<
             ? `${JSON.stringify({ ok: data.passed, command: "validate", data, diagnostics: [] }, null, 2)}\n`
             : formatText(data.reports);
     if (o.output) {
-      writeFileAtomic(resolve(ctx.global.cwd, o.output), body);
-      rendered.set(data, `${formatText(data.reports)}\nreport written to ${o.output}`);
+      writeFileAtomic(resolve(ctx.global.cwd, o.output), document());
+      rendered.set(data, () => [formatSummary(data.reports), `report written to ${o.output}\n`]);
+    } else if (format === "json") {
+      ctx.global.json = true; // the CLI prints the envelope
     } else {
-      rendered.set(data, body);
+      rendered.set(data, () => (format === "text" ? formatTextChunks(data.reports) : [document()]));
     }
-    if (format === "json" && !ctx.global.json && !o.output) ctx.global.json = true;
     return data;
   },
-  text: (d) => rendered.get(d) ?? "",
+  text: (d) => rendered.get(d)?.() ?? "",
   exitCode: (d) => (d.passed ? 0 : 1),
 });

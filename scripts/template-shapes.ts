@@ -1,0 +1,15 @@
+// The block structure of each stage template, precomputed (src/generated/template-shapes.json) so that
+// validating untouched documents needs no markdown parse at all: the seven cold parses were a quarter
+// of `idse validate` on one session (docs/benchmarks.md). gen-schemas.ts writes and checks the file.
+import { STAGES } from "../src/layout.ts";
+import { parseMarkdown, toShapeJson } from "../src/markdown.ts";
+import { STAGE_TEMPLATES, templateFingerprint } from "../src/templates.ts";
+
+export function templateShapesText(): string {
+  const out: Record<string, unknown> = {};
+  for (const stage of STAGES) {
+    const template = STAGE_TEMPLATES[stage];
+    out[stage] = { fingerprint: templateFingerprint(template), shape: toShapeJson(parseMarkdown(template)) };
+  }
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

@@ -1,0 +1,37 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { templateShapesText } from "../../scripts/template-shapes.ts";
+import { STAGES } from "../../src/layout.ts";
+import { fromShapeJson, parseMarkdown, reshape, toShapeJson } from "../../src/markdown.ts";
+import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
+import { templateShape } from "../../src/validation.ts";
+import { REPO } from "../helpers.ts";
+
+const vars = { project: "shop", session: "auth", stack: "go", date: "2026-01-01", owner: "ana" };
+
+test("the stored template shapes are current", () => {
+  expect(readFileSync(join(REPO, "src/generated/template-shapes.json"), "utf8")).toBe(templateShapesText());
+});
+
+test("a shape replayed onto a rendered template equals a real parse of it", () => {
+  for (const stage of STAGES) {
+    const text = render(STAGE_TEMPLATES[stage], vars);
+    const parsed = parseMarkdown(text);
+    const fromStored = reshape(templateShape(stage), text)!;
+    const fromJson = fromShapeJson(toShapeJson(parseMarkdown(STAGE_TEMPLATES[stage])), text)!;
+    for (const doc of [fromStored, fromJson]) {
+      expect(doc.headings).toEqual(parsed.headings);
+      expect(doc.fences).toEqual(parsed.fences);
+      expect(doc.listItems).toEqual(parsed.listItems);
+      expect([...doc.nonProse]).toEqual([...parsed.nonProse]);
+      expect([...doc.html]).toEqual([...parsed.html]);
+      expect(doc.lines).toEqual(parsed.lines);
+    }
+  }
+});
+
+test("a text that does not fit the shape is refused", () => {
+  expect(reshape(templateShape("spec"), "# Spec\n")).toBeUndefined();
+  expect(reshape(templateShape("spec"), `${render(STAGE_TEMPLATES.spec, vars)}\r\n`)).toBeUndefined();
+});
