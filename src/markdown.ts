@@ -110,8 +110,10 @@ export function parseMarkdown(raw: string): MdDoc {
     });
     return doc;
   }
-  if (raw.length > MAX_PARSE_BYTES) {
-    const mb = (raw.length / 1024 / 1024).toFixed(1);
+  // Characters undercount UTF-8 bytes by up to 3x: measure bytes only when it can matter.
+  const bytes = raw.length * 3 > MAX_PARSE_BYTES ? Buffer.byteLength(raw, "utf8") : raw.length;
+  if (bytes > MAX_PARSE_BYTES) {
+    const mb = (bytes / 1024 / 1024).toFixed(1);
     problems.push({
       id: "TOO_LARGE",
       message: `the file is ${mb} MB; documents over 5 MB are not parsed`,
@@ -158,9 +160,12 @@ function collect(doc: MdDoc): void {
       case "fence": {
         const end = t.map?.[1] ?? start;
         const last = doc.lines[end - 1] ?? "";
+        // Closed when the block's last line is a closing fence once container markup (blockquote `>`,
+        // list indentation) is stripped: markdown-it ends an unclosed fence at its container's end.
+        const closer = last.replace(/^[\s>]*/, "");
         const closed =
           end > start &&
-          new RegExp(`^\\s{0,3}${t.markup[0] === "`" ? "`" : "~"}{${t.markup.length},}\\s*$`).test(last);
+          new RegExp(`^${t.markup[0] === "`" ? "`" : "~"}{${t.markup.length},}\\s*$`).test(closer);
         doc.fences.push({
           info: t.info.trim(),
           content: t.content,

@@ -46,23 +46,33 @@ export function render(template: string, vars: TemplateVars): string {
   });
 }
 
-const shapes = new Map<string, RegExp>();
+const shapes = new Map<string, { any: RegExp; plain: RegExp }>();
 
 /**
- * True when `text` is the template rendered with plain values: the document was created and never
- * edited. A regex from the template rather than a re-render, because the values used at creation (owner,
- * stack, date) may have changed since. Values must be plain (letters, digits, spaces, `._@+-`): a value
- * holding markdown or a marker could change what rules see, and validation reuses one parse and one set
- * of findings for all untouched documents of a stage.
+ * Whether `text` is the template rendered with some values: the document was created and never edited.
+ * A regex from the template rather than a re-render, because the values used at creation (owner, stack,
+ * date) may have changed since. "plain" when every value is letters, digits, spaces and `._@+:-`: then
+ * no value can hold markdown or a marker, and validation may reuse one set of findings for all such
+ * documents of a stage; "any" for other single-line values; false when the text was edited.
  */
-export function isUntouched(template: string, text: string): boolean {
+export function untouchedKind(template: string, text: string): "plain" | "any" | false {
   let re = shapes.get(template);
   if (!re) {
     const parts = template.split(/\{\{\w+\}\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    re = new RegExp(`^${parts.join("[\\w .@+:-]*?")}$`);
+    re = {
+      any: new RegExp(`^${parts.join("[^\\n]*?")}$`),
+      plain: new RegExp(`^${parts.join("[\\w .@+:-]*?")}$`),
+    };
     shapes.set(template, re);
   }
-  return re.test(text.replace(/\r\n/g, "\n"));
+  const t = text.includes("\r") ? text.replace(/\r\n/g, "\n") : text;
+  if (!re.any.test(t)) return false;
+  return re.plain.test(t) ? "plain" : "any";
+}
+
+/** True when `text` is the template rendered with any single-line values (see untouchedKind). */
+export function isUntouched(template: string, text: string): boolean {
+  return untouchedKind(template, text) !== false;
 }
 
 /**

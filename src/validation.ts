@@ -13,7 +13,7 @@ import {
 import type { StageStatus } from "./models/common.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
 import type { Finding, RuleLevel, ValidationReport } from "./models/validation.ts";
-import { isUntouched, STAGE_TEMPLATES, templateFingerprint } from "./templates.ts";
+import { STAGE_TEMPLATES, templateFingerprint, untouchedKind } from "./templates.ts";
 
 // ValidationEngine: a pure function from a session's documents and a rule configuration to a report.
 // Rules are declarative objects (ESLint style): meta, messages by id, an options model, and a small
@@ -172,8 +172,12 @@ export function validateSession(
   const findings: Finding[] = [];
   const fixes: Fix[] = [];
   const artifacts = {} as Record<Stage, ParsedArtifact>;
+  /** Untouched documents whose placeholder values are plain: their findings may be reused. */
+  const plain = new Set<Stage>();
   for (const a of input.artifacts) {
-    const untouched = a.text !== undefined && isUntouched(STAGE_TEMPLATES[a.stage], a.text);
+    const kind = a.text === undefined ? false : untouchedKind(STAGE_TEMPLATES[a.stage], a.text);
+    const untouched = kind !== false;
+    if (kind === "plain") plain.add(a.stage);
     const doc =
       a.text === undefined
         ? undefined
@@ -222,7 +226,7 @@ export function validateSession(
         // Replay what this rule found on the same untouched template in an earlier session: for a
         // workspace of fresh sessions, this is most of `validate --all` (docs/benchmarks.md).
         const memoKey =
-          rule.meta.documentOnly && a.untouched ? `${stage}\0${severity}\0${optionsKey}` : undefined;
+          rule.meta.documentOnly && plain.has(stage) ? `${stage}\0${severity}\0${optionsKey}` : undefined;
         let memos = untouchedFindings.get(rule);
         if (!memos) {
           memos = new Map();
@@ -241,10 +245,14 @@ export function validateSession(
     }
     visitors.session?.();
   }
-  // By file, then line and column: files ranked once, so the comparison is numeric.
+  // By file, then line, then column; files ranked once so most comparisons are numeric.
   const rank = new Map([...new Set(findings.map((f) => f.file))].sort().map((f, i) => [f, i]));
-  const at = (f: Finding) => rank.get(f.file)! * 1e10 + (f.line ?? 0) * 1e4 + Math.min(f.column ?? 0, 9999);
-  findings.sort((a, b) => at(a) - at(b));
+  findings.sort(
+    (a, b) =>
+      rank.get(a.file)! - rank.get(b.file)! ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
   const errors = findings.filter((f) => f.severity === "error").length;
   const report = {
     project: input.project,

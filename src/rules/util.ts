@@ -114,7 +114,11 @@ export function incomplete(
   if (!occurrences(doc, /\[REQUIRES INPUT\]/).next().done) return true;
   // Written means at least one line of content (an empty file or bare headings is not written).
   const scaffold = stage ? scaffoldSentences(stage) : new Set<string>();
-  for (let line = 1; line <= doc.lines.length; line++) if (isContentLine(doc, line, scaffold)) return false;
+  // Only the sections count: the title and the header list (session, owner, date) are not writing.
+  const firstSection = doc.headings.find((h) => h.level === 2)?.line ?? 1;
+  for (let line = firstSection; line <= doc.lines.length; line++) {
+    if (isContentLine(doc, line, scaffold)) return false;
+  }
   return true;
 }
 

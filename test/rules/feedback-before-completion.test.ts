@@ -2,6 +2,11 @@ import { feedbackBeforeCompletion } from "../../src/rules/feedback-before-comple
 import { appended, FILLED, fileOf, ruleTester, UNTOUCHED } from "./harness.ts";
 
 const M = "[REQUIRES INPUT]";
+/** The feedback template with its guidance and markers deleted: title, header list and bare headings. */
+const HEADINGS_ONLY = UNTOUCHED.feedback
+  .split("\n")
+  .filter((l) => !/^_.*_$/.test(l) && l !== M)
+  .join("\n");
 
 ruleTester(feedbackBeforeCompletion, {
   valid: [
@@ -64,6 +69,13 @@ ruleTester(feedbackBeforeCompletion, {
       // An empty (or whitespace-only) feedback document has not been written either.
       name: "gate with an empty feedback document → no-feedback",
       setup: { gate: true, texts: { feedback: "\n\n" } },
+      errors: [{ messageId: "no-feedback", stage: "feedback" }],
+    },
+    {
+      // Deleting guidance and markers writes nothing: the header list (Session/Stack/Date/Owner) is the
+      // template's, and every section is empty.
+      name: "gate with feedback reduced to title, header list and bare headings → no-feedback",
+      setup: { gate: true, texts: { feedback: HEADINGS_ONLY } },
       errors: [{ messageId: "no-feedback", stage: "feedback" }],
     },
   ],

@@ -1,4 +1,5 @@
 import { implementationReport } from "../../src/rules/implementation-report.ts";
+import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { FILLED, fileOf, lineOf, ruleTester, UNTOUCHED, withoutSection, withSectionBody } from "./harness.ts";
 
 const S = "Component Impact Report";
@@ -11,6 +12,22 @@ const entry = (body: string) => withSectionBody(FILLED.implementation, S, body);
 
 ruleTester(implementationReport, {
   valid: [
+    {
+      // A fresh document is untouched whatever the owner's or stack's name holds (accents, #, /, commas).
+      name: "pending and freshly created with owner José Núñez and stack C#/.NET: not started",
+      setup: {
+        stages: { implementation: "pending" },
+        texts: {
+          implementation: render(STAGE_TEMPLATES.implementation, {
+            project: "demo",
+            session: "s1",
+            owner: "José Núñez",
+            stack: "C#/.NET, TypeScript",
+            date: "2026-01-02",
+          }),
+        },
+      },
+    },
     {
       name: "pending and untouched: not started, nothing to report",
       setup: { stages: { implementation: "pending" }, texts: { implementation: UNTOUCHED.implementation } },

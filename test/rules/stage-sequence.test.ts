@@ -1,14 +1,32 @@
 import { STAGES } from "../../src/layout.ts";
 import { stageSequence } from "../../src/rules/stage-sequence.ts";
+import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { appended, FILLED, fileOf, ruleTester, type Setup, UNTOUCHED } from "./harness.ts";
 
 const ALL_UNTOUCHED = Object.fromEntries(STAGES.map((s) => [s, UNTOUCHED[s]])) as Setup["texts"];
 const M = "[REQUIRES INPUT]";
+/** A fresh session whose owner and stack hold characters beyond [A-Za-z0-9 .@+:-]. */
+const FRESH_UNUSUAL = Object.fromEntries(
+  STAGES.map((s) => [
+    s,
+    render(STAGE_TEMPLATES[s], {
+      project: "demo",
+      session: "s1",
+      owner: "José Núñez",
+      stack: "C#/.NET, TypeScript",
+      date: "2026-01-02",
+    }),
+  ]),
+) as Setup["texts"];
 
 ruleTester(stageSequence, {
   valid: [
     { name: "every stage completed and filled", setup: {} },
     { name: "all pending and untouched", setup: { defaultStage: "pending", texts: ALL_UNTOUCHED } },
+    {
+      name: "all pending and untouched, owner José Núñez and stack C#/.NET",
+      setup: { defaultStage: "pending", texts: FRESH_UNUSUAL },
+    },
     {
       name: "all pending, documents missing",
       setup: { defaultStage: "pending", texts: Object.fromEntries(STAGES.map((s) => [s, null])) },
@@ -118,6 +136,21 @@ ruleTester(stageSequence, {
       },
       errors: [
         { messageId: "earlier-incomplete", stage: "tasks", file: fileOf("tasks"), line: null, column: null },
+      ],
+    },
+    {
+      // An empty (whitespace-only) document has not been written: it cannot count as finished.
+      name: "tasks completed while the plan document is empty → earlier-incomplete",
+      setup: {
+        stages: { implementation: "pending", feedback: "pending" },
+        texts: { plan: "\n", implementation: UNTOUCHED.implementation },
+      },
+      errors: [
+        {
+          messageId: "earlier-incomplete",
+          stage: "tasks",
+          message: "tasks is completed but the earlier plan document is not finished",
+        },
       ],
     },
     {
