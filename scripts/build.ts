@@ -1,6 +1,7 @@
 // Compiles src/main.ts into one self-contained executable with the flags DESIGN.md §3 requires:
 // --bytecode needs --format=esm for top-level await, and the two --no-compile-autoload-* flags stop the
-// binary from reading a user's .env or running a bunfig.toml preload from their repository.
+// binary from reading a user's .env or running a bunfig.toml preload from their repository. The
+// first-party plugins are bundled first, since the binary embeds them.
 // Usage: bun scripts/build.ts [--target bun-linux-x64] [--outfile dist/idse]
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -15,7 +16,21 @@ export const COMPILE_FLAGS = [
   "--no-compile-autoload-bunfig",
 ];
 
+let pluginsBuilt = false;
+
+/** The first-party plugins the binary embeds (scripts/build-plugins.ts), built once per process. */
+export function buildPluginsOnce(): void {
+  if (pluginsBuilt) return;
+  const r = Bun.spawnSync([process.execPath, "scripts/build-plugins.ts"], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (r.exitCode !== 0) throw new Error(`scripts/build-plugins.ts failed (exit ${r.exitCode})`);
+  pluginsBuilt = true;
+}
+
 export function build(outfile: string, target?: string): void {
+  buildPluginsOnce();
   mkdirSync(dirname(outfile), { recursive: true });
   const args = [
     "build",

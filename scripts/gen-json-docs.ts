@@ -87,6 +87,133 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     session: "auth",
     status: "updated",
   },
+  CONFIRMATION_REQUIRED: { action: "plugin add" },
+  CANCELLED: { action: "plugin add" },
+  PLUGIN_NOT_FOUND: { plugin: "jira-sync", installed: ["windsurf"] },
+  PLUGIN_CORE: { plugin: "cursor" },
+  PLUGIN_SPEC_INVALID: {
+    spec: "Not A Name!",
+    reason: "expected a bundled plugin's name, ./folder, file.tgz or an npm package name[@range]",
+  },
+  PLUGIN_MANIFEST_INVALID: {
+    file: "./my-store/package.json",
+    reason: 'kind: Invalid key: Expected "kind" but received undefined',
+  },
+  PLUGIN_API_VERSION: { plugin: "my-store", found: 2, supported: 1 },
+  PLUGIN_KIND: { plugin: "my-store", expected: "store", found: "sync" },
+  PLUGIN_CAPABILITY: { plugin: "my-store", capability: "lock", reason: "it has no lock() method" },
+  PLUGIN_OPTIONS_INVALID: {
+    plugin: "sqlite-store",
+    reason: "path: Invalid type: Expected string but received 42",
+  },
+  PLUGIN_LOAD_FAILED: { plugin: "my-store", reason: "its module has no default export factory" },
+  PLUGIN_ERROR: { plugin: "jira-sync", method: "put()", reason: "HTTP 503 from the Jira API" },
+  PLUGIN_TIMEOUT: { plugin: "jira-sync", method: "list()", ms: 30000 },
+  PLUGIN_DISABLED: { plugin: "jira-sync" },
+  PLUGIN_INTEGRITY: {
+    file: ".idse/plugins/jira-sync/index.js",
+    expected: "sha512-3Hc…Q==",
+    actual: "sha512-9xk…w==",
+  },
+  PLUGIN_UNSAFE_ARCHIVE: { entry: "package/../../.bashrc", reason: "`..` in the path" },
+  PLUGIN_ARCHIVE_INVALID: { file: "my-store-1.0.0.tgz", reason: "unexpected end of file" },
+  PLUGIN_NO_REGISTRY: { package: "@acme/idse-jira-sync" },
+  PLUGIN_REGISTRY: { url: "http://127.0.0.1:4873/@acme%2fidse-jira-sync", reason: "HTTP 500" },
+  PLUGIN_PACKAGE_NOT_FOUND: { package: "@acme/idse-jira-sync", registry: "http://127.0.0.1:4873/" },
+  PLUGIN_VERSION_NOT_FOUND: { package: "@acme/idse-jira-sync", range: "^9", versions: ["1.0.0", "1.2.0"] },
+  PLUGIN_NOT_CACHED: { spec: "@acme/idse-jira-sync", registry: "http://127.0.0.1:4873/" },
+  PLUGIN_NETWORK_DENIED: { plugin: "jira-sync", host: "api.example.com", allowed: ["acme.example.net"] },
+  NO_REMOTE: { remotes: [] },
+  REMOTE_NOT_FOUND: { remote: "cor", remotes: ["core", "backup"] },
+  REMOTE_EXISTS: { remote: "core" },
+  REMOTE_INVALID: { reason: "the URL carries credentials (https://…@core.example.com)" },
+  REMOTE_PLUGIN_UNAVAILABLE: { remote: "team", plugin: "postgres-store", known: ["artifact-core"] },
+  REMOTE_AUTH: {
+    remote: "core",
+    location: "https://core.example.com/api/idse",
+    reason: "401 Unauthorized (no token: set IDSE_ARTIFACT_TOKEN)",
+    transport_code: "REMOTE_AUTH",
+  },
+  REMOTE_UNREACHABLE: {
+    remote: "core",
+    location: "https://core.example.com/api/idse",
+    reason: "no answer within 30000 ms",
+    transport_code: "REMOTE_TIMEOUT",
+  },
+  REMOTE_ERROR: {
+    remote: "core",
+    location: "https://core.example.com/api/idse",
+    reason: "the remote's document list does not follow the contract",
+    transport_code: "REMOTE_PROTOCOL",
+  },
+  STORE_CONFIG: {
+    plugin: "postgres-store",
+    store: "postgres",
+    reason: "IDSE_POSTGRES_URL is not set",
+    method: "createStore()",
+  },
+  STORE_UNREACHABLE: {
+    plugin: "postgres-store",
+    store: "postgres",
+    reason: "connection refused by db.internal:5432",
+    method: "createStore()",
+  },
+  STORE_AUTH: {
+    plugin: "postgres-store",
+    store: "postgres",
+    reason: 'password authentication failed for user "idse"',
+    sqlstate: "28P01",
+    method: "createStore()",
+  },
+  STORE_TLS: {
+    plugin: "postgres-store",
+    store: "postgres",
+    reason: "self-signed certificate in certificate chain",
+    method: "createStore()",
+  },
+  STORE_SCHEMA_NEWER: {
+    plugin: "sqlite-store",
+    store: "sqlite",
+    reason: "/repo/.idse/idse.db has schema version 3; this idse knows up to 1",
+    method: "createStore()",
+  },
+  STORE_CONNECTION_LOST: {
+    plugin: "postgres-store",
+    store: "postgres",
+    reason: "the connection was closed by the server",
+    method: "writeMany()",
+  },
+  STORE_CORRUPT: {
+    plugin: "sqlite-store",
+    store: "sqlite",
+    reason: "file is not a database",
+    file: "/repo/.idse/idse.db",
+    method: "createStore()",
+  },
+  STORE_INVALID_VALUE: {
+    plugin: "sqlite-store",
+    store: "sqlite",
+    reason: "the text for projects/shop/sessions/auth/plans/plan.md contains U+0000",
+    method: "writeMany()",
+  },
+  STORE_FAILED: {
+    plugin: "notion-store",
+    store: "notion",
+    reason:
+      "body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ 2000",
+    method: "write()",
+  },
+  STORE_IS_FILESYSTEM: {},
+  STORE_SAME: { store: "sqlite-store" },
+  STORE_IN_USE: { current: "filesystem", requested: "sqlite-store", projects: ["shop"] },
+  STORE_VERIFY_FAILED: {
+    count: 1,
+    key: "projects/shop/sessions/auth/specs/spec.md",
+    source: "filesystem",
+    target: "notion-store",
+  },
+  STORE_NOT_TEXT: { file: ".idse/projects/shop/sessions/auth/diagram.png" },
+  STORE_NO_EXPORT: { file: ".idse/store-export.json" },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -176,10 +303,132 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "none",
   },
   {
+    code: "PLUGIN_OPTIONS_NEEDED",
+    severity: "warning",
+    where:
+      "`idse plugin add` without `--option`: the plugin was installed, but its options model rejects no options (e.g. which database); they must be given before it is used",
+    keys: "`plugin`",
+  },
+  {
+    code: "PLUGIN_TAMPERED",
+    severity: "error",
+    where:
+      "`idse plugin verify`: an installed plugin file differs from `.idse/plugins.json` (modified, missing or unexpected); exit 1",
+    keys: "`file`, `plugin`",
+  },
+  {
     code: "FILE_MISSING",
     severity: "(finding)",
     where: "`idse doctor`, in `data.findings[].code`: a workspace file is missing",
     keys: "see the `output-doctor` schema",
+  },
+  {
+    code: "SYNC_CONFLICT",
+    severity: "error",
+    where:
+      "`idse sync push|pull`: an artifact changed on both sides (or changed during the run); nothing was overwritten (exit 1). A pull writes the remote text beside the local one (`data.results[].kept`)",
+    keys: "`file`, `session`, `stage`",
+  },
+  {
+    code: "SECRET_FOUND",
+    severity: "error",
+    where:
+      "`idse sync push`: the secret guard found something that looks like a credential; the artifact was not sent (exit 1). One per finding; the value is masked",
+    keys: "`file`, `line`, `column`, `rule`, `fingerprint`, `session`, `stage`",
+  },
+  {
+    code: "SPINE_CHANGE_HELD",
+    severity: "error",
+    where:
+      "`idse sync pull`: the remote text would change the Product Spine table of the blueprint spec; held back until `--accept-spine` (exit 1)",
+    keys: "`file`, `session`, `stage`",
+  },
+  {
+    code: "DELETION_HELD",
+    severity: "error",
+    where:
+      "`idse sync push|pull`: an artifact deleted on one side would be deleted on the other; held back until `--yes` (exit 1)",
+    keys: "`file`, `session`, `stage`",
+  },
+  {
+    code: "SYNC_FAILED",
+    severity: "error",
+    where:
+      "`idse sync push|pull`: moving one artifact failed after retries (exit 1); `error_code` is the transport's code: `REMOTE_TIMEOUT`, `REMOTE_UNREACHABLE`, `REMOTE_UNAVAILABLE` (429/5xx), `REMOTE_AUTH`, `REMOTE_PROTOCOL`, `REMOTE_ERROR`",
+    keys: "`file`, `session`, `stage`, `error_code`",
+  },
+  {
+    code: "REMOTE_KEY_SKIPPED",
+    severity: "warning",
+    where: "`idse sync …`: the remote listed a key that is not a safe artifact key; it was ignored",
+    keys: "none",
+  },
+  {
+    code: "CREDENTIALS_FILE_OPEN",
+    severity: "warning",
+    where: "`idse sync …`: the credentials file can be read by other users",
+    keys: "none",
+  },
+  {
+    code: "PLUGIN_NOT_AVAILABLE",
+    severity: "warning",
+    where: "`idse remote add --plugin`: this build cannot load that plugin yet (the remote is added)",
+    keys: "none",
+  },
+  {
+    code: "REMOTE_CONFIG",
+    severity: "(transport)",
+    where:
+      "the `code` of a sync transport's error for invalid options or a refused host; `idse sync` reports it as `REMOTE_ERROR`",
+    keys: "see docs/sync.md",
+  },
+  {
+    code: "STORE_PLUGIN_INSTALLED",
+    severity: "info",
+    where:
+      "`idse init --store`, `idse store migrate --to`: the bundled store plugin was not installed, so it was (no confirmation: the command named it)",
+    keys: "`plugin`",
+  },
+  {
+    code: "STORE_EXTRA_KEYS",
+    severity: "warning",
+    where:
+      "`idse store migrate`: the target already held documents the source lacks; they were left in place (`data.extra`)",
+    keys: "`keys` (the first 20)",
+  },
+  {
+    code: "STORE_CONFIG_OVERRIDDEN",
+    severity: "warning",
+    where:
+      "`idse store migrate`: the config now names the target, but `IDSE_STORE_PLUGIN` still selects another store",
+    keys: "none",
+  },
+  {
+    code: "STORE_FILE_EDITED",
+    severity: "error",
+    where:
+      "`idse store export`: a file was edited since the last export (and not imported); it was kept, not overwritten (exit 1; `--force` overwrites)",
+    keys: "`file`, `key`",
+  },
+  {
+    code: "STORE_CONFLICT",
+    severity: "error",
+    where:
+      "`idse store import`: the file and the store's document both changed since the export; nothing was written for it (exit 1; `--force` takes the file)",
+    keys: "`file`, `key`",
+  },
+  {
+    code: "STORE_FILE_STALE",
+    severity: "warning",
+    where:
+      "`idse store import`: the store's document changed since the export and the file did not; run `idse store export`",
+    keys: "`file`, `key`",
+  },
+  {
+    code: "STORE_FILE_MISSING",
+    severity: "warning",
+    where: "`idse store import`: an exported file is gone; the store keeps its document",
+    keys: "`file`, `key`",
   },
 ];
 
@@ -235,6 +484,12 @@ function truncate(value: unknown, keep = ARRAY_KEEP): unknown {
   if (value && typeof value === "object")
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncate(v, keep)]));
   return value;
+}
+
+/** The manifest's `files` map cut to its first ARRAY_KEEP entries, like arrays. */
+function truncateFiles(doc: unknown): unknown {
+  const m = doc as { files: Record<string, string> };
+  return { ...m, files: Object.fromEntries(Object.entries(m.files).slice(0, ARRAY_KEEP)) };
 }
 
 // --- the example workspace -------------------------------------------------------------------------
@@ -300,6 +555,24 @@ class Workspace {
 
   file(rel: string): unknown {
     return this.normalise(JSON.parse(readFileSync(join(this.cwd, rel), "utf8")));
+  }
+
+  /** A minimal store plugin folder, ./example-store, for the `idse plugin` examples. */
+  plugin(): void {
+    const dir = join(this.cwd, "example-store");
+    mkdirSync(dir);
+    const idse = {
+      name: "example-store",
+      kind: "store",
+      apiVersion: 1,
+      capabilities: ["read", "write", "list"],
+    };
+    const pkg = { name: "idse-example-store", version: "1.0.0", type: "module", main: "index.js", idse };
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+    writeFileSync(
+      join(dir, "index.js"),
+      'export default () => ({ kind: "store", createStore: async () => ({}) });\n',
+    );
   }
 
   remove(rel: string): void {
@@ -410,7 +683,47 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
       value: truncate((validated.json as { data: { reports: unknown[] } }).data.reports[0]),
     });
     output(await ws.run(["schema", "list"], 0));
+    ws.plugin();
+    output(await ws.run(["plugin", "add", "./example-store", "--yes"], 0));
+    file("plugins", ".idse/plugins.json", "`idse plugin add ./example-store --yes`");
+    output(await ws.run(["plugin", "list"], 0));
+    output(await ws.run(["plugin", "info", "example-store"], 0));
+    output(await ws.run(["plugin", "verify"], 0));
+    output(await ws.run(["plugin", "disable", "example-store"], 0));
 
+    // Sync with a filesystem remote outside the repository (shown as /tmp/remote).
+    output(await ws.run(["remote", "add", "backup", "../remote"], 0));
+    output(await ws.run(["remote", "list"], 0));
+    output(await ws.run(["sync", "status"], 0));
+    output(await ws.run(["sync", "push"], 0));
+    file("sync-state", ".idse/projects/shop/sync/backup.json", "`idse sync push`");
+    // The store, in a workspace of its own (the one above holds sync state, whose text names a temporary
+    // path): every document moves into sqlite, then an agent's edit of a file left on disk comes back.
+    const st = new Workspace();
+    try {
+      await st.run(["init", "shop", "--no-create-agent-files"], 0);
+      await st.run(["session", "create", "auth"], 0);
+      output(await st.run(["store", "migrate", "--to", "sqlite-store"], 0));
+      examples.set("store-export", {
+        caption: "`.idse/store-export.json` after `idse store migrate --to sqlite-store`",
+        value: truncateFiles(st.file(".idse/store-export.json")),
+      });
+      output(await st.run(["store", "info"], 0));
+      writeFileSync(join(st.cwd, ".idse/projects/shop/sessions/auth/plans/plan.md"), "# Plan\n\nEdited.\n");
+      output(await st.run(["store", "import"], 0));
+      output(await st.run(["store", "export", "--session", "auth"], 0));
+    } finally {
+      st.dispose();
+    }
+    examples.set("credentials", {
+      caption: "`~/.config/idse/credentials.json`, written by hand (values are placeholders)",
+      value: {
+        remotes: {
+          core: { IDSE_ARTIFACT_TOKEN: "<token for the remote named core>" },
+          "https://core.example.com": { IDSE_ARTIFACT_TOKEN: "<token for any remote at this origin>" },
+        },
+      },
+    });
     const missing = SCHEMAS.filter((s) => !examples.has(s.name)).map((s) => s.name);
     if (missing.length) throw new Error(`no example for schema(s): ${missing.join(", ")}`);
     return { examples, gate: { ...gate, json: truncate(gate.json, 3) as Run["json"] } };

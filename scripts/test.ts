@@ -1,4 +1,4 @@
-// The whole test suite, as one command (`npm test`): lint, type-check, schema drift check, build the
+// The whole test suite, as one command (`npm test`): bundle the plugins, lint, type-check, schema drift check, build the
 // binary, then every bun test (unit, in-process CLI, contract, end-to-end runs of the compiled binary,
 // the Deno smoke test).
 // bun test prints no closing line CI can read, so this script prints `N passed, N failed` last, counting
@@ -21,6 +21,8 @@ function step(name: string, cmd: string[]): boolean {
 }
 
 mkdirSync(".tmp", { recursive: true });
+// First: src/generated/plugins.ts (the embedded plugins) is generated, and the type-check needs it.
+step("build-plugins", [process.execPath, "scripts/build-plugins.ts"]);
 step("lint", [bin("biome"), "check", "."]);
 step("typecheck", [bin("tsc"), "-p", "."]);
 step("schemas", [process.execPath, "scripts/gen-schemas.ts", "--check"]);

@@ -6,7 +6,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  writeSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname } from "node:path";
 
@@ -15,12 +15,13 @@ import { dirname } from "node:path";
 
 let counter = 0;
 
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${++counter}.tmp`;
   const fd = openSync(tmp, "w", 0o644);
   try {
-    writeSync(fd, text);
+    // writeFileSync on a descriptor writes everything (writeSync may stop short on a large buffer).
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -6,6 +6,7 @@ import { withLock } from "./design-store.ts";
 import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
 import { keys } from "./layout.ts";
 import { failure, printResult } from "./output.ts";
+import { closeStore } from "./store-select.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
 
@@ -198,10 +199,14 @@ function checkArgs(cmd: Command, args: string[]): void {
   }
 }
 
-function makeContext(io: Io, global: GlobalOptions, diagnostics: Diagnostic[]): Context {
+function makeContext(
+  io: Io,
+  global: GlobalOptions,
+  diagnostics: Diagnostic[],
+): Context & { close(): Promise<void> } {
   let ws: Workspace | undefined;
-  const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store };
-  const ctx: Context = {
+  const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store, log: io.stderr };
+  const ctx: Context & { close(): Promise<void> } = {
     io,
     global,
     now: (io.now?.() ?? new Date()).toISOString(),
@@ -214,6 +219,10 @@ function makeContext(io: Io, global: GlobalOptions, diagnostics: Diagnostic[]): 
     mutate: async (project, fn) => {
       const w = ctx.workspace();
       return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], () => fn(w));
+    },
+    // A plugin store opened by the command holds connections and files: close them (never a test's io.store).
+    close: async () => {
+      if (ws) await closeStore(ws.store).catch(() => {});
     },
   };
   return ctx;
@@ -257,7 +266,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     checkArgs(cmd, args);
     const ctx = makeContext(io, global, diagnostics);
-    const data = await cmd.run(ctx, args, opts);
+    const data = await cmd.run(ctx, args, opts).finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
     const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;

@@ -25,6 +25,8 @@ export interface Io {
   stderr(text: string): void;
   readStdin(): Promise<string>;
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal (progress lines are drawn only then); absent means no. */
+  stderrIsTTY?: boolean;
   now?: () => Date;
   /** Test seam: a store to use instead of the workspace's filesystem store. */
   store?: DesignStore;

@@ -2,7 +2,13 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
 import { IdseError } from "./errors.ts";
-import { CONFIG_KEYS, type ConfigKey, type ConfigSource, type ConfigValues } from "./models/config.ts";
+import {
+  CONFIG_KEYS,
+  type ConfigKey,
+  type ConfigSource,
+  type ConfigValues,
+  isRepoOnly,
+} from "./models/config.ts";
 
 // ArtifactConfig: defaults < ~/.idseconfig.json < .idse/config.json < IDSE_* environment < flags.
 // Only `config set` writes, and only the repository file; nothing ever writes the home file.
@@ -64,6 +70,11 @@ function readConfigFile(file: string): Record<string, unknown> | undefined {
   return json as Record<string, unknown>;
 }
 
+/** Old names still read from files: `store.backend` (never used before `store.plugin`) for `store.plugin`. */
+function legacy(obj: Record<string, unknown>, key: ConfigKey): unknown {
+  return key === "store.plugin" ? getPath(obj, "store.backend") : undefined;
+}
+
 /** Parses a command-line string into the type the key expects. */
 export function coerce(key: ConfigKey, raw: string): unknown {
   const def = CONFIG_KEYS[key].default;
@@ -98,7 +109,8 @@ export function loadConfig(opts: {
     const obj = file ? readConfigFile(file) : undefined;
     if (!obj || !file) continue;
     for (const key of KNOWN_KEYS) {
-      const raw = getPath(obj, key);
+      if (source === "home" && isRepoOnly(key)) continue;
+      const raw = getPath(obj, key) ?? legacy(obj, key);
       if (raw === undefined) continue;
       values[key] = check(key, raw, file);
       sources[key] = source;

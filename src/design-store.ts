@@ -1,6 +1,10 @@
 // The DesignStore contract: where design documents live. Modelled on unstorage drivers: a few required
 // methods over string keys (see layout.ts), optional ones detected by presence. Keys are '/'-separated
 // paths relative to `.idse/`; values are the exact text of the document, so JSON keeps its formatting.
+// Every store passes the shared conformance suite in test/conformance/store/ (or declares, with a reason,
+// a case it cannot support).
+
+import { createHash } from "node:crypto";
 
 export interface StoreEntry {
   name: string;
@@ -18,6 +22,7 @@ export interface DesignStore {
   read(key: string): Promise<string | undefined>;
   /** Replaces the text under `key` atomically: a reader sees the old value or the new one. */
   write(key: string, value: string): Promise<void>;
+  /** True for a file, or a folder with something below it (the filesystem store may keep an emptied one). */
   has(key: string): Promise<boolean>;
   /** Removes `key` (a file, or everything below a directory key). Missing keys are not an error. */
   remove(key: string): Promise<void>;
@@ -25,9 +30,72 @@ export interface DesignStore {
   list(prefix: string): Promise<StoreEntry[]>;
   /** Optional: every entry (file or folder) below `prefix`, as '/'-separated relative paths, sorted. */
   listTree?(prefix: string): Promise<string[]>;
-  /** Exclusive lock across processes; resolves to a release function. */
+  /**
+   * Optional: lowercase hex sha256 of the UTF-8 text under `key` (what `sha256Hex` returns for it);
+   * undefined when there is none. SQL stores keep it beside the value, so it costs no read of the text.
+   */
+  hash?(key: string): Promise<string | undefined>;
+  /**
+   * Optional: writes every entry (a later entry for the same key wins). Every key is checked before
+   * anything is written. Stores with transactions write all or nothing; the filesystem store writes each
+   * file atomically, in order, so a crash midway leaves a prefix of the batch.
+   */
+  writeMany?(entries: readonly (readonly [key: string, value: string])[]): Promise<void>;
+  /**
+   * Exclusive lock across processes; resolves to a release function (calling it twice is harmless).
+   * Not re-entrant, no order among waiters. Rejects with code LOCKED when `timeoutMs` passes first.
+   */
   lock?(key: string, opts: { timeoutMs: number }): Promise<Release>;
+  /** Closes connections and files and releases this handle's locks; the data stays. Twice is harmless. */
   dispose?(): Promise<void>;
+}
+
+/**
+ * The codes a store's methods throw, as the `code` of a StoreError. Plugin stores cannot import idse's
+ * errors at run time (they import only types), so they throw a plain Error carrying one of these; the
+ * host maps it to a diagnostic with exit code 1. Messages never hold a secret (no password, no token).
+ */
+export const STORE_ERROR_CODES = [
+  /** Options or environment missing or invalid (e.g. the connection-string variable is unset). */
+  "STORE_CONFIG",
+  /** Cannot connect or open: connection refused, unknown host, timeout, a file that cannot be opened. */
+  "STORE_UNREACHABLE",
+  /** The server refused the credentials or the role lacks a privilege. */
+  "STORE_AUTH",
+  /** TLS negotiation or certificate verification failed. */
+  "STORE_TLS",
+  /** The store's schema was written by a newer idse; nothing was changed. */
+  "STORE_SCHEMA_NEWER",
+  /** The connection dropped during the operation, which did not take effect (its transaction rolled back). */
+  "STORE_CONNECTION_LOST",
+  /** The data is damaged or is not an idse store (e.g. a file that is not a database). */
+  "STORE_CORRUPT",
+  /** This store cannot hold the value (e.g. U+0000 in PostgreSQL text); nothing was written. */
+  "STORE_INVALID_VALUE",
+  /** Any other failure of the backend; `data.reason` says what. */
+  "STORE_FAILED",
+  /** `lock()` timed out (the same code the filesystem store's lock file uses). */
+  "LOCKED",
+] as const;
+
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
+
+/** What a store throws: an Error with a stable code and printable data (never a secret). */
+export interface StoreError extends Error {
+  code: StoreErrorCode;
+  /** Facts for the diagnostic: `store` (its kind), `reason`, `key`, backend codes such as `sqlstate`. */
+  data: Record<string, unknown>;
+}
+
+export function isStoreError(err: unknown): err is StoreError {
+  if (!(err instanceof Error)) return false;
+  const { code, data } = err as Partial<StoreError>;
+  return typeof code === "string" && STORE_ERROR_CODES.includes(code) && typeof data === "object";
+}
+
+/** Lowercase hex sha256 of the UTF-8 encoding of `text`: the value of `DesignStore.hash`. */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Runs `fn` under the store's lock on `key` when the store supports locking. */

@@ -11,6 +11,8 @@ interface CodeSpec {
 }
 
 const s = (v: unknown) => String(v ?? "");
+/** The store an error is about: its plugin, else its kind. */
+const who = (d: Data) => `"${s(d.plugin ?? d.store) || "store"}"`;
 
 export const CATALOGUE = {
   USAGE: { exit: 2, message: (d) => s(d.reason) },
@@ -163,6 +165,220 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `${s(d.file)} cannot be read: ${s(d.reason)}; nothing was changed`,
     hint: () => "fix or delete it by hand: idse never rewrites a file it cannot read",
+  },
+  CONFIRMATION_REQUIRED: {
+    exit: 1,
+    message: (d) => `\`idse ${s(d.action)}\` needs a confirmation, and there is no terminal to ask on`,
+    hint: () => "read what it grants, then run it again with --yes",
+  },
+  CANCELLED: { exit: 130, message: (d) => `\`idse ${s(d.action)}\` was cancelled; nothing was changed` },
+  PLUGIN_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no plugin "${s(d.plugin)}" is installed`,
+    hint: (d) =>
+      `installed: ${(d.installed as string[] | undefined)?.join(", ") || "(none)"}; \`idse plugin list --available\` shows the bundled ones`,
+  },
+  PLUGIN_CORE: {
+    exit: 1,
+    message: (d) => `"${s(d.plugin)}" is part of idse and always enabled; there is nothing to install`,
+  },
+  PLUGIN_SPEC_INVALID: { exit: 2, message: (d) => `cannot install "${s(d.spec)}": ${s(d.reason)}` },
+  PLUGIN_MANIFEST_INVALID: {
+    exit: 1,
+    message: (d) => `invalid plugin manifest in ${s(d.file)}: ${s(d.reason)}; nothing was changed`,
+    hint: () => "see docs/plugins.md for the manifest fields",
+  },
+  PLUGIN_API_VERSION: {
+    exit: 1,
+    message: (d) =>
+      `plugin "${s(d.plugin)}" is written for plugin API version ${s(d.found)}; this idse supports version ${s(d.supported)}`,
+    hint: () => "install a version of the plugin made for this idse, or upgrade idse",
+  },
+  PLUGIN_KIND: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" is a ${s(d.found)} plugin, not a ${s(d.expected)} plugin`,
+  },
+  PLUGIN_CAPABILITY: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" lacks the capability "${s(d.capability)}": ${s(d.reason)}`,
+  },
+  PLUGIN_OPTIONS_INVALID: {
+    exit: 1,
+    message: (d) => `invalid options for plugin "${s(d.plugin)}": ${s(d.reason)}`,
+    hint: () => "set them with `idse plugin add <spec> --option key=value`",
+  },
+  PLUGIN_LOAD_FAILED: { exit: 1, message: (d) => `plugin "${s(d.plugin)}" cannot be loaded: ${s(d.reason)}` },
+  PLUGIN_ERROR: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" failed in ${s(d.method)}: ${s(d.reason)}`,
+  },
+  PLUGIN_TIMEOUT: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" did not answer ${s(d.method)} within ${s(d.ms)} ms`,
+    hint: () => "raise the limit with IDSE_PLUGIN_TIMEOUT_MS if the plugin is just slow",
+  },
+  PLUGIN_DISABLED: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" is disabled`,
+    hint: (d) => `enable it with \`idse plugin enable ${s(d.plugin)}\``,
+  },
+  PLUGIN_INTEGRITY: {
+    exit: 1,
+    message: (d) => `integrity check failed for ${s(d.file)}: expected ${s(d.expected)}, got ${s(d.actual)}`,
+    hint: () => "the bytes are not the ones recorded; nothing was loaded or changed",
+  },
+  PLUGIN_UNSAFE_ARCHIVE: {
+    exit: 1,
+    message: (d) => `refusing archive entry ${JSON.stringify(d.entry)}: ${s(d.reason)}; nothing was changed`,
+  },
+  PLUGIN_ARCHIVE_INVALID: {
+    exit: 1,
+    message: (d) => `${s(d.file)} is not a readable .tgz: ${s(d.reason)}; nothing was changed`,
+  },
+  PLUGIN_NO_REGISTRY: {
+    exit: 1,
+    message: (d) => `no npm registry is configured for ${s(d.package)}`,
+    hint: () => "set IDSE_REGISTRY or npm_config_registry, or add `registry=<url>` to .npmrc",
+  },
+  PLUGIN_REGISTRY: {
+    exit: 1,
+    message: (d) => `the registry request to ${s(d.url)} failed: ${s(d.reason)}; nothing was changed`,
+    hint: () => "retry, or use --offline to install from the cache",
+  },
+  PLUGIN_PACKAGE_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `the registry ${s(d.registry)} has no package "${s(d.package)}"`,
+  },
+  PLUGIN_VERSION_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no version of ${s(d.package)} matches "${s(d.range)}"`,
+    hint: (d) => `latest versions: ${(d.versions as string[] | undefined)?.join(", ") || "(none)"}`,
+  },
+  PLUGIN_NOT_CACHED: {
+    exit: 1,
+    message: (d) => `${s(d.spec)} is not in the download cache, and --offline forbids the network`,
+    hint: () => "run the same command once with a network, or install a bundled plugin by name",
+  },
+  PLUGIN_NETWORK_DENIED: {
+    exit: 1,
+    message: (d) => `plugin "${s(d.plugin)}" may not contact ${s(d.host)}`,
+    hint: (d) =>
+      `its manifest grants: ${(d.allowed as string[] | undefined)?.join(", ") || "no host"}; the configured remotes are allowed too`,
+  },
+  NO_REMOTE: {
+    exit: 1,
+    message: (d) =>
+      (d.remotes as string[]).length
+        ? "no remote named and no default remote"
+        : "no sync remote is configured",
+    hint: (d) =>
+      (d.remotes as string[]).length
+        ? `name one (${(d.remotes as string[]).join(", ")}), or make one the default: \`idse remote add <name> <url> --default\``
+        : "run `idse remote add <name> <url-or-path>`, or set IDSE_ARTIFACT_URL",
+  },
+  REMOTE_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no remote named "${s(d.remote)}"`,
+    hint: (d) =>
+      `remotes: ${(d.remotes as string[] | undefined)?.join(", ") || "(none)"}; see \`idse remote list\``,
+  },
+  REMOTE_EXISTS: {
+    exit: 1,
+    message: (d) => `a remote named "${s(d.remote)}" already exists; nothing was changed`,
+    hint: () => "remove it first with `idse remote remove <name>`",
+  },
+  REMOTE_INVALID: { exit: 2, message: (d) => `invalid remote: ${s(d.reason)}` },
+  REMOTE_PLUGIN_UNAVAILABLE: {
+    exit: 1,
+    message: (d) =>
+      `remote "${s(d.remote)}" needs the sync plugin "${s(d.plugin)}", which this build cannot load`,
+    hint: (d) => `plugins usable as remotes: filesystem, ${(d.known as string[]).join(", ")}`,
+  },
+  REMOTE_AUTH: {
+    exit: 1,
+    message: (d) => `remote "${s(d.remote)}" refused the credentials: ${s(d.reason)}`,
+    hint: () =>
+      "set IDSE_ARTIFACT_TOKEN, or add the token to your credentials file (see docs/sync.md); never to the repository",
+  },
+  REMOTE_UNREACHABLE: {
+    exit: 1,
+    message: (d) => `remote "${s(d.remote)}" cannot be reached: ${s(d.reason)}`,
+    hint: () => "nothing was changed; check the URL and the network, then run the same command again",
+  },
+  REMOTE_ERROR: {
+    exit: 1,
+    message: (d) => `remote "${s(d.remote)}" failed: ${s(d.reason)}`,
+    hint: () => "nothing was changed",
+  },
+  // A store's own failures (STORE_ERROR_CODES in design-store.ts): a plugin store throws an Error with one
+  // of these codes, and the host keeps it (src/plugins/wrap.ts). `plugin` names the store plugin.
+  STORE_CONFIG: {
+    exit: 1,
+    message: (d) => `store ${who(d)} is not configured correctly: ${s(d.reason)}`,
+    hint: () =>
+      "check `store.options` in .idse/config.json and the environment variables the plugin reads (docs/stores.md)",
+  },
+  STORE_UNREACHABLE: {
+    exit: 1,
+    message: (d) => `store ${who(d)} cannot be reached: ${s(d.reason)}`,
+    hint: () => "nothing was changed; check that the database or service is up and reachable, then retry",
+  },
+  STORE_AUTH: {
+    exit: 1,
+    message: (d) => `store ${who(d)} refused the credentials: ${s(d.reason)}`,
+    hint: () => "check the secret in the environment variable the plugin reads (docs/stores.md)",
+  },
+  STORE_TLS: { exit: 1, message: (d) => `TLS with store ${who(d)} failed: ${s(d.reason)}` },
+  STORE_SCHEMA_NEWER: {
+    exit: 1,
+    message: (d) => `store ${who(d)} was written by a newer idse: ${s(d.reason)}; nothing was changed`,
+    hint: () => "upgrade idse to the version that wrote it",
+  },
+  STORE_CONNECTION_LOST: {
+    exit: 1,
+    message: (d) =>
+      `the connection to store ${who(d)} dropped: ${s(d.reason)}; the change did not take effect`,
+    hint: () => "run the same command again",
+  },
+  STORE_CORRUPT: { exit: 1, message: (d) => `store ${who(d)} holds damaged data: ${s(d.reason)}` },
+  STORE_INVALID_VALUE: {
+    exit: 1,
+    message: (d) => `store ${who(d)} cannot keep this text: ${s(d.reason)}; nothing was written`,
+  },
+  STORE_FAILED: { exit: 1, message: (d) => `store ${who(d)} failed: ${s(d.reason)}` },
+  // idse store … and init --store.
+  STORE_IS_FILESYSTEM: {
+    exit: 1,
+    message: () =>
+      "this repository keeps its documents on the filesystem: they already are the files under .idse/projects/",
+    hint: () => "`idse store export` and `idse store import` are for plugin stores; edit the files directly",
+  },
+  STORE_SAME: {
+    exit: 1,
+    message: (d) => `the repository already uses the store ${s(d.store)}; there is nothing to migrate`,
+  },
+  STORE_IN_USE: {
+    exit: 1,
+    message: (d) =>
+      `the repository keeps its projects in ${s(d.current)} (${(d.projects as string[]).join(", ")}); \`init --store ${s(d.requested)}\` would hide them`,
+    hint: (d) => `move them first: \`idse store migrate --to ${s(d.requested)}\``,
+  },
+  STORE_VERIFY_FAILED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.count)} document(s) in ${s(d.target)} differ from the source after the copy (first: ${s(d.key)}); the repository still uses ${s(d.source)}`,
+    hint: () => "nothing was deleted from the source; run the migration again, or check the target store",
+  },
+  STORE_NOT_TEXT: {
+    exit: 1,
+    message: (d) => `${s(d.file)} is not UTF-8 text, which a store cannot keep; nothing was written`,
+    hint: () => "move the file out of .idse/projects/, then run the command again",
+  },
+  STORE_NO_EXPORT: {
+    exit: 1,
+    message: (d) => `no export to import: ${s(d.file)} does not exist`,
+    hint: () =>
+      "run `idse store export` first; agents edit the exported files, `idse store import` takes them back",
   },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },

@@ -1,5 +1,6 @@
 import { writeSync } from "node:fs";
 import { homedir } from "node:os";
+import { isatty } from "node:tty";
 import { VERSION } from "./version.ts";
 
 // Entry point: wires the process to runCli. The only place that exits the process.
@@ -47,6 +48,10 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     // A getter: process.stdin builds a stream (about 2 ms), so only artifact write asks.
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
+    },
+    // isatty(2) rather than process.stderr, which would build a stream; only sync asks.
+    get stderrIsTTY() {
+      return isatty(2);
     },
   });
 }

@@ -4,10 +4,27 @@
 // (an IDE-agent adapter). Models: unstorage drivers (a plain factory, optional methods detected by
 // presence), Rollup's plugin driver (every call wrapped and attributed by the host).
 
-import type { DesignStore, StoreEntry } from "./design-store.ts";
-import type { RoutingHostApi, RoutingPlugin } from "./routing/types.ts";
+import type { DesignStore, Release, StoreEntry } from "./design-store.ts";
+import type {
+  HookContext,
+  HookEntry,
+  RenderContext,
+  RenderedFile,
+  RoutingHostApi,
+  RoutingPlugin,
+} from "./routing/types.ts";
 
-export type { DesignStore, RoutingPlugin, StoreEntry };
+export type {
+  DesignStore,
+  HookContext,
+  HookEntry,
+  Release,
+  RenderContext,
+  RenderedFile,
+  RoutingHostApi,
+  RoutingPlugin,
+  StoreEntry,
+};
 
 /** Bumped on any breaking change to HostApi or to a plugin shape; the host refuses other versions. */
 export const PLUGIN_API_VERSION = 1 as const;
@@ -62,9 +79,15 @@ export interface HostApi<Options = unknown> {
   log(level: "info" | "warn", message: string): void;
   /** The workspace the plugin serves, when there is one. */
   workspace?: { root: string; idseDir: string };
-  /** For routing plugins: helpers to render instruction files. */
+  /** For routing plugins: helpers to render instruction files (also spread onto the host object). */
   routing?: RoutingHostApi;
 }
+
+/**
+ * What a routing plugin's factory receives: the host API plus the routing helpers at the top level, so
+ * the built-in adapters (written against RoutingHostApi) and third-party ones take the same object.
+ */
+export type RoutingHost<Options = unknown> = HostApi<Options> & RoutingHostApi;
 
 export interface StorePlugin {
   kind: "store";
@@ -102,9 +125,42 @@ export interface SyncPlugin {
 
 export type PluginInstance = StorePlugin | SyncPlugin | (RoutingPlugin & { kind?: "routing" });
 
-/** The shape of a plugin module. */
+/** Factories by kind: what a plugin module's default export is. The host awaits the result. */
+export type StorePluginFactory<Options = unknown> = (
+  host: HostApi<Options>,
+) => StorePlugin | Promise<StorePlugin>;
+export type SyncPluginFactory<Options = unknown> = (
+  host: HostApi<Options>,
+) => SyncPlugin | Promise<SyncPlugin>;
+export type RoutingPluginFactory<Options = unknown> = (host: RoutingHost<Options>) => RoutingPlugin;
+
+/**
+ * The shape of a plugin module. The factory should be cheap and free of I/O (`idse plugin add` calls it
+ * once to check the plugin); connect in createStore/createTransport.
+ */
 export interface PluginModule<Options = unknown> {
-  default(host: HostApi<Options>): PluginInstance | Promise<PluginInstance>;
-  /** Validates the plugin's options (from `.idse/plugins.json` or the repository config). */
+  default(host: HostApi<Options> & Partial<RoutingHostApi>): PluginInstance | Promise<PluginInstance>;
+  /** Validates the plugin's options (from `.idse/plugins.json` or the caller); any Standard Schema. */
   options?: OptionsSchema<Options>;
 }
+
+/**
+ * Capabilities the host checks against the instance (the store, the transport, the adapter): declaring
+ * one promises the method of that name (`tree` and `batch` are short for listTree and writeMany). Methods a
+ * kind always needs are listed under "". Other
+ * capability names (e.g. sync's "push" and "pull") are labels the caller may require.
+ */
+export const CAPABILITY_METHODS = {
+  store: {
+    "": ["read", "write", "has", "remove", "list"],
+    listTree: ["listTree"],
+    tree: ["listTree"],
+    hash: ["hash"],
+    writeMany: ["writeMany"],
+    batch: ["writeMany"],
+    lock: ["lock"],
+    dispose: ["dispose"],
+  },
+  sync: { "": ["list", "get", "put"], remove: ["remove"], dispose: ["dispose"] },
+  routing: { "": ["renderFiles"], hooks: ["hooks"] },
+} as const satisfies Record<PluginKind, Record<string, readonly string[]>>;

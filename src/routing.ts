@@ -6,21 +6,27 @@ import { keys, STAGES, type Stage } from "./layout.ts";
 import type { Agent, AgentMode, AgentRegistry } from "./models/agent-registry.ts";
 import type { StageStatus } from "./models/common.ts";
 import type { AgentView, Handoff, RouteOutput } from "./models/routing.ts";
-import { BUILTIN_ROUTING_PLUGINS } from "./routing/index.ts";
-import { hostApi } from "./routing/instructions.ts";
+import { coreRoutingPlugins, routingPlugins } from "./plugin-host.ts";
 import type { RenderContext, RoutingPlugin, StageRoute } from "./routing/types.ts";
 import { readCurrentSession, readSession } from "./session-graph.ts";
 import { readSessionStages } from "./stage-state.ts";
 import { GOVERNANCE_DOCS } from "./templates.ts";
+import type { Workspace } from "./workspace.ts";
 
 // IDEAgentRouting: who handles a stage, in which mode, and what they should read, write and run (the
 // handoff); and the render context the routing adapters turn into instruction files.
 
 let adapters: RoutingPlugin[] | undefined;
 
-/** The routing adapters, instantiated with the host API (the plugin host will add third-party ones). */
+/** The routing adapters loaded so far: the built-in ones, through the plugin host's checks and wrapping. */
 export function routingAdapters(): RoutingPlugin[] {
-  adapters ??= BUILTIN_ROUTING_PLUGINS.map((p) => p.factory(hostApi));
+  adapters ??= coreRoutingPlugins();
+  return adapters;
+}
+
+/** Adds the enabled routing plugins installed in the workspace (.idse/plugins.json) to routingAdapters(). */
+export async function loadRoutingAdapters(ws: Workspace): Promise<RoutingPlugin[]> {
+  adapters = await routingPlugins(ws);
   return adapters;
 }
 

@@ -5,9 +5,12 @@ import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import * as O from "./models/outputs.ts";
+import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
+import * as ST from "./models/store.ts";
+import * as S from "./models/sync.ts";
 import { ValidationReport } from "./models/validation.ts";
 
 // Every published JSON Schema, emitted from the valibot models (never written by hand). Used by
@@ -65,6 +68,20 @@ export const SCHEMAS: SchemaEntry[] = [
       ".idse/projects/<project>/build/agents/<session>.profile.json and .idse/projects/<project>/build/agents/<session>.profile.yaml",
     model: AgentProfileFile,
   },
+  { name: "plugins", kind: "file", about: ".idse/plugins.json", model: P.PluginsFile },
+  {
+    name: "sync-state",
+    kind: "file",
+    about: ".idse/projects/<project>/sync/<remote>.json",
+    model: S.SyncStateFile,
+  },
+  {
+    name: "credentials",
+    kind: "file",
+    about: "$XDG_CONFIG_HOME/idse/credentials.json (default ~/.config/idse/credentials.json)",
+    model: S.CredentialsFile,
+  },
+  { name: "store-export", kind: "file", about: ".idse/store-export.json", model: ST.StoreExportFile },
   {
     name: "validation-report",
     kind: "output",
@@ -111,6 +128,19 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-validate", ["validate"], O.ValidateOutput),
   output("output-compile", ["compile agent-spec"], CompileOutput),
   output("output-schema", ["schema list", "schema show", "schema emit"], O.SchemaOutput),
+  output("output-plugin-add", ["plugin add"], P.PluginAddOutput),
+  output("output-plugin-change", ["plugin remove", "plugin enable", "plugin disable"], P.PluginChangeOutput),
+  output("output-plugin-list", ["plugin list"], P.PluginListOutput),
+  output("output-plugin-info", ["plugin info"], P.PluginInfoOutput),
+  output("output-plugin-verify", ["plugin verify"], P.PluginVerifyOutput),
+  output("output-sync-status", ["sync status"], S.SyncStatusOutput),
+  output("output-sync", ["sync push", "sync pull"], S.SyncOutput),
+  output("output-remote-list", ["remote list"], S.RemoteListOutput),
+  output("output-remote-change", ["remote add", "remote remove"], S.RemoteChangeOutput),
+  output("output-store-info", ["store info"], ST.StoreInfoOutput),
+  output("output-store-migrate", ["store migrate"], ST.StoreMigrateOutput),
+  output("output-store-export", ["store export"], ST.StoreExportOutput),
+  output("output-store-import", ["store import"], ST.StoreImportOutput),
 ];
 
 /** The output schema that describes `idse <command> --json`. */

@@ -16,11 +16,11 @@ export const CAPABILITIES = {
   doctor: true,
   schemas: false,
   validation: true,
-  plugins: false,
+  plugins: true,
   agents: true,
   compiler: true,
   stores: ["filesystem"] as string[],
-  sync: false,
+  sync: true,
 };
 
 export function runtimeName(): string {

@@ -6,7 +6,7 @@ import { IdseError } from "./errors.ts";
 import { assertExistingId, isListableId } from "./ids.ts";
 import { keys } from "./layout.ts";
 import type { ConfigValues } from "./models/config.ts";
-import { createFilesystemStore } from "./stores/fs.ts";
+import { configuredStore } from "./store-select.ts";
 
 // ProjectWorkspace: finds the `.idse/` directory that owns the working directory, opens its store and
 // config, and resolves which project a command is about.
@@ -24,8 +24,10 @@ export interface WorkspaceEnv {
   home: string;
   env: Record<string, string | undefined>;
   flags?: Partial<ConfigValues>;
-  /** Test seam: use this store instead of the filesystem one. */
+  /** Test seam: use this store instead of the configured one. */
   store?: DesignStore;
+  /** Where a store plugin's log lines go (default: stderr). */
+  log?: (line: string) => void;
 }
 
 const isDir = (p: string) => {
@@ -50,8 +52,11 @@ export function findRoot(cwd: string): string | undefined {
 export function openWorkspaceAt(root: string, wenv: WorkspaceEnv): Workspace {
   const idseDir = join(root, ".idse");
   const config = loadConfig({ home: wenv.home, idseDir, env: wenv.env, flags: wenv.flags });
-  const store = wenv.store ?? createFilesystemStore(idseDir);
-  return { root, idseDir, store, config };
+  // The store `store.plugin` names (docs/stores.md): the filesystem store by default; a plugin store is
+  // loaded on its first call, so commands that never touch it (and the default) pay nothing for it.
+  const ws = { root, idseDir, config } as Workspace;
+  ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log: wenv.log });
+  return ws;
 }
 
 export function openWorkspace(wenv: WorkspaceEnv): Workspace {

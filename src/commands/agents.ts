@@ -34,6 +34,13 @@ export const agentsList = defineCommand<Record<string, never>, AgentsListOutput>
     ),
 });
 
+/** Built-in adapters plus the routing plugins installed in the repository (read from plugins.json only). */
+async function routingNames(ctx: Context): Promise<string[]> {
+  const { readLock } = await import("../plugins/lockfile.ts");
+  const installed = readLock(ctx.workspace().idseDir).plugins.filter((p) => p.kind === "routing");
+  return [...ROUTING_PLUGIN_NAMES, ...installed.map((p) => p.name)];
+}
+
 const registryMissing = (project: string) => ({
   severity: "info" as const,
   code: "REGISTRY_DEFAULTS",
@@ -93,7 +100,7 @@ export const agentsAdd = defineCommand<AddOptions, AgentChangeOutput>({
     { flags: "--description <text>", description: "What the agent is for" },
   ],
   examples: ["idse agents add gemini --ide gemini --mode planning --stages intent,context"],
-  run(ctx, [idArg], o) {
+  async run(ctx, [idArg], o) {
     const id = assertAgentId(idArg!);
     const mode = modeOf(o.mode);
     const stages = parseStages(o.stages ?? []);
@@ -107,7 +114,7 @@ export const agentsAdd = defineCommand<AddOptions, AgentChangeOutput>({
     if (o.name !== undefined) agent.name = o.name;
     if (o.description !== undefined) agent.description = o.description;
     if (o.ide !== undefined) agent.ide = o.ide;
-    if (o.ide !== undefined && !ROUTING_PLUGIN_NAMES.includes(o.ide)) {
+    if (o.ide !== undefined && !(await routingNames(ctx)).includes(o.ide)) {
       ctx.report({
         severity: "warning",
         code: "UNKNOWN_IDE",
@@ -169,8 +176,7 @@ function syncCommand() {
       },
       {
         flags: "--ide <ide>",
-        description: "Render only this adapter, and keep it enabled (repeatable)",
-        choices: ROUTING_PLUGIN_NAMES,
+        description: `Render only this adapter, and keep it enabled (repeatable): ${ROUTING_PLUGIN_NAMES.join(", ")} or an installed routing plugin`,
         multiple: true,
       },
     ],

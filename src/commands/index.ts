@@ -211,6 +211,104 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./schema.ts")).schemaEmit,
   },
   {
+    name: "plugin add",
+    args: "<spec>",
+    summary: "Install a plugin: a bundled one by name, ./folder, file.tgz or an npm package[@range]",
+    load: async () => (await import("./plugin.ts")).pluginAdd,
+  },
+  {
+    name: "plugin remove",
+    args: "<name>",
+    summary: "Uninstall a plugin (its folder and its plugins.json entry)",
+    load: async () => (await import("./plugin.ts")).pluginRemove,
+  },
+  {
+    name: "plugin list",
+    summary: "List the installed plugins (--available: also those bundled in this build)",
+    load: async () => (await import("./plugin.ts")).pluginList,
+  },
+  {
+    name: "plugin info",
+    args: "<name>",
+    summary: "Show a plugin's version, source, integrity and what it was granted",
+    load: async () => (await import("./plugin.ts")).pluginInfo,
+  },
+  {
+    name: "plugin verify",
+    args: "[name]",
+    summary: "Re-hash the installed plugin files against plugins.json; exit 1 on any difference",
+    load: async () => (await import("./plugin.ts")).pluginVerify,
+  },
+  {
+    name: "plugin enable",
+    args: "<name>",
+    summary: "Enable an installed plugin",
+    load: async () => (await import("./plugin.ts")).pluginEnable,
+  },
+  {
+    name: "plugin disable",
+    args: "<name>",
+    summary: "Disable an installed plugin (kept installed, never loaded)",
+    load: async () => (await import("./plugin.ts")).pluginDisable,
+  },
+  {
+    name: "store info",
+    summary:
+      "Show the repository's store (filesystem or a store plugin), where it keeps things, its projects",
+    load: async () => (await import("./store.ts")).storeInfo,
+  },
+  {
+    name: "store migrate",
+    summary:
+      "Copy every document to another store, verify each by hash, then switch to it (the source is kept)",
+    load: async () => (await import("./store.ts")).storeMigrate,
+  },
+  {
+    name: "store export",
+    summary: "Write a plugin store's documents as files in the canonical layout, for IDE agents to edit",
+    load: async () => (await import("./store.ts")).storeExport,
+  },
+  {
+    name: "store import",
+    summary: "Take edited exported files back into the store; conflicts are reported, never overwritten",
+    load: async () => (await import("./store.ts")).storeImport,
+  },
+  {
+    name: "sync status",
+    args: "[remote]",
+    summary: "Compare local artifacts with a remote: what a push or pull would move, and conflicts",
+    load: async () => (await import("./sync.ts")).syncStatus,
+  },
+  {
+    name: "sync push",
+    args: "[remote]",
+    summary: "Send changed artifacts to a remote (secrets blocked, conflicts reported, never overwritten)",
+    load: async () => (await import("./sync.ts")).syncPush,
+  },
+  {
+    name: "sync pull",
+    args: "[remote]",
+    summary: "Bring remote edits back (a conflicting local edit is kept; the Product Spine is held back)",
+    load: async () => (await import("./sync.ts")).syncPull,
+  },
+  {
+    name: "remote add",
+    args: "<name> <url-or-path>",
+    summary: "Add a sync remote: an http(s) URL (Artifact Core) or a path (filesystem store)",
+    load: async () => (await import("./remote.ts")).remoteAdd,
+  },
+  {
+    name: "remote remove",
+    args: "<name>",
+    summary: "Remove a sync remote and its sync base (nothing on the remote is touched)",
+    load: async () => (await import("./remote.ts")).remoteRemove,
+  },
+  {
+    name: "remote list",
+    summary: "List the sync remotes and which one is the default",
+    load: async () => (await import("./remote.ts")).remoteList,
+  },
+  {
     name: "version",
     summary: "Print the version and the capabilities of this build",
     load: async () => (await import("./version.ts")).version,

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type FileOutcome, writeFileSchemas, writeGovernanceDocs } from "../agent-files.ts";
 import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
 import { regenerateMeta } from "../blueprint-meta.ts";
-import { defineCommand } from "../command.ts";
+import { type Context, defineCommand } from "../command.ts";
 import { withLock } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { assertNewId, BLUEPRINT } from "../ids.ts";
@@ -11,11 +11,15 @@ import { keys } from "../layout.ts";
 import type { InitOutput } from "../models/outputs.ts";
 import { createSession } from "../session-graph.ts";
 import { pointStateAt } from "../stage-state.ts";
-import { findRoot, openWorkspaceAt, projectExists } from "../workspace.ts";
+import { closeStore } from "../store-select.ts";
+import { findRoot, openWorkspaceAt, projectExists, type Workspace } from "../workspace.ts";
 
 export type InitData = InitOutput;
 
-export const init = defineCommand<{ stack?: string; owner?: string; createAgentFiles: boolean }, InitData>({
+export const init = defineCommand<
+  { stack?: string; owner?: string; createAgentFiles: boolean; store?: string; storeOption: string[] },
+  InitData
+>({
   options: [
     {
       flags: "--stack <stack>",
@@ -23,55 +27,45 @@ export const init = defineCommand<{ stack?: string; owner?: string; createAgentF
     },
     { flags: "--owner <owner>", description: "Owner of the blueprint session (default: config owner)" },
     { flags: "--no-create-agent-files", description: "Do not write CLAUDE.md, AGENTS.md and .cursorrules" },
+    {
+      flags: "--store <store>",
+      description:
+        "Where the documents live: filesystem (default) or a store plugin (a bundled one is installed)",
+    },
+    {
+      flags: "--store-option <key=value>",
+      description: "An option of the store, recorded in .idse/config.json (repeatable)",
+      multiple: true,
+    },
   ],
-  examples: ["idse init customer-portal --stack typescript"],
+  examples: [
+    "idse init customer-portal --stack typescript",
+    "idse init customer-portal --store sqlite-store",
+  ],
   async run(ctx, [projectArg], opts) {
     // Validate before anything touches the disk: a bad id creates nothing anywhere.
     const project = assertNewId("project", projectArg!);
     const root = findRoot(ctx.global.cwd) ?? resolve(ctx.global.cwd);
-    const ws = openWorkspaceAt(root, {
+    const wenv = {
       cwd: root,
       home: ctx.io.home,
       env: ctx.io.env,
       store: ctx.io.store,
+      log: ctx.io.stderr,
       flags: { stack: opts.stack, owner: opts.owner },
-    });
-    const stack = ws.config.values.stack;
-    const owner = ws.config.values.owner;
-    if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
-    mkdirSync(join(root, ".idse"), { recursive: true });
-    const files: FileOutcome[] = [];
-    await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
-      // Checked again under the lock: two concurrent inits of one project must not both proceed.
-      if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
-      await createSession(ws.store, project, {
-        id: BLUEPRINT,
-        type: "blueprint",
-        parent: null,
-        owner,
-        description: null,
-        stack,
-        now: ctx.now,
-      });
-      await writeRegistry(ws.store, project, defaultRegistry());
-      await ws.store.write(keys.currentSession(project), BLUEPRINT);
-      await pointStateAt(ws.store, project, BLUEPRINT, ctx.now);
-      await regenerateMeta(ws.store, project, ctx.now);
-      await ws.store.write(keys.currentProject, `${project}\n`);
-    });
-    files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
-    if (opts.createAgentFiles !== false && ws.config.values["agent_files.create"]) {
-      // The routing adapters' files (CLAUDE.md, AGENTS.md, .cursorrules by default), between idse's
-      // markers; an existing file without markers is kept as it is.
-      const { syncAgentFiles } = await import("../routing/sync.ts");
-      const synced = await syncAgentFiles(ws, project, { force: false, check: false });
-      for (const d of synced.diagnostics) ctx.report(d);
-      const action = { created: "created", updated: "overwritten" } as const;
-      for (const f of synced.data.files) {
-        files.push({ path: f.path, action: action[f.action as keyof typeof action] ?? "kept" });
-      }
+    };
+    if (opts.store !== undefined) {
+      // `--store`: install the bundled plugin if needed, open the store (a store that cannot be reached
+      // fails here), and record it in .idse/config.json before the project is created in it.
+      const { chooseStore } = await import("../store-transfer.ts");
+      await chooseStore(ctx, root, opts.store, opts.storeOption ?? [], wenv);
     }
-    return { project, session: BLUEPRINT, workspace: ws.idseDir, stack, owner, files };
+    const ws = openWorkspaceAt(root, wenv);
+    try {
+      return await initIn(ctx, ws, project, opts.createAgentFiles);
+    } finally {
+      await closeStore(ws.store);
+    }
   },
   text(d) {
     const lines = [
@@ -84,3 +78,48 @@ export const init = defineCommand<{ stack?: string; owner?: string; createAgentF
     return lines.join("\n");
   },
 });
+
+/** Creates the project in the workspace's store, then the files outside it. */
+async function initIn(
+  ctx: Context,
+  ws: Workspace,
+  project: string,
+  createAgentFiles: boolean,
+): Promise<InitData> {
+  const stack = ws.config.values.stack;
+  const owner = ws.config.values.owner;
+  if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+  mkdirSync(ws.idseDir, { recursive: true });
+  const files: FileOutcome[] = [];
+  await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
+    // Checked again under the lock: two concurrent inits of one project must not both proceed.
+    if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+    await createSession(ws.store, project, {
+      id: BLUEPRINT,
+      type: "blueprint",
+      parent: null,
+      owner,
+      description: null,
+      stack,
+      now: ctx.now,
+    });
+    await writeRegistry(ws.store, project, defaultRegistry());
+    await ws.store.write(keys.currentSession(project), BLUEPRINT);
+    await pointStateAt(ws.store, project, BLUEPRINT, ctx.now);
+    await regenerateMeta(ws.store, project, ctx.now);
+    await ws.store.write(keys.currentProject, `${project}\n`);
+  });
+  files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
+  if (createAgentFiles !== false && ws.config.values["agent_files.create"]) {
+    // The routing adapters' files (CLAUDE.md, AGENTS.md, .cursorrules by default), between idse's
+    // markers; an existing file without markers is kept as it is.
+    const { syncAgentFiles } = await import("../routing/sync.ts");
+    const synced = await syncAgentFiles(ws, project, { force: false, check: false });
+    for (const d of synced.diagnostics) ctx.report(d);
+    const action = { created: "created", updated: "overwritten" } as const;
+    for (const f of synced.data.files) {
+      files.push({ path: f.path, action: action[f.action as keyof typeof action] ?? "kept" });
+    }
+  }
+  return { project, session: BLUEPRINT, workspace: ws.idseDir, stack, owner, files };
+}

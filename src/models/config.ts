@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { d } from "./common.ts";
+import { RemoteConfig, RemoteName, SyncConfig } from "./sync.ts";
 import { ValidationConfig } from "./validation.ts";
 
 // The configuration keys idse understands, flat and dotted. Files hold them nested
@@ -14,9 +15,14 @@ export const CONFIG_KEYS = {
     schema: d(v.pipe(v.string(), v.minLength(1)), "Default technology stack written into new projects."),
     default: "python",
   },
-  "store.backend": {
-    schema: d(v.pipe(v.string(), v.minLength(1)), "DesignStore used for artifacts; filesystem by default."),
+  "store.plugin": {
+    schema: d(
+      v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, "expected filesystem or a plugin name")),
+      "Where the documents under .idse/projects/ live: filesystem, or an installed store plugin (see docs/stores.md).",
+    ),
     default: "filesystem",
+    // The store says where a repository's data lives, so it is never taken from the home file.
+    repoOnly: true,
   },
   "stages.auto_detect": {
     schema: d(v.boolean(), "Derive each stage's status from its document instead of stored state."),
@@ -33,9 +39,32 @@ export const CONFIG_KEYS = {
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Keys read from the repository file, the environment and flags only (never from ~/.idseconfig.json). */
+export const isRepoOnly = (key: ConfigKey) => (CONFIG_KEYS[key] as { repoOnly?: boolean }).repoOnly === true;
 export type ConfigValues = { -readonly [K in ConfigKey]: v.InferOutput<(typeof CONFIG_KEYS)[K]["schema"]> };
 export const CONFIG_SOURCES = ["default", "home", "repo", "env", "flag"] as const;
 export type ConfigSource = (typeof CONFIG_SOURCES)[number];
+
+// --- store (idse store …, idse init --store) --------------------------------------------------------------
+
+/** `store` in `.idse/config.json`: which DesignStore holds the documents under `.idse/projects/`. */
+export const StoreConfig = d(
+  v.looseObject({
+    plugin: v.optional(CONFIG_KEYS["store.plugin"].schema),
+    options: v.optional(
+      d(
+        v.record(v.string(), v.unknown()),
+        "The store plugin's options, merged over those recorded in .idse/plugins.json (never secrets: those come from the environment).",
+      ),
+    ),
+    backend: v.optional(
+      d(v.pipe(v.string(), v.minLength(1)), "Deprecated alias of `plugin`, read when `plugin` is absent."),
+    ),
+  }),
+  "The DesignStore of the repository (see docs/stores.md); filesystem when absent.",
+);
+export type StoreConfig = v.InferOutput<typeof StoreConfig>;
 
 /** Repository `.idse/config.json` and home `~/.idseconfig.json`; unknown keys are kept and ignored. */
 export const ConfigFile = d(
@@ -43,9 +72,7 @@ export const ConfigFile = d(
     $schema: v.optional(d(v.string(), "JSON Schema reference.")),
     owner: v.optional(CONFIG_KEYS.owner.schema),
     stack: v.optional(CONFIG_KEYS.stack.schema),
-    store: v.optional(
-      d(v.looseObject({ backend: v.optional(CONFIG_KEYS["store.backend"].schema) }), "Store."),
-    ),
+    store: v.optional(StoreConfig),
     stages: v.optional(
       d(v.looseObject({ auto_detect: v.optional(CONFIG_KEYS["stages.auto_detect"].schema) }), "Stages."),
     ),
@@ -56,6 +83,9 @@ export const ConfigFile = d(
     agent_files: v.optional(
       d(v.looseObject({ create: v.optional(CONFIG_KEYS["agent_files.create"].schema) }), "Agent files."),
     ),
+    // Not flat keys: `idse remote add|remove` manages these, `config list` does not show them.
+    remotes: v.optional(d(v.record(RemoteName, RemoteConfig), "Sync remotes by name (idse remote add).")),
+    sync: v.optional(SyncConfig),
   }),
   "idse configuration file (.idse/config.json in a repository, ~/.idseconfig.json at home).",
 );

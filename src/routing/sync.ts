@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadRegistry } from "../agent-registry.ts";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
-import type { Diagnostic } from "../errors.ts";
+import { type Diagnostic, IdseError } from "../errors.ts";
 import type { AgentFilesManifest, SyncOutput } from "../models/routing.ts";
-import { contextFor, renderBase, routingAdapters } from "../routing.ts";
+import { contextFor, loadRoutingAdapters, renderBase } from "../routing.ts";
 import type { Workspace } from "../workspace.ts";
 import { DEFAULT_ADAPTERS } from "./index.ts";
 import { type Planned, planFile, readManifest, writeManifest } from "./managed.ts";
@@ -29,7 +29,11 @@ export async function syncAgentFiles(
 ): Promise<{ data: SyncOutput; diagnostics: Diagnostic[] }> {
   const manifest = readManifest(ws.idseDir);
   const { registry } = await loadRegistry(ws.store, project);
-  const all = routingAdapters();
+  const all = await loadRoutingAdapters(ws);
+  const unknown = o.ides?.find((ide) => !all.some((p) => p.name === ide));
+  if (unknown !== undefined) {
+    throw new IdseError("INVALID_ENUM", { value: unknown, option: "--ide", allowed: all.map((p) => p.name) });
+  }
   const declared = registry.agents.flatMap((a) => (a.ide ? [a.ide] : []));
   const wanted = new Set(
     o.ides?.length ? o.ides : [...(manifest?.adapters ?? DEFAULT_ADAPTERS), ...declared],

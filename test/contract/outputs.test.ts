@@ -1,9 +1,10 @@
 import { expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { COMMANDS } from "../../src/commands/index.ts";
 import { outputSchemaFor } from "../../src/schemas.ts";
 import { fixtureCopy, idse, tempDir } from "../helpers.ts";
+import { pluginFolder } from "../plugins/fixtures.ts";
 import { makeAjv, validator } from "./ajv.ts";
 
 const ajv = makeAjv();
@@ -96,6 +97,18 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "spec"], 0);
   await run(["route", "--next", "--session", "auth"], 0);
   await run(["route", "deploy"], 2);
+  pluginFolder({}, cwd);
+  await run(["plugin", "list"], 0);
+  await run(["plugin", "add", "./mem-store", "--yes"], 0);
+  await run(["plugin", "add", "./nope", "--yes"], 1);
+  await run(["plugin", "list", "--available"], 0);
+  await run(["plugin", "info", "mem-store"], 0);
+  await run(["plugin", "info", "nope"], 1);
+  await run(["plugin", "verify"], 0);
+  await run(["plugin", "disable", "mem-store"], 0);
+  await run(["plugin", "enable", "mem-store"], 0);
+  await run(["plugin", "remove", "mem-store"], 0);
+  await run(["plugin", "remove", "mem-store"], 1);
   const hookInput = {
     hook_event_name: "PreToolUse",
     cwd,
@@ -104,6 +117,36 @@ test("every command's --json output matches its schema, on success and on failur
   };
   await run(["hook", "claude-pre-tool-use"], 0, JSON.stringify(hookInput));
   await run(["hook", "claude-pre-tool-use"], 0, "not json");
+  const remoteDir = join(tempDir(), "remote");
+  await run(["sync", "status"], 1); // no remote yet
+  await run(["remote", "add", "backup", remoteDir], 0);
+  await run(["remote", "add", "backup", remoteDir], 1);
+  await run(["remote", "add", "bad name", remoteDir], 2);
+  await run(["remote", "list"], 0);
+  await run(["sync", "status"], 0);
+  await run(["sync", "push", "--dry-run"], 0);
+  await run(["sync", "push", "--all-sessions"], 0);
+  await run(["sync", "pull", "--all-sessions"], 0);
+  writeFileSync(join(cwd, ".idse/projects/shop/sessions/auth/plans/plan.md"), "# local\n");
+  writeFileSync(join(remoteDir, "projects/shop/sessions/auth/plans/plan.md"), "# remote\n");
+  await run(["sync", "status", "--session", "auth"], 1);
+  await run(["sync", "pull", "--session", "auth"], 1);
+  await run(["sync", "push", "--session", "auth"], 1);
+  await run(["sync", "push", "--session", "auth", "--session", "x", "--all-sessions"], 2);
+  await run(["sync", "push", "nope"], 1);
+  await run(["remote", "remove", "backup"], 0);
+  await run(["remote", "remove", "backup"], 1);
+  await run(["store", "info"], 0);
+  await run(["store", "export"], 1); // the filesystem store: nothing to export
+  await run(["store", "import"], 1);
+  await run(["store", "migrate", "--to", "sqlite-store", "--dry-run"], 0);
+  await run(["store", "migrate", "--to", "filesystem"], 1);
+  await run(["store", "migrate", "--to", "sqlite-store"], 0);
+  await run(["store", "info"], 0);
+  await run(["store", "export", "--session", "auth"], 0);
+  await run(["store", "import", "--dry-run"], 0);
+  await run(["store", "import"], 0);
+  await run(["store", "migrate", "--to", "filesystem"], 0);
   for (const c of COMMANDS) expect(seen.has(c.name), `covered: ${c.name}`).toBe(true);
 });
 

@@ -7,7 +7,10 @@ import { makeAjv } from "./ajv.ts";
 
 describe("published schemas", () => {
   test("schemas/ holds exactly what the models emit", () => {
-    const files = readdirSync(join(REPO, "schemas")).sort();
+    // Only the generated JSON Schemas; schemas/artifact-core.openapi.json is hand-written (test/sync).
+    const files = readdirSync(join(REPO, "schemas"))
+      .filter((f) => f.endsWith(".schema.json"))
+      .sort();
     expect(files).toEqual(SCHEMAS.map((s) => `${s.name}.schema.json`).sort());
     for (const s of SCHEMAS)
       expect(readFileSync(join(REPO, "schemas", `${s.name}.schema.json`), "utf8")).toBe(schemaText(s));

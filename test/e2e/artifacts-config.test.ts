@@ -160,7 +160,7 @@ describe("config", () => {
       expect.arrayContaining([
         "owner",
         "stack",
-        "store.backend",
+        "store.plugin",
         "stages.auto_detect",
         "lock.timeout_ms",
         "agent_files.create",

@@ -1,0 +1,55 @@
+import type { StoreError, StoreErrorCode } from "../../../src/design-store.ts";
+
+// A plugin imports only types from idse, so it makes its errors itself: an Error with a code from
+// STORE_ERROR_CODES and printable data, which the host turns into a diagnostic.
+
+export function storeError(
+  code: StoreErrorCode,
+  reason: string,
+  data: Record<string, unknown> = {},
+): StoreError {
+  const err = new Error(`sqlite store: ${reason}`) as StoreError;
+  err.name = "StoreError";
+  err.code = code;
+  err.data = { store: "sqlite", reason, ...data };
+  return err;
+}
+
+// SQLite result codes (the low byte of an extended code) and how each reads to a user. Bun's node:sqlite
+// puts the number in `errcode`; Deno's gives only the message, so the message is matched as well.
+const BY_CODE: Record<number, StoreErrorCode> = {
+  3: "STORE_UNREACHABLE", // SQLITE_PERM
+  5: "LOCKED", // SQLITE_BUSY: another connection held the write lock past busy_timeout
+  6: "LOCKED", // SQLITE_LOCKED
+  8: "STORE_UNREACHABLE", // SQLITE_READONLY
+  11: "STORE_CORRUPT", // SQLITE_CORRUPT
+  14: "STORE_UNREACHABLE", // SQLITE_CANTOPEN
+  26: "STORE_CORRUPT", // SQLITE_NOTADB
+};
+const BY_MESSAGE: [RegExp, StoreErrorCode][] = [
+  [/file is not a database|malformed/i, "STORE_CORRUPT"],
+  [/unable to open database|readonly database|access permission/i, "STORE_UNREACHABLE"],
+  [/database is locked|database table is locked/i, "LOCKED"],
+];
+
+/** Wraps an error of node:sqlite into a StoreError; StoreErrors pass through unchanged. */
+export function fromSqlite(err: unknown, path: string, key?: string): StoreError {
+  const e = err as { code?: unknown; errcode?: unknown; message?: unknown; data?: unknown };
+  if (err instanceof Error && e.data && typeof e.code === "string" && err.name === "StoreError") {
+    return err as StoreError;
+  }
+  const message = typeof e.message === "string" ? e.message : String(err);
+  // Errors of node:fs while making the database's folder (ENOTDIR, EACCES, EROFS …).
+  if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) {
+    return storeError("STORE_UNREACHABLE", message, { file: path, cause_code: e.code });
+  }
+  const primary = typeof e.errcode === "number" ? e.errcode & 0xff : undefined;
+  const code =
+    (primary !== undefined ? BY_CODE[primary] : undefined) ??
+    BY_MESSAGE.find(([re]) => re.test(message))?.[1] ??
+    "STORE_FAILED";
+  const data: Record<string, unknown> = { file: path, ...(key === undefined ? {} : { key }) };
+  if (primary !== undefined) data.sqlite_code = primary;
+  if (code === "LOCKED") data.pid = "?";
+  return storeError(code, message, data);
+}

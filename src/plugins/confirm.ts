@@ -1,0 +1,33 @@
+import type { Context } from "../command.ts";
+import { IdseError } from "../errors.ts";
+
+// Asking before granting a plugin its capabilities. Never waits without a terminal: `--yes` skips the
+// question, and without a TTY (CI, a pipe) and without `--yes` the command fails with a code.
+
+/** Tests (and embedders) can answer through `io.prompt`; otherwise a terminal is read line by line. */
+type PromptIo = Context["io"] & { prompt?: (question: string) => Promise<string> };
+
+async function terminalPrompt(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+export async function confirm(
+  ctx: Context,
+  action: string,
+  lines: string[],
+  question: string,
+): Promise<void> {
+  if (ctx.global.yes) return;
+  const io = ctx.io as PromptIo;
+  const prompt = io.prompt ?? (io.stdinIsTTY && process.stdin.isTTY === true ? terminalPrompt : undefined);
+  if (!prompt) throw new IdseError("CONFIRMATION_REQUIRED", { action });
+  io.stderr(`${lines.join("\n")}\n`);
+  const answer = await prompt(`${question} [y/N] `);
+  if (!/^\s*y(es)?\s*$/i.test(answer)) throw new IdseError("CANCELLED", { action });
+}

@@ -1,0 +1,121 @@
+import type { Io } from "./command.ts";
+import type { DesignStore } from "./design-store.ts";
+import type { Diagnostic } from "./errors.ts";
+import { IdseError } from "./errors.ts";
+import type { RemoteInfo } from "./models/sync.ts";
+import type { SyncTransport } from "./plugin-api.ts";
+import { createFilesystemStore } from "./stores/fs.ts";
+import { type Applied, type ApplyOptions, applyPlan, FAILED_OUTCOMES } from "./sync/apply.ts";
+import { loadCredentials } from "./sync/credentials.ts";
+import { openPluginTransport } from "./sync/host.ts";
+import { makePlan, type Plan, type Scope } from "./sync/plan.ts";
+import type { Redactor } from "./sync/redact.ts";
+import { type Remote, remotePath } from "./sync/remotes.ts";
+import { readSyncState, type SyncState, writeSyncState } from "./sync/state.ts";
+import { storeTransport } from "./sync/store-transport.ts";
+import type { Workspace } from "./workspace.ts";
+
+// ArtifactSyncEngine: opens the transport of a remote, makes the three-way plan (sync/plan.ts) and applies
+// it in one direction (sync/apply.ts), keeping the sync base (sync/state.ts). Loaded only by the sync
+// commands, so no other command pays for it.
+
+export type { Plan, Scope } from "./sync/plan.ts";
+export { Redactor } from "./sync/redact.ts";
+
+/** Variables that may hold a token for a remote: registered with the redactor whether read or not. */
+const TOKEN_VARS = ["IDSE_ARTIFACT_TOKEN", "IDSE_AGENCY_TOKEN"];
+
+export interface EngineEnv {
+  ws: Workspace;
+  io: Io;
+  redactor: Redactor;
+  report(d: Diagnostic): void;
+  /** Whether plugins' info lines reach stderr. */
+  verbose: boolean;
+}
+
+export function remoteInfo(r: Remote): RemoteInfo {
+  return { name: r.name, plugin: r.plugin, location: r.location, default: r.default, source: r.source };
+}
+
+export async function openTransport(env: EngineEnv, remote: Remote): Promise<SyncTransport> {
+  for (const name of TOKEN_VARS) env.redactor.add(env.io.env[name]);
+  if (remote.plugin === "filesystem") {
+    return storeTransport(createFilesystemStore(remotePath(env.ws.root, remote.config)));
+  }
+  const credentials = loadCredentials(
+    env.io.env,
+    env.io.home,
+    { name: remote.name, url: remote.config.url },
+    env.report,
+  );
+  for (const value of Object.values(credentials)) env.redactor.add(value);
+  const { plugin: _p, default: _d, path: _path, concurrency: _c, ...options } = remote.config;
+  let origin: string[] = [];
+  try {
+    origin = remote.config.url ? [new URL(remote.config.url).origin] : [];
+  } catch {}
+  return openPluginTransport(remote.plugin, remote.name, {
+    options,
+    origins: origin,
+    env: env.io.env,
+    credentials,
+    redactor: env.redactor,
+    log: env.io.stderr,
+    verbose: env.verbose,
+    workspace: { root: env.ws.root, idseDir: env.ws.idseDir },
+  });
+}
+
+/** Turns a transport's error (a plain Error with a code) into a catalogued one, naming the remote. */
+export function remoteError(remote: Remote, err: unknown): unknown {
+  if (err instanceof IdseError) return err;
+  const code = (err as { code?: unknown })?.code;
+  const data = {
+    remote: remote.name,
+    location: remote.location,
+    reason: (err as Error)?.message ?? String(err),
+    transport_code: typeof code === "string" ? code : "UNKNOWN",
+  };
+  if (code === "REMOTE_AUTH") return new IdseError("REMOTE_AUTH", data);
+  if (code === "REMOTE_UNREACHABLE" || code === "REMOTE_TIMEOUT" || code === "REMOTE_UNAVAILABLE") {
+    return new IdseError("REMOTE_UNREACHABLE", data);
+  }
+  if (typeof code === "string" && /^(REMOTE|STORE)_/.test(code)) return new IdseError("REMOTE_ERROR", data);
+  if (typeof code === "string" && typeof (err as NodeJS.ErrnoException).path === "string") return err;
+  return new IdseError("REMOTE_ERROR", data);
+}
+
+export async function planSync(
+  env: EngineEnv,
+  transport: SyncTransport,
+  remote: Remote,
+  project: string,
+  scope: Scope,
+): Promise<{ plan: Plan; state: SyncState }> {
+  const store: DesignStore = env.ws.store;
+  const state = await readSyncState(store, project, remote.name, remote.location);
+  try {
+    const plan = await makePlan({ store, transport, project, scope, state, report: env.report });
+    return { plan, state };
+  } catch (err) {
+    throw remoteError(remote, err);
+  }
+}
+
+/** Applies the plan and records the new base; `last_sync` moves only when nothing failed. */
+export async function applySync(
+  env: EngineEnv,
+  transport: SyncTransport,
+  plan: Plan,
+  state: SyncState,
+  o: ApplyOptions & { now: string },
+): Promise<Applied & { failed: number; lastSync: string | null }> {
+  const applied = await applyPlan(env.ws.store, transport, plan, state, o);
+  const failed = applied.results.filter((r) => FAILED_OUTCOMES.includes(r.outcome)).length;
+  if (!o.dryRun) {
+    if (failed === 0) state.last_sync = o.now;
+    await writeSyncState(env.ws.store, plan.project, state);
+  }
+  return { ...applied, failed, lastSync: state.last_sync };
+}

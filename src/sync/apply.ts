@@ -1,0 +1,280 @@
+import { type DesignStore, sha256Hex } from "../design-store.ts";
+import { displayKey } from "../documents.ts";
+import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
+import type { SyncTransport } from "../plugin-api.ts";
+import type { Plan, PlanItem } from "./plan.ts";
+import { sideKey } from "./plan.ts";
+import { fingerprint, mask, scanText } from "./secrets.ts";
+import { isSpineDocument, spineChanged } from "./spine.ts";
+import type { SyncState } from "./state.ts";
+
+// Applying a plan in one direction. Only what the plan says moves, each artifact on its own: a failure,
+// conflict, blocked secret or held-back change of one never stops the others, and the base (the sync
+// state) moves only for the artifacts that succeeded. Writes to the remote are conditional (If-Match on
+// the version listed, or create-only), so a remote edit made after the plan is never overwritten; a
+// refused write whose remote text turns out to equal ours (a retried request that had already landed)
+// counts as done, which is what makes an interrupted push safe to run again.
+
+export interface ApplyOptions {
+  direction: "push" | "pull";
+  dryRun: boolean;
+  force: boolean;
+  yes: boolean;
+  acceptSpine: boolean;
+  concurrency: number;
+  /** Fingerprints from sync.secret_allowlist. */
+  allowlist: Set<string>;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface Applied {
+  results: SyncResult[];
+  /** Sessions that received a pulled document. */
+  pulledSessions: Set<string>;
+}
+
+export const FAILED_OUTCOMES: readonly SyncOutcome[] = ["conflict", "blocked", "held", "failed"];
+export const MOVED_OUTCOMES: readonly SyncOutcome[] = ["pushed", "pulled", "removed", "planned"];
+
+/** `put` with the create-only extension understood by idse's transports (HTTP If-None-Match: *). */
+type Put = (
+  key: string,
+  text: string,
+  o?: { ifMatch?: string; ifNoneMatch?: "*" },
+) => Promise<{ etag?: string }>;
+
+const isStale = (err: unknown) => (err as { code?: unknown })?.code === "REMOTE_STALE";
+
+function errorOf(err: unknown): { code: string; message: string } {
+  const code = (err as { code?: unknown })?.code;
+  return {
+    code: typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : "REMOTE_ERROR",
+    message: (err as Error)?.message ?? String(err),
+  };
+}
+
+export async function applyPlan(
+  store: DesignStore,
+  transport: SyncTransport,
+  plan: Plan,
+  state: SyncState,
+  o: ApplyOptions,
+): Promise<Applied> {
+  const pulledSessions = new Set<string>();
+  const put = transport.put.bind(transport) as Put;
+
+  const done = (item: PlanItem, outcome: SyncOutcome, message: string, extra: Partial<SyncResult> = {}) => {
+    const { etag: _etag, base: _base, ...entry } = item;
+    return { ...entry, outcome, message, ...extra } as SyncResult;
+  };
+  const fail = (item: PlanItem, err: unknown) => {
+    const error = errorOf(err);
+    return done(item, "failed", error.message, { error });
+  };
+  const setBase = (key: string, hash: string, etag: string | undefined) => {
+    state.artifacts[key] = etag !== undefined ? { hash, etag } : { hash };
+  };
+  const dropBase = (key: string) => {
+    delete state.artifacts[key];
+  };
+
+  // ---- push side ----
+  const pushText = async (item: PlanItem): Promise<SyncResult> => {
+    const text = await store.read(item.key);
+    if (text === undefined) return done(item, "failed", "the local document disappeared during the push");
+    const findings: SecretFinding[] = scanText(text)
+      .map((f) => ({
+        file: item.path,
+        line: f.line,
+        column: f.column,
+        rule: f.rule,
+        description: f.description,
+        masked: mask(f.secret, f.showPrefix),
+        fingerprint: fingerprint(item.key, f.rule, f.secret),
+      }))
+      .filter((f) => !o.allowlist.has(f.fingerprint));
+    if (findings.length) {
+      const n = findings.length;
+      return done(item, "blocked", `${n} possible secret${n === 1 ? "" : "s"} found; nothing was sent`, {
+        findings,
+      });
+    }
+    if (o.dryRun) return done(item, "planned", "would be pushed");
+    const hash = sha256Hex(text);
+    const cond =
+      item.remote_hash !== null ? { ifMatch: item.etag ?? item.remote_hash } : { ifNoneMatch: "*" as const };
+    try {
+      const { etag } = await put(item.key, text, cond);
+      setBase(item.key, hash, etag);
+      return done(item, "pushed", "sent to the remote");
+    } catch (err) {
+      if (!isStale(err)) return fail(item, err);
+      try {
+        const now = await transport.get(item.key);
+        if (now && sha256Hex(now.text) === hash) {
+          setBase(item.key, hash, now.etag);
+          return done(item, "pushed", "sent to the remote (it already held this text)");
+        }
+      } catch (again) {
+        return fail(item, again);
+      }
+      return done(item, "conflict", "the remote changed after the plan was made; nothing was overwritten", {
+        error: errorOf(err),
+      });
+    }
+  };
+
+  const removeRemote = async (item: PlanItem, why: string): Promise<SyncResult> => {
+    if (!o.yes) return done(item, "held", `${why}; pass --yes to delete it on the remote too`);
+    if (!transport.remove) {
+      return done(item, "failed", "this remote cannot delete documents", {
+        error: { code: "REMOTE_ERROR", message: "the transport has no remove()" },
+      });
+    }
+    if (o.dryRun) return done(item, "planned", "would be deleted on the remote");
+    try {
+      await transport.remove(item.key, { ifMatch: item.etag ?? item.remote_hash ?? undefined });
+      dropBase(item.key);
+      return done(item, "removed", "deleted on the remote");
+    } catch (err) {
+      if (isStale(err)) return done(item, "conflict", "the remote changed after the plan; not deleted");
+      return fail(item, err);
+    }
+  };
+
+  // ---- pull side ----
+  /** The local text now, checked against the plan: a local edit made meanwhile is never overwritten. */
+  const localNow = async (item: PlanItem) => {
+    const text = await store.read(item.key);
+    const hash = text === undefined ? null : sha256Hex(text);
+    return { text, unchanged: hash === item.local_hash };
+  };
+
+  const pullText = async (item: PlanItem): Promise<SyncResult> => {
+    const spine = isSpineDocument(item.key, plan.project);
+    if (o.dryRun && !spine) return done(item, "planned", "would be pulled");
+    const got = await transport.get(item.key);
+    if (!got) return done(item, "failed", "gone from the remote since the plan was made");
+    const local = await localNow(item);
+    if (!local.unchanged)
+      return done(item, "conflict", "changed locally while pulling; nothing was overwritten");
+    if (spine && !o.acceptSpine && spineChanged(local.text, got.text)) {
+      return done(
+        item,
+        "held",
+        "the remote text changes the Product Spine table; review it and pass --accept-spine to take it",
+      );
+    }
+    if (o.dryRun) return done(item, "planned", "would be pulled");
+    await store.write(item.key, got.text);
+    setBase(item.key, sha256Hex(got.text), got.etag);
+    pulledSessions.add(item.session);
+    return done(item, "pulled", "written here");
+  };
+
+  const keepBeside = async (item: PlanItem): Promise<SyncResult> => {
+    const beside = displayKey(store, sideKey(item.key));
+    const hint = "merge it into the document, delete the copy, then `idse sync push`";
+    if (o.dryRun) {
+      return done(item, "conflict", `changed on both sides; the remote text would be written to ${beside}`);
+    }
+    const got = await transport.get(item.key);
+    if (!got) return done(item, "failed", "gone from the remote since the plan was made");
+    await store.write(sideKey(item.key), got.text);
+    const base = state.artifacts[item.key];
+    state.artifacts[item.key] = { ...base, pending_remote: sha256Hex(got.text) };
+    return done(item, "conflict", `changed on both sides; the remote text is in ${beside}: ${hint}`, {
+      kept: beside,
+    });
+  };
+
+  const removeLocal = async (item: PlanItem, why: string): Promise<SyncResult> => {
+    if (!o.yes) return done(item, "held", `${why}; pass --yes to delete it here too`);
+    const local = await localNow(item);
+    if (!local.unchanged) return done(item, "conflict", "changed locally while pulling; not deleted");
+    if (o.dryRun) return done(item, "planned", "would be deleted here");
+    await store.remove(item.key);
+    dropBase(item.key);
+    return done(item, "removed", "deleted here");
+  };
+
+  const step = async (item: PlanItem): Promise<SyncResult | undefined> => {
+    if (item.action === "unchanged") {
+      const base = item.base;
+      if (!o.dryRun && (base?.hash !== item.local_hash || base?.etag !== item.etag || base?.pending_remote)) {
+        setBase(item.key, item.local_hash!, item.etag);
+      }
+      return undefined;
+    }
+    if (item.action === "deleted" && item.deleted_on === "both") {
+      if (!o.dryRun) dropBase(item.key);
+      return done(item, "unchanged", "deleted on both sides; dropped from the sync base");
+    }
+    if (o.direction === "push") {
+      switch (item.action) {
+        case "push":
+          return pushText(item);
+        case "pull":
+          return done(item, "skipped", "changed on the remote: run `idse sync pull`");
+        case "conflict":
+          if (!o.force) {
+            return done(
+              item,
+              "conflict",
+              "changed on both sides: `idse sync pull` fetches the remote text beside yours; `idse sync push --force` overwrites the remote",
+            );
+          }
+          return item.local_hash !== null
+            ? pushText(item)
+            : removeRemote(item, "deleted here, edited on the remote");
+        default:
+          if (item.deleted_on === "local") return removeRemote(item, "deleted here");
+          if (o.force) return pushText(item);
+          return done(
+            item,
+            "skipped",
+            "deleted on the remote: `idse sync pull --yes` deletes it here, `idse sync push --force` restores it",
+          );
+      }
+    }
+    switch (item.action) {
+      case "pull":
+        return pullText(item);
+      case "push":
+        return done(item, "skipped", "changed here: run `idse sync push`");
+      case "conflict":
+        if (!o.force) return keepBeside(item);
+        return item.remote_hash !== null
+          ? pullText(item)
+          : removeLocal(item, "deleted on the remote, edited here");
+      default:
+        if (item.deleted_on === "remote") return removeLocal(item, "deleted on the remote");
+        if (o.force) return pullText(item);
+        return done(
+          item,
+          "skipped",
+          "deleted here: `idse sync push --yes` deletes it on the remote, `idse sync pull --force` restores it",
+        );
+    }
+  };
+
+  // Bounded concurrency: a few workers draining one queue (ten lines; no dependency needed for that).
+  const results: (SyncResult | undefined)[] = new Array(plan.items.length);
+  const work = plan.items.map((item, i) => ({ item, i })).filter(({ item }) => item.action !== "unchanged");
+  for (const item of plan.items) if (item.action === "unchanged") await step(item);
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const { item, i } = work[next++]!;
+      try {
+        results[i] = await step(item);
+      } catch (err) {
+        results[i] = fail(item, err);
+      }
+      o.onProgress?.(++finished, work.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, work.length)) }, worker));
+  return { results: results.filter((r): r is SyncResult => r !== undefined), pulledSessions };
+}

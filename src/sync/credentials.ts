@@ -1,0 +1,64 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import * as v from "valibot";
+import { readTextIfExists } from "../atomic-file.ts";
+import type { Diagnostic } from "../errors.ts";
+import { IdseError } from "../errors.ts";
+import { CredentialsFile } from "../models/sync.ts";
+
+// Credentials live in the environment or in the user's own config directory, never in a repository:
+// $XDG_CONFIG_HOME/idse/credentials.json, else ~/.config/idse/credentials.json (%APPDATA%\idse on Windows).
+// The file maps a remote (by name, or by URL origin) to environment-variable values, which the sync host
+// gives the remote's plugin exactly as if they were set, and only for names its manifest declares.
+
+export function credentialsPath(env: Record<string, string | undefined>, home: string): string {
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "idse", "credentials.json");
+  if (process.platform === "win32" && env.APPDATA) return join(env.APPDATA, "idse", "credentials.json");
+  return join(home, ".config", "idse", "credentials.json");
+}
+
+function origin(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The variables for one remote: its URL origin's entry, overridden by its name's. */
+export function loadCredentials(
+  env: Record<string, string | undefined>,
+  home: string,
+  remote: { name: string; url?: string },
+  report?: (d: Diagnostic) => void,
+): Record<string, string> {
+  const file = credentialsPath(env, home);
+  const text = readTextIfExists(file);
+  if (text === undefined) return {};
+  // Never quote the parser's message: it may hold a piece of the file, i.e. a secret.
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new IdseError("CORRUPT_FILE", { file, reason: "not valid JSON" });
+  }
+  const r = v.safeParse(CredentialsFile, json);
+  if (!r.success) {
+    const where = v.getDotPath(r.issues[0]) ?? "";
+    throw new IdseError("CORRUPT_FILE", { file, reason: `unexpected shape${where ? ` at ${where}` : ""}` });
+  }
+  if (process.platform !== "win32" && report) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      report({
+        severity: "warning",
+        code: "CREDENTIALS_FILE_OPEN",
+        message: `${file} can be read by other users (mode ${mode.toString(8)})`,
+        hint: `chmod 600 ${file}`,
+      });
+    }
+  }
+  const byOrigin = origin(remote.url);
+  return { ...(byOrigin ? r.output.remotes[byOrigin] : {}), ...r.output.remotes[remote.name] };
+}

@@ -1,0 +1,48 @@
+import { isUtf8 } from "node:buffer";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
+
+// Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
+// benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
+// without decoding to a string and encoding it back (with Bun's native hasher when there is one). Sync
+// reads: measured against promise reads 4 and 32 at a time, they were as fast or faster on this 2-core
+// box (docs/sync.md, "Performance"). The value is what DesignStore.hash returns (the sha256 of the UTF-8 text);
+// bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
+
+const MISSING = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+
+type Hasher = (bytes: Uint8Array) => string;
+const g = globalThis as {
+  Bun?: { CryptoHasher: { hash(algo: string, data: Uint8Array, enc: "hex"): string } };
+};
+const hashBytes: Hasher = g.Bun
+  ? (bytes) => g.Bun!.CryptoHasher.hash("sha256", bytes, "hex")
+  : (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+function bytesHash(buf: Buffer): string {
+  return isUtf8(buf) ? hashBytes(buf) : sha256Hex(buf.toString("utf8"));
+}
+
+/** sha256 of each key's text; keys with no document are left out. */
+export async function hashKeys(store: DesignStore, keys: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (store.kind !== "filesystem") {
+    for (const key of keys) {
+      const hash = store.hash
+        ? await store.hash(key)
+        : await store.read(key).then((t) => (t === undefined ? undefined : sha256Hex(t)));
+      if (hash !== undefined) out.set(key, hash);
+    }
+    return out;
+  }
+  const base = store.location.endsWith("/") ? store.location : `${store.location}/`;
+  for (const key of keys) {
+    try {
+      out.set(key, bytesHash(readFileSync(base + assertKey(key))));
+    } catch (err) {
+      if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    }
+  }
+  return out;
+}

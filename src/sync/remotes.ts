@@ -1,0 +1,236 @@
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import * as v from "valibot";
+import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { issueText } from "../documents.ts";
+import { IdseError } from "../errors.ts";
+import { RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
+
+// Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
+// shows only the flat keys. The default remote: IDSE_ARTIFACT_URL (or the Python original's
+// IDSE_AGENCY_URL) when set, else the remote marked `default`, else the only one.
+
+export const CONFIG_FILE = "config.json";
+export const ENV_REMOTE = "env";
+export const URL_VARS = ["IDSE_ARTIFACT_URL", "IDSE_AGENCY_URL"] as const;
+
+export interface Remote extends RemoteInfo {
+  config: RemoteConfig;
+}
+
+/** A config key that looks like it holds a credential: refused, whatever its value. */
+const SECRET_KEY = /token|password|passwd|secret|credential|api[_-]?key|auth/i;
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+const isHttp = (s: string) => /^https?:\/\//i.test(s);
+
+function readObject(file: string): Record<string, unknown> | undefined {
+  const text = readTextIfExists(file);
+  if (text === undefined) return undefined;
+  try {
+    const json = JSON.parse(text);
+    if (json && typeof json === "object" && !Array.isArray(json)) return json;
+  } catch {}
+  throw new IdseError("CORRUPT_FILE", { file, reason: "expected a JSON object" });
+}
+
+/** Refuses a URL that carries credentials; the error never repeats them. */
+export function checkUrl(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new IdseError("REMOTE_INVALID", { reason: "not a valid URL" });
+  }
+  if (u.username || u.password) {
+    throw new IdseError("REMOTE_INVALID", {
+      reason: `the URL carries credentials (${u.protocol}//…@${u.host}): put the token in IDSE_ARTIFACT_TOKEN or your credentials file`,
+    });
+  }
+}
+
+function locationOf(c: RemoteConfig): string {
+  return c.url ?? c.path ?? "";
+}
+
+/** The repository's remotes, validated; a remote that holds a credential is an error. */
+export function readRemotes(idseDir: string): Record<string, RemoteConfig> {
+  const file = join(idseDir, CONFIG_FILE);
+  const raw = readObject(file)?.remotes;
+  if (raw === undefined) return {};
+  const r = v.safeParse(v.record(RemoteName, RemoteConfig), raw);
+  if (!r.success)
+    throw new IdseError("INVALID_CONFIG", { key: "remotes", file, reason: issueText(r.issues) });
+  for (const [name, c] of Object.entries(r.output)) {
+    const bad = Object.keys(c).find((k) => SECRET_KEY.test(k));
+    const inUrl = c.url && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(c.url);
+    if (bad || inUrl) {
+      throw new IdseError("INVALID_CONFIG", {
+        key: `remotes.${name}${bad ? `.${bad}` : ".url"}`,
+        file,
+        reason: "credentials do not belong in the repository; use the environment or your credentials file",
+      });
+    }
+  }
+  return r.output;
+}
+
+/** Fingerprints the secret guard lets through (`sync.secret_allowlist` in .idse/config.json). */
+export function readAllowlist(idseDir: string): Set<string> {
+  const file = join(idseDir, CONFIG_FILE);
+  const raw = readObject(file)?.sync;
+  if (raw === undefined) return new Set();
+  const r = v.safeParse(SyncConfig, raw);
+  if (!r.success) throw new IdseError("INVALID_CONFIG", { key: "sync", file, reason: issueText(r.issues) });
+  return new Set((r.output.secret_allowlist ?? []).map((e) => e.fingerprint));
+}
+
+function envRemote(env: Record<string, string | undefined>): string | undefined {
+  for (const name of URL_VARS) if (env[name]) return env[name];
+  return undefined;
+}
+
+/** Every remote, with which one is the default. */
+export function listRemotes(
+  idseDir: string,
+  root: string,
+  env: Record<string, string | undefined>,
+): Remote[] {
+  const configured = readRemotes(idseDir);
+  const fromEnv = envRemote(env);
+  const names = Object.keys(configured).sort();
+  // IDSE_ARTIFACT_URL naming a configured remote's location selects that remote (and its sync base).
+  const same = (c: RemoteConfig) =>
+    fromEnv !== undefined &&
+    (c.url !== undefined ? c.url.replace(/\/+$/, "") === fromEnv.replace(/\/+$/, "") : false);
+  const matched = names.find((n) => same(configured[n]!));
+  const marked = names.find((n) => configured[n]!.default === true);
+  const chosen = fromEnv !== undefined ? matched : (marked ?? (names.length === 1 ? names[0] : undefined));
+  const out: Remote[] = names.map((name) => {
+    const config = configured[name]!;
+    return {
+      name,
+      plugin: config.plugin,
+      location: locationOf(config),
+      default: name === chosen,
+      source: "repo",
+      config,
+    };
+  });
+  if (fromEnv !== undefined && matched === undefined) {
+    const config: RemoteConfig = isUrl(fromEnv)
+      ? { plugin: isHttp(fromEnv) ? "artifact-core" : "unknown", url: fromEnv }
+      : { plugin: "filesystem", path: resolve(root, fromEnv) };
+    out.push({
+      name: ENV_REMOTE,
+      plugin: config.plugin,
+      // Listing must not print what resolving refuses: a password in the variable's URL.
+      location: locationOf(config).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, "$1…@"),
+      default: true,
+      source: "env",
+      config,
+    });
+  }
+  return out;
+}
+
+/** The remote a sync command is about: the named one, else the default. */
+export function resolveRemote(
+  idseDir: string,
+  root: string,
+  env: Record<string, string | undefined>,
+  name: string | undefined,
+): Remote {
+  const all = listRemotes(idseDir, root, env);
+  if (name !== undefined) {
+    const hit = all.find((r) => r.name === name);
+    if (!hit) throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: all.map((r) => r.name) });
+    return hit;
+  }
+  const chosen = all.find((r) => r.default);
+  if (!chosen) throw new IdseError("NO_REMOTE", { remotes: all.map((r) => r.name) });
+  if (chosen.source === "env" && isUrl(chosen.location)) checkUrl(chosen.location);
+  return chosen;
+}
+
+export interface AddRemote {
+  name: string;
+  location: string;
+  plugin?: string;
+  makeDefault: boolean;
+  cwd: string;
+}
+
+/** Adds a remote to `.idse/config.json`; the first remote added becomes the default. */
+export function addRemote(idseDir: string, root: string, a: AddRemote): Remote {
+  const nameCheck = v.safeParse(RemoteName, a.name);
+  if (!nameCheck.success || a.name === ENV_REMOTE) {
+    throw new IdseError("REMOTE_INVALID", {
+      reason: `invalid remote name ${JSON.stringify(a.name)}: ${a.name === ENV_REMOTE ? "reserved for IDSE_ARTIFACT_URL" : "use a lowercase slug ([a-z0-9_-], at most 32 characters)"}`,
+    });
+  }
+  const file = join(idseDir, CONFIG_FILE);
+  const obj = readObject(file) ?? { $schema: "./schemas/config.schema.json" };
+  const remotes = readRemotes(idseDir);
+  if (remotes[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
+  let config: RemoteConfig;
+  if (isUrl(a.location)) {
+    checkUrl(a.location);
+    const plugin = a.plugin ?? (isHttp(a.location) ? "artifact-core" : undefined);
+    if (!plugin) {
+      throw new IdseError("REMOTE_INVALID", { reason: "which plugin serves this URL? pass --plugin <name>" });
+    }
+    config = { plugin, url: a.location };
+  } else {
+    const abs = resolve(a.cwd, a.location);
+    const inside = (dir: string) => abs === dir || abs.startsWith(dir + sep);
+    if (inside(idseDir) || abs === root || root.startsWith(abs + sep)) {
+      throw new IdseError("REMOTE_INVALID", {
+        reason: `${a.location} is this workspace (or contains it): a remote must be somewhere else`,
+      });
+    }
+    const rel = relative(root, abs);
+    const path = !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : abs;
+    config = { plugin: a.plugin ?? "filesystem", path };
+  }
+  const first = Object.keys(remotes).length === 0;
+  if (a.makeDefault || first) {
+    config.default = true;
+    for (const other of Object.values(remotes)) delete other.default;
+  }
+  obj.remotes = { ...remotes, [a.name]: config };
+  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
+  return {
+    name: a.name,
+    plugin: config.plugin,
+    location: locationOf(config),
+    default: config.default === true,
+    source: "repo",
+    config,
+  };
+}
+
+/** Removes a remote from `.idse/config.json`; returns what it was. */
+export function removeRemote(idseDir: string, name: string): Remote {
+  const file = join(idseDir, CONFIG_FILE);
+  const obj = readObject(file) ?? {};
+  const remotes = readRemotes(idseDir);
+  const config = remotes[name];
+  if (!config)
+    throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: Object.keys(remotes).sort() });
+  delete remotes[name];
+  if (Object.keys(remotes).length) obj.remotes = remotes;
+  else delete obj.remotes;
+  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
+  return {
+    name,
+    plugin: config.plugin,
+    location: locationOf(config),
+    default: config.default === true,
+    source: "repo",
+    config,
+  };
+}
+
+/** Where a filesystem remote's files are. */
+export function remotePath(root: string, c: RemoteConfig): string {
+  return resolve(root, c.path ?? "");
+}

@@ -1,0 +1,96 @@
+import { type DesignStore, sha256Hex, withLock } from "../design-store.ts";
+import { STAGE_PATHS } from "../layout.ts";
+import type { RemoteEntry, SyncTransport } from "../plugin-api.ts";
+import { hashKeys } from "./hash.ts";
+
+// Any DesignStore as a sync remote: a filesystem path now (which keeps the canonical layout, so the
+// remote is browsable and can itself be a workspace's .idse), and every store plugin once the plugin
+// host lands. The version tag is the sha256 of the text, so If-Match compares content; the check and the
+// write happen under the store's lock, so two idse processes cannot both win one version.
+
+const LOCK_KEY = ".sync.lock";
+const LOCK_TIMEOUT_MS = 10_000;
+
+export function staleError(key: string): Error & { code: "REMOTE_STALE" } {
+  return Object.assign(new Error(`${key} changed on the remote`), { code: "REMOTE_STALE" as const });
+}
+
+/** Files (not folders) among the entries of a listTree. */
+function filesOf(entries: string[]): string[] {
+  const dirs = new Set<string>();
+  for (const e of entries) {
+    for (let i = e.indexOf("/"); i >= 0; i = e.indexOf("/", i + 1)) dirs.add(e.slice(0, i));
+  }
+  return entries.filter((e) => !dirs.has(e));
+}
+
+async function walk(store: DesignStore, prefix: string): Promise<string[]> {
+  if (store.listTree) return (await store.listTree(prefix)).map((rel) => `${prefix}/${rel}`);
+  const out: string[] = [];
+  for (const e of await store.list(prefix)) {
+    const key = `${prefix}/${e.name}`;
+    out.push(key);
+    if (e.kind === "dir") out.push(...(await walk(store, key)));
+  }
+  return out;
+}
+
+export function storeTransport(store: DesignStore): SyncTransport & { store: DesignStore } {
+  const hashOf = async (key: string) => {
+    if (store.hash) return store.hash(key);
+    const text = await store.read(key);
+    return text === undefined ? undefined : sha256Hex(text);
+  };
+  const guarded = <T>(fn: () => Promise<T>) => withLock(store, LOCK_KEY, LOCK_TIMEOUT_MS, fn);
+  return {
+    store,
+    async list(prefix) {
+      const out: RemoteEntry[] = [];
+      // Sessions hold more than their seven documents; naming the documents spares walking the rest
+      // (a third of `sync status` on 1,001 sessions went to the recursive listing).
+      const sessions = /^projects\/[^/]+\/sessions(\/[^/]+)?$/.exec(prefix);
+      if (sessions) {
+        const dirs = sessions[1]
+          ? [prefix]
+          : (await store.list(prefix)).filter((e) => e.kind === "dir").map((e) => `${prefix}/${e.name}`);
+        const wanted = dirs.flatMap((dir) => Object.values(STAGE_PATHS).map((rel) => `${dir}/${rel}`));
+        for (const [key, hash] of await hashKeys(store, wanted)) out.push({ key, hash, etag: hash });
+        return out;
+      }
+      for (const key of filesOf(await walk(store, prefix))) {
+        if (key.endsWith(LOCK_KEY)) continue;
+        const hash = await hashOf(key);
+        if (hash !== undefined) out.push({ key, hash, etag: hash });
+      }
+      return out;
+    },
+    async get(key) {
+      const text = await store.read(key);
+      return text === undefined ? undefined : { text, etag: sha256Hex(text) };
+    },
+    async put(key, text, o?: { ifMatch?: string; ifNoneMatch?: "*" }) {
+      const write = async () => {
+        await store.write(key, text);
+        return { etag: sha256Hex(text) };
+      };
+      if (o?.ifMatch === undefined && o?.ifNoneMatch === undefined) return write();
+      return guarded(async () => {
+        const current = await hashOf(key);
+        if (o.ifNoneMatch === "*" ? current !== undefined : current !== o.ifMatch) throw staleError(key);
+        return write();
+      });
+    },
+    async remove(key, o) {
+      if (o?.ifMatch === undefined) return store.remove(key);
+      await guarded(async () => {
+        const current = await hashOf(key);
+        if (current === undefined) return;
+        if (current !== o.ifMatch) throw staleError(key);
+        await store.remove(key);
+      });
+    },
+    async dispose() {
+      await store.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../helpers.ts";
+import { PROJECT, workspace } from "./util.ts";
+
+// `idse remote add|remove|list`, the default remote, and IDSE_ARTIFACT_URL / IDSE_AGENCY_URL.
+
+const config = (cwd: string) => JSON.parse(readFileSync(join(cwd, ".idse", "config.json"), "utf8"));
+const names = (r: { json?: { data: { remotes: { name: string; default: boolean }[] } } }) =>
+  r.json!.data.remotes.map((x) => `${x.name}${x.default ? "*" : ""}`);
+
+describe("idse remote", () => {
+  test("add: a URL means artifact-core, a path the filesystem store; the first one is the default", async () => {
+    const ws = await workspace();
+    const backup = join(tempDir(), "backup");
+    const a = await ws.json(["remote", "add", "core", "https://core.example.com/api/idse"]);
+    expect(a.code).toBe(0);
+    expect(a.json.data).toMatchObject({
+      action: "added",
+      remote: { name: "core", plugin: "artifact-core", default: true, source: "repo" },
+    });
+    const b = await ws.json(["remote", "add", "backup", backup]);
+    expect(b.json.data.remote).toMatchObject({ plugin: "filesystem", location: backup, default: false });
+    expect(config(ws.cwd).remotes).toEqual({
+      core: { plugin: "artifact-core", url: "https://core.example.com/api/idse", default: true },
+      backup: { plugin: "filesystem", path: backup },
+    });
+    expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core*"]);
+    await ws.run([
+      "remote",
+      "add",
+      "team",
+      "postgres://db.example.com/idse",
+      "--plugin",
+      "postgres-store",
+      "--default",
+    ]);
+    expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core", "team*"]);
+    // config list shows only the flat keys.
+    const list = await ws.json(["config", "list"]);
+    expect(list.json.data.entries.map((e: { key: string }) => e.key)).not.toContain("remotes");
+  });
+
+  test("add refuses a taken or reserved name, a bad name, and the workspace itself", async () => {
+    const ws = await workspace();
+    await ws.run(["remote", "add", "core", "https://core.example.com"]);
+    expect((await ws.json(["remote", "add", "core", "https://x.example.com"])).json.diagnostics[0].code).toBe(
+      "REMOTE_EXISTS",
+    );
+    for (const [name, where] of [
+      ["env", "https://x.example.com"],
+      ["Bad Name", "https://x.example.com"],
+      ["self", "."],
+      ["inner", ".idse/mirror"],
+      ["pg", "postgres://db/idse"],
+    ]) {
+      const r = await ws.json(["remote", "add", name!, where!]);
+      expect({ name, code: r.code, diag: r.json.diagnostics[0].code }).toEqual({
+        name,
+        code: 2,
+        diag: "REMOTE_INVALID",
+      });
+    }
+  });
+
+  test("a path inside the repository is stored relative to its root", async () => {
+    const ws = await workspace();
+    const r = await ws.json(["remote", "add", "mirror", "mirror/idse"]);
+    expect(r.json.data.remote.location).toBe("mirror/idse");
+    expect(config(ws.cwd).remotes.mirror.path).toBe("mirror/idse");
+  });
+
+  test("remove drops the remote and its sync base, and touches nothing on the remote", async () => {
+    const ws = await workspace();
+    const dir = join(tempDir(), "store");
+    await ws.run(["remote", "add", "backup", dir]);
+    expect((await ws.run(["sync", "push"])).code).toBe(0);
+    const base = join(ws.cwd, ".idse", "projects", PROJECT, "sync", "backup.json");
+    expect(existsSync(base)).toBe(true);
+    const r = await ws.json(["remote", "remove", "backup"]);
+    expect(r.json.data).toMatchObject({ action: "removed", remote: { name: "backup" } });
+    expect(existsSync(base)).toBe(false);
+    expect(existsSync(join(dir, "projects", PROJECT))).toBe(true);
+    expect(config(ws.cwd).remotes).toBeUndefined();
+    expect((await ws.json(["remote", "remove", "backup"])).json.diagnostics[0].code).toBe("REMOTE_NOT_FOUND");
+  });
+
+  test("a plugin this build cannot load is accepted with a warning, and fails clearly on sync", async () => {
+    const ws = await workspace();
+    const add = await ws.json(["remote", "add", "team", "postgres://db/idse", "--plugin", "postgres-store"]);
+    expect(add.json.diagnostics[0].code).toBe("PLUGIN_NOT_AVAILABLE");
+    const st = await ws.json(["sync", "status"]);
+    expect(st.code).toBe(1);
+    expect(st.json.diagnostics[0]).toMatchObject({
+      code: "REMOTE_PLUGIN_UNAVAILABLE",
+      plugin: "postgres-store",
+    });
+  });
+});
+
+describe("the default remote", () => {
+  test("none configured, or several and none marked: NO_REMOTE; a name picks one", async () => {
+    const ws = await workspace();
+    expect((await ws.json(["sync", "status"])).json.diagnostics[0].code).toBe("NO_REMOTE");
+    expect((await ws.json(["sync", "status", "nope"])).json.diagnostics[0].code).toBe("REMOTE_NOT_FOUND");
+    await ws.run(["remote", "add", "a", "https://a.example.com"]);
+    await ws.run(["remote", "add", "b", "https://b.example.com"]);
+    const file = join(ws.cwd, ".idse", "config.json");
+    const c = config(ws.cwd);
+    delete c.remotes.a.default;
+    (await import("node:fs")).writeFileSync(file, JSON.stringify(c));
+    const none = await ws.json(["sync", "status"]);
+    expect(none.json.diagnostics[0]).toMatchObject({ code: "NO_REMOTE", remotes: ["a", "b"] });
+    expect(none.json.diagnostics[0].hint).toContain("--default");
+  });
+
+  test("IDSE_ARTIFACT_URL (or IDSE_AGENCY_URL) is the default; it selects a configured remote with that URL", async () => {
+    const ws = await workspace();
+    await ws.run(["remote", "add", "backup", join(tempDir(), "b")]);
+    ws.env = { IDSE_AGENCY_URL: "https://core.example.com/api" };
+    expect((await ws.json(["remote", "list"])).json.data.remotes).toEqual([
+      { name: "backup", plugin: "filesystem", location: expect.any(String), default: false, source: "repo" },
+      {
+        name: "env",
+        plugin: "artifact-core",
+        location: "https://core.example.com/api",
+        default: true,
+        source: "env",
+      },
+    ]);
+    await ws.run(["remote", "add", "core", "https://core.example.com/api/"]);
+    ws.env = { IDSE_ARTIFACT_URL: "https://core.example.com/api" };
+    expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core*"]);
+    // A path works too: the filesystem store.
+    const dir = join(tempDir(), "envstore");
+    ws.env = { IDSE_ARTIFACT_URL: dir };
+    expect((await ws.run(["sync", "push"])).code).toBe(0);
+    expect(existsSync(join(dir, "projects", PROJECT, "sessions", "__blueprint__", "specs", "spec.md"))).toBe(
+      true,
+    );
+  });
+});
