@@ -14,7 +14,7 @@ export const CAPABILITIES = {
   artifacts: true,
   config: true,
   doctor: true,
-  schemas: false,
+  schemas: true,
   validation: true,
   plugins: true,
   agents: true,
