@@ -23,7 +23,9 @@ export function formatDiagnostic(d: Diagnostic): string {
   // Location first, as compilers print it, unless the message already names the file.
   const located = typeof d.file === "string" && !d.message.includes(d.file);
   const where = located ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
-  const head = `${where}${d.severity}[${d.code}]: ${d.message}`;
+  // A validation finding names its rule, so a reader can look it up or suppress it.
+  const rule = typeof d.rule_id === "string" ? ` ${d.rule_id}` : "";
+  const head = `${where}${d.severity}[${d.code}]${rule}: ${d.message}`;
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
 }
 
