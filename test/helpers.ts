@@ -97,3 +97,24 @@ export function idseBinary(
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
 }
+
+/** A fresh temporary repository with `idse init shop [args]` run in-process; fails the test if init fails. */
+export async function initShop(...initArgs: string[]): Promise<string> {
+  const cwd = tempDir();
+  const r = await idse(["init", "shop", ...initArgs], { cwd });
+  if (r.code !== 0) throw new Error(`idse init shop failed: ${r.stderr}`);
+  return cwd;
+}
+
+export const DENO = join(REPO, "node_modules", ".bin", "deno");
+
+/** Runs idse from source on Deno (DESIGN.md §3), as a user of `deno run -A src/main.ts` would. */
+export function idseDeno(args: string[], cwd: string) {
+  const r = spawnSync(DENO, ["run", "-A", "--quiet", join(REPO, "src/main.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, HOME: cwd, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

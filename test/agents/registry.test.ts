@@ -5,18 +5,14 @@ import * as v from "valibot";
 import { parseStages } from "../../src/agent-registry.ts";
 import { IdseError } from "../../src/errors.ts";
 import { AgentRegistry } from "../../src/models/agent-registry.ts";
-import { FIXTURE, fixtureCopy, idse, tempDir } from "../helpers.ts";
+import { FIXTURE, fixtureCopy, idse, initShop } from "../helpers.ts";
 
 // agent_registry.json: compatible with the Python original, edited only by `idse agents …`, never
 // rewritten by a command that only reads it.
 
 const REG = (cwd: string) => join(cwd, ".idse/projects/shop/agent_registry.json");
 
-async function shop() {
-  const cwd = tempDir();
-  expect((await idse(["init", "shop"], { cwd })).code).toBe(0);
-  return cwd;
-}
+const shop = initShop;
 
 test("the Python original's registry parses, and the new optional keys validate", () => {
   const file = join(FIXTURE, ".idse/projects/idse-orchestrator/agent_registry.json");

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BEGIN, END } from "../../src/routing/managed.ts";
-import { idse, tempDir } from "../helpers.ts";
+import { idse, initShop, tempDir } from "../helpers.ts";
 
 // `idse agents sync-files` (and `generate-agent-files`): which adapters render, the manifest, --check,
 // and what happens to text a user wrote.
@@ -11,11 +11,7 @@ const read = (cwd: string, f: string) => readFileSync(join(cwd, f), "utf8");
 const sync = async (cwd: string, ...argv: string[]) =>
   idse(["agents", "sync-files", ...argv, "--json"], { cwd });
 
-async function shop(...initArgs: string[]) {
-  const cwd = tempDir();
-  expect((await idse(["init", "shop", ...initArgs], { cwd })).code).toBe(0);
-  return cwd;
-}
+const shop = initShop;
 
 describe("sync-files", () => {
   test("init writes the default three files between markers, and a manifest of their hashes", async () => {

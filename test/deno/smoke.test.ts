@@ -1,21 +1,9 @@
 import { expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { REPO, tempDir } from "../helpers.ts";
+import { DENO, idseDeno, tempDir } from "../helpers.ts";
 
 // The same source must run on Deno (DESIGN.md §3): node:* built-ins, embedded text imports, npm packages.
-const DENO = join(REPO, "node_modules", ".bin", "deno");
-
-function deno(args: string[], cwd: string) {
-  const r = spawnSync(DENO, ["run", "-A", "--quiet", join(REPO, "src/main.ts"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, HOME: cwd, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const deno = idseDeno;
 
 test("deno is installed from the npm registry", () => {
   expect(existsSync(DENO)).toBe(true);

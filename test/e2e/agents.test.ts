@@ -2,18 +2,12 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers.ts";
-import { expectFail, json, ok, proj, read, readJson, requireBinary, run } from "./util.ts";
+import { expectFail, json, ok, proj, read, readJson, requireBinary, run, shop } from "./util.ts";
 
 // Issue 6 on the compiled binary: the registry commands, routing, generated instruction files (with
 // --check) and the Claude Code hook, fed the hook input JSON as Claude Code documents it.
 
 beforeAll(requireBinary);
-
-function shop(): string {
-  const cwd = tempDir();
-  ok(["init", "shop"], { cwd });
-  return cwd;
-}
 
 const hookInput = (cwd: string, tool_name: string, tool_input: Record<string, unknown>) =>
   JSON.stringify({

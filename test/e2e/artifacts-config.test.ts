@@ -15,18 +15,13 @@ import {
   STAGE_FILES,
   STAGES,
   sess,
+  shop,
   snapshot,
 } from "./util.ts";
 
 // artifact read | write, config get | set | list | unset, and doctor [--fix] against corrupt files.
 
 beforeAll(requireBinary);
-
-function shop(): string {
-  const cwd = tempDir();
-  ok(["init", "shop"], { cwd });
-  return cwd;
-}
 
 describe("artifact read", () => {
   test("prints the current session's document, as text and as JSON", () => {

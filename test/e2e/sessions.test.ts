@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { tempDir } from "../helpers.ts";
 import {
   errorOf,
   expectFail,
@@ -15,6 +14,7 @@ import {
   run,
   STAGES,
   sess,
+  shop,
   snapshot,
 } from "./util.ts";
 
@@ -23,11 +23,6 @@ import {
 
 beforeAll(requireBinary);
 
-function shop(): string {
-  const cwd = tempDir();
-  ok(["init", "shop"], { cwd });
-  return cwd;
-}
 const current = (cwd: string) => read(proj(cwd, "shop", "CURRENT_SESSION")).trim();
 const metaOf = (cwd: string, id: string) => readJson(sess(cwd, "shop", id, "metadata/session.json"));
 

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { BINARY, idseBinary, type RunResult } from "../helpers.ts";
+import { BINARY, idseBinary, type RunResult, tempDir } from "../helpers.ts";
 
 // Shared pieces of the end-to-end suite: every run goes through the compiled binary (dist/idse), and
 // every `--json` run is checked against the output contract (DESIGN.md §6) before a test looks at it.
@@ -153,3 +153,10 @@ export const proj = (root: string, project: string, ...rest: string[]) =>
   join(root, ".idse", "projects", project, ...rest);
 export const sess = (root: string, project: string, session: string, ...rest: string[]) =>
   proj(root, project, "sessions", session, ...rest);
+
+/** A fresh temporary repository with `idse init shop` done by the compiled binary. */
+export function shop(): string {
+  const cwd = tempDir();
+  ok(["init", "shop"], { cwd });
+  return cwd;
+}

@@ -1,14 +1,12 @@
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO } from "../helpers.ts";
+import { DENO, REPO } from "../helpers.ts";
 import { pluginFiles, pluginFolder, registry, workspace } from "./fixtures.ts";
 
 // The plugin system from source on Deno (DESIGN.md §3): a bundled plugin, a folder, and a registry
 // install whose semver range resolves there too. Spawned asynchronously, so the registry in this
 // process keeps answering.
-
-const DENO = join(REPO, "node_modules", ".bin", "deno");
 
 async function deno(args: string[], cwd: string, env: Record<string, string> = {}) {
   const p = Bun.spawn([DENO, "run", "-A", "--quiet", join(REPO, "src/main.ts"), ...args, "--json"], {

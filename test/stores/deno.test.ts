@@ -4,13 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "../../src/design-store.ts";
-import { REPO, tempDir } from "../helpers.ts";
+import { DENO, REPO, tempDir } from "../helpers.ts";
 import { freshSchema, PG_URL, pgUnavailable } from "./pg.ts";
 
 // The store plugins on Deno (DESIGN.md §3: the same source runs there): node:sqlite and the postgres
 // driver, from the TypeScript source and from the one-file bundle `bun build --target=node` makes.
 
-const DENO = join(REPO, "node_modules", ".bin", "deno");
 const PROBE = join(REPO, "test/stores/deno-probe.ts");
 const bundles: Record<string, string> = {};
 const out = mkdtempSync(join(tmpdir(), "idse-bundles-"));

@@ -1,23 +1,12 @@
 import { expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, tempDir } from "../helpers.ts";
+import { idseDeno, tempDir } from "../helpers.ts";
 
 // Sync runs from source on Deno too (DESIGN.md §3): the secret ruleset and the plugin manifest are JSON
 // imports, hashing falls back to node:crypto, and the filesystem remote uses node:fs only.
 
-const DENO = join(REPO, "node_modules", ".bin", "deno");
-
-function deno(args: string[], cwd: string) {
-  const r = spawnSync(DENO, ["run", "-A", "--quiet", join(REPO, "src/main.ts"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, HOME: cwd, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const deno = idseDeno;
 
 test("on Deno: remote add, push, status", () => {
   const cwd = tempDir("idse-deno-sync-");
