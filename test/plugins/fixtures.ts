@@ -99,7 +99,8 @@ export function pluginFolder(s: PluginSpec = {}, parent = tempDir("idse-plugin-s
 /** A gzipped tarball with every file under `package/`, as npm packs it; `extra` adds raw entries. */
 export async function tgz(files: Files, extra: TarEntry[] = []): Promise<Uint8Array> {
   const entries: TarEntry[] = Object.entries(files).map(([rel, text]) => ({
-    header: { name: `package/${rel}`, size: Buffer.byteLength(text), type: "file" },
+    // A fixed mtime, as npm pack does: the same files must give the same bytes (and integrity) every time.
+    header: { name: `package/${rel}`, size: Buffer.byteLength(text), type: "file", mtime: new Date(0) },
     body: text,
   }));
   return gzipSync(await packTar([...entries, ...extra]));
