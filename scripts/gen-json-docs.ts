@@ -127,7 +127,11 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   REMOTE_NOT_FOUND: { remote: "cor", remotes: ["core", "backup"] },
   REMOTE_EXISTS: { remote: "core" },
   REMOTE_INVALID: { reason: "the URL carries credentials (https://…@core.example.com)" },
-  REMOTE_PLUGIN_UNAVAILABLE: { remote: "team", plugin: "postgres-store", known: ["artifact-core"] },
+  REMOTE_PLUGIN_UNAVAILABLE: {
+    remote: "team",
+    plugin: "jira-sync",
+    reason: "it is neither installed nor bundled in this build",
+  },
   REMOTE_AUTH: {
     remote: "core",
     location: "https://core.example.com/api/idse",
@@ -367,12 +371,6 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     code: "CREDENTIALS_FILE_OPEN",
     severity: "warning",
     where: "`idse sync …`: the credentials file can be read by other users",
-    keys: "none",
-  },
-  {
-    code: "PLUGIN_NOT_AVAILABLE",
-    severity: "warning",
-    where: "`idse remote add --plugin`: this build cannot load that plugin yet (the remote is added)",
     keys: "none",
   },
   {

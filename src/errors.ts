@@ -290,9 +290,9 @@ export const CATALOGUE = {
   REMOTE_INVALID: { exit: 2, message: (d) => `invalid remote: ${s(d.reason)}` },
   REMOTE_PLUGIN_UNAVAILABLE: {
     exit: 1,
-    message: (d) =>
-      `remote "${s(d.remote)}" needs the sync plugin "${s(d.plugin)}", which this build cannot load`,
-    hint: (d) => `plugins usable as remotes: filesystem, ${(d.known as string[]).join(", ")}`,
+    message: (d) => `remote "${s(d.remote)}" needs the plugin "${s(d.plugin)}": ${s(d.reason)}`,
+    hint: () =>
+      "a remote is carried by a sync or store plugin: `idse plugin list --available` shows them, `idse plugin add <name>` installs one",
   },
   REMOTE_AUTH: {
     exit: 1,

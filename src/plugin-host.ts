@@ -39,6 +39,12 @@ export interface LoadOptions {
   log?: (line: string) => void;
   /** false: pass the options through unchecked (`plugin add` of a plugin whose options come later). */
   validateOptions?: false;
+  /** false: drop the plugin's info lines (warnings always show). */
+  verbose?: boolean;
+  /** Load the copy bundled in this binary when the repository has not installed the plugin. */
+  bundled?: boolean;
+  /** The user's home, for the cache a bundled plugin is unpacked into (default: os.homedir()). */
+  home?: string;
 }
 
 /** What a plugin was granted: its manifest, as recorded at install (or built in). */
@@ -85,6 +91,7 @@ export async function makeHostApi(
     fetch: scopedFetch(g.name, g.hosts, o.remotes ?? []),
     env: (name) => (g.env.includes(name) ? env[name] : undefined),
     log: (level, message) => {
+      if (level === "info" && o.verbose === false) return;
       let text = String(message);
       for (const s of secrets) text = text.split(s).join("***");
       write(`[${g.name}] ${level}: ${text}\n`);
@@ -207,22 +214,40 @@ const wrapRouting = (p: RoutingPlugin, t: number) =>
 
 // --- installed plugins --------------------------------------------------------------------------------
 
-/** Loads an installed, enabled plugin of `kind` from .idse/plugins/<name>/, after checking its bytes. */
+/**
+ * Loads an installed, enabled plugin of `kind` from .idse/plugins/<name>/, after checking its bytes; with
+ * `o.bundled`, a plugin the repository has not installed comes from this binary's own copy instead.
+ */
 export async function loadInstalled(ws: Workspace, name: string, kind: PluginKind, o: LoadOptions = {}) {
-  const { readLock, requirePlugin } = await import("./plugins/lockfile.ts");
-  const entry = requirePlugin(readLock(ws.idseDir), name);
+  const { findPlugin, readLock, requirePlugin } = await import("./plugins/lockfile.ts");
+  const lock = readLock(ws.idseDir);
+  if (o.bundled && !findPlugin(lock, name)) {
+    const { importBundled } = await import("./plugins/bundled.ts");
+    const b = await importBundled(name, { env: o.env ?? process.env, home: o.home });
+    if (b) {
+      const m = b.manifest;
+      if (m.kind !== kind)
+        throw new IdseError("PLUGIN_KIND", { plugin: name, expected: kind, found: m.kind });
+      const g: Grants = {
+        name: m.name,
+        kind: m.kind,
+        apiVersion: m.apiVersion,
+        capabilities: m.capabilities,
+        env: m.env ?? [],
+        hosts: m.hosts ?? [],
+      };
+      return { entry: g, instance: await instantiate(b.module, g, o, ws) };
+    }
+  }
+  const entry = requirePlugin(lock, name);
   if (!entry.enabled) throw new IdseError("PLUGIN_DISABLED", { plugin: name });
   if (entry.kind !== kind)
     throw new IdseError("PLUGIN_KIND", { plugin: name, expected: kind, found: entry.kind });
   const { importVerified } = await import("./plugins/load.ts");
   const mod = await importVerified(ws.idseDir, entry);
-  const instance = await instantiate(
-    mod,
-    grantsOf(entry),
-    { ...o, options: { ...entry.options, ...o.options } },
-    ws,
-  );
-  return { entry, instance };
+  const g = grantsOf(entry);
+  const instance = await instantiate(mod, g, { ...o, options: { ...entry.options, ...o.options } }, ws);
+  return { entry: g, instance };
 }
 
 /** The DesignStore of an installed store plugin, every method wrapped. */
@@ -230,7 +255,7 @@ export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}
   const { entry, instance } = await loadInstalled(ws, name, "store", o);
   const t = timeoutOf(o);
   const store = await guard(name, "createStore()", t, () => (instance as StorePlugin).createStore());
-  checkMethods(grantsOf(entry), store);
+  checkMethods(entry, store);
   const methods = [
     "read",
     "write",
@@ -260,7 +285,7 @@ export async function loadSyncTransport(
   const transport = await guard(name, "createTransport()", t, () =>
     (instance as SyncPlugin).createTransport(),
   );
-  checkMethods(grantsOf(entry), transport);
+  checkMethods(entry, transport);
   return wrapMethods(name, transport, ["list", "get", "put", "remove", "dispose"], () => t);
 }
 

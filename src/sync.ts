@@ -6,8 +6,6 @@ import type { RemoteInfo } from "./models/sync.ts";
 import type { SyncTransport } from "./plugin-api.ts";
 import { createFilesystemStore } from "./stores/fs.ts";
 import { type Applied, type ApplyOptions, applyPlan, FAILED_OUTCOMES } from "./sync/apply.ts";
-import { loadCredentials } from "./sync/credentials.ts";
-import { openPluginTransport } from "./sync/host.ts";
 import { makePlan, type Plan, type Scope } from "./sync/plan.ts";
 import type { Redactor } from "./sync/redact.ts";
 import { type Remote, remotePath } from "./sync/remotes.ts";
@@ -43,28 +41,19 @@ export async function openTransport(env: EngineEnv, remote: Remote): Promise<Syn
   if (remote.plugin === "filesystem") {
     return storeTransport(createFilesystemStore(remotePath(env.ws.root, remote.config)));
   }
-  const credentials = loadCredentials(
-    env.io.env,
-    env.io.home,
-    { name: remote.name, url: remote.config.url },
-    env.report,
+  const { openPluginRemote } = await import("./sync/remote-plugin.ts");
+  return openPluginRemote(
+    {
+      ws: env.ws,
+      env: env.io.env,
+      home: env.io.home,
+      redactor: env.redactor,
+      report: env.report,
+      stderr: env.io.stderr,
+      verbose: env.verbose,
+    },
+    remote,
   );
-  for (const value of Object.values(credentials)) env.redactor.add(value);
-  const { plugin: _p, default: _d, path: _path, concurrency: _c, ...options } = remote.config;
-  let origin: string[] = [];
-  try {
-    origin = remote.config.url ? [new URL(remote.config.url).origin] : [];
-  } catch {}
-  return openPluginTransport(remote.plugin, remote.name, {
-    options,
-    origins: origin,
-    env: env.io.env,
-    credentials,
-    redactor: env.redactor,
-    log: env.io.stderr,
-    verbose: env.verbose,
-    workspace: { root: env.ws.root, idseDir: env.ws.idseDir },
-  });
 }
 
 /** Turns a transport's error (a plain Error with a code) into a catalogued one, naming the remote. */

@@ -293,8 +293,9 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "remote add",
-    args: "<name> <url-or-path>",
-    summary: "Add a sync remote: an http(s) URL (Artifact Core) or a path (filesystem store)",
+    args: "<name> [url-or-path]",
+    summary:
+      "Add a sync remote: an http(s) URL (Artifact Core), a path (filesystem store), or a store plugin (--plugin)",
     load: async () => (await import("./remote.ts")).remoteAdd,
   },
   {

@@ -1,7 +1,16 @@
 import { defineCommand } from "../command.ts";
+import { IdseError } from "../errors.ts";
 import type { RemoteChangeOutput, RemoteListOutput } from "../models/sync.ts";
-import { BUILTIN_SYNC_PLUGINS } from "../sync/host.ts";
-import { addRemote, listRemotes, type Remote, removeRemote } from "../sync/remotes.ts";
+import { parseKeyValues } from "../store-select.ts";
+import { remoteOptions, remotePluginInfo } from "../sync/remote-plugin.ts";
+import {
+  addRemote,
+  impliedPlugin,
+  listRemotes,
+  type Remote,
+  remoteConfigOf,
+  removeRemote,
+} from "../sync/remotes.ts";
 import { removeSyncState } from "../sync/state.ts";
 import { listProjects } from "../workspace.ts";
 import { table } from "./shared.ts";
@@ -18,34 +27,74 @@ const info = (r: Remote) => ({
   source: r.source,
 });
 
-export const remoteAdd = defineCommand<{ plugin?: string; default?: boolean }, RemoteChangeOutput>({
+export const remoteAdd = defineCommand<
+  { plugin?: string; option: string[]; default?: boolean },
+  RemoteChangeOutput
+>({
   options: [
     {
       flags: "--plugin <name>",
-      description: "Plugin that carries it (default: artifact-core for a URL, filesystem for a path)",
+      description:
+        "Plugin that carries it: a sync plugin (artifact-core) or a store plugin (sqlite-store, postgres-store, notion-store, …); default: artifact-core for a URL, filesystem for a path",
+    },
+    {
+      flags: "--option <key=value>",
+      description: "An option of the plugin, recorded in the remote's config (repeatable; never a secret)",
+      multiple: true,
     },
     { flags: "--default", description: "Make it the remote `idse sync` uses when none is named" },
   ],
   examples: [
     "idse remote add core https://core.example.com/api/idse",
     "idse remote add backup ../design-backup",
+    "idse remote add team ../team.db --plugin sqlite-store",
+    "idse remote add shared --plugin postgres-store --option tenant=team",
   ],
   async run(ctx, [name, location], o) {
     const ws = ctx.workspace();
-    const remote = addRemote(ws.idseDir, ws.root, {
+    const plugin = o.plugin ?? impliedPlugin(location);
+    let kind: "filesystem" | "sync" | "store" = "filesystem";
+    if (plugin !== "filesystem") {
+      const info = await remotePluginInfo(ws, plugin);
+      if (!info || (info.kind !== "sync" && info.kind !== "store")) {
+        throw new IdseError("REMOTE_PLUGIN_UNAVAILABLE", {
+          remote: name,
+          plugin,
+          reason: info ? `it is a ${info.kind} plugin` : "it is neither installed nor bundled in this build",
+        });
+      }
+      kind = info.kind;
+    }
+    const add = {
       name: name!,
-      location: location!,
-      plugin: o.plugin,
+      location,
+      plugin,
+      kind,
+      options: parseKeyValues(o.option ?? []),
       makeDefault: o.default === true,
       cwd: ctx.global.cwd,
-    });
-    if (remote.plugin !== "filesystem" && !BUILTIN_SYNC_PLUGINS.includes(remote.plugin)) {
-      ctx.report({
-        severity: "warning",
-        code: "PLUGIN_NOT_AVAILABLE",
-        message: `this build cannot load the plugin "${remote.plugin}" yet; \`idse sync\` with this remote will fail until it can`,
+    };
+    if (kind !== "filesystem") {
+      // The plugin checks its options now (its factory does no I/O), so a typo fails here, not at sync.
+      const config = remoteConfigOf(ws.idseDir, ws.root, add);
+      const remote = {
+        name: add.name,
+        plugin,
+        location: "",
+        default: false,
+        source: "repo" as const,
+        config,
+      };
+      const { loadInstalled } = await import("../plugin-host.ts");
+      await loadInstalled(ws, plugin, kind, {
+        options: remoteOptions(kind, remote, ws.root),
+        bundled: true,
+        env: {},
+        home: ctx.io.home,
+        log: () => {},
       });
     }
+    const remote = addRemote(ws.idseDir, ws.root, add);
     return {
       action: "added",
       remote: info(remote),

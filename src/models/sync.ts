@@ -26,6 +26,12 @@ export const RemoteConfig = d(
       d(v.string(), "Directory of a filesystem remote, relative to the repository root or absolute."),
     ),
     default: v.optional(d(v.boolean(), "The remote `idse sync` uses when none is named.")),
+    options: v.optional(
+      d(
+        v.record(v.string(), v.unknown()),
+        "The plugin's options (`remote add --option key=value`), validated by the plugin's own model.",
+      ),
+    ),
     concurrency: v.optional(
       d(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64)), "Parallel requests (default 8)."),
     ),

@@ -3,8 +3,20 @@ import { CATALOGUE, type ErrorCode, IdseError } from "../errors.ts";
 // Every call into a plugin goes through here (Rollup's plugin driver is the model): an error names the
 // plugin and the method, and a call that never settles fails with PLUGIN_TIMEOUT instead of hanging idse.
 
-/** Errors a transport throws on purpose and callers branch on: passed through untouched. */
-const EXPECTED = new Set(["REMOTE_STALE"]);
+/**
+ * Errors a sync transport throws on purpose (docs/sync.md, "Transports"): passed through untouched, for
+ * the sync engine branches on them (a stale write is a conflict) and names the remote in what it reports.
+ */
+const EXPECTED = new Set([
+  "REMOTE_STALE",
+  "REMOTE_AUTH",
+  "REMOTE_UNREACHABLE",
+  "REMOTE_TIMEOUT",
+  "REMOTE_UNAVAILABLE",
+  "REMOTE_PROTOCOL",
+  "REMOTE_ERROR",
+  "REMOTE_CONFIG",
+]);
 
 export function attribute(plugin: string, method: string, err: unknown): Error {
   const e = err as { name?: string; code?: unknown; data?: Record<string, unknown>; message?: string };

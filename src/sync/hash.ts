@@ -10,6 +10,9 @@ import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
 // box (docs/sync.md, "Performance"). The value is what DesignStore.hash returns (the sha256 of the UTF-8 text);
 // bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
 
+/** Hashes in flight for a store that is not the local filesystem. */
+const REMOTE_HASH_CONCURRENCY = 16;
+
 const MISSING = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
 type Hasher = (bytes: Uint8Array) => string;
@@ -28,12 +31,22 @@ function bytesHash(buf: Buffer): string {
 export async function hashKeys(store: DesignStore, keys: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (store.kind !== "filesystem") {
-    for (const key of keys) {
-      const hash = store.hash
-        ? await store.hash(key)
-        : await store.read(key).then((t) => (t === undefined ? undefined : sha256Hex(t)));
-      if (hash !== undefined) out.set(key, hash);
-    }
+    // A database or a service answers each key in a round trip: several in flight hide the latency (the
+    // plugin's own pool or rate limit still bounds what reaches the server). Results keep the keys' order.
+    const hashes: (string | undefined)[] = new Array(keys.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < keys.length; i = next++) {
+        const key = keys[i]!;
+        hashes[i] = store.hash
+          ? await store.hash(key)
+          : await store.read(key).then((t) => (t === undefined ? undefined : sha256Hex(t)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REMOTE_HASH_CONCURRENCY, keys.length) }, worker));
+    keys.forEach((key, i) => {
+      if (hashes[i] !== undefined) out.set(key, hashes[i]!);
+    });
     return out;
   }
   const base = store.location.endsWith("/") ? store.location : `${store.location}/`;

@@ -47,8 +47,19 @@ export function checkUrl(url: string): void {
   }
 }
 
+/** Where a remote is, for people: its URL or path, else its plugin's options (never a secret: refused). */
 function locationOf(c: RemoteConfig): string {
-  return c.url ?? c.path ?? "";
+  if (c.url ?? c.path) return (c.url ?? c.path)!;
+  const o = c.options ?? {};
+  return Object.keys(o).length ? JSON.stringify(o) : "(plugin defaults)";
+}
+
+/** The first key of a remote's config (its options included) that looks like it holds a credential. */
+function secretKeyOf(c: RemoteConfig): string | undefined {
+  const top = Object.keys(c).find((k) => SECRET_KEY.test(k));
+  if (top) return top;
+  const inner = Object.keys(c.options ?? {}).find((k) => SECRET_KEY.test(k));
+  return inner && `options.${inner}`;
 }
 
 /** The repository's remotes, validated; a remote that holds a credential is an error. */
@@ -60,7 +71,7 @@ export function readRemotes(idseDir: string): Record<string, RemoteConfig> {
   if (!r.success)
     throw new IdseError("INVALID_CONFIG", { key: "remotes", file, reason: issueText(r.issues) });
   for (const [name, c] of Object.entries(r.output)) {
-    const bad = Object.keys(c).find((k) => SECRET_KEY.test(k));
+    const bad = secretKeyOf(c);
     const inUrl = c.url && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(c.url);
     if (bad || inUrl) {
       throw new IdseError("INVALID_CONFIG", {
@@ -153,10 +164,79 @@ export function resolveRemote(
 
 export interface AddRemote {
   name: string;
-  location: string;
-  plugin?: string;
+  /** A URL or a path; optional for a plugin remote whose options say where it is. */
+  location?: string;
+  /** The plugin carrying it: "filesystem", or a sync or store plugin (already checked to exist). */
+  plugin: string;
+  kind: "filesystem" | "sync" | "store";
+  options: Record<string, unknown>;
   makeDefault: boolean;
   cwd: string;
+}
+
+/** The plugin a location implies when `--plugin` is not given. */
+export function impliedPlugin(location: string | undefined): string {
+  if (location === undefined) {
+    throw new IdseError("REMOTE_INVALID", {
+      reason: "give a URL or a path, or --plugin with the plugin's --option settings",
+    });
+  }
+  if (!isUrl(location)) return "filesystem";
+  if (isHttp(location)) return "artifact-core";
+  throw new IdseError("REMOTE_INVALID", { reason: "which plugin serves this URL? pass --plugin <name>" });
+}
+
+/** A path for a remote, refused when it is (or contains) this workspace; relative when inside the repo. */
+function remoteDir(idseDir: string, root: string, cwd: string, location: string): string {
+  const abs = resolve(cwd, location);
+  const inside = (dir: string) => abs === dir || abs.startsWith(dir + sep);
+  if (inside(idseDir) || abs === root || root.startsWith(abs + sep)) {
+    throw new IdseError("REMOTE_INVALID", {
+      reason: `${location} is this workspace (or contains it): a remote must be somewhere else`,
+    });
+  }
+  const rel = relative(root, abs);
+  return !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : abs;
+}
+
+/** The config of a new remote: where it is (url or path) and its plugin's options. */
+export function remoteConfigOf(idseDir: string, root: string, a: AddRemote): RemoteConfig {
+  const config: RemoteConfig = { plugin: a.plugin };
+  const where = a.location;
+  if (where !== undefined && isUrl(where)) {
+    if (a.kind !== "sync") {
+      throw new IdseError("REMOTE_INVALID", {
+        reason:
+          a.kind === "filesystem"
+            ? "a filesystem remote is a path"
+            : `the store plugin ${a.plugin} takes a path or nothing (its settings as --option key=value; secrets from the environment or your credentials file), not a URL`,
+      });
+    }
+    checkUrl(where);
+    config.url = where;
+  } else if (where !== undefined) {
+    if (a.kind === "sync") {
+      throw new IdseError("REMOTE_INVALID", {
+        reason: `the sync plugin ${a.plugin} takes a URL, not a path`,
+      });
+    }
+    config.path = remoteDir(idseDir, root, a.cwd, where);
+  } else if (a.kind === "filesystem") {
+    throw new IdseError("REMOTE_INVALID", { reason: "a filesystem remote needs a path" });
+  }
+  if (Object.keys(a.options).length) {
+    if (a.kind === "filesystem") {
+      throw new IdseError("REMOTE_INVALID", { reason: "a filesystem remote takes no --option" });
+    }
+    config.options = a.options;
+  }
+  const bad = secretKeyOf(config);
+  if (bad) {
+    throw new IdseError("REMOTE_INVALID", {
+      reason: `${bad} looks like a credential; credentials come from the environment or your credentials file, never the repository`,
+    });
+  }
+  return config;
 }
 
 /** Adds a remote to `.idse/config.json`; the first remote added becomes the default. */
@@ -171,26 +251,7 @@ export function addRemote(idseDir: string, root: string, a: AddRemote): Remote {
   const obj = readObject(file) ?? { $schema: "./schemas/config.schema.json" };
   const remotes = readRemotes(idseDir);
   if (remotes[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
-  let config: RemoteConfig;
-  if (isUrl(a.location)) {
-    checkUrl(a.location);
-    const plugin = a.plugin ?? (isHttp(a.location) ? "artifact-core" : undefined);
-    if (!plugin) {
-      throw new IdseError("REMOTE_INVALID", { reason: "which plugin serves this URL? pass --plugin <name>" });
-    }
-    config = { plugin, url: a.location };
-  } else {
-    const abs = resolve(a.cwd, a.location);
-    const inside = (dir: string) => abs === dir || abs.startsWith(dir + sep);
-    if (inside(idseDir) || abs === root || root.startsWith(abs + sep)) {
-      throw new IdseError("REMOTE_INVALID", {
-        reason: `${a.location} is this workspace (or contains it): a remote must be somewhere else`,
-      });
-    }
-    const rel = relative(root, abs);
-    const path = !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : abs;
-    config = { plugin: a.plugin ?? "filesystem", path };
-  }
+  const config = remoteConfigOf(idseDir, root, a);
   const first = Object.keys(remotes).length === 0;
   if (a.makeDefault || first) {
     config.default = true;

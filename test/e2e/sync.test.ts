@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, tempDir } from "../helpers.ts";
 import { startServer, type TestServer } from "../sync/server.ts";
@@ -74,6 +74,41 @@ describe("the README walk-through, filesystem remote", () => {
     expect(readFileSync(remoteSpec, "utf8")).toBe("# Spec\n\nours\ntheirs\n");
     expect(ok(["sync", "status", "--json"], { cwd }).env.data.entries).toEqual([]);
     expect(ok(["status", "--json"], { cwd }).env.data.last_sync).toMatch(/^\d{4}-/);
+  });
+});
+
+describe("a store plugin as a remote", () => {
+  test("a sqlite file: the bundled plugin is unpacked into the user's cache and pinned by its bytes", () => {
+    const cwd = tempDir();
+    const db = join(tempDir(), "team.db");
+    ok(["init", "shop", "--no-create-agent-files"], { cwd });
+    ok(["remote", "add", "team", db, "--plugin", "sqlite-store"], { cwd });
+    expect(ok(["sync", "push"], { cwd }).stdout).toContain("7 moved, 0 failed");
+    expect(existsSync(db)).toBe(true);
+    // A second checkout whose own store is that file sees the pushed documents, edits one, and the
+    // first pulls it back.
+    const mate = tempDir();
+    ok(
+      ["init", "other", "--no-create-agent-files", "--store", "sqlite-store", "--store-option", `path=${db}`],
+      {
+        cwd: mate,
+      },
+    );
+    ok(["artifact", "write", "--stage", "plan", "--project", "shop", "--session", "__blueprint__"], {
+      cwd: mate,
+      stdin: "# Plan\n\nfrom the teammate's store\n",
+    });
+    expect(ok(["sync", "pull"], { cwd }).stdout).toMatch(/pulled\s+__blueprint__\/plans\/plan\.md/);
+    expect(readFileSync(join(cwd, ".idse/projects/shop/sessions/__blueprint__/plans/plan.md"), "utf8")).toBe(
+      "# Plan\n\nfrom the teammate's store\n",
+    );
+    expect(existsSync(join(cwd, ".idse", "plugins.json"))).toBe(false);
+    // A tampered unpacked copy is replaced from the binary before it is imported, never run.
+    const cache = join(cwd, ".cache/idse/bundled");
+    const [dir] = readdirSync(cache).filter((d) => d.startsWith("sqlite-store-"));
+    writeFileSync(join(cache, dir!, "index.js"), "throw new Error('tampered')\n");
+    expect(ok(["sync", "status", "--json"], { cwd }).env.data.entries).toEqual([]);
+    expect(readFileSync(join(cache, dir!, "index.js"), "utf8")).not.toContain("tampered");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers.ts";
 import { PROJECT, workspace } from "./util.ts";
@@ -27,15 +27,23 @@ describe("idse remote", () => {
       backup: { plugin: "filesystem", path: backup },
     });
     expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core*"]);
-    await ws.run([
+    const team = await ws.json([
       "remote",
       "add",
       "team",
-      "postgres://db.example.com/idse",
       "--plugin",
       "postgres-store",
+      "--option",
+      "tenant=team",
       "--default",
     ]);
+    expect(team.code).toBe(0);
+    expect(team.json.data.remote).toMatchObject({ plugin: "postgres-store", location: '{"tenant":"team"}' });
+    expect(config(ws.cwd).remotes.team).toEqual({
+      plugin: "postgres-store",
+      options: { tenant: "team" },
+      default: true,
+    });
     expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core", "team*"]);
     // config list shows only the flat keys.
     const list = await ws.json(["config", "list"]);
@@ -86,16 +94,58 @@ describe("idse remote", () => {
     expect((await ws.json(["remote", "remove", "backup"])).json.diagnostics[0].code).toBe("REMOTE_NOT_FOUND");
   });
 
-  test("a plugin this build cannot load is accepted with a warning, and fails clearly on sync", async () => {
+  test("a plugin remote: known, of the right kind, its options checked by the plugin, nothing secret", async () => {
     const ws = await workspace();
-    const add = await ws.json(["remote", "add", "team", "postgres://db/idse", "--plugin", "postgres-store"]);
-    expect(add.json.diagnostics[0].code).toBe("PLUGIN_NOT_AVAILABLE");
+    const codeOf = async (argv: string[]) => {
+      const r = await ws.json(["remote", "add", ...argv]);
+      expect(r.code, r.stdout).not.toBe(0);
+      return r.json.diagnostics[0];
+    };
+    expect(await codeOf(["team", "--plugin", "jira-sync"])).toMatchObject({
+      code: "REMOTE_PLUGIN_UNAVAILABLE",
+      message: expect.stringContaining("neither installed nor bundled"),
+    });
+    expect((await codeOf(["team", "--plugin", "windsurf"])).message).toContain("it is a routing plugin");
+    // A store plugin takes a path or options, never a URL; a filesystem remote no options.
+    expect((await codeOf(["team", "postgres://db/idse", "--plugin", "postgres-store"])).code).toBe(
+      "REMOTE_INVALID",
+    );
+    expect((await codeOf(["team", "../x", "--option", "a=1"])).message).toContain("takes no --option");
+    // The plugin's own model refuses an unknown or ill-typed option before anything is written.
+    expect(await codeOf(["team", "--plugin", "postgres-store", "--option", "tenant=a b"])).toMatchObject({
+      code: "PLUGIN_OPTIONS_INVALID",
+      message: expect.stringContaining("tenant"),
+    });
+    expect((await codeOf(["team", "--plugin", "sqlite-store", "--option", "colour=1"])).code).toBe(
+      "PLUGIN_OPTIONS_INVALID",
+    );
+    // A credential in an option is refused, its value never repeated.
+    const secret = await codeOf([
+      "team",
+      "--plugin",
+      "postgres-store",
+      "--option",
+      "password=hunter2hunter2",
+    ]);
+    expect(secret.code).toBe("REMOTE_INVALID");
+    expect(JSON.stringify(secret)).not.toContain("hunter2");
+    expect(
+      existsSync(join(ws.cwd, ".idse", "config.json")) ? config(ws.cwd).remotes : undefined,
+    ).toBeUndefined();
+    expect(existsSync(join(ws.cwd, ".idse", "plugins.json"))).toBe(false);
+  });
+
+  test("a plugin that is gone by the time of the sync fails clearly", async () => {
+    const ws = await workspace();
+    writeFileSync(
+      join(ws.cwd, ".idse", "config.json"),
+      JSON.stringify({
+        remotes: { team: { plugin: "jira-sync", url: "https://jira.example.com", default: true } },
+      }),
+    );
     const st = await ws.json(["sync", "status"]);
     expect(st.code).toBe(1);
-    expect(st.json.diagnostics[0]).toMatchObject({
-      code: "REMOTE_PLUGIN_UNAVAILABLE",
-      plugin: "postgres-store",
-    });
+    expect(st.json.diagnostics[0]).toMatchObject({ code: "REMOTE_PLUGIN_UNAVAILABLE", plugin: "jira-sync" });
   });
 });
 

@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../src/design-store.ts";
+import { makeHostApi } from "../../src/plugin-host.ts";
 import { createFilesystemStore } from "../../src/stores/fs.ts";
 import { createMemoryStore } from "../../src/stores/memory.ts";
 import { hashKeys } from "../../src/sync/hash.ts";
-import { createSyncHost } from "../../src/sync/host.ts";
 import { sideKey } from "../../src/sync/plan.ts";
 import { progressLine } from "../../src/sync/progress.ts";
 import { Redactor } from "../../src/sync/redact.ts";
@@ -65,50 +65,56 @@ test("hashKeys equals DesignStore.hash, for UTF-8 and for bytes that are not", a
   expect((await hashKeys(mem, keys)).get("a/x.md")).toBe(sha256Hex("héllo ✓\r\n"));
 });
 
-describe("the hand-built plugin host", () => {
-  const manifest = {
+describe("the plugin host, as a sync remote's plugin sees it", () => {
+  const grants = {
     name: "t",
     kind: "sync" as const,
-    version: "1",
     apiVersion: 1,
-    entry: "i.js",
     capabilities: [],
     env: ["T_TOKEN"],
     hosts: ["api.example.com", "*.example.net"],
   };
   const make = (lines: string[], verbose = false) =>
-    createSyncHost({
-      manifest,
-      options: {},
-      origins: ["http://127.0.0.1:9"],
-      env: { T_TOKEN: "env-token-123", OTHER: "x" },
-      credentials: { T_TOKEN: "file-token-456" },
-      redactor: new Redactor(),
-      log: (l) => lines.push(l),
-      verbose,
-    });
+    makeHostApi(
+      grants,
+      {},
+      {
+        remotes: ["http://127.0.0.1:9"],
+        env: { T_TOKEN: "env-token-123", OTHER: "x" },
+        log: (l) => lines.push(l),
+        verbose,
+      },
+    );
 
-  test("env: declared names only, the environment before the credentials file", () => {
-    const host = make([]);
+  test("env: declared names only", async () => {
+    const host = await make([]);
     expect(host.env("T_TOKEN")).toBe("env-token-123");
     expect(host.env("OTHER")).toBeUndefined();
   });
 
   test("fetch: only the remote's origin and the manifest's hosts", async () => {
-    const host = make([]);
-    await expect(host.fetch("https://evil.example.org/x")).rejects.toThrow(/not a configured remote/);
-    await expect(host.fetch("http://127.0.0.1:10/x")).rejects.toThrow(/not a configured remote/);
+    const host = await make([]);
+    await expect(host.fetch("https://evil.example.org/x")).rejects.toMatchObject({
+      code: "PLUGIN_NETWORK_DENIED",
+    });
+    await expect(host.fetch("http://127.0.0.1:10/x")).rejects.toMatchObject({
+      code: "PLUGIN_NETWORK_DENIED",
+    });
     // Allowed hosts get as far as the network (port 9 on loopback refuses the connection).
-    await expect(host.fetch("http://127.0.0.1:9/x")).rejects.not.toThrow(/not a configured remote/);
+    await expect(host.fetch("http://127.0.0.1:9/x")).rejects.not.toMatchObject({
+      code: "PLUGIN_NETWORK_DENIED",
+    });
   });
 
-  test("log: redacted, info only when verbose", () => {
+  test("log: the plugin's secrets masked, info lines only when verbose", async () => {
     const lines: string[] = [];
-    const host = make(lines);
-    const token = host.env("T_TOKEN")!;
-    host.log("info", `hidden ${token}`);
-    host.log("warn", `shown ${token}`);
-    expect(lines).toEqual(["t: warning: shown [REDACTED]\n"]);
+    const quiet = await make(lines);
+    const token = quiet.env("T_TOKEN")!;
+    quiet.log("info", `hidden ${token}`);
+    quiet.log("warn", `shown ${token}`);
+    expect(lines).toEqual(["[t] warn: shown ***\n"]);
+    (await make(lines, true)).log("info", "now shown");
+    expect(lines.at(-1)).toBe("[t] info: now shown\n");
   });
 });
 
