@@ -20,3 +20,15 @@ test("on Deno: remote add, push, status", () => {
   const status = deno(["sync", "status", "--json"], cwd);
   expect(JSON.parse(status.stdout).data.counts.unchanged).toBe(7);
 }, 120_000);
+
+test("on Deno: a store plugin as a remote, the bundled copy loaded through the plugin host", () => {
+  const cwd = tempDir("idse-deno-sync-");
+  const db = join(tempDir("idse-deno-remote-"), "team.db");
+  expect(deno(["init", "shop", "--no-create-agent-files", "-q"], cwd).code).toBe(0);
+  expect(deno(["remote", "add", "team", db, "--plugin", "sqlite-store"], cwd).code).toBe(0);
+  const push = deno(["sync", "push", "--json"], cwd);
+  expect(push.code, push.stderr).toBe(0);
+  expect(JSON.parse(push.stdout).data.moved).toBe(7);
+  expect(existsSync(db)).toBe(true);
+  expect(JSON.parse(deno(["sync", "status", "--json"], cwd).stdout).data.counts.unchanged).toBe(7);
+}, 120_000);
