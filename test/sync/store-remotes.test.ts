@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
 import type { DesignStore } from "../../src/design-store.ts";
@@ -8,8 +8,8 @@ import { tempDir } from "../helpers.ts";
 import { FakeNotion, TOKEN as NOTION_TOKEN } from "../stores/notion/fake-notion.ts";
 import { openNotion } from "../stores/notion/host.ts";
 import { freshSchema, freshTenant, openPg, PG_URL, pgUnavailable } from "../stores/pg.ts";
-import { secretCorpus } from "./corpus.ts";
-import { outcomes, PROJECT, type Ws, workspace } from "./util.ts";
+import { randomString, secretCorpus } from "./corpus.ts";
+import { outcomes, PROJECT, type Ws, workspace, wsAt } from "./util.ts";
 
 // Every store plugin is a sync remote (issue #9, scope 5): sqlite-store, postgres-store and notion-store,
 // each loaded through the plugin host from the copy bundled in this build, exactly as `idse sync` does
@@ -119,6 +119,37 @@ for (const kind of KINDS) {
         expect(outcomes(pull)).toEqual({ "auth/spec": "pulled" });
         expect(ws.read("auth", "spec")).toBe(edited);
         expect((await ws.json(["sync", "status", "--all-sessions"])).json.data.entries).toEqual([]);
+      } finally {
+        await store.dispose?.();
+      }
+    }, 60_000);
+
+    test("push then pull is the identity: random edits in two checkouts arrive byte for byte", async () => {
+      const { ws: a, open } = await withRemote(kind, ["auth"]);
+      expect((await a.run(["sync", "push", "--all-sessions"])).code).toBe(0);
+      const b = wsAt(tempDir("idse-clone-"), a.env);
+      cpSync(join(a.cwd, ".idse"), join(b.cwd, ".idse"), { recursive: true });
+      let n = 0;
+      for (const [writer, reader] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        for (const session of ["__blueprint__", "auth"]) {
+          for (const stage of STAGES) {
+            if (n++ % 3 !== 0) continue;
+            writer.write(session, stage, `# ${stage}\n\n${randomString("abc xyz\n", 300, n)}\nünïcødé ✓\r\n`);
+          }
+        }
+        const pushed = await writer.json(["sync", "push", "--all-sessions"]);
+        expect(pushed.code, pushed.stdout).toBe(0);
+        expect(pushed.json.data.moved).toBeGreaterThan(0);
+        const pulled = await reader.json(["sync", "pull", "--all-sessions"]);
+        expect(pulled.code, pulled.stdout).toBe(0);
+        expect(reader.artifacts()).toEqual(writer.artifacts());
+      }
+      const store = await open();
+      try {
+        expect(await remoteArtifacts(store, ["__blueprint__", "auth"])).toEqual(a.artifacts());
       } finally {
         await store.dispose?.();
       }
