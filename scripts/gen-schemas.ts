@@ -1,9 +1,11 @@
-// Writes schemas/<name>.schema.json from the valibot models (src/schemas.ts), then regenerates
-// docs/json-output.md (scripts/gen-json-docs.ts), which documents them. With --check, writes nothing and
-// exits 1 when either differs from what the code produces (CI runs this).
+// Writes schemas/<name>.schema.json from the valibot models (src/schemas.ts) and
+// schemas/artifact-core.mcp.json from the artifact-core plugin's (scripts/artifact-core-mcp.ts), then
+// regenerates docs/json-output.md (scripts/gen-json-docs.ts), which documents them. With --check, writes
+// nothing and exits 1 when any differs from what the code produces (CI runs this).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCHEMAS, schemaText } from "../src/schemas.ts";
+import { MCP_CONTRACT_FILE, mcpContractText } from "./artifact-core-mcp.ts";
 import { templateShapesText } from "./template-shapes.ts";
 
 const dir = join(import.meta.dir, "..", "schemas");
@@ -16,6 +18,11 @@ for (const [file, text] of wanted) {
   if (!existsSync(path) || readFileSync(path, "utf8") !== text) drift.push(`${file} differs from the models`);
 }
 for (const file of present) if (!wanted.has(file)) drift.push(`${file} has no model`);
+// The artifact-core plugin's MCP tool contract, from the plugin's models (not one of idse's own shapes).
+const mcpFile = join(dir, MCP_CONTRACT_FILE);
+const mcp = mcpContractText();
+if (!existsSync(mcpFile) || readFileSync(mcpFile, "utf8") !== mcp)
+  drift.push(`${MCP_CONTRACT_FILE} differs from the models`);
 // Derived from the templates, not the models, but generated and checked the same way.
 const shapesFile = join(import.meta.dir, "..", "src", "generated", "template-shapes.json");
 const shapes = templateShapesText();
@@ -39,6 +46,7 @@ if (check) {
 mkdirSync(dir, { recursive: true });
 for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
 for (const [file, text] of wanted) writeFileSync(join(dir, file), text);
+writeFileSync(mcpFile, mcp);
 mkdirSync(join(shapesFile, ".."), { recursive: true });
 writeFileSync(shapesFile, shapes);
 process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);

@@ -205,7 +205,8 @@ export const CATALOGUE = {
   PLUGIN_OPTIONS_INVALID: {
     exit: 1,
     message: (d) => `invalid options for plugin "${s(d.plugin)}": ${s(d.reason)}`,
-    hint: () => "set them with `idse plugin add <spec> --option key=value`",
+    hint: () =>
+      "fix them where they are set: `--option key=value` of `idse plugin add`, `idse remote add` or `idse store migrate`, or the `options` in .idse/config.json",
   },
   PLUGIN_LOAD_FAILED: { exit: 1, message: (d) => `plugin "${s(d.plugin)}" cannot be loaded: ${s(d.reason)}` },
   PLUGIN_ERROR: {

@@ -26,6 +26,35 @@ export const RemoteConfig = d(
       d(v.string(), "Directory of a filesystem remote, relative to the repository root or absolute."),
     ),
     default: v.optional(d(v.boolean(), "The remote `idse sync` uses when none is named.")),
+    transport: v.optional(
+      d(
+        v.string(),
+        "artifact-core: http (REST, the default), mcp (MCP over Streamable HTTP at `url`) or mcp-stdio; the plugin checks it.",
+      ),
+    ),
+    command: v.optional(
+      d(
+        v.array(v.string()),
+        "artifact-core with transport mcp-stdio: the MCP server's argv, run without a shell.",
+      ),
+    ),
+    cwd: v.optional(
+      d(
+        v.string(),
+        "artifact-core with transport mcp-stdio: its working directory, relative to the repository.",
+      ),
+    ),
+    tools: v.optional(
+      d(
+        v.looseObject({
+          list: v.optional(d(v.string(), "The tool that lists documents with their hashes.")),
+          get: v.optional(d(v.string(), "The tool that reads one document.")),
+          put: v.optional(d(v.string(), "The tool that writes one document, conditionally.")),
+          remove: v.optional(d(v.string(), "The tool that deletes one document, conditionally.")),
+        }),
+        "artifact-core over MCP: the server's names of the four tools (default list_documents, get_document, put_document, delete_document).",
+      ),
+    ),
     options: v.optional(
       d(
         v.record(v.string(), v.unknown()),

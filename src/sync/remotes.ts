@@ -47,10 +47,15 @@ export function checkUrl(url: string): void {
   }
 }
 
-/** Where a remote is, for people: its URL or path, else its plugin's options (never a secret: refused). */
+/**
+ * Where a remote is, for people: its URL or path, the program of a stdio MCP server, else its plugin's
+ * options (never a secret: those are refused).
+ */
 function locationOf(c: RemoteConfig): string {
   if (c.url ?? c.path) return (c.url ?? c.path)!;
-  const o = c.options ?? {};
+  const o = (c.options ?? {}) as Record<string, unknown>;
+  const command = c.command ?? o.command;
+  if (Array.isArray(command) && command.length) return `stdio: ${command.join(" ")}`;
   return Object.keys(o).length ? JSON.stringify(o) : "(plugin defaults)";
 }
 

@@ -8,7 +8,6 @@ import { createMemoryStore } from "../../src/stores/memory.ts";
 import { hashKeys } from "../../src/sync/hash.ts";
 import { sideKey } from "../../src/sync/plan.ts";
 import { progressLine } from "../../src/sync/progress.ts";
-import { Redactor } from "../../src/sync/redact.ts";
 import { isSpineDocument, spineChanged, spineTable } from "../../src/sync/spine.ts";
 import { storeTransport } from "../../src/sync/store-transport.ts";
 import { tempDir } from "../helpers.ts";

@@ -1,5 +1,5 @@
 import type { HostApi } from "../../../src/plugin-api.ts";
-import type { ArtifactCoreOptions } from "./contract.ts";
+import type { HttpOptions, RetryOptions } from "./contract.ts";
 
 // One HTTP exchange with timeouts and retries. Retried: 429, 5xx (but 501 and 505, which will not
 // change), timeouts and dropped connections, with exponential backoff and full jitter (AWS's
@@ -45,13 +45,13 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function backoffMs(attempt: number, o: Pick<ArtifactCoreOptions, "retry_base_ms" | "retry_max_ms">) {
+export function backoffMs(attempt: number, o: Pick<RetryOptions, "retry_base_ms" | "retry_max_ms">) {
   return Math.random() * Math.min(o.retry_max_ms, o.retry_base_ms * 2 ** attempt);
 }
 
 export async function send(
   host: HostApi,
-  o: ArtifactCoreOptions,
+  o: HttpOptions,
   method: string,
   url: string,
   init: { headers: Record<string, string>; body?: string },

@@ -1,13 +1,22 @@
 import { createHash } from "node:crypto";
 import * as v from "valibot";
 import type { HostApi, RemoteEntry, SyncPlugin, SyncTransport } from "../../../src/plugin-api.ts";
-import { ArtifactCoreOptions, DocumentResponse, ListResponse, Problem, PutResponse } from "./contract.ts";
+import {
+  ArtifactCoreOptions,
+  DocumentResponse,
+  type HttpOptions,
+  ListResponse,
+  Problem,
+  PutResponse,
+} from "./contract.ts";
 import { type Reply, send, transportError } from "./http.ts";
 
 // artifact-core: a sync transport to Artifact Core over HTTP with JSON, following the REST contract idse
-// publishes in schemas/artifact-core.openapi.json. Bearer token from IDSE_ARTIFACT_TOKEN (or the Python
-// original's IDSE_AGENCY_TOKEN), read through host.env, which also serves the user's credentials file.
-// Every request goes through host.fetch, which the host limits to the configured remote.
+// publishes in schemas/artifact-core.openapi.json, or over MCP (option `transport`: "mcp" for Streamable
+// HTTP, "mcp-stdio" for a child process; mcp.ts, tools in schemas/artifact-core.mcp.json). Bearer token
+// from IDSE_ARTIFACT_TOKEN (or the Python original's IDSE_AGENCY_TOKEN), read through host.env, which also
+// serves the user's credentials file. Every request goes through host.fetch, which the host limits to the
+// configured remote.
 
 export const options = ArtifactCoreOptions;
 
@@ -24,12 +33,16 @@ export default function artifactCore(host: HostApi<ArtifactCoreOptions>): SyncPl
       if (!parsed.success) {
         throw transportError("REMOTE_CONFIG", `invalid options: ${v.summarize(parsed.issues)}`);
       }
-      return httpTransport(host, parsed.output);
+      const o = parsed.output;
+      if (o.transport === "http") return httpTransport(host, o);
+      // Loaded only for MCP remotes: the SDK (and the zod schemas it builds on load) costs a REST run nothing.
+      const { mcpTransport } = await import("./mcp.ts");
+      return mcpTransport(host, o);
     },
   };
 }
 
-function httpTransport(host: HostApi, o: ArtifactCoreOptions): SyncTransport {
+function httpTransport(host: HostApi, o: HttpOptions): SyncTransport {
   const base = o.url.replace(/\/+$/, "");
   const token = host.env("IDSE_ARTIFACT_TOKEN") || host.env("IDSE_AGENCY_TOKEN");
   const headers = (extra: Record<string, string> = {}) => ({
