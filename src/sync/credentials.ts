@@ -26,16 +26,19 @@ function origin(url: string | undefined): string | undefined {
   }
 }
 
-/** The variables for one remote: its URL origin's entry, overridden by its name's. */
+/**
+ * The variables for one remote: `named`, its name's entry, and `byOrigin`, its URL origin's. The sync host
+ * lets the most specific win: the name's entry over the environment, the environment over the origin's.
+ */
 export function loadCredentials(
   env: Record<string, string | undefined>,
   home: string,
   remote: { name: string; url?: string },
   report?: (d: Diagnostic) => void,
-): Record<string, string> {
+): { named: Record<string, string>; byOrigin: Record<string, string> } {
   const file = credentialsPath(env, home);
   const text = readTextIfExists(file);
-  if (text === undefined) return {};
+  if (text === undefined) return { named: {}, byOrigin: {} };
   // Never quote the parser's message: it may hold a piece of the file, i.e. a secret.
   let json: unknown;
   try {
@@ -59,6 +62,6 @@ export function loadCredentials(
       });
     }
   }
-  const byOrigin = origin(remote.url);
-  return { ...(byOrigin ? r.output.remotes[byOrigin] : {}), ...r.output.remotes[remote.name] };
+  const o = origin(remote.url);
+  return { named: r.output.remotes[remote.name] ?? {}, byOrigin: (o && r.output.remotes[o]) || {} };
 }

@@ -84,10 +84,17 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
       reason: info ? `it is a ${info.kind} plugin` : "it is neither installed nor bundled in this build",
     });
   }
-  const credentials = loadCredentials(e.env, e.home, { name: remote.name, url: remote.config.url }, e.report);
-  // The environment wins over the credentials file; the plugin sees only its manifest's names of either.
-  const env = { ...credentials, ...e.env };
-  for (const value of Object.values(credentials)) e.redactor.add(value);
+  const { named, byOrigin } = loadCredentials(
+    e.env,
+    e.home,
+    { name: remote.name, url: remote.config.url },
+    e.report,
+  );
+  // The most specific wins: an entry for this remote by name over the environment (which is about every
+  // remote, and may hold the workspace's own store's connection string for the same plugin), the
+  // environment over an entry by URL origin. The plugin sees only its manifest's names of any of them.
+  const env = { ...byOrigin, ...e.env, ...named };
+  for (const value of [...Object.values(named), ...Object.values(byOrigin)]) e.redactor.add(value);
   for (const name of info.env) e.redactor.add(env[name]);
   const options = remoteOptions(info.kind, remote, e.ws.root);
   const host = await import("../plugin-host.ts");

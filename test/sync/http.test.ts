@@ -74,6 +74,25 @@ describe("artifact-core over HTTP", () => {
     expect(st.json.diagnostics).toEqual([]);
   });
 
+  test("the most specific credentials win: by name over the environment, the environment over by origin", async () => {
+    const { server, ws } = await setup();
+    const wrong = ["wrong", "_", "Tk5Lq2Xw8Rz4Vn"].join("");
+    const file = join(ws.cwd, "cfg", "idse", "credentials.json");
+    (await import("node:fs")).mkdirSync(join(file, ".."), { recursive: true });
+    ws.env = { XDG_CONFIG_HOME: join(ws.cwd, "cfg"), IDSE_ARTIFACT_TOKEN: wrong };
+    writeFileSync(file, JSON.stringify({ remotes: { [server.url]: { IDSE_ARTIFACT_TOKEN: TOKEN } } }), {
+      mode: 0o600,
+    });
+    const env = await ws.json(["sync", "status"]);
+    expect(env.json.diagnostics[0]).toMatchObject({ code: "REMOTE_AUTH" });
+    writeFileSync(file, JSON.stringify({ remotes: { core: { IDSE_ARTIFACT_TOKEN: TOKEN } } }), {
+      mode: 0o600,
+    });
+    const named = await ws.json(["sync", "status"]);
+    expect(named.code, named.stdout).toBe(0);
+    for (const r of [env, named]) expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
   test("lists page by page", async () => {
     const { server, ws } = await setup({ sessions: ["auth", "billing"], pageSize: 4 });
     expect((await ws.json(["sync", "push", "--all-sessions"])).code).toBe(0);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
 import type { DesignStore } from "../../src/design-store.ts";
@@ -219,6 +219,42 @@ describe("store remotes and the plugin host", () => {
     expect(st.json.diagnostics[0].message).toContain("own store");
     expect(existsSync(join(dir, ".idse", "idse.db"))).toBe(true);
   });
+
+  test.skipIf(pgUnavailable !== undefined && !process.env.CI)(
+    "a postgres remote's connection string from the credentials file, beside the environment's",
+    async () => {
+      // IDSE_POSTGRES_URL names another server (the workspace's own, say); the remote's entry wins.
+      const ws = await workspace([], {
+        IDSE_POSTGRES_URL: "postgres://idse:other-pass-word@127.0.0.1:1/nodb",
+      });
+      const file = join(ws.cwd, "cfg", "idse", "credentials.json");
+      mkdirSync(join(ws.cwd, "cfg", "idse"), { recursive: true });
+      writeFileSync(file, JSON.stringify({ remotes: { team: { IDSE_POSTGRES_URL: PG_URL } } }), {
+        mode: 0o600,
+      });
+      ws.env.XDG_CONFIG_HOME = join(ws.cwd, "cfg");
+      const schema = freshSchema("cred");
+      expect(
+        (
+          await ws.run([
+            "remote",
+            "add",
+            "team",
+            "--plugin",
+            "postgres-store",
+            "--option",
+            `schema=${schema}`,
+          ])
+        ).code,
+      ).toBe(0);
+      const push = await ws.json(["sync", "push"]);
+      expect(push.code, push.stdout).toBe(0);
+      expect(push.json.data.moved).toBe(7);
+      const password = new URL(PG_URL!).password;
+      expect(push.stdout + push.stderr).not.toContain(password);
+    },
+    30_000,
+  );
 
   test("a store that cannot be opened fails the run before anything moves, its secret redacted", async () => {
     const secretUrl = "postgres://idse:s3cret-pass-word@127.0.0.1:1/nodb";
