@@ -299,12 +299,13 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `remote "${s(d.remote)}" refused the credentials: ${s(d.reason)}`,
     hint: () =>
-      "set IDSE_ARTIFACT_TOKEN, or add the token to your credentials file (see docs/sync.md); never to the repository",
+      "set the remote's credentials in the environment (IDSE_ARTIFACT_TOKEN for Artifact Core, the store plugin's own variable otherwise) or in your credentials file (docs/sync.md); never in the repository",
   },
   REMOTE_UNREACHABLE: {
     exit: 1,
     message: (d) => `remote "${s(d.remote)}" cannot be reached: ${s(d.reason)}`,
-    hint: () => "nothing was changed; check the URL and the network, then run the same command again",
+    hint: () =>
+      "nothing was changed; check the remote's address and the network, then run the same command again",
   },
   REMOTE_ERROR: {
     exit: 1,

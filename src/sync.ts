@@ -53,7 +53,9 @@ export async function openTransport(env: EngineEnv, remote: Remote): Promise<Syn
       verbose: env.verbose,
     },
     remote,
-  );
+  ).catch((err) => {
+    throw remoteError(remote, err);
+  });
 }
 
 /** Turns a transport's error (a plain Error with a code) into a catalogued one, naming the remote. */

@@ -7,7 +7,7 @@ import type { Workspace } from "../workspace.ts";
 import { loadCredentials } from "./credentials.ts";
 import type { Redactor } from "./redact.ts";
 import type { Remote } from "./remotes.ts";
-import { storeTransport } from "./store-transport.ts";
+import { asTransportError, storeTransport } from "./store-transport.ts";
 
 // A remote carried by a plugin, opened through the plugin host (src/plugin-host.ts) like every plugin:
 // apiVersion and capability checks, options validated with the plugin's own model, every call wrapped,
@@ -114,10 +114,11 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
     });
   }
   // A store's own endpoint option (notion-store's base_url) is where this remote is, so it may be fetched.
-  const store = await host.loadStore(e.ws, remote.plugin, {
-    ...common,
-    remotes: origins([options.base_url, options.url]),
-  });
+  const store = await host
+    .loadStore(e.ws, remote.plugin, { ...common, remotes: origins([options.base_url, options.url]) })
+    .catch((err) => {
+      throw asTransportError(err);
+    });
   // A store remote must not be the workspace's own store (the Python original's default target was the
   // workspace itself): a push would compare every document with itself, a pull overwrite nothing, and
   // the sync base would lie.

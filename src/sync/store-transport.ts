@@ -15,6 +15,38 @@ export function staleError(key: string): Error & { code: "REMOTE_STALE" } {
   return Object.assign(new Error(`${key} changed on the remote`), { code: "REMOTE_STALE" as const });
 }
 
+/** A store's failure code (STORE_ERROR_CODES) → the transport code the sync engine reports it with. */
+const TRANSPORT_CODE: Record<string, string> = {
+  STORE_UNREACHABLE: "REMOTE_UNREACHABLE",
+  STORE_CONNECTION_LOST: "REMOTE_UNREACHABLE",
+  STORE_AUTH: "REMOTE_AUTH",
+};
+
+/**
+ * A plugin store's error as a transport error, so the engine names the remote ("remote "team" cannot be
+ * reached") instead of a store that could as well be the workspace's own. Its message and code are kept
+ * (`store_code`); anything else (a file system error with its path, a stale write) passes unchanged.
+ */
+export function asTransportError(err: unknown): unknown {
+  const e = err as { code?: unknown; data?: { reason?: unknown }; message?: string };
+  if (typeof e?.code !== "string" || !(/^STORE_/.test(e.code) || e.code === "LOCKED")) return err;
+  const reason = typeof e.data?.reason === "string" ? e.data.reason : (e.message ?? String(err));
+  return Object.assign(new Error(`${reason} (${e.code})`), {
+    code: TRANSPORT_CODE[e.code] ?? "REMOTE_ERROR",
+    store_code: e.code,
+    cause: err,
+  });
+}
+
+/** Runs `fn`, turning a store's error into a transport error. */
+async function remoteCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw asTransportError(err);
+  }
+}
+
 /** Files (not folders) among the entries of a listTree. */
 function filesOf(entries: string[]): string[] {
   const dirs = new Set<string>();
@@ -42,53 +74,62 @@ export function storeTransport(store: DesignStore): SyncTransport & { store: Des
     return text === undefined ? undefined : sha256Hex(text);
   };
   const guarded = <T>(fn: () => Promise<T>) => withLock(store, LOCK_KEY, LOCK_TIMEOUT_MS, fn);
+
+  async function list(prefix: string): Promise<RemoteEntry[]> {
+    const out: RemoteEntry[] = [];
+    // Sessions hold more than their seven documents; naming the documents spares walking the rest
+    // (a third of `sync status` on 1,001 sessions went to the recursive listing).
+    const sessions = /^projects\/[^/]+\/sessions(\/[^/]+)?$/.exec(prefix);
+    if (sessions) {
+      const dirs = sessions[1]
+        ? [prefix]
+        : (await store.list(prefix)).filter((e) => e.kind === "dir").map((e) => `${prefix}/${e.name}`);
+      const wanted = dirs.flatMap((dir) => Object.values(STAGE_PATHS).map((rel) => `${dir}/${rel}`));
+      for (const [key, hash] of await hashKeys(store, wanted)) out.push({ key, hash, etag: hash });
+      return out;
+    }
+    for (const key of filesOf(await walk(store, prefix))) {
+      if (key.endsWith(LOCK_KEY)) continue;
+      const hash = await hashOf(key);
+      if (hash !== undefined) out.push({ key, hash, etag: hash });
+    }
+    return out;
+  }
+
+  async function get(key: string) {
+    const text = await store.read(key);
+    return text === undefined ? undefined : { text, etag: sha256Hex(text) };
+  }
+
+  async function put(key: string, text: string, o?: { ifMatch?: string; ifNoneMatch?: "*" }) {
+    const write = async () => {
+      await store.write(key, text);
+      return { etag: sha256Hex(text) };
+    };
+    if (o?.ifMatch === undefined && o?.ifNoneMatch === undefined) return write();
+    return guarded(async () => {
+      const current = await hashOf(key);
+      if (o.ifNoneMatch === "*" ? current !== undefined : current !== o.ifMatch) throw staleError(key);
+      return write();
+    });
+  }
+
+  async function remove(key: string, o?: { ifMatch?: string }) {
+    if (o?.ifMatch === undefined) return store.remove(key);
+    await guarded(async () => {
+      const current = await hashOf(key);
+      if (current === undefined) return;
+      if (current !== o.ifMatch) throw staleError(key);
+      await store.remove(key);
+    });
+  }
+
   return {
     store,
-    async list(prefix) {
-      const out: RemoteEntry[] = [];
-      // Sessions hold more than their seven documents; naming the documents spares walking the rest
-      // (a third of `sync status` on 1,001 sessions went to the recursive listing).
-      const sessions = /^projects\/[^/]+\/sessions(\/[^/]+)?$/.exec(prefix);
-      if (sessions) {
-        const dirs = sessions[1]
-          ? [prefix]
-          : (await store.list(prefix)).filter((e) => e.kind === "dir").map((e) => `${prefix}/${e.name}`);
-        const wanted = dirs.flatMap((dir) => Object.values(STAGE_PATHS).map((rel) => `${dir}/${rel}`));
-        for (const [key, hash] of await hashKeys(store, wanted)) out.push({ key, hash, etag: hash });
-        return out;
-      }
-      for (const key of filesOf(await walk(store, prefix))) {
-        if (key.endsWith(LOCK_KEY)) continue;
-        const hash = await hashOf(key);
-        if (hash !== undefined) out.push({ key, hash, etag: hash });
-      }
-      return out;
-    },
-    async get(key) {
-      const text = await store.read(key);
-      return text === undefined ? undefined : { text, etag: sha256Hex(text) };
-    },
-    async put(key, text, o?: { ifMatch?: string; ifNoneMatch?: "*" }) {
-      const write = async () => {
-        await store.write(key, text);
-        return { etag: sha256Hex(text) };
-      };
-      if (o?.ifMatch === undefined && o?.ifNoneMatch === undefined) return write();
-      return guarded(async () => {
-        const current = await hashOf(key);
-        if (o.ifNoneMatch === "*" ? current !== undefined : current !== o.ifMatch) throw staleError(key);
-        return write();
-      });
-    },
-    async remove(key, o) {
-      if (o?.ifMatch === undefined) return store.remove(key);
-      await guarded(async () => {
-        const current = await hashOf(key);
-        if (current === undefined) return;
-        if (current !== o.ifMatch) throw staleError(key);
-        await store.remove(key);
-      });
-    },
+    list: (prefix) => remoteCall(() => list(prefix)),
+    get: (key) => remoteCall(() => get(key)),
+    put: (key, text, o?: { ifMatch?: string; ifNoneMatch?: "*" }) => remoteCall(() => put(key, text, o)),
+    remove: (key, o) => remoteCall(() => remove(key, o)),
     async dispose() {
       await store.dispose?.();
     },
