@@ -5,7 +5,10 @@
 // instead of running `spawn` a thousand times skips the per-spawn meta.md regeneration, which would make
 // generation quadratic in the number of sessions.
 //
-// Usage: bun scripts/bench-workspace.ts <dir> [sessions]   (sessions counts __blueprint__; default 1001)
+// With --profiles, every spec's `## Agent Profile` block is filled in too (see addAgentProfiles).
+//
+// Usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles]
+//   (sessions counts __blueprint__; default 1001)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { regenerateMeta } from "../src/blueprint-meta.ts";
@@ -146,14 +149,83 @@ export async function generateWorkspace(dir: string, sessions = 1001): Promise<G
   return { dir: root, project: BENCH_PROJECT, sessions: ids, current };
 }
 
+// ---- Agent Profile blocks (the `compile agent-spec` cases) ----------------------------------------------
+
+/** The blueprint's block: every key of an AgentProfileSpec, as a team would fill it in. */
+const BLUEPRINT_PROFILE = `id: bench-agent
+name: Bench Agent
+description: Default agent of the bench project; feature sessions override what they need.
+goals:
+  - Keep each session's artifacts consistent with its spec
+  - Implement tasks in small, reviewed steps
+inputs:
+  - specs/spec.md
+  - plans/plan.md
+  - tasks/tasks.md
+outputs:
+  - Pull requests with tests
+  - implementation/README.md
+tools: [git, bun, biome, tsc]
+constraints:
+  - No network access outside the sync channel
+  - "Budget: 200k tokens per task"
+memory_policy:
+  session: keep decisions and open questions
+  project: read-only
+runtime_hints:
+  mode: implementation
+  max_parallel_tasks: 2
+  review: required
+model_preference: null
+version: "1.0"`;
+
+/** A feature session's override block: a few keys, some merged into the blueprint's mappings. */
+function featureProfile(i: number, id: string): string {
+  const tag = TAGS[i % TAGS.length]!;
+  const lines = [`id: ${id}-agent`, `name: Feature ${i} agent`, `description: Carries ${id} (${tag} work).`];
+  if (i % 3 === 0) lines.push(`tools: [git, bun, ${tag}-cli]`);
+  if (i % 5 === 0) lines.push("runtime_hints:", "  mode: planning");
+  if (i % 7 === 0) lines.push("goals:", `  - Ship the ${tag} change behind a flag`);
+  return lines.join("\n");
+}
+
+/** The spec with its `## Agent Profile` section (the last one of the template) filled in with `yaml`. */
+function withProfile(spec: string, yaml: string): string {
+  const at = spec.indexOf("## Agent Profile");
+  if (at < 0) throw new Error("the spec template has no ## Agent Profile section");
+  const section = `## Agent Profile\n\nThe agent that carries this session's work.\n\n\`\`\`yaml\n${yaml}\n\`\`\`\n`;
+  return spec.slice(0, at) + section;
+}
+
+/**
+ * Fills in the Agent Profile block of every session's spec: the blueprint's with a complete profile,
+ * each feature session's with an override of a few keys. The rest of each spec stays the template.
+ * `compile agent-spec --all` then compiles every session (1,001 profiles, none skipped).
+ */
+export async function addAgentProfiles(ws: GeneratedWorkspace): Promise<void> {
+  const store = bulkStore(join(ws.dir, ".idse"));
+  for (const [i, id] of ws.sessions.entries()) {
+    const key = keys.artifact(ws.project, id, "spec");
+    const spec = await store.read(key);
+    if (spec === undefined) throw new Error(`${key} is missing`);
+    await store.write(key, withProfile(spec, id === BLUEPRINT ? BLUEPRINT_PROFILE : featureProfile(i, id)));
+  }
+}
+
 if (import.meta.main) {
-  const [dir, n] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const profiles = args.includes("--profiles");
+  const [dir, n] = args.filter((a) => a !== "--profiles");
   if (!dir || (n !== undefined && !/^\d+$/.test(n))) {
-    console.error("usage: bun scripts/bench-workspace.ts <dir> [sessions]");
+    console.error("usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles]");
     process.exit(2);
   }
   const started = performance.now();
   const ws = await generateWorkspace(dir, n === undefined ? undefined : Number(n));
+  if (profiles) await addAgentProfiles(ws);
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Generated ${ws.sessions.length} sessions of project ${ws.project} in ${ws.dir} (${secs} s)`);
+  const what = profiles ? " (with Agent Profile blocks)" : "";
+  console.log(
+    `Generated ${ws.sessions.length} sessions of project ${ws.project}${what} in ${ws.dir} (${secs} s)`,
+  );
 }

@@ -26,6 +26,7 @@ import { runCli } from "../src/cli.ts";
 import { assertKey, type DesignStore, type StoreEntry } from "../src/design-store.ts";
 import { readAllSessions } from "../src/session-graph.ts";
 import { createFilesystemStore } from "../src/stores/fs.ts";
+import { compileCases, writerRows } from "./bench-compile.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
@@ -503,10 +504,14 @@ async function main(): Promise<number> {
       check: (out) => expect(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
     });
 
+    // Issue 7: `compile agent-spec --all` on a copy of the workspace with Agent Profile blocks, copied
+    // before the sync cases add remotes to it. Its rows come last.
+    const compile = await compileCases(root, ws, BINARY, env);
+
     // Issue 9: sync status against a filesystem remote, and a push of every artifact over HTTP.
     const sync = await syncCases(root, big, BINARY, env, SESSIONS);
     stops.push(sync.stop);
-    cases.push(...sync.cases);
+    cases.push(...sync.cases, ...compile.cases);
 
     const rows: Row[] = [];
     for (const c of cases) {
@@ -517,6 +522,8 @@ async function main(): Promise<number> {
     rows.push(...(await timeInProcess(big, ws.current)));
     console.error("  store plugins (in-process)");
     rows.push(...(await storeRows(big, ws.current)));
+    console.error("  compile writers (in-process)");
+    rows.push(...(await writerRows(root, compile.dir, ws.project)));
 
     const table = renderTable(rows);
     const failed = rows.filter((r) => !verdict(r).ok);

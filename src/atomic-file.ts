@@ -15,9 +15,14 @@ import { dirname } from "node:path";
 
 let counter = 0;
 
+/** A sibling of `path` no other write of this process (or of another process) uses. */
+export function tempPath(path: string): string {
+  return `${path}.${process.pid}.${++counter}.tmp`;
+}
+
 export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
+  const tmp = tempPath(path);
   const fd = openSync(tmp, "w", 0o644);
   try {
     // writeFileSync on a descriptor writes everything (writeSync may stop short on a large buffer).

@@ -1,7 +1,8 @@
 import { join, resolve } from "node:path";
 import { isAbsolute, normalize, relative } from "pathe";
 import { readArtifact } from "../artifacts.ts";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { readTextIfExists } from "../atomic-file.ts";
+import { writeFilesAtomic } from "../atomic-files.ts";
 import { defineCommand } from "../command.ts";
 import type { SpecDoc } from "../compiler/index.ts";
 import { IdseError, toDiagnostic } from "../errors.ts";
@@ -134,9 +135,9 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     }
 
     if (writes.length) {
-      await ctx.mutate(project, async () => {
-        for (const w of writes) writeFileAtomic(w.path, w.text);
-      });
+      // All at once rather than one writeFileAtomic after another: a first `--all` writes a file per
+      // session, and their fsyncs overlap (src/atomic-files.ts). Each file is still old or new.
+      await ctx.mutate(project, () => writeFilesAtomic(writes));
     }
     const changed = rows.flatMap((r) => r.files).filter((f) => f.status !== "unchanged");
     if (o.check) {

@@ -9,7 +9,8 @@ import { IdseError } from "../errors.ts";
 // binary that also runs on Deno; this is twenty lines and covers what idse needs: exclusion between
 // processes, and takeover of a lock whose process died (same host, pid no longer alive).
 
-function alive(pid: number): boolean {
+/** Whether process `pid` runs on this host (EPERM: it runs, under another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

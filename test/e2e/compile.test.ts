@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { fixtureCopy, tempDir } from "../helpers.ts";
+import { addAgentProfiles, generateWorkspace } from "../../scripts/bench-workspace.ts";
+import { BINARY, fixtureCopy, tempDir } from "../helpers.ts";
 import { errorOf, expectFail, json, ok, proj, read, requireBinary, run, STAGE_FILES, sess } from "./util.ts";
 
 // `idse compile agent-spec` through the compiled binary: the lazily imported compiler (and `yaml`) must be
@@ -105,4 +107,34 @@ describe("compile agent-spec (binary)", () => {
     const bp = parse(readFileSync(join(out, "__blueprint__.profile.yaml"), "utf8"));
     expect(bp).toMatchObject({ id: "idse-orchestrator", version: "0.1.0" });
   });
+
+  // --all writes its files in one batch (src/atomic-files.ts): killed at any moment, every file is still
+  // either the old or the new one. Each round flips the blueprint's version, which every profile inherits.
+  test("SIGKILL at any moment during --all leaves every file old or new", async () => {
+    const cwd = tempDir("idse-compile-kill-");
+    const ws = await generateWorkspace(cwd, 300);
+    await addAgentProfiles(ws);
+    const env = { HOME: cwd };
+    ok(["compile", "agent-spec", "--all", "--format", "json", "-q"], { cwd, env });
+    const spec = sess(cwd, ws.project, "__blueprint__", STAGE_FILES.spec);
+    const out = proj(cwd, ws.project, "build", "agents");
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(spec, read(spec).replace(/^version: .*$/m, `version: "${i % 2 ? "1.0" : "2.0"}"`));
+      const child = spawn(BINARY, ["compile", "agent-spec", "--all", "--format", "json"], {
+        cwd,
+        env,
+        stdio: "ignore",
+      });
+      const done = new Promise((r) => child.on("exit", r));
+      setTimeout(() => child.kill("SIGKILL"), i * 20);
+      await done;
+      const profiles = readdirSync(out).filter((f) => f.endsWith(".profile.json"));
+      expect(profiles.length).toBe(300);
+      for (const f of profiles) expect(["1.0", "2.0"]).toContain(JSON.parse(read(join(out, f))).version);
+    }
+    ok(["compile", "agent-spec", "--all", "--format", "json", "-q"], { cwd, env });
+    ok(["compile", "agent-spec", "--all", "--format", "json", "--check", "-q"], { cwd, env });
+    // What the killed runs left half-way (temp files of dead processes) is swept by the next one.
+    expect(readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 60_000);
 });
