@@ -511,7 +511,17 @@ async function main(): Promise<number> {
     // Issue 9: sync status against a filesystem remote, and a push of every artifact over HTTP.
     const sync = await syncCases(root, big, BINARY, env, SESSIONS);
     stops.push(sync.stop);
-    cases.push(...sync.cases, ...compile.cases);
+    cases.push(...sync.cases, ...compile.cases, {
+      // The same command on filled-in specs: no document is the untouched template, so nothing is served
+      // from the per-stage cache and every Agent Profile block is parsed. No budget of its own (issue 4's
+      // is on the generated workspace above); here so the cost of a realistic workspace stays visible.
+      name: `\`validate --all\` (${n} sessions, every spec with an Agent Profile)`,
+      cwd: compile.dir,
+      argv: ["validate", "--all"],
+      rssBudgetMb: 150,
+      okCodes: [1],
+      check: (out) => expect(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
+    });
 
     const rows: Row[] = [];
     for (const c of cases) {

@@ -1,4 +1,3 @@
-import { afterEach } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +10,15 @@ export const BINARY = join(REPO, "dist", process.platform === "win32" ? "idse.ex
 export const FIXTURE = join(REPO, "test", "fixtures", "python-original-workspace");
 
 const cleanup: string[] = [];
-afterEach(() => {
+
+/**
+ * Removes the directories tempDir() made. Registered for every test file by test/preload.ts: a hook
+ * registered here, at the top of a module that many test files import, ran only for some of them (the
+ * module is evaluated once per run), and every CI run left thousands of directories in the temp folder.
+ */
+export function removeTempDirs(): void {
   for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** A fresh temporary directory, removed after the test. */
 export function tempDir(prefix = "idse-test-"): string {

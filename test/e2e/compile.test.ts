@@ -132,9 +132,11 @@ describe("compile agent-spec (binary)", () => {
       expect(profiles.length).toBe(300);
       for (const f of profiles) expect(["1.0", "2.0"]).toContain(JSON.parse(read(join(out, f))).version);
     }
+    // The next run that writes sweeps what the killed ones left half-way (temp files of dead processes).
+    writeFileSync(spec, read(spec).replace(/^version: .*$/m, 'version: "3.0"'));
     ok(["compile", "agent-spec", "--all", "--format", "json", "-q"], { cwd, env });
     ok(["compile", "agent-spec", "--all", "--format", "json", "--check", "-q"], { cwd, env });
-    // What the killed runs left half-way (temp files of dead processes) is swept by the next one.
     expect(readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    for (const f of readdirSync(out)) expect(JSON.parse(read(join(out, f))).version).toBe("3.0");
   }, 60_000);
 });
