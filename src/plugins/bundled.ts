@@ -41,21 +41,30 @@ export async function importBundled(
   );
   const entry = join(dir, manifest.entry);
   const expected = sri(text);
-  const current = existsSync(entry) ? sri(readFileSync(entry)) : undefined;
-  if (current !== expected) {
-    // Unpacked beside, then renamed into place: a concurrent idse never imports half a file.
+  const current = () => (existsSync(entry) ? sri(readFileSync(entry)) : undefined);
+  if (current() !== expected) {
+    // Unpacked beside, then renamed into place, so no idse ever imports half a file; a copy that another
+    // process put there meanwhile with the right bytes is used, never removed under it.
     const scratch = `${dir}.tmp-${process.pid}-${Date.now()}`;
     try {
       for (const [rel, body] of Object.entries(files)) {
         mkdirSync(dirname(join(scratch, rel)), { recursive: true });
         writeFileSync(join(scratch, rel), body);
       }
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(scratch, dir);
+      if (existsSync(dir)) {
+        if (current() === expected) rmSync(scratch, { recursive: true, force: true });
+        else {
+          // A damaged or edited copy: moved aside (it may still be open elsewhere), then replaced.
+          const old = `${dir}.old-${process.pid}-${Date.now()}`;
+          renameSync(dir, old);
+          renameSync(scratch, dir);
+          rmSync(old, { recursive: true, force: true });
+        }
+      } else renameSync(scratch, dir);
     } catch (err) {
       rmSync(scratch, { recursive: true, force: true });
       // Another process may have won the rename with the same bytes.
-      if (!existsSync(entry) || sri(readFileSync(entry)) !== expected) {
+      if (current() !== expected) {
         throw new IdseError("PLUGIN_LOAD_FAILED", {
           plugin: name,
           reason: `cannot unpack the bundled plugin into ${dir}: ${(err as Error).message}`,

@@ -112,6 +112,20 @@ describe("a store plugin as a remote", () => {
   });
 });
 
+test("several idse processes unpacking the bundled plugin at once all run it", async () => {
+  const cwd = tempDir();
+  ok(["init", "shop", "--no-create-agent-files"], { cwd });
+  ok(["remote", "add", "team", join(tempDir(), "team.db"), "--plugin", "sqlite-store"], { cwd });
+  rmSync(join(cwd, ".cache"), { recursive: true, force: true });
+  const runs = await Promise.all(Array.from({ length: 6 }, () => spawn(["sync", "status", "--json"], cwd)));
+  for (const r of runs) {
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.data.counts.push).toBe(7);
+  }
+  // One unpacked copy, no scratch or replaced folder left behind.
+  expect(readdirSync(join(cwd, ".cache/idse/bundled"))).toHaveLength(1);
+});
+
 describe("Artifact Core over HTTP", () => {
   const TOKEN = ["e2e", "_", "Jw3Kp8Ls2Mn6Qr4T"].join("");
 
