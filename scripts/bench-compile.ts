@@ -15,28 +15,15 @@ import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../src/atomic-file.ts";
 import { writeFilesAtomic } from "../src/atomic-files.ts";
+import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { addAgentProfiles, type GeneratedWorkspace } from "./bench-workspace.ts";
-
-export interface CompileCase {
-  name: string;
-  cwd: string;
-  argv: string[];
-  budgetMs: number;
-  rssBudgetMb: number;
-  before?: string[];
-  check(stdout: string): void;
-}
-
-function must(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`unexpected output: ${what}`);
-}
 
 export async function compileCases(
   root: string,
   ws: GeneratedWorkspace,
   binary: string,
   env: Record<string, string>,
-): Promise<{ dir: string; cases: CompileCase[] }> {
+): Promise<{ dir: string; cases: ProcessCase[] }> {
   const dir = join(root, "big-profiles");
   cpSync(ws.dir, dir, { recursive: true });
   await addAgentProfiles({ ...ws, dir });
@@ -50,7 +37,7 @@ export async function compileCases(
 try { fs.renameSync(${JSON.stringify(build)}, ${JSON.stringify(join(root, "compile-out-"))} + Date.now() + "-" + process.pid); }
 catch (e) { if (e.code !== "ENOENT") throw e; }`;
   const summary = `${n} profiles compiled, 0 skipped, 0 failed; `;
-  const cases: CompileCase[] = [
+  const cases: ProcessCase[] = [
     {
       name: `\`compile agent-spec --all\`, first run: ${n.toLocaleString("en")} files written`,
       cwd: dir,
@@ -59,7 +46,7 @@ catch (e) { if (e.code !== "ENOENT") throw e; }`;
       rssBudgetMb: 100,
       before: [process.execPath, "-e", aside],
       check: (out) =>
-        must(out.trimEnd().endsWith(`${summary}${n} files written`), "compile: every file written"),
+        expectOutput(out.trimEnd().endsWith(`${summary}${n} files written`), "compile: every file written"),
     },
     {
       name: `\`compile agent-spec --all --check\`, every file current (${n.toLocaleString("en")} sessions)`,
@@ -68,7 +55,7 @@ catch (e) { if (e.code !== "ENOENT") throw e; }`;
       budgetMs: 1000,
       rssBudgetMb: 100,
       check: (out) =>
-        must(out.trimEnd().endsWith(`${summary}0 files out of date`), "compile --check: current"),
+        expectOutput(out.trimEnd().endsWith(`${summary}0 files out of date`), "compile --check: current"),
     },
   ];
   return { dir, cases };

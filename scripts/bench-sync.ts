@@ -5,23 +5,9 @@
 //     before each run (untimed) the server is emptied and the sync base deleted, so every run pushes all.
 // The test server (test/sync/server.ts) runs as its own process, listening on 127.0.0.1 only.
 import { join } from "node:path";
-
-export interface SyncCase {
-  name: string;
-  cwd: string;
-  argv: string[];
-  budgetMs: number;
-  rssBudgetMb: number;
-  runs?: number;
-  before?: string[];
-  check(stdout: string): void;
-}
+import { expectOutput, type ProcessCase } from "./bench-case.ts";
 
 const REPO = join(import.meta.dir, "..");
-
-function must(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`unexpected output: ${what}`);
-}
 
 export async function syncCases(
   root: string,
@@ -29,7 +15,7 @@ export async function syncCases(
   binary: string,
   env: Record<string, string>,
   sessions: number,
-): Promise<{ cases: SyncCase[]; stop(): void }> {
+): Promise<{ cases: ProcessCase[]; stop(): void }> {
   const idse = (argv: string[]) => {
     const r = Bun.spawnSync([binary, ...argv], { cwd: big, env, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(`idse ${argv.join(" ")}: ${r.stderr.toString()}`);
@@ -61,7 +47,8 @@ export async function syncCases(
         argv: ["sync", "status", "fs", "--all-sessions"],
         budgetMs: 300,
         rssBudgetMb: 100,
-        check: (out) => must(out.includes(`${artifacts} unchanged`), "sync status: everything unchanged"),
+        check: (out) =>
+          expectOutput(out.includes(`${artifacts} unchanged`), "sync status: everything unchanged"),
       },
       {
         name: `\`sync push --all-sessions\`, ${artifacts.toLocaleString("en")} artifacts to the HTTP test server`,
@@ -71,7 +58,8 @@ export async function syncCases(
         rssBudgetMb: 120,
         runs: 5,
         before: [process.execPath, "-e", reset],
-        check: (out) => must(out.includes(`${artifacts} moved, 0 failed`), "sync push: everything moved"),
+        check: (out) =>
+          expectOutput(out.includes(`${artifacts} moved, 0 failed`), "sync push: everything moved"),
       },
     ],
     stop: () => server.kill(),

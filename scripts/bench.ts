@@ -26,6 +26,7 @@ import { runCli } from "../src/cli.ts";
 import { assertKey, type DesignStore, type StoreEntry } from "../src/design-store.ts";
 import { readAllSessions } from "../src/session-graph.ts";
 import { createFilesystemStore } from "../src/stores/fs.ts";
+import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
@@ -67,23 +68,6 @@ export function median(sorted: readonly number[]): number {
 }
 
 // ---- whole process -------------------------------------------------------------------------------------
-
-interface ProcessCase {
-  name: string;
-  cwd: string;
-  argv: string[];
-  budgetMs?: number;
-  /** Peak RSS budget (default RSS_BUDGET_MB). */
-  rssBudgetMb?: number;
-  /** Exit codes that count as a normal run (default 0 only; validate exits 1 on failing sessions). */
-  okCodes?: number[];
-  /** Throws when the output is not what the command should print (a fast wrong answer is no result). */
-  check(stdout: string): void;
-  /** Timed runs for a slow case (default: --runs). */
-  runs?: number;
-  /** A command run, untimed, before every run (e.g. to reset a server). */
-  before?: string[];
-}
 
 // Peak RSS needs care: Bun spawns with vfork semantics (the child shares the parent's memory until exec),
 // and Linux then records the *parent's* peak RSS as the child's starting maxRSS. Spawned straight from this
@@ -165,10 +149,6 @@ function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, 
   };
 }
 
-function expect(cond: boolean, what: string): void {
-  if (!cond) throw new Error(`unexpected output: ${what}`);
-}
-
 // ---- in-process ----------------------------------------------------------------------------------------
 
 function taskRow(task: Task): Row {
@@ -229,9 +209,9 @@ async function timeInProcess(big: string, current: string): Promise<Row[]> {
   const now = "2026-03-01T12:00:00.000Z";
   const io = quietIo(big, new Date(now));
   const spec = renderStage("spec", { project: BENCH_PROJECT, session: current, stack: "typescript" });
-  expect((await readAllSessions(store, BENCH_PROJECT)).length === SESSIONS, "readAllSessions count");
-  expect((await readAllSessions(slowStore, BENCH_PROJECT)).length === SESSIONS, "promise store count");
-  expect(requiresInputLines(spec).length > 0, "the spec template has [REQUIRES INPUT] markers");
+  expectOutput((await readAllSessions(store, BENCH_PROJECT)).length === SESSIONS, "readAllSessions count");
+  expectOutput((await readAllSessions(slowStore, BENCH_PROJECT)).length === SESSIONS, "promise store count");
+  expectOutput(requiresInputLines(spec).length > 0, "the spec template has [REQUIRES INPUT] markers");
 
   const bench = new Bench({
     time: 1000,
@@ -412,34 +392,35 @@ async function main(): Promise<number> {
         cwd: small,
         argv: ["--version"],
         budgetMs: 10,
-        check: (out) => expect(/^idse \d/.test(out), "idse --version"),
+        check: (out) => expectOutput(/^idse \d/.test(out), "idse --version"),
       },
       {
         name: "`status` (fresh init)",
         cwd: small,
         argv: ["status"],
         budgetMs: 15,
-        check: (out) => expect(out.includes("Pipeline Stages:"), "status"),
+        check: (out) => expectOutput(out.includes("Pipeline Stages:"), "status"),
       },
       {
         name: `\`sessions --json\` (${n} sessions)`,
         cwd: big,
         argv: ["sessions", "--json"],
         budgetMs: 40,
-        check: (out) => expect(JSON.parse(out).data.sessions.length === SESSIONS, "sessions --json count"),
+        check: (out) =>
+          expectOutput(JSON.parse(out).data.sessions.length === SESSIONS, "sessions --json count"),
       },
       {
         name: `\`status --all\` (${n} sessions)`,
         cwd: big,
         argv: ["status", "--all"],
         budgetMs: 60,
-        check: (out) => expect(out.trimEnd().split("\n").length === SESSIONS + 2, "status --all rows"),
+        check: (out) => expectOutput(out.trimEnd().split("\n").length === SESSIONS + 2, "status --all rows"),
       },
       {
         name: `\`session-info ${probe}\` (${n} sessions)`,
         cwd: big,
         argv: ["session-info", probe],
-        check: (out) => expect(out.startsWith(`Session: ${probe}`), "session-info"),
+        check: (out) => expectOutput(out.startsWith(`Session: ${probe}`), "session-info"),
       },
       {
         name: "`validate` (one session, fresh init)",
@@ -447,7 +428,7 @@ async function main(): Promise<number> {
         argv: ["validate"],
         budgetMs: 20,
         okCodes: [1],
-        check: (out) => expect(/1 session\(s\) checked: \d+ error/.test(out), "validate one session"),
+        check: (out) => expectOutput(/1 session\(s\) checked: \d+ error/.test(out), "validate one session"),
       },
       {
         name: `\`validate --all\` (${n} sessions)`,
@@ -456,13 +437,13 @@ async function main(): Promise<number> {
         budgetMs: 500,
         rssBudgetMb: 150,
         okCodes: [1],
-        check: (out) => expect(out.includes(`${SESSIONS} session(s) checked`), "validate --all"),
+        check: (out) => expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all"),
       },
       {
         name: `\`artifact read --stage spec\` (${n} sessions)`,
         cwd: big,
         argv: ["artifact", "read", "--stage", "spec"],
-        check: (out) => expect(out.includes(ws.current), "artifact read of the current session's spec"),
+        check: (out) => expectOutput(out.includes(ws.current), "artifact read of the current session's spec"),
       },
     ];
 
@@ -470,7 +451,8 @@ async function main(): Promise<number> {
     // lockfile entry read, entry file hashed, imported and instantiated): the difference is the cost of
     // loading three plugins (budget: 15 ms).
     const plugged = pluggedWorkspace(root, env);
-    const synced = (out: string) => expect(out.includes("Agent files are current."), "sync-files --check");
+    const synced = (out: string) =>
+      expectOutput(out.includes("Agent files are current."), "sync-files --check");
     cases.push(
       {
         name: "`agents sync-files --check` (no plugin)",
@@ -501,7 +483,7 @@ async function main(): Promise<number> {
       cwd: inSqlite,
       argv: ["status"],
       budgetMs: 40,
-      check: (out) => expect(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
+      check: (out) => expectOutput(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
     });
 
     // Issue 7: `compile agent-spec --all` on a copy of the workspace with Agent Profile blocks, copied
@@ -520,7 +502,8 @@ async function main(): Promise<number> {
       argv: ["validate", "--all"],
       rssBudgetMb: 150,
       okCodes: [1],
-      check: (out) => expect(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
+      check: (out) =>
+        expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
     });
 
     const rows: Row[] = [];
