@@ -104,7 +104,11 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
       await pointStateAt(ws.store, project, id, ctx.now);
       await ws.store.write(keys.currentSession(project), id);
       const { meta } = await readSession(ws.store, project, id);
-      return { project, session: meta, current: true, message: `CURRENT_SESSION is now ${id}.` };
+      const { refreshAgentFiles } = await import("../routing/sync.ts");
+      const refreshed = await refreshAgentFiles(ws, project);
+      for (const d of refreshed?.diagnostics ?? []) ctx.report(d);
+      const files = refreshed?.updated.length ? ` Agent files updated: ${refreshed.updated.join(", ")}.` : "";
+      return { project, session: meta, current: true, message: `CURRENT_SESSION is now ${id}.${files}` };
     });
   },
   text: say,

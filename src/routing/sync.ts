@@ -20,6 +20,27 @@ export interface SyncOptions {
   ides?: string[];
   force: boolean;
   check: boolean;
+  /** Only bring files that exist up to date; create none (what `session switch` does). */
+  existingOnly?: boolean;
+}
+
+/**
+ * After `session switch`: the instruction files name the current session, so the ones idse manages (a
+ * manifest exists) are brought up to date at once instead of telling agents about the old session until
+ * the next `agents sync-files`. Hand-edited blocks are kept, with the same warnings; no file is created.
+ * Returns undefined when the repository has no generated agent files.
+ */
+export async function refreshAgentFiles(
+  ws: Workspace,
+  project: string,
+): Promise<{ updated: string[]; diagnostics: Diagnostic[] } | undefined> {
+  if (!readManifest(ws.idseDir)) return undefined;
+  const { data, diagnostics } = await syncAgentFiles(ws, project, {
+    force: false,
+    check: false,
+    existingOnly: true,
+  });
+  return { updated: data.files.filter((f) => f.action === "updated").map((f) => f.path), diagnostics };
 }
 
 export async function syncAgentFiles(
@@ -45,6 +66,7 @@ export async function syncAgentFiles(
   for (const plugin of plugins) {
     for (const file of plugin.renderFiles(contextFor(plugin, base))) {
       const existing = readTextIfExists(join(ws.root, file.path));
+      if (existing === undefined && o.existingOnly) continue;
       planned.push(planFile(plugin.name, file, existing, manifest?.files[file.path]?.sha256, o.force));
     }
   }

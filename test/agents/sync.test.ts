@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BEGIN, END } from "../../src/routing/managed.ts";
 import { idse, initShop, tempDir } from "../helpers.ts";
@@ -158,5 +158,34 @@ describe("sync-files", () => {
     const r = await sync(cwd);
     expect({ code: r.code, error: r.json?.diagnostics[0]?.code }).toEqual({ code: 1, error: "INVALID_FILE" });
     expect(read(cwd, "CLAUDE.md")).toBe(before);
+  });
+});
+
+describe("session switch keeps the agent files on the current session", () => {
+  test("the files idse manages name the new session at once; an edited block is kept, nothing is created", async () => {
+    const cwd = await shop();
+    expect((await idse(["spawn", "--plan", "feature", "auth", "-q"], { cwd })).code).toBe(0);
+    rmSync(join(cwd, "AGENTS.md"));
+    const edited = read(cwd, ".cursorrules").replace("Current session", "My own words; current session");
+    writeFileSync(join(cwd, ".cursorrules"), edited);
+    const r = await idse(["session", "switch", "auth", "--json"], { cwd });
+    expect(r.code, r.stdout).toBe(0);
+    expect(read(cwd, "CLAUDE.md")).toContain("Current session: `auth` (feature)");
+    expect(r.json?.data.message).toContain("Agent files updated: CLAUDE.md");
+    // A block edited by hand is kept (with the usual warning); a deleted file stays deleted.
+    expect(read(cwd, ".cursorrules")).toBe(edited);
+    expect(r.json?.diagnostics.map((d: { code: string }) => d.code)).toEqual(["FILE_EDITED"]);
+    expect(existsSync(join(cwd, "AGENTS.md"))).toBe(false);
+    // In step with the registry and the session: nothing left for sync-files to do for CLAUDE.md.
+    const check = await sync(cwd, "--check", "--ide", "claude-code");
+    expect(check.code).toBe(0);
+  });
+
+  test("a repository without generated agent files gets none from a switch", async () => {
+    const cwd = await shop("--no-create-agent-files");
+    expect((await idse(["spawn", "--plan", "feature", "auth", "-q"], { cwd })).code).toBe(0);
+    expect((await idse(["session", "switch", "auth"], { cwd })).code).toBe(0);
+    expect(existsSync(join(cwd, "CLAUDE.md"))).toBe(false);
+    expect(existsSync(join(cwd, ".idse", "agent_files.json"))).toBe(false);
   });
 });
