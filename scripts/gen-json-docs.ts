@@ -218,6 +218,18 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   },
   STORE_NOT_TEXT: { file: ".idse/projects/shop/sessions/auth/diagram.png" },
   STORE_NO_EXPORT: { file: ".idse/store-export.json" },
+  MCP_AGENT_UNKNOWN: {
+    agent: "my-bot",
+    project: "shop",
+    known: ["claude-code", "gpt-codex"],
+    action: "artifact_write",
+  },
+  MCP_MODE_DENIED: {
+    agent: "claude-code",
+    stage: "implementation",
+    action: "artifact_write",
+    allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };

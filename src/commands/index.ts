@@ -166,6 +166,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./hook.ts")).hookClaudePreToolUse,
   },
   {
+    name: "mcp",
+    summary:
+      "Serve the MCP server IDE agents talk to (stdio, or --http on loopback): typed tools, mode-checked",
+    load: async () => (await import("./mcp.ts")).mcp,
+  },
+  {
     name: "config get",
     args: "<key>",
     summary: "Print the effective value of a config key",
