@@ -109,11 +109,13 @@ export async function serveHttp(env: McpEnv, o: HttpOptions): Promise<void> {
     http.listen(o.port, "127.0.0.1", () => resolve());
   });
   port = (http.address() as AddressInfo).port;
-  o.stderr(`idse mcp: listening on http://127.0.0.1:${port}/mcp\n`);
+  // One write, so a reader that sees the address also sees how to authenticate.
   o.stderr(
-    fromEnv
-      ? `idse mcp: bearer token from ${TOKEN_VAR}\n`
-      : `idse mcp: bearer token (shown once; set ${TOKEN_VAR} to choose it): ${token}\n`,
+    `idse mcp: listening on http://127.0.0.1:${port}/mcp\n${
+      fromEnv
+        ? `idse mcp: bearer token from ${TOKEN_VAR}\n`
+        : `idse mcp: bearer token (shown once; set ${TOKEN_VAR} to choose it): ${token}\n`
+    }`,
   );
   o.listening?.(port);
 
