@@ -312,6 +312,19 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "none",
   },
   {
+    code: "IDSE_NOT_ON_PATH",
+    severity: "warning",
+    where:
+      "`idse agents install-mcp`: no `idse` on PATH, where the IDEs look for the command the files name (the files were written)",
+    keys: "none",
+  },
+  {
+    code: "CODEX_TRUST",
+    severity: "info",
+    where: "`idse agents install-mcp` for Codex: Codex reads .codex/config.toml only in a project it trusts",
+    keys: "none",
+  },
+  {
     code: "META_NOT_REFRESHED",
     severity: "warning",
     where:
@@ -669,6 +682,8 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     );
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
+    output(await ws.run(["agents", "install-mcp", "--ide", "claude-code"], 0));
+    output(await ws.run(["mcp"], 2));
     const hookInput = {
       session_id: "abc123",
       cwd: ws.cwd,

@@ -154,6 +154,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./hook.ts")).agentsInstallHooks,
   },
   {
+    name: "agents install-mcp",
+    summary: "Register `idse mcp` in each IDE's project MCP file (merged into the file, idempotent)",
+    load: async () => (await import("./install-mcp.ts")).agentsInstallMcp,
+  },
+  {
     name: "route",
     args: "[stage]",
     summary: "Route a stage (or --next: the first stage not completed) to its agents, with a handoff",

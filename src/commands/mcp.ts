@@ -1,5 +1,6 @@
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
+import type { McpServeOutput } from "../models/mcp.ts";
 
 // `idse mcp`: the MCP server IDE agents talk to (src/mcp/). Loaded only when this command runs, so no
 // other command pays for the SDK. stdout belongs to the protocol: the command prints nothing itself.
@@ -9,7 +10,7 @@ interface Options {
   http?: string;
 }
 
-export const mcp = defineCommand<Options, { transport: "stdio" | "http" }>({
+export const mcp = defineCommand<Options, McpServeOutput>({
   options: [
     {
       flags: "--agent <id>",

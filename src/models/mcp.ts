@@ -107,3 +107,32 @@ export const CompileInput = d(
   }),
   "What to compile; this tool never writes files.",
 );
+
+export const MCP_IDES = ["claude-code", "cursor", "codex", "copilot", "gemini"] as const;
+
+export const InstallMcpOutput = d(
+  v.object({
+    command: d(v.string(), "The command each IDE runs (`idse`, looked up on PATH)."),
+    files: d(
+      v.array(
+        d(
+          v.object({
+            ide: d(v.picklist(MCP_IDES), "The IDE."),
+            path: d(v.string(), "Its MCP configuration file, relative to the repository root."),
+            action: d(v.picklist(["created", "updated", "unchanged"]), "What was done to the file."),
+          }),
+          "One IDE's MCP file.",
+        ),
+      ),
+      "The files written, one per IDE.",
+    ),
+  }),
+  "Result of `idse agents install-mcp`.",
+);
+export type InstallMcpOutput = v.InferOutput<typeof InstallMcpOutput>;
+
+export const McpServeOutput = d(
+  v.object({ transport: d(v.picklist(["stdio", "http"]), "The transport that was served.") }),
+  "Result of `idse mcp` once the server has stopped (with --http only: over stdio, stdout is the protocol's).",
+);
+export type McpServeOutput = v.InferOutput<typeof McpServeOutput>;

@@ -48,7 +48,7 @@ describe("idse mcp, the binary", () => {
         "validate",
       ].sort(),
     );
-    const status = (await client.callTool({ name: "status", arguments: {} })) as {
+    const status = (await client.callTool({ name: "status", arguments: {} })) as unknown as {
       structuredContent: { session: string };
     };
     expect(status.structuredContent.session).toBe("auth");
@@ -126,7 +126,7 @@ describe("idse mcp, the binary", () => {
     const w = (await client.callTool({
       name: "artifact_write",
       arguments: { stage: "implementation", content: "# Impl\n" },
-    })) as { isError?: boolean; structuredContent: { bytes: number } };
+    })) as unknown as { isError?: boolean; structuredContent: { bytes: number } };
     expect(w.isError).toBeUndefined();
     expect(w.structuredContent.bytes).toBe(7);
     await client.close();

@@ -21,13 +21,15 @@ describe("idse mcp resources and prompts (SDK Client, in-process)", () => {
     const spec = await client.readResource({ uri: "idse://shop/auth/spec" });
     expect(spec.contents[0]).toMatchObject({ uri: "idse://shop/auth/spec", mimeType: "text/markdown" });
     const reg = await client.readResource({ uri: "idse://shop/agent_registry.json" });
-    expect(JSON.parse(String(reg.contents[0]!.text)).agents[0].id).toBe("claude-code");
+    expect(JSON.parse(String((reg.contents[0] as { text: string }).text)).agents[0].id).toBe("claude-code");
     const constitution = await client.readResource({ uri: "idse:///governance/IDSE_CONSTITUTION.md" });
-    expect(String(constitution.contents[0]!.text)).toContain("Constitution");
+    expect(String((constitution.contents[0] as { text: string }).text)).toContain("Constitution");
     if (uris.includes("idse://shop/meta.md")) {
-      expect(String((await client.readResource({ uri: "idse://shop/meta.md" })).contents[0]!.text)).toContain(
-        "auth",
-      );
+      expect(
+        String(
+          ((await client.readResource({ uri: "idse://shop/meta.md" })).contents[0] as { text: string }).text,
+        ),
+      ).toContain("auth");
     }
     // Unknown and escaping URIs are resource-not-found errors (-32002), not crashes.
     for (const uri of [
@@ -60,7 +62,7 @@ describe("idse mcp resources and prompts (SDK Client, in-process)", () => {
     await arrived;
     expect(updated[0]).toBe("idse://shop/auth/plan");
     const read = await client.readResource({ uri: "idse://shop/auth/plan" });
-    expect(read.contents[0]!.text).toBe("# Plan\n\nnew\n");
+    expect((read.contents[0] as { text: string }).text).toBe("# Plan\n\nnew\n");
 
     // After unsubscribing, an edit is not announced.
     await client.unsubscribeResource({ uri: "idse://shop/auth/plan" });
