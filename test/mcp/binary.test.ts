@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { requireBinary } from "../e2e/util.ts";
-import { BINARY, REPO } from "../helpers.ts";
+import { BINARY, REPO, tempDir } from "../helpers.ts";
 import { shopWithSession } from "./util.ts";
 
 // The compiled binary driven by clients nobody here wrote: the SDK's Client over stdio and Streamable
@@ -195,5 +196,34 @@ describe("@modelcontextprotocol/inspector --cli against the binary", () => {
       "session=auth",
     );
     expect(prompt.json.messages[0].content.text).toContain("Write the plan (plan) for session auth");
+  }, 120_000);
+
+  test("the artifact-core test server's tool errors stay tool errors under the inspector", () => {
+    const dir = tempDir();
+    const state = join(dir, "state.json");
+    writeFileSync(state, JSON.stringify({ version: 0, docs: {}, faults: [], calls: [] }));
+    const r = spawnSync(
+      INSPECTOR,
+      [
+        "--cli",
+        process.execPath,
+        join(REPO, "test/sync/mcp-server.ts"),
+        "--stdio",
+        "--state",
+        state,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "get_document",
+        "--tool-arg",
+        "key=projects/p/none.md",
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    const out = JSON.parse(r.stdout);
+    expect(out.isError).toBe(true);
+    expect(JSON.parse(out.content[0].text)).toEqual({
+      error: { code: "not_found", message: "no document projects/p/none.md" },
+    });
   }, 120_000);
 });
