@@ -94,4 +94,12 @@ describe("idse agents install-mcp", () => {
     expect(usage.code).toBe(2);
     expect(usage.json!.diagnostics[0].code).toBe("INVALID_ENUM");
   });
+
+  test("agents sync-files tells the agents about the server", async () => {
+    const cwd = await initShop();
+    expect((await idse(["agents", "sync-files"], { cwd })).code).toBe(0);
+    const claude = read(cwd, "CLAUDE.md");
+    expect(claude).toContain("## MCP server");
+    expect(claude).toContain("`idse agents install-mcp`");
+  });
 });
