@@ -13,6 +13,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import * as v from "valibot";
 import { type Diagnostic, IdseError, toDiagnostic } from "../errors.ts";
 import { failure, formatDiagnostic } from "../output.ts";
@@ -45,6 +46,12 @@ export interface ServerOptions {
   onclose?: () => void;
 }
 
+const NO_VALIDATION: jsonSchemaValidator = {
+  getValidator() {
+    throw new Error("idse mcp validates no JSON Schema at run time");
+  },
+};
+
 const text = (t: string) => ({ type: "text" as const, text: t });
 
 export function errorResult(err: unknown): CallToolResult {
@@ -66,6 +73,9 @@ export function createServer(env: McpEnv, o: ServerOptions = {}): Server {
         resources: { subscribe: true },
         prompts: {},
       },
+      // The server validates no JSON Schema at run time (it never elicits), so the SDK's default Ajv
+      // instance, about 10 ms of start-up to build, is replaced by one that is never asked.
+      jsonSchemaValidator: NO_VALIDATION,
       instructions:
         "idse governs this repository's design documents (intent → context → spec → plan → tasks → " +
         "implementation → feedback). Call `next` to learn which stage is due and its handoff, read upstream " +

@@ -31,13 +31,32 @@ export async function serveStdio(env: McpEnv, o: ServerOptions): Promise<void> {
   const stop = () => {
     void server.close().catch(() => finish());
   };
-  process.stdin.once("end", stop);
+  // A client may write its last request and close stdin at once (`echo … | idse mcp`): requests already
+  // read are answered before the server closes.
+  const inflight = new Set<string | number>();
+  let ended = false;
+  const onmessage = transport.onmessage;
+  transport.onmessage = (msg: JSONRPCMessage) => {
+    if ("method" in msg && "id" in msg) inflight.add(msg.id);
+    onmessage?.(msg);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (msg: JSONRPCMessage) => {
+    await send(msg);
+    const id = "method" in msg ? undefined : (msg as { id?: string | number | null }).id;
+    if (id != null && inflight.delete(id) && ended && inflight.size === 0) stop();
+  };
+  const end = () => {
+    ended = true;
+    if (inflight.size === 0) stop();
+  };
+  process.stdin.once("end", end);
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   try {
     await closed;
   } finally {
-    process.stdin.off("end", stop);
+    process.stdin.off("end", end);
     process.off("SIGTERM", stop);
     process.off("SIGINT", stop);
     // Nothing more will be read: let the process exit.
