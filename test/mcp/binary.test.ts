@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -83,7 +84,34 @@ describe("idse mcp, the binary", () => {
       });
     });
     child.stdin.write(init);
-    await answered; // serving: now the signal
+    await answered;
+    // Malformed input gets JSON-RPC errors, and the server goes on serving.
+    const lines = () =>
+      out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    const until = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (lines().length >= n ? resolve() : setTimeout(check, 20));
+        check();
+      });
+    child.stdin.write('not json\n{"foo":1}\n{"jsonrpc":"2.0","id":7,"method":"no/such"}\n');
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: "2.0", id: 8, method: "tools/call", params: { arguments: {} } })}\n`,
+    );
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" })}\n`);
+    await until(6);
+    const got = lines().slice(1);
+    const byId = (id: number | null) => got.filter((l) => l.id === id);
+    // Answers to unreadable lines carry id null, in the order the lines came.
+    expect(byId(null).map((l) => l.error.code)).toEqual([-32700, -32600]);
+    expect(byId(7)[0].error.code).toBe(-32601);
+    // Params that are not a tools/call: an error (the SDK answers -32603 with the validation message).
+    expect(byId(8)[0].error.code).toBeLessThan(-32000);
+    expect(byId(8)[0].error.message).toContain("name");
+    expect(byId(9)[0]).toEqual({ jsonrpc: "2.0", id: 9, result: {} });
+    // serving: now the signal
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
@@ -116,6 +144,33 @@ describe("idse mcp, the binary", () => {
       headers: { "content-type": "application/json" },
     });
     expect(denied.status).toBe(401);
+    // A page in a browser that rebinds a name to 127.0.0.1 sends its own Host: refused before MCP.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          headers: {
+            host: `evil.example:${port}`,
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      const params = {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "x", version: "1" },
+      };
+      req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params }));
+    });
+    expect(rebound).toBe(403);
 
     const client = new Client({ name: "sdk-http", version: "1" });
     await client.connect(
@@ -226,4 +281,35 @@ describe("@modelcontextprotocol/inspector --cli against the binary", () => {
       error: { code: "not_found", message: "no document projects/p/none.md" },
     });
   }, 120_000);
+
+  test("without IDSE_MCP_TOKEN a random token is printed once on stderr, and it is the one that works", async () => {
+    const cwd = await shopWithSession();
+    const child = spawn(BINARY, ["mcp", "--http", "0"], {
+      cwd,
+      env: env(cwd),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    const [port, token] = await new Promise<[number, string]>((resolve, reject) => {
+      child.stderr.on("data", (c) => {
+        err += c;
+        const m = /127\.0\.0\.1:(\d+)\/mcp\n.*: (\S+)\n/.exec(err);
+        if (m) resolve([Number(m[1]), m[2]!]);
+      });
+      child.on("exit", () => reject(new Error(`exited: ${err}`)));
+    });
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(err.split(token).length).toBe(2);
+    const client = new Client({ name: "sdk-http", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    expect((await client.listPrompts()).prompts.length).toBe(7);
+    await client.close();
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
 });
