@@ -2,6 +2,7 @@
 // input schema, the published --json schema its output is, its annotations), every resource and every
 // prompt (src/mcp/). With --check, writes nothing and exits 1 when the committed page differs from what
 // would be generated, so the page cannot drift from the models.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultRegistry } from "../src/agent-registry.ts";
@@ -17,6 +18,18 @@ import { outputSchemaFor } from "../src/schemas.ts";
 const ROOT = join(import.meta.dir, "..");
 const PAGE = join(ROOT, "docs", "mcp.md");
 const PAGE_REL = "docs/mcp.md";
+const BIOME = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "biome.cmd" : "biome");
+
+/** The page as the formatter lays it out, so `biome check` and --check agree. */
+function biomeFormat(text: string): string {
+  const r = spawnSync(BIOME, ["format", `--stdin-file-path=${PAGE_REL}`], {
+    cwd: ROOT,
+    input: text,
+    encoding: "utf8",
+  });
+  if (r.error || r.status !== 0) throw new Error(`biome format failed: ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
 
 type Json = Record<string, unknown>;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -164,7 +177,7 @@ function render(): string {
   return lines.join("\n");
 }
 
-const text = render();
+const text = biomeFormat(render());
 if (process.argv.includes("--check")) {
   const current = existsSync(PAGE) ? readFileSync(PAGE, "utf8") : undefined;
   if (current !== text) {
