@@ -6,6 +6,7 @@ import { toolList } from "../../src/mcp/schemas.ts";
 import { TOOLS } from "../../src/mcp/tools.ts";
 import { outputSchemaFor } from "../../src/schemas.ts";
 import { REPO } from "../helpers.ts";
+import { connect, shopWithSession } from "./util.ts";
 
 // docs/mcp.md is generated from the tool, resource and prompt tables; and each tool's outputSchema is the
 // published --json schema of its command (the same model), so the two cannot drift apart.
@@ -65,4 +66,15 @@ test("every outputSchema is the data schema of the command's published schemas/o
     const theirs = inline(published.properties.data, published.$defs ?? {});
     expect(contains(theirs, mine), `${tool.name} vs ${entry!.name}`).toBe(true);
   }
+});
+
+test("schemas/idse.mcp.json is the running server's tools/list and prompts/list", async () => {
+  const doc = JSON.parse(readFileSync(join(REPO, "schemas", "idse.mcp.json"), "utf8"));
+  const cwd = await shopWithSession();
+  const { client, close } = await connect(cwd);
+  const { tools } = await client.listTools();
+  expect(JSON.parse(JSON.stringify(tools))).toEqual(doc.tools);
+  const { prompts } = await client.listPrompts();
+  expect(prompts.map((p) => p.name)).toEqual(doc.prompts.map((p: { name: string }) => p.name));
+  await close();
 });
