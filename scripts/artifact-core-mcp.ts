@@ -1,7 +1,7 @@
 // schemas/artifact-core.mcp.json: the MCP tool contract of the artifact-core plugin, emitted from its
 // valibot models (plugins/artifact-core/src/mcp-contract.ts) so the published document and the models the
 // plugin parses results with cannot disagree. Written and checked by scripts/gen-schemas.ts. The `tools`
-// array has the shape of an MCP tools/list result; `errorSchema` is the structured content of a failed call.
+// array has the shape of an MCP tools/list result; `errorSchema` is the JSON text of a failed call.
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { MCP_TOOLS, ToolError } from "../plugins/artifact-core/src/mcp-contract.ts";
@@ -27,7 +27,8 @@ export function mcpContractText(): string {
       "REST contract of artifact-core.openapi.json as four tools. Keys are idse DesignStore keys; `hash` is " +
       "the lowercase hex sha256 of the UTF-8 text; `etag` an opaque version tag. Results are returned as " +
       "`structuredContent` (a server may instead put the same JSON in the first text content block). A " +
-      "failed call is a result with `isError: true` whose content follows `errorSchema`: `not_found`, " +
+      "failed call is a result with `isError: true`, no `structuredContent` (clients check that against the " +
+      "success outputSchema), and the JSON of `errorSchema` in its first text content block: `not_found`, " +
       "`stale` (a refused if_match / if_none_match), `unauthorized`, `invalid` or `internal`. Tool names " +
       "are the defaults; a remote's `tools` option may map them to other names. Prose: docs/sync.md.",
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",

@@ -14,6 +14,8 @@ export interface ProcessCase {
   check(stdout: string): void;
   /** Timed runs for a slow case (default: --runs). */
   runs?: number;
+  /** Text written to the command's stdin, then closed (default: no stdin). */
+  stdin?: string;
   /** A command run, untimed, before every run (e.g. to reset a server). */
   before?: string[];
 }

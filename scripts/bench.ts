@@ -28,6 +28,7 @@ import { readAllSessions } from "../src/session-graph.ts";
 import { createFilesystemStore } from "../src/stores/fs.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
+import { mcpReadyCase, mcpRoundTrips } from "./bench-mcp.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
@@ -85,7 +86,7 @@ function once() {
   if (spec.before) Bun.spawnSync(spec.before, { cwd: spec.cwd, env: spec.env, stdout: "ignore", stderr: "ignore" });
   out.floor = Math.max(out.floor, process.memoryUsage.rss());
   const t0 = performance.now();
-  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin: spec.stdin == null ? "ignore" : Buffer.from(spec.stdin), stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
   if (!(spec.okCodes ?? [0]).includes(r.exitCode)) {
     console.error("exit " + r.exitCode + ": " + r.stderr.toString().slice(0, 500));
@@ -124,6 +125,7 @@ function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, 
     warmup,
     okCodes: c.okCodes,
     before: c.before,
+    stdin: c.stdin,
   };
   const r = Bun.spawnSync([process.execPath, "-e", LAUNCHER], {
     cwd: c.cwd,
@@ -447,6 +449,9 @@ async function main(): Promise<number> {
       },
     ];
 
+    // Issue 17: the MCP server's start-up (its round trips are timed below, in a running server).
+    cases.push(mcpReadyCase(big, n));
+
     // Issue 5: the same command with no plugin and with three routing plugins installed (each one's
     // lockfile entry read, entry file hashed, imported and instantiated): the difference is the cost of
     // loading three plugins (budget: 15 ms).
@@ -511,6 +516,8 @@ async function main(): Promise<number> {
       console.error(`  ${c.name}`);
       rows.push(timeProcess(c, env, runs, warmup));
     }
+    console.error("  idse mcp round trips (running server)");
+    rows.push(...(await mcpRoundTrips(BINARY, big, env, ws.current, n)));
     console.error("  in-process (tinybench)");
     rows.push(...(await timeInProcess(big, ws.current)));
     console.error("  store plugins (in-process)");

@@ -218,6 +218,18 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   },
   STORE_NOT_TEXT: { file: ".idse/projects/shop/sessions/auth/diagram.png" },
   STORE_NO_EXPORT: { file: ".idse/store-export.json" },
+  MCP_AGENT_UNKNOWN: {
+    agent: "my-bot",
+    project: "shop",
+    known: ["claude-code", "gpt-codex"],
+    action: "artifact_write",
+  },
+  MCP_MODE_DENIED: {
+    agent: "claude-code",
+    stage: "implementation",
+    action: "artifact_write",
+    allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -297,6 +309,19 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     severity: "warning",
     where:
       "`idse hook claude-pre-tool-use`: the hook could not decide (unreadable input, corrupt registry, …) and allowed the call; printed on stderr, exit 0",
+    keys: "none",
+  },
+  {
+    code: "IDSE_NOT_ON_PATH",
+    severity: "warning",
+    where:
+      "`idse agents install-mcp`: no `idse` on PATH, where the IDEs look for the command the files name (the files were written)",
+    keys: "none",
+  },
+  {
+    code: "CODEX_TRUST",
+    severity: "info",
+    where: "`idse agents install-mcp` for Codex: Codex reads .codex/config.toml only in a project it trusts",
     keys: "none",
   },
   {
@@ -657,6 +682,8 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     );
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
+    output(await ws.run(["agents", "install-mcp", "--ide", "claude-code"], 0));
+    output(await ws.run(["mcp"], 2));
     const hookInput = {
       session_id: "abc123",
       cwd: ws.cwd,

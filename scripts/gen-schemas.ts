@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { SCHEMAS, schemaText } from "../src/schemas.ts";
 import { MCP_CONTRACT_FILE, mcpContractText } from "./artifact-core-mcp.ts";
+import { IDSE_MCP_FILE, idseMcpText } from "./idse-mcp-contract.ts";
 import { templateShapesText } from "./template-shapes.ts";
 
 const dir = join(import.meta.dir, "..", "schemas");
@@ -23,6 +24,11 @@ const mcpFile = join(dir, MCP_CONTRACT_FILE);
 const mcp = mcpContractText();
 if (!existsSync(mcpFile) || readFileSync(mcpFile, "utf8") !== mcp)
   drift.push(`${MCP_CONTRACT_FILE} differs from the models`);
+// idse's own MCP server contract (scripts/idse-mcp-contract.ts).
+const idseMcpFile = join(dir, IDSE_MCP_FILE);
+const idseMcp = idseMcpText();
+if (!existsSync(idseMcpFile) || readFileSync(idseMcpFile, "utf8") !== idseMcp)
+  drift.push(`${IDSE_MCP_FILE} differs from the models`);
 // Derived from the templates, not the models, but generated and checked the same way.
 const shapesFile = join(import.meta.dir, "..", "src", "generated", "template-shapes.json");
 const shapes = templateShapesText();
@@ -47,6 +53,7 @@ mkdirSync(dir, { recursive: true });
 for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
 for (const [file, text] of wanted) writeFileSync(join(dir, file), text);
 writeFileSync(mcpFile, mcp);
+writeFileSync(idseMcpFile, idseMcp);
 mkdirSync(join(shapesFile, ".."), { recursive: true });
 writeFileSync(shapesFile, shapes);
 process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);

@@ -382,6 +382,20 @@ export const CATALOGUE = {
     hint: () =>
       "run `idse store export` first; agents edit the exported files, `idse store import` takes them back",
   },
+  MCP_AGENT_UNKNOWN: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.action)} refused: the MCP server does not know which agent it serves${d.agent ? ` ("${s(d.agent)}" is not in the agent registry of "${s(d.project)}")` : ""}`,
+    hint: (d) =>
+      `start it as \`idse mcp --agent <id>\` (agents: ${(d.known as string[] | undefined)?.join(", ") || "none"}), or run \`idse agents install-mcp\``,
+  },
+  MCP_MODE_DENIED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.action)} refused: agent "${s(d.agent)}" works in planning mode and may change only the ${(d.allowed as string[]).join(", ")} documents, not ${s(d.stage)}`,
+    hint: (d) =>
+      `leave ${s(d.stage)} to the agent \`idse route ${s(d.stage)}\` names; only a person changes modes (\`idse agents set-mode\`)`,
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

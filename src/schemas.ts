@@ -4,6 +4,7 @@ import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
+import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
 import * as O from "./models/outputs.ts";
 import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
@@ -117,6 +118,8 @@ export const SCHEMAS: SchemaEntry[] = [
   ),
   output("output-agents-sync", ["agents sync-files", "generate-agent-files"], R.SyncOutput),
   output("output-install-hooks", ["agents install-hooks"], R.InstallHooksOutput),
+  output("output-install-mcp", ["agents install-mcp"], InstallMcpOutput),
+  output("output-mcp", ["mcp"], McpServeOutput),
   output("output-route", ["route"], R.RouteOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),
   output("output-config-get", ["config get"], O.ConfigGetOutput),

@@ -154,6 +154,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./hook.ts")).agentsInstallHooks,
   },
   {
+    name: "agents install-mcp",
+    summary: "Register `idse mcp` in each IDE's project MCP file (merged into the file, idempotent)",
+    load: async () => (await import("./install-mcp.ts")).agentsInstallMcp,
+  },
+  {
     name: "route",
     args: "[stage]",
     summary: "Route a stage (or --next: the first stage not completed) to its agents, with a handoff",
@@ -164,6 +169,12 @@ export const COMMANDS: CommandEntry[] = [
     summary:
       "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",
     load: async () => (await import("./hook.ts")).hookClaudePreToolUse,
+  },
+  {
+    name: "mcp",
+    summary:
+      "Serve the MCP server IDE agents talk to (stdio, or --http on loopback): typed tools, mode-checked",
+    load: async () => (await import("./mcp.ts")).mcp,
   },
   {
     name: "config get",

@@ -49,6 +49,8 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["status", "--all"], 0);
   await run(["sessions", "--type", "feature"], 0);
   await run(["session-info", "auth", "--lineage"], 0);
+  await run(["agents", "install-mcp", "--ide", "cursor"], 0);
+  await run(["mcp"], 2); // --json with stdio: stdout is the protocol's
   await run(["session", "set-owner", "auth", "--owner", "bo"], 0);
   await run(["session", "add-collaborator", "auth", "--name", "cy", "--role", "reviewer"], 0);
   await run(["session", "add-collaborator", "auth", "--name", "cy"], 1);

@@ -78,12 +78,16 @@ async function exercise(o: McpServerOptions) {
   await server.connect(b);
   const client = new Client({ name: "contract-test", version: "1" });
   await client.connect(a);
+  // Listed first, as the inspector and IDE clients do: the Client then checks every structuredContent
+  // against the outputSchema, and a tool error must still arrive as a tool error.
+  await client.listTools();
   const seen: string[] = [];
   const call = async (tool: Tool, args: Record<string, unknown>) => {
     const r = await client.callTool({ name: MCP_TOOLS[tool].name, arguments: args });
     const first = (r.content as { type: string; text: string }[])[0]!;
-    const body = r.structuredContent ?? JSON.parse(first.text);
-    if (o.textOnly) expect(r.structuredContent).toBeUndefined();
+    const body = r.isError ? JSON.parse(first.text) : (r.structuredContent ?? JSON.parse(first.text));
+    // An error is never structuredContent: that is checked against the success outputSchema.
+    if (o.textOnly || r.isError) expect(r.structuredContent).toBeUndefined();
     else expect(JSON.parse(first.text)).toEqual(body);
     if (r.isError) {
       expect(validate.error(body), JSON.stringify(validate.error.errors)).toBe(true);

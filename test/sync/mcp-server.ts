@@ -111,9 +111,11 @@ export function createMcpServer(
 ): McpServer {
   const names = { ...DEFAULT_TOOLS, ...o.tools };
   const server = new McpServer({ name: "artifact-core-test", version: "1.0.0" });
+  // A failed call carries its ToolError only as JSON text: a client checks structuredContent against the
+  // tool's outputSchema, which describes success, so an error there would turn into a protocol error.
   const result = (payload: Record<string, unknown>, isError = false): CallToolResult => ({
     content: [{ type: "text" as const, text: JSON.stringify(payload) }],
-    ...(o.textOnly ? {} : { structuredContent: payload }),
+    ...(o.textOnly || isError ? {} : { structuredContent: payload }),
     ...(isError ? { isError: true } : {}),
   });
   const error = (code: string, message: string) => result({ error: { code, message } }, true);

@@ -5,7 +5,7 @@ import { DocumentResponse, Key, ListResponse, PutResponse } from "./contract.ts"
 // mcp.ts parses every tool result with these models, and scripts/gen-schemas.ts publishes them as
 // schemas/artifact-core.mcp.json (a tools/list result: name, description, inputSchema, outputSchema),
 // which test/sync/mcp.test.ts holds the test server to. Results come in `structuredContent` (or as JSON
-// in the first text block); a failed call is a result with `isError: true` and a ToolError.
+// in the first text block); a failed call is a result with `isError: true` and a ToolError as JSON text.
 
 const d = v.description;
 /** Version tag to compare with (the REST contract's If-Match). */

@@ -20,18 +20,27 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const failed = (r: object): r is ToolError => "error" in r;
 
-/** The structured result, or JSON in the first text block (what servers without an outputSchema send). */
-function payload(result: { structuredContent?: unknown; content?: unknown }): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
+/**
+ * A success: the structured result, or JSON in the first text block (what servers without an outputSchema
+ * send). A failure: the ToolError in the first text block, where the contract puts it (structuredContent
+ * is for results that match the outputSchema); a structured one from an older server is still read.
+ */
+function payload(result: { isError?: boolean; structuredContent?: unknown; content?: unknown }): unknown {
+  if (!result.isError && result.structuredContent !== undefined) return result.structuredContent;
   const first = Array.isArray(result.content)
     ? (result.content[0] as { type?: string; text?: unknown })
     : undefined;
-  if (first?.type !== "text" || typeof first.text !== "string") return undefined;
+  const text = first?.type === "text" && typeof first.text === "string" ? first.text : undefined;
+  let parsed: unknown = text;
   try {
-    return JSON.parse(first.text);
+    if (text !== undefined) parsed = JSON.parse(text);
   } catch {
-    return first.text;
+    // not JSON: kept as text, reported off the contract below
   }
+  if (result.isError && !v.is(ToolError, parsed) && result.structuredContent !== undefined) {
+    return result.structuredContent;
+  }
+  return parsed;
 }
 
 export function mcpTransport(host: HostApi, o: McpOptions): SyncTransport {
