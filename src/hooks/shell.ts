@@ -121,7 +121,9 @@ export function shellCommands(src: string): Shell {
         const bare = h.stripTabs ? line.replace(/^\t+/, "") : line;
         if (bare.replace(/\r$/, "") === h.delimiter) break;
         if (!h.quoted && /`|\$[({[]/.test(line))
-          fail("a here-document whose body the shell expands ($(…), parameter expansion, backticks) is not allowed");
+          fail(
+            "a here-document whose body the shell expands ($(…), parameter expansion, backticks) is not allowed",
+          );
       }
     }
     pending = [];

@@ -157,7 +157,7 @@ describe("bashProblem: read-only git and idse only", () => {
     ["cat <<EOF\n$(rm -rf src)\nEOF", /here-document/],
     ["echo '<<EOF'\nrm -rf src\nEOF", /rm/],
     ["echo $'\\x72m'", /expansion/],
-    ["echo ${HOME}", /expansion/],
+    ["echo $" + "{HOME}", /expansion/],
     ["idse conf{ig,} set x y", /brace/],
     ["diff <(git show a) <(git show b)", /process substitution/],
     ["FOO=1 idse status", /FOO/],
