@@ -107,7 +107,8 @@ const ARTICLES: Record<Stage, string[]> = {
 };
 
 const MODE_RULE: Record<AgentMode, string> = {
-  planning: "design documents only (`.idse/` and the agent instruction files); no code, builds or installs",
+  planning:
+    "design documents only (the markdown files of the project's sessions); no code, builds, installs or idse configuration",
   implementation: "full access; build only what tasks.md lists and record it in implementation/README.md",
 };
 
