@@ -28,6 +28,7 @@ import { readAllSessions } from "../src/session-graph.ts";
 import { createFilesystemStore } from "../src/stores/fs.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
+import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
@@ -85,7 +86,8 @@ function once() {
   if (spec.before) Bun.spawnSync(spec.before, { cwd: spec.cwd, env: spec.env, stdout: "ignore", stderr: "ignore" });
   out.floor = Math.max(out.floor, process.memoryUsage.rss());
   const t0 = performance.now();
-  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const stdin = spec.stdin === undefined ? "ignore" : Buffer.from(spec.stdin);
+  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin, stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
   if (!(spec.okCodes ?? [0]).includes(r.exitCode)) {
     console.error("exit " + r.exitCode + ": " + r.stderr.toString().slice(0, 500));
@@ -113,10 +115,10 @@ interface LauncherOutput {
 /** Largest RSS of the launcher itself before a spawn, in MB: peak RSS figures below it are not exact. */
 let launcherFloorMb = 0;
 
-function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, warmup: number): Row {
+export function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, warmup: number): Row {
   runs = c.runs ?? runs;
   const spec = {
-    bin: BINARY,
+    bin: c.bin ?? BINARY,
     argv: c.argv,
     cwd: c.cwd,
     env,
@@ -124,6 +126,7 @@ function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, 
     warmup,
     okCodes: c.okCodes,
     before: c.before,
+    stdin: c.stdin,
   };
   const r = Bun.spawnSync([process.execPath, "-e", LAUNCHER], {
     cwd: c.cwd,
@@ -506,11 +509,18 @@ async function main(): Promise<number> {
         expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
     });
 
+    // Issue 16: the Claude Code hook, against an empty compiled binary timed in the same run.
+    cases.push(...hookCases(root, big, SESSIONS));
+
     const rows: Row[] = [];
     for (const c of cases) {
       console.error(`  ${c.name}`);
       rows.push(timeProcess(c, env, runs, warmup));
     }
+    const floorRow = rows.find((r) => r.name === FLOOR_NAME)!;
+    cases.forEach((c, i) => {
+      if (c.floorRatio) rows[i]!.budgetMs = Number((c.floorRatio * floorRow.medianMs).toFixed(2));
+    });
     console.error("  in-process (tinybench)");
     rows.push(...(await timeInProcess(big, ws.current)));
     console.error("  store plugins (in-process)");

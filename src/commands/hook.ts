@@ -1,6 +1,15 @@
 import { type Context, defineCommand } from "../command.ts";
 import type { Diagnostic } from "../errors.ts";
-import type { Problem, Source } from "../hooks/state.ts";
+import { decide } from "../hooks/claude.ts";
+import {
+  activeAgent,
+  fileSource,
+  findRoot,
+  type Problem,
+  plainFileStore,
+  readHookState,
+  type Source,
+} from "../hooks/state.ts";
 import type { HookOutput, InstallHooksOutput } from "../models/routing.ts";
 
 // Claude Code's PreToolUse hook, answered by the binary itself, and the command that installs it.
@@ -13,8 +22,9 @@ import type { HookOutput, InstallHooksOutput } from "../models/routing.ts";
 // An implementation agent is not objected to (a warning goes to stderr). Only a repository without
 // `.idse/` at all gets no objection: idse is not in charge there.
 //
-// Fast path: this module and what it imports (src/hooks/*, the output printer) are all the hook loads for
-// the filesystem store; main.ts runs it without the command table and cac (docs/benchmarks.md).
+// Fast path: this module and what it imports statically (src/hooks/*) are all the hook loads for the
+// filesystem store, in one chunk of the binary; main.ts runs it without the command table and cac
+// (docs/benchmarks.md). The workspace and store modules are imported only for a store plugin.
 
 type Hook = HookOutput;
 
@@ -66,7 +76,6 @@ function parseInput(raw: string): Record<string, unknown> | string {
 
 /** The store's documents: the files under .idse/, or a store plugin's (opened through the workspace). */
 async function stateSource(root: string, run: HookRun): Promise<{ src: Source; close(): Promise<void> }> {
-  const { fileSource, plainFileStore } = await import("../hooks/state.ts");
   const idseDir = `${root}/.idse`;
   if (plainFileStore(idseDir, run.env)) return { src: fileSource(idseDir), close: async () => {} };
   const { openWorkspaceAt, listProjects } = await import("../workspace.ts");
@@ -87,7 +96,6 @@ export async function evaluateHook(run: HookRun): Promise<Hook> {
     return await evaluate(run);
   } catch (err) {
     // A failure of the hook itself: idse is in charge here (there is a .idse/), so no silent pass.
-    const { findRoot } = await import("../hooks/state.ts");
     const dir = run.explicitCwd ? run.cwd : run.env.CLAUDE_PROJECT_DIR || run.cwd;
     const message = err instanceof Error ? err.message : String(err);
     if (!findRoot(dir)) return silent(`no .idse workspace in ${dir}`);
@@ -110,7 +118,6 @@ async function evaluate(run: HookRun): Promise<Hook> {
   if (event !== "PreToolUse") return silent(`idse does not handle ${event}`, event);
   const tool = typeof input === "object" && typeof input.tool_name === "string" ? input.tool_name : null;
 
-  const { findRoot } = await import("../hooks/state.ts");
   const inputCwd =
     typeof input === "object" && typeof input.cwd === "string" && input.cwd ? input.cwd : undefined;
   // The project directory Claude Code names, not the agent's current directory (a `cd` elsewhere must
@@ -119,7 +126,6 @@ async function evaluate(run: HookRun): Promise<Hook> {
   const root = findRoot(dir);
   if (!root) return silent(`no .idse workspace in ${dir}`, event, tool);
 
-  const { readHookState, activeAgent } = await import("../hooks/state.ts");
   const problems: Problem[] = [];
   let state: Awaited<ReturnType<typeof readHookState>> = { problems };
   let close = async () => {};
@@ -182,7 +188,6 @@ async function evaluate(run: HookRun): Promise<Hook> {
     run.report({ severity: "warning", code: "HOOK_ERROR", message: input });
     return denial(base, `idse: ${input}, so a planning-mode call is denied`);
   }
-  const { decide } = await import("../hooks/claude.ts");
   const d = decide({ ...input, cwd: inputCwd ?? run.cwd }, { mode, root, project: state.project! });
   if (d.decision === "allow") return { ...base, decision: "allow", reason: d.reason, output: null };
   const implementer = state.agents?.find((a) => a.stages.includes("implementation"));
