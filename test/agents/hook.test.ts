@@ -380,6 +380,26 @@ describe("idse hook claude-pre-tool-use (in-process)", () => {
     expect(j.json?.data).toMatchObject({ decision: "deny", agent: null, mode: "planning" });
   });
 
+  test("a store plugin: the hook reads the registry through it; a store that cannot be opened denies", async () => {
+    const cwd = tempDir();
+    expect((await idse(["init", "shop", "--store", "sqlite-store"], { cwd })).code).toBe(0);
+    const src = input(cwd, "Write", { file_path: join(cwd, "src/app.ts") });
+    expect(denied(await hook(cwd, src))).toContain("planning mode");
+    const design = input(cwd, "Write", {
+      file_path: join(cwd, ".idse/projects/shop/sessions/__blueprint__/specs/spec.md"),
+    });
+    expect((await hook(cwd, design)).stdout).toBe("");
+    expect((await hook(cwd, src, { IDSE_AGENT: "gpt-codex" })).stdout).toBe("");
+    const config = JSON.parse(readFileSync(join(cwd, ".idse/config.json"), "utf8"));
+    writeFileSync(
+      join(cwd, ".idse/config.json"),
+      JSON.stringify({ ...config, store: { plugin: "no-such-store" } }),
+    );
+    expect(denied(await hook(cwd, design))).toContain("no-such-store");
+    writeFileSync(join(cwd, ".idse/config.json"), "{");
+    expect(denied(await hook(cwd, design))).toContain("config.json");
+  });
+
   test("other events are not handled; the hook never writes anything", async () => {
     const cwd = await project();
     const registry = readFileSync(join(cwd, ".idse/projects/shop/agent_registry.json"), "utf8");
