@@ -20,6 +20,7 @@ import {
   PATH_RULES,
   pathVerdict,
   TOOLS,
+  writeVerdict,
 } from "../../src/hooks/policy.ts";
 import { CLAUDE_CODE_ALIASES, DEFAULT_HOOK_AGENTS, findRoot } from "../../src/hooks/state.ts";
 import { BEGIN, END, splitManaged } from "../../src/routing/managed.ts";
@@ -108,8 +109,22 @@ const PATH_CASES: Record<string, [allowed: string[], denied: string[]]> = {
 describe("PATH_RULES", () => {
   for (const row of PATH_RULES) {
     const [allowed, denied] = PATH_CASES[row.rule] ?? [[], []];
-    test(`${row.rule}: ${row.ok === false ? "denies" : "allows"}`, () => {
+    test(`${row.rule}: ${row.ok === true ? "allows" : row.ok === false ? "denies" : "depends on the text"}`, () => {
       expect(allowed.length + denied.length).toBeGreaterThan(0);
+      if (row.ok === "managed-block") {
+        // Whatever the path, the answer depends on the text: writeVerdict decides.
+        const block = `${BEGIN}\nmode: planning\n${END}\n`;
+        for (const rel of allowed) {
+          expect(pathVerdict(rel, scope)).toMatchObject({ ok: false, rule: row.rule });
+          expect(writeVerdict(rel, scope, block, `# Notes\n${block}`)).toMatchObject({
+            ok: true,
+            rule: row.rule,
+          });
+          expect(writeVerdict(rel, scope, block, "# Notes\n")).toMatchObject({ ok: false, rule: row.rule });
+          expect(writeVerdict(rel, scope, block, undefined)).toMatchObject({ ok: false, rule: row.rule });
+        }
+        return;
+      }
       for (const rel of allowed) {
         expect({ rel, ...pathVerdict(rel, scope) }).toMatchObject({ rel, ok: true, rule: row.rule });
       }
@@ -135,6 +150,9 @@ describe("managed blocks of instruction files", () => {
     expect(managedBlockKept(file("agents"), "# Mine\n")).toBe(false);
     expect(managedBlockKept(undefined, "# A new file\n")).toBe(true);
     expect(managedBlockKept(undefined, file("invented"))).toBe(false);
+    // writeVerdict applies the same check to instruction files only.
+    expect(writeVerdict("src/app.ts", scope, file("x"), file("x", "y")).ok).toBe(false);
+    expect(writeVerdict(`${S}/specs/spec.md`, scope, undefined, file("anything")).ok).toBe(true);
     expect(managedBlockKept(`${BEGIN}\nno end\n`, `${BEGIN}\nno end\nmore`)).toBe(false);
   });
   test("the markers are those src/routing/managed.ts writes and reads", () => {
