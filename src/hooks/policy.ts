@@ -60,7 +60,7 @@ export interface PathRule {
 export const PATH_RULES: PathRule[] = [
   {
     rule: "session-metadata",
-    test: (rel) => SESSION_FILE.test(rel) && /^metadata(\/|$)/.test(SESSION_FILE.exec(rel)![3]!),
+    test: (rel) => SESSION_FILE.test(rel) && /^metadata(\/|$)/i.test(SESSION_FILE.exec(rel)![3]!),
     ok: false,
     why: "is idse's session state (metadata/: session.json, stage_state.json, .owner, meta.md), which decides the agent's mode",
   },

@@ -26,7 +26,13 @@ interface Heredoc {
   stripTabs: boolean;
 }
 
+// A NUL ends the string the shell is given (so it would run less than was read here); other control
+// characters are read differently by different shells. Tabs, newlines and carriage returns stay.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 export function shellCommands(src: string): Shell {
+  if (CONTROL.test(src)) return { problem: "control characters in a command are not allowed" };
   const commands: SimpleCommand[] = [];
   let words: string[] = [];
   let expands: boolean[] = [];

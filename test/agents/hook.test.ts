@@ -169,6 +169,7 @@ describe("bashProblem: read-only git and idse only", () => {
     ["idse validate --output report.txt", /writes files/],
     ["idse schema emit out", /schema emit/],
     ["echo 'unterminated", /quote/],
+    ["git log --outp\u0000x=src/a", /control characters/],
     ["/repo/.idse/idse status", /not read-only/],
     ["idse plugin add ./.idse/notes/helper --yes", /plugin add/],
   ];

@@ -46,6 +46,7 @@ const PATH_CASES: Record<string, [allowed: string[], denied: string[]]> = {
       `${S}/metadata/stage_state.json`,
       `${S}/metadata/session.json`,
       `${S}/metadata/.owner`,
+      `${S}/Metadata/notes.md`,
       ".idse/projects/shop/sessions/__blueprint__/metadata/meta.md",
     ],
   ],
