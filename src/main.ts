@@ -44,7 +44,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
 } else if (argv.length === 2 && argv[0] === "hook" && argv[1] === "claude-pre-tool-use") {
   // Fast path for the Claude Code hook, run before every Edit, Write and Bash call of an agent: exactly
   // the command Claude Code runs, answered without the command table, cac or the plugin host (issue 16).
-  const { runHookFast } = await import("./hooks/fast.ts");
+  const { runHookFast } = await import("./commands/hook-fast.ts");
   process.exitCode = await runHookFast({
     cwd: process.cwd(),
     env: process.env,

@@ -1,7 +1,7 @@
 import type { Io } from "../command.ts";
-import { evaluateHook, hookText } from "../commands/hook.ts";
 import type { Diagnostic } from "../errors.ts";
 import { printResult } from "../output.ts";
+import { evaluateHook, hookText } from "./hook.ts";
 
 // `idse hook claude-pre-tool-use` with no option, as Claude Code runs it: the same evaluation and output
 // as through the CLI (src/commands/hook.ts), without loading the command table or cac. evaluateHook never
