@@ -18,6 +18,10 @@ export interface ProcessCase {
   stdin?: string;
   /** A command run, untimed, before every run (e.g. to reset a server). */
   before?: string[];
+  /** The program to run instead of dist/idse (the floor cases). */
+  bin?: string;
+  /** Budget as a multiple of the floor case's median in the same run (scripts/bench-hook.ts). */
+  floorRatio?: number;
 }
 
 /** Fails the case: its output is not what the command should print. */

@@ -28,6 +28,7 @@ import { readAllSessions } from "../src/session-graph.ts";
 import { createFilesystemStore } from "../src/stores/fs.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
+import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
 import { mcpReadyCase, mcpRoundTrips } from "./bench-mcp.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
@@ -86,7 +87,8 @@ function once() {
   if (spec.before) Bun.spawnSync(spec.before, { cwd: spec.cwd, env: spec.env, stdout: "ignore", stderr: "ignore" });
   out.floor = Math.max(out.floor, process.memoryUsage.rss());
   const t0 = performance.now();
-  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin: spec.stdin == null ? "ignore" : Buffer.from(spec.stdin), stdout: "pipe", stderr: "pipe" });
+  const stdin = spec.stdin === undefined ? "ignore" : Buffer.from(spec.stdin);
+  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin, stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
   if (!(spec.okCodes ?? [0]).includes(r.exitCode)) {
     console.error("exit " + r.exitCode + ": " + r.stderr.toString().slice(0, 500));
@@ -114,10 +116,10 @@ interface LauncherOutput {
 /** Largest RSS of the launcher itself before a spawn, in MB: peak RSS figures below it are not exact. */
 let launcherFloorMb = 0;
 
-function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, warmup: number): Row {
+export function timeProcess(c: ProcessCase, env: Record<string, string>, runs: number, warmup: number): Row {
   runs = c.runs ?? runs;
   const spec = {
-    bin: BINARY,
+    bin: c.bin ?? BINARY,
     argv: c.argv,
     cwd: c.cwd,
     env,
@@ -511,11 +513,18 @@ async function main(): Promise<number> {
         expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
     });
 
+    // Issue 16: the Claude Code hook, against an empty compiled binary timed in the same run.
+    cases.push(...hookCases(root, big, SESSIONS));
+
     const rows: Row[] = [];
     for (const c of cases) {
       console.error(`  ${c.name}`);
       rows.push(timeProcess(c, env, runs, warmup));
     }
+    const floorRow = rows.find((r) => r.name === FLOOR_NAME)!;
+    cases.forEach((c, i) => {
+      if (c.floorRatio) rows[i]!.budgetMs = Number((c.floorRatio * floorRow.medianMs).toFixed(2));
+    });
     console.error("  idse mcp round trips (running server)");
     rows.push(...(await mcpRoundTrips(BINARY, big, env, ws.current, n)));
     console.error("  in-process (tinybench)");

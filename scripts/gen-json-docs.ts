@@ -308,7 +308,7 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     code: "HOOK_ERROR",
     severity: "warning",
     where:
-      "`idse hook claude-pre-tool-use`: the hook could not decide (unreadable input, corrupt registry, …) and allowed the call; printed on stderr, exit 0",
+      "`idse hook claude-pre-tool-use`: idse's state or the hook input is unreadable: a planning agent is denied, an implementation agent allowed; on stderr, exit 0",
     keys: "none",
   },
   {

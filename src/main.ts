@@ -1,5 +1,4 @@
 import { fstatSync, writeSync } from "node:fs";
-import { homedir } from "node:os";
 import { VERSION } from "./version.ts";
 
 // Entry point: wires the process to runCli. The only place that exits the process.
@@ -25,22 +24,50 @@ function writeFd(fd: number, text: string): void {
 }
 
 async function readStdin(): Promise<string> {
+  // Bun's own reader: iterating process.stdin builds a Node stream first, about 18 ms of a compiled
+  // binary's start (the hook reads stdin on every agent call; docs/benchmarks.md).
+  const bun = (globalThis as { Bun?: { stdin: { text(): Promise<string> } } }).Bun;
+  if (bun) return bun.stdin.text();
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+// node:os only when HOME is unset: importing it costs about 1 ms of every start (the hook's budget).
+const homedir = async () => (await import("node:os")).homedir();
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   // Fast path, written by hand for the `--version` budget (docs/benchmarks.md): answering before the
   // command table, cac and the models are loaded halves the start-up time of this most-run probe.
   writeFd(1, `idse ${VERSION}\n`);
+} else if (argv.length === 2 && argv[0] === "hook" && argv[1] === "claude-pre-tool-use") {
+  // Fast path for the Claude Code hook, run before every Edit, Write and Bash call of an agent: exactly
+  // the command Claude Code runs, answered without the command table, cac or the plugin host (issue 16).
+  const { runHookFast } = await import("./commands/hook-fast.ts");
+  process.exitCode = await runHookFast({
+    cwd: process.cwd(),
+    env: process.env,
+    home: process.env.HOME || process.env.USERPROFILE || (await homedir()),
+    stdout: (t) => writeFd(1, t),
+    stderr: (t) => writeFd(2, t),
+    readStdin,
+    // Not process.stdin.isTTY: touching process.stdin builds its stream. A terminal (or /dev/null, which
+    // holds no input either) is a character device; Claude Code's pipe is not.
+    get stdinIsTTY() {
+      try {
+        return fstatSync(0).isCharacterDevice();
+      } catch {
+        return true;
+      }
+    },
+  });
 } else {
   const { runCli } = await import("./cli.ts");
   process.exitCode = await runCli(argv, {
     cwd: process.cwd(),
     env: process.env,
-    home: process.env.HOME || process.env.USERPROFILE || homedir(),
+    home: process.env.HOME || process.env.USERPROFILE || (await homedir()),
     stdout: (t) => writeFd(1, t),
     stderr: (t) => writeFd(2, t),
     readStdin,

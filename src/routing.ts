@@ -107,7 +107,8 @@ const ARTICLES: Record<Stage, string[]> = {
 };
 
 const MODE_RULE: Record<AgentMode, string> = {
-  planning: "design documents only (`.idse/` and the agent instruction files); no code, builds or installs",
+  planning:
+    "design documents only (the markdown files of the project's sessions); no code, builds, installs or idse configuration",
   implementation: "full access; build only what tasks.md lists and record it in implementation/README.md",
 };
 
@@ -212,28 +213,4 @@ function handoffMarkdown(h: Omit<Handoff, "markdown">, owners: AgentView[], stat
     ...h.commands.map((c) => `- \`${c}\``),
     "",
   ].join("\n");
-}
-
-/**
- * Which of an IDE's agents is at work, for the hook: an explicit id (--agent or IDSE_AGENT) wins; else
- * the IDE's agent that owns the session's first stage not completed; else, when none of its agents owns
- * that stage, the strictest of them (planning if any is planning). Null when no agent runs in the IDE.
- */
-export function activeAgent(
-  registry: AgentRegistry,
-  ide: string,
-  stages: Record<Stage, StageStatus> | null,
-  explicit?: string,
-): { agent: Agent | null; why: string } {
-  if (explicit) {
-    const agent = registry.agents.find((a) => a.id === explicit) ?? null;
-    return { agent, why: agent ? `agent ${explicit} was named` : `no agent ${explicit} is registered` };
-  }
-  const mine = registry.agents.filter((a) => ideOf(a) === ide);
-  if (mine.length === 0) return { agent: null, why: `no registered agent runs in ${ide}` };
-  const next = stages ? nextStage(stages) : null;
-  const owner = next ? mine.find((a) => a.stages.includes(next)) : undefined;
-  if (owner && next) return { agent: owner, why: `${owner.id} owns the next stage, ${next}` };
-  const strict = mine.find((a) => a.mode === "planning") ?? mine[0]!;
-  return { agent: strict, why: `${strict.id} is the strictest ${ide} agent` };
 }

@@ -1,13 +1,24 @@
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { type Shell, shellCommands } from "./shell.ts";
+import {
+  ALLOWED_ENV,
+  gitVerdict,
+  HELPERS,
+  idseVerdict,
+  pathVerdict,
+  TOOLS,
+  type Verdict,
+  writeVerdict,
+} from "./policy.ts";
+import { shellCommands } from "./shell.ts";
 
-// The Claude Code PreToolUse policy. Claude Code runs `idse hook claude-pre-tool-use` before Edit,
+// The Claude Code PreToolUse decision. Claude Code runs `idse hook claude-pre-tool-use` before Edit,
 // MultiEdit, Write, NotebookEdit and Bash, with the call as JSON on stdin ({session_id, cwd,
-// hook_event_name, tool_name, tool_input, …}). In planning mode idse denies file edits outside `.idse/`
-// and the agent instruction files, and shell commands other than read-only git and idse; otherwise it
-// has no objection and prints nothing, so the user's own permission settings still apply (idse never
-// answers "allow", which would skip them). This is a guardrail for a cooperative agent, not a sandbox.
+// hook_event_name, tool_name, tool_input, …}). In planning mode idse applies the table of
+// src/hooks/policy.ts; this module does the file system part the pure table leaves out (symlinks, the
+// working directory, the current text of an instruction file). Otherwise it has no objection and prints
+// nothing, so the user's own permission settings still apply (idse never answers "allow", which would
+// skip them). This is a guardrail for the tools Claude Code routes through the hook, not a sandbox.
 
 export interface HookInput {
   tool_name?: unknown;
@@ -19,8 +30,8 @@ export interface Policy {
   mode: "planning" | "implementation";
   /** Repository root (the directory holding `.idse/`). */
   root: string;
-  /** Agent instruction files (relative to the root) a planning agent may edit. */
-  instructionFiles: string[];
+  /** The project whose design documents a planning agent may write. */
+  project: string;
 }
 
 export interface Decision {
@@ -28,21 +39,7 @@ export interface Decision {
   reason: string;
 }
 
-const EDIT_TOOLS: Record<string, string> = {
-  Edit: "file_path",
-  MultiEdit: "file_path",
-  Write: "file_path",
-  NotebookEdit: "notebook_path",
-};
-
-/** Files under `.idse/` that would let an agent change its own mode or run code: never in planning. */
-const PROTECTED = [
-  /(^|\/)agent_registry\.json$/,
-  /^\.idse\/(config|plugins|agent_files)\.json$/,
-  /^\.idse\/plugins\//,
-];
-
-/** realpath of the longest existing prefix, so symlinks cannot smuggle a path out of `.idse/`. */
+/** realpath of the longest existing prefix, so symlinks cannot smuggle a path out of its folder. */
 function real(p: string): string {
   try {
     return realpathSync(p);
@@ -52,86 +49,122 @@ function real(p: string): string {
   }
 }
 
-export function checkPath(policy: Policy, cwd: string, file: string): Decision {
-  const rel = relative(real(policy.root), real(resolve(cwd, file))).replace(/\\/g, "/");
-  const deny = (why: string) => ({ decision: "deny" as const, reason: why });
-  if (rel === "" || rel.startsWith("../") || rel === ".." || isAbsolute(rel)) {
-    return deny(`${file} is outside the project`);
-  }
-  if (policy.instructionFiles.includes(rel))
-    return { decision: "allow", reason: `${rel} is an agent instruction file` };
-  if (!rel.startsWith(".idse/")) return deny(`${rel} is not a design document`);
-  if (PROTECTED.some((re) => re.test(rel)))
-    return deny(`${rel} holds the agent registry or idse configuration`);
-  return { decision: "allow", reason: `${rel} is a design document` };
+/** The repo-relative path of `file` after symlinks, or undefined when it is outside the repository. */
+function repoPath(root: string, cwd: string, file: string): string | undefined {
+  const rel = relative(real(root), real(resolve(cwd, file))).replace(/\\/g, "/");
+  if (rel === "" || rel === ".." || rel.startsWith("../") || isAbsolute(rel)) return undefined;
+  return rel;
 }
 
-const READ_ONLY_GIT = new Set([
-  ..."status log diff show rev-parse ls-files ls-tree blame grep describe shortlog cat-file show-ref".split(
-    " ",
-  ),
-  ..."merge-base name-rev rev-list whatchanged count-objects".split(" "),
-]);
-/** Subcommands that only read when given no arguments but these. */
-const LISTING: Record<string, RegExp> = {
-  branch:
-    /^(-a|-r|-v|-vv|--all|--remotes|--list|--show-current|--verbose|--no-color|--contains|--merged|--no-merged)$/,
-  tag: /^(-l|--list|-n\d*|--contains|--points-at)$/,
-  remote: /^(-v|--verbose|show|get-url)$/,
-  stash: /^(list|show)$/,
-  config: /^(--get|--get-all|--get-regexp|--list|-l|--show-origin|--local|--global)$/,
-};
-const GIT_UNSAFE_ARG = /^(--output|-O|--open-files-in-pager|--ext-diff|--exec)/;
-const HELPERS = new Set(["cd", "pwd", "ls", "cat", "head", "tail", "wc", "grep", "jq", "echo", "true"]);
-const AGENT_MUTATIONS = new Set(["add", "remove", "set-mode", "set-role", "set-stages", "install-hooks"]);
+const inside = (root: string, dir: string) =>
+  repoPath(root, root, dir) !== undefined || real(dir) === real(root);
 
-function gitReadOnly(words: string[]): string | undefined {
-  let i = 1;
-  while (words[i]?.startsWith("-")) {
-    if (words[i] === "-C") i += 2;
-    else if (words[i] === "--no-pager" || words[i] === "-P") i += 1;
-    else return `git option ${words[i]} is not allowed`;
+const deny = (why: string): Decision => ({ decision: "deny", reason: why });
+const allow = (why: string): Decision => ({ decision: "allow", reason: why });
+const fromVerdict = (v: Verdict): Decision => (v.ok ? allow(v.why) : deny(v.why));
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
   }
-  const sub = words[i];
-  const args = words.slice(i + 1);
-  if (!sub) return undefined;
-  if (args.some((a) => GIT_UNSAFE_ARG.test(a))) return "that git option writes files or runs programs";
-  if (READ_ONLY_GIT.has(sub)) return undefined;
-  const listing = LISTING[sub];
-  if (listing && args.every((a) => listing.test(a))) return undefined;
-  return `\`git ${sub}${args.length ? " …" : ""}\` can change the repository`;
 }
 
-/** Why a shell command is not read-only git or idse, or undefined when it is. */
-export function bashProblem(command: string, root?: string): string | undefined {
-  const parsed: Shell = shellCommands(command);
+/** The text a file would have after an Edit or MultiEdit; undefined when the edit would not apply. */
+function applyEdits(before: string, edits: unknown[]): string | undefined {
+  let text = before;
+  for (const e of edits) {
+    const { old_string, new_string, replace_all } = (e ?? {}) as Record<string, unknown>;
+    if (typeof old_string !== "string" || typeof new_string !== "string" || old_string === "")
+      return undefined;
+    if (!text.includes(old_string)) return undefined;
+    text =
+      replace_all === true
+        ? text.split(old_string).join(new_string)
+        : text.replace(old_string, () => new_string);
+  }
+  return text;
+}
+
+/** May a planning agent make this edit? (tool: Edit, MultiEdit, Write or NotebookEdit) */
+export function checkEdit(
+  policy: Policy,
+  cwd: string,
+  tool: string,
+  args: Record<string, unknown>,
+): Decision {
+  const field = TOOLS[tool]?.field ?? "file_path";
+  const file = args[field];
+  if (typeof file !== "string" || file === "") return deny(`${tool} names no file`);
+  const rel = repoPath(policy.root, cwd, file);
+  if (rel === undefined) return deny(`${file} is outside the repository`);
+  const v = pathVerdict(rel, { project: policy.project });
+  if (v.rule !== "instruction-file") return fromVerdict(v);
+  // An instruction file: the edit may change anything but idse's managed block.
+  const before = readText(join(policy.root, rel));
+  const after =
+    tool === "Write"
+      ? typeof args.content === "string"
+        ? args.content
+        : undefined
+      : tool === "Edit"
+        ? applyEdits(before ?? "", [args])
+        : tool === "MultiEdit" && Array.isArray(args.edits)
+          ? applyEdits(before ?? "", args.edits)
+          : undefined;
+  return fromVerdict(writeVerdict(rel, { project: policy.project }, before, after));
+}
+
+/** Why a shell command is not allowed in planning mode, or undefined when every part of it is. */
+export function bashProblem(command: string, policy: Policy, cwd: string): string | undefined {
+  const parsed = shellCommands(command);
   if ("problem" in parsed) return parsed.problem;
-  for (const raw of parsed.commands) {
-    let words = raw;
-    while (words[0] && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-      if (!words[0].startsWith("IDSE_")) return `setting ${words[0].split("=")[0]} is not allowed`;
-      words = words.slice(1);
+  // `cd` moves the working directory of the commands after it (and of Claude Code's next calls).
+  let dir: string | undefined = cwd;
+  for (const { words: all, expands } of parsed.commands) {
+    let at = 0;
+    let envProject: string | undefined;
+    while (at < all.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(all[at]!)) {
+      const [name, ...value] = all[at]!.split("=");
+      if (!ALLOWED_ENV.includes(name!)) return `setting ${name} is not allowed`;
+      envProject = value.join("=");
+      at++;
     }
+    const words = all.slice(at);
     const cmd = words[0];
     if (cmd === undefined) continue;
-    const name = basename(cmd).replace(/\.exe$/, "");
-    const inside = root !== undefined && !relative(root, cmd).startsWith("..");
-    if (name === "idse" && (cmd === "idse" || (isAbsolute(cmd) && !inside))) {
-      const at = words.indexOf("agents");
-      if (at > 0 && words.slice(at + 1).some((w) => AGENT_MUTATIONS.has(w))) {
-        return "a planning agent may not change the agent registry or hooks";
+    // Globs and ~ are fine for the programs that only read; idse, git and cd need literal words.
+    if (expands.slice(at).some(Boolean) && (!HELPERS.includes(cmd) || cmd === "cd")) {
+      return `\`${cmd}\` with a glob or ~ (the shell rewrites it) is not allowed`;
+    }
+    if (cmd === "cd") {
+      const target = words[1];
+      if (target === undefined || target === "-" || words.length > 2 || dir === undefined) {
+        return "`cd` may only name a directory inside the repository";
       }
-      if (words.some((w) => /^--(output|out)(=|$)/.test(w)) || words.join(" ").includes("schema emit")) {
-        return "idse may write files outside .idse/ with that command";
-      }
+      dir = resolve(dir, target);
+      if (!inside(policy.root, dir)) return `\`cd ${target}\` leaves the repository`;
+      continue;
+    }
+    if (
+      basename(cmd) === "idse" &&
+      (cmd === "idse" || (isAbsolute(cmd) && repoPath(policy.root, policy.root, cmd) === undefined))
+    ) {
+      const v = idseVerdict(words.slice(1), {
+        project: policy.project,
+        envProject,
+        cwdInRepo: dir !== undefined && inside(policy.root, dir),
+      });
+      if (!v.ok) return v.why;
       continue;
     }
     if (cmd === "git") {
-      const problem = gitReadOnly(words);
-      if (problem) return problem;
+      const v = gitVerdict(words.slice(1));
+      if (!v.ok) return v.why;
       continue;
     }
-    if (!HELPERS.has(cmd)) return `\`${cmd}\` is not read-only git or idse`;
+    if (!HELPERS.includes(cmd)) return `\`${cmd}\` is not read-only git or idse`;
   }
   return undefined;
 }
@@ -140,21 +173,15 @@ export function decide(input: HookInput, policy: Policy): Decision & { tool: str
   const tool = typeof input.tool_name === "string" ? input.tool_name : null;
   const args = (input.tool_input ?? {}) as Record<string, unknown>;
   const cwd = typeof input.cwd === "string" && input.cwd !== "" ? input.cwd : policy.root;
-  if (policy.mode === "implementation") return { tool, decision: "allow", reason: "implementation mode" };
-  if (tool === null) return { tool, decision: "allow", reason: "no tool named in the hook input" };
-  const field = EDIT_TOOLS[tool];
-  if (field) {
-    const file = args[field];
-    if (typeof file !== "string" || file === "")
-      return { tool, decision: "deny", reason: `${tool} names no file` };
-    return { tool, ...checkPath(policy, cwd, file) };
-  }
-  if (tool === "Bash") {
+  if (policy.mode === "implementation") return { tool, ...allow("implementation mode") };
+  if (tool === null) return { tool, ...deny("the hook input names no tool") };
+  const kind = TOOLS[tool]?.kind;
+  if (kind === "edit") return { tool, ...checkEdit(policy, cwd, tool, args) };
+  if (kind === "bash") {
     const command = typeof args.command === "string" ? args.command : "";
-    const problem = bashProblem(command, policy.root);
-    return problem
-      ? { tool, decision: "deny", reason: problem }
-      : { tool, decision: "allow", reason: "read-only git or idse" };
+    const problem = bashProblem(command, policy, cwd);
+    return { tool, ...(problem ? deny(problem) : allow("read-only git or idse")) };
   }
-  return { tool, decision: "allow", reason: `idse does not restrict ${tool}` };
+  if (kind === "read") return { tool, ...allow(`${tool} only reads`) };
+  return { tool, ...deny(`idse cannot tell what ${tool} changes`) };
 }

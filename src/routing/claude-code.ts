@@ -14,7 +14,7 @@ const claudeCode: RoutingPluginFactory = (host) => ({
       body: host.instructions(ctx, {
         title: "Claude Code instructions",
         intro:
-          "A PreToolUse hook (`idse agents install-hooks`) enforces the mode below: in planning mode, edits outside `.idse/` and the agent instruction files, and shell commands other than read-only git and idse, are denied.",
+          "A PreToolUse hook (`idse agents install-hooks`) enforces the mode below: in planning mode, edits other than the design documents of this project's sessions (and text outside idse's markers here), and shell commands other than read-only git and idse, are denied.",
       }),
     },
   ],

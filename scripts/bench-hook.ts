@@ -1,0 +1,71 @@
+// The Claude Code hook's cases of the benchmark (issue 16: `hook claude-pre-tool-use` ≤ 2.5× an empty
+// `bun build --compile` binary). Claude Code runs the hook before every Edit, Write and Bash call of an
+// agent, so its whole-process time is paid thousands of times a day. Measured on the 1,001-session
+// workspace with the hook JSON on stdin as Claude Code sends it, for the two common answers: a denial
+// (planning mode, a Write of a source file) and no objection (a read-only Bash line through the shell
+// reader and the policy table). The floor is an empty program compiled with the release flags, timed in
+// the same run; bench.ts turns `floorRatio` into each row's budget once the floor is measured.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expectOutput, type ProcessCase } from "./bench-case.ts";
+import { COMPILE_FLAGS } from "./build.ts";
+
+export const FLOOR_NAME = "empty `bun build --compile` binary (floor)";
+
+export function hookCases(root: string, big: string, sessions: number): ProcessCase[] {
+  const dir = join(root, "empty-binary");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "empty.ts"), "export {};\n");
+  const empty = join(dir, "empty");
+  const r = Bun.spawnSync(
+    [process.execPath, "build", ...COMPILE_FLAGS, join(dir, "empty.ts"), "--outfile", empty],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  if (r.exitCode !== 0) throw new Error(`building the empty binary failed: ${r.stderr.toString()}`);
+
+  const payload = (tool_name: string, tool_input: Record<string, unknown>) =>
+    JSON.stringify({
+      session_id: "9f1c2d3e-bench",
+      transcript_path: join(root, "transcript.jsonl"),
+      cwd: big,
+      permission_mode: "default",
+      hook_event_name: "PreToolUse",
+      tool_name,
+      tool_input,
+      tool_use_id: "toolu_01BENCH",
+    });
+  const n = sessions.toLocaleString("en");
+  const argv = ["hook", "claude-pre-tool-use"];
+  return [
+    {
+      name: FLOOR_NAME,
+      cwd: dir,
+      bin: empty,
+      argv: [],
+      check: (out) => expectOutput(out === "", "empty binary"),
+    },
+    {
+      name: `\`hook claude-pre-tool-use\`, Write src/ denied (${n} sessions)`,
+      cwd: big,
+      argv,
+      stdin: payload("Write", { file_path: join(big, "src", "server.ts"), content: "export {};\n" }),
+      floorRatio: 2.5,
+      check: (out) =>
+        expectOutput(
+          JSON.parse(out).hookSpecificOutput?.permissionDecision === "deny",
+          "hook denies the Write",
+        ),
+    },
+    {
+      name: `\`hook claude-pre-tool-use\`, read-only Bash allowed (${n} sessions)`,
+      cwd: big,
+      argv,
+      stdin: payload("Bash", { command: "git status --short && idse route --next --json | jq .data.stage" }),
+      floorRatio: 2.5,
+      check: (out) => expectOutput(out === "", "hook has no objection to read-only Bash"),
+    },
+  ];
+}
