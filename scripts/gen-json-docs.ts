@@ -118,6 +118,13 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   PLUGIN_UNSAFE_ARCHIVE: { entry: "package/../../.bashrc", reason: "`..` in the path" },
   PLUGIN_ARCHIVE_INVALID: { file: "my-store-1.0.0.tgz", reason: "unexpected end of file" },
   PLUGIN_NO_REGISTRY: { package: "@acme/idse-jira-sync" },
+  PLUGIN_REGISTRY_AUTH: {
+    url: "http://127.0.0.1:4873/@acme%2fidse-jira-sync",
+    status: 401,
+    key: "//127.0.0.1:4873/",
+    source: "/repo/.npmrc",
+    registry: "http://127.0.0.1:4873/",
+  },
   PLUGIN_REGISTRY: { url: "http://127.0.0.1:4873/@acme%2fidse-jira-sync", reason: "HTTP 500" },
   PLUGIN_PACKAGE_NOT_FOUND: { package: "@acme/idse-jira-sync", registry: "http://127.0.0.1:4873/" },
   PLUGIN_VERSION_NOT_FOUND: { package: "@acme/idse-jira-sync", range: "^9", versions: ["1.0.0", "1.2.0"] },

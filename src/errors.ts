@@ -241,6 +241,13 @@ export const CATALOGUE = {
     message: (d) => `no npm registry is configured for ${s(d.package)}`,
     hint: () => "set IDSE_REGISTRY or npm_config_registry, or add `registry=<url>` to .npmrc",
   },
+  PLUGIN_REGISTRY_AUTH: {
+    exit: 1,
+    message: (d) =>
+      `the registry refused ${s(d.url)} (HTTP ${s(d.status)}): ${d.source ? `the credentials for ${s(d.key)} from ${s(d.source)} were not accepted` : `no credentials are configured for ${s(d.key)}`}; nothing was changed`,
+    hint: (d) =>
+      `check \`${s(d.key)}:_authToken\` (or \`:_auth\`, or \`:username\` with a base64 \`:_password\`) in ${d.source ? s(d.source) : "your .npmrc"}, or run \`npm login --registry ${s(d.registry)}\``,
+  },
   PLUGIN_REGISTRY: {
     exit: 1,
     message: (d) => `the registry request to ${s(d.url)} failed: ${s(d.reason)}; nothing was changed`,

@@ -19,6 +19,14 @@ export interface RunOptions {
   rules?: string[];
   gate?: boolean;
   stage?: Stage;
+  /** A clock (ms) to time each session and rule with; absent, nothing is timed. */
+  clock?: () => number;
+}
+
+/** How long one session took to check, and each rule within it (ms). */
+export interface SessionTiming {
+  total: number;
+  rules: Record<string, number>;
 }
 
 /** The `validation` block of the repository config (.idse/config.json), validated. */
@@ -52,6 +60,7 @@ export async function validateSessions(
   reports: ValidationReport[];
   fixes: Map<string, Fix["writeArtifact"][]>;
   recorded: Recorded[];
+  timings: Map<string, SessionTiming>;
 }> {
   const config = resolveRuleConfig(await readValidationConfig(store), o.rules);
   const rules = allRules();
@@ -59,13 +68,15 @@ export async function validateSessions(
   const reports: ValidationReport[] = [];
   const fixes = new Map<string, Fix["writeArtifact"][]>();
   const recorded: Recorded[] = [];
+  const timings = new Map<string, SessionTiming>();
   for (const session of sessions) {
+    const started = o.clock?.();
     const input = await loadSessionInput(store, project, session, {
       stack: o.stack,
       gate: o.gate,
       projectState: state ?? null,
     });
-    const result = validateSession(input, rules, config);
+    const result = validateSession(input, rules, config, o.clock);
     if (o.stage) {
       const kept = result.report.findings.filter((f) => f.stage === o.stage);
       const errors = kept.filter((f) => f.severity === "error").length;
@@ -80,8 +91,10 @@ export async function validateSessions(
     reports.push(result.report);
     recorded.push({ session, stages: input.stages, previous: input.previousStatus });
     if (result.fixes.length) fixes.set(session, result.fixes);
+    if (started !== undefined)
+      timings.set(session, { total: o.clock!() - started, rules: result.timings ?? {} });
   }
-  return { reports, fixes, recorded };
+  return { reports, fixes, recorded, timings };
 }
 
 /** What a session's stage state held when it was loaded. */

@@ -163,12 +163,17 @@ export function templateShape(stage: Stage): MdDoc {
   return doc;
 }
 
-/** Runs every enabled rule over one session. Pure: no I/O, no clock. */
+/**
+ * Runs every enabled rule over one session. Pure: no I/O, and no clock unless one is passed in, in which
+ * case each rule's time (ms) is returned, for reports that show durations (JUnit).
+ */
 export function validateSession(
   input: SessionInput,
   rules: Rule[],
   config: RuleConfig,
-): { report: ValidationReport; fixes: Fix["writeArtifact"][] } {
+  clock?: () => number,
+): { report: ValidationReport; fixes: Fix["writeArtifact"][]; timings?: Record<string, number> } {
+  const timings: Record<string, number> | undefined = clock ? {} : undefined;
   const findings: Finding[] = [];
   const fixes: Fix[] = [];
   const artifacts = {} as Record<Stage, ParsedArtifact>;
@@ -190,6 +195,7 @@ export function validateSession(
     const setting = config[rule.id];
     if (!setting || setting.level === "off") continue;
     const severity = setting.level === "error" ? "error" : "warning";
+    const started = clock?.();
     const ctx: RuleContext = {
       options: setting.options ?? rule.defaultOptions,
       session: input,
@@ -244,6 +250,7 @@ export function validateSession(
       }
     }
     visitors.session?.();
+    if (timings && started !== undefined) timings[rule.id] = clock!() - started;
   }
   // By file, then line, then column; files ranked once so most comparisons are numeric.
   const rank = new Map([...new Set(findings.map((f) => f.file))].sort().map((f, i) => [f, i]));
@@ -262,7 +269,7 @@ export function validateSession(
     warnings: findings.length - errors,
     passed: errors === 0,
   };
-  return { report, fixes: fixes.map((f) => f.writeArtifact) };
+  return { report, fixes: fixes.map((f) => f.writeArtifact), ...(timings ? { timings } : {}) };
 }
 
 function parseFinding(a: ArtifactInput, p: ParseProblem): Finding {

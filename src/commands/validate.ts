@@ -1,9 +1,11 @@
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ValidateOutput } from "../models/outputs.ts";
+import { repositoryPrefix } from "../repo-root.ts";
 import { listSessionIds } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
 
@@ -41,6 +43,7 @@ export const validate = defineCommand<
     if (o.session !== undefined && o.all)
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
     const project = await ctx.project();
+    const format = ctx.global.json ? "json" : (o.format ?? "text");
     const { validateSessions, recordStatus } = await import("../validation-run.ts");
     const { formatJunit, formatSarif, formatSummary, formatText, formatTextChunks } = await import(
       "../validation-formats.ts"
@@ -55,8 +58,10 @@ export const validate = defineCommand<
           stack: ws.config.values.stack,
           rules: o.rule,
           stage: o.stage,
+          // JUnit shows durations; nothing else pays for the clock.
+          ...(format === "junit" ? { clock: () => performance.now() } : {}),
         });
-      let { reports, fixes, recorded } = await run();
+      let { reports, fixes, recorded, timings } = await run();
       const fixed: ValidateOutput["fixed"] = [];
       if (o.fix && fixes.size) {
         for (const [session, list] of fixes) {
@@ -67,10 +72,10 @@ export const validate = defineCommand<
             fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
           }
         }
-        ({ reports, recorded } = await run());
+        ({ reports, recorded, timings } = await run());
       }
       await recordStatus(ws.store, project, reports, recorded, ctx.now);
-      return { reports, fixed };
+      return { reports, fixed, timings, root: ws.root };
     });
     const errors = result.reports.reduce((n, r) => n + r.errors, 0);
     const warnings = result.reports.reduce((n, r) => n + r.warnings, 0);
@@ -82,12 +87,24 @@ export const validate = defineCommand<
       passed: errors === 0 && !(o.strict && warnings > 0),
       fixed: result.fixed,
     };
-    const format = ctx.global.json ? "json" : (o.format ?? "text");
+    const exitCode = data.passed ? 0 : 1;
     const document = (): string =>
       format === "sarif"
-        ? `${JSON.stringify(formatSarif(data.reports, allRules()), null, 2)}\n`
+        ? `${JSON.stringify(
+            formatSarif(data.reports, allRules(), {
+              prefix: repositoryPrefix(result.root),
+              automationId: `idse/${project}/${o.all ? "all" : (data.reports[0]?.session ?? "none")}/`,
+              exitCode,
+            }),
+            null,
+            2,
+          )}\n`
         : format === "junit"
-          ? formatJunit(data.reports, allRules())
+          ? formatJunit(data.reports, allRules(), {
+              timings: result.timings,
+              timestamp: ctx.now.slice(0, 19),
+              hostname: hostname(),
+            })
           : format === "json"
             ? `${JSON.stringify({ ok: data.passed, command: "validate", data, diagnostics: [] }, null, 2)}\n`
             : formatText(data.reports);

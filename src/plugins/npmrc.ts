@@ -1,17 +1,32 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 import ini from "ini";
+import getAuthToken from "registry-auth-token";
 import { readTextIfExists } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 
-// Which npm registry to ask, and with which token: IDSE_REGISTRY, npm_config_registry, the repository's
-// .npmrc, the home .npmrc, then `npm config get registry`. No registry host is written in idse itself.
-// Within an .npmrc a scoped `@scope:registry` wins over `registry`, as in npm. Tokens are npm's
-// `//host/path/:_authToken=…` lines (with ${VAR} expanded) and go only to URLs under that prefix.
+// Which npm registry to ask, with which credentials and certificates, the way npm itself decides, so
+// `idse plugin add` and `npm view` agree on every .npmrc (test/plugins/npmrc-parity.test.ts runs both).
+//
+// npm merges its configuration key by key: the environment (`npm_config_*`) over the project's .npmrc
+// over the user's (~/.npmrc, or $npm_config_userconfig) over the global one ($PREFIX/etc/npmrc) over the
+// one built into npm. A package's registry is then `@scope:registry` if any layer sets it, else
+// `registry`: a scope set in ~/.npmrc beats `registry` in the project's file or the environment.
+// IDSE_REGISTRY, idse's own override, beats them all. No registry host is written in idse: when no layer
+// names one, `npm config get registry` answers (npm's built-in default).
+//
+// Credentials are npm's per-registry keys (`//host/path/:_authToken`, `:_auth`, `:username` with a
+// base64 `:_password`), matched against each URL by registry-auth-token, the library most tools use for
+// this: the longest `//host/path/` that is a prefix of the URL wins, so a token never goes to another
+// host or path. A top-level `_auth`/`_authToken`/`username`+`_password` (npm < 9 style) belongs to the
+// default registry only, as `npm config fix` would rewrite it. `always-auth` is obsolete since npm 7 and
+// ignored by npm as by idse: credentials go wherever they match. `${VAR}` is expanded from the
+// environment in keys and values.
 
 export interface RegistryEnv {
   env: Record<string, string | undefined>;
-  /** The repository root (its .npmrc is read first). */
+  /** The repository root (its .npmrc is the project layer). */
   root?: string;
   home: string;
 }
@@ -22,23 +37,94 @@ export interface Registry {
   source: string;
 }
 
-type Rc = { file: string; values: Record<string, string> };
+export interface Credentials {
+  type: "Bearer" | "Basic";
+  token: string;
+  /** The config layer and key prefix the credentials came from, for a hint that names them. */
+  source: string;
+  key: string;
+}
+
+/** TLS settings from `cafile`, `ca`, `cert`, `key` and `strict-ssl`, in the shape of Bun's `fetch` `tls`. */
+export interface Tls {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: boolean;
+}
+
+interface Layer {
+  source: string;
+  values: Record<string, string>;
+}
 
 function expand(value: string, env: RegistryEnv["env"]): string {
   return value.replace(/\$\{([^}?]+)(\?)?\}/g, (_all, name: string) => env[name] ?? "");
 }
 
-function readRc(file: string, env: RegistryEnv["env"]): Rc | undefined {
+function fileLayer(file: string, env: RegistryEnv["env"]): Layer | undefined {
   const text = readTextIfExists(file);
   if (text === undefined) return undefined;
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ini.parse(text))) if (typeof v === "string") values[k] = expand(v, env);
-  return { file, values };
+  for (const [k, v] of Object.entries(ini.parse(text))) {
+    if (typeof v === "string" || typeof v === "boolean") values[expand(k, env)] = expand(String(v), env);
+    else if (Array.isArray(v)) values[expand(k, env)] = v.map((x) => expand(String(x), env)).join("\n");
+  }
+  return { source: file, values };
 }
 
-function rcFiles(o: RegistryEnv): Rc[] {
-  const files = [...(o.root ? [join(o.root, ".npmrc")] : []), join(o.home, ".npmrc")];
-  return [...new Set(files)].flatMap((f) => readRc(f, o.env) ?? []);
+/** npm's environment layer: `npm_config_strict_ssl` is `strict-ssl`, `npm_config__auth` is `_auth`. */
+function envLayer(env: RegistryEnv["env"]): Layer {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^npm_config_(.+)$/i.exec(name);
+    if (!m || value === undefined || value === "") continue;
+    const key = m[1]!.toLowerCase();
+    values[key.startsWith("//") ? key : key.replace(/(?!^)_/g, "-")] = value;
+  }
+  return { source: "the environment (npm_config_*)", values };
+}
+
+/** npm's prefix: $npm_config_prefix, else the folder the `npm` on PATH was installed into. */
+function npmPrefix(env: RegistryEnv["env"], envValues: Record<string, string>): string | undefined {
+  if (envValues.prefix) return envValues.prefix;
+  for (const dir of (env.PATH ?? process.env.PATH ?? "").split(delimiter)) {
+    const bin = join(dir, "npm");
+    if (!dir || !existsSync(bin)) continue;
+    try {
+      // …/lib/node_modules/npm/bin/npm-cli.js → …
+      const cli = realpathSync(bin);
+      const pkg = dirname(dirname(cli));
+      return dirname(dirname(dirname(pkg)));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The layers, highest priority first, as npm reads them. */
+function layers(o: RegistryEnv): Layer[] {
+  const env = envLayer(o.env);
+  const prefix = npmPrefix(o.env, env.values);
+  const user = env.values.userconfig ?? join(o.home, ".npmrc");
+  const global = env.values.globalconfig ?? (prefix ? join(prefix, "etc", "npmrc") : undefined);
+  const builtin = prefix ? join(prefix, "lib", "node_modules", "npm", "npmrc") : undefined;
+  const files = [o.root ? join(o.root, ".npmrc") : undefined, user, global, builtin];
+  const seen = new Set<string>();
+  const out = [env];
+  for (const f of files) {
+    if (!f || seen.has(f)) continue;
+    seen.add(f);
+    const layer = fileLayer(f, o.env);
+    if (layer) out.push(layer);
+  }
+  return out;
+}
+
+function lookup(all: Layer[], key: string): { value: string; source: string } | undefined {
+  for (const l of all) if (l.values[key] !== undefined) return { value: l.values[key]!, source: l.source };
+  return undefined;
 }
 
 const slash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
@@ -52,43 +138,102 @@ function valid(url: string | undefined): url is string {
   }
 }
 
+/** npm's "nerf dart": `//host/path/`, the key prefix credentials are stored under. */
+export const nerfDart = (url: string) => {
+  const u = new URL(url);
+  return `//${u.host}${slash(u.pathname)}`;
+};
+
 export function registryFor(pkg: string, o: RegistryEnv): Registry {
+  if (valid(o.env.IDSE_REGISTRY)) return { url: slash(o.env.IDSE_REGISTRY), source: "IDSE_REGISTRY" };
+  const all = layers(o);
   const scope = pkg.startsWith("@") ? pkg.split("/")[0] : undefined;
-  const fromEnv: [string, string | undefined][] = [
-    ["IDSE_REGISTRY", o.env.IDSE_REGISTRY],
-    ["npm_config_registry", o.env.npm_config_registry ?? o.env.NPM_CONFIG_REGISTRY],
-  ];
-  for (const [name, url] of fromEnv) if (valid(url)) return { url: slash(url), source: name };
-  for (const rc of rcFiles(o)) {
-    const scoped = scope ? rc.values[`${scope}:registry`] : undefined;
-    if (valid(scoped)) return { url: slash(scoped), source: rc.file };
-    if (valid(rc.values.registry)) return { url: slash(rc.values.registry), source: rc.file };
-  }
   for (const key of scope ? [`${scope}:registry`, "registry"] : ["registry"]) {
-    const r = spawnSync("npm", ["config", "get", key], {
-      encoding: "utf8",
-      timeout: 15_000,
-      env: { ...o.env, PATH: o.env.PATH ?? process.env.PATH },
-      shell: process.platform === "win32",
-    });
-    const url = r.stdout?.trim();
-    if (r.status === 0 && valid(url)) return { url: slash(url), source: "npm config get registry" };
+    const hit = lookup(all, key);
+    if (hit && valid(hit.value)) return { url: slash(hit.value), source: hit.source };
   }
+  // npm's built-in default lives in npm, not in a file.
+  const r = spawnSync("npm", ["config", "get", "registry"], {
+    encoding: "utf8",
+    timeout: 15_000,
+    env: { ...o.env, PATH: o.env.PATH ?? process.env.PATH },
+    shell: process.platform === "win32",
+  });
+  const url = r.stdout?.trim();
+  if (r.status === 0 && valid(url)) return { url: slash(url), source: "npm config get registry" };
   throw new IdseError("PLUGIN_NO_REGISTRY", { package: pkg });
 }
 
-/** The bearer token for a URL: the longest `//host/path/:_authToken` prefix that matches it. */
-export function tokenFor(url: string, o: RegistryEnv): string | undefined {
-  const u = new URL(url);
-  const target = `//${u.host}${u.pathname}`;
-  let best: { len: number; token: string } | undefined;
-  for (const rc of rcFiles(o).reverse()) {
-    for (const [key, value] of Object.entries(rc.values)) {
-      const m = /^(\/\/.+\/):_authToken$/.exec(key);
-      if (!m || !value || !target.startsWith(m[1]!)) continue;
-      // Equal lengths: the repository's file (read last here) wins over the home one.
-      if (!best || m[1]!.length >= best.len) best = { len: m[1]!.length, token: value };
+const CREDENTIAL_KEYS = [":_authToken", ":_auth", ":username", ":_password"];
+
+/** Credentials for one URL; `defaultRegistry` receives the top-level (unscoped) ones. */
+export function credentialsFor(
+  url: string,
+  o: RegistryEnv,
+  defaultRegistry?: string,
+): Credentials | undefined {
+  const all = layers(o);
+  const merged: Record<string, string> = {};
+  const origin: Record<string, string> = {};
+  for (const l of [...all].reverse()) {
+    for (const [k, v] of Object.entries(l.values)) {
+      if (k.startsWith("//") && CREDENTIAL_KEYS.some((c) => k.endsWith(c))) {
+        merged[k] = v;
+        origin[k] = l.source;
+      }
     }
   }
-  return best?.token;
+  const top = defaultRegistry ? nerfDart(defaultRegistry) : undefined;
+  if (top) {
+    for (const k of ["_authToken", "_auth", "username", "_password"]) {
+      const hit = lookup(all, k);
+      if (hit && merged[`${top}:${k}`] === undefined) {
+        merged[`${top}:${k}`] = hit.value;
+        origin[`${top}:${k}`] = hit.source;
+      }
+    }
+  }
+  const found = getAuthToken(url, { npmrc: merged, recursive: true } as never) as
+    | { token: string; type: "Bearer" | "Basic" }
+    | undefined;
+  if (!found?.token) return undefined;
+  // The key that matched: the longest credential prefix of the URL (what registry-auth-token walks to).
+  const target = `//${new URL(url).host}${new URL(url).pathname}`;
+  const key =
+    Object.keys(merged)
+      .map((k) => k.slice(0, k.lastIndexOf(":")))
+      .filter((k) => target.startsWith(slash(k)))
+      .sort((a, b) => b.length - a.length)[0] ?? target;
+  const source = CREDENTIAL_KEYS.map((c) => origin[`${key}${c}`]).find(Boolean) ?? "npm config";
+  return { type: found.type, token: found.token, source, key: slash(key) };
+}
+
+/** The bearer token for a URL, when its credentials are a token (kept for callers that need only that). */
+export function tokenFor(url: string, o: RegistryEnv): string | undefined {
+  const c = credentialsFor(url, o);
+  return c?.type === "Bearer" ? c.token : undefined;
+}
+
+/** TLS options from npm's certificate settings (`cafile` is read here, `ca` may be given inline). */
+export function tlsFor(o: RegistryEnv): Tls | undefined {
+  const all = layers(o);
+  const tls: Tls = {};
+  const ca = lookup(all, "ca")?.value;
+  const cafile = lookup(all, "cafile")?.value;
+  if (cafile) {
+    try {
+      tls.ca = [readFileSync(cafile, "utf8")];
+    } catch (err) {
+      throw new IdseError("PLUGIN_REGISTRY", {
+        url: cafile,
+        reason: `cannot read the cafile named in the npm config: ${(err as Error).message}`,
+      });
+    }
+  } else if (ca) tls.ca = ca.split("\n").filter(Boolean);
+  const cert = lookup(all, "cert")?.value;
+  const key = lookup(all, "key")?.value;
+  if (cert && key) Object.assign(tls, { cert, key });
+  const strict = lookup(all, "strict-ssl")?.value;
+  if (strict === "false") tls.rejectUnauthorized = false;
+  return Object.keys(tls).length ? tls : undefined;
 }

@@ -2,7 +2,7 @@ import semver from "semver";
 import { IdseError } from "../errors.ts";
 import { getPackument, getTarball, putPackument, putTarball } from "./cache.ts";
 import { sri } from "./integrity.ts";
-import { type RegistryEnv, registryFor, tokenFor } from "./npmrc.ts";
+import { credentialsFor, type RegistryEnv, registryFor, tlsFor } from "./npmrc.ts";
 
 // Installs from an npm registry: fetch the packument, pick the version (dist-tag or semver range, with
 // npm's own `semver`, so ranges resolve the same on Bun and Deno), download the tarball and check it
@@ -41,26 +41,43 @@ interface Packument {
   versions?: Record<string, { dist?: { tarball?: string; integrity?: string } }>;
 }
 
-/** GET with the token that belongs to each URL: redirects are followed by hand, so a token never
- * travels to another host (tarballs are often redirected to a CDN). */
-async function get(url: string, o: FetchEnv, accept: string): Promise<Response> {
+/**
+ * GET with the credentials that belong to each URL: redirects are followed by hand, so credentials never
+ * travel to another host (tarballs are often redirected to a CDN). A refusal (401, 403) names the
+ * credentials that were sent, or says none were, and where npm's config keeps them.
+ */
+async function get(url: string, o: FetchEnv, accept: string, registry: string): Promise<Response> {
   const signal = AbortSignal.timeout(o.timeoutMs);
+  // Bun's fetch takes npm's certificate settings; Deno ignores the option (it reads DENO_CERT).
+  const tls = tlsFor(o);
   let at = url;
   try {
     for (let hop = 0; hop < 5; hop++) {
-      const token = tokenFor(at, o);
+      const auth = credentialsFor(at, o, registry);
       const headers: Record<string, string> = { accept, "user-agent": "idse" };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(at, { headers, signal, redirect: "manual" });
+      if (auth) headers.authorization = `${auth.type} ${auth.token}`;
+      const res = await fetch(at, { headers, signal, redirect: "manual", ...(tls ? { tls } : {}) });
+      if (res.status === 401 || res.status === 403) {
+        throw new IdseError("PLUGIN_REGISTRY_AUTH", {
+          url: redact(at),
+          status: res.status,
+          key: auth?.key ?? nerf(at),
+          source: auth?.source,
+          registry,
+        });
+      }
       const location = res.headers.get("location");
       if (res.status < 300 || res.status >= 400 || !location) return res;
       at = new URL(location, at).href;
     }
   } catch (err) {
+    if (err instanceof IdseError) throw err;
     throw registryError(at, err, o.timeoutMs);
   }
   throw new IdseError("PLUGIN_REGISTRY", { url: redact(url), reason: "too many redirects" });
 }
+
+const nerf = (url: string) => `//${new URL(url).host}/`;
 
 function registryError(url: string, err: unknown, timeoutMs: number): IdseError {
   const e = err as Error;
@@ -81,7 +98,12 @@ async function packument(name: string, registry: string, o: FetchEnv): Promise<P
     return doc;
   }
   const url = `${registry}${name.replace("/", "%2f")}`;
-  const res = await get(url, o, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8");
+  const res = await get(
+    url,
+    o,
+    "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
+    registry,
+  );
   if (res.status === 404) throw new IdseError("PLUGIN_PACKAGE_NOT_FOUND", { package: name, registry });
   if (!res.ok) throw new IdseError("PLUGIN_REGISTRY", { url, reason: `HTTP ${res.status}` });
   let doc: Packument;
@@ -127,7 +149,7 @@ export async function fromRegistry(spec: RegistrySpec, o: FetchEnv): Promise<Reg
   const cached = getTarball(o, integrity);
   if (cached) return { name: spec.name, version, tarball: dist.tarball, integrity, bytes: cached };
   if (o.offline) throw new IdseError("PLUGIN_NOT_CACHED", { spec: `${spec.name}@${version}`, registry });
-  const res = await get(dist.tarball, o, "application/octet-stream");
+  const res = await get(dist.tarball, o, "application/octet-stream", registry);
   if (!res.ok)
     throw new IdseError("PLUGIN_REGISTRY", { url: redact(dist.tarball), reason: `HTTP ${res.status}` });
   let bytes: Uint8Array;

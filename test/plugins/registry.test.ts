@@ -81,7 +81,9 @@ describe("install from a registry", () => {
     );
     const env = { IDSE_CACHE_DIR: tempDir("idse-cache-") };
     const denied = await add(cwd, `${JIRA}@^1`, env);
-    expect(denied.json!.diagnostics[0]).toMatchObject({ code: "PLUGIN_REGISTRY", reason: "HTTP 401" });
+    // ACME_TOKEN is unset, so the token is empty: no credentials, and the hint says where they go.
+    expect(denied.json!.diagnostics[0]).toMatchObject({ code: "PLUGIN_REGISTRY_AUTH", status: 401 });
+    expect(denied.json!.diagnostics[0].hint).toContain(`//${host}/:_authToken`);
     const r = await add(cwd, `${JIRA}@^1`, { ...env, ACME_TOKEN: "s3cret-token" });
     expect(r.code, r.stdout).toBe(0);
     expect(reg.requests.at(-1)!.auth).toBe("Bearer s3cret-token");
@@ -187,11 +189,17 @@ describe("which registry, which token", () => {
     });
   });
 
-  test("last, `npm config get registry`", () => {
+  test("npm_config_userconfig names the user file, as for npm", () => {
     const rc = join(tempDir("idse-npmrc-"), "npmrc");
     writeFileSync(rc, "registry=http://from-npm-config.test/\n");
     const r = registryFor("x", o({ npm_config_userconfig: rc }));
-    expect(r).toEqual({ url: "http://from-npm-config.test/", source: "npm config get registry" });
+    expect(r).toEqual({ url: "http://from-npm-config.test/", source: rc });
+  });
+
+  test("no file names a registry: npm's built-in default, from `npm config get registry`", () => {
+    const r = registryFor("x", o({}));
+    const npm = Bun.spawnSync(["npm", "config", "get", "registry"], { env: { PATH: process.env.PATH! } });
+    expect(r.url).toBe(npm.stdout.toString().trim());
   });
 
   test("a token goes only to URLs under its //host/path/ prefix; environment variables are expanded", () => {
