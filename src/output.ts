@@ -1,4 +1,5 @@
 import { type Diagnostic, EXIT, IdseError, toDiagnostic } from "./errors.ts";
+import { jsonPieces } from "./json-stream.ts";
 
 // The output contract (DESIGN.md §6). With --json: exactly one JSON document on stdout, on success and on
 // failure. Without: the command's text on stdout, diagnostics on stderr.
@@ -39,7 +40,8 @@ export function printResult(
   text: string | Iterable<string> | undefined,
 ): void {
   if (opts.json) {
-    out.stdout(`${JSON.stringify(envelope(opts.command, ok, data, diagnostics), null, 2)}\n`);
+    // Written as it is serialised: a large document (validate --all) never sits in memory as one string.
+    for (const piece of jsonPieces(envelope(opts.command, ok, data, diagnostics))) out.stdout(piece);
     return;
   }
   if (text && !(opts.quiet && ok)) {

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
+import { jsonPieces } from "../json-stream.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ValidateOutput } from "../models/outputs.ts";
 import { repositoryPrefix } from "../repo-root.ts";
@@ -45,7 +46,7 @@ export const validate = defineCommand<
     const project = await ctx.project();
     const format = ctx.global.json ? "json" : (o.format ?? "text");
     const { validateSessions, recordStatus } = await import("../validation-run.ts");
-    const { formatJunit, formatSarif, formatSummary, formatText, formatTextChunks } = await import(
+    const { formatJunit, formatSarif, formatSummary, formatTextChunks } = await import(
       "../validation-formats.ts"
     );
     const { allRules } = await import("../rules/index.ts");
@@ -88,33 +89,34 @@ export const validate = defineCommand<
       fixed: result.fixed,
     };
     const exitCode = data.passed ? 0 : 1;
-    const document = (): string =>
+    // Each format as pieces, so a large report is written as it is produced (issue #16).
+    const document = (): Iterable<string> =>
       format === "sarif"
-        ? `${JSON.stringify(
+        ? jsonPieces(
             formatSarif(data.reports, allRules(), {
               prefix: repositoryPrefix(result.root),
               automationId: `idse/${project}/${o.all ? "all" : (data.reports[0]?.session ?? "none")}/`,
               exitCode,
             }),
-            null,
-            2,
-          )}\n`
+          )
         : format === "junit"
-          ? formatJunit(data.reports, allRules(), {
-              timings: result.timings,
-              timestamp: ctx.now.slice(0, 19),
-              hostname: hostname(),
-            })
+          ? [
+              formatJunit(data.reports, allRules(), {
+                timings: result.timings,
+                timestamp: ctx.now.slice(0, 19),
+                hostname: hostname(),
+              }),
+            ]
           : format === "json"
-            ? `${JSON.stringify({ ok: data.passed, command: "validate", data, diagnostics: [] }, null, 2)}\n`
-            : formatText(data.reports);
+            ? jsonPieces({ ok: data.passed, command: "validate", data, diagnostics: [] })
+            : formatTextChunks(data.reports);
     if (o.output) {
-      writeFileAtomic(resolve(ctx.global.cwd, o.output), document());
+      writeFileAtomic(resolve(ctx.global.cwd, o.output), [...document()].join(""));
       rendered.set(data, () => [formatSummary(data.reports), `report written to ${o.output}\n`]);
     } else if (format === "json") {
       ctx.global.json = true; // the CLI prints the envelope
     } else {
-      rendered.set(data, () => (format === "text" ? formatTextChunks(data.reports) : [document()]));
+      rendered.set(data, document);
     }
     return data;
   },

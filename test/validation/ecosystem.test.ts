@@ -89,7 +89,7 @@ describe("SARIF for code scanning", () => {
     addFormats(ajv);
     const check = ajv.compile(sarifSchema);
     expect(check(JSON.parse(readFileSync(file, "utf8"))), ajv.errorsText(check.errors)).toBe(true);
-  });
+  }, 60_000);
 
   test("paths are relative to the repository root, found through git, in a monorepo", async () => {
     const { cwd } = await monorepo();
@@ -100,14 +100,14 @@ describe("SARIF for code scanning", () => {
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) expect(uri).toMatch(/^services\/api\/\.idse\/projects\/shop\/sessions\/auth\//);
     expect(log.runs[0].originalUriBaseIds).toBeUndefined(); // a relative base would be SARIF1004
-  });
+  }, 60_000);
 
   test("without git, paths are relative to the workspace root", async () => {
     const { cwd } = await monorepo({ git: false });
     const { log } = await sarif(cwd);
     for (const x of log.runs[0].results as Result[])
       expect(x.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^\.idse\/projects\//);
-  });
+  }, 60_000);
 
   test("every result has a region: line 1 for a finding about a whole file or a whole session", async () => {
     const { cwd } = await monorepo();
@@ -154,7 +154,7 @@ describe("SARIF for code scanning", () => {
       },
       region: { startLine: 1 },
     });
-  });
+  }, 60_000);
 
   test("fingerprints follow a finding when lines move above it, and differ between findings", async () => {
     const { cwd } = await monorepo();
@@ -177,7 +177,7 @@ describe("SARIF for code scanning", () => {
     const all: Result[] = (await sarif(cwd)).log.runs[0].results;
     const prints = all.map((x) => x.partialFingerprints!["idseFindingHash/v1"]);
     expect(new Set(prints).size).toBe(prints.length);
-  });
+  }, 60_000);
 
   test("rules carry full descriptions and help; the run names its category and exit status", async () => {
     const { cwd } = await monorepo();
@@ -192,7 +192,7 @@ describe("SARIF for code scanning", () => {
     expect(run.invocations[0]).toEqual({ executionSuccessful: true, exitCode: 1 });
     const all = await sarif(cwd, ["--all"]);
     expect(all.log.runs[0].automationDetails.id).toBe("idse/shop/all/");
-  });
+  }, 60_000);
 });
 
 describe("JUnit for CI dashboards", () => {
@@ -235,7 +235,7 @@ print(json.dumps(suites))
     expect(auth.hostname.length).toBeGreaterThan(0);
     expect(typeof auth.time).toBe("number");
     for (const c of auth.cases) expect(c.time).toBeGreaterThanOrEqual(0);
-  });
+  }, 60_000);
 
   test("junit2json reads the same counts, and every suite and case has a time", async () => {
     const file = await junit();
@@ -256,5 +256,5 @@ print(json.dumps(suites))
       expect(typeof s.time).toBe("number");
       for (const c of s.testcase) expect(typeof c.time).toBe("number");
     }
-  });
+  }, 60_000);
 });

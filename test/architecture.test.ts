@@ -1,0 +1,137 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { REPO } from "./helpers.ts";
+
+// The boundaries DESIGN.md §4 states, held by a test: each rule fails with the offending import. Read with
+// a regex over the import statements (static, re-export and dynamic `import("…")`), which is all this
+// code base uses; `import type` is erased at build time and never loads a module.
+
+interface Edge {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) {
+      if (e !== "generated" && e !== "node_modules" && e !== "dist") out.push(...tsFiles(p));
+    } else if (p.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+function edgesOf(file: string): Edge[] {
+  const text = readFileSync(file, "utf8");
+  const from = relative(REPO, file);
+  const to = (spec: string) => relative(REPO, resolve(dirname(file), spec));
+  const out: Edge[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?\sfrom\s+"(\.[^"]+)"/gms))
+    out.push({ from, to: to(m[2]!), typeOnly: !!m[1], dynamic: false });
+  for (const m of text.matchAll(/\bimport\(\s*"(\.[^"]+)"\s*\)/g))
+    out.push({ from, to: to(m[1]!), typeOnly: false, dynamic: true });
+  return out;
+}
+
+const SRC = tsFiles(join(REPO, "src"));
+const EDGES = SRC.flatMap(edgesOf);
+const runtime = EDGES.filter((e) => !e.typeOnly);
+const show = (e: Edge) => `${e.from} imports ${e.to}${e.dynamic ? " (dynamic)" : ""}`;
+
+/** Spine primitives: one file each, on stores, models and errors only (DESIGN.md §4). */
+const PRIMITIVES = [
+  "workspace",
+  "session-graph",
+  "artifacts",
+  "stage-state",
+  "agent-registry",
+  "blueprint-meta",
+].map((n) => `src/${n}.ts`);
+
+/** Where the CLI lives: nothing below it may import it (the MCP server runs commands as the CLI does). */
+const CLI = /^src\/(commands\/|cli\.ts$|main\.ts$|output\.ts$)/;
+const MAY_USE_CLI = /^src\/(commands\/|cli\.ts$|main\.ts$|mcp\/)/;
+
+describe("architecture: boundaries", () => {
+  test("no cycle among the modules a process loads at start (static imports)", () => {
+    const graph = new Map<string, string[]>();
+    for (const e of runtime.filter((x) => !x.dynamic))
+      graph.set(e.from, [...(graph.get(e.from) ?? []), e.to]);
+    const cycles: string[] = [];
+    const state = new Map<string, 1 | 2>();
+    const stack: string[] = [];
+    const visit = (n: string) => {
+      state.set(n, 1);
+      stack.push(n);
+      for (const m of graph.get(n) ?? []) {
+        if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m].join(" → "));
+        else if (!state.get(m)) visit(m);
+      }
+      stack.pop();
+      state.set(n, 2);
+    };
+    for (const n of graph.keys()) if (!state.get(n)) visit(n);
+    expect(cycles).toEqual([]);
+  });
+
+  test("models and errors are leaves: they import nothing from src but other models", () => {
+    const bad = EDGES.filter(
+      (e) => /^src\/(models\/|errors\.ts$)/.test(e.from) && !/^src\/models\//.test(e.to),
+    );
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  test("Spine primitives never reach the CLI, the output or plugin code through static imports", () => {
+    const reach = (start: string) => {
+      const seen = new Map<string, Edge>();
+      const queue = [start];
+      while (queue.length) {
+        const n = queue.pop()!;
+        for (const e of runtime.filter((x) => x.from === n && !x.dynamic)) {
+          if (seen.has(e.to)) continue;
+          seen.set(e.to, e);
+          queue.push(e.to);
+        }
+      }
+      return [...seen.values()];
+    };
+    const bad = PRIMITIVES.flatMap((p) =>
+      reach(p)
+        .filter((e) => CLI.test(e.to) || /^src\/(plugin-host\.ts|plugins\/)/.test(e.to))
+        .map((e) => `${p} reaches ${e.to} (via ${e.from})`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  test("only the CLI and the MCP server import commands and the CLI", () => {
+    const bad = EDGES.filter((e) => CLI.test(e.to) && !/output\.ts$/.test(e.to) && !MAY_USE_CLI.test(e.from));
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  test("first-party plugins import from src only the plugin API and the store contract, types only", () => {
+    const files = tsFiles(join(REPO, "plugins")).filter((f) => !f.includes("/test"));
+    const bad = files
+      .flatMap(edgesOf)
+      .filter(
+        (e) => e.to.startsWith("src/") && (!e.typeOnly || !/^src\/(plugin-api|design-store)\.ts$/.test(e.to)),
+      );
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  test("only the entry writes to the process's stdout and stderr; the rest goes through Io", () => {
+    // Known exceptions, each with its reason; a new one fails here.
+    const allowed: Record<string, string> = {
+      "src/main.ts": "the entry: argv, env and stdio become an Io here",
+      "src/plugins/confirm.ts": "an interactive question at a terminal, asked on stderr",
+      "src/plugin-host.ts": "the default log of an embedder's host that passed no Io (issue #15 moves it)",
+    };
+    const bad = SRC.map((f) => relative(REPO, f)).filter(
+      (f) => !allowed[f] && /process\.(stdout|stderr)\b/.test(readFileSync(join(REPO, f), "utf8")),
+    );
+    expect(bad).toEqual([]);
+  });
+});
