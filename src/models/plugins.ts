@@ -84,6 +84,12 @@ export const PluginLockEntry = d(
     env: d(v.array(EnvName), "Environment variables it may read (granted at install)."),
     hosts: d(v.array(HostPattern), "Network hosts it may contact (granted at install)."),
     package: v.optional(d(v.string(), "npm package name, for registry installs.")),
+    files_integrity: v.optional(
+      d(
+        Integrity,
+        "sha512 of the sorted `path sri` lines of `files` (the same as `integrity` for builtin and path installs); checked before every load.",
+      ),
+    ),
     files: d(
       v.record(RelPath, Integrity),
       "Every installed file with its sha512; `idse plugin verify` re-hashes them.",
@@ -164,8 +170,11 @@ export const PluginInfoOutput = d(
 
 const Problem = d(
   v.object({
-    file: d(v.string(), "File inside the plugin folder (or the folder itself)."),
-    problem: d(v.picklist(["modified", "missing", "unexpected"]), "What is wrong with it."),
+    file: d(v.string(), "File inside the plugin folder (or the folder itself, or plugins.json)."),
+    problem: d(
+      v.picklist(["modified", "missing", "unexpected", "symlink", "integrity"]),
+      "What is wrong with it: a file's bytes, a missing or extra file, a symbolic link, or a package integrity that does not match the file list (or, for a bundled plugin, this binary's copy).",
+    ),
     expected: v.optional(d(v.string(), "Integrity recorded in .idse/plugins.json.")),
     actual: v.optional(d(v.string(), "Integrity of the file on disk.")),
   }),
