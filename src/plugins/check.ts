@@ -36,10 +36,14 @@ export function readTree(dir: string): TreeOnDisk {
   return { files, links: links.sort() };
 }
 
-/** The package integrity plugins.json promises for the file list (older tarball installs have none). */
-export function expectedTreeIntegrity(e: PluginLockEntry): string | undefined {
-  if (e.files_integrity) return e.files_integrity;
-  return e.source === "builtin" || e.source === "path" ? e.integrity : undefined;
+/**
+ * The package integrities plugins.json promises for the file list: files_integrity, and for builtin and
+ * path installs `integrity` too (it is the same digest). Older tarball installs have neither.
+ */
+export function expectedTreeIntegrities(e: PluginLockEntry): string[] {
+  const out = e.files_integrity ? [e.files_integrity] : [];
+  if (e.source === "builtin" || e.source === "path") out.push(e.integrity);
+  return out;
 }
 
 /** What `idse plugin add` takes to put this plugin back as recorded. */
@@ -73,8 +77,8 @@ export async function checkInstalled(idseDir: string, e: PluginLockEntry): Promi
   // plugins.json must agree with itself: a per-file hash rewritten to fit a changed file, with the
   // package integrity left as it was (or the package integrity rewritten alone), is caught here.
   const recorded = treeIntegrity(e.files);
-  const expected = expectedTreeIntegrity(e);
-  if (expected !== undefined && expected !== recorded) {
+  const expected = expectedTreeIntegrities(e).find((x) => x !== recorded);
+  if (expected !== undefined) {
     problems.push({ file: "plugins.json", problem: "integrity", expected, actual: recorded });
   }
   const integrity = treeIntegrity(disk.files);
