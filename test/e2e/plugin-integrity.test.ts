@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { PluginLockEntry } from "../../src/models/plugins.ts";
 import { sri, treeIntegrity } from "../../src/plugins/integrity.ts";
 import { tempDir } from "../helpers.ts";
 import { tgz } from "../plugins/fixtures.ts";
@@ -73,7 +74,7 @@ async function installed(from: "tarball" | "folder" = "tarball") {
   return { cwd, env, marker, dir, lockFile: join(cwd, ".idse", "plugins.json") };
 }
 
-const rewriteLock = (file: string, fn: (p: Record<string, any>) => void) => {
+const rewriteLock = (file: string, fn: (p: PluginLockEntry) => void) => {
   const lock = readJson(file);
   fn(lock.plugins[0]);
   writeFileSync(file, JSON.stringify(lock));
