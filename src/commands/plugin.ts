@@ -14,7 +14,15 @@ import type {
 } from "../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../plugins/builtin.ts";
 import { checkInstalled, describeProblem, reinstallSpec } from "../plugins/check.ts";
-import { finish, makeScratch, recover, recoverIfNeeded, undo, writeJournal } from "../plugins/journal.ts";
+import {
+  finish,
+  killPoint,
+  makeScratch,
+  recover,
+  recoverIfNeeded,
+  undo,
+  writeJournal,
+} from "../plugins/journal.ts";
 import { pluginDir, readLock, requirePlugin, withPluginLock, writeLock } from "../plugins/lockfile.ts";
 import { readManifest } from "../plugins/manifest.ts";
 import { table } from "./shared.ts";
@@ -139,9 +147,12 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
       const journal = { op: "remove" as const, name: entry.name, scratch, prev: true, entry: null };
       try {
         writeJournal(ws.idseDir, journal);
+        killPoint("remove:journal");
         if (existsSync(dir)) renameSync(dir, join(scratch, "old"));
+        killPoint("remove:old-aside");
         try {
           writeLock(ws.idseDir, { ...lock, plugins: lock.plugins.filter((p) => p.name !== entry.name) });
+          killPoint("remove:committed");
         } catch (err) {
           undo(ws.idseDir, { ...journal, scratch: scratch.slice(ws.idseDir.length + 1), pid: process.pid });
           throw err;

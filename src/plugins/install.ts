@@ -8,7 +8,7 @@ import { isCore } from "./builtin.ts";
 import { checkInstalled } from "./check.ts";
 import { confirm } from "./confirm.ts";
 import { hashTree, treeIntegrity } from "./integrity.ts";
-import { canon, finish, makeScratch, recover, undo, writeJournal } from "./journal.ts";
+import { canon, finish, killPoint, makeScratch, recover, undo, writeJournal } from "./journal.ts";
 import { importFile } from "./load.ts";
 import { findPlugin, PLUGINS_DIR, pluginDir, readLock, withPluginLock, writeLock } from "./lockfile.ts";
 import { readManifest } from "./manifest.ts";
@@ -55,10 +55,14 @@ function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: Plug
   const target = pluginDir(idseDir, entry.name);
   const journal = { op: "add" as const, name: entry.name, scratch, prev: existsSync(target), entry };
   writeJournal(idseDir, journal);
+  killPoint("add:journal");
   try {
     if (journal.prev) renameSync(target, join(scratch, "old"));
+    killPoint("add:old-aside");
     renameSync(join(scratch, "package"), target);
+    killPoint("add:new-in-place");
     writeLock(idseDir, { ...lock, plugins: [...lock.plugins.filter((p) => p.name !== entry.name), entry] });
+    killPoint("add:committed");
   } catch (err) {
     undo(idseDir, { ...journal, scratch: scratch.slice(idseDir.length + 1), pid: process.pid });
     if (createdRoot && readdirSync(root).length === 0) rmdirSync(root);
