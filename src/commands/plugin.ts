@@ -10,7 +10,6 @@ import type {
   PluginListOutput,
   PluginLockEntry,
   PluginVerifyOutput,
-  VerifyProblem,
 } from "../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../plugins/builtin.ts";
 import { checkInstalled, describeProblem, reinstallSpec } from "../plugins/check.ts";
