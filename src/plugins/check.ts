@@ -50,7 +50,10 @@ export function expectedTreeIntegrities(e: PluginLockEntry): string[] {
 export function reinstallSpec(e: PluginLockEntry): string {
   if (e.source === "builtin") return e.name;
   if (e.source === "registry") return `${e.package ?? e.name}@${e.version}`;
-  return e.resolved;
+  // Recorded relative to the repository root; `plugin add` takes a folder only as ./path or /path.
+  return e.source === "path" && !/^(\.{1,2}\/|\/|[a-zA-Z]:[\\/])/.test(e.resolved)
+    ? `./${e.resolved}`
+    : e.resolved;
 }
 
 export interface CheckResult {

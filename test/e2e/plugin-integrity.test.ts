@@ -106,6 +106,7 @@ describe("a tampered plugin is refused before any of its code runs", () => {
     const r = refusedToLoad(x, "modified");
     expect(errorOf(r).message).toContain(".idse/plugins/two-file-store/lib.js");
     expect(errorOf(r).hint).toContain("idse plugin verify two-file-store");
+    expect(errorOf(r).hint).toContain("idse plugin add ");
   });
 
   test("a file's hash is rewritten in plugins.json to fit, the package integrity left stale", async () => {
@@ -128,7 +129,12 @@ describe("a tampered plugin is refused before any of its code runs", () => {
     rewriteLock(y.lockFile, (p) => {
       p.integrity = sri("something else");
     });
-    refusedToLoad(y, "integrity");
+    const r = refusedToLoad(y, "integrity");
+    // The hint's command puts the folder plugin back as it was, and it loads again.
+    const reinstall = /`idse plugin add (\S+) --yes`/.exec(errorOf(r).hint ?? "")?.[1];
+    expect(reinstall).toStartWith("/");
+    ok(["plugin", "add", reinstall!, "--yes"], { cwd: y.cwd, env: { HOME: y.env.HOME } });
+    expect(ok(["plugin", "verify", "--json"], { cwd: y.cwd, env: y.env }).env.data.ok).toBe(true);
   });
 
   test("an extra file appears", async () => {

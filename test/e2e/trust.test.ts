@@ -62,7 +62,14 @@ function authorRepo(): string {
     }),
   );
   writeFileSync(join(dir, "index.js"), MARKER_STORE);
-  ok(["plugin", "add", "./tools/marker-store", "--yes"], { cwd: repo, env: { HOME: home } });
+  const added = ok(["plugin", "add", "./tools/marker-store", "--yes"], { cwd: repo, env: { HOME: home } });
+  // The grants are not presented as limits they are not.
+  expect(added.stdout).toContain(
+    "not limited: the plugin's own process.env, fetch, child processes and files",
+  );
+  expect(ok(["plugin", "info", "marker-store"], { cwd: repo, env: { HOME: home } }).stdout).toContain(
+    "not limited:   the plugin's own process.env, fetch, child processes and files",
+  );
   const configFile = join(repo, ".idse", "config.json");
   writeFileSync(configFile, JSON.stringify({ ...readConfig(configFile), store: { plugin: "marker-store" } }));
   git(["init", "-q"], repo);
@@ -104,6 +111,10 @@ test("a cloned repository runs none of its plugin's code until `idse trust`", ()
 
   // Commands that only read idse's own files still work: listing and checking what would run.
   expect(ok(["plugin", "verify", "--json"], { cwd, env }).env.data.ok).toBe(true);
+  ok(["plugin", "list"], { cwd, env });
+  ok(["plugin", "info", "marker-store"], { cwd, env });
+  ok(["config", "list"], { cwd, env });
+  ok(["version"], { cwd, env });
   const shown = ok(["trust", "--show", "--json"], { cwd, env }).env.data;
   expect(shown).toMatchObject({ action: "shown", trusted: false });
   expect(shown.runs).toEqual([
