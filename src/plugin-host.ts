@@ -29,6 +29,8 @@ export interface LoadOptions {
   options?: Record<string, unknown>;
   /** Where host.env() reads (default: process.env); only the manifest's variables are visible. */
   env?: Record<string, string | undefined>;
+  /** The user's environment, where their approvals (`idse trust`) are found (default: `env`). */
+  userEnv?: Record<string, string | undefined>;
   /** Remote URLs the plugin may fetch besides its manifest's hosts (e.g. a sync remote). */
   remotes?: string[];
   /** Capabilities the caller needs; a plugin that does not declare one is refused. */
@@ -247,7 +249,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
   if (entry.kind !== kind)
     throw new IdseError("PLUGIN_KIND", { plugin: name, expected: kind, found: entry.kind });
   const { importVerified } = await import("./plugins/load.ts");
-  const mod = await importVerified(ws, entry, { env: o.env ?? process.env, home: o.home });
+  const mod = await importVerified(ws, entry, { env: o.userEnv ?? o.env ?? process.env, home: o.home });
   const g = grantsOf(entry);
   const instance = await instantiate(mod, g, { ...o, options: { ...entry.options, ...o.options } }, ws);
   return { entry: g, instance };
