@@ -86,6 +86,8 @@ function refusedToLoad(x: Awaited<ReturnType<typeof installed>>, problem: string
   expect(verify.env.data.plugins[0].problems.map((p: { problem: string }) => p.problem)).toContain(problem);
   expect(verify.env.diagnostics[0].code).toBe("PLUGIN_TAMPERED");
   const r = expectFail(json(["status"], { cwd: x.cwd, env: x.env }), 1, "PLUGIN_INTEGRITY");
+  // Nor can it be approved: `idse trust` refuses what does not match plugins.json.
+  expectFail(json(["trust"], { cwd: x.cwd, env: x.env }), 1, "PLUGIN_INTEGRITY");
   expect(existsSync(x.marker)).toBe(false);
   return r;
 }
