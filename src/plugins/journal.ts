@@ -19,7 +19,8 @@ import { findPlugin, pluginDir, readLock, withPluginLock } from "./lockfile.ts";
 
 export const STAGING_PREFIX = ".plugin-staging-";
 const JOURNAL = ".plugin-journal.json";
-const TMP = /^plugins\.json\.(\d+)\.\d+\.tmp$/;
+/** Temp files of plugins.json and of the journal (src/atomic-file.ts names them <file>.<pid>.<n>.tmp). */
+const TMP = /^(?:plugins\.json|\.plugin-journal\.json)\.(\d+)\.\d+\.tmp$/;
 
 const Journal = v.object({
   op: v.picklist(["add", "remove"]),
@@ -112,7 +113,7 @@ function pidOf(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Leftovers of dead processes: staging folders and plugins.json temp files. */
+/** Leftovers of dead processes: staging folders, and temp files of plugins.json and the journal. */
 function leftovers(idseDir: string): string[] {
   let names: string[];
   try {
