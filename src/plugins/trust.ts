@@ -43,7 +43,8 @@ export function readTrust(o: TrustEnv): TrustFile {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new IdseError("CORRUPT_FILE", { file, reason: (err as Error).message });
+    // INVALID_FILE, not CORRUPT_FILE: `doctor --fix` repairs the repository, not the user's own files.
+    throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
   }
   const r = v.safeParse(TrustFile, json);
   if (!r.success) {

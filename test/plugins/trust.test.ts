@@ -77,7 +77,7 @@ describe("workspace trust", () => {
     const te = { env: {}, home: tempDir() };
     mkdirSync(join(te.home, ".config", "idse"), { recursive: true });
     writeFileSync(trustPath(te), "{");
-    expect(refused(() => requireTrusted(te, tempDir(), [plugin("a")]))).toBe("CORRUPT_FILE");
+    expect(refused(() => requireTrusted(te, tempDir(), [plugin("a")]))).toBe("INVALID_FILE");
     writeFileSync(trustPath(te), JSON.stringify({ repositories: { "/r": { plugins: 1 } } }));
     expect(refused(() => requireTrusted(te, "/r", [plugin("a")]))).toBe("INVALID_FILE");
     expect(readFileSync(trustPath(te), "utf8")).toContain("plugins");
