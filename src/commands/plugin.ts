@@ -12,7 +12,7 @@ import type {
   PluginVerifyOutput,
 } from "../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../plugins/builtin.ts";
-import { checkInstalled, describeProblem, reinstallSpec } from "../plugins/check.ts";
+import { checkInstalled, describeProblem, refuseLinkedFolders, reinstallSpec } from "../plugins/check.ts";
 import {
   finish,
   killPoint,
@@ -139,6 +139,7 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
       recover(ws.idseDir);
       const lock = readLock(ws.idseDir);
       const entry = requirePlugin(lock, name!);
+      refuseLinkedFolders(ws.idseDir, entry.name);
       // Journaled (src/plugins/journal.ts): the folder is moved aside, then plugins.json drops the entry
       // (the commit point); a failure or a kill before that puts the folder back.
       const dir = pluginDir(ws.idseDir, entry.name);

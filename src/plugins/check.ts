@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdseError } from "../errors.ts";
 import type { PluginLockEntry, VerifyProblem } from "../models/plugins.ts";
 import { embeddedPlugin } from "./builtin.ts";
 import { sri, treeIntegrity } from "./integrity.ts";
-import { pluginDir } from "./lockfile.ts";
+import { PLUGINS_DIR, pluginDir } from "./lockfile.ts";
 
 // The check every installed plugin passes before any of its code runs, and what `idse plugin verify`
 // reports. Every file of the folder is hashed (not only the entry: the entry may import a sibling), the
@@ -18,6 +18,29 @@ export interface TreeOnDisk {
   files: Record<string, string>;
   /** Symbolic links found (never followed, never hashed). */
   links: string[];
+}
+
+const isLink = (p: string) => {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The folders on the way to a plugin's files that are symbolic links (.idse/plugins, .idse/plugins/<name>):
+ * through one, a check would hash, and a remove would delete, files outside the repository.
+ */
+export function linkedFolders(idseDir: string, name: string): string[] {
+  const root = join(idseDir, PLUGINS_DIR);
+  return [root, pluginDir(idseDir, name)].filter(isLink);
+}
+
+/** Refuses to change a plugin's folder through a symbolic link (PLUGIN_SYMLINK). */
+export function refuseLinkedFolders(idseDir: string, name: string): void {
+  const [link] = linkedFolders(idseDir, name);
+  if (link) throw new IdseError("PLUGIN_SYMLINK", { plugin: name, file: link });
 }
 
 /** Every file below `dir`, without following links; a link is listed apart. */
@@ -65,6 +88,11 @@ export interface CheckResult {
 }
 
 export async function checkInstalled(idseDir: string, e: PluginLockEntry): Promise<CheckResult> {
+  if (linkedFolders(idseDir, e.name).length) {
+    // Nothing below a linked folder is read: it is not the repository's.
+    const integrity = treeIntegrity({});
+    return { problems: [{ file: ".", problem: "symlink" }], integrity, bundled: false };
+  }
   const disk = readTree(pluginDir(idseDir, e.name));
   const problems: VerifyProblem[] = [];
   for (const file of disk.links) problems.push({ file, problem: "symlink" });
@@ -103,7 +131,12 @@ export async function checkInstalled(idseDir: string, e: PluginLockEntry): Promi
 
 /** Words for one problem, as `plugin verify` and the load error say them. */
 export function describeProblem(name: string, x: VerifyProblem): string {
-  const where = x.file === "plugins.json" ? "" : `.idse/plugins/${name}/${x.file}`;
+  const where =
+    x.file === "plugins.json"
+      ? ""
+      : x.file === "."
+        ? `.idse/plugins/${name}`
+        : `.idse/plugins/${name}/${x.file}`;
   switch (x.problem) {
     case "symlink":
       return `${where} is a symbolic link`;

@@ -5,7 +5,7 @@ import { IdseError } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
 import { instantiate } from "../plugin-host.ts";
 import { isCore } from "./builtin.ts";
-import { checkInstalled } from "./check.ts";
+import { checkInstalled, refuseLinkedFolders } from "./check.ts";
 import { confirm } from "./confirm.ts";
 import { hashTree, treeIntegrity } from "./integrity.ts";
 import { canon, finish, killPoint, makeScratch, recover, undo, writeJournal } from "./journal.ts";
@@ -49,6 +49,7 @@ function grantLines(m: PluginManifest, resolved: string, prev: PluginLockEntry |
  * the swap here, a kill is finished or undone by the next run.
  */
 function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: PluginLockEntry) {
+  refuseLinkedFolders(idseDir, entry.name);
   const root = join(idseDir, PLUGINS_DIR);
   const createdRoot = !existsSync(root);
   mkdirSync(root, { recursive: true });

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -201,4 +202,20 @@ test("a bundled plugin must be byte for byte this binary's copy, even with a con
   // The hint's command puts the binary's copy back.
   ok(["plugin", "add", "windsurf", "--yes", "--offline"], { cwd, env });
   expect(ok(["plugin", "verify", "--json"], { cwd, env }).env.data.ok).toBe(true);
+});
+
+test("a plugins folder linked outside the repository is neither loaded nor removed through", async () => {
+  const x = await installed("folder");
+  const outside = join(tempDir("idse-outside-"), "plugins");
+  renameSync(join(x.cwd, ".idse", "plugins"), outside);
+  symlinkSync(outside, join(x.cwd, ".idse", "plugins"));
+  const before = snapshot(outside);
+  refusedToLoad(x, "symlink");
+  const r = expectFail(
+    json(["plugin", "remove", "two-file-store"], { cwd: x.cwd, env: x.env }),
+    1,
+    "PLUGIN_SYMLINK",
+  );
+  expect(errorOf(r).message).toContain(join(".idse", "plugins"));
+  expect(snapshot(outside)).toEqual(before);
 });
