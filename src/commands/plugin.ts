@@ -1,5 +1,5 @@
 import { existsSync, renameSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type Context, defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type {
@@ -154,7 +154,7 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
           writeLock(ws.idseDir, { ...lock, plugins: lock.plugins.filter((p) => p.name !== entry.name) });
           killPoint("remove:committed");
         } catch (err) {
-          undo(ws.idseDir, { ...journal, scratch: scratch.slice(ws.idseDir.length + 1), pid: process.pid });
+          undo(ws.idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
           throw err;
         }
       } finally {

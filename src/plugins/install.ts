@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Context } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
@@ -65,7 +65,7 @@ function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: Plug
     writeLock(idseDir, { ...lock, plugins: [...lock.plugins.filter((p) => p.name !== entry.name), entry] });
     killPoint("add:committed");
   } catch (err) {
-    undo(idseDir, { ...journal, scratch: scratch.slice(idseDir.length + 1), pid: process.pid });
+    undo(idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
     if (createdRoot && readdirSync(root).length === 0) rmdirSync(root);
     throw err;
   }
