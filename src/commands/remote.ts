@@ -98,7 +98,7 @@ export const remoteAdd = defineCommand<
     const remote = addRemote(ws.idseDir, ws.root, add);
     // A command this user just gave (mcp-stdio) is approved for this repository, as `plugin add` does.
     const { commandItem } = await import("../plugins/runnables.ts");
-    const command = commandItem(remote.name, remote.config);
+    const command = commandItem(remote.name, remote.config, ws.root);
     if (command) {
       const { approve } = await import("../plugins/trust.ts");
       await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, [command], ctx.now, false);

@@ -85,6 +85,7 @@ export const trust = defineCommand<{ revoke?: boolean; show?: boolean }, TrustOu
       } else {
         lines.push(
           `  ${mark.padEnd(12)} remote ${r.name} runs: ${(r.command ?? []).join(" ")}${r.cwd ? ` (in ${r.cwd})` : ""}`,
+          ...Object.entries(r.files ?? {}).map(([f, h]) => `               ${f}: ${h}`),
         );
       }
     }

@@ -23,6 +23,12 @@ export const ApprovedCommand = d(
   v.object({
     command: Names("The program and its arguments, run without a shell."),
     cwd: d(v.nullable(v.string()), "Its working directory as configured, or null."),
+    files: v.optional(
+      d(
+        v.record(v.string(), v.string()),
+        "Files of the repository named on its command line (a script it runs), with their sha512.",
+      ),
+    ),
   }),
   "One approved MCP stdio command of a remote.",
 );
@@ -58,6 +64,12 @@ export const Runnable = d(
     hosts: v.optional(Names("Network hosts its host API may reach.")),
     command: v.optional(Names("The command and its arguments.")),
     cwd: v.optional(d(v.nullable(v.string()), "Its working directory as configured.")),
+    files: v.optional(
+      d(
+        v.record(v.string(), v.string()),
+        "Files of the repository its command line names (relative path → sha512): approved with it.",
+      ),
+    ),
     approved: d(v.boolean(), "Whether this user approved exactly this in this repository."),
   }),
   "Code this repository would run.",

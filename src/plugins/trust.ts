@@ -68,7 +68,10 @@ export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approv
     return !!p && p.integrity === r.integrity && same(p.env, r.env ?? []) && same(p.hosts, r.hosts ?? []);
   }
   const c = rec.commands[r.name];
-  return !!c && same(c.command, r.command ?? []) && c.cwd === (r.cwd ?? null);
+  const files = (x: Record<string, string> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort());
+  return (
+    !!c && same(c.command, r.command ?? []) && c.cwd === (r.cwd ?? null) && files(c.files) === files(r.files)
+  );
 }
 
 export function describeRunnable(r: Omit<Runnable, "approved">): string {
@@ -120,7 +123,9 @@ export async function approve(
           env: [...(r.env ?? [])],
           hosts: [...(r.hosts ?? [])],
         };
-      } else rec.commands[r.name] = { command: [...(r.command ?? [])], cwd: r.cwd ?? null };
+      } else {
+        rec.commands[r.name] = { command: [...(r.command ?? [])], cwd: r.cwd ?? null, files: { ...r.files } };
+      }
     }
     doc.repositories[key] = rec;
     writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);

@@ -80,7 +80,7 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
   // A command in the repository's config (artifact-core's mcp-stdio) is code the repository brings: it
   // starts only once this user approved it here (`idse trust`, src/plugins/trust.ts).
   const { commandItem } = await import("../plugins/runnables.ts");
-  const command = commandItem(remote.name, remote.config);
+  const command = commandItem(remote.name, remote.config, e.ws.root);
   if (command) {
     const { requireTrusted } = await import("../plugins/trust.ts");
     requireTrusted({ env: e.env, home: e.home }, e.ws.root, [command]);

@@ -183,21 +183,33 @@ test("a remote's MCP stdio command starts only after `idse trust`", () => {
   const marker = join(tempDir("idse-marker-"), "ran");
   ok(["init", "shop", "--no-create-agent-files"], { cwd, env: { HOME: home } });
   const configFile = join(cwd, ".idse", "config.json");
-  const remote = {
-    plugin: "artifact-core",
-    transport: "mcp-stdio",
-    command: ["/bin/sh", "-c", `echo ran >> ${marker}; exit 3`],
-  };
+  // The server is a script of the repository: approving the command approves those bytes.
+  mkdirSync(join(cwd, "tools"));
+  writeFileSync(join(cwd, "tools", "mcp.sh"), `echo ran >> ${marker}; exit 3\n`);
+  const remote = { plugin: "artifact-core", transport: "mcp-stdio", command: ["/bin/sh", "tools/mcp.sh"] };
   writeFileSync(configFile, JSON.stringify({ ...readConfig(configFile), remotes: { core: remote } }));
   const env = { HOME: home };
   const refused = expectFail(json(["sync", "status", "core"], { cwd, env }), 1, "WORKSPACE_UNTRUSTED");
-  expect(errorOf(refused).message).toContain("the MCP stdio command of remote core (/bin/sh -c");
+  expect(errorOf(refused).message).toContain("the MCP stdio command of remote core (/bin/sh tools/mcp.sh)");
   expect(existsSync(marker)).toBe(false);
   const shown = ok(["trust", "--show", "--json"], { cwd, env }).env.data;
-  expect(shown.runs).toEqual([expect.objectContaining({ kind: "command", name: "core", approved: false })]);
+  expect(shown.runs).toEqual([
+    expect.objectContaining({
+      kind: "command",
+      name: "core",
+      approved: false,
+      files: { "tools/mcp.sh": expect.stringMatching(/^sha512-/) },
+    }),
+  ]);
   ok(["trust"], { cwd, env });
   run(["sync", "status", "core", "--json"], { cwd, env });
-  expect(readFileSync(marker, "utf8")).toContain("ran");
+  // It ran (once per attempt: the plugin retries a server that exits).
+  const ran = readFileSync(marker, "utf8");
+  expect(ran).toStartWith("ran\n");
+  // A changed script is another command: not approved until `idse trust` again.
+  writeFileSync(join(cwd, "tools", "mcp.sh"), `echo changed >> ${marker}; exit 3\n`);
+  expectFail(json(["sync", "status", "core"], { cwd, env }), 1, "WORKSPACE_UNTRUSTED");
+  expect(readFileSync(marker, "utf8")).toBe(ran);
 });
 
 test("bundled plugins whose bytes are the binary's need no trust; the trust file is the user's", () => {
