@@ -55,7 +55,12 @@ export const PluginManifest = d(
     entry: d(RelPath, "The ESM file whose default export is the factory, every dependency bundled in."),
     description: v.optional(d(v.string(), "One line about the plugin.")),
     capabilities: Capabilities,
-    env: v.optional(d(v.array(EnvName), "Environment variables the plugin may read.")),
+    env: v.optional(
+      d(
+        v.array(EnvName),
+        "Environment variables host.env() returns to the plugin (its own process.env is not limited).",
+      ),
+    ),
     hosts: v.optional(d(v.array(HostPattern), "Network hosts the plugin may contact through host.fetch.")),
   }),
   "A plugin's manifest: manifest.json, or the `idse` key of its package.json.",
@@ -81,8 +86,14 @@ export const PluginLockEntry = d(
     options: d(v.record(v.string(), v.unknown()), "Options passed to the plugin, checked by its own model."),
     api_version: d(v.pipe(v.number(), v.integer()), "Plugin API version of the manifest."),
     capabilities: Capabilities,
-    env: d(v.array(EnvName), "Environment variables it may read (granted at install)."),
-    hosts: d(v.array(HostPattern), "Network hosts it may contact (granted at install)."),
+    env: d(
+      v.array(EnvName),
+      "Environment variables host.env() returns to it (granted at install; its own process.env is not limited).",
+    ),
+    hosts: d(
+      v.array(HostPattern),
+      "Network hosts host.fetch may reach for it (granted at install; its own fetch is not limited).",
+    ),
     package: v.optional(d(v.string(), "npm package name, for registry installs.")),
     files_integrity: v.optional(
       d(
