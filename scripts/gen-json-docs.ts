@@ -130,6 +130,11 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   PLUGIN_VERSION_NOT_FOUND: { package: "@acme/idse-jira-sync", range: "^9", versions: ["1.0.0", "1.2.0"] },
   PLUGIN_NOT_CACHED: { spec: "@acme/idse-jira-sync", registry: "http://127.0.0.1:4873/" },
   PLUGIN_NETWORK_DENIED: { plugin: "jira-sync", host: "api.example.com", allowed: ["acme.example.net"] },
+  PLUGIN_SYMLINK: { plugin: "my-store", file: "/home/ana/src/my-store/README.md" },
+  WORKSPACE_UNTRUSTED: {
+    what: "plugin my-store 1.0.0 (path: tools/my-store, sha512-QwESoH5ZGTnGfd7R…)",
+    repository: "/home/ana/src/shop",
+  },
   NO_REMOTE: { remotes: [] },
   REMOTE_NOT_FOUND: { remote: "cor", remotes: ["core", "backup"] },
   REMOTE_EXISTS: { remote: "core" },
@@ -349,7 +354,7 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     code: "PLUGIN_TAMPERED",
     severity: "error",
     where:
-      "`idse plugin verify`: an installed plugin file differs from `.idse/plugins.json` (modified, missing or unexpected); exit 1",
+      "`idse plugin verify`: an installed plugin file differs from `.idse/plugins.json` (modified, missing, unexpected, a symbolic link, or a package integrity that does not match the file list or the bundled copy); exit 1",
     keys: "`file`, `plugin`",
   },
   {
@@ -721,6 +726,7 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     output(await ws.run(["plugin", "list"], 0));
     output(await ws.run(["plugin", "info", "example-store"], 0));
     output(await ws.run(["plugin", "verify"], 0));
+    output(await ws.run(["trust", "--show"], 0));
     output(await ws.run(["plugin", "disable", "example-store"], 0));
 
     // Sync with a filesystem remote outside the repository (shown as /tmp/remote).
@@ -747,6 +753,25 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     } finally {
       st.dispose();
     }
+    examples.set("trust", {
+      caption: "`~/.config/idse/trust.json` after `idse trust` in a repository with one plugin",
+      value: {
+        repositories: {
+          "/home/ana/src/shop": {
+            approved_at: "2026-01-01T00:00:00.000Z",
+            plugins: {
+              "example-store": {
+                integrity:
+                  "sha512-H6ik/ghoqR2KCX+ojB40D5PMMKrLx4MKa25XnGQJzv51go26ya7SbLfsueeUfUj3ee6XwEAThx9to8V+H1XD8g==",
+                env: [],
+                hosts: [],
+              },
+            },
+            commands: {},
+          },
+        },
+      },
+    });
     examples.set("credentials", {
       caption: "`~/.config/idse/credentials.json`, written by hand (values are placeholders)",
       value: {

@@ -225,8 +225,25 @@ export const CATALOGUE = {
   },
   PLUGIN_INTEGRITY: {
     exit: 1,
-    message: (d) => `integrity check failed for ${s(d.file)}: expected ${s(d.expected)}, got ${s(d.actual)}`,
-    hint: () => "the bytes are not the ones recorded; nothing was loaded or changed",
+    message: (d) =>
+      `integrity check failed for ${s(d.file)}${d.problem ? ` (${s(d.problem)})` : ""}: expected ${s(d.expected)}, got ${s(d.actual)}`,
+    hint: (d) =>
+      d.reinstall
+        ? `nothing was loaded; \`idse plugin verify ${s(d.plugin)}\` lists every difference, \`idse plugin add ${s(d.reinstall)} --yes\` reinstalls it`
+        : "the bytes are not the ones recorded; nothing was loaded or changed",
+  },
+  PLUGIN_SYMLINK: {
+    exit: 1,
+    message: (d) =>
+      `refusing plugin ${s(d.plugin)}: ${s(d.file)} is a symbolic link (a plugin folder holds plain files only); nothing was changed`,
+    hint: () => "replace the link with a copy of the file it points to, then run the command again",
+  },
+  WORKSPACE_UNTRUSTED: {
+    exit: 1,
+    message: (d) =>
+      `this repository wants to run code you have not approved here: ${s(d.what)}; nothing was run`,
+    hint: () =>
+      "review it with `idse trust --show`, then approve it with `idse trust` (IDSE_TRUST=all trusts every repository, for CI images)",
   },
   PLUGIN_UNSAFE_ARCHIVE: {
     exit: 1,

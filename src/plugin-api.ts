@@ -42,9 +42,15 @@ export interface PluginManifest {
   description?: string;
   /** What the plugin can do, e.g. store: ["read", "write", "list", "lock", "hash"]; sync: ["push", "pull"]. */
   capabilities: string[];
-  /** Environment variables the plugin reads (secrets among them); no others are visible to it. */
+  /**
+   * Environment variables the plugin reads (secrets among them); `host.env()` returns no others. Not a
+   * sandbox: the plugin's own `process.env` is not limited (docs/plugins.md, "What the grants limit").
+   */
   env?: string[];
-  /** Network hosts the plugin may contact (besides configured remotes); `fetch` refuses all others. */
+  /**
+   * Network hosts the plugin may contact (besides configured remotes); `host.fetch` refuses all others.
+   * The plugin's own `globalThis.fetch` is not limited.
+   */
   hosts?: string[];
 }
 

@@ -29,6 +29,8 @@ export interface LoadOptions {
   options?: Record<string, unknown>;
   /** Where host.env() reads (default: process.env); only the manifest's variables are visible. */
   env?: Record<string, string | undefined>;
+  /** The user's environment, where their approvals (`idse trust`) are found (default: `env`). */
+  userEnv?: Record<string, string | undefined>;
   /** Remote URLs the plugin may fetch besides its manifest's hosts (e.g. a sync remote). */
   remotes?: string[];
   /** Capabilities the caller needs; a plugin that does not declare one is refused. */
@@ -215,11 +217,14 @@ const wrapRouting = (p: RoutingPlugin, t: number) =>
 // --- installed plugins --------------------------------------------------------------------------------
 
 /**
- * Loads an installed, enabled plugin of `kind` from .idse/plugins/<name>/, after checking its bytes; with
- * `o.bundled`, a plugin the repository has not installed comes from this binary's own copy instead.
+ * Loads an installed, enabled plugin of `kind` from .idse/plugins/<name>/, after checking every file and
+ * this user's approval (src/plugins/load.ts); with `o.bundled`, a plugin the repository has not installed
+ * comes from this binary's own copy instead (no approval needed: it is idse's own code).
  */
 export async function loadInstalled(ws: Workspace, name: string, kind: PluginKind, o: LoadOptions = {}) {
   const { findPlugin, readLock, requirePlugin } = await import("./plugins/lockfile.ts");
+  const { recoverIfNeeded } = await import("./plugins/journal.ts");
+  await recoverIfNeeded(ws.idseDir, ws.config.values["lock.timeout_ms"]);
   const lock = readLock(ws.idseDir);
   if (o.bundled && !findPlugin(lock, name)) {
     const { importBundled } = await import("./plugins/bundled.ts");
@@ -244,7 +249,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
   if (entry.kind !== kind)
     throw new IdseError("PLUGIN_KIND", { plugin: name, expected: kind, found: entry.kind });
   const { importVerified } = await import("./plugins/load.ts");
-  const mod = await importVerified(ws.idseDir, entry);
+  const mod = await importVerified(ws, entry, { env: o.userEnv ?? o.env ?? process.env, home: o.home });
   const g = grantsOf(entry);
   const instance = await instantiate(mod, g, { ...o, options: { ...entry.options, ...o.options } }, ws);
   return { entry: g, instance };
@@ -314,6 +319,8 @@ export async function routingPlugins(ws?: Workspace, o: LoadOptions = {}): Promi
   const all = [...coreRoutingPlugins()];
   if (!ws) return all;
   const { readLock } = await import("./plugins/lockfile.ts");
+  const { recoverIfNeeded } = await import("./plugins/journal.ts");
+  await recoverIfNeeded(ws.idseDir, ws.config.values["lock.timeout_ms"]);
   for (const entry of readLock(ws.idseDir).plugins) {
     if (entry.kind !== "routing" || !entry.enabled) continue;
     const { instance } = await loadInstalled(ws, entry.name, "routing", o);

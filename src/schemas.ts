@@ -12,6 +12,7 @@ import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
 import * as ST from "./models/store.ts";
 import * as S from "./models/sync.ts";
+import * as TR from "./models/trust.ts";
 import { ValidationReport } from "./models/validation.ts";
 
 // Every published JSON Schema, emitted from the valibot models (never written by hand). Used by
@@ -84,6 +85,12 @@ export const SCHEMAS: SchemaEntry[] = [
   },
   { name: "store-export", kind: "file", about: ".idse/store-export.json", model: ST.StoreExportFile },
   {
+    name: "trust",
+    kind: "file",
+    about: "$XDG_CONFIG_HOME/idse/trust.json (default ~/.config/idse/trust.json)",
+    model: TR.TrustFile,
+  },
+  {
     name: "validation-report",
     kind: "output",
     about: "the reports inside `idse validate --json`",
@@ -136,6 +143,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-plugin-list", ["plugin list"], P.PluginListOutput),
   output("output-plugin-info", ["plugin info"], P.PluginInfoOutput),
   output("output-plugin-verify", ["plugin verify"], P.PluginVerifyOutput),
+  output("output-trust", ["trust"], TR.TrustOutput),
   output("output-sync-status", ["sync status"], S.SyncStatusOutput),
   output("output-sync", ["sync push", "sync pull"], S.SyncOutput),
   output("output-remote-list", ["remote list"], S.RemoteListOutput),

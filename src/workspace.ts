@@ -17,6 +17,8 @@ export interface Workspace {
   idseDir: string;
   store: DesignStore;
   config: ResolvedConfig;
+  /** The user's home it was opened with: where this user's approvals (`idse trust`) are looked up. */
+  home?: string;
 }
 
 export interface WorkspaceEnv {
@@ -54,7 +56,7 @@ export function openWorkspaceAt(root: string, wenv: WorkspaceEnv): Workspace {
   const config = loadConfig({ home: wenv.home, idseDir, env: wenv.env, flags: wenv.flags });
   // The store `store.plugin` names (docs/stores.md): the filesystem store by default; a plugin store is
   // loaded on its first call, so commands that never touch it (and the default) pay nothing for it.
-  const ws = { root, idseDir, config } as Workspace;
+  const ws = { root, idseDir, config, home: wenv.home } as Workspace;
   ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log: wenv.log });
   return ws;
 }

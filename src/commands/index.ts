@@ -257,6 +257,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./plugin.ts")).pluginEnable,
   },
   {
+    name: "trust",
+    summary: "Show and approve the code this repository would run (plugins, MCP stdio commands)",
+    load: async () => (await import("./trust.ts")).trust,
+  },
+  {
     name: "plugin disable",
     args: "<name>",
     summary: "Disable an installed plugin (kept installed, never loaded)",

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, renameSync } from "node:fs";
+import { basename, join } from "node:path";
 import { type Context, defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type {
@@ -10,16 +10,32 @@ import type {
   PluginListOutput,
   PluginLockEntry,
   PluginVerifyOutput,
-  VerifyProblem,
 } from "../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../plugins/builtin.ts";
-import { hashTree } from "../plugins/integrity.ts";
+import { checkInstalled, describeProblem, refuseLinkedFolders, reinstallSpec } from "../plugins/check.ts";
+import {
+  finish,
+  killPoint,
+  makeScratch,
+  recover,
+  recoverIfNeeded,
+  undo,
+  writeJournal,
+} from "../plugins/journal.ts";
 import { pluginDir, readLock, requirePlugin, withPluginLock, writeLock } from "../plugins/lockfile.ts";
 import { readManifest } from "../plugins/manifest.ts";
 import { table } from "./shared.ts";
 
 // `idse plugin …`: install, list, check and switch the plugins of a repository (.idse/plugins.json and
-// .idse/plugins/<name>/). Only `add` loads plugin code; the others read the lockfile and hash files.
+// .idse/plugins/<name>/). Only `add` loads plugin code; the others read the lockfile and hash files. Each
+// first finishes or undoes a change a killed idse left half done (src/plugins/journal.ts).
+
+/** The workspace, after any interrupted plugin change has been finished or undone. */
+async function recovered(ctx: Context) {
+  const ws = ctx.workspace();
+  await recoverIfNeeded(ws.idseDir, ws.config.values["lock.timeout_ms"]);
+  return ws;
+}
 
 const say = (d: { message: string }) => d.message;
 
@@ -65,8 +81,9 @@ export const pluginAdd = defineCommand<{ offline?: boolean; option: string[] }, 
         ? []
         : [
             `  capabilities: ${d.grants.capabilities.join(", ") || "none"}`,
-            `  network hosts: ${d.grants.hosts.join(", ") || "none"}`,
-            `  environment variables: ${d.grants.env.join(", ") || "none"}`,
+            `  network hosts: ${d.grants.hosts.join(", ") || "none"} (host.fetch only)`,
+            `  environment variables: ${d.grants.env.join(", ") || "none"} (host.env only)`,
+            "  not limited: the plugin's own process.env, fetch, child processes and files",
           ]),
     ].join("\n"),
 });
@@ -83,6 +100,7 @@ async function change(
 ): Promise<PluginChangeOutput> {
   const ws = ctx.workspace();
   return withPluginLock(ws.idseDir, ws.config.values["lock.timeout_ms"], async () => {
+    recover(ws.idseDir);
     const lock = readLock(ws.idseDir);
     const r = fn(requirePlugin(lock, name));
     if (r.action !== "unchanged") {
@@ -118,21 +136,29 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
   async run(ctx, [name]) {
     const ws = ctx.workspace();
     return withPluginLock(ws.idseDir, ws.config.values["lock.timeout_ms"], async () => {
+      recover(ws.idseDir);
       const lock = readLock(ws.idseDir);
       const entry = requirePlugin(lock, name!);
-      // Move the folder aside first, so a failed lockfile write can put it back.
+      refuseLinkedFolders(ws.idseDir, entry.name);
+      // Journaled (src/plugins/journal.ts): the folder is moved aside, then plugins.json drops the entry
+      // (the commit point); a failure or a kill before that puts the folder back.
       const dir = pluginDir(ws.idseDir, entry.name);
-      const scratch = mkdtempSync(join(ws.idseDir, ".plugin-staging-"));
+      const scratch = makeScratch(ws.idseDir);
+      const journal = { op: "remove" as const, name: entry.name, scratch, prev: true, entry: null };
       try {
+        writeJournal(ws.idseDir, journal);
+        killPoint("remove:journal");
         if (existsSync(dir)) renameSync(dir, join(scratch, "old"));
+        killPoint("remove:old-aside");
         try {
           writeLock(ws.idseDir, { ...lock, plugins: lock.plugins.filter((p) => p.name !== entry.name) });
+          killPoint("remove:committed");
         } catch (err) {
-          if (existsSync(join(scratch, "old"))) renameSync(join(scratch, "old"), dir);
+          undo(ws.idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
           throw err;
         }
       } finally {
-        rmSync(scratch, { recursive: true, force: true });
+        finish(ws.idseDir, scratch);
       }
       return { action: "removed" as const, plugin: entry, message: `Removed ${entry.name}.` };
     });
@@ -164,7 +190,7 @@ async function catalogue(installed: PluginLockEntry[]): Promise<AvailablePlugin[
 export const pluginList = defineCommand<{ available?: boolean }, PluginListOutput>({
   options: [{ flags: "--available", description: "Also list the plugins bundled in this build" }],
   async run(ctx, _args, o) {
-    const plugins = readLock(ctx.workspace().idseDir).plugins;
+    const plugins = readLock((await recovered(ctx)).idseDir).plugins;
     return o.available ? { plugins, available: await catalogue(plugins) } : { plugins };
   },
   text: (d) => {
@@ -198,7 +224,7 @@ export const pluginList = defineCommand<{ available?: boolean }, PluginListOutpu
 
 export const pluginInfo = defineCommand<Record<string, never>, PluginInfoOutput>({
   async run(ctx, [name]) {
-    const ws = ctx.workspace();
+    const ws = await recovered(ctx);
     const lock = readLock(ws.idseDir);
     const installed = lock.plugins.find((p) => p.name === name) ?? null;
     const bundled = (await catalogue(lock.plugins)).find((p) => p.name === name) ?? null;
@@ -222,8 +248,10 @@ export const pluginInfo = defineCommand<Record<string, never>, PluginInfoOutput>
         `  source:        ${p.source}: ${p.resolved}`,
         `  integrity:     ${p.integrity}`,
         `  capabilities:  ${p.capabilities.join(", ") || "none"}`,
-        `  network hosts: ${p.hosts.join(", ") || "none"}`,
-        `  environment:   ${p.env.join(", ") || "none"}`,
+        `  network hosts: ${p.hosts.join(", ") || "none"} (host.fetch only)`,
+        `  environment:   ${p.env.join(", ") || "none"} (host.env only)`,
+        "  not limited:   the plugin's own process.env, fetch, child processes and files (it runs",
+        "                 inside idse with your permissions; see docs/plugins.md)",
       );
     } else lines.push("  not installed");
     if (d.bundled)
@@ -232,36 +260,27 @@ export const pluginInfo = defineCommand<Record<string, never>, PluginInfoOutput>
   },
 });
 
-function verifyOne(idseDir: string, e: PluginLockEntry): PluginVerifyOutput["plugins"][number] {
-  const dir = pluginDir(idseDir, e.name);
-  const actual = existsSync(dir) ? hashTree(dir) : {};
-  const problems: VerifyProblem[] = [];
-  for (const [file, expected] of Object.entries(e.files)) {
-    const got = actual[file];
-    if (got === undefined) problems.push({ file, problem: "missing", expected });
-    else if (got !== expected) problems.push({ file, problem: "modified", expected, actual: got });
-  }
-  for (const [file, got] of Object.entries(actual)) {
-    if (!(file in e.files)) problems.push({ file, problem: "unexpected", actual: got });
-  }
+async function verifyOne(idseDir: string, e: PluginLockEntry) {
+  const { problems } = await checkInstalled(idseDir, e);
   return { name: e.name, ok: problems.length === 0, files: Object.keys(e.files).length, problems };
 }
 
 export const pluginVerify = defineCommand<Record<string, never>, PluginVerifyOutput>({
   async run(ctx, [name]) {
-    const ws = ctx.workspace();
+    const ws = await recovered(ctx);
     const lock = readLock(ws.idseDir);
     const entries = name ? [requirePlugin(lock, name)] : lock.plugins;
-    const plugins = entries.map((e) => verifyOne(ws.idseDir, e));
-    for (const p of plugins) {
+    const plugins = [];
+    for (const e of entries) plugins.push(await verifyOne(ws.idseDir, e));
+    for (const [i, p] of plugins.entries()) {
       for (const x of p.problems) {
         ctx.report({
           severity: "error",
           code: "PLUGIN_TAMPERED",
-          message: `.idse/plugins/${p.name}/${x.file} is ${x.problem === "unexpected" ? "not part of the installed plugin" : x.problem}`,
-          file: `.idse/plugins/${p.name}/${x.file}`,
+          message: describeProblem(p.name, x),
+          file: x.file === "plugins.json" ? ".idse/plugins.json" : `.idse/plugins/${p.name}/${x.file}`,
           plugin: p.name,
-          hint: `reinstall it with \`idse plugin add\`, or remove it with \`idse plugin remove ${p.name}\``,
+          hint: `reinstall it with \`idse plugin add ${reinstallSpec(entries[i]!)} --yes\`, or remove it with \`idse plugin remove ${p.name}\``,
         });
       }
     }

@@ -90,11 +90,19 @@ export const remoteAdd = defineCommand<
         options: remoteOptions(kind, remote, ws.root),
         bundled: true,
         env: {},
+        userEnv: ctx.io.env,
         home: ctx.io.home,
         log: () => {},
       });
     }
     const remote = addRemote(ws.idseDir, ws.root, add);
+    // A command this user just gave (mcp-stdio) is approved for this repository, as `plugin add` does.
+    const { commandItem } = await import("../plugins/runnables.ts");
+    const command = commandItem(remote.name, remote.config, ws.root);
+    if (command) {
+      const { approve } = await import("../plugins/trust.ts");
+      await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, [command], ctx.now, false);
+    }
     return {
       action: "added",
       remote: info(remote),

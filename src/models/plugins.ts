@@ -55,7 +55,12 @@ export const PluginManifest = d(
     entry: d(RelPath, "The ESM file whose default export is the factory, every dependency bundled in."),
     description: v.optional(d(v.string(), "One line about the plugin.")),
     capabilities: Capabilities,
-    env: v.optional(d(v.array(EnvName), "Environment variables the plugin may read.")),
+    env: v.optional(
+      d(
+        v.array(EnvName),
+        "Environment variables host.env() returns to the plugin (its own process.env is not limited).",
+      ),
+    ),
     hosts: v.optional(d(v.array(HostPattern), "Network hosts the plugin may contact through host.fetch.")),
   }),
   "A plugin's manifest: manifest.json, or the `idse` key of its package.json.",
@@ -81,9 +86,21 @@ export const PluginLockEntry = d(
     options: d(v.record(v.string(), v.unknown()), "Options passed to the plugin, checked by its own model."),
     api_version: d(v.pipe(v.number(), v.integer()), "Plugin API version of the manifest."),
     capabilities: Capabilities,
-    env: d(v.array(EnvName), "Environment variables it may read (granted at install)."),
-    hosts: d(v.array(HostPattern), "Network hosts it may contact (granted at install)."),
+    env: d(
+      v.array(EnvName),
+      "Environment variables host.env() returns to it (granted at install; its own process.env is not limited).",
+    ),
+    hosts: d(
+      v.array(HostPattern),
+      "Network hosts host.fetch may reach for it (granted at install; its own fetch is not limited).",
+    ),
     package: v.optional(d(v.string(), "npm package name, for registry installs.")),
+    files_integrity: v.optional(
+      d(
+        Integrity,
+        "sha512 of the sorted `path sri` lines of `files` (the same as `integrity` for builtin and path installs); checked before every load.",
+      ),
+    ),
     files: d(
       v.record(RelPath, Integrity),
       "Every installed file with its sha512; `idse plugin verify` re-hashes them.",
@@ -164,8 +181,11 @@ export const PluginInfoOutput = d(
 
 const Problem = d(
   v.object({
-    file: d(v.string(), "File inside the plugin folder (or the folder itself)."),
-    problem: d(v.picklist(["modified", "missing", "unexpected"]), "What is wrong with it."),
+    file: d(v.string(), "File inside the plugin folder (or the folder itself, or plugins.json)."),
+    problem: d(
+      v.picklist(["modified", "missing", "unexpected", "symlink", "integrity"]),
+      "What is wrong with it: a file's bytes, a missing or extra file, a symbolic link, or a package integrity that does not match the file list (or, for a bundled plugin, this binary's copy).",
+    ),
     expected: v.optional(d(v.string(), "Integrity recorded in .idse/plugins.json.")),
     actual: v.optional(d(v.string(), "Integrity of the file on disk.")),
   }),

@@ -1,18 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { IdseError } from "../errors.ts";
 import type { PluginManifest } from "../models/plugins.ts";
 import { embeddedPlugin } from "./builtin.ts";
 import { cacheDir } from "./cache.ts";
-import { sri } from "./integrity.ts";
+import { readTree } from "./check.ts";
+import { sri, treeIntegrity } from "./integrity.ts";
 import { importFile } from "./load.ts";
 
 // A first-party plugin bundled in the binary, loaded without installing it into the repository: what a
 // sync remote uses when `.idse/plugins.json` does not pin the plugin (`idse sync status` and dry runs
 // write nothing, so they cannot install). Neither Bun's compiled binaries nor Deno import a module from
 // memory, so its files are unpacked once into the user's cache, in a folder named by their integrity,
-// and the entry file is re-hashed against the binary's copy before every import, as an installed one is.
+// and every file is re-hashed against the binary's copy before every import, as an installed one is.
 
 export interface Bundled {
   manifest: PluginManifest;
@@ -40,8 +41,14 @@ export async function importBundled(
     `${name}-${manifest.version}-${tag}`,
   );
   const entry = join(dir, manifest.entry);
-  const expected = sri(text);
-  const current = () => (existsSync(entry) ? sri(readFileSync(entry)) : undefined);
+  // Every file of the unpacked copy, not only the entry, must be the binary's: nothing added, nothing
+  // changed, no link (src/plugins/check.ts reads without following links).
+  const expected = treeIntegrity(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, sri(v)])));
+  const current = () => {
+    if (!existsSync(dir)) return undefined;
+    const disk = readTree(dir);
+    return disk.links.length ? "(links)" : treeIntegrity(disk.files);
+  };
   if (current() !== expected) {
     // Unpacked beside, then renamed into place, so no idse ever imports half a file; a copy that another
     // process put there meanwhile with the right bytes is used, never removed under it.

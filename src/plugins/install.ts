@@ -1,21 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Context } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
 import { instantiate } from "../plugin-host.ts";
 import { isCore } from "./builtin.ts";
+import { checkInstalled, refuseLinkedFolders } from "./check.ts";
 import { confirm } from "./confirm.ts";
-import { hashTree } from "./integrity.ts";
+import { hashTree, treeIntegrity } from "./integrity.ts";
+import { canon, finish, killPoint, makeScratch, recover, undo, writeJournal } from "./journal.ts";
 import { importFile } from "./load.ts";
 import { findPlugin, PLUGINS_DIR, pluginDir, readLock, withPluginLock, writeLock } from "./lockfile.ts";
 import { readManifest } from "./manifest.ts";
+import { pluginItem } from "./runnables.ts";
 import { classify, stage } from "./sources.ts";
+import { approve } from "./trust.ts";
 
 // `idse plugin add` as one transaction: fetch and unpack into a staging folder inside .idse/, check the
 // manifest (apiVersion, kind), ask, load the module and call its factory once, and only then move the
 // folder into .idse/plugins/<name>/ and rewrite plugins.json. Any failure before the last step leaves
-// both exactly as they were; a failure while writing plugins.json puts the old folder back.
+// both exactly as they were; a failure while writing plugins.json puts the old folder back, and a kill -9
+// at any point is finished or undone by the next idse that touches plugins (src/plugins/journal.ts).
 
 export interface AddOptions {
   offline: boolean;
@@ -32,36 +37,36 @@ function grantLines(m: PluginManifest, resolved: string, prev: PluginLockEntry |
       ? [`  replacing:             ${prev.name} ${prev.version} (${prev.source}: ${prev.resolved})`]
       : []),
     `  capabilities:          ${list(m.capabilities)}`,
-    `  network hosts:         ${list(m.hosts)}`,
-    `  environment variables: ${list(m.env)}`,
-    "It runs inside idse with your permissions.",
+    `  network hosts:         ${list(m.hosts)} (what its host.fetch may reach)`,
+    `  environment variables: ${list(m.env)} (what its host.env may read)`,
+    "These grants limit only the host API idse hands the plugin. It runs inside idse with your",
+    "permissions: its own process.env, fetch, child processes and files are not limited (docs/plugins.md).",
   ];
 }
 
-/** JSON with sorted keys, to compare two lock entries whatever order their keys were written in. */
-function canon(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-/** Swaps the staged folder in and writes the lockfile; undoes the swap if the write fails. */
-function commit(idseDir: string, staged: string, scratch: string, lock: PluginsFile, entry: PluginLockEntry) {
+/**
+ * Swaps the staged folder in and writes the lockfile, journaled (src/plugins/journal.ts): a failure undoes
+ * the swap here, a kill is finished or undone by the next run.
+ */
+function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: PluginLockEntry) {
+  refuseLinkedFolders(idseDir, entry.name);
   const root = join(idseDir, PLUGINS_DIR);
   const createdRoot = !existsSync(root);
   mkdirSync(root, { recursive: true });
   const target = pluginDir(idseDir, entry.name);
-  const old = join(scratch, "old");
-  if (existsSync(target)) renameSync(target, old);
+  const journal = { op: "add" as const, name: entry.name, scratch, prev: existsSync(target), entry };
+  writeJournal(idseDir, journal);
+  killPoint("add:journal");
   try {
-    renameSync(staged, target);
+    if (journal.prev) renameSync(target, join(scratch, "old"));
+    killPoint("add:old-aside");
+    renameSync(join(scratch, "package"), target);
+    killPoint("add:new-in-place");
     writeLock(idseDir, { ...lock, plugins: [...lock.plugins.filter((p) => p.name !== entry.name), entry] });
+    killPoint("add:committed");
   } catch (err) {
-    rmSync(target, { recursive: true, force: true });
-    if (existsSync(old)) renameSync(old, target);
-    if (createdRoot) rmdirSync(root);
+    undo(idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
+    if (createdRoot && readdirSync(root).length === 0) rmdirSync(root);
     throw err;
   }
 }
@@ -75,7 +80,8 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
       : DEFAULT_REGISTRY_TIMEOUT_MS;
   const src = await classify(spec, ctx.global.cwd, ctx.io.home);
   return withPluginLock(ws.idseDir, ws.config.values["lock.timeout_ms"], async () => {
-    const scratch = mkdtempSync(join(ws.idseDir, ".plugin-staging-"));
+    recover(ws.idseDir);
+    const scratch = makeScratch(ws.idseDir);
     try {
       const pkg = join(scratch, "package");
       const staged = await stage(src, pkg, ws.root, {
@@ -117,12 +123,13 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
         ...(pkgName ? { package: pkgName } : {}),
         files: hashTree(pkg),
       };
+      entry.files_integrity = treeIntegrity(entry.files);
       const target = pluginDir(ws.idseDir, entry.name);
       if (
         prev &&
         canon(prev) === canon(entry) &&
         existsSync(target) &&
-        canon(hashTree(target)) === canon(entry.files)
+        (await checkInstalled(ws.idseDir, prev)).problems.length === 0
       ) {
         const message = `${entry.name} ${entry.version} is already installed from ${entry.resolved}.`;
         return { action: "unchanged", plugin: prev, previous: prev.version, grants, message };
@@ -148,12 +155,26 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
         });
         await instantiate(mod, g, { options, env, log: ctx.io.stderr, validateOptions: false }, ws);
       });
-      commit(ws.idseDir, pkg, scratch, lock, entry);
+      commit(ws.idseDir, scratch, lock, entry);
+      // The user just read what it is and said yes: this repository may load it (src/plugins/trust.ts).
+      // A plugin copied from this binary needs no approval.
+      if (entry.source !== "builtin") {
+        const item = pluginItem(entry, entry.files_integrity);
+        await approve({ env, home: ctx.io.home }, ws.root, [item], ctx.now, false).catch((err) => {
+          ctx.report({
+            severity: "warning",
+            code: "WORKSPACE_UNTRUSTED",
+            message: `installed, but your approval could not be recorded: ${(err as Error).message}`,
+            plugin: entry.name,
+            hint: "run `idse trust` to approve it",
+          });
+        });
+      }
       const action = prev ? "updated" : "added";
       const message = `${action === "added" ? "Added" : "Updated"} ${entry.kind} plugin ${entry.name} ${entry.version} (${entry.source}: ${entry.resolved}).`;
       return { action, plugin: entry, previous: prev?.version ?? null, grants, message };
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      finish(ws.idseDir, scratch);
     }
   });
 }

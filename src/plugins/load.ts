@@ -1,14 +1,18 @@
-import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { IdseError } from "../errors.ts";
 import type { PluginLockEntry } from "../models/plugins.ts";
-import { sri } from "./integrity.ts";
+import type { Workspace } from "../workspace.ts";
+import { requireIntact } from "./check.ts";
 import { pluginDir } from "./lockfile.ts";
+import { pluginItem } from "./runnables.ts";
+import { requireTrusted } from "./trust.ts";
 
-// Importing a plugin's entry file. The file is hashed first and must match .idse/plugins.json, so what
-// runs is what was installed and reviewed (a sha512 of a bundle costs about a millisecond). A compiled
-// Bun binary and Deno can both import a self-contained ESM file from an absolute path.
+// Importing an installed plugin. Before any of its code runs, every file of its folder is checked against
+// .idse/plugins.json (src/plugins/check.ts), and, unless it is this binary's own copy, this user must
+// have approved these bytes for this repository (`idse trust`). A compiled Bun binary and Deno can both
+// import a self-contained ESM file from an absolute path.
 
 export async function importFile(file: string, plugin: string): Promise<unknown> {
   try {
@@ -21,21 +25,16 @@ export async function importFile(file: string, plugin: string): Promise<unknown>
   }
 }
 
-export async function importVerified(idseDir: string, entry: PluginLockEntry): Promise<unknown> {
-  const file = join(pluginDir(idseDir, entry.name), entry.entry);
-  const expected = entry.files[entry.entry] ?? "(not recorded)";
-  let actual: string;
-  try {
-    actual = sri(readFileSync(file));
-  } catch {
-    actual = "(missing)";
+export async function importVerified(
+  ws: Workspace,
+  entry: PluginLockEntry,
+  o: { env: Record<string, string | undefined>; home?: string },
+): Promise<unknown> {
+  const checked = await requireIntact(ws.idseDir, entry);
+  if (!checked.bundled) {
+    requireTrusted({ env: o.env, home: o.home ?? ws.home ?? homedir() }, ws.root, [
+      pluginItem(entry, checked.integrity),
+    ]);
   }
-  if (actual !== expected) {
-    throw new IdseError("PLUGIN_INTEGRITY", {
-      file: `.idse/plugins/${entry.name}/${entry.entry}`,
-      expected,
-      actual,
-    });
-  }
-  return importFile(file, entry.name);
+  return importFile(join(pluginDir(ws.idseDir, entry.name), entry.entry), entry.name);
 }

@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { IdseError } from "../errors.ts";
 import type { PluginLockEntry } from "../models/plugins.ts";
 import { embeddedPlugin, isCore } from "./builtin.ts";
@@ -55,12 +55,33 @@ function shown(abs: string, root: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : abs;
 }
 
+/**
+ * Refuses a symbolic link at `rel` or on the way to it: a link is never followed (a README linked to
+ * ~/.ssh/id_rsa would otherwise be copied into the repository), and a plugin folder holds plain files.
+ */
+function refuseLinks(from: string, rel: string, plugin: string): void {
+  const parts = rel.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join("/");
+    let link = false;
+    try {
+      link = lstatSync(join(from, sub)).isSymbolicLink();
+    } catch {
+      return; // absent: nothing to copy
+    }
+    if (link) throw new IdseError("PLUGIN_SYMLINK", { plugin, file: join(from, sub) });
+  }
+}
+
 /** The files a folder plugin is made of: its manifest files, the entry, README and LICENSE. */
 function copyFolder(from: string, to: string): void {
+  const label = basename(from);
+  for (const m of ["package.json", "manifest.json"]) refuseLinks(from, m, label);
   const { manifest } = readManifest(from);
   const wanted = new Set(["package.json", "manifest.json", manifest.entry]);
   for (const name of readdirSync(from)) if (/^(readme|license|licence)(\.|$)/i.test(name)) wanted.add(name);
   for (const rel of wanted) {
+    refuseLinks(from, rel, manifest.name);
     const src = join(from, rel);
     if (!existsSync(src) || !statSync(src).isFile()) continue;
     mkdirSync(dirname(join(to, rel)), { recursive: true });

@@ -15,7 +15,8 @@ import { asTransportError, storeTransport } from "./store-transport.ts";
 // A sync plugin (artifact-core) gives the transport itself; a store plugin (sqlite-store, postgres-store,
 // notion-store, any installed one) is a DesignStore, carried by the same compare-and-write transport as a
 // filesystem remote. The plugin is the one `.idse/plugins.json` pins, else the copy bundled in this binary
-// (loading it installs nothing, so `sync status` and dry runs write nothing).
+// (loading it installs nothing, so `sync status` and dry runs write nothing). An installed plugin and a
+// remote's MCP stdio command run only once this user trusted the repository (`idse trust`).
 
 export interface PluginRemoteEnv {
   ws: Workspace;
@@ -76,6 +77,14 @@ function origins(urls: unknown[]): string[] {
 }
 
 export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Promise<SyncTransport> {
+  // A command in the repository's config (artifact-core's mcp-stdio) is code the repository brings: it
+  // starts only once this user approved it here (`idse trust`, src/plugins/trust.ts).
+  const { commandItem } = await import("../plugins/runnables.ts");
+  const command = commandItem(remote.name, remote.config, e.ws.root);
+  if (command) {
+    const { requireTrusted } = await import("../plugins/trust.ts");
+    requireTrusted({ env: e.env, home: e.home }, e.ws.root, [command]);
+  }
   const info = await remotePluginInfo(e.ws, remote.plugin);
   if (!info || (info.kind !== "sync" && info.kind !== "store")) {
     throw new IdseError("REMOTE_PLUGIN_UNAVAILABLE", {

@@ -107,6 +107,10 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["plugin", "info", "mem-store"], 0);
   await run(["plugin", "info", "nope"], 1);
   await run(["plugin", "verify"], 0);
+  await run(["trust", "--show"], 0);
+  await run(["trust"], 0);
+  await run(["trust", "--revoke"], 0);
+  await run(["trust", "--show", "--revoke"], 2);
   await run(["plugin", "disable", "mem-store"], 0);
   await run(["plugin", "enable", "mem-store"], 0);
   await run(["plugin", "remove", "mem-store"], 0);

@@ -136,6 +136,9 @@ describe("confirmation", () => {
     expect(no.code).toBe(130);
     expect(no.stderr).toContain("network hosts:         api.example.test");
     expect(no.stderr).toContain("environment variables: MEM_TOKEN");
+    // The grants are said to limit the host API only, not the plugin's own process.
+    expect(no.stderr).toContain("These grants limit only the host API idse hands the plugin");
+    expect(no.stderr).toContain("its own process.env, fetch, child processes and files are not limited");
     expect(snapshot(join(cwd, ".idse"))).toEqual(before);
     const yes = await idse(["plugin", "add", "./mem-store"], { cwd, io: io("y") });
     expect(yes.code, yes.stderr).toBe(0);

@@ -51,6 +51,12 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
+/** A stdio remote's command is code from the repository: the user approves it, as they would. */
+async function approve(ws: Ws) {
+  const r = await ws.json(["trust"]);
+  if (r.code !== 0) throw new Error(r.stdout);
+}
+
 function writeRemote(ws: Ws, remote: Record<string, unknown>) {
   const file = join(ws.cwd, ".idse", "config.json");
   const config = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -97,6 +103,7 @@ async function overStdio(o: SetupOptions = {}): Promise<Remote> {
   writeState(file, emptyState(o.serverToken ?? TOKEN));
   const ws = await workspace(o.sessions ?? [], { IDSE_ARTIFACT_TOKEN: TOKEN });
   writeRemote(ws, { transport: "mcp-stdio", command: stdioCommand(file, o.server), ...o.remote });
+  await approve(ws);
   const change = (f: (s: McpState) => void) => {
     const s = readState(file);
     f(s);
@@ -352,6 +359,7 @@ describe("artifact-core over MCP: transport specifics", () => {
     async () => {
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
       writeRemote(ws, { transport: "mcp-stdio", command: ["idse-no-such-mcp-server", "--stdio"] });
+      await approve(ws);
       const t0 = performance.now();
       const res = await ws.json(["sync", "status"]);
       expect(res.code).toBe(1);
@@ -366,6 +374,7 @@ describe("artifact-core over MCP: transport specifics", () => {
         command: [process.execPath, "--version"],
         cwd: "no/such/dir",
       });
+      await approve(ws);
       const cwd = await ws.json(["sync", "status"]);
       expect(cwd.json.diagnostics[0].message).toContain('cwd "no/such/dir" is not a directory');
     },
@@ -378,6 +387,7 @@ describe("artifact-core over MCP: transport specifics", () => {
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
       const crash = `process.stderr.write("boom: no config for ${TOKEN}\\n"); process.exit(3)`;
       writeRemote(ws, { transport: "mcp-stdio", command: [process.execPath, "-e", crash], retries: 1 });
+      await approve(ws);
       const res = await ws.json(["sync", "push"]);
       expect(res.code).toBe(1);
       expect(res.json.diagnostics[0]).toMatchObject({ code: "REMOTE_UNREACHABLE", remote: "core" });

@@ -1,0 +1,82 @@
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { PluginLockEntry } from "../models/plugins.ts";
+import type { RemoteConfig } from "../models/sync.ts";
+import type { Runnable } from "../models/trust.ts";
+import { readRemotes } from "../sync/remotes.ts";
+import type { Workspace } from "../workspace.ts";
+import { requireIntact } from "./check.ts";
+import { sri } from "./integrity.ts";
+import { readLock } from "./lockfile.ts";
+import { repoKey } from "./trust.ts";
+
+// What code a repository would make idse run, for `idse trust` to show and approve: every enabled
+// installed plugin that is not byte for byte this binary's own copy, and every remote's MCP stdio
+// command. Nothing here imports or runs any of it; a plugin whose files do not match plugins.json is
+// refused (PLUGIN_INTEGRITY) rather than offered for approval.
+
+export type Item = Omit<Runnable, "approved">;
+
+export function pluginItem(e: PluginLockEntry, integrity: string): Item {
+  return {
+    kind: "plugin",
+    name: e.name,
+    version: e.version,
+    plugin_kind: e.kind,
+    source: `${e.source}: ${e.resolved}`,
+    integrity,
+    env: [...e.env],
+    hosts: [...e.hosts],
+  };
+}
+
+/**
+ * The files of the repository a command line names (`node tools/server.js`, `./mcp.sh`), with their
+ * sha512: the approval of a command covers them too, so a pulled change to the script is not approved.
+ */
+function namedFiles(root: string, cwd: string | null, argv: string[]): Record<string, string> {
+  const base = resolve(root, cwd ?? ".");
+  const real = repoKey(root);
+  const out: Record<string, string> = {};
+  for (const arg of argv) {
+    if (!arg || arg.startsWith("-")) continue;
+    const abs = resolve(base, arg);
+    let file: string;
+    try {
+      file = realpathSync(abs);
+      if (!statSync(file).isFile()) continue;
+    } catch {
+      continue;
+    }
+    const rel = relative(real, file);
+    if (rel.startsWith("..") || isAbsolute(rel)) continue;
+    out[rel.split(sep).join("/")] = sri(readFileSync(file));
+  }
+  return out;
+}
+
+/** The command a remote would start (artifact-core's mcp-stdio), wherever its config puts it. */
+export function commandItem(name: string, c: RemoteConfig, root: string): Item | undefined {
+  // The plugin receives the remote's keys with `options` merged over them (sync/remote-plugin.ts).
+  const opts = (c.options ?? {}) as Record<string, unknown>;
+  const raw = opts.command ?? c.command;
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const rawCwd = opts.cwd ?? c.cwd;
+  const cwd = typeof rawCwd === "string" ? rawCwd : null;
+  const command = raw.map(String);
+  return { kind: "command", name, command, cwd, files: namedFiles(root, cwd, command) };
+}
+
+export async function workspaceRunnables(ws: Workspace): Promise<Item[]> {
+  const items: Item[] = [];
+  for (const e of readLock(ws.idseDir).plugins) {
+    if (!e.enabled) continue;
+    const r = await requireIntact(ws.idseDir, e);
+    if (!r.bundled) items.push(pluginItem(e, r.integrity));
+  }
+  for (const [name, c] of Object.entries(readRemotes(ws.idseDir))) {
+    const item = commandItem(name, c, ws.root);
+    if (item) items.push(item);
+  }
+  return items;
+}

@@ -1,0 +1,151 @@
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import * as v from "valibot";
+import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { IdseError } from "../errors.ts";
+import { type RepoTrust, type Runnable, TrustFile } from "../models/trust.ts";
+import { acquireFileLock } from "../stores/file-lock.ts";
+
+// Workspace trust, after direnv's `allow` and mise's `trust`: code a repository brings (an installed
+// plugin that is not this binary's own copy, a remote's MCP stdio command) runs only once this user has
+// approved exactly those bytes and that command for this repository. Approvals live in the user's config
+// directory, beside credentials.json, keyed by the repository's real path; a clone elsewhere, a changed
+// byte or a changed grant is not approved. IDSE_TRUST=all trusts everything (CI images that build their
+// own repository).
+
+export interface TrustEnv {
+  env: Record<string, string | undefined>;
+  home: string;
+}
+
+export function trustPath(o: TrustEnv): string {
+  if (o.env.XDG_CONFIG_HOME) return join(o.env.XDG_CONFIG_HOME, "idse", "trust.json");
+  if (process.platform === "win32" && o.env.APPDATA) return join(o.env.APPDATA, "idse", "trust.json");
+  return join(o.home, ".config", "idse", "trust.json");
+}
+
+export const trustsAll = (env: Record<string, string | undefined>) => env.IDSE_TRUST === "all";
+
+/** The key of a repository: its real path, so a symlinked checkout and the real one are one. */
+export function repoKey(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+export function readTrust(o: TrustEnv): TrustFile {
+  const file = trustPath(o);
+  const text = readTextIfExists(file);
+  if (text === undefined) return { repositories: {} };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    // INVALID_FILE, not CORRUPT_FILE: `doctor --fix` repairs the repository, not the user's own files.
+    throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
+  }
+  const r = v.safeParse(TrustFile, json);
+  if (!r.success) {
+    const i = r.issues[0];
+    throw new IdseError("INVALID_FILE", {
+      file,
+      reason: `${i.path?.map((p) => p.key).join(".") || "file"}: ${i.message}`,
+    });
+  }
+  return r.output;
+}
+
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether `rec` approves exactly this plugin (bytes and grants) or this command. */
+export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approved">): boolean {
+  if (!rec) return false;
+  if (r.kind === "plugin") {
+    const p = rec.plugins[r.name];
+    return !!p && p.integrity === r.integrity && same(p.env, r.env ?? []) && same(p.hosts, r.hosts ?? []);
+  }
+  const c = rec.commands[r.name];
+  const files = (x: Record<string, string> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort());
+  return (
+    !!c && same(c.command, r.command ?? []) && c.cwd === (r.cwd ?? null) && files(c.files) === files(r.files)
+  );
+}
+
+export function describeRunnable(r: Omit<Runnable, "approved">): string {
+  return r.kind === "plugin"
+    ? `plugin ${r.name} ${r.version ?? ""} (${r.source ?? "?"}, ${r.integrity?.slice(0, 23) ?? "?"}…)`
+    : `the MCP stdio command of remote ${r.name} (${(r.command ?? []).join(" ")})`;
+}
+
+/** Throws WORKSPACE_UNTRUSTED unless every item is approved for the repository at `root`. */
+export function requireTrusted(o: TrustEnv, root: string, items: Omit<Runnable, "approved">[]): void {
+  if (trustsAll(o.env) || items.length === 0) return;
+  const rec = readTrust(o).repositories[repoKey(root)];
+  const missing = items.filter((r) => !isApproved(rec, r));
+  if (missing.length) {
+    throw new IdseError("WORKSPACE_UNTRUSTED", {
+      what: missing.map(describeRunnable).join("; "),
+      repository: repoKey(root),
+    });
+  }
+}
+
+/**
+ * Records approvals for the repository at `root`, under a lock on the trust file (several idse runs may
+ * approve at once). `replace`: the record becomes exactly `items` (`idse trust`); otherwise they are
+ * added to it (`plugin add`).
+ */
+export async function approve(
+  o: TrustEnv,
+  root: string,
+  items: Omit<Runnable, "approved">[],
+  now: string,
+  replace: boolean,
+): Promise<void> {
+  const file = trustPath(o);
+  const release = await acquireFileLock(`${file}.lock`, 10_000);
+  try {
+    const doc = readTrust(o);
+    const key = repoKey(root);
+    const old = doc.repositories[key];
+    const rec: RepoTrust = {
+      approved_at: now,
+      plugins: replace ? {} : { ...(old?.plugins ?? {}) },
+      commands: replace ? {} : { ...(old?.commands ?? {}) },
+    };
+    for (const r of items) {
+      if (r.kind === "plugin") {
+        rec.plugins[r.name] = {
+          integrity: r.integrity!,
+          env: [...(r.env ?? [])],
+          hosts: [...(r.hosts ?? [])],
+        };
+      } else {
+        rec.commands[r.name] = { command: [...(r.command ?? [])], cwd: r.cwd ?? null, files: { ...r.files } };
+      }
+    }
+    doc.repositories[key] = rec;
+    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  } finally {
+    await release();
+  }
+}
+
+/** Removes every approval of the repository at `root`; false when there was none. */
+export async function revoke(o: TrustEnv, root: string): Promise<boolean> {
+  const file = trustPath(o);
+  const release = await acquireFileLock(`${file}.lock`, 10_000);
+  try {
+    const doc = readTrust(o);
+    const key = repoKey(root);
+    if (!doc.repositories[key]) return false;
+    delete doc.repositories[key];
+    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+    return true;
+  } finally {
+    await release();
+  }
+}
