@@ -134,11 +134,15 @@ async function evaluate(run: HookRun): Promise<Hook> {
     close = s.close;
     state = await readHookState(s.src, run.project ?? (run.env.IDSE_PROJECT || undefined));
   } catch (err) {
-    const e = err as { message?: string; data?: { file?: string } };
+    const e = err as { message?: string; code?: string; data?: { file?: string } };
     problems.push({
       file: e.data?.file ?? ".idse",
       reason: `cannot be read: ${e.message ?? String(err)}`,
-      fix: "`idse doctor` to see what is wrong, then `idse doctor --fix`",
+      // An unapproved store plugin is not damage: approving it (or not) is the user's decision.
+      fix:
+        e.code === "WORKSPACE_UNTRUSTED"
+          ? "`idse trust --show` to see what would run, then `idse trust` if the user approves it"
+          : "`idse doctor` to see what is wrong, then `idse doctor --fix`",
     });
   } finally {
     await close().catch(() => {});

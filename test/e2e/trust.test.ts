@@ -104,7 +104,12 @@ test("a cloned repository runs none of its plugin's code until `idse trust`", ()
   const err = errorOf(status);
   expect(err.message).toContain("plugin marker-store 1.0.0");
   expect(err.hint).toContain("`idse trust`");
-  run(["hook", "claude-pre-tool-use"], { cwd, env, stdin: hookStdin(cwd) });
+  const hook = run(["hook", "claude-pre-tool-use"], { cwd, env, stdin: hookStdin(cwd) });
+  // The hook fails closed for the planning agent, and names the command that approves, not a repair.
+  const reason = JSON.parse(hook.stdout).hookSpecificOutput;
+  expect(reason.permissionDecision).toBe("deny");
+  expect(reason.permissionDecisionReason).toContain("`idse trust`");
+  expect(reason.permissionDecisionReason).not.toContain("doctor --fix");
   run(["sync", "status", "--json"], { cwd, env });
   run(["validate", "--json"], { cwd, env });
   expect(existsSync(marker)).toBe(false);
