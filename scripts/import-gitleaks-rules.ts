@@ -13,7 +13,6 @@ import { join } from "node:path";
 
 /** Rules secretlint's recommended preset already covers (the same formats), and rules replaced here. */
 const SKIP: Record<string, string> = {
-  "aws-access-token": "secretlint aws",
   "github-pat": "secretlint github",
   "github-oauth": "secretlint github",
   "github-app-token": "secretlint github",
@@ -42,6 +41,13 @@ const SKIP: Record<string, string> = {
   "private-key": "idse private-key (also without its END line)",
   "generic-api-key": "idse generic-secret-assignment (a stricter value shape, no stop-word list)",
   "pkcs12-file": "a file-name rule; documents are text",
+  jwt: "idse jwt (longer bounds: a JWT's payload often exceeds 200 characters)",
+};
+
+/** Changes to a translated pattern, each with its reason. */
+const PATCH: Record<string, (regex: string) => string> = {
+  // Its third alternative is any 40-digit hex string: every git commit id in a document would match.
+  "sourcegraph-access-token": (re) => re.replace("|[a-fA-F0-9]{40})", ")"),
 };
 
 const BOUND = 100;
@@ -125,8 +131,9 @@ function translate(re: string): { regex: string; flags?: string } {
     flags = "i";
     s = s.slice(4);
   }
-  s = s.replace(/^\[\\w\.-\]\{0,50\}\?/, "");
   s = midFlags(s)
+    .replace(/^\[\\w\.-\]\{0,50\}\?/, "")
+    .replace(/^(\(\?i:)?\[\\w\.-\]\{0,50\}\?/, "$1")
     .replace(/\(\?P</g, "(?<")
     .replace(/\\z/g, "$")
     .replace(/\(\?s:\.\)/g, "[\\s\\S]")
@@ -164,6 +171,7 @@ for (const r of config.rules) {
     for (const x of a.regexes ?? []) allow.push(translate(x).regex);
   }
   const t = translate(r.regex);
+  if (PATCH[r.id]) t.regex = PATCH[r.id]!(t.regex);
   new RegExp(t.regex, `g${t.flags ?? ""}`); // throws on a translation JavaScript cannot compile
   const show = literalPrefix(t.regex);
   rules.push({

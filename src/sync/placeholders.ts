@@ -22,7 +22,7 @@ const FILLER = [
   /0123456789|123456789|abcdefghij|ABCDEFGHIJ/,
   /^<[^<>]{1,80}>$|<[A-Za-z][A-Za-z0-9 _-]{1,60}>/,
   /\$\{[^}]{1,100}\}|\$\(\s?[^)]{1,100}\)|\{\{[^}]{1,100}\}\}|^\$[A-Z_][A-Z0-9_]{1,60}$|^%[A-Z_][A-Z0-9_]{1,60}%$/,
-  /\b(?:your|my|insert|enter|replace|put)[_ -]?(?:own[_ -]?)?(?:api[_ -]?)?(?:key|token|secret|password|pass|pat|credential)s?(?:[_ -]?here)?\b/i,
+  /\b(?:your|my|insert|enter|replace|put)[_ -]?(?:[a-z]{1,12}[_ -]){0,3}(?:key|token|secret|password|pass|pat|credential|id)s?\b/i,
   /(?:^|[^A-Za-z])(?:example|examplekey|placeholder|changeme|change[_-]me|redacted|dummy|sample|fake|not[_-]?a[_-]?real|replace[_-]?me|todo|fixme)(?:[^A-Za-z]|$)/i,
 ];
 

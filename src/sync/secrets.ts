@@ -111,6 +111,9 @@ interface Hit {
   /** Offset in the text the rules ran on. */
   index: number;
   secret: string;
+  /** Which hit wins an overlap: the lower tier (0 secretlint, 1 a format, 2 a shape, 3 decoded), then
+   *  the longer value (`FLWSECK_TEST-…-X` over its own first twelve characters). */
+  tier: number;
 }
 
 /** The regex rules' hits in `text`. */
@@ -133,6 +136,7 @@ function scanRules(text: string): Hit[] {
         showPrefix: rule.show_prefix ?? 0,
         secret,
         index: m.index + Math.max(at, 0),
+        tier: GENERIC.has(rule.id) ? 2 : 1,
       });
     }
   }
@@ -141,7 +145,7 @@ function scanRules(text: string): Hit[] {
 
 /** Every rule set on one text: secretlint's first, then gitleaks', then idse's. */
 function scanAll(text: string): Hit[] {
-  const preset = scanPreset(text).map((h) => ({ ...h, showPrefix: presetPrefix(h.secret) }));
+  const preset = scanPreset(text).map((h) => ({ ...h, showPrefix: presetPrefix(h.secret), tier: 0 }));
   return [...preset, ...scanRules(text)];
 }
 
@@ -163,21 +167,23 @@ export function scanText(text: string): RawFinding[] {
         description: `${h.description} (${d.encoding}-encoded)`,
         index: origin(d.index),
         showPrefix: 0,
+        tier: 3,
       });
     }
   }
-  // One finding per place: of hits whose text overlaps, the earliest rule (the most specific) wins.
-  // Sorted once, then one sweep over chains of overlapping hits, so many findings stay cheap.
+  // One finding per place: of hits whose text overlaps, the most specific wins (see Hit.tier). Sorted
+  // once, then one sweep over chains of overlapping hits, so many findings stay cheap.
+  const better = (a: Hit, b: Hit) => a.tier < b.tier || (a.tier === b.tier && a.secret.length > b.secret.length);
   const ranked = hits
-    .map((h, rank) => ({ ...h, rank, end: h.index + Math.max(h.secret.length, 1) }))
+    .map((h) => ({ ...h, end: h.index + Math.max(h.secret.length, 1) }))
     .filter((h) => !isPlaceholder(h.secret))
-    .sort((a, b) => a.index - b.index || a.rank - b.rank);
+    .sort((a, b) => a.index - b.index);
   const kept: typeof ranked = [];
   let chainEnd = -1;
   for (const h of ranked) {
     const best = kept.at(-1);
     if (best && h.index < chainEnd) {
-      if (h.rank < best.rank) kept[kept.length - 1] = h;
+      if (better(h, best)) kept[kept.length - 1] = h;
       chainEnd = Math.max(chainEnd, h.end);
       continue;
     }
@@ -185,7 +191,7 @@ export function scanText(text: string): RawFinding[] {
     chainEnd = h.end;
   }
   const locate = lineLocator(text);
-  return kept.map(({ index, rank: _rank, end: _end, ...f }) => ({ ...f, ...locate(index) }));
+  return kept.map(({ index, tier: _tier, end: _end, ...f }) => ({ ...f, ...locate(index) }));
 }
 
 function lineLocator(text: string) {
