@@ -88,16 +88,20 @@ function midFlags(s: string): string {
 function bound(s: string): string {
   let out = "";
   let cls = false;
+  /** Whether the last thing written is a quantifier (not an escaped `*` or `+`, which is an atom). */
+  let quantified = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === "\\") {
       out += c + (s[i + 1] ?? "");
       i++;
+      quantified = false;
       continue;
     }
     if (cls) {
       if (c === "]") cls = false;
       out += c;
+      quantified = false;
       continue;
     }
     if (c === "[") {
@@ -107,9 +111,9 @@ function bound(s: string): string {
       if (s[i + 1] === "]") out += s[++i];
       continue;
     }
-    const prev = out.at(-1) ?? "";
-    if ((c === "+" || c === "*") && !/[*+?}]/.test(prev)) {
+    if ((c === "+" || c === "*") && !quantified) {
       out += c === "+" ? `{1,${BOUND}}` : `{0,${BOUND}}`;
+      quantified = true;
       continue;
     }
     const open = c === "{" ? /^\{(\d+),\}/.exec(s.slice(i)) : null;
@@ -117,9 +121,11 @@ function bound(s: string): string {
       const min = Number(open[1]);
       out += `{${min},${Math.max(BOUND * 2, min * 4)}}`;
       i += open[0].length - 1;
+      quantified = true;
       continue;
     }
     out += c;
+    quantified = c === "}" || c === "?" || c === "*" || c === "+";
   }
   return out;
 }

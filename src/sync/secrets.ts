@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { findKeywords, type Occurrences, windows } from "./keyword-windows.ts";
 import { isPlaceholder } from "./placeholders.ts";
+import { maxMatchLength } from "./regex-span.ts";
 import GITLEAKS from "./secret-rules/gitleaks.json" with { type: "json" };
 import IDSE from "./secret-rules/idse.json" with { type: "json" };
 import { decodedTokens, normalized } from "./secret-views.ts";
-import { scanPreset } from "./secretlint-rules.ts";
+import { PRESET_KEYWORD_LIST, scanPreset } from "./secretlint-rules.ts";
 
 // The secret guard: everything that leaves the machine (a sync push, a `store migrate` to a store that is
 // not on this disk) is scanned first, and a finding blocks it. Three rule sets, in this order:
@@ -77,15 +79,19 @@ export interface RawFinding {
 
 interface Compiled extends SecretRule {
   re: RegExp;
+  /** The longest text the regex can match: the half-width of the windows it runs on. */
+  span: number;
   requiresRe: RegExp[];
   allowRe: RegExp[];
 }
 
 let compiled: Compiled[] | undefined;
+let allKeywords: string[] | undefined;
 function rules(): Compiled[] {
   compiled ??= RULES.map((r) => ({
     ...r,
     re: new RegExp(r.regex, `g${r.flags ?? ""}`),
+    span: maxMatchLength(r.regex),
     requiresRe: (r.requires ?? []).map((x) => new RegExp(x, "i")),
     allowRe: (r.allow ?? []).map((x) => new RegExp(x, "i")),
   }));
@@ -111,33 +117,38 @@ interface Hit {
   /** Offset in the text the rules ran on. */
   index: number;
   secret: string;
-  /** Which hit wins an overlap: the lower tier (0 secretlint, 1 a format, 2 a shape, 3 decoded), then
-   *  the longer value (`FLWSECK_TEST-…-X` over its own first twelve characters). */
+  /** Which hit wins an overlap: the lower tier (0 secretlint, 1 a format, 2 a shape), then
+   *  the longer value (`FLWSECK_TEST-…-X` over its own first twelve characters). A decoded hit ranks
+   *  half a tier below its rule, so a token found inside hex beats the generic rule on the hex. */
   tier: number;
 }
 
-/** The regex rules' hits in `text`. */
-function scanRules(text: string): Hit[] {
-  const lower = text.toLowerCase();
+/** The regex rules' hits in `text`, each rule run on the windows around its keywords. */
+function scanRules(text: string, occurrences: Occurrences): Hit[] {
   const out: Hit[] = [];
   for (const rule of rules()) {
-    if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
-    for (const m of text.matchAll(rule.re)) {
-      const group = rule.secret_group ?? m.findIndex((g, i) => i > 0 && g);
-      const secret = group < 0 ? m[0] : m[group];
-      if (!secret) continue;
-      if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
-      if (!rule.requiresRe.every((re) => re.test(secret))) continue;
-      if (rule.allowRe.some((re) => re.test(secret))) continue;
-      const at = group <= 0 ? 0 : m[0].lastIndexOf(secret);
-      out.push({
-        rule: rule.id,
-        description: rule.description,
-        showPrefix: rule.show_prefix ?? 0,
-        secret,
-        index: m.index + Math.max(at, 0),
-        tier: GENERIC.has(rule.id) ? 2 : 1,
-      });
+    const spans: [number, number][] = rule.keywords.length
+      ? windows(text, occurrences, rule.keywords, rule.span)
+      : [[0, text.length]];
+    for (const [start, end] of spans) {
+      const part = start === 0 && end === text.length ? text : text.slice(start, end);
+      for (const m of part.matchAll(rule.re)) {
+        const group = rule.secret_group ?? m.findIndex((g, i) => i > 0 && g);
+        const secret = group < 0 ? m[0] : m[group];
+        if (!secret) continue;
+        if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
+        if (!rule.requiresRe.every((re) => re.test(secret))) continue;
+        if (rule.allowRe.some((re) => re.test(secret))) continue;
+        const at = group <= 0 ? 0 : m[0].lastIndexOf(secret);
+        out.push({
+          rule: rule.id,
+          description: rule.description,
+          showPrefix: rule.show_prefix ?? 0,
+          secret,
+          index: start + m.index + Math.max(at, 0),
+          tier: GENERIC.has(rule.id) ? 2 : 1,
+        });
+      }
     }
   }
   return out;
@@ -145,8 +156,25 @@ function scanRules(text: string): Hit[] {
 
 /** Every rule set on one text: secretlint's first, then gitleaks', then idse's. */
 function scanAll(text: string): Hit[] {
-  const preset = scanPreset(text).map((h) => ({ ...h, showPrefix: presetPrefix(h.secret), tier: 0 }));
-  return [...preset, ...scanRules(text)];
+  const lower = text.toLowerCase();
+  // toLowerCase keeps offsets for the text the rules see (normalised, so no ligature or İ expands).
+  const occurrences = findKeywords(lower.length === text.length ? lower : asciiLower(text), keywordList());
+  // No credential of the preset's formats is shorter than 16 characters; its Slack pattern also takes
+  // `xoxb-1-2`, which is prose.
+  const preset = scanPreset(text, occurrences)
+    .filter((h) => h.secret.length >= 16)
+    .map((h) => ({ ...h, showPrefix: presetPrefix(h.secret), tier: 0 }));
+  return [...preset, ...scanRules(text, occurrences)];
+}
+
+function keywordList(): string[] {
+  allKeywords ??= [...new Set([...rules().flatMap((r) => r.keywords), ...PRESET_KEYWORD_LIST])];
+  return allKeywords;
+}
+
+/** Lowercases A-Z only, so every offset stays where it was. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 /** A secretlint finding may show its format's marker (`ghp_`, `sk-ant-`, `hvs.`), nothing more. */
@@ -161,19 +189,29 @@ export function scanText(text: string): RawFinding[] {
   const origin = (i: number) => (view.map ? (view.map[Math.min(i, view.map.length - 1)] ?? 0) : i);
   const hits = scanAll(view.text).map((h) => ({ ...h, index: origin(h.index) }));
   for (const d of decodedTokens(view.text)) {
-    for (const h of scanAll(d.text)) {
+    // The decoding is scanned in its line (at most 200 characters either side), so a value that is only
+    // a secret beside its name (`MAILGUN_API_KEY=<hex of key-…>`) is still one; only hits inside the
+    // decoded part count, the rest was scanned already.
+    const lineStart = Math.max(view.text.lastIndexOf("\n", d.index) + 1, d.index - 200);
+    const after = view.text.indexOf("\n", d.index + d.length);
+    const lineEnd = Math.min(after < 0 ? view.text.length : after, d.index + d.length + 200);
+    const before = view.text.slice(lineStart, d.index);
+    const line = `${before}${d.text}${view.text.slice(d.index + d.length, lineEnd)}`;
+    for (const h of scanAll(line)) {
+      if (h.index + h.secret.length <= before.length || h.index >= before.length + d.text.length) continue;
       hits.push({
         ...h,
         description: `${h.description} (${d.encoding}-encoded)`,
         index: origin(d.index),
         showPrefix: 0,
-        tier: 3,
+        tier: h.tier + 0.5,
       });
     }
   }
   // One finding per place: of hits whose text overlaps, the most specific wins (see Hit.tier). Sorted
   // once, then one sweep over chains of overlapping hits, so many findings stay cheap.
-  const better = (a: Hit, b: Hit) => a.tier < b.tier || (a.tier === b.tier && a.secret.length > b.secret.length);
+  const better = (a: Hit, b: Hit) =>
+    a.tier < b.tier || (a.tier === b.tier && a.secret.length > b.secret.length);
   const ranked = hits
     .map((h) => ({ ...h, end: h.index + Math.max(h.secret.length, 1) }))
     .filter((h) => !isPlaceholder(h.secret))

@@ -27,7 +27,8 @@ export function randomString(alphabet: string, n: number, seed: number): string 
   for (let i = 0; i < n; i++) out += alphabet[Math.floor(next() * alphabet.length)];
   // Generated secrets have mixed classes; force a digit and a letter so entropy rules see a real shape.
   if (n >= 4 && /[0-9]/.test(alphabet) && !/[0-9]/.test(out)) out = `7${out.slice(1)}`;
-  if (n >= 4 && /[a-z]/i.test(alphabet) && !/[a-z]/i.test(out)) out = `${out.slice(0, -1)}${alphabet.match(/[a-z]/i)![0]}`;
+  if (n >= 4 && /[a-z]/i.test(alphabet) && !/[a-z]/i.test(out))
+    out = `${out.slice(0, -1)}${alphabet.match(/[a-z]/i)![0]}`;
   return out;
 }
 
@@ -128,10 +129,23 @@ const ROWS: Row[] = [
   ["tailscale-auth-key", "secretlint-tailscale", P("«tskey", "-auth-{A:12}-{A:30}»")],
   ["grafana-cloud-token", "secretlint-grafana", P("«gl", "c_{A:80}»")],
   ["grafana-service-account", "secretlint-grafana", P("«gl", "sa_{A:32}_{h:8}»")],
-  ["postgres-url", "secretlint-database-connection-string", "DATABASE_URL=«postgres://shop:{A:16}@db.internal:5432/shop»"],
-  ["mongodb-url", "secretlint-database-connection-string", "«mongodb+srv://app:{A:16}@cluster0.mongo.net/prod»"],
+  [
+    "postgres-url",
+    "secretlint-database-connection-string",
+    "DATABASE_URL=«postgres://shop:{A:16}@db.internal:5432/shop»",
+  ],
+  [
+    "mongodb-url",
+    "secretlint-database-connection-string",
+    "«mongodb+srv://app:{A:16}@cluster0.mongo.net/prod»",
+  ],
   ["mysql-url", "secretlint-database-connection-string", "«mysql://root:{A:14}@10.0.0.5:3306/app»"],
-  ["basic-auth-url", "secretlint-basicauth", "git clone «https://deploy:{A:14}@git.corp.com»/shop.git", false],
+  [
+    "basic-auth-url",
+    "secretlint-basicauth",
+    "git clone «https://deploy:{A:14}@git.corp.com»/shop.git",
+    false,
+  ],
   // translated from gitleaks
   ["1password-secret-key", "1password-secret-key", P("«A", "3-{U:6}-{U:11}-{U:5}-{U:5}-{U:5}»")],
   ["adafruit", "adafruit-api-key", "ADAFRUIT_IO_KEY = «{w:31}a»"],
@@ -282,8 +296,16 @@ const ROWS: Row[] = [
   ["private-key-rsa", "secretlint-privatekey", "", false],
   ["private-key-without-end", "private-key", "", false],
   ["aws-secret-in-prose", "aws-secret-access-key", "AWS Secret Access Key: «{b:40}»"],
-  ["azure-storage-key", "azure-storage-key", "DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=«{b:86}==»;EndpointSuffix=core.windows.net"],
-  ["azure-sas", "azure-sas-token", "https://shop.blob.core.windows.net/c?sv=2022-11-02&ss=b&sp=r&se=2030-01-01&sig=«{b:43}%3D»"],
+  [
+    "azure-storage-key",
+    "azure-storage-key",
+    "DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=«{b:86}==»;EndpointSuffix=core.windows.net",
+  ],
+  [
+    "azure-sas",
+    "azure-sas-token",
+    "https://shop.blob.core.windows.net/c?sv=2022-11-02&ss=b&sp=r&se=2030-01-01&sig=«{b:43}%3D»",
+  ],
   ["stripe-webhook-secret", "stripe-webhook-secret", P("STRIPE_WEBHOOK_SECRET=«wh", "sec_{A:32}»")],
   ["discord-webhook", "discord-webhook-url", P("https://discord.com/api/webhooks/{d:18}/«{w:67}a»")],
   ["google-oauth-client-secret", "google-oauth-client-secret", P("«GOC", "SPX-{A:28}»")],
@@ -313,7 +335,13 @@ export function secretCorpus(): CorpusCase[] {
 function special(format: string, seed: number): string | undefined {
   const pem = (kind: string, end: boolean) => {
     const body = [0, 1, 2].map((i) => `MII${randomString(`${ALNUM}+/`, 61, seed * 7 + i)}`).join("\n");
-    return j("-----BEGIN ", kind, "PRIVATE KEY-----\n", body, end ? j("\n-----END ", kind, "PRIVATE KEY-----") : "");
+    return j(
+      "-----BEGIN ",
+      kind,
+      "PRIVATE KEY-----\n",
+      body,
+      end ? j("\n-----END ", kind, "PRIVATE KEY-----") : "",
+    );
   };
   if (format === "jwt") {
     const token = j(
@@ -378,4 +406,66 @@ export function lookAlikes(): string[] {
     "| field | type |\n| --- | --- |\n| password | string (min 12 chars) |\n| api_key | string |",
     "password: |\n  Read from the environment at start-up.\n",
   ];
+}
+
+/** `*`, `+` and `{n,}` outside character classes, escapes skipped. */
+export function unboundedQuantifiers(source: string): string[] {
+  const found: string[] = [];
+  let cls = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (cls) {
+      if (c === "]") cls = false;
+      continue;
+    }
+    if (c === "[") {
+      cls = true;
+      if (source[i + 1] === "^") i++;
+      if (source[i + 1] === "]") i++;
+    } else if (c === "*" || c === "+") found.push(`${c} at ${i}`);
+    else if (c === "{" && /^\{\d+,\}/.test(source.slice(i))) found.push(`{n,} at ${i}`);
+  }
+  return found;
+}
+
+/**
+ * `size` characters built to make a backtracking scanner work: one long base64url line (half the
+ * document), then lines that start like secrets and stop short: provider prefixes with too few
+ * characters, assignments to secret-looking names with short values, PEM headers with no body, URLs
+ * with a user but no password, JWT-like heads.
+ */
+export function adversarial(size: number): string {
+  const half = Math.floor(size / 2);
+  const line = randomString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", half, 42);
+  const near = [
+    ["gh", "p_abc123"],
+    ["sk-", "ant-api03-short"],
+    ["AK", "IA12345"],
+    ["password = ", "abc"],
+    ["-----BEGIN", " PRIVATE KEY----- none"],
+    ["https://user", "@host.example"],
+    ["ey", "Jhbc.eyJ"],
+    ["xo", "xb-1-2"],
+    ["| password |", " |"],
+    ["aws_secret_access_key", " =  "],
+    ["api_key: ", "short"],
+    ["token is ", "valid"],
+    ["mailgun key-", "12"],
+    ["redis://", ":@"],
+    ["sig=", "abc"],
+    ["dop_", "v1_12"],
+    ["ATAT", "T3x"],
+  ].map((p) => p.join(""));
+  const out: string[] = [line];
+  let length = line.length;
+  for (let i = 0; length < size; i++) {
+    const l = `${near[i % near.length]} ${i}`;
+    out.push(l);
+    length += l.length + 1;
+  }
+  return out.join("\n").slice(0, size);
 }
