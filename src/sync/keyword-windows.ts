@@ -7,35 +7,40 @@
 
 export type Occurrences = Map<string, number[]>;
 
-/** Every occurrence of each keyword in `lower` (already lowercased). */
-export function findKeywords(lower: string, keywords: Iterable<string>): Occurrences {
-  const byStart = new Map<number, string[]>();
+export interface KeywordIndex {
+  /** Keywords by the low bytes of their first two characters (a collision is settled by the compare). */
+  byStart: (string[] | undefined)[];
+}
+
+/** The lookup table for `keywords`: built once per rule set, not per document. */
+export function keywordIndex(keywords: Iterable<string>): KeywordIndex {
+  const byStart: (string[] | undefined)[] = new Array(65536).fill(undefined);
   for (const k of new Set(keywords)) {
-    const key = (k.charCodeAt(0) << 16) | k.charCodeAt(1);
-    const list = byStart.get(key);
+    const slot = ((k.charCodeAt(0) & 0xff) << 8) | (k.charCodeAt(1) & 0xff);
+    const list = byStart[slot];
     if (list) list.push(k);
-    else byStart.set(key, [k]);
+    else byStart[slot] = [k];
   }
-  // A first filter on the low bytes of the two characters, then the exact lookup.
-  const seen = new Uint8Array(65536);
-  for (const key of byStart.keys()) seen[((key >>> 8) & 0xff00) | (key & 0xff)] = 1;
+  return { byStart };
+}
+
+/** Every occurrence of each keyword of `index` in `lower` (already lowercased). */
+export function findKeywords(lower: string, index: KeywordIndex): Occurrences {
+  const { byStart } = index;
   const out: Occurrences = new Map();
-  let a = lower.charCodeAt(0);
+  let a = lower.charCodeAt(0) & 0xff;
   for (let i = 0, end = lower.length - 1; i < end; i++) {
-    const b = lower.charCodeAt(i + 1);
-    if (seen[((a & 0xff) << 8) | (b & 0xff)] === 1) {
-      const list = byStart.get((a << 16) | b);
-      if (list) {
-        for (const k of list) {
-          if (k.length === 2 || lower.startsWith(k, i)) {
-            const at = out.get(k);
-            if (at) at.push(i);
-            else out.set(k, [i]);
-          }
-        }
+    const b = lower.charCodeAt(i + 1) & 0xff;
+    const list = byStart[(a << 8) | b];
+    a = b;
+    if (list === undefined) continue;
+    for (const k of list) {
+      if (lower.startsWith(k, i)) {
+        const at = out.get(k);
+        if (at) at.push(i);
+        else out.set(k, [i]);
       }
     }
-    a = b;
   }
   return out;
 }
@@ -51,6 +56,9 @@ export function windows(
   keywords: readonly string[],
   span: number,
 ): [number, number][] {
+  if (2 * span + 128 >= text.length) {
+    return keywords.some((k) => occurrences.has(k)) ? [[0, text.length]] : [];
+  }
   const points: [number, number][] = [];
   for (const k of keywords) for (const at of occurrences.get(k) ?? []) points.push([at, at + k.length]);
   if (points.length === 0) return [];

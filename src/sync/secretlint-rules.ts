@@ -75,6 +75,10 @@ export const PRESET_KEYWORDS: Record<string, { keywords: string[]; span: number 
 
 export const PRESET_KEYWORD_LIST = Object.values(PRESET_KEYWORDS).flatMap((k) => k.keywords);
 
+const GATES = new Map(
+  PRESET_RULES.map((r) => [r, PRESET_KEYWORDS[r.meta.id.replace(/^@secretlint\/secretlint-rule-/, "")]]),
+);
+
 /** "@secretlint/secretlint-rule-github" → "secretlint-github". */
 export const presetRuleId = (id: string) => id.replace(/^@secretlint\/secretlint-rule-/, "secretlint-");
 
@@ -94,7 +98,8 @@ function describe(m: Message | undefined, props: Record<string, unknown>): strin
 export function scanPreset(text: string, occurrences?: Occurrences): PresetHit[] {
   const hits: PresetHit[] = [];
   for (const rule of PRESET_RULES) {
-    const gate = PRESET_KEYWORDS[presetRuleId(rule.meta.id).replace(/^secretlint-/, "")];
+    const gate = GATES.get(rule);
+    if (gate && occurrences && !gate.keywords.some((k) => occurrences.has(k))) continue;
     const spans: [number, number][] =
       gate && occurrences ? windows(text, occurrences, gate.keywords, gate.span) : [[0, text.length]];
     for (const [start, end] of spans)

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { findKeywords, type Occurrences, windows } from "./keyword-windows.ts";
+import {
+  findKeywords,
+  type KeywordIndex,
+  keywordIndex,
+  type Occurrences,
+  windows,
+} from "./keyword-windows.ts";
 import { isPlaceholder } from "./placeholders.ts";
 import { maxMatchLength } from "./regex-span.ts";
 import GITLEAKS from "./secret-rules/gitleaks.json" with { type: "json" };
@@ -86,7 +92,7 @@ interface Compiled extends SecretRule {
 }
 
 let compiled: Compiled[] | undefined;
-let allKeywords: string[] | undefined;
+let allKeywords: KeywordIndex | undefined;
 function rules(): Compiled[] {
   compiled ??= RULES.map((r) => ({
     ...r,
@@ -127,6 +133,7 @@ interface Hit {
 function scanRules(text: string, occurrences: Occurrences): Hit[] {
   const out: Hit[] = [];
   for (const rule of rules()) {
+    if (rule.keywords.length && !rule.keywords.some((k) => occurrences.has(k))) continue;
     const spans: [number, number][] = rule.keywords.length
       ? windows(text, occurrences, rule.keywords, rule.span)
       : [[0, text.length]];
@@ -167,8 +174,8 @@ function scanAll(text: string): Hit[] {
   return [...preset, ...scanRules(text, occurrences)];
 }
 
-function keywordList(): string[] {
-  allKeywords ??= [...new Set([...rules().flatMap((r) => r.keywords), ...PRESET_KEYWORD_LIST])];
+function keywordList(): KeywordIndex {
+  allKeywords ??= keywordIndex([...rules().flatMap((r) => r.keywords), ...PRESET_KEYWORD_LIST]);
   return allKeywords;
 }
 
