@@ -97,7 +97,9 @@ test("secrets deep in a long document are reported on their lines, once each", (
     (f) => corpus.find((c) => c.format === f)!,
   );
   const lines = [...prose];
-  picks.forEach((c, k) => lines.splice(100 * (k + 1), 0, c.text));
+  picks.forEach((c, k) => {
+    lines.splice(100 * (k + 1), 0, c.text);
+  });
   const text = lines.join("\n");
   const want = picks.map((c) => {
     const before = text.slice(0, text.indexOf(c.secret));
