@@ -392,6 +392,8 @@ export function lookAlikes(): string[] {
     j("https://deploy:", ref("DEPLOY_TOKEN"), "@git.example.com/shop.git"),
     "redis://:<password>@cache:6379",
     "password: [REQUIRES INPUT]",
+    "password: ********",
+    "DB_PASSWORD=xxxxxxxxxxxx",
     "token = process.env.GITHUB_TOKEN",
     "secret: rotateMonthlyViaVaultPolicy",
     "DB_PASSWORD=changeme12345",
