@@ -374,9 +374,9 @@ export const CATALOGUE = {
   SECRET_FOUND: {
     exit: 1,
     message: (d) =>
-      `${s(d.count)} possible secret(s) in documents bound for ${s(d.target)} (first: ${s(d.file)}:${s(d.line)}, ${s(d.rule)}, ${s(d.masked)}); nothing was written`,
+      `${s(d.count)} possible secret(s) bound for ${s(d.target)}, first in ${s(d.file)}:${s(d.line)} (${s(d.rule)}); nothing was written`,
     hint: () =>
-      "remove the secret from the document; if it is not one, add its fingerprint to sync.secret_allowlist in .idse/config.json",
+      "remove it from the document; not a secret? add its fingerprint to sync.secret_allowlist in .idse/config.json",
   },
   STORE_NOT_TEXT: {
     exit: 1,
