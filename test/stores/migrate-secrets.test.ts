@@ -53,7 +53,7 @@ describe("store migrate to a store off this disk", () => {
     expect(r.code).toBe(1);
     const errors = r.json!.diagnostics.filter((d: { severity: string }) => d.severity === "error");
     expect(errors[0]).toMatchObject({ code: "SECRET_FOUND" });
-    const finding = errors.find((d: { rule?: string }) => d.rule);
+    const finding = errors.find((d: { fingerprint?: string }) => d.fingerprint);
     expect(finding).toMatchObject({
       code: "SECRET_FOUND",
       rule: "secretlint-stripe",
