@@ -8,36 +8,61 @@ const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
 
 export interface View {
   text: string;
-  /** Original offset of each character of `text` (undefined: the text is the original). */
-  map?: Int32Array;
+  /** The offset in the original text of the character at `i` in `text`. */
+  origin(i: number): number;
 }
 
-/** `text` with look-alikes folded and invisible characters removed; ASCII text is returned as is. */
+/**
+ * `text` with look-alikes folded and invisible characters removed; ASCII text is returned as is. Only the
+ * characters that change are visited one by one; the map back is a list of segments (a run copied as it
+ * was, or one character that became several or none), searched by bisection.
+ */
 export function normalized(text: string): View {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "anything beyond ASCII"
-  if (!/[^\u0000-\u007F]/.test(text)) return { text };
-  const out: string[] = [];
-  const map: number[] = [];
-  for (let i = 0; i < text.length; i++) {
+  const nonAscii = /[^\u0000-\u007F]/g;
+  if (!nonAscii.test(text)) return { text, origin: (i) => i };
+  nonAscii.lastIndex = 0;
+  const parts: string[] = [];
+  /** Segment starts in the new text, their starts in the original, and whether they map 1:1. */
+  const norm: number[] = [0];
+  const orig: number[] = [0];
+  const same: boolean[] = [true];
+  let length = 0;
+  let copied = 0;
+  for (const m of text.matchAll(nonAscii)) {
+    let i = m.index;
     const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      out.push(text[i]!);
-      map.push(i);
-      continue;
-    }
     const wide = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length;
     const ch = wide ? text.slice(i, i + 2) : text[i]!;
-    if (!INVISIBLE.test(ch)) {
-      for (const c of ch.normalize("NFKC")) {
-        for (let k = 0; k < c.length; k++) {
-          out.push(c[k]!);
-          map.push(i);
-        }
-      }
-    }
-    if (wide) i++;
+    const folded = INVISIBLE.test(ch) ? "" : ch.normalize("NFKC");
+    if (folded === ch) continue;
+    parts.push(text.slice(copied, i), folded);
+    length += i - copied;
+    norm.push(length);
+    orig.push(i);
+    same.push(false);
+    length += folded.length;
+    i += ch.length;
+    copied = i;
+    norm.push(length);
+    orig.push(i);
+    same.push(true);
   }
-  return { text: out.join(""), map: Int32Array.from(map) };
+  if (copied === 0 && parts.length === 0) return { text, origin: (i) => i };
+  parts.push(text.slice(copied));
+  return {
+    text: parts.join(""),
+    origin(i) {
+      let lo = 0;
+      let hi = norm.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (norm[mid]! <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return same[lo] ? orig[lo]! + (i - norm[lo]!) : orig[lo]!;
+    },
+  };
 }
 
 export interface Decoded {

@@ -195,7 +195,7 @@ function presetPrefix(secret: string): number {
 /** Every finding in `text`, in order of position. */
 export function scanText(text: string): RawFinding[] {
   const view = normalized(text);
-  const origin = (i: number) => (view.map ? (view.map[Math.min(i, view.map.length - 1)] ?? 0) : i);
+  const origin = view.origin;
   const hits = scanAll(view.text).map((h) => ({ ...h, index: origin(h.index) }));
   for (const d of decodedTokens(view.text)) {
     // The decoding is scanned in its line (at most 200 characters either side), so a value that is only

@@ -165,6 +165,8 @@ describe("evasions", () => {
       ).toEqual([c.rule]);
       expect(found[0]!.secret).toBe(c.secret);
       expect(found[0]!.line).toBe(2);
+      // The column is the original text's: the folded characters are mapped back.
+      expect(found[0]!.column).toBe(c.text.indexOf(c.secret) + 1);
     }
   });
 
