@@ -406,6 +406,8 @@ export function lookAlikes(): string[] {
     "The admin password is stored in the team vault and rotated every 90 days.",
     "The password is required; the token is valid for 3600 seconds.",
     "| field | type |\n| --- | --- |\n| password | string (min 12 chars) |\n| api_key | string |",
+    "| rule | value |\n| --- | --- |\n| password | min-12-chars |\n| token | rotate_every_90d |",
+    "The secret is well-known, and the token is single-use.",
     "password: |\n  Read from the environment at start-up.\n",
   ];
 }
