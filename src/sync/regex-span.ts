@@ -88,3 +88,85 @@ export function maxMatchLength(source: string): number {
 
   return alternation();
 }
+
+/**
+ * Whether every match of `source` holds one of `keywords` (lowercase), read from the pattern's start: a
+ * literal prefix (`PMAK-`, `(?:mailgun)`) or a leading group whose every alternative is a literal
+ * (`(?:jfrog|artifactory)`), containing a keyword. Only then may a rule run on windows around its
+ * keywords; a rule whose keyword only has to occur somewhere in the document (gitleaks' `airtable` for a
+ * `pat…` token) runs on the whole document. Errs on the side of the whole document.
+ */
+export function keywordInEveryMatch(source: string, keywords: readonly string[]): boolean {
+  let s = `(?:${source})`; // an alternation at the top level is then a group's
+  for (;;) {
+    const m = /^(?:\\b|\^|\((?:\?:|\?i:)?(?=[^?]))/.exec(s);
+    if (!m || m[0] === "") break;
+    if (m[0].startsWith("(")) {
+      const alts = groupAlternatives(s);
+      if (!alts) return false;
+      if (alts.length > 1) return alts.every((a) => covers(literal(a), keywords));
+    }
+    s = s.slice(m[0].length);
+  }
+  return covers(literal(s), keywords);
+}
+
+const covers = (lit: string, keywords: readonly string[]) =>
+  lit.length > 0 && keywords.some((k) => lit.toLowerCase().includes(k));
+
+/** The literal characters `s` starts with (escapes of punctuation read as the character). */
+function literal(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    let ch: string;
+    let width = 1;
+    if (c === "\\" && /[.\-_/=:~]/.test(s[i + 1] ?? "")) {
+      ch = s[i + 1]!;
+      width = 2;
+    } else if (/[A-Za-z0-9_\-=:/~]/.test(c)) ch = c;
+    else break;
+    const next = s[i + width];
+    // A character a quantifier follows may be absent or repeated: the literal ends before it.
+    if (next === "?" || next === "*" || next === "+" || next === "{") break;
+    out += ch;
+    i += width - 1;
+  }
+  return out;
+}
+
+/** The top-level alternatives of the group `s` starts with; undefined when the group is quantified. */
+function groupAlternatives(s: string): string[] | undefined {
+  const open = /^\((?:\?:|\?i:)?/.exec(s)![0].length;
+  const alts: string[] = [];
+  let start = open;
+  let cls = false;
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (cls) {
+      if (c === "]") cls = false;
+      continue;
+    }
+    if (c === "[") cls = true;
+    else if (c === "(") depth++;
+    else if (c === "|" && depth === 0) {
+      alts.push(s.slice(start, i));
+      start = i + 1;
+    } else if (c === ")") {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      const after = s[i + 1];
+      if (after === "?" || after === "*" || after === "{") return undefined;
+      alts.push(s.slice(start, i));
+      return alts;
+    }
+  }
+  return undefined;
+}

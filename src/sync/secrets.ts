@@ -7,7 +7,7 @@ import {
   windows,
 } from "./keyword-windows.ts";
 import { isPlaceholder } from "./placeholders.ts";
-import { maxMatchLength } from "./regex-span.ts";
+import { keywordInEveryMatch, maxMatchLength } from "./regex-span.ts";
 import GITLEAKS from "./secret-rules/gitleaks.json" with { type: "json" };
 import IDSE from "./secret-rules/idse.json" with { type: "json" };
 import { decodedTokens, normalized } from "./secret-views.ts";
@@ -55,6 +55,9 @@ export interface SecretRule {
   allow?: string[];
   /** Leading characters a report may show: the format's public marker (`ghp_`), never secret. */
   show_prefix?: number;
+  /** Every match holds a keyword, so the rule may run on windows around them (default: read from the
+   *  pattern by keywordInEveryMatch; otherwise the whole document, when a keyword occurs in it). */
+  windowed?: boolean;
 }
 
 /** idse's rules that catch a shape rather than a format: they give way to every other rule. */
@@ -89,6 +92,7 @@ interface Compiled extends SecretRule {
   re: RegExp;
   /** The longest text the regex can match: the half-width of the windows it runs on. */
   span: number;
+  windowed: boolean;
   requiresRe: RegExp[];
   allowRe: RegExp[];
 }
@@ -100,6 +104,7 @@ function rules(): Compiled[] {
     ...r,
     re: new RegExp(r.regex, `g${r.flags ?? ""}`),
     span: maxMatchLength(r.regex),
+    windowed: r.windowed ?? keywordInEveryMatch(r.regex, r.keywords),
     requiresRe: (r.requires ?? []).map((x) => new RegExp(x, "i")),
     allowRe: (r.allow ?? []).map((x) => new RegExp(x, "i")),
   }));
@@ -136,9 +141,10 @@ function scanRules(text: string, occurrences: Occurrences): Hit[] {
   const out: Hit[] = [];
   for (const rule of rules()) {
     if (rule.keywords.length && !rule.keywords.some((k) => occurrences.has(k))) continue;
-    const spans: [number, number][] = rule.keywords.length
-      ? windows(text, occurrences, rule.keywords, rule.span)
-      : [[0, text.length]];
+    const spans: [number, number][] =
+      rule.keywords.length && rule.windowed
+        ? windows(text, occurrences, rule.keywords, rule.span)
+        : [[0, text.length]];
     for (const [start, end] of spans) {
       const part = start === 0 && end === text.length ? text : text.slice(start, end);
       for (const m of part.matchAll(rule.re)) {

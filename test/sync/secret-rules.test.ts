@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { keywordInEveryMatch, maxMatchLength } from "../../src/sync/regex-span.ts";
 import { fingerprint, GITLEAKS_RULES, IDSE_RULES, mask, RULES, scanText } from "../../src/sync/secrets.ts";
 import { FIXTURE, REPO } from "../helpers.ts";
 import { adversarial, lookAlikes, randomString, secretCorpus, unboundedQuantifiers } from "./corpus.ts";
@@ -106,6 +107,27 @@ test("secrets deep in a long document are reported on their lines, once each", (
     return { rule: c.rule, line: before.split("\n").length };
   });
   expect(scanText(text).map(({ rule, line }) => ({ rule, line }))).toEqual(want);
+});
+
+test("a rule whose keyword may stand far from its match still finds it (the whole document is scanned)", () => {
+  const filler = Array.from({ length: 300 }, (_, i) => `Line ${i} of the integration notes.`).join("\n");
+  const airtable = corpus.find((c) => c.format === "airtable-pat")!;
+  const token = airtable.secret;
+  const text = `# Airtable integration\n\n${filler}\n\nThe sync job uses ${token} for now.\n`;
+  expect(scanText(text).map((f) => f.rule)).toEqual(["airtable-personnal-access-token"]);
+});
+
+test("keywordInEveryMatch reads a pattern's start; maxMatchLength its longest match", () => {
+  expect(keywordInEveryMatch("\\b(PMAK-(?i:[a-f0-9]{24}))", ["pmak-"])).toBe(true);
+  expect(keywordInEveryMatch("(?:mailgun)(?:[ \\t\\w.-]{0,20})=", ["mailgun"])).toBe(true);
+  expect(keywordInEveryMatch("(?:jfrog|artifactory)=", ["jfrog", "artifactory"])).toBe(true);
+  expect(keywordInEveryMatch("(?:jfrog|xray)=", ["jfrog"])).toBe(false);
+  expect(keywordInEveryMatch("abc|def", ["abc"])).toBe(false);
+  expect(keywordInEveryMatch("\\b(pat[A-Za-z0-9]{14})", ["airtable"])).toBe(false);
+  expect(keywordInEveryMatch("ghx?_[a-z]{3}", ["ghx_"])).toBe(false);
+  expect(maxMatchLength("ab{2,5}(?:c|dd)?\\b")).toBe(8);
+  expect(maxMatchLength("(?<!\\p{L})ghp_[A-Z]{36}")).toBe(40);
+  expect(maxMatchLength("a+")).toBe(Number.POSITIVE_INFINITY);
 });
 
 test("look-alikes, placeholders and published examples pass", () => {
@@ -286,20 +308,26 @@ describe("linear time", () => {
     expect(unbounded[1]).toStartWith("\\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-");
   });
 
-  test("scanning four times as much adversarial text takes at most about four times as long", () => {
+  test("scanning four times as much adversarial text takes less than six times the CPU time", () => {
     const small = adversarial(512 * 1024);
     const large = adversarial(2048 * 1024);
     expect(scanText(small)).toEqual([]);
+    // CPU time of this process, not wall time: other processes on a busy machine do not count. The best
+    // of five rounds of at least 150 ms each; a floor of 1 ms keeps a tiny figure from skewing the ratio.
+    const cpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const perScan = (doc: string) => {
       let best = Number.POSITIVE_INFINITY;
-      for (let trial = 0; trial < 3; trial++) {
-        const t0 = performance.now();
+      for (let round = 0; round < 5; round++) {
+        const t0 = cpuMs();
         let n = 0;
         do {
           scanText(doc);
           n++;
-        } while (performance.now() - t0 < 150);
-        best = Math.min(best, (performance.now() - t0) / n);
+        } while (cpuMs() - t0 < 150);
+        best = Math.min(best, (cpuMs() - t0) / n);
       }
       return Math.max(best, 1);
     };
