@@ -30,6 +30,7 @@ import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
 import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
 import { mcpReadyCase, mcpRoundTrips } from "./bench-mcp.ts";
+import { secretRows } from "./bench-secrets.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
@@ -533,6 +534,8 @@ async function main(): Promise<number> {
     rows.push(...(await storeRows(big, ws.current)));
     console.error("  compile writers (in-process)");
     rows.push(...(await writerRows(root, compile.dir, ws.project)));
+    console.error("  secret guard (in-process)");
+    rows.push(...(await secretRows(big, ws.project, ws.sessions)));
 
     const table = renderTable(rows);
     const failed = rows.filter((r) => !verdict(r).ok);

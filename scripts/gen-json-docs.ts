@@ -229,6 +229,14 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     target: "notion-store",
   },
   STORE_NOT_TEXT: { file: ".idse/projects/shop/sessions/auth/diagram.png" },
+  SECRET_FOUND: {
+    count: 1,
+    target: "postgres-store",
+    file: ".idse/projects/shop/sessions/auth/metadata/session.json",
+    line: 4,
+    rule: "secretlint-stripe",
+    masked: "sk_live_********",
+  },
   STORE_NO_EXPORT: { file: ".idse/store-export.json" },
   MCP_AGENT_UNKNOWN: {
     agent: "my-bot",

@@ -395,6 +395,13 @@ export const CATALOGUE = {
       `${s(d.count)} document(s) in ${s(d.target)} differ from the source after the copy (first: ${s(d.key)}); the repository still uses ${s(d.source)}`,
     hint: () => "nothing was deleted from the source; run the migration again, or check the target store",
   },
+  SECRET_FOUND: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.count)} possible secret(s) bound for ${s(d.target)}, first in ${s(d.file)}:${s(d.line)} (${s(d.rule)}); nothing was written`,
+    hint: () =>
+      "remove it from the document; not a secret? add its fingerprint to sync.secret_allowlist in .idse/config.json",
+  },
   STORE_NOT_TEXT: {
     exit: 1,
     message: (d) => `${s(d.file)} is not UTF-8 text, which a store cannot keep; nothing was written`,

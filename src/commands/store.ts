@@ -2,6 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Context, defineCommand } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
+import { displayKey } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { assertExistingId } from "../ids.ts";
 import { keys } from "../layout.ts";
@@ -30,8 +31,15 @@ import {
   storeNameArg,
   writeStoreConfig,
 } from "../store-select.ts";
-import { copyDocuments, ensureStorePlugin, withProjectLocks } from "../store-transfer.ts";
+import {
+  copyDocuments,
+  documentKeys,
+  ensureStorePlugin,
+  readText,
+  withProjectLocks,
+} from "../store-transfer.ts";
 import { createFilesystemStore } from "../stores/fs.ts";
+import { leavesMachine } from "../sync/guard.ts";
 import { listProjects, type Workspace } from "../workspace.ts";
 
 // `idse store …`: which DesignStore the repository uses (info), moving every document to another one
@@ -94,6 +102,32 @@ async function openTarget(ctx: Context, ws: Workspace, to: string, options: Reco
   return loadStore(ws, to, { env: ctx.io.env, log: ctx.io.stderr, options });
 }
 
+/** Scans every document (metadata included) before any is written; one finding refuses the migration. */
+async function refuseSecrets(ws: Workspace, source: DesignStore, to: string): Promise<void> {
+  const { readAllowlist } = await import("../sync/remotes.ts");
+  const { scanStore, secretDiagnostic } = await import("../sync/guard.ts");
+  const found = await scanStore(
+    await documentKeys(source),
+    (key) => readText(source, key),
+    readAllowlist(ws.idseDir),
+    (key) => displayKey(source, key),
+  );
+  const first = found[0];
+  if (!first) return;
+  throw new IdseError(
+    "SECRET_FOUND",
+    {
+      count: found.length,
+      target: to,
+      file: first.file,
+      line: first.line,
+      rule: first.rule,
+      masked: first.masked,
+    },
+    found.map(secretDiagnostic),
+  );
+}
+
 export const storeMigrate = defineCommand<
   { to: string; option: string[]; dryRun?: boolean },
   StoreMigrateOutput
@@ -135,6 +169,8 @@ export const storeMigrate = defineCommand<
     const timeout = ws.config.values["lock.timeout_ms"];
     // Hold every project's lock on the source: no idse process changes a document during the copy.
     return withProjectLocks(source, projects, timeout, async () => {
+      // A store off this disk is the machine's edge: no document goes there with a secret in it.
+      if (leavesMachine(to)) await refuseSecrets(ws, source, to);
       const target = dryRun ? undefined : await openTarget(ctx, ws, to, options);
       try {
         const progress =

@@ -7,6 +7,7 @@ import type { SyncOutput, SyncResult, SyncStatusOutput } from "../models/sync.ts
 import { derivedMetadata, updateSession } from "../session-graph.ts";
 import { pendingStages, readProjectState, writeStageStateDoc } from "../stage-state.ts";
 import { MOVED_OUTCOMES } from "../sync/apply.ts";
+import { secretDiagnostic } from "../sync/guard.ts";
 import { progressLine } from "../sync/progress.ts";
 import { readAllowlist, resolveRemote } from "../sync/remotes.ts";
 import {
@@ -129,18 +130,7 @@ function reportProblems(report: (d: Diagnostic) => void, results: SyncResult[]):
   for (const r of results) {
     const base = { severity: "error" as const, file: r.path, session: r.session, stage: r.stage };
     if (r.outcome === "blocked") {
-      for (const f of r.findings ?? []) {
-        report({
-          ...base,
-          code: "SECRET_FOUND",
-          message: `${f.description} (${f.rule}): ${f.masked}`,
-          line: f.line,
-          column: f.column,
-          rule: f.rule,
-          fingerprint: f.fingerprint,
-          hint: `not a secret? add {"fingerprint": "${f.fingerprint}"} to sync.secret_allowlist in .idse/config.json`,
-        });
-      }
+      for (const f of r.findings ?? []) report({ ...base, ...secretDiagnostic(f) });
     } else if (r.outcome === "conflict") {
       report({ ...base, code: "SYNC_CONFLICT", message: r.message });
     } else if (r.outcome === "held") {

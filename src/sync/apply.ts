@@ -4,7 +4,6 @@ import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
 import type { SyncTransport } from "../plugin-api.ts";
 import type { Plan, PlanItem } from "./plan.ts";
 import { sideKey } from "./plan.ts";
-import { fingerprint, mask, scanText } from "./secrets.ts";
 import { isSpineDocument, spineChanged } from "./spine.ts";
 import type { SyncState } from "./state.ts";
 
@@ -82,17 +81,9 @@ export async function applyPlan(
   const pushText = async (item: PlanItem): Promise<SyncResult> => {
     const text = await store.read(item.key);
     if (text === undefined) return done(item, "failed", "the local document disappeared during the push");
-    const findings: SecretFinding[] = scanText(text)
-      .map((f) => ({
-        file: item.path,
-        line: f.line,
-        column: f.column,
-        rule: f.rule,
-        description: f.description,
-        masked: mask(f.secret, f.showPrefix),
-        fingerprint: fingerprint(item.key, f.rule, f.secret),
-      }))
-      .filter((f) => !o.allowlist.has(f.fingerprint));
+    // The guard's rules load on the first push, so commands that never push do not pay for them.
+    const { findSecrets } = await import("./guard.ts");
+    const findings: SecretFinding[] = await findSecrets(item.key, item.path, text, o.allowlist);
     if (findings.length) {
       const n = findings.length;
       return done(item, "blocked", `${n} possible secret${n === 1 ? "" : "s"} found; nothing was sent`, {

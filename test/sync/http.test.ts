@@ -196,7 +196,9 @@ describe("artifact-core over HTTP", () => {
   });
 
   test("no secret of the ruleset's corpus reaches the server; the clean documents do", async () => {
-    const corpus = secretCorpus();
+    // A PEM key first, then every eighth format of the corpus (test/sync/secret-rules.test.ts has them all).
+    const all = secretCorpus();
+    const corpus = [all.find((c) => c.format === "private-key-rsa")!, ...all.filter((_, i) => i % 8 === 0)];
     const sessions = corpus.map((_, i) => `s${i}`);
     const { server, ws } = await setup({ sessions });
     corpus.forEach((c, i) => {
@@ -213,7 +215,7 @@ describe("artifact-core over HTTP", () => {
       expect(r.stdout.includes(c.secret), `stdout: ${c.rule}`).toBe(false);
     }
     const finding = blocked[0].findings[0];
-    expect(finding).toMatchObject({ line: 7, column: 1, rule: "private-key", masked: "-----********" });
+    expect(finding).toMatchObject({ line: 7, column: 1, rule: "secretlint-privatekey", masked: "********" });
     // An allowlisted fingerprint goes through on purpose.
     const file = join(ws.cwd, ".idse", "config.json");
     const config = JSON.parse(readFileSync(file, "utf8"));

@@ -178,7 +178,7 @@ for (const kind of KINDS) {
 
     test("a document holding a secret never reaches the remote", async () => {
       const { ws, open } = await withRemote(kind);
-      const leak = secretCorpus().find((c) => c.rule === "github-token")!;
+      const leak = secretCorpus().find((c) => c.format === "github-pat")!;
       ws.write("__blueprint__", "context", `# Context\n\n${leak.text}\n`);
       const push = await ws.json(["sync", "push"]);
       expect(push.code).toBe(1);

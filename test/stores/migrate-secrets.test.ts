@@ -1,0 +1,115 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fixtureCopy, idse } from "../helpers.ts";
+import { fill } from "../sync/corpus.ts";
+import { adminSql, freshSchema, freshTenant, PG_URL, pgUnavailable } from "./pg.ts";
+
+// The secret guard at `store migrate`: a store that is not on this disk (postgres, Notion, any plugin
+// store but sqlite) receives no document with a secret in it, metadata included (names, descriptions and
+// tags in session.json). Every document is scanned before the first is written: one finding refuses the
+// whole migration (SECRET_FOUND, exit 1), and the target and the config are left as they were.
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+const readConfig = (cwd: string) => {
+  try {
+    return readJson(join(cwd, ".idse", "config.json"));
+  } catch {
+    return {};
+  }
+};
+
+/** Every file below `dir` with its bytes, by relative path. */
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
+    const full = join(dir, rel);
+    if (statSync(full).isFile()) out[rel] = readFileSync(full).toString("base64");
+  }
+  return out;
+}
+
+/** The fixture with a token in one session's description: metadata, not an artifact. */
+function withSecretInMetadata(): { cwd: string; file: string; token: string } {
+  const cwd = fixtureCopy();
+  const projects = join(cwd, ".idse", "projects");
+  const project = readdirSync(projects).find((p) => statSync(join(projects, p)).isDirectory())!;
+  const file = join(projects, project, "sessions", "__blueprint__", "metadata", "session.json");
+  const meta = readJson(file);
+  const token = fill(["sk", "_live_{A:24}"].join(""), 77);
+  meta.description = `Checkout rework; staging key ${token} until the vault is ready`;
+  writeFileSync(file, JSON.stringify(meta, null, 2));
+  return { cwd, file, token };
+}
+
+describe("store migrate to a store off this disk", () => {
+  test("a secret in session metadata refuses the migration: SECRET_FOUND, masked, nothing changed", async () => {
+    const { cwd, token } = withSecretInMetadata();
+    const before = files(cwd);
+    const r = await idse(["store", "migrate", "--to", "postgres-store", "--dry-run", "--json"], {
+      cwd,
+      env: { IDSE_POSTGRES_URL: "postgres://u:p@127.0.0.1:9/none" },
+    });
+    expect(r.code).toBe(1);
+    const errors = r.json!.diagnostics.filter((d: { severity: string }) => d.severity === "error");
+    expect(errors[0]).toMatchObject({ code: "SECRET_FOUND" });
+    const finding = errors.find((d: { fingerprint?: string }) => d.fingerprint);
+    expect(finding).toMatchObject({
+      code: "SECRET_FOUND",
+      rule: "secretlint-stripe",
+      file: expect.stringMatching(/__blueprint__\/metadata\/session\.json$/),
+      line: expect.any(Number),
+    });
+    expect(finding.message).toContain("********");
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(files(cwd)).toEqual(before);
+  });
+
+  test("an allow-listed fingerprint lets the same document through; a local store needs no scan", async () => {
+    const { cwd } = withSecretInMetadata();
+    const env = { IDSE_POSTGRES_URL: "postgres://u:p@127.0.0.1:9/none" };
+    const refused = await idse(["store", "migrate", "--to", "postgres-store", "--dry-run", "--json"], {
+      cwd,
+      env,
+    });
+    const fp = refused.json!.diagnostics.find((d: { fingerprint?: string }) => d.fingerprint).fingerprint;
+    const config = join(cwd, ".idse", "config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({ ...readConfig(cwd), sync: { secret_allowlist: [{ fingerprint: fp }] } }),
+    );
+    const allowed = await idse(["store", "migrate", "--to", "postgres-store", "--dry-run", "--json"], {
+      cwd,
+      env,
+    });
+    expect(allowed.code, allowed.stdout).toBe(0);
+    const local = await idse(["store", "migrate", "--to", "sqlite-store", "--dry-run", "--json"], {
+      cwd: withSecretInMetadata().cwd,
+    });
+    expect(local.code, local.stdout).toBe(0);
+  });
+});
+
+const pgSuite = pgUnavailable && !process.env.CI ? describe.skip : describe;
+pgSuite("store migrate to postgres-store with a secret", () => {
+  test("nothing reaches the database and the repository keeps its store", async () => {
+    expect(pgUnavailable).toBeUndefined();
+    const { cwd, token } = withSecretInMetadata();
+    const schema = freshSchema("secret");
+    const options = ["--option", `schema=${schema}`, "--option", `tenant=${freshTenant()}`];
+    const r = await idse(["store", "migrate", "--to", "postgres-store", ...options, "--json"], {
+      cwd,
+      env: { IDSE_POSTGRES_URL: PG_URL },
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.json!.diagnostics.some((d: { code: string }) => d.code === "SECRET_FOUND")).toBe(true);
+    expect(readConfig(cwd).store).toBeUndefined();
+    const tables =
+      await adminSql()`select table_name from information_schema.tables where table_schema = ${schema}`;
+    const rows = [];
+    for (const t of tables)
+      rows.push(...(await adminSql().unsafe(`select * from "${schema}"."${t.table_name}"`)));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows.filter((row) => JSON.stringify(row).includes("session.json"))).toEqual([]);
+  });
+});
