@@ -118,6 +118,12 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   PLUGIN_UNSAFE_ARCHIVE: { entry: "package/../../.bashrc", reason: "`..` in the path" },
   PLUGIN_ARCHIVE_INVALID: { file: "my-store-1.0.0.tgz", reason: "unexpected end of file" },
   PLUGIN_NO_REGISTRY: { package: "@acme/idse-jira-sync" },
+  PLUGIN_NAME_TAKEN: {
+    plugin: "jira-sync",
+    installed: "@acme/idse-jira-sync",
+    offered: "@other/idse-jira-sync",
+    spec: "@other/idse-jira-sync",
+  },
   PLUGIN_REGISTRY_AUTH: {
     url: "http://127.0.0.1:4873/@acme%2fidse-jira-sync",
     status: 401,

@@ -178,6 +178,13 @@ export const CATALOGUE = {
     hint: (d) =>
       `installed: ${(d.installed as string[] | undefined)?.join(", ") || "(none)"}; \`idse plugin list --available\` shows the bundled ones`,
   },
+  PLUGIN_NAME_TAKEN: {
+    exit: 1,
+    message: (d) =>
+      `the plugin "${s(d.plugin)}" is installed from ${s(d.installed)}; ${s(d.offered)} declares the same name and would replace it; nothing was changed`,
+    hint: (d) =>
+      `if that is what you want, run \`idse plugin add ${s(d.spec)} --replace\`; or keep the installed one`,
+  },
   PLUGIN_CORE: {
     exit: 1,
     message: (d) => `"${s(d.plugin)}" is part of idse and always enabled; there is nothing to install`,

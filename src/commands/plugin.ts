@@ -55,9 +55,16 @@ function parseOptions(raw: string[]): Record<string, unknown> {
   return out;
 }
 
-export const pluginAdd = defineCommand<{ offline?: boolean; option: string[] }, PluginAddOutput>({
+export const pluginAdd = defineCommand<
+  { offline?: boolean; option: string[]; replace?: boolean },
+  PluginAddOutput
+>({
   options: [
     { flags: "--offline", description: "Use only the bundled plugins and the download cache" },
+    {
+      flags: "--replace",
+      description: "Replace an installed plugin of the same name that came from another package",
+    },
     {
       flags: "--option <key=value>",
       description: "A plugin option, recorded in plugins.json (repeatable)",
@@ -72,7 +79,11 @@ export const pluginAdd = defineCommand<{ offline?: boolean; option: string[] }, 
   ],
   async run(ctx, [spec], o) {
     const { addPlugin } = await import("../plugins/install.ts");
-    return addPlugin(ctx, spec!, { offline: o.offline === true, options: parseOptions(o.option ?? []) });
+    return addPlugin(ctx, spec!, {
+      offline: o.offline === true,
+      options: parseOptions(o.option ?? []),
+      replace: o.replace === true,
+    });
   },
   text: (d) =>
     [

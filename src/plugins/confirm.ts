@@ -22,11 +22,13 @@ export async function confirm(
   action: string,
   lines: string[],
   question: string,
+  /** A question `--yes` does not answer (replacing another package), and the refusal without a terminal. */
+  always?: { refusal: IdseError },
 ): Promise<void> {
-  if (ctx.global.yes) return;
+  if (ctx.global.yes && !always) return;
   const io = ctx.io as PromptIo;
   const prompt = io.prompt ?? (io.stdinIsTTY && process.stdin.isTTY === true ? terminalPrompt : undefined);
-  if (!prompt) throw new IdseError("CONFIRMATION_REQUIRED", { action });
+  if (!prompt) throw always?.refusal ?? new IdseError("CONFIRMATION_REQUIRED", { action });
   io.stderr(`${lines.join("\n")}\n`);
   const answer = await prompt(`${question} [y/N] `);
   if (!/^\s*y(es)?\s*$/i.test(answer)) throw new IdseError("CANCELLED", { action });

@@ -25,7 +25,13 @@ import { approve } from "./trust.ts";
 export interface AddOptions {
   offline: boolean;
   options: Record<string, unknown>;
+  /** Replace an installed plugin of the same name that came from another package. */
+  replace?: boolean;
 }
+
+/** Which package a plugin came from: its npm name, else where it was installed from. */
+const origin = (e: { package?: string; source: string; resolved: string }) =>
+  e.package ?? `${e.source} ${e.resolved}`;
 
 const DEFAULT_REGISTRY_TIMEOUT_MS = 30_000;
 
@@ -133,6 +139,17 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
       ) {
         const message = `${entry.name} ${entry.version} is already installed from ${entry.resolved}.`;
         return { action: "unchanged", plugin: prev, previous: prev.version, grants, message };
+      }
+      if (prev && origin(prev) !== origin(entry) && !o.replace) {
+        // Another package declaring the same plugin name would silently take its place: asked even
+        // under --yes, and refused without a terminal unless --replace says so.
+        const refusal = new IdseError("PLUGIN_NAME_TAKEN", {
+          plugin: entry.name,
+          installed: origin(prev),
+          offered: origin(entry),
+          spec,
+        });
+        await confirm(ctx, "plugin add", [refusal.message], "Replace it?", { refusal });
       }
       await confirm(ctx, "plugin add", grantLines(manifest, staged.resolved, prev), "Install it?");
       const mod = await importFile(join(pkg, manifest.entry), manifest.name);

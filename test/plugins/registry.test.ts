@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Io } from "../../src/command.ts";
 import { sri } from "../../src/plugins/integrity.ts";
 import { registryFor, tokenFor } from "../../src/plugins/npmrc.ts";
 import { snapshot } from "../e2e/util.ts";
@@ -213,5 +214,66 @@ describe("which registry, which token", () => {
     expect(tokenFor("http://reg.test/elsewhere/x.tgz", env)).toBeUndefined();
     expect(tokenFor("http://evil.test/npm/x", env)).toBeUndefined();
     expect(tokenFor("https://other.test/a/b.tgz", env)).toBe("plain");
+  });
+});
+
+describe("another package declaring an installed plugin's name", () => {
+  const OTHER = "@other/idse-jira-sync";
+  const other = (version: string) =>
+    pluginFiles({
+      name: "jira-sync",
+      version,
+      packageName: OTHER,
+      kind: "sync",
+      capabilities: ["push"],
+      code: syncCode,
+    });
+
+  test("is refused even under --yes without a terminal, and --replace takes it; an update of the same package is not asked", async () => {
+    const reg = await published();
+    await reg.publish(OTHER, "9.0.0", other("9.0.0"));
+    const cwd = await workspace();
+    const env = setup(reg);
+    expect((await add(cwd, `${JIRA}@^1`, env)).code).toBe(0);
+    const before = snapshot(join(cwd, ".idse"));
+    const taken = await add(cwd, OTHER, env);
+    expect(taken.code).toBe(1);
+    expect(taken.json!.diagnostics[0]).toMatchObject({
+      code: "PLUGIN_NAME_TAKEN",
+      installed: JIRA,
+      offered: OTHER,
+    });
+    expect(taken.json!.diagnostics[0].hint).toContain(`idse plugin add ${OTHER} --replace`);
+    expect(snapshot(join(cwd, ".idse"))).toEqual(before);
+    // The same package, a newer version: an ordinary update.
+    expect((await add(cwd, `${JIRA}@^2`, env)).json!.data.plugin.version).toBe("2.0.0");
+    // The hint's command does what it says.
+    const replaced = await add(cwd, OTHER, env, "--replace");
+    expect(replaced.code, replaced.stdout).toBe(0);
+    const entry = JSON.parse(readFileSync(join(cwd, ".idse", "plugins.json"), "utf8")).plugins[0];
+    expect(entry).toMatchObject({ name: "jira-sync", package: OTHER, version: "9.0.0" });
+  });
+
+  test("at a terminal, --yes does not answer the question of replacing it", async () => {
+    const reg = await published();
+    await reg.publish(OTHER, "9.0.0", other("9.0.0"));
+    const cwd = await workspace();
+    const env = setup(reg);
+    expect((await add(cwd, JIRA, env)).code).toBe(0);
+    const asked: string[] = [];
+    const r = await idse(["plugin", "add", OTHER, "--yes"], {
+      cwd,
+      env,
+      io: {
+        stdinIsTTY: true,
+        prompt: async (q: string) => {
+          asked.push(q);
+          return "n";
+        },
+      } as Partial<Io>,
+    });
+    expect(r.code).toBe(130);
+    expect(asked).toEqual(["Replace it? [y/N] "]);
+    expect(r.stderr).toContain(`is installed from ${JIRA}`);
   });
 });
