@@ -6,7 +6,7 @@ export interface CaseRef {
   name: string;
 }
 
-const unescape = (x: string) =>
+const unescapeXml = (x: string) =>
   x
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
@@ -20,7 +20,7 @@ export function skippedTests(xml: string): CaseRef[] {
   for (const m of xml.matchAll(/<testcase\s([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
     if (!m[2] || !/<skipped\b/.test(m[2])) continue;
     const attrs = ` ${m[1]}`;
-    const attr = (n: string) => unescape(new RegExp(`\\s${n}="([^"]*)"`).exec(attrs)?.[1] ?? "");
+    const attr = (n: string) => unescapeXml(new RegExp(`\\s${n}="([^"]*)"`).exec(attrs)?.[1] ?? "");
     out.push({ file: attr("file"), name: attr("name") });
   }
   return out;

@@ -78,4 +78,3 @@ const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
 writeFileSync(".tmp/test-summary.txt", `${summary}\n`);
 process.stdout.write(`\n${summary}\n`);
 process.exit(failed > 0 ? 1 : 0);
-
