@@ -382,6 +382,20 @@ export const CATALOGUE = {
     hint: () =>
       "run `idse store export` first; agents edit the exported files, `idse store import` takes them back",
   },
+  INVALID_ENCODING: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} is not UTF-8 text: byte ${s(d.offset)} (${s(d.byte)}, line ${s(d.line)}) starts no valid character; nothing was written`,
+    hint: () =>
+      "save it as UTF-8 (Latin-1 text: `iconv -f latin1 -t utf-8 FILE > FILE.utf8`), then run the same command on that",
+  },
+  PROFILE_YAML_LIMIT: {
+    exit: 1,
+    message: (d) =>
+      `the Agent Profile's YAML (line ${s(d.line)}) goes past a parser limit: ${s(d.reason)}; nothing was compiled`,
+    hint: () =>
+      "write the values out instead of expanding aliases or nesting deeply; an Agent Profile is a few flat keys",
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

@@ -27,7 +27,9 @@ function writeFd(fd: number, text: string): void {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD (loaded only when stdin is read).
+  const { decodeUtf8 } = await import("./utf8.ts");
+  return decodeUtf8(Buffer.concat(chunks), "standard input");
 }
 
 const argv = process.argv.slice(2);

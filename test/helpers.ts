@@ -128,7 +128,7 @@ export async function idse(argv: string[], o: RunOptions): Promise<RunResult> {
 /** Runs the compiled binary (build it first with `npm run build`). */
 export function idseBinary(
   argv: string[],
-  o: { cwd: string; env?: Record<string, string>; stdin?: string },
+  o: { cwd: string; env?: Record<string, string>; stdin?: string | Uint8Array },
 ): RunResult {
   const r = spawnSync(BINARY, argv, {
     cwd: o.cwd,

@@ -7,6 +7,7 @@ import type { DesignStore } from "../design-store.ts";
 import { readJsonDoc, writeJsonDoc } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
+import { parseJsonText } from "../json-text.ts";
 import { keys, STAGES } from "../layout.ts";
 import { AgentRegistry } from "../models/agent-registry.ts";
 import type { DoctorOutput } from "../models/outputs.ts";
@@ -54,7 +55,7 @@ async function salvageMetadata(store: DesignStore, project: string, session: str
   );
   let old: Record<string, unknown> = {};
   try {
-    const parsed = JSON.parse((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
+    const parsed = parseJsonText((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) old = parsed;
   } catch {}
   const entries = SessionMetadata.pipe[0].entries as Record<string, v.GenericSchema>;
