@@ -74,7 +74,8 @@ export const CATALOGUE = {
   CORRUPT_FILE: {
     exit: 1,
     message: (d) => `${s(d.file)} is corrupt: ${s(d.reason)}`,
-    hint: () => "run `idse doctor --fix` to rebuild it from what is on disk",
+    hint: () =>
+      "run `idse doctor --fix`: it rebuilds the file from what is on disk, or moves it aside (naming the copy) when nothing can",
   },
   INVALID_CONFIG: {
     exit: 1,
