@@ -133,13 +133,13 @@ const CASES: Case[] = [
       [
         "id: a",
         "name: b",
-        'x0: &x0 ["l", "o", "l", "l", "o", "l", "l", "o", "l"]',
-        ...Array.from({ length: 8 }, (_, i) => `x${i + 1}: &x${i + 1} [${`*x${i}, `.repeat(8)}*x${i}]`),
+        'description: &x0 "lol"',
+        `tools: [${Array.from({ length: 9 }, (_, i) => `&x${i + 1} [${`*x${i}, `.repeat(8)}*x${i}]`).join(", ")}]`,
       ].join("\n"),
     ),
     error: {
       code: "PROFILE_YAML_LIMIT",
-      at: "x1: &x1",
+      at: "tools: [",
       data: { reason: expect.stringContaining("aliases") },
     },
   },
