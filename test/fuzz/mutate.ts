@@ -14,7 +14,7 @@ const enc = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
 
 function setField(doc: unknown, path: (string | number)[], value: unknown): unknown {
   if (path.length === 0 || doc === null || typeof doc !== "object") return value;
-  const copy: Record<string | number, unknown> = Array.isArray(doc) ? [...doc] : { ...doc };
+  const copy = (Array.isArray(doc) ? [...doc] : { ...doc }) as Record<string, unknown>;
   const [head, ...rest] = path;
   const keys = Object.keys(copy);
   const key = keys.length ? keys[Math.abs(Number(head) || String(head).length) % keys.length]! : String(head);
