@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CATALOGUE, type ErrorCode } from "../../src/errors.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
@@ -221,4 +221,63 @@ test("every catalogue hint that names an idse command is on one of the two lists
     .sort();
   const listed = [...Object.keys(REPAIRS), ...Object.keys(SHOWS)].sort();
   expect(named).toEqual(listed);
+});
+
+// Hints that commands attach to their own diagnostics (not catalogue errors): the main ones, the same way.
+describe("a diagnostic's hint that names a command repairs the problem", () => {
+  const diag = (r: Run, code: string) => r.json?.diagnostics.find((d: { code: string }) => d.code === code);
+
+  test("REGISTRY_DEFAULTS: `idse doctor --fix` writes the defaults", async () => {
+    const cwd = await shop();
+    rmSync(join(cwd, ".idse/projects/shop/agent_registry.json"));
+    const before = await ok(cwd, "route", "--next");
+    expect(diag(before, "REGISTRY_DEFAULTS")?.hint).toContain("`idse doctor --fix`");
+    await ok(cwd, "doctor", "--fix");
+    expect(diag(await ok(cwd, "route", "--next"), "REGISTRY_DEFAULTS")).toBeUndefined();
+    expect(existsSync(join(cwd, ".idse/projects/shop/agent_registry.json"))).toBe(true);
+  });
+
+  test("a missing document: `idse validate --fix` restores it", async () => {
+    const cwd = await shop();
+    const plan = join(cwd, ".idse/projects/shop/sessions/__blueprint__/plans/plan.md");
+    rmSync(plan);
+    const text = await idse(["validate"], { cwd });
+    expect(text.stderr + text.stdout).toContain("`idse validate --fix` restores missing documents");
+    const missing = (r: Run) =>
+      r.json!.data.reports.flatMap((x: { findings: { rule_id: string; file: string }[] }) =>
+        x.findings.filter((f) => f.rule_id === "idse/artifact-present"),
+      );
+    expect(missing(await run(cwd, "validate")).length).toBeGreaterThan(0);
+    await run(cwd, "validate", "--fix");
+    expect(existsSync(plan)).toBe(true);
+    expect(missing(await run(cwd, "validate"))).toEqual([]);
+  });
+
+  test("AGENT_FILE_STALE: `idse agents sync-files --force` brings an edited instruction file back", async () => {
+    const cwd = tempDir();
+    await ok(cwd, "init", "shop");
+    const file = join(cwd, "CLAUDE.md");
+    const text = readFileSync(file, "utf8");
+    const markers = [...text.matchAll(/<!--[^>]*idse[^>]*-->/gi)];
+    expect(markers.length).toBeGreaterThanOrEqual(2);
+    // An edit between the idse markers.
+    const at = markers[0]!.index! + markers[0]![0].length;
+    writeFileSync(file, `${text.slice(0, at)}\nedited by hand\n${text.slice(at)}`);
+    const stale = await run(cwd, "agents", "sync-files", "--check");
+    expect(stale.code).toBe(1);
+    expect(diag(stale, "AGENT_FILE_STALE")?.hint).toContain("`idse agents sync-files --force`");
+    await ok(cwd, "agents", "sync-files", "--force");
+    await ok(cwd, "agents", "sync-files", "--check");
+  });
+
+  test("PLUGIN_TAMPERED: `idse plugin add` reinstalls the plugin's own bytes", async () => {
+    const cwd = await shop();
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    appendFileSync(join(cwd, ".idse/plugins/sqlite-store/index.js"), "\n// changed\n");
+    const tampered = await run(cwd, "plugin", "verify");
+    expect(tampered.code).toBe(1);
+    expect(diag(tampered, "PLUGIN_TAMPERED")?.hint).toContain("`idse plugin add`");
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "plugin", "verify");
+  });
 });
