@@ -150,7 +150,7 @@ describe("sqlite-store: file, options, migrations", () => {
     expect(err?.code).toBe("LOCKED");
     expect(err?.data?.pid).toBe(process.ppid);
     put(2147483646);
-    const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 60 });
+    const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 10_000 });
     await release();
     expect(db.prepare("SELECT count(*) AS n FROM locks").get()?.n).toBe(0);
     db.close();
