@@ -256,6 +256,14 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     action: "artifact_write",
     allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
   },
+  INVALID_ENCODING: { file: "plan.md", offset: 9, line: 3, byte: "0xe9" },
+  PROFILE_YAML_LIMIT: {
+    file: ".idse/projects/shop/sessions/billing/specs/spec.md",
+    line: 14,
+    column: 5,
+    session: "billing",
+    reason: "its aliases expand to more than 100 nodes (an alias bomb?)",
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };

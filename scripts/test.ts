@@ -1,9 +1,13 @@
 // The whole test suite, as one command (`npm test`): bundle the plugins, lint, type-check, schema drift check, build the
 // binary, then every bun test (unit, in-process CLI, contract, end-to-end runs of the compiled binary,
 // the Deno smoke test).
-// bun test prints no closing line CI can read, so this script prints `N passed, N failed` last, counting
-// each check step as one test, and writes the same line to .tmp/test-summary.txt for .ci/run.
+// bun test prints no closing line CI can read, so this script prints `N passed, N failed, N skipped` last,
+// counting each check step as one test, and writes the same line to .tmp/test-summary.txt for .ci/run.
+// Skipped and todo tests are counted apart, never as passed; in CI (CI set) a skipped test that is not on
+// the reasoned list in test/skips.ts counts as failed.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { allowedSkip } from "../test/skips.ts";
+import { skippedTests } from "./junit.ts";
 
 const bin = (name: string) => `node_modules/.bin/${name}`;
 let passed = 0;
@@ -41,19 +45,36 @@ const t = Bun.spawnSync(
 );
 let tests = 0;
 let failures = 0;
+let skipped = 0;
+let report = "";
 try {
-  const head = /<testsuites[^>]*>/.exec(readFileSync(junit, "utf8"))?.[0] ?? "";
+  report = readFileSync(junit, "utf8");
+  const head = /<testsuites[^>]*>/.exec(report)?.[0] ?? "";
   tests = Number(/\stests="(\d+)"/.exec(head)?.[1] ?? 0);
   failures = Number(/\sfailures="(\d+)"/.exec(head)?.[1] ?? 0);
+  skipped = Number(/\sskipped="(\d+)"/.exec(head)?.[1] ?? 0);
 } catch {
   // No report at all: bun test itself failed to run.
 }
-passed += tests - failures;
+passed += tests - failures - skipped;
 failed += failures;
 // A non-zero exit with no failed test means an error outside tests (a file that does not load).
 if (t.exitCode !== 0 && failures === 0) failed++;
 
-const summary = `${passed} passed, ${failed} failed`;
+const inCi = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
+const unlisted = skippedTests(report).filter((c) => !allowedSkip(c.file, c.name));
+if (unlisted.length) {
+  process.stdout.write(
+    `\n=== ${unlisted.length} skipped test(s) not on the list in test/skips.ts${inCi ? " (a failure in CI)" : ""}:\n` +
+      unlisted.map((c) => `  ${c.file}: ${c.name}\n`).join(""),
+  );
+  if (inCi) {
+    failed += unlisted.length;
+    skipped -= unlisted.length;
+  }
+}
+
+const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
 writeFileSync(".tmp/test-summary.txt", `${summary}\n`);
 process.stdout.write(`\n${summary}\n`);
 process.exit(failed > 0 ? 1 : 0);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
 import { IdseError } from "./errors.ts";
+import { parseJsonText } from "./json-text.ts";
 import {
   CONFIG_KEYS,
   type ConfigKey,
@@ -60,7 +61,7 @@ function readConfigFile(file: string): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("CORRUPT_FILE", { file, reason: (err as Error).message });
   }

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
+import { parseJsonText } from "./json-text.ts";
 
 // Reading and writing the JSON documents of a workspace through a DesignStore, with a valibot model as
 // the gate: a document that does not parse or does not match its model is reported with its file name.
@@ -23,7 +24,7 @@ export function parseJsonDoc<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("CORRUPT_FILE", { file: displayKey(store, key), reason: (err as Error).message });
   }

@@ -74,7 +74,8 @@ export const CATALOGUE = {
   CORRUPT_FILE: {
     exit: 1,
     message: (d) => `${s(d.file)} is corrupt: ${s(d.reason)}`,
-    hint: () => "run `idse doctor --fix` to rebuild it from what is on disk",
+    hint: () =>
+      "run `idse doctor --fix`: it rebuilds the file from what is on disk, or moves it aside (naming the copy) when nothing can",
   },
   INVALID_CONFIG: {
     exit: 1,
@@ -433,6 +434,20 @@ export const CATALOGUE = {
       `${s(d.action)} refused: agent "${s(d.agent)}" works in planning mode and may change only the ${(d.allowed as string[]).join(", ")} documents, not ${s(d.stage)}`,
     hint: (d) =>
       `leave ${s(d.stage)} to the agent \`idse route ${s(d.stage)}\` names; only a person changes modes (\`idse agents set-mode\`)`,
+  },
+  INVALID_ENCODING: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} is not UTF-8 text: byte ${s(d.offset)} (${s(d.byte)}, line ${s(d.line)}) starts no valid character; nothing was written`,
+    hint: () =>
+      "save it as UTF-8 (Latin-1 text: `iconv -f latin1 -t utf-8 FILE > FILE.utf8`), then run the same command on that",
+  },
+  PROFILE_YAML_LIMIT: {
+    exit: 1,
+    message: (d) =>
+      `the Agent Profile's YAML (line ${s(d.line)}) goes past a parser limit: ${s(d.reason)}; nothing was compiled`,
+    hint: () =>
+      "write the values out instead of expanding aliases or nesting deeply; an Agent Profile is a few flat keys",
   },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },

@@ -30,7 +30,9 @@ async function readStdin(): Promise<string> {
   if (bun) return bun.stdin.text();
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD (loaded only when stdin is read).
+  const { decodeUtf8 } = await import("./utf8.ts");
+  return decodeUtf8(Buffer.concat(chunks), "standard input");
 }
 
 // node:os only when HOME is unset: importing it costs about 1 ms of every start (the hook's budget).

@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
 import { type DesignStore, sha256Hex } from "./design-store.ts";
 import { type Diagnostic, IdseError } from "./errors.ts";
+import { parseJsonText } from "./json-text.ts";
 import {
   EXPORT_ACTIONS,
   type ExportAction,
@@ -35,7 +36,7 @@ export function readExportManifest(ws: Workspace): StoreExportFile | undefined {
   if (text === undefined) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("CORRUPT_FILE", { file, reason: (err as Error).message });
   }

@@ -3,6 +3,7 @@ import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { type DesignStore, type Release, sha256Hex } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
+import { parseJsonText } from "./json-text.ts";
 import type { ConfigSource } from "./models/config.ts";
 import { createFilesystemStore } from "./stores/fs.ts";
 import type { Workspace } from "./workspace.ts";
@@ -44,7 +45,7 @@ function readConfigObject(idseDir: string): Record<string, unknown> | undefined 
   const text = readTextIfExists(file);
   if (text === undefined) return undefined;
   try {
-    const json = JSON.parse(text);
+    const json = parseJsonText(text);
     if (isObject(json)) return json;
   } catch {
     // fall through: loadConfig has already reported an unreadable file before anyone gets here

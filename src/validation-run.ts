@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
+import { parseJsonText } from "./json-text.ts";
 import { keys, STAGES, type Stage } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import { ValidationConfig, type ValidationReport } from "./models/validation.ts";
@@ -35,7 +36,7 @@ export async function readValidationConfig(store: DesignStore): Promise<Validati
   if (text === undefined) return undefined;
   let raw: unknown;
   try {
-    raw = (JSON.parse(text) as { validation?: unknown }).validation;
+    raw = (parseJsonText(text) as { validation?: unknown }).validation;
   } catch {
     return undefined; // config.ts reports an unparseable config file before we get here
   }

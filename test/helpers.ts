@@ -1,5 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCli } from "../src/cli.ts";
@@ -17,7 +27,34 @@ const cleanup: string[] = [];
  * module is evaluated once per run), and every CI run left thousands of directories in the temp folder.
  */
 export function removeTempDirs(): void {
-  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of cleanup.splice(0)) discard(dir);
+}
+
+// Deleting a test's directory can take seconds (the 1,001-session migration leaves ~20k files), longer
+// than bun's hook limit on a busy machine. So a hook only renames it into a trash folder (one rename, the
+// same file system) and starts its deletion in the background; test/preload.ts's afterAll hands what is
+// left to a detached process (bun test runs no exit handlers), so nothing waits on it or is left behind.
+let trash: string | undefined;
+let trashed = 0;
+
+function discard(dir: string): void {
+  trash ??= mkdtempSync(join(tmpdir(), "idse-test-trash-"));
+  const target = join(trash, String(++trashed));
+  try {
+    renameSync(dir, target);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  rm(target, { recursive: true, force: true }).catch(() => {});
+}
+
+/** Hands the trash folder to a detached process that deletes it; the next discard starts a new one. */
+export function emptyTrashInBackground(): void {
+  if (!trash) return;
+  const script = `require("node:fs").rmSync(${JSON.stringify(trash)}, { recursive: true, force: true })`;
+  trash = undefined;
+  spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" }).unref();
 }
 
 /** A fresh temporary directory, removed after the test. */
@@ -91,7 +128,7 @@ export async function idse(argv: string[], o: RunOptions): Promise<RunResult> {
 /** Runs the compiled binary (build it first with `npm run build`). */
 export function idseBinary(
   argv: string[],
-  o: { cwd: string; env?: Record<string, string>; stdin?: string },
+  o: { cwd: string; env?: Record<string, string>; stdin?: string | Uint8Array },
 ): RunResult {
   const r = spawnSync(BINARY, argv, {
     cwd: o.cwd,

@@ -6,6 +6,7 @@ import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ArtifactOutput } from "../models/outputs.ts";
 import { updateSession } from "../session-graph.ts";
+import { decodeUtf8 } from "../utf8.ts";
 import { targetSession } from "./shared.ts";
 
 export type ArtifactData = ArtifactOutput;
@@ -41,8 +42,9 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
     let content: string;
     if (o.file !== undefined) {
       const file = resolve(ctx.global.cwd, o.file);
+      let bytes: Buffer;
       try {
-        content = readFileSync(file, "utf8");
+        bytes = readFileSync(file);
       } catch (err) {
         throw new IdseError("IO_ERROR", {
           op: "read",
@@ -50,6 +52,7 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
           reason: (err as NodeJS.ErrnoException).code,
         });
       }
+      content = decodeUtf8(bytes, o.file);
     } else {
       // Never wait on a terminal: without --file, input must be piped in.
       if (ctx.io.stdinIsTTY) {

@@ -2,23 +2,28 @@ import * as v from "valibot";
 import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
 import { renderStage } from "../artifacts.ts";
 import { regenerateMeta } from "../blueprint-meta.ts";
-import { defineCommand } from "../command.ts";
+import { type Context, defineCommand } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
+import { moveAsideFile, settingsFiles } from "../doctor-files.ts";
 import { readJsonDoc, writeJsonDoc } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
+import { parseJsonText } from "../json-text.ts";
 import { keys, STAGES } from "../layout.ts";
 import { AgentRegistry } from "../models/agent-registry.ts";
 import type { DoctorOutput } from "../models/outputs.ts";
 import { SessionMetadata } from "../models/session-metadata.ts";
 import { SessionStageState, SessionState } from "../models/session-state.ts";
+import { SyncStateFile } from "../models/sync.ts";
 import { derivedMetadata, listSessionIds, readCurrentSession } from "../session-graph.ts";
 import { pendingStages, pointStateAt, writeStageStateDoc } from "../stage-state.ts";
-import { listProjects } from "../workspace.ts";
+import { findRoot, listProjects } from "../workspace.ts";
 
 // doctor: checks every project of the workspace and, with --fix, repairs what can be derived from what
 // is on disk. It never rewrites artifact text: it only creates missing documents from templates. A
-// corrupt file is moved aside to `<file>.corrupt-<time>` before its replacement is written.
+// corrupt file is moved aside to `<file>.corrupt-<time>` before its replacement is written; a settings
+// file outside the store (config.json, plugins.json, the user's config; src/doctor-files.ts) cannot be
+// rebuilt, so it is moved aside and the message names the copy and what to do next.
 
 export type DoctorData = DoctorOutput;
 type Finding = DoctorOutput["findings"][number];
@@ -37,10 +42,12 @@ async function inspect<S extends v.GenericSchema>(
   }
 }
 
+const asideKey = (key: string, now: string) => `${key}.corrupt-${now.replace(/[:.]/g, "-")}`;
+
 async function moveAside(store: DesignStore, key: string, now: string): Promise<void> {
   const text = await store.read(key);
   if (text === undefined) return;
-  await store.write(`${key}.corrupt-${now.replace(/[:.]/g, "-")}`, text);
+  await store.write(asideKey(key, now), text);
 }
 
 /** Keeps every field of a damaged session.json that is still valid; derives the rest. */
@@ -54,7 +61,7 @@ async function salvageMetadata(store: DesignStore, project: string, session: str
   );
   let old: Record<string, unknown> = {};
   try {
-    const parsed = JSON.parse((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
+    const parsed = parseJsonText((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) old = parsed;
   } catch {}
   const entries = SessionMetadata.pipe[0].entries as Record<string, v.GenericSchema>;
@@ -64,13 +71,57 @@ async function salvageMetadata(store: DesignStore, project: string, session: str
   return { ...base, ...kept, session_id: session };
 }
 
+function summary(projects: string[], sessionsChecked: number, findings: Finding[]): DoctorData {
+  const fixed = findings.filter((f) => f.fixed).length;
+  return { projects, sessions_checked: sessionsChecked, findings, fixed, remaining: findings.length - fixed };
+}
+
+/**
+ * Checks (and with --fix moves aside) config.json, plugins.json, store-export.json, ~/.idseconfig.json
+ * and the credentials file. True when a file that every command reads is still corrupt, so the
+ * workspace cannot be opened to check the projects.
+ */
+function settingsFindings(ctx: Context, fix: boolean, findings: Finding[]): boolean {
+  const root = findRoot(ctx.global.cwd);
+  let blocked = false;
+  for (const f of settingsFiles({ root, home: ctx.io.home, env: ctx.io.env })) {
+    const problem = f.problem();
+    if (!problem) continue;
+    findings.push({ project: null, session: null, file: f.shown, code: "CORRUPT_FILE", problem, fixed: fix });
+    if (!fix) {
+      ctx.report({
+        severity: "error",
+        code: "CORRUPT_FILE",
+        message: `${f.shown}: ${problem}`,
+        file: f.shown,
+      });
+      if (f.blocksWorkspace) blocked = true;
+      continue;
+    }
+    const aside = moveAsideFile(f.path, ctx.now);
+    ctx.report({
+      severity: "info",
+      code: "CORRUPT_FILE",
+      message: `${f.shown}: ${problem} (fixed: moved aside to ${aside})`,
+      file: f.shown,
+      moved_to: aside,
+      hint: f.next,
+    });
+  }
+  return blocked && root !== undefined;
+}
+
 export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
   options: [{ flags: "--fix", description: "Repair what can be rebuilt from what is on disk" }],
   async run(ctx, _args, o) {
-    const ws = ctx.workspace();
     const fix = o.fix === true;
-    const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
     const findings: Finding[] = [];
+    // First the settings files outside the store: a corrupt config.json stops the workspace from
+    // opening at all, so they are checked (and moved aside) before it is opened.
+    const blocked = settingsFindings(ctx, fix, findings);
+    if (blocked) return summary([], 0, findings);
+    const ws = ctx.workspace();
+    const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
     let sessionsChecked = 0;
     for (const project of projects) {
       const run = async (store: DesignStore) => {
@@ -78,11 +129,14 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
         const add = (session: string | null, key: string, code: string, problem: string) => {
           const file = `.idse/${key}`;
           findings.push({ project, session, file, code, problem, fixed: fix });
+          // Every corrupt document is moved aside before it is rebuilt: the message names the copy.
+          const aside = fix && code === "CORRUPT_FILE" ? `.idse/${asideKey(key, ctx.now)}` : undefined;
           ctx.report({
             severity: fix ? "info" : "error",
             code,
-            message: `${file}: ${problem}${fix ? " (fixed)" : ""}`,
+            message: `${file}: ${problem}${aside ? ` (fixed: moved aside to ${aside})` : fix ? " (fixed)" : ""}`,
             file,
+            ...(aside ? { moved_to: aside } : {}),
           });
         };
         const sessions = await listSessionIds(store, project);
@@ -172,6 +226,20 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
           }
         }
 
+        // Sync bases: a damaged one is moved aside; the next sync compares without a base, so a document
+        // that differs on both sides is a conflict to resolve, never an overwrite.
+        for (const entry of await store.list(`${keys.project(project)}/sync`)) {
+          if (entry.kind !== "file" || !entry.name.endsWith(".json")) continue;
+          const key = `${keys.project(project)}/sync/${entry.name}`;
+          const problem = await inspect(store, key, SyncStateFile);
+          if (!problem || problem === "missing") continue;
+          add(null, key, "CORRUPT_FILE", problem);
+          if (fix) {
+            await moveAside(store, key, ctx.now);
+            await store.remove(key);
+          }
+        }
+
         const metaMd = keys.meta(project);
         if (sessions.includes(BLUEPRINT) && !(await store.has(metaMd)))
           add(BLUEPRINT, metaMd, "FILE_MISSING", "missing");
@@ -180,14 +248,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
       if (fix) await ctx.mutate(project, (w) => run(w.store));
       else await run(ws.store);
     }
-    const fixed = findings.filter((f) => f.fixed).length;
-    return {
-      projects,
-      sessions_checked: sessionsChecked,
-      findings,
-      fixed,
-      remaining: findings.length - fixed,
-    };
+    return summary(projects, sessionsChecked, findings);
   },
   exitCode: (d) => (d.remaining > 0 ? 1 : 0),
   text(d) {

@@ -6,11 +6,11 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
   visit,
   type YAMLMap,
 } from "yaml";
 import { IdseError, toDiagnostic } from "../errors.ts";
+import { parseWithLimits, YamlLimit } from "./limits.ts";
 
 // Parse: find the `## Agent Profile` section of a spec, take the first ```yaml fence inside it, and parse
 // it into a tree whose every node remembers where it came from, so any later error (merge, validation)
@@ -205,7 +205,20 @@ export function parseProfile(session: string, file: string, markdown: string | u
     throw invalid(at, "the ```yaml block is never closed", { session });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(located.text, { lineCounter: lines, prettyErrors: true });
+  let doc: ReturnType<typeof parseWithLimits>;
+  try {
+    doc = parseWithLimits(located.text, lines);
+  } catch (err) {
+    if (!(err instanceof YamlLimit)) throw err;
+    const lp = lines.linePos(err.offset);
+    throw new IdseError("PROFILE_YAML_LIMIT", {
+      file,
+      line: located.fenceLine + (lp.line || 1),
+      column: (lp.col || 1) + located.indent,
+      session,
+      reason: err.reason,
+    });
+  }
   const src: Source = { session, file, fenceLine: located.fenceLine, indent: located.indent, doc, lines };
   if (doc.errors.length) {
     const [first, ...rest] = doc.errors.map((e) => {

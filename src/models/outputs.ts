@@ -218,9 +218,15 @@ export const DoctorOutput = d(
       v.array(
         d(
           v.object({
-            project: Id,
+            project: d(
+              v.nullable(Id),
+              "Project concerned, or null for a settings file outside the projects.",
+            ),
             session: d(v.nullable(v.string()), "Session concerned, or null for project files."),
-            file: d(v.string(), "File concerned, relative to the repository root."),
+            file: d(
+              v.string(),
+              "File concerned, relative to the repository root (absolute for the user's own files).",
+            ),
             code: d(v.string(), "Stable code of the problem."),
             problem: d(v.string(), "What is wrong."),
             fixed: d(v.boolean(), "Whether --fix repaired it."),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { parseJsonText } from "../json-text.ts";
 import { sri } from "./integrity.ts";
 
 // A per-user cache of downloaded tarballs, keyed by their sha512 (a file is found by what it is, not by
@@ -51,7 +52,7 @@ export function getPackument(o: CacheEnv, registry: string, name: string): unkno
   const text = readTextIfExists(packumentPath(o, registry, name));
   if (text === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     return undefined;
   }

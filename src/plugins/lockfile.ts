@@ -2,6 +2,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import { type PluginLockEntry, PluginsFile } from "../models/plugins.ts";
 import { acquireFileLock } from "../stores/file-lock.ts";
 
@@ -23,7 +24,7 @@ export function readLock(idseDir: string): PluginsFile {
   if (text === undefined) return { plugins: [] };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("CORRUPT_FILE", { file, reason: (err as Error).message });
   }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import { PluginManifest } from "../models/plugins.ts";
 import { PLUGIN_API_VERSION } from "../plugin-api.ts";
 
@@ -19,7 +20,7 @@ export interface FoundManifest {
 
 function parseJson(text: string, file: string): Record<string, unknown> {
   try {
-    const json = JSON.parse(text);
+    const json = parseJsonText(text);
     if (json && typeof json === "object" && !Array.isArray(json)) return json;
   } catch {}
   throw new IdseError("PLUGIN_MANIFEST_INVALID", { file, reason: "not a JSON object" });

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { issueText } from "../documents.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import { schemaRef } from "../layout.ts";
 import { AgentFilesManifest, type SyncFile } from "../models/routing.ts";
 import type { RenderedFile } from "./types.ts";
@@ -101,7 +102,7 @@ export function readManifest(idseDir: string): AgentFilesManifest | undefined {
   const file = `.idse/${MANIFEST}`;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
   }

@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { basename, delimiter, join, resolve } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import type { HookEntry } from "./types.ts";
 
 // Hook entries in IDE settings files (JSON): idse merges its own entry and leaves every other key and
@@ -15,7 +16,7 @@ function readSettings(root: string, file: string): Json {
   if (text === undefined || text.trim() === "") return {};
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
   }

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { readTextIfExists } from "../atomic-file.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import { CredentialsFile } from "../models/sync.ts";
 
 // Credentials live in the environment or in the user's own config directory, never in a repository:
@@ -42,7 +43,7 @@ export function loadCredentials(
   // Never quote the parser's message: it may hold a piece of the file, i.e. a secret.
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch {
     throw new IdseError("CORRUPT_FILE", { file, reason: "not valid JSON" });
   }

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { issueText } from "../documents.ts";
 import { IdseError } from "../errors.ts";
+import { parseJsonText } from "../json-text.ts";
 import { RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
@@ -26,7 +27,7 @@ function readObject(file: string): Record<string, unknown> | undefined {
   const text = readTextIfExists(file);
   if (text === undefined) return undefined;
   try {
-    const json = JSON.parse(text);
+    const json = parseJsonText(text);
     if (json && typeof json === "object" && !Array.isArray(json)) return json;
   } catch {}
   throw new IdseError("CORRUPT_FILE", { file, reason: "expected a JSON object" });

@@ -126,6 +126,42 @@ const CASES: Case[] = [
     spec: spec("id: a\nname: *who"),
     error: { code: "AGENT_PROFILE_YAML", at: "name: *who", column: 7 },
   },
+  // Parser limits: a stable code with the line, never INTERNAL (an alias bomb crashed the compiler).
+  {
+    name: "an alias bomb (aliases that expand exponentially) is a YAML limit at the first alias",
+    spec: spec(
+      [
+        "id: a",
+        "name: b",
+        'description: &x0 "lol"',
+        `tools: [${Array.from({ length: 9 }, (_, i) => `&x${i + 1} [${`*x${i}, `.repeat(8)}*x${i}]`).join(", ")}]`,
+      ].join("\n"),
+    ),
+    error: {
+      code: "PROFILE_YAML_LIMIT",
+      at: "tools: [",
+      data: { reason: expect.stringContaining("aliases") },
+    },
+  },
+  {
+    name: "nesting deeper than 64 levels is a YAML limit at the level that passes it",
+    spec: spec(`id: a\nname: b\ndeep: ${"[".repeat(80)}${"]".repeat(80)}`),
+    error: { code: "PROFILE_YAML_LIMIT", at: "deep: [", data: { reason: "it nests deeper than 64 levels" } },
+  },
+  {
+    name: "nesting that would exhaust the parser's stack is a YAML limit",
+    spec: spec(`id: a\nname: b\ndeep: ${"[".repeat(20_000)}${"]".repeat(20_000)}`),
+    error: { code: "PROFILE_YAML_LIMIT", at: "deep: [" },
+  },
+  {
+    name: "a block over 64 KiB is a YAML limit",
+    spec: spec(`id: a\nname: b\ngoals: [${'"x", '.repeat(20_000)}"x"]`),
+    error: {
+      code: "PROFILE_YAML_LIMIT",
+      at: "id: a",
+      data: { reason: expect.stringContaining("at most 65536 are read") },
+    },
+  },
   {
     name: "missing id",
     spec: spec("name: Agent One"),

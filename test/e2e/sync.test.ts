@@ -158,14 +158,17 @@ describe("Artifact Core over HTTP", () => {
     for (const s of ["a", "b", "c"])
       expect((await spawn(["spawn", "--plan", "feature", s], cwd)).code).toBe(0);
     expect((await spawn(["remote", "add", "core", server.url], cwd)).code).toBe(0);
-    server.faults.push({ method: "PUT", times: Number.POSITIVE_INFINITY, kind: { delayMs: 40 } });
+    // Nine writes land, every later one waits for good: the kill always comes midway, however slow the
+    // machine (a fixed 40 ms per write let a loaded machine finish all 28 before the kill).
+    server.faults.push({ method: "PUT", times: 9, kind: { delayMs: 0 } });
+    server.faults.push({ method: "PUT", times: Number.POSITIVE_INFINITY, kind: { delayMs: 600_000 } });
     const p = Bun.spawn([BINARY, "sync", "push", "--all-sessions"], {
       cwd,
       env: { PATH: process.env.PATH ?? "", HOME: cwd, IDSE_ARTIFACT_TOKEN: TOKEN },
       stdout: "ignore",
       stderr: "ignore",
     });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (server.docs.size < 9 && Date.now() < deadline) await Bun.sleep(5);
     p.kill(9);
     await p.exited;

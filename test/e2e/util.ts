@@ -15,7 +15,7 @@ export interface E2eResult extends RunResult {
 export interface RunOpts {
   cwd: string;
   env?: Record<string, string>;
-  stdin?: string;
+  stdin?: string | Uint8Array;
 }
 
 /** Fails the file early, with a clear message, when the binary has not been built. */

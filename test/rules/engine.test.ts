@@ -340,7 +340,8 @@ describe("bad input: idse/parse findings, and the other documents are still chec
     expect(intentParse(findings)).toEqual([{ id: "TOO_LARGE", severity: "error", line: 1 }]);
     expect(findings.filter((f) => f.file === fileOf("intent") && f.rule_id !== PARSE_RULE)).toEqual([]);
     expect(contextMarker(findings).length).toBe(1);
-    expect(ms).toBeLessThan(2000);
+    // A generous bound (a busy 2-core machine): parsing 5 MB with every rule on takes far longer.
+    expect(ms).toBeLessThan(10_000);
   });
 
   test("an artifact over 5 MB of UTF-8 (multi-byte text) is TOO_LARGE too", () => {

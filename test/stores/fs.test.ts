@@ -27,7 +27,7 @@ test("a lock held by a live process times out with LOCKED; a dead holder's lock 
   expect((err as IdseError).code).toBe("LOCKED");
   // A pid that cannot exist: the lock is stale and is taken over.
   writeFileSync(join(root, "projects/p/.idse.lock"), `2147483646 ${hostname()} 2026-01-01T00:00:00Z`);
-  const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 50 });
+  const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 10_000 });
   await release();
   expect(readdirSync(join(root, "projects/p"))).toEqual([]);
 });

@@ -176,8 +176,8 @@ suite("postgres-store against a real server", () => {
     expect((await a.list("projects")).map((e) => e.name)).toEqual(["shop"]);
     await a.remove("projects");
     expect(await b.has("projects/shop")).toBe(true);
-    const held = await a.lock!("projects/shop/.idse.lock", { timeoutMs: 100 });
-    await (await b.lock!("projects/shop/.idse.lock", { timeoutMs: 100 }))();
+    const held = await a.lock!("projects/shop/.idse.lock", { timeoutMs: 10_000 });
+    await (await b.lock!("projects/shop/.idse.lock", { timeoutMs: 10_000 }))();
     await held();
     expect(a.location).toContain("tenant acme");
     expect(a.location).not.toContain(password());

@@ -149,7 +149,7 @@ describe("ws.store", () => {
       "559aead08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd",
     );
     expect(await store.hash!("projects/none")).toBeUndefined();
-    const release = await store.lock!("projects/p/.idse.lock", { timeoutMs: 10 });
+    const release = await store.lock!("projects/p/.idse.lock", { timeoutMs: 10_000 });
     await release();
     await store.dispose!();
     expect(readJson(join(cwd, ".idse", "min-store.json"))).toEqual({

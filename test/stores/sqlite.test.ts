@@ -150,7 +150,7 @@ describe("sqlite-store: file, options, migrations", () => {
     expect(err?.code).toBe("LOCKED");
     expect(err?.data?.pid).toBe(process.ppid);
     put(2147483646);
-    const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 60 });
+    const release = await s.lock!("projects/p/.idse.lock", { timeoutMs: 10_000 });
     await release();
     expect(db.prepare("SELECT count(*) AS n FROM locks").get()?.n).toBe(0);
     db.close();
@@ -191,13 +191,13 @@ describe("sqlite-store: other processes", () => {
     const s: DesignStore = createSqliteStore({ path });
     const kid = child(
       path,
-      `await store.lock("projects/p/.idse.lock", { timeoutMs: 1000 }); console.log("held"); setInterval(() => {}, 1000);`,
+      `await store.lock("projects/p/.idse.lock", { timeoutMs: 10_000 }); console.log("held"); setInterval(() => {}, 1000);`,
     );
     expect(await firstLine(kid)).toBe("held");
     expect((await errorOf(s.lock!("projects/p/.idse.lock", { timeoutMs: 100 })))?.code).toBe("LOCKED");
     kid.kill("SIGKILL");
     await exited(kid);
-    await (await s.lock!("projects/p/.idse.lock", { timeoutMs: 1000 }))();
+    await (await s.lock!("projects/p/.idse.lock", { timeoutMs: 10_000 }))();
     await s.dispose!();
   });
 
@@ -205,8 +205,10 @@ describe("sqlite-store: other processes", () => {
     const path = join(tempDir(), "kill.db");
     const kid = child(
       path,
-      `console.log("go");
-for (let b = 0; ; b++) {
+      // "go" once the first batch is committed, so there is one whatever the machine's speed.
+      `await store.writeMany(Array.from({ length: 200 }, (_, i) => ["b/0/" + i, "x".repeat(2000) + 0]));
+console.log("go");
+for (let b = 1; ; b++) {
   await store.writeMany(Array.from({ length: 200 }, (_, i) => ["b/" + b + "/" + i, "x".repeat(2000) + b]));
 }`,
     );

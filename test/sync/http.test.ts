@@ -121,8 +121,9 @@ describe("artifact-core over HTTP", () => {
   });
 
   test("retries a timeout and a dropped connection", async () => {
-    const { server, ws } = await setup({ remote: { timeout_ms: 150 } });
-    server.faults.push({ method: "PUT", key: /intent/, times: 1, kind: { delayMs: 400 } });
+    // An answer that never comes in time, and a budget far above any answer on a busy machine.
+    const { server, ws } = await setup({ remote: { timeout_ms: 2_000 } });
+    server.faults.push({ method: "PUT", key: /intent/, times: 1, kind: { delayMs: 600_000 } });
     server.faults.push({ method: "PUT", key: /spec/, times: 1, kind: { drop: "before" } });
     const r = await ws.json(["sync", "push"]);
     expect(r.code, r.stdout).toBe(0);

@@ -32,9 +32,9 @@ export interface McpFault {
   /**
    * internal: an error result with code "internal"; unauthorized: code "unauthorized"; race: another
    * writer edits the document just before this call is served; badhash: a result whose hash is not its
-   * text's; crash: the stdio server exits without answering; delayMs: answers late.
+   * text's; crash: the stdio server exits without answering; hang: never answers; delayMs: answers late.
    */
-  kind: "internal" | "unauthorized" | "race" | "badhash" | "crash" | { delayMs: number };
+  kind: "internal" | "unauthorized" | "race" | "badhash" | "crash" | "hang" | { delayMs: number };
 }
 
 export interface McpState {
@@ -185,6 +185,7 @@ export function createMcpServer(
             o.exit?.();
             return await new Promise<never>(() => {});
           }
+          if (fault?.kind === "hang") return await new Promise<never>(() => {});
           if (typeof fault?.kind === "object")
             await new Promise((r) => setTimeout(r, (fault.kind as { delayMs: number }).delayMs));
           if (fault?.kind === "internal") return error("internal", "injected fault");

@@ -75,10 +75,10 @@ export const CONCURRENCY_CASES: StoreCase[] = [
       await one.remove("ci/1.md");
       expect(await two.has("ci/1.md")).toBe(false);
 
-      const release = await one.lock!(LOCK, { timeoutMs: 1000 });
+      const release = await one.lock!(LOCK, { timeoutMs: 10_000 });
       expect((await errorOf(two.lock!(LOCK, { timeoutMs: 100 })))?.code).toBe("LOCKED");
       await release();
-      await (await two.lock!(LOCK, { timeoutMs: 1000 }))();
+      await (await two.lock!(LOCK, { timeoutMs: 10_000 }))();
       expect(await countUnderLock([one, two], 4, 4)).toBe(16);
     },
   },
@@ -101,16 +101,16 @@ export const CONCURRENCY_CASES: StoreCase[] = [
         "a:start,a:end,b:start,b:end",
       );
 
-      const release = await s.lock!(LOCK, { timeoutMs: 1000 });
+      const release = await s.lock!(LOCK, { timeoutMs: 10_000 });
       const started = Date.now();
       const err = await errorOf(s.lock!(LOCK, { timeoutMs: 150 }));
       expect(err?.code).toBe("LOCKED");
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
       // Another key is independent of the one held.
-      await (await s.lock!("projects/q/.idse.lock", { timeoutMs: 100 }))();
+      await (await s.lock!("projects/q/.idse.lock", { timeoutMs: 10_000 }))();
       await release();
       await release(); // harmless
-      const again = await s.lock!(LOCK, { timeoutMs: 1000 });
+      const again = await s.lock!(LOCK, { timeoutMs: 10_000 });
       await again();
     },
   },
@@ -134,10 +134,10 @@ export const CONCURRENCY_CASES: StoreCase[] = [
       const s = await open();
       await s.write("d/a.md", "x");
       const other = s.lock ? await reopen(s).catch(() => undefined) : undefined;
-      if (s.lock) await s.lock(LOCK, { timeoutMs: 1000 });
+      if (s.lock) await s.lock(LOCK, { timeoutMs: 10_000 });
       await s.dispose?.();
       await s.dispose?.();
-      if (other?.lock) await (await other.lock(LOCK, { timeoutMs: 2000 }))();
+      if (other?.lock) await (await other.lock(LOCK, { timeoutMs: 10_000 }))();
     },
   },
 ];

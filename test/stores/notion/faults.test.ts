@@ -124,7 +124,8 @@ describe("retries", () => {
     });
     const started = Date.now();
     const err = await errorOf(store.read("a.md"));
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Waiting would take the 60 s Retry-After; half of it is a bound no busy machine reaches otherwise.
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect([err?.data?.notion_code, err?.data?.attempts, err?.data?.retry_after_ms]).toEqual([
       "NOTION_RATE_LIMITED",
       1,

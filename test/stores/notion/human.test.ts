@@ -171,7 +171,7 @@ describe("advisory locks", () => {
   test("a lock page is no document, and remove leaves it to its holder", async () => {
     const { fake, a } = await two();
     await a.write("projects/p/CURRENT_SESSION", "s");
-    const release = await a.lock!(LOCK, { timeoutMs: 1000 });
+    const release = await a.lock!(LOCK, { timeoutMs: 10_000 });
     const [page] = fake.pagesWithId(LOCK);
     expect(fake.model.text(page!, "IDSE_Hash")).toMatch(/^idse1 lock \S+ \d+$/);
     expect(fake.model.text(page!, "Title")).toBe(`🔒 ${LOCK}`);
@@ -210,17 +210,20 @@ describe("advisory locks", () => {
     expect([err?.code, err?.data?.notion_code, err?.data?.file]).toEqual(["LOCKED", "NOTION_LOCKED", LOCK]);
     live.inTrash = true;
     const dead = foreign(Date.now() - 1);
-    const release = await a.lock!(LOCK, { timeoutMs: 1000 });
+    const release = await a.lock!(LOCK, { timeoutMs: 10_000 });
     expect(dead.inTrash).toBe(true);
     await release();
   });
 
   test("the holder renews its lock page while it holds it", async () => {
     const { fake, a } = await two({ lock: { ttl_ms: 3000, poll_ms: 10 } });
-    const release = await a.lock!(LOCK, { timeoutMs: 1000 });
+    const release = await a.lock!(LOCK, { timeoutMs: 10_000 });
     const expiry = () => Number(fake.model.text(fake.pagesWithId(LOCK)[0]!, "IDSE_Hash").split(" ")[3]);
     const first = expiry();
-    await new Promise((r) => setTimeout(r, 1150));
+    // Renewal is due after ttl/3 (1 s); wait for it with a deadline no busy machine reaches, rather than
+    // sleep a fixed 1.15 s that a late timer misses.
+    const deadline = Date.now() + 20_000;
+    while (expiry() <= first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(expiry()).toBeGreaterThan(first);
     await release();
   });

@@ -1,0 +1,283 @@
+import { describe, expect, test } from "bun:test";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CATALOGUE, type ErrorCode } from "../../src/errors.ts";
+import { idse, REPO, tempDir } from "../helpers.ts";
+
+// Every hint leads somewhere. Each catalogue code whose hint names an `idse` command is here: either the
+// hint repairs (the test makes the error, runs the command the hint names, and checks the error is gone),
+// or it names a read-only command that shows the valid choices (the test runs it and checks it works).
+// A new hint that names a command fails the last test until it is added to one of the two lists.
+
+type Run = Awaited<ReturnType<typeof idse>>;
+const H = { home: undefined as string | undefined };
+const run = async (cwd: string, ...argv: string[]): Promise<Run> =>
+  idse([...argv, "--json"], { cwd, home: H.home });
+const codeOf = (r: Run) =>
+  r.json?.diagnostics.find((d: { severity: string }) => d.severity === "error")?.code;
+const hintOf = (r: Run) =>
+  String(r.json?.diagnostics.find((d: { severity: string }) => d.severity === "error")?.hint);
+async function ok(cwd: string, ...argv: string[]): Promise<Run> {
+  const r = await run(cwd, ...argv);
+  expect(r.code, `idse ${argv.join(" ")}: ${r.stdout}`).toBe(0);
+  return r;
+}
+async function fails(code: ErrorCode, cwd: string, ...argv: string[]): Promise<Run> {
+  const r = await run(cwd, ...argv);
+  expect({ argv, code: codeOf(r) }).toEqual({ argv, code });
+  return r;
+}
+async function shop(): Promise<string> {
+  const cwd = tempDir();
+  await ok(cwd, "init", "shop", "--no-create-agent-files");
+  return cwd;
+}
+
+/** Hints that repair: the test that runs the named command (here, or where it already lives). */
+const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async NO_WORKSPACE() {
+    const cwd = tempDir();
+    const r = await fails("NO_WORKSPACE", cwd, "status");
+    expect(hintOf(r)).toContain("`idse init <project>`");
+    await ok(cwd, "init", "shop");
+    await ok(cwd, "status");
+  },
+  async NO_CURRENT_SESSION() {
+    for (const repair of [
+      ["session", "switch", "__blueprint__"],
+      ["doctor", "--fix"],
+    ]) {
+      const cwd = await shop();
+      writeFileSync(join(cwd, ".idse/projects/shop/CURRENT_SESSION"), "ghost");
+      const r = await fails("NO_CURRENT_SESSION", cwd, "status");
+      expect(hintOf(r)).toContain(`\`idse ${repair[0]}`);
+      await ok(cwd, ...repair);
+      expect((await ok(cwd, "status")).json!.data.session).toBe("__blueprint__");
+    }
+  },
+  async CORRUPT_FILE() {
+    // Every kind of file, one by one: test/cli/doctor-files.test.ts and test/cli/doctor.test.ts.
+    for (const [file, name] of [
+      [
+        "test/cli/doctor-files.test.ts",
+        "doctor --fix moves aside every corrupt settings file a command names",
+      ],
+      ["test/cli/doctor.test.ts", "corrupt state files are named by readers and rebuilt by doctor --fix"],
+    ])
+      expect(readFileSync(join(REPO, file!), "utf8")).toContain(name!);
+  },
+  async AGENT_EXISTS() {
+    const cwd = await shop();
+    await ok(cwd, "agents", "add", "helper", "--mode", "planning");
+    const r = await fails("AGENT_EXISTS", cwd, "agents", "add", "helper", "--mode", "implementation");
+    expect(hintOf(r)).toContain("`idse agents set-mode|set-role|set-stages`");
+    await ok(cwd, "agents", "set-mode", "helper", "implementation");
+    const agents = (await ok(cwd, "agents", "list")).json!.data.agents;
+    expect(agents.find((a: { id: string }) => a.id === "helper").mode).toBe("implementation");
+  },
+  async AGENT_PROFILE_STALE() {
+    // Runs `compile agent-spec` without --check and checks --check then passes.
+    const text = readFileSync(join(REPO, "test/compiler/command.test.ts"), "utf8");
+    expect(text).toContain("--check: exit 0 when current, 1 when missing or stale, and it writes nothing");
+  },
+  async PLUGIN_OPTIONS_INVALID() {
+    const cwd = await shop();
+    const r = await fails(
+      "PLUGIN_OPTIONS_INVALID",
+      cwd,
+      "remote",
+      "add",
+      "team",
+      "--plugin",
+      "sqlite-store",
+      "--option",
+      "colour=1",
+    );
+    expect(hintOf(r)).toContain("`idse remote add`");
+    await ok(cwd, "remote", "add", "team", join(tempDir(), "team.db"), "--plugin", "sqlite-store");
+    await ok(cwd, "sync", "status", "team");
+  },
+  async PLUGIN_DISABLED() {
+    const cwd = await shop();
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "remote", "add", "team", join(tempDir(), "team.db"), "--plugin", "sqlite-store");
+    await ok(cwd, "plugin", "disable", "sqlite-store");
+    const r = await fails("PLUGIN_DISABLED", cwd, "sync", "status", "team");
+    expect(hintOf(r)).toContain("`idse plugin enable sqlite-store`");
+    await ok(cwd, "plugin", "enable", "sqlite-store");
+    await ok(cwd, "sync", "status", "team");
+  },
+  async NO_REMOTE() {
+    const cwd = await shop();
+    const none = await fails("NO_REMOTE", cwd, "sync", "status");
+    expect(hintOf(none)).toContain("`idse remote add <name> <url-or-path>`");
+    await ok(cwd, "remote", "add", "one", tempDir());
+    await ok(cwd, "sync", "status");
+    // Two remotes and no default (the first one added is the default: edited out by hand here).
+    await ok(cwd, "remote", "add", "two", tempDir());
+    const file = join(cwd, ".idse", "config.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/,\s*"default": true/, ""));
+    const two = await fails("NO_REMOTE", cwd, "sync", "status");
+    expect(hintOf(two)).toContain("`idse remote add <name> <url> --default`");
+    await ok(cwd, "remote", "add", "three", tempDir(), "--default");
+    await ok(cwd, "sync", "status");
+  },
+  async REMOTE_EXISTS() {
+    const cwd = await shop();
+    await ok(cwd, "remote", "add", "backup", tempDir());
+    const target = tempDir();
+    const r = await fails("REMOTE_EXISTS", cwd, "remote", "add", "backup", target);
+    expect(hintOf(r)).toContain("`idse remote remove <name>`");
+    await ok(cwd, "remote", "remove", "backup");
+    await ok(cwd, "remote", "add", "backup", target);
+  },
+  async REMOTE_PLUGIN_UNAVAILABLE() {
+    // The remote names a plugin that is neither installed nor bundled: the hint's `idse plugin list
+    // --available` shows the ones that carry remotes, and `idse plugin add` installs one that works.
+    const cwd = await shop();
+    const r = await fails("REMOTE_PLUGIN_UNAVAILABLE", cwd, "remote", "add", "team", "--plugin", "jira-sync");
+    expect(hintOf(r)).toContain("`idse plugin add <name>`");
+    const available = (await ok(cwd, "plugin", "list", "--available")).stdout;
+    expect(available).toContain("sqlite-store");
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "remote", "add", "team", join(tempDir(), "t.db"), "--plugin", "sqlite-store");
+  },
+  async STORE_IN_USE() {
+    const cwd = await shop();
+    const r = await fails("STORE_IN_USE", cwd, "init", "admin", "--store", "sqlite-store");
+    expect(hintOf(r)).toContain("`idse store migrate --to sqlite-store`");
+    await ok(cwd, "store", "migrate", "--to", "sqlite-store");
+    expect((await ok(cwd, "store", "info")).json!.data).toMatchObject({ plugin: "sqlite-store" });
+    await ok(cwd, "init", "admin");
+    expect((await ok(cwd, "status", "--project", "shop")).json!.data.project).toBe("shop");
+  },
+  async STORE_NO_EXPORT() {
+    const cwd = tempDir();
+    await ok(cwd, "init", "shop", "--store", "sqlite-store", "--no-create-agent-files");
+    const r = await fails("STORE_NO_EXPORT", cwd, "store", "import");
+    expect(hintOf(r)).toContain("`idse store export`");
+    await ok(cwd, "store", "export");
+    await ok(cwd, "store", "import");
+  },
+};
+
+/** Hints that name a read-only command showing the valid choices: it runs and shows them. */
+const SHOWS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async UNKNOWN_COMMAND() {
+    const cwd = tempDir();
+    expect((await idse(["nope"], { cwd })).code).toBe(2);
+    const help = await idse(["--help"], { cwd });
+    expect([help.code, help.stdout.includes("init")]).toEqual([0, true]);
+  },
+  async UNKNOWN_OPTION() {
+    const cwd = await shop();
+    expect((await idse(["status", "--nope"], { cwd })).code).toBe(2);
+    const help = await idse(["status", "--help"], { cwd });
+    expect([help.code, help.stdout.includes("--all")]).toEqual([0, true]);
+  },
+  async SESSION_NOT_FOUND() {
+    const cwd = await shop();
+    await fails("SESSION_NOT_FOUND", cwd, "session", "switch", "ghost");
+    expect((await ok(cwd, "sessions")).stdout).toContain("__blueprint__");
+  },
+  async AGENT_NOT_FOUND() {
+    const cwd = await shop();
+    await fails("AGENT_NOT_FOUND", cwd, "agents", "remove", "ghost");
+    expect((await ok(cwd, "agents", "list")).json!.data.agents.length).toBeGreaterThan(0);
+  },
+  async PLUGIN_NOT_FOUND() {
+    const cwd = await shop();
+    await fails("PLUGIN_NOT_FOUND", cwd, "plugin", "info", "ghost");
+    expect((await ok(cwd, "plugin", "list", "--available")).stdout).toContain("sqlite-store");
+  },
+  async REMOTE_NOT_FOUND() {
+    const cwd = await shop();
+    await ok(cwd, "remote", "add", "backup", tempDir());
+    await fails("REMOTE_NOT_FOUND", cwd, "sync", "status", "ghost");
+    expect((await ok(cwd, "remote", "list")).stdout).toContain("backup");
+  },
+  async STORE_IS_FILESYSTEM() {
+    // Names `idse store export|import` only to say they are for plugin stores; the files are the store.
+    const cwd = await shop();
+    await fails("STORE_IS_FILESYSTEM", cwd, "store", "export");
+    expect(existsSync(join(cwd, ".idse/projects/shop/sessions/__blueprint__/specs/spec.md"))).toBe(true);
+  },
+};
+
+describe("a hint that names a command repairs the problem", () => {
+  for (const [code, t] of Object.entries(REPAIRS)) test(code, t!, 60_000);
+});
+
+describe("a hint that names a read-only command shows the choices", () => {
+  for (const [code, t] of Object.entries(SHOWS)) test(code, t!, 60_000);
+});
+
+test("every catalogue hint that names an idse command is on one of the two lists", () => {
+  // Any value serves as a string and as a list, so every hint can be rendered without real data.
+  const data = new Proxy({}, { get: () => ["x"] }) as Record<string, unknown>;
+  const named = Object.entries(CATALOGUE)
+    .filter(([, spec]) => "hint" in spec && /`idse /.test(spec.hint(data)))
+    .map(([code]) => code)
+    .sort();
+  const listed = [...Object.keys(REPAIRS), ...Object.keys(SHOWS)].sort();
+  expect(named).toEqual(listed);
+});
+
+// Hints that commands attach to their own diagnostics (not catalogue errors): the main ones, the same way.
+describe("a diagnostic's hint that names a command repairs the problem", () => {
+  const diag = (r: Run, code: string) => r.json?.diagnostics.find((d: { code: string }) => d.code === code);
+
+  test("REGISTRY_DEFAULTS: `idse doctor --fix` writes the defaults", async () => {
+    const cwd = await shop();
+    rmSync(join(cwd, ".idse/projects/shop/agent_registry.json"));
+    const before = await ok(cwd, "route", "--next");
+    expect(diag(before, "REGISTRY_DEFAULTS")?.hint).toContain("`idse doctor --fix`");
+    await ok(cwd, "doctor", "--fix");
+    expect(diag(await ok(cwd, "route", "--next"), "REGISTRY_DEFAULTS")).toBeUndefined();
+    expect(existsSync(join(cwd, ".idse/projects/shop/agent_registry.json"))).toBe(true);
+  });
+
+  test("a missing document: `idse validate --fix` restores it", async () => {
+    const cwd = await shop();
+    const plan = join(cwd, ".idse/projects/shop/sessions/__blueprint__/plans/plan.md");
+    rmSync(plan);
+    const text = await idse(["validate"], { cwd });
+    expect(text.stderr + text.stdout).toContain("`idse validate --fix` restores missing documents");
+    const missing = (r: Run) =>
+      r.json!.data.reports.flatMap((x: { findings: { rule_id: string; file: string }[] }) =>
+        x.findings.filter((f) => f.rule_id === "idse/artifact-present"),
+      );
+    expect(missing(await run(cwd, "validate")).length).toBeGreaterThan(0);
+    await run(cwd, "validate", "--fix");
+    expect(existsSync(plan)).toBe(true);
+    expect(missing(await run(cwd, "validate"))).toEqual([]);
+  });
+
+  test("AGENT_FILE_STALE: `idse agents sync-files --force` brings an edited instruction file back", async () => {
+    const cwd = tempDir();
+    await ok(cwd, "init", "shop");
+    const file = join(cwd, "CLAUDE.md");
+    const text = readFileSync(file, "utf8");
+    const markers = [...text.matchAll(/<!--[^>]*idse[^>]*-->/gi)];
+    expect(markers.length).toBeGreaterThanOrEqual(2);
+    // An edit between the idse markers.
+    const at = markers[0]!.index! + markers[0]![0].length;
+    writeFileSync(file, `${text.slice(0, at)}\nedited by hand\n${text.slice(at)}`);
+    const stale = await run(cwd, "agents", "sync-files", "--check");
+    expect(stale.code).toBe(1);
+    expect(diag(stale, "AGENT_FILE_STALE")?.hint).toContain("`idse agents sync-files --force`");
+    await ok(cwd, "agents", "sync-files", "--force");
+    await ok(cwd, "agents", "sync-files", "--check");
+  });
+
+  test("PLUGIN_TAMPERED: `idse plugin add` reinstalls the plugin's own bytes", async () => {
+    const cwd = await shop();
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    appendFileSync(join(cwd, ".idse/plugins/sqlite-store/index.js"), "\n// changed\n");
+    const tampered = await run(cwd, "plugin", "verify");
+    expect(tampered.code).toBe(1);
+    expect(diag(tampered, "PLUGIN_TAMPERED")?.hint).toContain("`idse plugin add`");
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "plugin", "verify");
+  });
+});
