@@ -1,7 +1,16 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { open } from "node:fs/promises";
-import { dirname } from "node:path";
-import { tempPath } from "./atomic-file.ts";
+import { basename, dirname } from "node:path";
+import { keepModeAndOwner, tempPath, writeTarget } from "./atomic-file.ts";
 import { alive } from "./stores/file-lock.ts";
 
 // Many files at once, each one atomic as with writeFileAtomic (a sibling temp file, fsync, rename), for
@@ -17,36 +26,60 @@ import { alive } from "./stores/file-lock.ts";
 /** How many fsyncs are in flight at once: enough to keep the I/O threads busy, few file descriptors. */
 const IN_FLIGHT = 16;
 
-/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`. */
-const TEMP = /\.(\d+)\.\d+\.tmp$/;
+/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`; group 1 is the name, group 2 the pid. */
+const TEMP = /^(.+)\.(\d+)\.\d+\.tmp$/;
 
 /**
- * Removes the temp files a killed idse left in `dir` (their process is gone). A batch leaves up to one per
- * file it was writing, where one writeFileAtomic at a time left at most one.
+ * Removes the temp files a killed idse left in `dir` while writing one of `names` (their process is
+ * gone). Only those: `--out` may name a folder that holds other people's files, and a file merely shaped
+ * like a temp file (`notes.1.2.tmp`) is none of ours. A batch leaves up to one per file it was writing,
+ * where one writeFileAtomic at a time left at most one.
  */
-function sweepTemps(dir: string): void {
+function sweepTemps(dir: string, names: ReadonlySet<string>): void {
   for (const name of readdirSync(dir)) {
-    const pid = Number(TEMP.exec(name)?.[1]);
+    const m = TEMP.exec(name);
+    if (!m || !names.has(m[1]!)) continue;
+    const pid = Number(m[2]);
     if (pid && pid !== process.pid && !alive(pid)) rmSync(`${dir}/${name}`, { force: true });
   }
 }
 
-/** Writes every file atomically; on failure throws the first error, after removing the temp files. */
-export async function writeFilesAtomic(files: readonly { path: string; text: string }[]): Promise<void> {
+/**
+ * Writes every file atomically; on failure throws the first error, after removing the temp files.
+ * `within` bounds the targets as for writeFileAtomic (src/path-guard.ts): every path is resolved and
+ * checked before anything is written, and a symlinked target is written through.
+ */
+export async function writeFilesAtomic(
+  files: readonly { path: string; text: string }[],
+  within?: string | null,
+): Promise<void> {
+  const targets = files.map((f) => writeTarget(f.path, within));
   const temps: string[] = [];
   let renamed = 0;
   try {
-    for (const dir of new Set(files.map((f) => dirname(f.path)))) {
-      mkdirSync(dir, { recursive: true });
-      sweepTemps(dir);
+    const byDir = new Map<string, Set<string>>();
+    for (const t of targets) {
+      const names = byDir.get(dirname(t)) ?? byDir.set(dirname(t), new Set()).get(dirname(t))!;
+      names.add(basename(t));
     }
-    for (const f of files) {
-      const tmp = tempPath(f.path);
+    for (const [dir, names] of byDir) {
+      mkdirSync(dir, { recursive: true });
+      sweepTemps(dir, names);
+    }
+    for (const [i, f] of files.entries()) {
+      const target = targets[i]!;
+      const tmp = tempPath(target);
       temps.push(tmp);
-      writeFileSync(tmp, f.text, { mode: 0o644 });
+      const fd = openSync(tmp, "w", 0o644);
+      try {
+        keepModeAndOwner(fd, statSync(target, { throwIfNoEntry: false }));
+        writeFileSync(fd, f.text);
+      } finally {
+        closeSync(fd);
+      }
     }
     await eachLimited(temps, IN_FLIGHT, fsyncFile);
-    for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, files[renamed]!.path);
+    for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, targets[renamed]!);
   } catch (err) {
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
     throw err;

@@ -4,6 +4,7 @@ import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ValidateOutput } from "../models/outputs.ts";
+import { boundaryFor } from "../path-guard.ts";
 import { listSessionIds } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
 
@@ -92,7 +93,9 @@ export const validate = defineCommand<
             ? `${JSON.stringify({ ok: data.passed, command: "validate", data, diagnostics: [] }, null, 2)}\n`
             : formatText(data.reports);
     if (o.output) {
-      writeFileAtomic(resolve(ctx.global.cwd, o.output), document());
+      // Inside the repository, contained like every write there; elsewhere, written where it was named.
+      const file = resolve(ctx.global.cwd, o.output);
+      writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
       rendered.set(data, () => [formatSummary(data.reports), `report written to ${o.output}\n`]);
     } else if (format === "json") {
       ctx.global.json = true; // the CLI prints the envelope
