@@ -66,11 +66,15 @@ export function mergeHook(settings: Json, entry: HookEntry): Json {
 }
 
 /** The settings without idse's entry for `entry.event` (the marker identifies it). */
-export function removeHook(settings: Json, entry: HookEntry): Json {
+export function removeHook(
+  settings: Json,
+  entry: HookEntry,
+  only: (command: string) => boolean = () => true,
+): Json {
   const hooks = settings.hooks;
   if (!isObject(hooks) || !Array.isArray(hooks[entry.event])) return settings;
   const ours = (h: unknown) =>
-    isObject(h) && typeof h.command === "string" && h.command.includes(entry.marker);
+    isObject(h) && typeof h.command === "string" && h.command.includes(entry.marker) && only(h.command);
   const kept: unknown[] = [];
   for (const g of hooks[entry.event] as unknown[]) {
     if (isObject(g) && Array.isArray(g.hooks) && g.hooks.some(ours)) {
@@ -82,11 +86,13 @@ export function removeHook(settings: Json, entry: HookEntry): Json {
 }
 
 /**
- * Installs the entries; returns what happened to each settings file. An entry lives in one file: its
- * committed settings file, or, when its command names this machine's paths, the adapter's per-user file
- * (`.claude/settings.local.json`); installing it in one removes idse's entry from the other, so the hook
- * never runs twice and no absolute path stays in a committed file. Both files are in the repository:
- * written through a symlink inside it, refused when one leads out (src/path-guard.ts).
+ * Installs the entries; returns what happened to each settings file. An entry goes to its committed
+ * settings file, or, when its command names this machine's paths, to the adapter's per-user file
+ * (`.claude/settings.local.json`). Installing it in the committed file removes idse's entry from the
+ * per-user one (the hook would run twice); installing it in the per-user file removes idse's entry from
+ * the committed one only when that names a machine's path too (an older install): a team's `idse hook …`
+ * stays. Both files are in the repository: written through a symlink inside it, refused when one leads
+ * out (src/path-guard.ts).
  */
 export function installHooks(root: string, entries: HookEntry[]) {
   const changes = new Map<string, (settings: Json) => Json>();
@@ -97,8 +103,10 @@ export function installHooks(root: string, entries: HookEntry[]) {
   for (const entry of entries) {
     const file = hookFile(entry);
     change(file, (s) => mergeHook(s, entry));
-    const other = file === entry.file ? entry.localFile : entry.file;
-    if (other && existsSync(join(root, other))) change(other, (s) => removeHook(s, entry));
+    const local = file !== entry.file;
+    const other = local ? entry.file : entry.localFile;
+    if (other && existsSync(join(root, other)))
+      change(other, (s) => removeHook(s, entry, local ? machineSpecific : undefined));
   }
   return [...changes].map(([file, apply]) => {
     const before = readSettings(root, file);
