@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { boundaryOf, guardRead, guardWrite, resolveReal } from "./path-guard.ts";
+import { boundaryOf, guardWrite, readContained, resolveReal } from "./path-guard.ts";
 
 // Every write idse makes goes through here: write a sibling temp file, fsync it, rename it over the
 // target. A process killed at any moment leaves the target either old or new, never half-written.
@@ -89,10 +89,8 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, within?
  */
 export function readTextIfExists(path: string, within?: string | null): string | undefined {
   const bound = within === undefined ? boundaryOf(path) : within;
-  const real = bound == null ? path : guardRead(bound, path);
-  if (real === undefined) return undefined;
   try {
-    return readFileSync(real, "utf8");
+    return bound == null ? readFileSync(path, "utf8") : readContained(bound, path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;

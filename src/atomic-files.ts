@@ -1,15 +1,17 @@
 import {
   closeSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { keepModeAndOwner, tempPath, writeTarget } from "./atomic-file.ts";
 import { alive } from "./stores/file-lock.ts";
 
@@ -53,7 +55,7 @@ export async function writeFilesAtomic(
   files: readonly { path: string; text: string }[],
   within?: string | null,
 ): Promise<void> {
-  const targets = files.map((f) => writeTarget(f.path, within));
+  const { targets, prev } = resolveTargets(files, within);
   const temps: string[] = [];
   let renamed = 0;
   try {
@@ -67,12 +69,15 @@ export async function writeFilesAtomic(
       sweepTemps(dir, names);
     }
     for (const [i, f] of files.entries()) {
-      const target = targets[i]!;
-      const tmp = tempPath(target);
+      const tmp = tempPath(targets[i]!);
       temps.push(tmp);
+      if (!prev[i]) {
+        writeFileSync(tmp, f.text, { mode: 0o644 });
+        continue;
+      }
       const fd = openSync(tmp, "w", 0o644);
       try {
-        keepModeAndOwner(fd, statSync(target, { throwIfNoEntry: false }));
+        keepModeAndOwner(fd, prev[i]);
         writeFileSync(fd, f.text);
       } finally {
         closeSync(fd);
@@ -84,6 +89,34 @@ export async function writeFilesAtomic(
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Where each file lands (src/path-guard.ts) and the file it replaces, if any. A folder is resolved and
+ * checked once for all its files (a first `--all` writes a thousand files into one folder); each file
+ * then costs one lstat, and only a file that is itself a symlink is resolved on its own.
+ */
+function resolveTargets(files: readonly { path: string }[], within: string | null | undefined) {
+  const dirs = new Map<string, string>();
+  const targets: string[] = [];
+  const prev: (Stats | undefined)[] = [];
+  for (const f of files) {
+    const dir = dirname(f.path);
+    let real = dirs.get(dir);
+    if (real === undefined) {
+      real = writeTarget(dir, within);
+      dirs.set(dir, real);
+    }
+    let target = join(real, basename(f.path));
+    let st = lstatSync(target, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) {
+      target = writeTarget(f.path, within);
+      st = statSync(target, { throwIfNoEntry: false });
+    }
+    targets.push(target);
+    prev.push(st);
+  }
+  return { targets, prev };
 }
 
 async function fsyncFile(path: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+} from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { IdseError } from "./errors.ts";
 
@@ -8,10 +17,11 @@ import { IdseError } from "./errors.ts";
 // the readers call it with the folder that bounds them (the repository root, or a filesystem remote's
 // own folder).
 //
-// Cost: one realpath(3) per file read (realpathSync.native, a single call into libc, about as much as the
-// read itself: docs/security.md gives the figures), plus a cached realpath of each boundary. Reads
-// then use the resolved path, so what was checked is what is read. A write resolves the deepest
-// existing ancestor when the file does not exist yet (once per new file).
+// Cost, measured on the 1,001-session benchmark workspace (docs/security.md, "Paths"): a file is read by
+// opening it, asking the kernel where the open file really is (readlink of /proc/self/fd/N on Linux: one
+// extra system call), checking that, and reading from the same descriptor, so what was checked is what
+// is read. Elsewhere a realpath before the read. Boundaries' real paths are cached. A write resolves
+// the deepest existing ancestor when the file does not exist yet (once per new file).
 
 const realpath = realpathSync.native ?? realpathSync;
 const MISSING = new Set(["ENOENT", "ENOTDIR"]);
@@ -150,6 +160,40 @@ export function guardRead(root: string, path: string): string | undefined {
   const r = realRoot(root);
   if (!isInside(r, real)) throw outside(root, path, real, r);
   return real;
+}
+
+/** Where the kernel says an open descriptor's file is; undefined where there is no /proc (macOS, Windows). */
+const PROC_FD = process.platform === "linux" && existsSync("/proc/self/fd") ? "/proc/self/fd/" : undefined;
+/** Non-blocking, so a FIFO planted as a document cannot hang the read before the check. */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * A file's contents, read only when it resolves inside `root`; undefined when there is nothing there.
+ * Throws PATH_OUTSIDE_WORKSPACE when it leads out, EISDIR for a folder.
+ */
+export function readContained(root: string, path: string): Buffer | undefined;
+export function readContained(root: string, path: string, encoding: "utf8"): string | undefined;
+export function readContained(root: string, path: string, encoding?: "utf8"): Buffer | string | undefined {
+  if (!PROC_FD) {
+    const real = guardRead(root, path);
+    if (real === undefined) return undefined;
+    return encoding ? readFileSync(real, encoding) : readFileSync(real);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, READ_FLAGS);
+  } catch (err) {
+    if (missing(err)) return undefined;
+    throw err;
+  }
+  try {
+    const real = readlinkSync(PROC_FD + fd);
+    const r = realRoot(root);
+    if (!isInside(r, real)) throw outside(root, path, real, r);
+    return encoding ? readFileSync(fd, encoding) : readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

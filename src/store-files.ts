@@ -14,7 +14,7 @@ import {
   type StoreExportOutput,
   type StoreImportOutput,
 } from "./models/store.ts";
-import { boundaryFor, guardRead } from "./path-guard.ts";
+import { boundaryFor, readContained } from "./path-guard.ts";
 import { documentKeys, hashOf, isDocumentKey, repoPath, withProjectLocks } from "./store-transfer.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -57,11 +57,10 @@ export function writeExportManifest(ws: Workspace, m: StoreExportFile): void {
  * refused), null for a folder the user named outside it.
  */
 function readFileText(file: string, shown: string, within: string | null): string | undefined {
-  let buf: Buffer;
+  let buf: Buffer | undefined;
   try {
-    const real = within === null ? file : guardRead(within, file);
-    if (real === undefined) return undefined;
-    buf = readFileSync(real);
+    buf = within === null ? readFileSync(file) : readContained(within, file);
+    if (buf === undefined) return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
 import { assertKey, type DesignStore, type StoreEntry, sha256Hex } from "../design-store.ts";
-import { guardRead, guardWrite } from "../path-guard.ts";
+import { guardRead, guardWrite, readContained } from "../path-guard.ts";
 import { acquireFileLock } from "./file-lock.ts";
 
 /**
@@ -19,10 +19,8 @@ import { acquireFileLock } from "./file-lock.ts";
  */
 /** The text of a file; undefined when it is missing or is a folder (a folder has no text of its own). */
 function readText(within: string, path: string): string | undefined {
-  const real = guardRead(within, path);
-  if (real === undefined) return undefined;
   try {
-    return readFileSync(real, "utf8");
+    return readContained(within, path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EISDIR" || code === "ENOENT" || code === "ENOTDIR") return undefined;
@@ -40,8 +38,7 @@ export function readStoreBytes(store: DesignStore, key: string): Buffer | undefi
   // A wrapped copy of a filesystem store (the benchmark's) is bounded by its own folder.
   const loc = store.location.endsWith("/") ? store.location : `${store.location}/`;
   const b = boundaries.get(store) ?? { base: loc, within: store.location };
-  const real = guardRead(b.within, b.base + assertKey(key));
-  return real === undefined ? undefined : readFileSync(real);
+  return readContained(b.within, b.base + assertKey(key));
 }
 
 /** `within`: the folder no file may resolve outside of (default: `root`). */
