@@ -5,6 +5,7 @@ import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ArtifactOutput } from "../models/outputs.ts";
+import { boundaryFor, readContained } from "../path-guard.ts";
 import { updateSession } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
 
@@ -41,9 +42,15 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
     let content: string;
     if (o.file !== undefined) {
       const file = resolve(ctx.global.cwd, o.file);
+      // A file inside the repository is read only if it stays there (src/path-guard.ts): a link in it
+      // must not carry an outside file into a document that sync then sends.
+      const within = boundaryFor(ctx.workspace().root, file);
       try {
-        content = readFileSync(file, "utf8");
+        const text = within === null ? readFileSync(file, "utf8") : readContained(within, file, "utf8");
+        if (text === undefined) throw Object.assign(new Error("no such file"), { code: "ENOENT" });
+        content = text;
       } catch (err) {
+        if (err instanceof IdseError) throw err;
         throw new IdseError("IO_ERROR", {
           op: "read",
           file: o.file,

@@ -81,6 +81,11 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "artifact write --file: a file inside the repository that is a link to a file outside",
+    argv: ["artifact", "write", "--stage", "plan", "--file", "notes/plan.md"],
+    link: (r, o) => linkOut(r, "notes/plan.md", o, { file: true }),
+  },
+  {
     name: "session set-owner: metadata/ is a link out",
     argv: ["session", "set-owner", "__blueprint__", "--owner", "mallory"],
     link: (r, o) => linkOut(r, `${bp}/metadata`, o),
