@@ -47,7 +47,8 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
       const within = boundaryFor(ctx.workspace().root, file);
       try {
         const text = within === null ? readFileSync(file, "utf8") : readContained(within, file, "utf8");
-        if (text === undefined) throw Object.assign(new Error("no such file"), { code: "ENOENT" });
+        if (text === undefined)
+          throw new IdseError("IO_ERROR", { op: "read", file: o.file, reason: "ENOENT" });
         content = text;
       } catch (err) {
         if (err instanceof IdseError) throw err;
