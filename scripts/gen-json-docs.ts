@@ -264,6 +264,13 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     session: "billing",
     reason: "its aliases expand to more than 100 nodes (an alias bomb?)",
   },
+  PATH_OUTSIDE_WORKSPACE: {
+    file: ".idse/projects/shop/sessions/auth/specs/spec.md",
+    link: ".idse/projects/shop/sessions/auth/specs",
+    target: "/home/me/notes",
+    resolved: "/home/me/notes/spec.md",
+    root: "/repo",
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -291,6 +298,20 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     where:
       "the `code` of the error a sync transport throws when a write is refused because the remote changed (HTTP 409/412); `idse sync` reports the artifact as a conflict",
     keys: "see src/plugin-api.ts",
+  },
+  {
+    code: "REMOTE_PATH_ABSOLUTE",
+    severity: "warning",
+    where:
+      "`idse remote add`: the folder is neither inside the repository nor beside it, so its absolute path was recorded in the committed `.idse/config.json`",
+    keys: "",
+  },
+  {
+    code: "HOOK_LOCAL",
+    severity: "warning",
+    where:
+      "`idse agents install-hooks`: the hook's command names a path of this machine (idse is not on PATH), so the entry went to the IDE's per-user settings file (`.claude/settings.local.json`), not the committed one",
+    keys: "`file`",
   },
   {
     code: "FILE_KEPT",

@@ -1,7 +1,18 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { open } from "node:fs/promises";
-import { dirname } from "node:path";
-import { tempPath } from "./atomic-file.ts";
+import { basename, dirname, join } from "node:path";
+import { keepModeAndOwner, tempPath, writeTarget } from "./atomic-file.ts";
 import { alive } from "./stores/file-lock.ts";
 
 // Many files at once, each one atomic as with writeFileAtomic (a sibling temp file, fsync, rename), for
@@ -17,40 +28,95 @@ import { alive } from "./stores/file-lock.ts";
 /** How many fsyncs are in flight at once: enough to keep the I/O threads busy, few file descriptors. */
 const IN_FLIGHT = 16;
 
-/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`. */
-const TEMP = /\.(\d+)\.\d+\.tmp$/;
+/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`; group 1 is the name, group 2 the pid. */
+const TEMP = /^(.+)\.(\d+)\.\d+\.tmp$/;
 
 /**
- * Removes the temp files a killed idse left in `dir` (their process is gone). A batch leaves up to one per
- * file it was writing, where one writeFileAtomic at a time left at most one.
+ * Removes the temp files a killed idse left in `dir` while writing one of `names` (their process is
+ * gone). Only those: `--out` may name a folder that holds other people's files, and a file merely shaped
+ * like a temp file (`notes.1.2.tmp`) is none of ours. A batch leaves up to one per file it was writing,
+ * where one writeFileAtomic at a time left at most one.
  */
-function sweepTemps(dir: string): void {
+function sweepTemps(dir: string, names: ReadonlySet<string>): void {
   for (const name of readdirSync(dir)) {
-    const pid = Number(TEMP.exec(name)?.[1]);
+    const m = TEMP.exec(name);
+    if (!m || !names.has(m[1]!)) continue;
+    const pid = Number(m[2]);
     if (pid && pid !== process.pid && !alive(pid)) rmSync(`${dir}/${name}`, { force: true });
   }
 }
 
-/** Writes every file atomically; on failure throws the first error, after removing the temp files. */
-export async function writeFilesAtomic(files: readonly { path: string; text: string }[]): Promise<void> {
+/**
+ * Writes every file atomically; on failure throws the first error, after removing the temp files.
+ * `within` bounds the targets as for writeFileAtomic (src/path-guard.ts): every path is resolved and
+ * checked before anything is written, and a symlinked target is written through.
+ */
+export async function writeFilesAtomic(
+  files: readonly { path: string; text: string }[],
+  within?: string | null,
+): Promise<void> {
+  const { targets, prev } = resolveTargets(files, within);
   const temps: string[] = [];
   let renamed = 0;
   try {
-    for (const dir of new Set(files.map((f) => dirname(f.path)))) {
-      mkdirSync(dir, { recursive: true });
-      sweepTemps(dir);
+    const byDir = new Map<string, Set<string>>();
+    for (const t of targets) {
+      const names = byDir.get(dirname(t)) ?? byDir.set(dirname(t), new Set()).get(dirname(t))!;
+      names.add(basename(t));
     }
-    for (const f of files) {
-      const tmp = tempPath(f.path);
+    for (const [dir, names] of byDir) {
+      mkdirSync(dir, { recursive: true });
+      sweepTemps(dir, names);
+    }
+    for (const [i, f] of files.entries()) {
+      const tmp = tempPath(targets[i]!);
       temps.push(tmp);
-      writeFileSync(tmp, f.text, { mode: 0o644 });
+      if (!prev[i]) {
+        writeFileSync(tmp, f.text, { mode: 0o644 });
+        continue;
+      }
+      const fd = openSync(tmp, "w", 0o644);
+      try {
+        keepModeAndOwner(fd, prev[i]);
+        writeFileSync(fd, f.text);
+      } finally {
+        closeSync(fd);
+      }
     }
     await eachLimited(temps, IN_FLIGHT, fsyncFile);
-    for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, files[renamed]!.path);
+    for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, targets[renamed]!);
   } catch (err) {
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Where each file lands (src/path-guard.ts) and the file it replaces, if any. A folder is resolved and
+ * checked once for all its files (a first `--all` writes a thousand files into one folder); each file
+ * then costs one lstat, and only a file that is itself a symlink is resolved on its own.
+ */
+function resolveTargets(files: readonly { path: string }[], within: string | null | undefined) {
+  const dirs = new Map<string, string>();
+  const targets: string[] = [];
+  const prev: (Stats | undefined)[] = [];
+  for (const f of files) {
+    const dir = dirname(f.path);
+    let real = dirs.get(dir);
+    if (real === undefined) {
+      real = writeTarget(dir, within);
+      dirs.set(dir, real);
+    }
+    let target = join(real, basename(f.path));
+    let st = lstatSync(target, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) {
+      target = writeTarget(f.path, within);
+      st = statSync(target, { throwIfNoEntry: false });
+    }
+    targets.push(target);
+    prev.push(st);
+  }
+  return { targets, prev };
 }
 
 async function fsyncFile(path: string): Promise<void> {

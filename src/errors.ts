@@ -449,6 +449,15 @@ export const CATALOGUE = {
     hint: () =>
       "write the values out instead of expanding aliases or nesting deeply; an Agent Profile is a few flat keys",
   },
+  PATH_OUTSIDE_WORKSPACE: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} leads outside the repository${d.link ? `: ${s(d.link)} is a symbolic link to ${s(d.target)}` : ` (to ${s(d.resolved)})`}; nothing was read or written there`,
+    hint: (d) =>
+      d.link
+        ? `replace ${s(d.link)} with a real file or folder inside the repository: \`rm ${s(d.link)}\` (in ${s(d.root)}) removes only the link; copy back what it pointed to if you need it, then run the command again`
+        : `move it inside ${s(d.root)}, then run the command again`,
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

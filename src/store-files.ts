@@ -15,6 +15,7 @@ import {
   type StoreExportOutput,
   type StoreImportOutput,
 } from "./models/store.ts";
+import { boundaryFor, readContained } from "./path-guard.ts";
 import { documentKeys, hashOf, isDocumentKey, repoPath, withProjectLocks } from "./store-transfer.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -51,11 +52,16 @@ export function writeExportManifest(ws: Workspace, m: StoreExportFile): void {
   writeFileAtomic(manifestPath(ws), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
-/** A file's text, or undefined; a file that is not UTF-8 text is refused (a store keeps text only). */
-function readFileText(file: string, shown: string): string | undefined {
-  let buf: Buffer;
+/**
+ * A file's text, or undefined; a file that is not UTF-8 text is refused (a store keeps text only).
+ * `within`: the repository when the export folder is inside it (a symlink there that leads out is
+ * refused), null for a folder the user named outside it.
+ */
+function readFileText(file: string, shown: string, within: string | null): string | undefined {
+  let buf: Buffer | undefined;
   try {
-    buf = readFileSync(file);
+    buf = within === null ? readFileSync(file) : readContained(within, file);
+    if (buf === undefined) return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
@@ -84,6 +90,7 @@ export async function exportFiles(
   o: ExportOptions,
 ): Promise<StoreExportOutput> {
   const dir = repoPath(ws.root, o.dir);
+  const within = boundaryFor(ws.root, o.dir);
   const prev = readExportManifest(ws);
   const base = prev && prev.dir === dir ? prev : undefined;
   const files: Record<string, string> = { ...(base?.files ?? {}) };
@@ -95,7 +102,7 @@ export async function exportFiles(
     const path = join(o.dir, key);
     const file = repoPath(ws.root, path);
     const storeHash = sha256Hex(text);
-    const onDisk = readFileText(path, file);
+    const onDisk = readFileText(path, file, within);
     let action: ExportAction = "written";
     if (onDisk !== undefined) {
       const diskHash = sha256Hex(onDisk);
@@ -113,7 +120,7 @@ export async function exportFiles(
         hint: "take the edit in with `idse store import`, or overwrite it with `idse store export --force`",
       });
     } else {
-      if (action !== "unchanged") writeFileAtomic(path, text);
+      if (action !== "unchanged") writeFileAtomic(path, text, within);
       files[key] = storeHash;
     }
     counts[action]++;
@@ -165,6 +172,7 @@ export async function importFiles(
   const manifest = readExportManifest(ws);
   if (!manifest) throw new IdseError("STORE_NO_EXPORT", { file: repoPath(ws.root, manifestPath(ws)) });
   const dir = resolve(ws.root, manifest.dir);
+  const within = boundaryFor(ws.root, dir);
   const known = new Set(Object.keys(manifest.files));
   const candidates = [...known, ...newFiles(dir, manifest.scopes, known)];
   candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -175,7 +183,7 @@ export async function importFiles(
   const projects = new Set<string>();
   for (const key of candidates) {
     const file = repoPath(ws.root, join(dir, key));
-    const text = readFileText(join(dir, key), file);
+    const text = readFileText(join(dir, key), file, within);
     const exported = manifest.files[key];
     let result: ImportResult;
     if (text === undefined) result = "missing";

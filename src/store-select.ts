@@ -141,7 +141,7 @@ export function lazyPluginStore(
   options: Record<string, unknown>,
   o: StoreLoadOptions,
 ): LazyStore {
-  const local = createFilesystemStore(workspace().idseDir);
+  const local = createFilesystemStore(workspace().idseDir, workspace().root);
   let real: DesignStore | undefined;
   let loading: Promise<DesignStore> | undefined;
   const open = () => {
@@ -205,9 +205,10 @@ export function lazyPluginStore(
 
 /** The store a workspace's config names: the filesystem store, or a lazy plugin store. */
 export function configuredStore(ws: () => Workspace, o: StoreLoadOptions): DesignStore {
-  const { config, idseDir } = ws();
+  const { config, idseDir, root } = ws();
   const choice = storeChoice(config, idseDir);
-  if (choice.plugin === FILESYSTEM) return createFilesystemStore(idseDir);
+  // Bounded by the repository, not `.idse/`: a symlink to elsewhere in the repository is fine.
+  if (choice.plugin === FILESYSTEM) return createFilesystemStore(idseDir, root);
   return lazyPluginStore(ws, choice.plugin, choice.options, o);
 }
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { Context } from "./command.ts";
 import { type DesignStore, sha256Hex, withLock } from "./design-store.ts";
@@ -18,6 +18,7 @@ import {
   walkTree,
   writeStoreConfig,
 } from "./store-select.ts";
+import { readStoreBytes } from "./stores/fs.ts";
 import { listProjects, openWorkspaceAt, type Workspace, type WorkspaceEnv } from "./workspace.ts";
 
 // Moving documents between stores (`idse store migrate`): every key under projects/ is read from the
@@ -65,14 +66,14 @@ export function categoryOf(key: string): Category {
  */
 export async function readText(store: DesignStore, key: string): Promise<string | undefined> {
   if (store.kind !== "filesystem") return store.read(key);
-  let buf: Buffer;
+  let buf: Buffer | undefined;
   try {
-    buf = readFileSync(join(store.location, key));
+    buf = readStoreBytes(store, key);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
+    if ((err as NodeJS.ErrnoException).code === "EISDIR") return undefined;
     throw err;
   }
+  if (buf === undefined) return undefined;
   if (!isUtf8(buf)) throw new IdseError("STORE_NOT_TEXT", { file: `.idse/${key}`, key });
   return buf.toString("utf8");
 }

@@ -8,7 +8,7 @@ import { createFilesystemStore } from "./stores/fs.ts";
 import { type Applied, type ApplyOptions, applyPlan, FAILED_OUTCOMES } from "./sync/apply.ts";
 import { makePlan, type Plan, type Scope } from "./sync/plan.ts";
 import type { Redactor } from "./sync/redact.ts";
-import { type Remote, remotePath } from "./sync/remotes.ts";
+import { assertRemoteElsewhere, type Remote, remotePath } from "./sync/remotes.ts";
 import { readSyncState, type SyncState, writeSyncState } from "./sync/state.ts";
 import { storeTransport } from "./sync/store-transport.ts";
 import type { Workspace } from "./workspace.ts";
@@ -39,7 +39,11 @@ export function remoteInfo(r: Remote): RemoteInfo {
 export async function openTransport(env: EngineEnv, remote: Remote): Promise<SyncTransport> {
   for (const name of TOKEN_VARS) env.redactor.add(env.io.env[name]);
   if (remote.plugin === "filesystem") {
-    return storeTransport(createFilesystemStore(remotePath(env.ws.root, remote.config)));
+    // Checked again here: the folder may have become a symlink to this workspace since `remote add`.
+    // The remote's store is bounded by its own folder: a symlink in it that leads out is refused.
+    const dir = remotePath(env.ws.root, remote.config);
+    assertRemoteElsewhere(env.ws.idseDir, env.ws.root, remote.location, dir);
+    return storeTransport(createFilesystemStore(dir));
   }
   const { openPluginRemote } = await import("./sync/remote-plugin.ts");
   return openPluginRemote(

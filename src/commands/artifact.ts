@@ -5,6 +5,7 @@ import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ArtifactOutput } from "../models/outputs.ts";
+import { boundaryFor, readContained } from "../path-guard.ts";
 import { updateSession } from "../session-graph.ts";
 import { decodeUtf8 } from "../utf8.ts";
 import { targetSession } from "./shared.ts";
@@ -43,9 +44,16 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
     if (o.file !== undefined) {
       const file = resolve(ctx.global.cwd, o.file);
       let bytes: Buffer;
+      // A file inside the repository is read only if it stays there (src/path-guard.ts): a link in it
+      // must not carry an outside file into a document that sync then sends.
+      const within = boundaryFor(ctx.workspace().root, file);
       try {
-        bytes = readFileSync(file);
+        const read = within === null ? readFileSync(file) : readContained(within, file);
+        if (read === undefined)
+          throw new IdseError("IO_ERROR", { op: "read", file: o.file, reason: "ENOENT" });
+        bytes = read;
       } catch (err) {
+        if (err instanceof IdseError) throw err;
         throw new IdseError("IO_ERROR", {
           op: "read",
           file: o.file,

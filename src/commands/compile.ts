@@ -15,6 +15,7 @@ import {
   PROFILE_FORMATS,
   type ProfileFormat,
 } from "../models/agent-profile.ts";
+import { boundaryFor } from "../path-guard.ts";
 import { listSessionIds, requireSession, sessionExists } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
 
@@ -85,6 +86,9 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
       o.out !== undefined
         ? resolve(ctx.global.cwd, o.out)
         : join(ws.idseDir, keys.project(project), "build", "agents");
+    // Contained in the repository when --out is inside it (symlinks and all); a folder the user named
+    // outside it is written as named.
+    const within = boundaryFor(ws.root, outDir);
     const schemaRef = relative(outDir, join(ws.idseDir, "schemas", "agent-profile.schema.json"));
     const formats: ("yaml" | "json")[] = format === "both" ? ["yaml", "json"] : [format];
 
@@ -121,7 +125,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
       const files = formats.map((fmt): CompiledFile => {
         const path = join(outDir, `${session}.profile.${fmt}`);
         const text = fmt === "yaml" ? C.renderYaml(profile, prov) : C.renderJson(profile, prov);
-        const disk = readTextIfExists(path);
+        const disk = readTextIfExists(path, within);
         // --check ignores the --timestamp line, so files written with it can still be checked.
         const same = o.check
           ? disk !== undefined && C.withoutTimestamp(disk) === C.withoutTimestamp(text)
@@ -137,7 +141,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     if (writes.length) {
       // All at once rather than one writeFileAtomic after another: a first `--all` writes a file per
       // session, and their fsyncs overlap (src/atomic-files.ts). Each file is still old or new.
-      await ctx.mutate(project, () => writeFilesAtomic(writes));
+      await ctx.mutate(project, () => writeFilesAtomic(writes, within));
     }
     const changed = rows.flatMap((r) => r.files).filter((f) => f.status !== "unchanged");
     if (o.check) {

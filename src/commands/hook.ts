@@ -237,18 +237,33 @@ export const agentsInstallHooks = defineCommand<{ command?: string }, InstallHoo
   options: [
     {
       flags: "--command <cmd>",
-      description: "How the IDE runs idse (default: `idse` when on PATH is this binary, else its path)",
+      description:
+        "How the IDE runs idse (default: `idse` when on PATH is this binary, else its path; a command naming a path of this machine goes to .claude/settings.local.json, not the committed file)",
     },
   ],
   async run(ctx, _args, o) {
     const project = await ctx.project();
     const { routingAdapters } = await import("../routing.ts");
-    const { installHooks, selfCommand } = await import("../routing/settings.ts");
+    const { hookFile, installHooks, selfCommand } = await import("../routing/settings.ts");
     const selfCmd = o.command ?? selfCommand(ctx.io.env);
     const entries = routingAdapters().flatMap((p) => p.hooks?.({ selfCommand: selfCmd }) ?? []);
+    for (const e of entries.filter((x) => hookFile(x) !== x.file)) {
+      ctx.report({
+        severity: "warning",
+        code: "HOOK_LOCAL",
+        message: `the hook runs idse by a path of this machine (${e.command}), so it went to ${hookFile(e)}, which is yours only and not committed, instead of ${e.file}`,
+        file: hookFile(e),
+        hint: "put idse on PATH, then run `idse agents install-hooks` again to record `idse hook …` in the committed settings for everyone",
+      });
+    }
     return ctx.mutate(project, async (ws) => ({
       project,
-      hooks: entries.map(({ file, event, matcher, command }) => ({ file, event, matcher, command })),
+      hooks: entries.map((e) => ({
+        file: hookFile(e),
+        event: e.event,
+        matcher: e.matcher,
+        command: e.command,
+      })),
       files: installHooks(ws.root, entries),
     }));
   },

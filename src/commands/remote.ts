@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type { RemoteChangeOutput, RemoteListOutput } from "../models/sync.ts";
@@ -102,6 +103,14 @@ export const remoteAdd = defineCommand<
     if (command) {
       const { approve } = await import("../plugins/trust.ts");
       await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, [command], ctx.now, false);
+    }
+    if (remote.config.path !== undefined && isAbsolute(remote.config.path)) {
+      ctx.report({
+        severity: "warning",
+        code: "REMOTE_PATH_ABSOLUTE",
+        message: `${remote.config.path} is recorded as an absolute path in .idse/config.json, which is committed: it names a folder on this machine only`,
+        hint: "give a path inside the repository or beside it (`../name`), or keep a personal remote out of the repository: set IDSE_ARTIFACT_URL to the path instead",
+      });
     }
     return {
       action: "added",

@@ -97,7 +97,7 @@ async function wouldInstall(ws: Workspace, name: string): Promise<boolean> {
 }
 
 async function openTarget(ctx: Context, ws: Workspace, to: string, options: Record<string, unknown>) {
-  if (to === FILESYSTEM) return createFilesystemStore(ws.idseDir);
+  if (to === FILESYSTEM) return createFilesystemStore(ws.idseDir, ws.root);
   const { loadStore } = await import("../plugin-host.ts");
   return loadStore(ws, to, { env: ctx.io.env, log: ctx.io.stderr, options });
 }

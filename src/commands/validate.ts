@@ -6,6 +6,7 @@ import { IdseError } from "../errors.ts";
 import { jsonPieces } from "../json-stream.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ValidateOutput } from "../models/outputs.ts";
+import { boundaryFor } from "../path-guard.ts";
 import { repositoryPrefix } from "../repo-root.ts";
 import { listSessionIds } from "../session-graph.ts";
 import { targetSession } from "./shared.ts";
@@ -111,7 +112,9 @@ export const validate = defineCommand<
             ? jsonPieces({ ok: data.passed, command: "validate", data, diagnostics: [] })
             : formatTextChunks(data.reports);
     if (o.output) {
-      writeFileAtomic(resolve(ctx.global.cwd, o.output), [...document()].join(""));
+      // Inside the repository, contained like every write there; elsewhere, written where it was named.
+      const file = resolve(ctx.global.cwd, o.output);
+      writeFileAtomic(file, [...document()].join(""), boundaryFor(ctx.workspace().root, file));
       rendered.set(data, () => [formatSummary(data.reports), `report written to ${o.output}\n`]);
     } else if (format === "json") {
       ctx.global.json = true; // the CLI prints the envelope

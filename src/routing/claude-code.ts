@@ -21,6 +21,7 @@ const claudeCode: RoutingPluginFactory = (host) => ({
   hooks: (ctx) => [
     {
       file: ".claude/settings.json",
+      localFile: ".claude/settings.local.json",
       event: "PreToolUse",
       matcher: "Edit|MultiEdit|Write|NotebookEdit|Bash",
       command: `${ctx.selfCommand} hook claude-pre-tool-use`,

@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
 
 function readSettings(root: string, file: string): Json {
-  const text = readTextIfExists(join(root, file));
+  const text = readTextIfExists(join(root, file), root);
   if (text === undefined || text.trim() === "") return {};
   let json: unknown;
   try {
@@ -22,6 +22,20 @@ function readSettings(root: string, file: string): Json {
   }
   if (!isObject(json)) throw new IdseError("INVALID_FILE", { file, reason: "expected a JSON object" });
   return json;
+}
+
+/**
+ * Whether a command line names a path of this machine (an absolute path, or one in a home folder): such
+ * a command does not belong in a committed settings file, where every clone would run a path that may
+ * not exist there.
+ */
+export function machineSpecific(command: string): boolean {
+  return /(^|\s)["']?(\/|~[\\/]|[A-Za-z]:[\\/]|\\\\)/.test(command);
+}
+
+/** The file an entry goes to: its committed settings file, or the per-user one for this machine's paths. */
+export function hookFile(entry: HookEntry): string {
+  return entry.localFile && machineSpecific(entry.command) ? entry.localFile : entry.file;
 }
 
 /** The settings with idse's entry for `entry.event` merged in (Claude Code's hooks layout). */
@@ -52,16 +66,56 @@ export function mergeHook(settings: Json, entry: HookEntry): Json {
   return { ...settings, hooks: { ...hooks, [entry.event]: kept } };
 }
 
-/** Installs the entries; returns what happened to each settings file. */
+/** The settings without idse's entry for `entry.event` (the marker identifies it). */
+export function removeHook(
+  settings: Json,
+  entry: HookEntry,
+  only: (command: string) => boolean = () => true,
+): Json {
+  const hooks = settings.hooks;
+  if (!isObject(hooks) || !Array.isArray(hooks[entry.event])) return settings;
+  const ours = (h: unknown) =>
+    isObject(h) && typeof h.command === "string" && h.command.includes(entry.marker) && only(h.command);
+  const kept: unknown[] = [];
+  for (const g of hooks[entry.event] as unknown[]) {
+    if (isObject(g) && Array.isArray(g.hooks) && g.hooks.some(ours)) {
+      const rest = g.hooks.filter((h) => !ours(h));
+      if (rest.length) kept.push({ ...g, hooks: rest });
+    } else kept.push(g);
+  }
+  return { ...settings, hooks: { ...hooks, [entry.event]: kept } };
+}
+
+/**
+ * Installs the entries; returns what happened to each settings file. An entry goes to its committed
+ * settings file, or, when its command names this machine's paths, to the adapter's per-user file
+ * (`.claude/settings.local.json`). Installing it in the committed file removes idse's entry from the
+ * per-user one (the hook would run twice); installing it in the per-user file removes idse's entry from
+ * the committed one only when that names a machine's path too (an older install): a team's `idse hook …`
+ * stays. Both files are in the repository: written through a symlink inside it, refused when one leads
+ * out (src/path-guard.ts).
+ */
 export function installHooks(root: string, entries: HookEntry[]) {
-  const files = [...new Set(entries.map((e) => e.file))];
-  return files.map((file) => {
+  const changes = new Map<string, (settings: Json) => Json>();
+  const change = (file: string, fn: (settings: Json) => Json) => {
+    const prev = changes.get(file);
+    changes.set(file, prev ? (s) => fn(prev(s)) : fn);
+  };
+  for (const entry of entries) {
+    const file = hookFile(entry);
+    change(file, (s) => mergeHook(s, entry));
+    const local = file !== entry.file;
+    const other = local ? entry.file : entry.localFile;
+    if (other && existsSync(join(root, other)))
+      change(other, (s) => removeHook(s, entry, local ? machineSpecific : undefined));
+  }
+  return [...changes].map(([file, apply]) => {
     const before = readSettings(root, file);
-    const after = entries.filter((e) => e.file === file).reduce(mergeHook, before);
+    const after = apply(before);
     const existed = existsSync(join(root, file));
     if (existed && JSON.stringify(after) === JSON.stringify(before))
       return { path: file, action: "unchanged" as const };
-    writeFileAtomic(join(root, file), `${JSON.stringify(after, null, 2)}\n`);
+    writeFileAtomic(join(root, file), `${JSON.stringify(after, null, 2)}\n`, root);
     return { path: file, action: existed ? ("updated" as const) : ("created" as const) };
   });
 }

@@ -65,7 +65,7 @@ export async function syncAgentFiles(
   const planned: Planned[] = [];
   for (const plugin of plugins) {
     for (const file of plugin.renderFiles(contextFor(plugin, base))) {
-      const existing = readTextIfExists(join(ws.root, file.path));
+      const existing = readTextIfExists(join(ws.root, file.path), ws.root);
       if (existing === undefined && o.existingOnly) continue;
       planned.push(planFile(plugin.name, file, existing, manifest?.files[file.path]?.sha256, o.force));
     }
@@ -120,7 +120,10 @@ export async function syncAgentFiles(
   const stale = files.some((f) => f.action === "missing" || f.action === "stale" || f.reason === "edited");
 
   if (!o.check) {
-    for (const p of planned) if (p.text !== undefined) writeFileAtomic(join(ws.root, p.path), p.text);
+    // Contained in the repository: an instruction file that is a symlink is written through to its
+    // target inside the repository, and refused when it leads out (src/path-guard.ts).
+    for (const p of planned)
+      if (p.text !== undefined) writeFileAtomic(join(ws.root, p.path), p.text, ws.root);
     const next: AgentFilesManifest = {
       project,
       adapters: all.map((p) => p.name).filter((n) => wanted.has(n) || manifest?.adapters.includes(n)),

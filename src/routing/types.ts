@@ -46,6 +46,11 @@ export interface RenderedFile {
 export interface HookEntry {
   /** Settings file relative to the repository root, e.g. ".claude/settings.json". */
   file: string;
+  /**
+   * The IDE's per-user settings file that is not committed (e.g. ".claude/settings.local.json"): where
+   * the entry goes instead when its command names a path of this machine (idse not on PATH).
+   */
+  localFile?: string;
   /** Event name, e.g. "PreToolUse". */
   event: string;
   /** Tool-name matcher, e.g. "Edit|Write". */

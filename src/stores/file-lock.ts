@@ -1,8 +1,9 @@
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Release } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
+import { boundaryOf, guardWrite } from "../path-guard.ts";
 
 // A lock file holding "pid host time", created atomically with link(2). Written by hand rather than with
 // proper-lockfile because that package patches `fs` through graceful-fs, which we do not want inside a
@@ -29,7 +30,10 @@ function readOwner(file: string): { pid: number; host: string; raw: string } | u
   }
 }
 
-export async function acquireFileLock(file: string, timeoutMs: number): Promise<Release> {
+export async function acquireFileLock(path: string, timeoutMs: number): Promise<Release> {
+  // A lock under `.idse/` stays in the repository, whatever symlinks lead to its folder.
+  const bound = boundaryOf(path);
+  const file = bound === undefined ? path : join(guardWrite(bound, dirname(path)), basename(path));
   mkdirSync(dirname(file), { recursive: true });
   const me = `${process.pid} ${hostname()} ${new Date().toISOString()}`;
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { sep } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
+import { writeFileAtomic } from "../atomic-file.ts";
 import { assertKey, type DesignStore, type StoreEntry, sha256Hex } from "../design-store.ts";
+import { guardRead, guardWrite, readContained } from "../path-guard.ts";
 import { acquireFileLock } from "./file-lock.ts";
 
 /**
@@ -10,51 +11,83 @@ import { acquireFileLock } from "./file-lock.ts";
  * simplicity, not speed: in a cold CLI process reading 1,001 sessions, sync and promise-based reads
  * measured the same (docs/benchmarks.md, "Where the time goes"), and the atomic write and the lock are
  * sync anyway.
+ *
+ * Every path is contained (src/path-guard.ts): a key whose file, through symlinks, resolves outside the
+ * store's boundary is refused with PATH_OUTSIDE_WORKSPACE, for reads as for writes. The boundary is the
+ * repository root for the workspace's own store (a symlink to elsewhere in the repository is followed)
+ * and the folder itself for a filesystem remote.
  */
 /** The text of a file; undefined when it is missing or is a folder (a folder has no text of its own). */
-function readText(path: string): string | undefined {
+function readText(within: string, path: string): string | undefined {
   try {
-    return readTextIfExists(path);
+    return readContained(within, path, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EISDIR") return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EISDIR" || code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw err;
   }
 }
 
-export function createFilesystemStore(root: string): DesignStore {
+const boundaries = new WeakMap<DesignStore, { base: string; within: string }>();
+
+/**
+ * A filesystem store's file as bytes, contained like its reads; undefined when missing. For callers that
+ * hash bytes without decoding them (src/sync/hash.ts) or copy them (store migrate).
+ */
+export function readStoreBytes(store: DesignStore, key: string): Buffer | undefined {
+  // A wrapped copy of a filesystem store (the benchmark's) is bounded by its own folder.
+  const loc = store.location.endsWith("/") ? store.location : `${store.location}/`;
+  const b = boundaries.get(store) ?? { base: loc, within: store.location };
+  return readContained(b.within, b.base + assertKey(key));
+}
+
+/** `within`: the folder no file may resolve outside of (default: `root`). */
+export function createFilesystemStore(root: string, within: string = root): DesignStore {
   // Concatenation rather than path.join: keys are checked, '/'-separated and relative, and join was a
   // tenth of `validate --all` in the profile (docs/benchmarks.md). Node and Bun accept '/' on Windows.
   const base = root.endsWith("/") || root.endsWith("\\") ? root : `${root}/`;
   const path = (key: string) => base + assertKey(key);
   const held = new Set<() => Promise<void>>(); // lock releases, run by dispose
-  return {
+  /** A folder's real path to list, or undefined when it is missing. */
+  const dir = (prefix: string) => guardRead(within, path(prefix));
+  /** A key's folder, resolved and contained: what is removed or locked there stays inside. */
+  const inFolder = (key: string) => {
+    const p = path(key);
+    return join(guardWrite(within, dirname(p)), basename(p));
+  };
+  const store: DesignStore = {
     kind: "filesystem",
     location: root,
     async read(key) {
-      return readText(path(key));
+      return readText(within, path(key));
     },
     async write(key, value) {
-      writeFileAtomic(path(key), value);
+      writeFileAtomic(path(key), value, within);
     },
     async has(key) {
-      return existsSync(path(key));
+      return guardRead(within, path(key)) !== undefined;
     },
     async hash(key) {
-      const text = readText(path(key));
+      const text = readText(within, path(key));
       return text === undefined ? undefined : sha256Hex(text);
     },
     async writeMany(entries) {
-      // Files have no transactions: check every key first, then write each atomically, in order.
-      const paths = entries.map(([key]) => path(key));
-      for (const [i, [, value]] of entries.entries()) writeFileAtomic(paths[i]!, value);
+      // Files have no transactions: check every key (and where it leads) first, then write each
+      // atomically, in order; a key that leads out refuses the batch before anything is written.
+      const targets = entries.map(([key]) => guardWrite(within, path(key)));
+      for (const [i, [, value]] of entries.entries()) writeFileAtomic(targets[i]!, value, within);
     },
     async remove(key) {
-      rmSync(path(key), { recursive: true, force: true });
+      // rm removes a symlink itself, never what it points to; its folder is what must be ours.
+      rmSync(inFolder(key), { recursive: true, force: true });
     },
     async list(prefix) {
       let dirents: import("node:fs").Dirent[];
+      let real: string | undefined;
       try {
-        dirents = readdirSync(path(prefix), { withFileTypes: true });
+        real = dir(prefix);
+        if (real === undefined) return [];
+        dirents = readdirSync(real, { withFileTypes: true });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT" || code === "ENOTDIR") return [];
@@ -62,15 +95,23 @@ export function createFilesystemStore(root: string): DesignStore {
       }
       const out: StoreEntry[] = [];
       for (const e of dirents) {
-        if (e.isDirectory()) out.push({ name: e.name, kind: "dir" });
-        else if (e.isFile()) out.push({ name: e.name, kind: "file" });
+        let kind = e.isDirectory() ? "dir" : e.isFile() ? "file" : undefined;
+        if (e.isSymbolicLink()) {
+          // Listed as what it leads to when that is inside the boundary; refused when it leads out.
+          const to = guardRead(within, join(real, e.name));
+          const st = to === undefined ? undefined : statSync(to, { throwIfNoEntry: false });
+          kind = st?.isDirectory() ? "dir" : st?.isFile() ? "file" : undefined;
+        }
+        if (kind) out.push({ name: e.name, kind: kind as StoreEntry["kind"] });
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     async listTree(prefix) {
       // Names only (no file types): one readdir per folder, which is what `validate --all` pays for.
       try {
-        const list = readdirSync(path(prefix), { recursive: true }) as string[];
+        const real = dir(prefix);
+        if (real === undefined) return [];
+        const list = readdirSync(real, { recursive: true }) as string[];
         return (sep === "/" ? list : list.map((p) => p.split(sep).join("/"))).sort();
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -79,7 +120,7 @@ export function createFilesystemStore(root: string): DesignStore {
       }
     },
     async lock(key, opts) {
-      const release = await acquireFileLock(path(key), opts.timeoutMs);
+      const release = await acquireFileLock(inFolder(key), opts.timeoutMs);
       const once = async () => {
         if (held.delete(once)) await release();
       };
@@ -90,4 +131,6 @@ export function createFilesystemStore(root: string): DesignStore {
       for (const release of [...held]) await release();
     },
   };
+  boundaries.set(store, { base, within });
+  return store;
 }

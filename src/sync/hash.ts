@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
+import { type DesignStore, sha256Hex } from "../design-store.ts";
+import { readStoreBytes } from "../stores/fs.ts";
 
 // Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
 // benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
@@ -49,10 +49,10 @@ export async function hashKeys(store: DesignStore, keys: readonly string[]): Pro
     });
     return out;
   }
-  const base = store.location.endsWith("/") ? store.location : `${store.location}/`;
   for (const key of keys) {
     try {
-      out.set(key, bytesHash(readFileSync(base + assertKey(key))));
+      const bytes = readStoreBytes(store, key);
+      if (bytes !== undefined) out.set(key, bytesHash(bytes));
     } catch (err) {
       if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
     }

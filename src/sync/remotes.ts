@@ -5,6 +5,7 @@ import { issueText } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
+import { isInside, resolveReal } from "../path-guard.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
 // shows only the flat keys. The default remote: IDSE_ARTIFACT_URL (or the Python original's
@@ -192,17 +193,36 @@ export function impliedPlugin(location: string | undefined): string {
   throw new IdseError("REMOTE_INVALID", { reason: "which plugin serves this URL? pass --plugin <name>" });
 }
 
-/** A path for a remote, refused when it is (or contains) this workspace; relative when inside the repo. */
-function remoteDir(idseDir: string, root: string, cwd: string, location: string): string {
-  const abs = resolve(cwd, location);
-  const inside = (dir: string) => abs === dir || abs.startsWith(dir + sep);
-  if (inside(idseDir) || abs === root || root.startsWith(abs + sep)) {
+/**
+ * Refuses a remote folder that is this workspace's `.idse/` (or inside it) or that contains the
+ * repository, compared by real path: a symlink to `.idse` is the workspace too.
+ */
+export function assertRemoteElsewhere(idseDir: string, root: string, location: string, abs: string): void {
+  // Inside `.idse/`, or the repository itself or a folder above it: as written, and as resolved.
+  const clash = (p: string, idse: string, repo: string) => isInside(idse, p) || isInside(p, repo);
+  if (
+    clash(abs, resolve(idseDir), resolve(root)) ||
+    clash(resolveReal(abs), resolveReal(idseDir), resolveReal(root))
+  ) {
     throw new IdseError("REMOTE_INVALID", {
       reason: `${location} is this workspace (or contains it): a remote must be somewhere else`,
     });
   }
+}
+
+/**
+ * A path for a remote, refused when it is (or contains) this workspace. Recorded relative to the
+ * repository root when it is inside the repository or beside it (`../backup`: the repository's parent
+ * holds it), so the committed config holds no machine's absolute path; a folder further away keeps the
+ * absolute path it was given (docs/sync.md, "Remotes").
+ */
+function remoteDir(idseDir: string, root: string, cwd: string, location: string): string {
+  const abs = resolve(cwd, location);
+  assertRemoteElsewhere(idseDir, root, location, abs);
   const rel = relative(root, abs);
-  return !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : abs;
+  if (isAbsolute(rel)) return abs; // another drive on Windows
+  const up = rel.split(sep).filter((part) => part === "..").length;
+  return up <= 1 ? rel.split(sep).join("/") : abs;
 }
 
 /** The config of a new remote: where it is (url or path) and its plugin's options. */

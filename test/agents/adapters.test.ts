@@ -5,7 +5,7 @@ import { IdseError } from "../../src/errors.ts";
 import type { AgentView } from "../../src/models/routing.ts";
 import { BUILTIN_ROUTING_PLUGINS, DEFAULT_ADAPTERS } from "../../src/routing/index.ts";
 import { hostApi } from "../../src/routing/instructions.ts";
-import { installHooks, mergeHook } from "../../src/routing/settings.ts";
+import { installHooks, machineSpecific, mergeHook } from "../../src/routing/settings.ts";
 import { MAX_FILE_BYTES } from "../../src/routing/sync.ts";
 import { type RenderContext, ROUTING_API_VERSION } from "../../src/routing/types.ts";
 import { tempDir } from "../helpers.ts";
@@ -159,5 +159,48 @@ describe("Claude Code hook entry in .claude/settings.json", () => {
       expect(() => installHooks(join(root, "bad"), [entry!])).toThrow(IdseError);
       expect(readFileSync(join(root, "bad/.claude/settings.json"), "utf8")).toBe(broken);
     }
+  });
+
+  test("a command naming a path of this machine goes to settings.local.json, never the committed file", () => {
+    for (const cmd of [
+      "/opt/idse/bin/idse",
+      '"/opt/my idse/idse"',
+      "C:\\idse\\idse.exe",
+      "~/bin/idse",
+      "bun /src/main.ts",
+    ])
+      expect({ cmd, machine: machineSpecific(cmd) }).toEqual({ cmd, machine: true });
+    for (const cmd of ["idse", "npx idse", "./node_modules/.bin/idse"])
+      expect({ cmd, machine: machineSpecific(cmd) }).toEqual({ cmd, machine: false });
+    const [abs] = claude.hooks!({ selfCommand: "/opt/idse/bin/idse" });
+    const root = tempDir();
+    const settings = join(root, ".claude/settings.json");
+    const local = join(root, ".claude/settings.local.json");
+    // An older install put the absolute path into the committed file; a team's `idse` entry is kept.
+    mkdirSync(join(root, ".claude"));
+    writeFileSync(settings, JSON.stringify(mergeHook({ model: "opus" }, abs!)));
+    expect(installHooks(root, [abs!])).toEqual([
+      { path: ".claude/settings.local.json", action: "created" },
+      { path: ".claude/settings.json", action: "updated" },
+    ]);
+    const commands = (f: string) =>
+      (JSON.parse(readFileSync(f, "utf8")).hooks?.PreToolUse ?? []).flatMap(
+        (g: { hooks: { command: string }[] }) => g.hooks.map((h) => h.command),
+      );
+    expect(commands(local)).toEqual(["/opt/idse/bin/idse hook claude-pre-tool-use"]);
+    expect(commands(settings)).toEqual([]);
+    expect(readFileSync(settings, "utf8")).not.toContain("/opt/");
+    expect(JSON.parse(readFileSync(settings, "utf8")).model).toBe("opus");
+    // idse on PATH later: the committed file gets `idse hook …`, the per-user entry goes (no double run).
+    expect(installHooks(root, [entry!])).toEqual([
+      { path: ".claude/settings.json", action: "updated" },
+      { path: ".claude/settings.local.json", action: "updated" },
+    ]);
+    expect(commands(settings)).toEqual(["idse hook claude-pre-tool-use"]);
+    expect(commands(local)).toEqual([]);
+    // And back on a machine without idse on PATH: the team's entry stays, this user's goes to local.
+    installHooks(root, [abs!]);
+    expect(commands(settings)).toEqual(["idse hook claude-pre-tool-use"]);
+    expect(commands(local)).toEqual(["/opt/idse/bin/idse hook claude-pre-tool-use"]);
   });
 });

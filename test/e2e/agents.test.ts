@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { tempDir } from "../helpers.ts";
+import { dirname, join } from "node:path";
+import { BINARY, tempDir } from "../helpers.ts";
 import { expectFail, json, ok, proj, read, readJson, requireBinary, run, shop } from "./util.ts";
 
 // Issue 6 on the compiled binary: the registry commands, routing, generated instruction files (with
@@ -172,20 +172,37 @@ describe("install-hooks and the Claude Code hook", () => {
     const again = ok(["agents", "install-hooks", "--command", "idse", "--json"], { cwd });
     expect(again.env.data.files).toEqual([{ path: ".claude/settings.json", action: "unchanged" }]);
     expect(read(settings)).toBe(before);
-    // By default the command is this binary (or `idse` when that is what PATH finds).
-    ok(["agents", "install-hooks"], { cwd });
+    // By default the command is `idse` when PATH finds this binary: the committed file is unchanged.
+    const onPath = ok(["agents", "install-hooks", "--json"], {
+      cwd,
+      env: { PATH: `${dirname(BINARY)}:${process.env.PATH}` },
+    });
+    expect(onPath.env.data.files).toEqual([{ path: ".claude/settings.json", action: "unchanged" }]);
+    expect(onPath.env.diagnostics).toEqual([]);
+    // Else this binary's absolute path, which goes to the per-user settings.local.json, never the
+    // committed file (whose team-wide `idse hook …` entry stays).
+    const off = ok(["agents", "install-hooks", "--json"], { cwd });
+    expect(off.env.diagnostics).toMatchObject([{ severity: "warning", code: "HOOK_LOCAL" }]);
+    expect(off.env.data.files).toEqual([
+      { path: ".claude/settings.local.json", action: "created" },
+      { path: ".claude/settings.json", action: "unchanged" },
+    ]);
+    expect(read(settings)).toBe(before);
+    const local = readJson(join(cwd, ".claude/settings.local.json"));
+    expect(local.hooks.PreToolUse[0].hooks[0].command).toBe(`${BINARY} hook claude-pre-tool-use`);
     const after = readJson(settings);
     expect(after.permissions).toEqual({ deny: ["Bash(curl:*)"] });
-    expect(after.hooks.PreToolUse).toHaveLength(2);
-    expect(after.hooks.PreToolUse[0].hooks[0].command).toBe("./audit.sh");
-    expect(after.hooks.PreToolUse[1].hooks[0].command).toMatch(/idse hook claude-pre-tool-use$/);
-    expect(after.hooks.PreToolUse[1].hooks[0].command).not.toContain("shop");
+    expect(after.hooks.PreToolUse.map((g: { hooks: { command: string }[] }) => g.hooks[0]!.command)).toEqual([
+      "./audit.sh",
+      "idse hook claude-pre-tool-use",
+    ]);
   });
 
   test("the installed command runs the hook: planning denies code edits and commands", () => {
     const cwd = shop();
     ok(["agents", "install-hooks"], { cwd });
-    const command = readJson(join(cwd, ".claude/settings.json")).hooks.PreToolUse[0].hooks[0]
+    // Not on PATH here: the entry runs this binary by its path, from the per-user settings file.
+    const command = readJson(join(cwd, ".claude/settings.local.json")).hooks.PreToolUse[0].hooks[0]
       .command as string;
     const r = Bun.spawnSync(["sh", "-c", command], {
       cwd,

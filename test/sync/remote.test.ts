@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { tempDir } from "../helpers.ts";
-import { PROJECT, workspace } from "./util.ts";
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { idse, tempDir } from "../helpers.ts";
+import { PROJECT, workspace, wsAt } from "./util.ts";
 
 // `idse remote add|remove|list`, the default remote, and IDSE_ARTIFACT_URL / IDSE_AGENCY_URL.
 
@@ -21,10 +21,13 @@ describe("idse remote", () => {
       remote: { name: "core", plugin: "artifact-core", default: true, source: "repo" },
     });
     const b = await ws.json(["remote", "add", "backup", backup]);
-    expect(b.json.data.remote).toMatchObject({ plugin: "filesystem", location: backup, default: false });
+    // Beside the repository (both in the temp folder): recorded relative to the repository root.
+    const beside = relative(ws.cwd, backup);
+    expect(beside).toStartWith("../");
+    expect(b.json.data.remote).toMatchObject({ plugin: "filesystem", location: beside, default: false });
     expect(config(ws.cwd).remotes).toEqual({
       core: { plugin: "artifact-core", url: "https://core.example.com/api/idse", default: true },
-      backup: { plugin: "filesystem", path: backup },
+      backup: { plugin: "filesystem", path: beside },
     });
     expect(names(await ws.json(["remote", "list"]))).toEqual(["backup", "core*"]);
     const team = await ws.json([
@@ -77,6 +80,63 @@ describe("idse remote", () => {
     const r = await ws.json(["remote", "add", "mirror", "mirror/idse"]);
     expect(r.json.data.remote.location).toBe("mirror/idse");
     expect(config(ws.cwd).remotes.mirror.path).toBe("mirror/idse");
+  });
+
+  test("a path beside the repository is stored relative (no absolute path in the committed config) and read back from the root", async () => {
+    const parent = tempDir("idse-parent-");
+    const repo = join(parent, "repo");
+    mkdirSync(join(repo, "src", "deep"), { recursive: true });
+    const ws = wsAt(repo);
+    expect((await ws.run(["init", PROJECT, "-q"])).code).toBe(0);
+    // Given from a subfolder, relative to it: recorded relative to the repository root.
+    const add = await idse(["remote", "add", "backup", "../../../backup", "--json"], {
+      cwd: join(repo, "src", "deep"),
+    });
+    expect(add.code, add.stdout).toBe(0);
+    expect(add.json!.diagnostics).toEqual([]);
+    expect(config(repo).remotes.backup.path).toBe("../backup");
+    expect(readFileSync(join(repo, ".idse", "config.json"), "utf8")).not.toContain(parent);
+    // Read back relative to the repository root, whatever the working directory.
+    expect((await idse(["sync", "push"], { cwd: join(repo, "src") })).code).toBe(0);
+    expect(existsSync(join(parent, "backup", "projects", PROJECT))).toBe(true);
+    // The checkout moved: the remote beside it moves with it.
+    const moved = join(tempDir("idse-moved-"), "x");
+    renameSync(parent, moved);
+    const st = await idse(["sync", "status", "--json"], { cwd: join(moved, "repo") });
+    expect(st.code, st.stdout).toBe(0);
+    expect(st.json!.data.remote.location).toBe("../backup");
+  });
+
+  test("a folder further away keeps its absolute path, with a warning that it is machine-specific", async () => {
+    const ws = await workspace();
+    // The temp folder's parent is `/`: this is two levels up from the repository root, not beside it.
+    const far = "/srv-idse-test-does-not-exist/backup";
+    expect(
+      relative(ws.cwd, far)
+        .split("/")
+        .filter((p) => p === "..").length,
+    ).toBeGreaterThan(1);
+    const r = await ws.json(["remote", "add", "far", far]);
+    expect(r.code).toBe(0);
+    expect(config(ws.cwd).remotes.far.path).toBe(far);
+    expect(r.json.diagnostics).toMatchObject([{ severity: "warning", code: "REMOTE_PATH_ABSOLUTE" }]);
+  });
+
+  test("a link to .idse, or to a folder above the repository, is the workspace (compared by real path)", async () => {
+    const ws = await workspace();
+    const links = tempDir("idse-links-");
+    symlinkSync(join(ws.cwd, ".idse"), join(links, "to-idse"));
+    symlinkSync(join(ws.cwd, ".idse", "projects"), join(links, "to-projects"));
+    symlinkSync(ws.cwd, join(links, "to-repo"));
+    symlinkSync(dirname(ws.cwd), join(links, "to-parent"));
+    for (const name of ["to-idse", "to-projects", "to-repo", "to-parent"]) {
+      const r = await ws.json(["remote", "add", "x", join(links, name)]);
+      expect({ name, code: r.json.diagnostics[0]?.code }).toEqual({
+        name,
+        code: "REMOTE_INVALID",
+      });
+    }
+    expect(existsSync(join(ws.cwd, ".idse", "config.json"))).toBe(false); // nothing was recorded
   });
 
   test("remove drops the remote and its sync base, and touches nothing on the remote", async () => {

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { writeFilesAtomic } from "../../src/atomic-files.ts";
 import { tempDir } from "../helpers.ts";
@@ -70,4 +79,47 @@ test("temp files left by a killed process are swept; a live process's are kept",
   writeFileSync(join(out, `f1.txt.${process.ppid}.1.tmp`), "in progress");
   await writeFilesAtomic(files(dir, 2, (i) => `new ${i}`));
   expect(leftovers(dir).sort()).toEqual([`out/f1.txt.${process.ppid}.1.tmp`]);
+});
+
+test("only temp files of the files it writes are swept: someone else's `*.<n>.<n>.tmp` stays", async () => {
+  const dir = tempDir();
+  const out = join(dir, "out");
+  mkdirSync(out, { recursive: true });
+  // Shaped like a temp file of a dead process, but not of a file this batch writes.
+  const others = ["notes.1.2.tmp", "f9.txt.4194999.3.tmp", "report.4194999.1.tmp"];
+  for (const name of others) writeFileSync(join(out, name), "someone else's");
+  writeFileSync(join(out, "f0.txt.4194999.3.tmp"), "half");
+  await writeFilesAtomic(files(dir, 2, (i) => `new ${i}`));
+  expect(leftovers(dir).sort()).toEqual(others.map((n) => `out/${n}`).sort());
+});
+
+test("a replaced file keeps its mode; a symlinked target is written through", async () => {
+  const dir = tempDir();
+  const out = join(dir, "out");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "f0.txt"), "old", { mode: 0o600 });
+  chmodSync(join(out, "f0.txt"), 0o640);
+  writeFileSync(join(dir, "real.txt"), "old");
+  symlinkSync("../real.txt", join(out, "f1.txt"));
+  await writeFilesAtomic(
+    files(dir, 2, (i) => `new ${i}`),
+    dir,
+  );
+  expect(statSync(join(out, "f0.txt")).mode & 0o777).toBe(0o640);
+  expect(lstatSync(join(out, "f1.txt")).isSymbolicLink()).toBe(true);
+  expect(readFileSync(join(dir, "real.txt"), "utf8")).toBe("new 1");
+});
+
+test("a target that leads outside the boundary refuses the whole batch before anything is written", async () => {
+  const dir = tempDir();
+  const outside = tempDir("idse-outside-");
+  mkdirSync(join(dir, "out"));
+  symlinkSync(outside, join(dir, "out", "linked"));
+  const batch = [
+    { path: join(dir, "out", "a.txt"), text: "a" },
+    { path: join(dir, "out", "linked", "b.txt"), text: "b" },
+  ];
+  await expect(writeFilesAtomic(batch, dir)).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+  expect(readdirSync(outside)).toEqual([]);
+  expect(readdirSync(join(dir, "out")).sort()).toEqual(["linked"]);
 });
