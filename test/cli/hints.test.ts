@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 
 import { join } from "node:path";
 import { CATALOGUE, type ErrorCode } from "../../src/errors.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
+import { call, connect } from "../mcp/util.ts";
 
 // Every hint leads somewhere. Each catalogue code whose hint names an `idse` command is here: either the
 // hint repairs (the test makes the error, runs the command the hint names, and checks the error is gone),
@@ -35,6 +36,43 @@ async function shop(): Promise<string> {
 
 /** Hints that repair: the test that runs the named command (here, or where it already lives). */
 const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async MCP_AGENT_UNKNOWN() {
+    // The hint's `idse mcp --agent <id>`: a server told its agent may write what the agent's mode allows.
+    const cwd = await shop();
+    const anonymous = await connect(cwd);
+    const refused = await call(anonymous.client, "artifact_write", { stage: "spec", content: "# Spec\n" });
+    expect(refused.content[0]!.text).toContain("MCP_AGENT_UNKNOWN");
+    expect(refused.content[0]!.text).toContain("`idse mcp --agent <id>`");
+    await anonymous.close();
+    const named = await connect(cwd, { agent: "claude-code" });
+    const written = await call(named.client, "artifact_write", { stage: "spec", content: "# Spec\n" });
+    expect(written.isError ?? false).toBe(false);
+    await named.close();
+  },
+  async PLUGIN_INTEGRITY() {
+    // A tampered file refuses the load; the hint's reinstall brings the recorded bytes back.
+    const cwd = await shop();
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "store", "migrate", "--to", "sqlite-store");
+    appendFileSync(join(cwd, ".idse/plugins/sqlite-store/index.js"), "\n// changed\n");
+    const r = await fails("PLUGIN_INTEGRITY", cwd, "status");
+    expect(hintOf(r)).toContain("`idse plugin add sqlite-store --yes`");
+    await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
+    await ok(cwd, "status");
+  },
+  async WORKSPACE_UNTRUSTED() {
+    // The hint's `idse trust`: test/e2e/trust.test.ts clones a repository carrying a plugin, sees the
+    // refusal, runs `idse trust` and then the same command, with the compiled binary.
+    const text = readFileSync(join(REPO, "test/e2e/trust.test.ts"), "utf8");
+    expect(text).toContain('expect(err.hint).toContain("`idse trust`")');
+    expect(text).toContain('ok(["trust", "--json"], { cwd, env })');
+  },
+  async PLUGIN_NAME_TAKEN() {
+    // The hint's `--replace`: test/plugins/registry.test.ts runs it against a registry with both packages.
+    const text = readFileSync(join(REPO, "test/plugins/registry.test.ts"), "utf8");
+    expect(text).toContain("PLUGIN_NAME_TAKEN");
+    expect(text).toContain('add(cwd, OTHER, env, "--replace")');
+  },
   async NO_WORKSPACE() {
     const cwd = tempDir();
     const r = await fails("NO_WORKSPACE", cwd, "status");
@@ -163,6 +201,19 @@ const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
 
 /** Hints that name a read-only command showing the valid choices: it runs and shows them. */
 const SHOWS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async MCP_MODE_DENIED() {
+    // "leave <stage> to the agent `idse route <stage>` names": route names an implementation agent.
+    const cwd = await shop();
+    const planner = await connect(cwd, { agent: "claude-code" });
+    const denied = await call(planner.client, "artifact_write", {
+      stage: "implementation",
+      content: "# x\n",
+    });
+    expect(denied.content[0]!.text).toContain("`idse route implementation`");
+    await planner.close();
+    const route = await ok(cwd, "route", "implementation");
+    expect(JSON.stringify(route.json!.data)).toContain('"implementation"');
+  },
   async UNKNOWN_COMMAND() {
     const cwd = tempDir();
     expect((await idse(["nope"], { cwd })).code).toBe(2);
@@ -276,7 +327,7 @@ describe("a diagnostic's hint that names a command repairs the problem", () => {
     appendFileSync(join(cwd, ".idse/plugins/sqlite-store/index.js"), "\n// changed\n");
     const tampered = await run(cwd, "plugin", "verify");
     expect(tampered.code).toBe(1);
-    expect(diag(tampered, "PLUGIN_TAMPERED")?.hint).toContain("`idse plugin add`");
+    expect(diag(tampered, "PLUGIN_TAMPERED")?.hint).toContain("`idse plugin add sqlite-store --yes`");
     await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
     await ok(cwd, "plugin", "verify");
   });
