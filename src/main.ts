@@ -26,8 +26,12 @@ function writeFd(fd: number, text: string): void {
 async function readStdin(): Promise<string> {
   // Bun's own reader: iterating process.stdin builds a Node stream first, about 18 ms of a compiled
   // binary's start (the hook reads stdin on every agent call; docs/benchmarks.md).
-  const bun = (globalThis as { Bun?: { stdin: { text(): Promise<string> } } }).Bun;
-  if (bun) return bun.stdin.text();
+  const bun = (globalThis as { Bun?: { stdin: { bytes(): Promise<Uint8Array> } } }).Bun;
+  if (bun) {
+    // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD; a BOM is kept.
+    const { decodeUtf8 } = await import("./utf8.ts");
+    return decodeUtf8(Buffer.from(await bun.stdin.bytes()), "standard input");
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD (loaded only when stdin is read).

@@ -34,9 +34,16 @@ test("package.json's engines.node is one every locked dependency supports (no EB
   const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
   const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8"));
   const oldest = semver.minVersion(pkg.engines.node)!.version;
+  // Bundled into the compiled binary by Bun and never run by Node: its `engines` says nothing about the
+  // Node that builds idse. Each entry is a known EBADENGINE warning of `npm ci`, with its reason.
+  const bundledOnly: Record<string, string> = {
+    "node_modules/@secretlint/secretlint-rule-preset-recommend":
+      "the secret guard's rules (13.x asks for Node 22; 11.x lacks the formats gitleaks.json relies on it for)",
+  };
   const refuse: string[] = [];
   for (const [path, p] of Object.entries(lock.packages as Record<string, { engines?: { node?: unknown } }>)) {
     const range = p.engines?.node;
+    if (bundledOnly[path]) continue;
     if (path && typeof range === "string" && !semver.satisfies(oldest, range))
       refuse.push(`${path} ${range}`);
   }
