@@ -215,7 +215,7 @@ export async function chooseStore(
       const probe = lazyPluginStore(() => ws, name, options, { env: wenv.env, log: wenv.log });
       await probe.open().finally(() => closeStore(probe));
     }
-    writeStoreConfig(ws.idseDir, name, options);
+    await writeStoreConfig(ws.idseDir, name, options, { timeoutMs: ws.config.values["lock.timeout_ms"] });
   } catch (err) {
     if (created) rmSync(idseDir, { recursive: true, force: true });
     throw err;

@@ -1,5 +1,5 @@
 import { defineCommand } from "../command.ts";
-import type { DesignStore } from "../design-store.ts";
+import { readSection } from "../config.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
 import { keys, STAGES } from "../layout.ts";
@@ -15,6 +15,7 @@ import {
   updateSession,
 } from "../session-graph.ts";
 import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../stage-state.ts";
+import type { Workspace } from "../workspace.ts";
 import { refreshMeta } from "./shared.ts";
 
 export type SessionChange = SessionChangeOutput;
@@ -191,9 +192,13 @@ export const sessionRemoveCollaborator = defineCommand<{ name: string }, Session
  * It runs before anything is written, so a failed gate changes nothing (the Python original wrote
  * "complete" first). The engine is loaded only here.
  */
-async function completionProblems(store: DesignStore, project: string, id: string, stack: string) {
+async function completionProblems(ws: Workspace, project: string, id: string) {
   const { validateSessions } = await import("../validation-run.ts");
-  const { reports } = await validateSessions(store, project, [id], { stack, gate: true });
+  const { reports } = await validateSessions(ws.store, project, [id], {
+    stack: ws.config.values.stack,
+    validation: readSection(ws.idseDir, "validation"),
+    gate: true,
+  });
   return reports[0]!.findings
     .filter((f) => f.severity === "error")
     .map(
@@ -219,7 +224,7 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
       if (o.status === "complete") {
-        const problems = await completionProblems(ws.store, project, id, ws.config.values.stack);
+        const problems = await completionProblems(ws, project, id);
         if (problems.length > 0) {
           const reason = `${problems.length} problem${problems.length === 1 ? "" : "s"} in its artifacts`;
           throw new IdseError("COMPLETION_GATE_FAILED", { session: id, reason }, problems);

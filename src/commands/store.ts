@@ -153,7 +153,7 @@ export const storeMigrate = defineCommand<
           });
         }
         if (target) {
-          writeStoreConfig(ws.idseDir, to, options);
+          await writeStoreConfig(ws.idseDir, to, options, { timeoutMs: timeout });
           afterSwitch(ctx, ws, from.plugin, to, target, r.hashes);
         }
         if (r.extra.length) {

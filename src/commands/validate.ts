@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
 import { defineCommand } from "../command.ts";
+import { readSection } from "../config.ts";
 import { IdseError } from "../errors.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ValidateOutput } from "../models/outputs.ts";
@@ -47,12 +48,14 @@ export const validate = defineCommand<
     );
     const { allRules } = await import("../rules/index.ts");
     const result = await ctx.mutate(project, async (ws) => {
+      const validation = readSection(ws.idseDir, "validation");
       const sessions = o.all
         ? await listSessionIds(ws.store, project)
         : [await targetSession(ws.store, project, o.session)];
       const run = () =>
         validateSessions(ws.store, project, sessions, {
           stack: ws.config.values.stack,
+          validation,
           rules: o.rule,
           stage: o.stage,
         });
