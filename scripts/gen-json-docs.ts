@@ -307,6 +307,20 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "none",
   },
   {
+    code: "RECOVERED",
+    severity: "info",
+    where:
+      "any command in a workspace: a change a killed run left half done (a session create, a stage change, a store migration) was finished or rolled back first (docs/reliability.md)",
+    keys: "none",
+  },
+  {
+    code: "RECOVERY_FAILED",
+    severity: "warning",
+    where:
+      "any command in a workspace: what a killed run left half done could not be finished or rolled back (the message says why); the next run tries again",
+    keys: "none",
+  },
+  {
     code: "PLUGIN_OPTIONS_NEEDED",
     severity: "warning",
     where:

@@ -6,6 +6,7 @@ import { withLock } from "./design-store.ts";
 import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
 import { keys } from "./layout.ts";
 import { failure, printResult } from "./output.ts";
+import { recoverAtStart, recoverLocked } from "./recovery.ts";
 import { closeStore } from "./store-select.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
@@ -218,7 +219,11 @@ function makeContext(
     report: (d) => diagnostics.push(d),
     mutate: async (project, fn) => {
       const w = ctx.workspace();
-      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], () => fn(w));
+      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], async () => {
+        // What a killed run left half done is finished or rolled back before anything else is changed.
+        await recoverLocked(ctx, w, project);
+        return fn(w);
+      });
     },
     // A plugin store opened by the command holds connections and files: close them (never a test's io.store).
     close: async () => {
@@ -266,7 +271,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     checkArgs(cmd, args);
     const ctx = makeContext(io, global, diagnostics);
-    const data = await cmd.run(ctx, args, opts).finally(() => ctx.close());
+    const data = await recoverAtStart(ctx)
+      .then(() => cmd.run(ctx, args, opts))
+      .finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
     const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;

@@ -25,11 +25,12 @@ import { listProjects, openWorkspaceAt, type Workspace, type WorkspaceEnv } from
 // (target.hash, else read back). The source is never written to or deleted from.
 
 /**
- * Lock files, the temp files of an interrupted atomic write and `compile agent-spec` output (written to
+ * Lock files, intent journals (src/intent-journal.ts), the temp files of an interrupted atomic write and `compile agent-spec` output (written to
  * .idse/projects/<project>/build/ on disk whatever the store) are not documents.
  */
 export const isDocumentKey = (key: string) =>
   !/(^|\/)\.idse\.lock(\.\d+\.tmp)?$/.test(key) &&
+  !/(^|\/)\.idse-intent\.json$/.test(key) &&
   !/\.\d+\.\d+\.tmp$/.test(key) &&
   !/^projects\/[^/]+\/build\//.test(key);
 

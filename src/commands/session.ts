@@ -1,11 +1,13 @@
-import { defineCommand } from "../command.ts";
+import { type Context, defineCommand } from "../command.ts";
 import { readSection } from "../config.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
+import { beginIntent, endIntent } from "../intent-journal.ts";
 import { keys, STAGES } from "../layout.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../models/common.ts";
 import type { SessionChangeOutput } from "../models/outputs.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../models/session-metadata.ts";
+import { recoverLocked } from "../recovery.ts";
 import {
   createSession,
   readCurrentSession,
@@ -22,6 +24,34 @@ export type SessionChange = SessionChangeOutput;
 
 const say = (d: SessionChange) => d.message;
 
+/**
+ * Creates a session under the project's intent journal (src/intent-journal.ts): a run killed part-way is
+ * rolled back (no session.json yet) or finished by the next idse run, and so is one that fails here.
+ * Never SESSION_EXISTS for a session that was never finished.
+ */
+async function journaled<T>(
+  ctx: Context,
+  ws: Workspace,
+  project: string,
+  id: string,
+  makeCurrent: boolean,
+  steps: () => Promise<T>,
+): Promise<T> {
+  if (await sessionExists(ws.store, project, id)) {
+    throw new IdseError("SESSION_EXISTS", { project, session: id });
+  }
+  await beginIntent(ws.store, project, { op: "session-create", session: id, make_current: makeCurrent });
+  let out: T;
+  try {
+    out = await steps();
+  } catch (err) {
+    await recoverLocked(ctx, ws, project);
+    throw err;
+  }
+  await endIntent(ws.store, project);
+  return out;
+}
+
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
   options: [
     { flags: "--description <text>", description: "Description of the session" },
@@ -33,25 +63,27 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
     return ctx.mutate(project, async (ws) => {
       await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is created
       const parent = (await sessionExists(ws.store, project, BLUEPRINT)) ? BLUEPRINT : null;
-      const meta = await createSession(ws.store, project, {
-        id,
-        type: "feature",
-        parent,
-        owner: opts.owner ?? ws.config.values.owner,
-        description: opts.description ?? null,
-        stack: ws.config.values.stack,
-        now: ctx.now,
+      return journaled(ctx, ws, project, id, true, async () => {
+        const meta = await createSession(ws.store, project, {
+          id,
+          type: "feature",
+          parent,
+          owner: opts.owner ?? ws.config.values.owner,
+          description: opts.description ?? null,
+          stack: ws.config.values.stack,
+          now: ctx.now,
+        });
+        // State first: if it cannot be written, CURRENT_SESSION still names the old session.
+        await pointStateAt(ws.store, project, id, ctx.now);
+        await ws.store.write(keys.currentSession(project), id);
+        await refreshMeta(ctx, ws.store, project);
+        return {
+          project,
+          session: meta,
+          current: true,
+          message: `Created session ${id} in ${project}; it is now current.`,
+        };
       });
-      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
-      await pointStateAt(ws.store, project, id, ctx.now);
-      await ws.store.write(keys.currentSession(project), id);
-      await refreshMeta(ctx, ws.store, project);
-      return {
-        project,
-        session: meta,
-        current: true,
-        message: `Created session ${id} in ${project}; it is now current.`,
-      };
     });
   },
   text: say,
@@ -74,22 +106,24 @@ export const spawn = defineCommand<
     const parent = assertExistingId("session", opts.blueprint ?? BLUEPRINT);
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, parent);
-      const meta = await createSession(ws.store, project, {
-        id,
-        type: "feature",
-        parent,
-        owner: opts.owner ?? ws.config.values.owner,
-        description: opts.description ?? null,
-        stack: ws.config.values.stack,
-        now: ctx.now,
+      return journaled(ctx, ws, project, id, false, async () => {
+        const meta = await createSession(ws.store, project, {
+          id,
+          type: "feature",
+          parent,
+          owner: opts.owner ?? ws.config.values.owner,
+          description: opts.description ?? null,
+          stack: ws.config.values.stack,
+          now: ctx.now,
+        });
+        await refreshMeta(ctx, ws.store, project);
+        return {
+          project,
+          session: meta,
+          current: false,
+          message: `Spawned feature session ${id} from ${parent}.`,
+        };
       });
-      await refreshMeta(ctx, ws.store, project);
-      return {
-        project,
-        session: meta,
-        current: false,
-        message: `Spawned feature session ${id} from ${parent}.`,
-      };
     });
   },
   text: (d) => `${d.message}\nSwitch to it with: idse session switch ${d.session.session_id}`,

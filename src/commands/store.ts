@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { readTextIfExists } from "../atomic-file.ts";
 import { type Context, defineCommand } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
@@ -12,6 +13,7 @@ import {
   type StoreInfoOutput,
   type StoreMigrateOutput,
 } from "../models/store.ts";
+import { beginMigration, endMigration, recoverLocked, recoverMigration } from "../recovery.ts";
 import { requireSession } from "../session-graph.ts";
 import {
   EXPORT_MANIFEST,
@@ -135,7 +137,16 @@ export const storeMigrate = defineCommand<
     const timeout = ws.config.values["lock.timeout_ms"];
     // Hold every project's lock on the source: no idse process changes a document during the copy.
     return withProjectLocks(source, projects, timeout, async () => {
+      // Nothing half done is copied: an interrupted session create or stage change is settled first.
+      for (const project of projects) await recoverLocked(ctx, ws, project);
       const target = dryRun ? undefined : await openTarget(ctx, ws, to, options);
+      // From here to the switch (config.json naming the target) a killed run is completed or rolled
+      // back by the next idse run, under the migration journal (recovery.ts); so is a failed one.
+      const manifest = {
+        file: EXPORT_MANIFEST,
+        before: readTextIfExists(join(ws.idseDir, EXPORT_MANIFEST)) ?? null,
+      };
+      if (target) beginMigration(ws.idseDir, { to: { plugin: to, options }, manifest });
       try {
         const progress =
           ctx.io.stderrIsTTY && !ctx.global.quiet && !ctx.global.json
@@ -153,8 +164,10 @@ export const storeMigrate = defineCommand<
           });
         }
         if (target) {
+          // The export manifest first, then the switch itself.
+          beforeSwitch(ctx, ws, from.plugin, to, target, r.hashes);
           await writeStoreConfig(ws.idseDir, to, options, { timeoutMs: timeout });
-          afterSwitch(ctx, ws, from.plugin, to, target, r.hashes);
+          endMigration(ws.idseDir);
         }
         if (r.extra.length) {
           ctx.report({
@@ -177,6 +190,9 @@ export const storeMigrate = defineCommand<
           extra: r.extra,
           switched: target !== undefined,
         };
+      } catch (err) {
+        if (target) await recoverMigration(ws.idseDir);
+        throw err;
       } finally {
         await target?.dispose?.();
       }
@@ -203,8 +219,8 @@ export const storeMigrate = defineCommand<
   },
 });
 
-/** Bookkeeping once the config names the target: the export manifest, and an override to warn about. */
-function afterSwitch(
+/** Bookkeeping for the switch, made just before config.json names the target: the export manifest, and an override to warn about. */
+function beforeSwitch(
   ctx: Context,
   ws: Workspace,
   from: string,
