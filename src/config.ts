@@ -194,11 +194,7 @@ export async function updateRepoConfig<T>(
   o: { timeoutMs?: number } = {},
 ): Promise<T> {
   const file = join(idseDir, REPO_CONFIG_FILE);
-  const release = await acquireFileLock(
-    join(idseDir, REPO_LOCK_FILE),
-    o.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-  );
-  try {
+  return withRepoLock(idseDir, o.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
     const before = readConfigFile(file);
     const obj = before ? structuredClone(before) : { $schema: "./schemas/config.schema.json" };
     const out = change(obj, file);
@@ -207,8 +203,28 @@ export async function updateRepoConfig<T>(
       : Object.keys(obj).some((k) => k !== "$schema");
     if (changed) writeFileAtomic(file, configText(obj));
     return out;
+  });
+}
+
+/** Repository locks this process holds (by lock file), with how many callers hold each. */
+const heldRepoLocks = new Map<string, number>();
+
+/**
+ * Runs `fn` holding the repository lock. Reentrant within the process, so a command that holds it for
+ * a longer change (`store migrate`, `store export|import`) can still update config.json. Lock order:
+ * the repository lock before any project lock, never the other way round.
+ */
+export async function withRepoLock<T>(idseDir: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const file = join(idseDir, REPO_LOCK_FILE);
+  const depth = heldRepoLocks.get(file) ?? 0;
+  const release = depth === 0 ? await acquireFileLock(file, timeoutMs) : undefined;
+  heldRepoLocks.set(file, depth + 1);
+  try {
+    return await fn();
   } finally {
-    await release();
+    if (depth === 0) heldRepoLocks.delete(file);
+    else heldRepoLocks.set(file, depth);
+    await release?.();
   }
 }
 

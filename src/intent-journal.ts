@@ -21,6 +21,13 @@ export const Intent = v.variant("op", [
     started_at: v.string(),
   }),
   v.object({
+    /** init: the blueprint session, the registry, CURRENT_SESSION, session_state.json, meta.md. */
+    op: v.literal("project-create"),
+    pid: v.number(),
+    host: v.string(),
+    started_at: v.string(),
+  }),
+  v.object({
     /** A session's stage_state.json, then its copy in session_state.json (it is the current session). */
     op: v.literal("stage-mirror"),
     session: v.string(),

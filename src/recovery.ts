@@ -17,8 +17,8 @@ import { findRoot, type Workspace } from "./workspace.ts";
 //
 // - A project's intent journal (src/intent-journal.ts): `session create`/`spawn` roll back when the
 //   session's session.json (written last of its files) is missing, and finish (state, CURRENT_SESSION,
-//   meta.md) when it is there; a stage change copies the session's stage_state.json into
-//   session_state.json again.
+//   meta.md) when it is there; `init` likewise on session_state.json; a stage change copies the
+//   session's stage_state.json into session_state.json again.
 // - The migration journal, `.idse/.idse-migrate.json`: `store migrate` is complete when config.json names
 //   the target, else it is rolled back (the export manifest as it was; the source was never touched).
 // - Leftover temp files (src/temp-sweep.ts): `.idse/` and each project folder on every run; a whole
@@ -67,6 +67,17 @@ export async function recoverProject(store: DesignStore, project: string, now: s
       await regenerateMeta(store, project, now).catch(() => false);
       done.push(`finished the interrupted creation of session ${session} in ${project}`);
     }
+  } else if (intent.op === "project-create") {
+    // session_state.json is written after the blueprint, the registry and CURRENT_SESSION.
+    if (!(await store.has(keys.sessionState(project)))) {
+      await store.remove(keys.project(project));
+      done.push(`rolled back the unfinished creation of project ${project}`);
+      return done; // the journal went with the project's folder
+    }
+    const { regenerateMeta } = await import("./blueprint-meta.ts");
+    await regenerateMeta(store, project, now).catch(() => false);
+    await store.write(keys.currentProject, `${project}\n`);
+    done.push(`finished the interrupted creation of project ${project}`);
   } else if (intent.op === "stage-mirror") {
     const { readProjectState } = await import("./stage-state.ts");
     const { readJsonDoc, writeJsonDoc } = await import("./documents.ts");
@@ -191,7 +202,11 @@ export async function recoverAtStart(ctx: Context): Promise<void> {
   if (!root) return;
   const idseDir = join(root, ".idse");
   try {
+    // `.idse/` and its small folders (governance, schemas, plugins, …); projects/ is below.
     sweepTemps(idseDir);
+    for (const e of readdirSync(idseDir, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== "projects") sweepTemps(join(idseDir, e.name), { recursive: true });
+    }
     const journal = join(idseDir, MIGRATION_JOURNAL);
     const repoLock = join(idseDir, REPO_LOCK_FILE);
     if ((existsSync(journal) && ownerGone(journal)) || isStaleLock(repoLock)) {
@@ -209,7 +224,9 @@ export async function recoverAtStart(ctx: Context): Promise<void> {
     failed(ctx, ".idse/", err);
   }
   const projectsDir = join(idseDir, "projects");
-  for (const project of listNames(projectsDir)) {
+  const projects = listNames(projectsDir);
+  if (projects.some((n) => n.endsWith(".tmp"))) sweepTemps(projectsDir); // CURRENT_PROJECT's
+  for (const project of projects) {
     if (!isListableId(project)) continue;
     const dir = join(projectsDir, project);
     try {

@@ -96,5 +96,5 @@ export async function spawnIdse(
   }
   const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
   await p.exited;
-  return { code: p.exitCode, signal: p.signalCode ?? null, stdout, stderr };
+  return { code: p.exitCode, signal: p.signalCode ? String(p.signalCode) : null, stdout, stderr };
 }

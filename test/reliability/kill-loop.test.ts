@@ -9,7 +9,7 @@ import { type Audit, audit, type Exit, spawnIdse } from "./audit.ts";
 // SIGKILL at moments spread over its run, then one ordinary command (`idse status`) runs, and the
 // workspace is audited from disk: no half-made session, no state files out of step, no temp file,
 // journal or lock left, every JSON file whole, and the killed command works when run again.
-// IDSE_KILL_RUNS sets the injections per command (default 40: 200 over the five commands).
+// IDSE_KILL_RUNS sets the injections per command (default 40: 240 over the six commands).
 
 const RUNS = Math.max(1, Number(process.env.IDSE_KILL_RUNS ?? 40));
 const STAGES = ["intent", "context", "spec", "plan", "tasks", "implementation", "feedback"];
@@ -65,6 +65,18 @@ const SCENARIOS: Scenario[] = [
       const code = JSON.parse(r.stdout).diagnostics[0]?.code;
       if (r.code === 0 || code === "SESSION_EXISTS") return undefined;
       return `session create k${i} again: exit ${r.code} ${code}`;
+    },
+  },
+  {
+    name: "init",
+    setup: shop,
+    args: (i) => ["init", `p${i}`, "--no-create-agent-files"],
+    async retry(i, cwd) {
+      // Finished by recovery: PROJECT_EXISTS (the audit says it is whole); rolled back: made now.
+      const r = await spawnIdse(["init", `p${i}`, "--no-create-agent-files", "--json"], cwd);
+      const code = JSON.parse(r.stdout).diagnostics[0]?.code;
+      if (r.code === 0 || code === "PROJECT_EXISTS") return undefined;
+      return `init p${i} again: exit ${r.code} ${code}`;
     },
   },
   {
