@@ -359,6 +359,12 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `the repository already uses the store ${s(d.store)}; there is nothing to migrate`,
   },
+  STORE_CHANGED: {
+    exit: 1,
+    message: (d) =>
+      `another idse process switched the store to ${s(d.store)} while this one waited for the lock; nothing was migrated`,
+    hint: () => "run `idse store info`, then the migration again if it is still wanted",
+  },
   STORE_IN_USE: {
     exit: 1,
     message: (d) =>

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readTextIfExists } from "../atomic-file.ts";
 import { type Context, defineCommand } from "../command.ts";
-import { withRepoLock } from "../config.ts";
+import { readSection, withRepoLock } from "../config.ts";
 import type { DesignStore } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { assertExistingId } from "../ids.ts";
@@ -138,8 +138,14 @@ export const storeMigrate = defineCommand<
     const timeout = ws.config.values["lock.timeout_ms"];
     // Hold the repository lock (config.json, the export manifest), then every project's lock on the
     // source: no idse process changes a document during the copy.
+    const configured = canonical(readSection(ws.idseDir, "store") ?? {});
     return withRepoLock(ws.idseDir, timeout, () =>
       withProjectLocks(source, projects, timeout, async () => {
+        // Read again under the lock: a migration that ran while this one waited moved the documents.
+        const now = readSection(ws.idseDir, "store");
+        if (canonical(now ?? {}) !== configured) {
+          throw new IdseError("STORE_CHANGED", { store: now?.plugin ?? now?.backend ?? FILESYSTEM });
+        }
         // Nothing half done is copied: an interrupted session create or stage change is settled first.
         for (const project of projects) await recoverLocked(ctx, ws, project);
         const target = dryRun ? undefined : await openTarget(ctx, ws, to, options);

@@ -118,7 +118,28 @@ test("concurrent set-stage on three sessions keeps every stage change", async ()
   );
 }, 300_000);
 
+test("concurrent store migrations: one moves the documents, the others refuse with a clear code", async () => {
+  const cwd = await shop();
+  for (const s of ["x", "y"]) expect((await spawnIdse(["session", "create", s], cwd)).code).toBe(0);
+  // Installs the bundled plugin first (plugin add has its own tests), and comes back.
+  expect((await spawnIdse(["store", "migrate", "--to", "sqlite-store"], cwd)).code).toBe(0);
+  expect((await spawnIdse(["store", "migrate", "--to", "filesystem"], cwd)).code).toBe(0);
+  const exits = await together(
+    cwd,
+    Array.from({ length: 4 }, () => ["store", "migrate", "--to", "sqlite-store", "--json"]),
+  );
+  const outcomes = exits.map((e) => (e.code === 0 ? "ok" : JSON.parse(e.stdout).diagnostics[0].code)).sort();
+  // One migrates; one that waited finds the store switched (STORE_CHANGED) or already the target.
+  expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
+  for (const o of outcomes.filter((x) => x !== "ok")) expect(["STORE_CHANGED", "STORE_SAME"]).toContain(o);
+  expect(config(cwd).store).toEqual({ plugin: "sqlite-store" });
+  const r = await spawnIdse(["sessions", "--json"], cwd);
+  const lost = 3 - JSON.parse(r.stdout).data.sessions.length;
+  record("store migrate ×4", 4, lost);
+  expect(lost).toBe(0);
+}, 300_000);
+
 test("figures", () => {
   console.log(`concurrency harness:\n${figures.join("\n")}`);
-  expect(figures.length).toBe(4);
+  expect(figures.length).toBe(5);
 });
