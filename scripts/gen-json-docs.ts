@@ -209,7 +209,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   },
   STORE_IS_FILESYSTEM: {},
   STORE_SAME: { store: "sqlite-store" },
-  STORE_CHANGED: { store: "postgres-store" },
+  STORE_CHANGED: { store: "sqlite-store" },
   STORE_IN_USE: { current: "filesystem", requested: "sqlite-store", projects: ["shop"] },
   STORE_VERIFY_FAILED: {
     count: 1,

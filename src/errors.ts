@@ -362,8 +362,8 @@ export const CATALOGUE = {
   STORE_CHANGED: {
     exit: 1,
     message: (d) =>
-      `another idse process switched the store to ${s(d.store)} while this one waited for the lock; nothing was migrated`,
-    hint: () => "run `idse store info`, then the migration again if it is still wanted",
+      `another idse process switched the store to ${s(d.store)} while this one waited for the lock; nothing was changed`,
+    hint: () => "run the command again: it uses the store config.json names now (`idse store info`)",
   },
   STORE_IN_USE: {
     exit: 1,

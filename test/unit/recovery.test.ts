@@ -140,3 +140,26 @@ describe("updateRepoConfig", () => {
     expect(existsSync(join(idseDir, ".idse.lock"))).toBe(false);
   });
 });
+
+describe("a store switched while a command waited for the lock", () => {
+  test("the waiting command changes nothing and says STORE_CHANGED", async () => {
+    const { createFilesystemStore } = await import("../../src/stores/fs.ts");
+    const { idse, initShop } = await import("../helpers.ts");
+    const cwd = await initShop("--no-create-agent-files");
+    const idseDir = join(cwd, ".idse");
+    const fs = createFilesystemStore(idseDir);
+    // The lock is granted only after "another process" (this test) has switched the store, as a
+    // migration holding the lock would have done by the time it lets go.
+    const store = {
+      ...fs,
+      async lock(key: string, o: { timeoutMs: number }) {
+        writeFileSync(join(idseDir, "config.json"), JSON.stringify({ store: { plugin: "sqlite-store" } }));
+        return fs.lock!(key, o);
+      },
+    };
+    const r = await idse(["session", "create", "late", "--json"], { cwd, io: { store } });
+    expect(r.code).toBe(1);
+    expect(r.json?.diagnostics[0]?.code).toBe("STORE_CHANGED");
+    expect(existsSync(join(idseDir, "projects", "shop", "sessions", "late"))).toBe(false);
+  });
+});
