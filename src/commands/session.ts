@@ -264,11 +264,13 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
           throw new IdseError("COMPLETION_GATE_FAILED", { session: id, reason }, problems);
         }
       }
-      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
+      // Stages first, then the status: a run killed between them leaves every stage completed and the
+      // status as it was, a state a user can reach too, and the same command finishes it.
       if (o.status === "complete") {
         const done = Object.fromEntries(STAGES.map((s) => [s, "completed"])) as Record<Stage, StageStatus>;
         await writeSessionStages(ws.store, project, id, done, "passing", ctx.now);
       }
+      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
       await refreshMeta(ctx, ws.store, project);
       return {
         project,
