@@ -21,6 +21,14 @@ export const Intent = v.variant("op", [
     started_at: v.string(),
   }),
   v.object({
+    /** session switch: session_state.json, then CURRENT_SESSION. */
+    op: v.literal("session-switch"),
+    session: v.string(),
+    pid: v.number(),
+    host: v.string(),
+    started_at: v.string(),
+  }),
+  v.object({
     /** init: the blueprint session, the registry, CURRENT_SESSION, session_state.json, meta.md. */
     op: v.literal("project-create"),
     pid: v.number(),

@@ -18,7 +18,7 @@ import { findRoot, type Workspace } from "./workspace.ts";
 // - A project's intent journal (src/intent-journal.ts): `session create`/`spawn` roll back when the
 //   session's session.json (written last of its files) is missing, and finish (state, CURRENT_SESSION,
 //   meta.md) when it is there; `init` likewise on session_state.json; a stage change copies the
-//   session's stage_state.json into session_state.json again.
+//   session's stage_state.json into session_state.json again; a switch is finished.
 // - The migration journal, `.idse/.idse-migrate.json`: `store migrate` is complete when config.json names
 //   the target, else it is rolled back (the export manifest as it was; the source was never touched).
 // - Leftover temp files (src/temp-sweep.ts): `.idse/` and each project folder on every run; a whole
@@ -66,6 +66,14 @@ export async function recoverProject(store: DesignStore, project: string, now: s
       const { regenerateMeta } = await import("./blueprint-meta.ts");
       await regenerateMeta(store, project, now).catch(() => false);
       done.push(`finished the interrupted creation of session ${session} in ${project}`);
+    }
+  } else if (intent.op === "session-switch") {
+    // Finished rather than undone: both writes are idempotent, and the user asked for the switch.
+    if (await store.has(keys.session(project, intent.session))) {
+      const { pointStateAt } = await import("./stage-state.ts");
+      await pointStateAt(store, project, intent.session, now);
+      await store.write(keys.currentSession(project), intent.session);
+      done.push(`finished the interrupted switch to session ${intent.session} in ${project}`);
     }
   } else if (intent.op === "project-create") {
     // session_state.json is written after the blueprint, the registry and CURRENT_SESSION.

@@ -135,9 +135,12 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
     const id = assertExistingId("session", idArg!);
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
-      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
+      // State first: if it cannot be written, CURRENT_SESSION still names the old session. A run killed
+      // between the two is finished by the next idse run (the intent journal, recovery.ts).
+      await beginIntent(ws.store, project, { op: "session-switch", session: id });
       await pointStateAt(ws.store, project, id, ctx.now);
       await ws.store.write(keys.currentSession(project), id);
+      await endIntent(ws.store, project);
       const { meta } = await readSession(ws.store, project, id);
       const { refreshAgentFiles } = await import("../routing/sync.ts");
       const refreshed = await refreshAgentFiles(ws, project);

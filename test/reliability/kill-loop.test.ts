@@ -9,9 +9,9 @@ import { type Audit, audit, type Exit, spawnIdse } from "./audit.ts";
 // SIGKILL at moments spread over its run, then one ordinary command (`idse status`) runs, and the
 // workspace is audited from disk: no half-made session, no state files out of step, no temp file,
 // journal or lock left, every JSON file whole, and the killed command works when run again.
-// IDSE_KILL_RUNS sets the injections per command (default 34: 204 over the six commands).
+// IDSE_KILL_RUNS sets the injections per command (default 30: 210 over the seven commands).
 
-const RUNS = Math.max(1, Number(process.env.IDSE_KILL_RUNS ?? 34));
+const RUNS = Math.max(1, Number(process.env.IDSE_KILL_RUNS ?? 30));
 const STAGES = ["intent", "context", "spec", "plan", "tasks", "implementation", "feedback"];
 const STATUSES = ["pending", "in_progress", "completed"];
 
@@ -87,6 +87,15 @@ const SCENARIOS: Scenario[] = [
       return cwd;
     },
     args: (i) => ["session", "set-stage", "a", "--stage", STAGES[i % 7]!, "--status", STATUSES[i % 3]!],
+  },
+  {
+    name: "session switch",
+    async setup() {
+      const cwd = await shop();
+      await ok(["session", "create", "a"], cwd);
+      return cwd;
+    },
+    args: (i) => ["session", "switch", i % 2 ? "a" : "__blueprint__"],
   },
   {
     name: "config set",
