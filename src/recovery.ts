@@ -9,7 +9,7 @@ import { isListableId } from "./ids.ts";
 import { readIntent } from "./intent-journal.ts";
 import { keys } from "./layout.ts";
 import { acquireFileLock, alive, isStaleLock } from "./stores/file-lock.ts";
-import { sweepTemps } from "./temp-sweep.ts";
+import { isLeftoverTemp, sweepTemps, tempPid } from "./temp-sweep.ts";
 import { findRoot, type Workspace } from "./workspace.ts";
 
 // Crash recovery: what a killed idse left half done is finished or rolled back by the next run of any
@@ -212,6 +212,7 @@ export async function recoverAtStart(ctx: Context): Promise<void> {
   try {
     // `.idse/` and its small folders (governance, schemas, plugins, …); projects/ is below.
     sweepTemps(idseDir);
+    sweepManagedTemps(root, idseDir);
     for (const e of readdirSync(idseDir, { withFileTypes: true })) {
       if (e.isDirectory() && e.name !== "projects") sweepTemps(join(idseDir, e.name), { recursive: true });
     }
@@ -253,6 +254,35 @@ export async function recoverAtStart(ctx: Context): Promise<void> {
       failed(ctx, `project ${project}`, err);
     }
   }
+}
+
+/**
+ * Temp files beside the files idse manages outside `.idse/` (the agent instruction files named in
+ * .idse/agent_files.json, and .claude/settings.json): only `<managed file>.<pid>.<n>.tmp`, since those
+ * folders hold the user's own files. The manifest is read only when such a name is there.
+ */
+function sweepManagedTemps(root: string, idseDir: string): void {
+  let managed: Set<string> | undefined;
+  for (const dir of [root, join(root, ".claude"), join(root, ".github")]) {
+    for (const name of listNames(dir)) {
+      if (!name.endsWith(".tmp") || tempPid(name) === undefined) continue;
+      managed ??= managedFiles(root, idseDir);
+      const path = join(dir, name);
+      if (managed.has(path.replace(/\.\d+\.\d+\.tmp$/, "")) && isLeftoverTemp(path))
+        rmSync(path, { force: true });
+    }
+  }
+}
+
+function managedFiles(root: string, idseDir: string): Set<string> {
+  const out = new Set([join(root, ".claude", "settings.json")]);
+  try {
+    const m = JSON.parse(readFileSync(join(idseDir, "agent_files.json"), "utf8")) as { files?: object };
+    for (const file of Object.keys(m.files ?? {})) out.add(join(root, file));
+  } catch {
+    // no manifest (or an unreadable one): only settings.json is known
+  }
+  return out;
 }
 
 function timeoutOf(ctx: Context): number {

@@ -124,6 +124,19 @@ describe("crash recovery on the next run", () => {
     expect(existsSync(P(cwd, ".idse.lock"))).toBe(false);
   });
 
+  test("beside the agent files idse manages, only their own temp files are swept", () => {
+    const cwd = tempDir("idse-recovery-");
+    ok(["init", "shop"], { cwd }); // with CLAUDE.md, AGENTS.md, …
+    expect(existsSync(join(cwd, "CLAUDE.md"))).toBe(true);
+    const dead = deadPid();
+    const ours = join(cwd, `CLAUDE.md.${dead}.1.tmp`);
+    const user = join(cwd, `notes.md.${dead}.1.tmp`);
+    for (const f of [ours, user]) writeFileSync(f, "x");
+    ok(["status"], { cwd });
+    expect(existsSync(ours)).toBe(false);
+    expect(existsSync(user)).toBe(true);
+  });
+
   test("a store migrate killed before the switch is rolled back: the export manifest is as it was", () => {
     const cwd = shop();
     const idse = join(cwd, ".idse");
