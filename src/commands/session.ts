@@ -137,6 +137,7 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
       await requireSession(ws.store, project, id);
       // State first: if it cannot be written, CURRENT_SESSION still names the old session. A run killed
       // between the two is finished by the next idse run (the intent journal, recovery.ts).
+      await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is written
       await beginIntent(ws.store, project, { op: "session-switch", session: id });
       await pointStateAt(ws.store, project, id, ctx.now);
       await ws.store.write(keys.currentSession(project), id);
