@@ -227,6 +227,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   },
   STORE_IS_FILESYSTEM: {},
   STORE_SAME: { store: "sqlite-store" },
+  STORE_CHANGED: { store: "sqlite-store" },
   STORE_IN_USE: { current: "filesystem", requested: "sqlite-store", projects: ["shop"] },
   STORE_VERIFY_FAILED: {
     count: 1,
@@ -384,6 +385,20 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     severity: "warning",
     where:
       "commands that change sessions: the blueprint `meta.md` could not be regenerated (the change itself was made)",
+    keys: "none",
+  },
+  {
+    code: "RECOVERED",
+    severity: "info",
+    where:
+      "any command in a workspace: a change a killed run left half done (a session create, a stage change, a store migration) was finished or rolled back first (docs/reliability.md)",
+    keys: "none",
+  },
+  {
+    code: "RECOVERY_FAILED",
+    severity: "warning",
+    where:
+      "any command in a workspace: what a killed run left half done could not be finished or rolled back (the message says why); the next run tries again",
     keys: "none",
   },
   {

@@ -2,10 +2,12 @@ import cac from "cac";
 import { camel, optionShape, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
+import { readSection } from "./config.ts";
 import { withLock } from "./design-store.ts";
 import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
 import { keys } from "./layout.ts";
 import { failure, printResult } from "./output.ts";
+import { recoverAtStart, recoverLocked } from "./recovery.ts";
 import { closeStore } from "./store-select.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
@@ -205,20 +207,32 @@ function makeContext(
   diagnostics: Diagnostic[],
 ): Context & { close(): Promise<void> } {
   let ws: Workspace | undefined;
+  let storeAtOpen: ReturnType<typeof storeSnapshot> | undefined;
   const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store, log: io.stderr };
   const ctx: Context & { close(): Promise<void> } = {
     io,
     global,
     now: (io.now?.() ?? new Date()).toISOString(),
     workspace: () => {
-      ws ??= openWorkspace(wenv);
+      if (!ws) {
+        ws = openWorkspace(wenv);
+        storeAtOpen = storeSnapshot(ws.idseDir);
+      }
       return ws;
     },
     project: async () => resolveProject(ctx.workspace(), global.project, io.env),
     report: (d) => diagnostics.push(d),
     mutate: async (project, fn) => {
       const w = ctx.workspace();
-      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], () => fn(w));
+      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], async () => {
+        // `store migrate` may have switched the store while this process waited: its writes would go
+        // to the old one. Checked under the lock, which a migration holds until it has switched.
+        const now = storeSnapshot(w.idseDir);
+        if (now.key !== storeAtOpen?.key) throw new IdseError("STORE_CHANGED", { store: now.plugin });
+        // What a killed run left half done is finished or rolled back before anything else is changed.
+        await recoverLocked(ctx, w, project);
+        return fn(w);
+      });
     },
     // A plugin store opened by the command holds connections and files: close them (never a test's io.store).
     close: async () => {
@@ -226,6 +240,20 @@ function makeContext(
     },
   };
   return ctx;
+}
+
+/**
+ * The `store` section of config.json, comparable. An invalid section is left for the commands that use
+ * it to report (doctor must still open the workspace).
+ */
+function storeSnapshot(idseDir: string): { key: string; plugin: string } {
+  try {
+    const s = readSection(idseDir, "store");
+    const plugin = s?.plugin ?? s?.backend ?? "filesystem";
+    return { key: JSON.stringify([plugin, s?.options ?? {}]), plugin };
+  } catch {
+    return { key: "(unreadable)", plugin: "(unreadable)" };
+  }
 }
 
 /** Runs one invocation; returns the exit code. Never calls process.exit and never throws. */
@@ -266,7 +294,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     checkArgs(cmd, args);
     const ctx = makeContext(io, global, diagnostics);
-    const data = await cmd.run(ctx, args, opts).finally(() => ctx.close());
+    const data = await recoverAtStart(ctx)
+      .then(() => cmd.run(ctx, args, opts))
+      .finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
     const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
+import { issueText } from "./documents.ts";
 import { IdseError } from "./errors.ts";
 import { parseJsonText } from "./json-text.ts";
 import {
@@ -9,10 +10,16 @@ import {
   type ConfigSource,
   type ConfigValues,
   isRepoOnly,
+  StoreConfig,
 } from "./models/config.ts";
+import { RemoteConfig, RemoteName, SyncConfig } from "./models/sync.ts";
+import { ValidationConfig } from "./models/validation.ts";
+import { acquireFileLock } from "./stores/file-lock.ts";
 
 // ArtifactConfig: defaults < ~/.idseconfig.json < .idse/config.json < IDSE_* environment < flags.
-// Only `config set` writes, and only the repository file; nothing ever writes the home file.
+// This module is the only reader and writer of .idse/config.json: the flat keys (loadConfig), its typed
+// sections (readSection) and every change (updateRepoConfig, under the repository lock). Nothing ever
+// writes the home file.
 
 export const KNOWN_KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
 export const REPO_CONFIG_FILE = "config.json";
@@ -131,25 +138,125 @@ export function loadConfig(opts: {
   return { values: values as ConfigValues, sources, files: { home: homeFile, repo: repoFile } };
 }
 
-/** Writes one key into the repository config file, keeping every other key as it was. */
-export function setRepoConfig(idseDir: string, key: ConfigKey, raw: string): unknown {
+// --- the repository file: typed sections, and changes under the repository lock ----------------------
+
+/**
+ * The repository lock, `.idse/.idse.lock`: held by every change of config.json (and by `store migrate`
+ * while it switches stores). A lock file of the same shape as a project's (src/stores/file-lock.ts).
+ */
+export const REPO_LOCK_FILE = ".idse.lock";
+const DEFAULT_LOCK_TIMEOUT_MS = CONFIG_KEYS["lock.timeout_ms"].default;
+
+/** The sections of config.json that are not flat keys, each with its model. */
+const SECTIONS = {
+  store: StoreConfig,
+  remotes: v.record(RemoteName, RemoteConfig),
+  validation: ValidationConfig,
+  sync: SyncConfig,
+  agent_files: v.looseObject({ create: v.optional(CONFIG_KEYS["agent_files.create"].schema) }),
+} as const;
+export type Section = keyof typeof SECTIONS;
+export type SectionValue<S extends Section> = v.InferOutput<(typeof SECTIONS)[S]>;
+
+/** The repository config as a plain object; undefined when the file does not exist. */
+export function readRepoConfig(idseDir: string): Record<string, unknown> | undefined {
+  return readConfigFile(join(idseDir, REPO_CONFIG_FILE));
+}
+
+/** One section of the repository config, validated by its model; undefined when absent. */
+export function readSection<S extends Section>(idseDir: string, section: S): SectionValue<S> | undefined {
+  return sectionOf(readRepoConfig(idseDir), section, join(idseDir, REPO_CONFIG_FILE));
+}
+
+/** One section of an already-read config object (the object updateRepoConfig hands its change). */
+export function sectionOf<S extends Section>(
+  obj: Record<string, unknown> | undefined,
+  section: S,
+  file: string,
+): SectionValue<S> | undefined {
+  const raw = obj?.[section];
+  if (raw === undefined) return undefined;
+  const r = v.safeParse(SECTIONS[section], raw);
+  if (!r.success) throw new IdseError("INVALID_CONFIG", { key: section, file, reason: issueText(r.issues) });
+  return r.output as SectionValue<S>;
+}
+
+const configText = (obj: Record<string, unknown>) => `${JSON.stringify(obj, null, 2)}\n`;
+
+/**
+ * Changes the repository config: takes the repository lock, reads the file afresh, lets `change` edit
+ * the object in place, and writes it atomically when it changed. Two processes changing different parts
+ * at once both keep their change (read-modify-write without the lock lost about half of twenty
+ * concurrent `remote add`s). `change` may throw to refuse; then nothing is written.
+ */
+export async function updateRepoConfig<T>(
+  idseDir: string,
+  change: (obj: Record<string, unknown>, file: string) => T,
+  o: { timeoutMs?: number } = {},
+): Promise<T> {
   const file = join(idseDir, REPO_CONFIG_FILE);
-  const value = check(key, coerce(key, raw), file);
-  const obj = readConfigFile(file) ?? { $schema: "./schemas/config.schema.json" };
-  setPath(obj, key, value);
-  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
+  return withRepoLock(idseDir, o.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
+    const before = readConfigFile(file);
+    const obj = before ? structuredClone(before) : { $schema: "./schemas/config.schema.json" };
+    const out = change(obj, file);
+    const changed = before
+      ? JSON.stringify(obj) !== JSON.stringify(before)
+      : Object.keys(obj).some((k) => k !== "$schema");
+    if (changed) writeFileAtomic(file, configText(obj));
+    return out;
+  });
+}
+
+/** Repository locks this process holds (by lock file), with how many callers hold each. */
+const heldRepoLocks = new Map<string, number>();
+
+/**
+ * Runs `fn` holding the repository lock. Reentrant within the process, so a command that holds it for
+ * a longer change (`store migrate`, `store export|import`) can still update config.json. Lock order:
+ * the repository lock before any project lock, never the other way round.
+ */
+export async function withRepoLock<T>(idseDir: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const file = join(idseDir, REPO_LOCK_FILE);
+  const depth = heldRepoLocks.get(file) ?? 0;
+  const release = depth === 0 ? await acquireFileLock(file, timeoutMs) : undefined;
+  heldRepoLocks.set(file, depth + 1);
+  try {
+    return await fn();
+  } finally {
+    if (depth === 0) heldRepoLocks.delete(file);
+    else heldRepoLocks.set(file, depth);
+    await release?.();
+  }
+}
+
+/** Writes one key into the repository config file, keeping every other key as it was. */
+export async function setRepoConfig(
+  idseDir: string,
+  key: ConfigKey,
+  raw: string,
+  o: { timeoutMs?: number } = {},
+): Promise<unknown> {
+  const value = check(key, coerce(key, raw), join(idseDir, REPO_CONFIG_FILE));
+  await updateRepoConfig(idseDir, (obj) => setPath(obj, key, value), o);
   return value;
 }
 
-/** Removes one key from the repository config file. */
-export function unsetRepoConfig(idseDir: string, key: ConfigKey): boolean {
-  const file = join(idseDir, REPO_CONFIG_FILE);
-  const obj = readConfigFile(file);
-  if (!obj || getPath(obj, key) === undefined) return false;
-  const parts = key.split(".");
-  const parent =
-    parts.length === 1 ? obj : (getPath(obj, parts.slice(0, -1).join(".")) as Record<string, unknown>);
-  delete parent[parts.at(-1)!];
-  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
-  return true;
+/** Removes one key from the repository config file; false when it was not set. */
+export async function unsetRepoConfig(
+  idseDir: string,
+  key: ConfigKey,
+  o: { timeoutMs?: number } = {},
+): Promise<boolean> {
+  return updateRepoConfig(
+    idseDir,
+    (obj) => {
+      if (getPath(obj, key) === undefined) return false;
+      const parts = key.split(".");
+      const parent =
+        parts.length === 1 ? obj : (getPath(obj, parts.slice(0, -1).join(".")) as Record<string, unknown>);
+      delete parent[parts.at(-1)!];
+      return true;
+    },
+    o,
+  );
 }

@@ -391,6 +391,12 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `the repository already uses the store ${s(d.store)}; there is nothing to migrate`,
   },
+  STORE_CHANGED: {
+    exit: 1,
+    message: (d) =>
+      `another idse process switched the store to ${s(d.store)} while this one waited for the lock; nothing was changed`,
+    hint: () => "run the command again: it uses the store config.json names now (`idse store info`)",
+  },
   STORE_IN_USE: {
     exit: 1,
     message: (d) =>

@@ -36,6 +36,8 @@ export const keys = {
   stageState: (p: string, s: string) => `${S(p, s)}/metadata/stage_state.json`,
   meta: (p: string) => `${S(p, "__blueprint__")}/metadata/meta.md`,
   lock: (p: string) => `${P(p)}/.idse.lock`,
+  /** The project's intent journal: a multi-file change in progress (src/intent-journal.ts). */
+  intent: (p: string) => `${P(p)}/.idse-intent.json`,
   governance: (name: string) => `governance/${name}`,
 };
 

@@ -1,6 +1,7 @@
 import type { DesignStore } from "./design-store.ts";
 import { readJsonDoc, writeJsonDoc } from "./documents.ts";
 import { BLUEPRINT } from "./ids.ts";
+import { beginIntent, endIntent } from "./intent-journal.ts";
 import { keys, STAGES, type Stage, schemaRef } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
@@ -75,13 +76,17 @@ export async function writeSessionStages(
   now: string,
 ): Promise<void> {
   const state = await readProjectState(store, project); // read first: a corrupt file stops us unchanged
+  const mirror = state !== undefined && state.session_id === session;
+  // Two files that must agree: the journal lets a run killed between them be completed (recovery.ts).
+  if (mirror) await beginIntent(store, project, { op: "stage-mirror", session });
   await writeStageStateDoc(store, project, session, stages, validation, now);
-  if (state && state.session_id === session) {
+  if (mirror) {
     await writeJsonDoc(store, keys.sessionState(project), {
       ...state,
       stages,
       validation_status: validation,
     });
+    await endIntent(store, project);
   }
 }
 

@@ -1,6 +1,4 @@
-import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
-import type { ResolvedConfig } from "./config.ts";
+import { type ResolvedConfig, readSection, updateRepoConfig } from "./config.ts";
 import { type DesignStore, type Release, sha256Hex } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import { parseJsonText } from "./json-text.ts";
@@ -21,7 +19,6 @@ import type { Workspace } from "./workspace.ts";
 export const FILESYSTEM = "filesystem";
 /** The part of the key space a store plugin holds. */
 export const STORE_ROOT = "projects";
-const CONFIG_FILE = "config.json";
 
 export interface StoreChoice {
   /** "filesystem" or the name of an installed store plugin. */
@@ -40,32 +37,9 @@ export interface StoreLoadOptions {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-function readConfigObject(idseDir: string): Record<string, unknown> | undefined {
-  const file = join(idseDir, CONFIG_FILE);
-  const text = readTextIfExists(file);
-  if (text === undefined) return undefined;
-  try {
-    const json = parseJsonText(text);
-    if (isObject(json)) return json;
-  } catch {
-    // fall through: loadConfig has already reported an unreadable file before anyone gets here
-  }
-  throw new IdseError("CORRUPT_FILE", { file, reason: "expected a JSON object" });
-}
-
 /** `store.options` of the repository config ({} when absent). */
 export function readStoreOptions(idseDir: string): Record<string, unknown> {
-  const store = readConfigObject(idseDir)?.store;
-  const options = isObject(store) ? store.options : undefined;
-  if (options === undefined) return {};
-  if (!isObject(options)) {
-    throw new IdseError("INVALID_CONFIG", {
-      key: "store.options",
-      file: join(idseDir, CONFIG_FILE),
-      reason: "expected an object",
-    });
-  }
-  return options;
+  return readSection(idseDir, "store")?.options ?? {};
 }
 
 export function storeChoice(config: ResolvedConfig, idseDir: string): StoreChoice {
@@ -74,17 +48,29 @@ export function storeChoice(config: ResolvedConfig, idseDir: string): StoreChoic
   return { plugin, options, source: config.sources["store.plugin"] };
 }
 
-/** Points the repository config at a store: `store: { plugin, options? }`; every other key is kept. */
-export function writeStoreConfig(idseDir: string, plugin: string, options: Record<string, unknown> = {}) {
-  const obj = readConfigObject(idseDir) ?? { $schema: "./schemas/config.schema.json" };
-  const {
-    plugin: _p,
-    options: _o,
-    backend: _b,
-    ...rest
-  } = isObject(obj.store) ? obj.store : ({} as Record<string, unknown>);
-  obj.store = { ...rest, plugin, ...(Object.keys(options).length ? { options } : {}) };
-  writeFileAtomic(join(idseDir, CONFIG_FILE), `${JSON.stringify(obj, null, 2)}\n`);
+/**
+ * Points the repository config at a store: `store: { plugin, options? }`; every other key is kept. Under
+ * the repository lock (config.ts), so a concurrent `config set` or `remote add` is not lost.
+ */
+export async function writeStoreConfig(
+  idseDir: string,
+  plugin: string,
+  options: Record<string, unknown> = {},
+  o: { timeoutMs?: number } = {},
+): Promise<void> {
+  await updateRepoConfig(
+    idseDir,
+    (obj) => {
+      const {
+        plugin: _p,
+        options: _o,
+        backend: _b,
+        ...rest
+      } = isObject(obj.store) ? obj.store : ({} as Record<string, unknown>);
+      obj.store = { ...rest, plugin, ...(Object.keys(options).length ? { options } : {}) };
+    },
+    o,
+  );
 }
 
 // --- the lazy plugin store ------------------------------------------------------------------------------

@@ -26,11 +26,12 @@ import { listProjects, openWorkspaceAt, type Workspace, type WorkspaceEnv } from
 // (target.hash, else read back). The source is never written to or deleted from.
 
 /**
- * Lock files, the temp files of an interrupted atomic write and `compile agent-spec` output (written to
+ * Lock files, intent journals (src/intent-journal.ts), the temp files of an interrupted atomic write and `compile agent-spec` output (written to
  * .idse/projects/<project>/build/ on disk whatever the store) are not documents.
  */
 export const isDocumentKey = (key: string) =>
   !/(^|\/)\.idse\.lock(\.\d+\.tmp)?$/.test(key) &&
+  !/(^|\/)\.idse-intent\.json$/.test(key) &&
   !/\.\d+\.\d+\.tmp$/.test(key) &&
   !/^projects\/[^/]+\/build\//.test(key);
 
@@ -216,7 +217,7 @@ export async function chooseStore(
       const probe = lazyPluginStore(() => ws, name, options, { env: wenv.env, log: wenv.log });
       await probe.open().finally(() => closeStore(probe));
     }
-    writeStoreConfig(ws.idseDir, name, options);
+    await writeStoreConfig(ws.idseDir, name, options, { timeoutMs: ws.config.values["lock.timeout_ms"] });
   } catch (err) {
     if (created) rmSync(idseDir, { recursive: true, force: true });
     throw err;

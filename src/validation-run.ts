@@ -1,10 +1,7 @@
-import * as v from "valibot";
 import type { DesignStore } from "./design-store.ts";
-import { IdseError } from "./errors.ts";
-import { parseJsonText } from "./json-text.ts";
 import { keys, STAGES, type Stage } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
-import { ValidationConfig, type ValidationReport } from "./models/validation.ts";
+import type { ValidationConfig, ValidationReport } from "./models/validation.ts";
 import { allRules, resolveRuleConfig } from "./rules/index.ts";
 import { readProjectState, writeSessionStages } from "./stage-state.ts";
 import { isUntouched, STAGE_TEMPLATES } from "./templates.ts";
@@ -17,6 +14,8 @@ import { loadSessionInput } from "./validation-input.ts";
 
 export interface RunOptions {
   stack: string;
+  /** The `validation` section of the repository config (config.ts reads it; absent: defaults). */
+  validation?: ValidationConfig;
   rules?: string[];
   gate?: boolean;
   stage?: Stage;
@@ -30,28 +29,6 @@ export interface SessionTiming {
   rules: Record<string, number>;
 }
 
-/** The `validation` block of the repository config (.idse/config.json), validated. */
-export async function readValidationConfig(store: DesignStore): Promise<ValidationConfig | undefined> {
-  const text = await store.read(keys.config);
-  if (text === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = (parseJsonText(text) as { validation?: unknown }).validation;
-  } catch {
-    return undefined; // config.ts reports an unparseable config file before we get here
-  }
-  if (raw === undefined) return undefined;
-  const r = v.safeParse(ValidationConfig, raw);
-  if (!r.success) {
-    throw new IdseError("INVALID_CONFIG", {
-      key: "validation",
-      file: ".idse/config.json",
-      reason: r.issues[0].message,
-    });
-  }
-  return r.output;
-}
-
 export async function validateSessions(
   store: DesignStore,
   project: string,
@@ -63,7 +40,7 @@ export async function validateSessions(
   recorded: Recorded[];
   timings: Map<string, SessionTiming>;
 }> {
-  const config = resolveRuleConfig(await readValidationConfig(store), o.rules);
+  const config = resolveRuleConfig(o.validation, o.rules);
   const rules = allRules();
   const state = await readProjectState(store, project).catch(() => null);
   const reports: ValidationReport[] = [];
@@ -130,8 +107,9 @@ export async function detectStages(
   project: string,
   session: string,
   stack: string,
+  validation?: ValidationConfig,
 ): Promise<Record<Stage, StageStatus>> {
-  const { reports } = await validateSessions(store, project, [session], { stack });
+  const { reports } = await validateSessions(store, project, [session], { stack, validation });
   const failing = new Set(reports[0]!.findings.filter((f) => f.severity === "error").map((f) => f.stage));
   const out = {} as Record<Stage, StageStatus>;
   for (const stage of STAGES) {

@@ -58,7 +58,9 @@ export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
   async run(ctx, [raw, value]) {
     const k = key(raw!);
     const ws = ctx.workspace();
-    const stored = setRepoConfig(ws.idseDir, k, value!) as ConfigSetOutput["value"];
+    const stored = (await setRepoConfig(ws.idseDir, k, value!, {
+      timeoutMs: ws.config.values["lock.timeout_ms"],
+    })) as ConfigSetOutput["value"];
     return { key: k, value: stored, source: "repo", file: ".idse/config.json" };
   },
   text: (d) => `${d.key} = ${show(d.value)} (written to ${d.file})`,
@@ -67,7 +69,9 @@ export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
 export const configUnset = defineCommand<Record<string, never>, ConfigUnsetOutput>({
   async run(ctx, [raw]) {
     const k = key(raw!);
-    return { key: k, removed: unsetRepoConfig(ctx.workspace().idseDir, k) };
+    const ws = ctx.workspace();
+    const timeoutMs = ws.config.values["lock.timeout_ms"];
+    return { key: k, removed: await unsetRepoConfig(ws.idseDir, k, { timeoutMs }) };
   },
   text: (d) =>
     d.removed ? `Removed ${d.key} from .idse/config.json` : `${d.key} was not set in .idse/config.json`,

@@ -7,6 +7,7 @@ import { type Context, defineCommand } from "../command.ts";
 import { withLock } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { assertNewId, BLUEPRINT } from "../ids.ts";
+import { beginIntent, endIntent } from "../intent-journal.ts";
 import { keys } from "../layout.ts";
 import type { InitOutput } from "../models/outputs.ts";
 import { createSession } from "../session-graph.ts";
@@ -94,6 +95,9 @@ async function initIn(
   await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
     // Checked again under the lock: two concurrent inits of one project must not both proceed.
     if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+    // A run killed part-way is rolled back (or finished) by the next idse run: never PROJECT_EXISTS
+    // for a project that was never made (recovery.ts).
+    await beginIntent(ws.store, project, { op: "project-create" });
     await createSession(ws.store, project, {
       id: BLUEPRINT,
       type: "blueprint",
@@ -108,6 +112,7 @@ async function initIn(
     await pointStateAt(ws.store, project, BLUEPRINT, ctx.now);
     await regenerateMeta(ws.store, project, ctx.now);
     await ws.store.write(keys.currentProject, `${project}\n`);
+    await endIntent(ws.store, project);
   });
   files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
   if (createAgentFiles !== false && ws.config.values["agent_files.create"]) {

@@ -96,7 +96,9 @@ export const remoteAdd = defineCommand<
         log: () => {},
       });
     }
-    const remote = addRemote(ws.idseDir, ws.root, add);
+    const remote = await addRemote(ws.idseDir, ws.root, add, {
+      timeoutMs: ws.config.values["lock.timeout_ms"],
+    });
     // A command this user just gave (mcp-stdio) is approved for this repository, as `plugin add` does.
     const { commandItem } = await import("../plugins/runnables.ts");
     const command = commandItem(remote.name, remote.config, ws.root);
@@ -125,7 +127,9 @@ export const remoteAdd = defineCommand<
 export const remoteRemove = defineCommand<Record<string, never>, RemoteChangeOutput>({
   async run(ctx, [name]) {
     const ws = ctx.workspace();
-    const remote = removeRemote(ws.idseDir, name!);
+    const remote = await removeRemote(ws.idseDir, name!, {
+      timeoutMs: ws.config.values["lock.timeout_ms"],
+    });
     // Its sync base goes too: a remote added again under this name starts from nothing, not from a lie.
     for (const project of await listProjects(ws.store)) {
       await ctx.mutate(project, (w) => removeSyncState(w.store, project, remote.name));

@@ -1,11 +1,13 @@
-import { defineCommand } from "../command.ts";
-import type { DesignStore } from "../design-store.ts";
+import { type Context, defineCommand } from "../command.ts";
+import { readSection } from "../config.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../ids.ts";
+import { beginIntent, endIntent } from "../intent-journal.ts";
 import { keys, STAGES } from "../layout.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../models/common.ts";
 import type { SessionChangeOutput } from "../models/outputs.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../models/session-metadata.ts";
+import { recoverLocked } from "../recovery.ts";
 import {
   createSession,
   readCurrentSession,
@@ -15,11 +17,40 @@ import {
   updateSession,
 } from "../session-graph.ts";
 import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../stage-state.ts";
+import type { Workspace } from "../workspace.ts";
 import { refreshMeta } from "./shared.ts";
 
 export type SessionChange = SessionChangeOutput;
 
 const say = (d: SessionChange) => d.message;
+
+/**
+ * Creates a session under the project's intent journal (src/intent-journal.ts): a run killed part-way is
+ * rolled back (no session.json yet) or finished by the next idse run, and so is one that fails here.
+ * Never SESSION_EXISTS for a session that was never finished.
+ */
+async function journaled<T>(
+  ctx: Context,
+  ws: Workspace,
+  project: string,
+  id: string,
+  makeCurrent: boolean,
+  steps: () => Promise<T>,
+): Promise<T> {
+  if (await sessionExists(ws.store, project, id)) {
+    throw new IdseError("SESSION_EXISTS", { project, session: id });
+  }
+  await beginIntent(ws.store, project, { op: "session-create", session: id, make_current: makeCurrent });
+  let out: T;
+  try {
+    out = await steps();
+  } catch (err) {
+    await recoverLocked(ctx, ws, project);
+    throw err;
+  }
+  await endIntent(ws.store, project);
+  return out;
+}
 
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
   options: [
@@ -32,25 +63,27 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
     return ctx.mutate(project, async (ws) => {
       await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is created
       const parent = (await sessionExists(ws.store, project, BLUEPRINT)) ? BLUEPRINT : null;
-      const meta = await createSession(ws.store, project, {
-        id,
-        type: "feature",
-        parent,
-        owner: opts.owner ?? ws.config.values.owner,
-        description: opts.description ?? null,
-        stack: ws.config.values.stack,
-        now: ctx.now,
+      return journaled(ctx, ws, project, id, true, async () => {
+        const meta = await createSession(ws.store, project, {
+          id,
+          type: "feature",
+          parent,
+          owner: opts.owner ?? ws.config.values.owner,
+          description: opts.description ?? null,
+          stack: ws.config.values.stack,
+          now: ctx.now,
+        });
+        // State first: if it cannot be written, CURRENT_SESSION still names the old session.
+        await pointStateAt(ws.store, project, id, ctx.now);
+        await ws.store.write(keys.currentSession(project), id);
+        await refreshMeta(ctx, ws.store, project);
+        return {
+          project,
+          session: meta,
+          current: true,
+          message: `Created session ${id} in ${project}; it is now current.`,
+        };
       });
-      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
-      await pointStateAt(ws.store, project, id, ctx.now);
-      await ws.store.write(keys.currentSession(project), id);
-      await refreshMeta(ctx, ws.store, project);
-      return {
-        project,
-        session: meta,
-        current: true,
-        message: `Created session ${id} in ${project}; it is now current.`,
-      };
     });
   },
   text: say,
@@ -73,22 +106,24 @@ export const spawn = defineCommand<
     const parent = assertExistingId("session", opts.blueprint ?? BLUEPRINT);
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, parent);
-      const meta = await createSession(ws.store, project, {
-        id,
-        type: "feature",
-        parent,
-        owner: opts.owner ?? ws.config.values.owner,
-        description: opts.description ?? null,
-        stack: ws.config.values.stack,
-        now: ctx.now,
+      return journaled(ctx, ws, project, id, false, async () => {
+        const meta = await createSession(ws.store, project, {
+          id,
+          type: "feature",
+          parent,
+          owner: opts.owner ?? ws.config.values.owner,
+          description: opts.description ?? null,
+          stack: ws.config.values.stack,
+          now: ctx.now,
+        });
+        await refreshMeta(ctx, ws.store, project);
+        return {
+          project,
+          session: meta,
+          current: false,
+          message: `Spawned feature session ${id} from ${parent}.`,
+        };
       });
-      await refreshMeta(ctx, ws.store, project);
-      return {
-        project,
-        session: meta,
-        current: false,
-        message: `Spawned feature session ${id} from ${parent}.`,
-      };
     });
   },
   text: (d) => `${d.message}\nSwitch to it with: idse session switch ${d.session.session_id}`,
@@ -100,9 +135,13 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
     const id = assertExistingId("session", idArg!);
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
-      // State first: if it cannot be written, CURRENT_SESSION still names the old session.
+      // State first: if it cannot be written, CURRENT_SESSION still names the old session. A run killed
+      // between the two is finished by the next idse run (the intent journal, recovery.ts).
+      await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is written
+      await beginIntent(ws.store, project, { op: "session-switch", session: id });
       await pointStateAt(ws.store, project, id, ctx.now);
       await ws.store.write(keys.currentSession(project), id);
+      await endIntent(ws.store, project);
       const { meta } = await readSession(ws.store, project, id);
       const { refreshAgentFiles } = await import("../routing/sync.ts");
       const refreshed = await refreshAgentFiles(ws, project);
@@ -191,9 +230,13 @@ export const sessionRemoveCollaborator = defineCommand<{ name: string }, Session
  * It runs before anything is written, so a failed gate changes nothing (the Python original wrote
  * "complete" first). The engine is loaded only here.
  */
-async function completionProblems(store: DesignStore, project: string, id: string, stack: string) {
+async function completionProblems(ws: Workspace, project: string, id: string) {
   const { validateSessions } = await import("../validation-run.ts");
-  const { reports } = await validateSessions(store, project, [id], { stack, gate: true });
+  const { reports } = await validateSessions(ws.store, project, [id], {
+    stack: ws.config.values.stack,
+    validation: readSection(ws.idseDir, "validation"),
+    gate: true,
+  });
   return reports[0]!.findings
     .filter((f) => f.severity === "error")
     .map(
@@ -219,17 +262,19 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, id);
       if (o.status === "complete") {
-        const problems = await completionProblems(ws.store, project, id, ws.config.values.stack);
+        const problems = await completionProblems(ws, project, id);
         if (problems.length > 0) {
           const reason = `${problems.length} problem${problems.length === 1 ? "" : "s"} in its artifacts`;
           throw new IdseError("COMPLETION_GATE_FAILED", { session: id, reason }, problems);
         }
       }
-      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
+      // Stages first, then the status: a run killed between them leaves every stage completed and the
+      // status as it was, a state a user can reach too, and the same command finishes it.
       if (o.status === "complete") {
         const done = Object.fromEntries(STAGES.map((s) => [s, "completed"])) as Record<Stage, StageStatus>;
         await writeSessionStages(ws.store, project, id, done, "passing", ctx.now);
       }
+      const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
       await refreshMeta(ctx, ws.store, project);
       return {
         project,

@@ -53,7 +53,9 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     let { stages, validation_status } = await readSessionStages(ws.store, project, session, state);
     if (ws.config.values["stages.auto_detect"]) {
       const { detectStages } = await import("../validation-run.ts");
-      stages = await detectStages(ws.store, project, session, ws.config.values.stack);
+      const { readSection } = await import("../config.ts");
+      const validation = readSection(ws.idseDir, "validation");
+      stages = await detectStages(ws.store, project, session, ws.config.values.stack, validation);
     }
     // Same answer as `idse route`: a missing registry means the defaults (never written here).
     const { registry } = await loadRegistry(ws.store, project);

@@ -1,6 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { readTextIfExists } from "../atomic-file.ts";
 import { type Context, defineCommand } from "../command.ts";
+import { readSection, withRepoLock } from "../config.ts";
 import type { DesignStore } from "../design-store.ts";
 import { displayKey } from "../documents.ts";
 import { IdseError } from "../errors.ts";
@@ -13,6 +15,7 @@ import {
   type StoreInfoOutput,
   type StoreMigrateOutput,
 } from "../models/store.ts";
+import { beginMigration, endMigration, recoverLocked, recoverMigration } from "../recovery.ts";
 import { requireSession } from "../session-graph.ts";
 import {
   EXPORT_MANIFEST,
@@ -167,56 +170,79 @@ export const storeMigrate = defineCommand<
     const source = ws.store;
     const projects = await listProjects(source);
     const timeout = ws.config.values["lock.timeout_ms"];
-    // Hold every project's lock on the source: no idse process changes a document during the copy.
-    return withProjectLocks(source, projects, timeout, async () => {
-      // A store off this disk is the machine's edge: no document goes there with a secret in it.
-      if (leavesMachine(to)) await refuseSecrets(ws, source, to);
-      const target = dryRun ? undefined : await openTarget(ctx, ws, to, options);
-      try {
-        const progress =
-          ctx.io.stderrIsTTY && !ctx.global.quiet && !ctx.global.json
-            ? (done: number, total: number) => ctx.io.stderr(`\r  copied ${done}/${total}`)
-            : undefined;
-        const r = await copyDocuments(source, target, progress);
-        if (progress) ctx.io.stderr("\n");
-        if (r.mismatched.length) {
-          throw new IdseError("STORE_VERIFY_FAILED", {
-            count: r.mismatched.length,
-            key: r.mismatched[0],
-            keys: r.mismatched.slice(0, 20),
-            source: from.plugin,
-            target: to,
-          });
+    // Hold the repository lock (config.json, the export manifest), then every project's lock on the
+    // source: no idse process changes a document during the copy.
+    const configured = canonical(readSection(ws.idseDir, "store") ?? {});
+    return withRepoLock(ws.idseDir, timeout, () =>
+      withProjectLocks(source, projects, timeout, async () => {
+        // Read again under the lock: a migration that ran while this one waited moved the documents.
+        const now = readSection(ws.idseDir, "store");
+        if (canonical(now ?? {}) !== configured) {
+          throw new IdseError("STORE_CHANGED", { store: now?.plugin ?? now?.backend ?? FILESYSTEM });
         }
-        if (target) {
-          writeStoreConfig(ws.idseDir, to, options);
-          afterSwitch(ctx, ws, from.plugin, to, target, r.hashes);
-        }
-        if (r.extra.length) {
-          ctx.report({
-            severity: "warning",
-            code: "STORE_EXTRA_KEYS",
-            message: `${to} already held ${r.extra.length} document(s) the source lacks (first: ${r.extra[0]}); they were left in place`,
-            keys: r.extra.slice(0, 20),
-          });
-        }
-        return {
-          dry_run: dryRun,
-          from: { plugin: from.plugin, location: source.location },
-          to: { plugin: to, location: target?.location ?? null, options },
-          installed,
-          keys: r.keys.length,
-          bytes: r.bytes,
-          counts: r.counts,
-          copied: r.copied,
-          verified: r.verified,
-          extra: r.extra,
-          switched: target !== undefined,
+        // Nothing half done is copied: an interrupted session create or stage change is settled first.
+        for (const project of projects) await recoverLocked(ctx, ws, project);
+        // A store off this disk is the machine's edge: no document goes there with a secret in it.
+        if (leavesMachine(to)) await refuseSecrets(ws, source, to);
+        const target = dryRun ? undefined : await openTarget(ctx, ws, to, options);
+        // From here to the switch (config.json naming the target) a killed run is completed or rolled
+        // back by the next idse run, under the migration journal (recovery.ts); so is a failed one.
+        const manifest = {
+          file: EXPORT_MANIFEST,
+          before: readTextIfExists(join(ws.idseDir, EXPORT_MANIFEST)) ?? null,
         };
-      } finally {
-        await target?.dispose?.();
-      }
-    });
+        if (target) beginMigration(ws.idseDir, { to: { plugin: to, options }, manifest });
+        try {
+          const progress =
+            ctx.io.stderrIsTTY && !ctx.global.quiet && !ctx.global.json
+              ? (done: number, total: number) => ctx.io.stderr(`\r  copied ${done}/${total}`)
+              : undefined;
+          const r = await copyDocuments(source, target, progress);
+          if (progress) ctx.io.stderr("\n");
+          if (r.mismatched.length) {
+            throw new IdseError("STORE_VERIFY_FAILED", {
+              count: r.mismatched.length,
+              key: r.mismatched[0],
+              keys: r.mismatched.slice(0, 20),
+              source: from.plugin,
+              target: to,
+            });
+          }
+          if (target) {
+            // The export manifest first, then the switch itself.
+            beforeSwitch(ctx, ws, from.plugin, to, target, r.hashes);
+            await writeStoreConfig(ws.idseDir, to, options, { timeoutMs: timeout });
+            endMigration(ws.idseDir);
+          }
+          if (r.extra.length) {
+            ctx.report({
+              severity: "warning",
+              code: "STORE_EXTRA_KEYS",
+              message: `${to} already held ${r.extra.length} document(s) the source lacks (first: ${r.extra[0]}); they were left in place`,
+              keys: r.extra.slice(0, 20),
+            });
+          }
+          return {
+            dry_run: dryRun,
+            from: { plugin: from.plugin, location: source.location },
+            to: { plugin: to, location: target?.location ?? null, options },
+            installed,
+            keys: r.keys.length,
+            bytes: r.bytes,
+            counts: r.counts,
+            copied: r.copied,
+            verified: r.verified,
+            extra: r.extra,
+            switched: target !== undefined,
+          };
+        } catch (err) {
+          if (target) await recoverMigration(ws.idseDir);
+          throw err;
+        } finally {
+          await target?.dispose?.();
+        }
+      }),
+    );
   },
   text: (d) => {
     const c = d.counts;
@@ -239,8 +265,8 @@ export const storeMigrate = defineCommand<
   },
 });
 
-/** Bookkeeping once the config names the target: the export manifest, and an override to warn about. */
-function afterSwitch(
+/** Bookkeeping for the switch, made just before config.json names the target: the export manifest, and an override to warn about. */
+function beforeSwitch(
   ctx: Context,
   ws: Workspace,
   from: string,
@@ -301,13 +327,16 @@ export const storeExport = defineCommand<
       scope = keys.session(project, session);
     }
     const dir = o.dir === undefined ? ws.idseDir : resolve(ctx.global.cwd, o.dir);
-    const out = await exportFiles(ws, ws.store, {
-      dir,
-      scope,
-      force: o.force === true,
-      now: ctx.now,
-      report: ctx.report,
-    });
+    // The repository lock: the export manifest is read, changed and written by export, import and migrate.
+    const out = await withRepoLock(ws.idseDir, ws.config.values["lock.timeout_ms"], () =>
+      exportFiles(ws, ws.store, {
+        dir,
+        scope,
+        force: o.force === true,
+        now: ctx.now,
+        report: ctx.report,
+      }),
+    );
     return out;
   },
   text: (d) => {
@@ -330,13 +359,16 @@ export const storeImport = defineCommand<{ dryRun?: boolean; force?: boolean }, 
   async run(ctx, _args, o) {
     const ws = ctx.workspace();
     requirePluginStore(ws);
-    return importFiles(ws, ws.store, {
-      dryRun: o.dryRun === true,
-      force: o.force === true,
-      lockTimeoutMs: ws.config.values["lock.timeout_ms"],
-      now: ctx.now,
-      report: ctx.report,
-    });
+    const timeout = ws.config.values["lock.timeout_ms"];
+    return withRepoLock(ws.idseDir, timeout, () =>
+      importFiles(ws, ws.store, {
+        dryRun: o.dryRun === true,
+        force: o.force === true,
+        lockTimeoutMs: timeout,
+        now: ctx.now,
+        report: ctx.report,
+      }),
+    );
   },
   text: (d) => {
     const lines = d.results

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
 import { defineCommand } from "../command.ts";
+import { readSection } from "../config.ts";
 import { IdseError } from "../errors.ts";
 import { jsonPieces } from "../json-stream.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
@@ -52,12 +53,14 @@ export const validate = defineCommand<
     );
     const { allRules } = await import("../rules/index.ts");
     const result = await ctx.mutate(project, async (ws) => {
+      const validation = readSection(ws.idseDir, "validation");
       const sessions = o.all
         ? await listSessionIds(ws.store, project)
         : [await targetSession(ws.store, project, o.session)];
       const run = () =>
         validateSessions(ws.store, project, sessions, {
           stack: ws.config.values.stack,
+          validation,
           rules: o.rule,
           stage: o.stage,
           // JUnit shows durations; nothing else pays for the clock.

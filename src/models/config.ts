@@ -29,7 +29,10 @@ export const CONFIG_KEYS = {
     default: false,
   },
   "lock.timeout_ms": {
-    schema: d(v.pipe(v.number(), v.integer(), v.minValue(0)), "How long to wait for a project lock."),
+    schema: d(
+      v.pipe(v.number(), v.integer(), v.minValue(0)),
+      "How long to wait for a project or repository lock (milliseconds).",
+    ),
     default: 10000,
   },
   "agent_files.create": {

@@ -30,6 +30,15 @@ function readOwner(file: string): { pid: number; host: string; raw: string } | u
   }
 }
 
+/**
+ * Whether `file` is a lock left by a process that died on this host (the next acquireFileLock takes it
+ * over). Recovery uses it as the sign that a change under this lock may have been cut short.
+ */
+export function isStaleLock(file: string): boolean {
+  const owner = readOwner(file);
+  return owner !== undefined && owner.host === hostname() && Number.isInteger(owner.pid) && !alive(owner.pid);
+}
+
 export async function acquireFileLock(path: string, timeoutMs: number): Promise<Release> {
   // A lock under `.idse/` stays in the repository, whatever symlinks lead to its folder.
   const bound = boundaryOf(path);

@@ -1,17 +1,14 @@
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
-import { issueText } from "../documents.ts";
+import { REPO_CONFIG_FILE, readSection, sectionOf, updateRepoConfig } from "../config.ts";
 import { IdseError } from "../errors.ts";
-import { parseJsonText } from "../json-text.ts";
-import { RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
+import { type RemoteConfig, type RemoteInfo, RemoteName } from "../models/sync.ts";
 import { isInside, resolveReal } from "../path-guard.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
 // shows only the flat keys. The default remote: IDSE_ARTIFACT_URL (or the Python original's
 // IDSE_AGENCY_URL) when set, else the remote marked `default`, else the only one.
 
-export const CONFIG_FILE = "config.json";
 export const ENV_REMOTE = "env";
 export const URL_VARS = ["IDSE_ARTIFACT_URL", "IDSE_AGENCY_URL"] as const;
 
@@ -23,16 +20,6 @@ export interface Remote extends RemoteInfo {
 const SECRET_KEY = /token|password|passwd|secret|credential|api[_-]?key|auth/i;
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 const isHttp = (s: string) => /^https?:\/\//i.test(s);
-
-function readObject(file: string): Record<string, unknown> | undefined {
-  const text = readTextIfExists(file);
-  if (text === undefined) return undefined;
-  try {
-    const json = parseJsonText(text);
-    if (json && typeof json === "object" && !Array.isArray(json)) return json;
-  } catch {}
-  throw new IdseError("CORRUPT_FILE", { file, reason: "expected a JSON object" });
-}
 
 /** Refuses a URL that carries credentials; the error never repeats them. */
 export function checkUrl(url: string): void {
@@ -71,13 +58,16 @@ function secretKeyOf(c: RemoteConfig): string | undefined {
 
 /** The repository's remotes, validated; a remote that holds a credential is an error. */
 export function readRemotes(idseDir: string): Record<string, RemoteConfig> {
-  const file = join(idseDir, CONFIG_FILE);
-  const raw = readObject(file)?.remotes;
-  if (raw === undefined) return {};
-  const r = v.safeParse(v.record(RemoteName, RemoteConfig), raw);
-  if (!r.success)
-    throw new IdseError("INVALID_CONFIG", { key: "remotes", file, reason: issueText(r.issues) });
-  for (const [name, c] of Object.entries(r.output)) {
+  return checkedRemotes(readSection(idseDir, "remotes"), join(idseDir, REPO_CONFIG_FILE));
+}
+
+/** The remotes section (read by config.ts), refused when a remote holds a credential. */
+function checkedRemotes(
+  remotes: Record<string, RemoteConfig> | undefined,
+  file: string,
+): Record<string, RemoteConfig> {
+  if (remotes === undefined) return {};
+  for (const [name, c] of Object.entries(remotes)) {
     const bad = secretKeyOf(c);
     const inUrl = c.url && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(c.url);
     if (bad || inUrl) {
@@ -88,17 +78,13 @@ export function readRemotes(idseDir: string): Record<string, RemoteConfig> {
       });
     }
   }
-  return r.output;
+  return remotes;
 }
 
 /** Fingerprints the secret guard lets through (`sync.secret_allowlist` in .idse/config.json). */
 export function readAllowlist(idseDir: string): Set<string> {
-  const file = join(idseDir, CONFIG_FILE);
-  const raw = readObject(file)?.sync;
-  if (raw === undefined) return new Set();
-  const r = v.safeParse(SyncConfig, raw);
-  if (!r.success) throw new IdseError("INVALID_CONFIG", { key: "sync", file, reason: issueText(r.issues) });
-  return new Set((r.output.secret_allowlist ?? []).map((e) => e.fingerprint));
+  const sync = readSection(idseDir, "sync");
+  return new Set((sync?.secret_allowlist ?? []).map((e) => e.fingerprint));
 }
 
 function envRemote(env: Record<string, string | undefined>): string | undefined {
@@ -265,26 +251,37 @@ export function remoteConfigOf(idseDir: string, root: string, a: AddRemote): Rem
   return config;
 }
 
-/** Adds a remote to `.idse/config.json`; the first remote added becomes the default. */
-export function addRemote(idseDir: string, root: string, a: AddRemote): Remote {
+/**
+ * Adds a remote to `.idse/config.json`; the first remote added becomes the default. Under the repository
+ * lock (config.ts): the remotes are read afresh there, so concurrent adds all land.
+ */
+export async function addRemote(
+  idseDir: string,
+  root: string,
+  a: AddRemote,
+  o: { timeoutMs?: number } = {},
+): Promise<Remote> {
   const nameCheck = v.safeParse(RemoteName, a.name);
   if (!nameCheck.success || a.name === ENV_REMOTE) {
     throw new IdseError("REMOTE_INVALID", {
       reason: `invalid remote name ${JSON.stringify(a.name)}: ${a.name === ENV_REMOTE ? "reserved for IDSE_ARTIFACT_URL" : "use a lowercase slug ([a-z0-9_-], at most 32 characters)"}`,
     });
   }
-  const file = join(idseDir, CONFIG_FILE);
-  const obj = readObject(file) ?? { $schema: "./schemas/config.schema.json" };
-  const remotes = readRemotes(idseDir);
-  if (remotes[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
   const config = remoteConfigOf(idseDir, root, a);
-  const first = Object.keys(remotes).length === 0;
-  if (a.makeDefault || first) {
-    config.default = true;
-    for (const other of Object.values(remotes)) delete other.default;
-  }
-  obj.remotes = { ...remotes, [a.name]: config };
-  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
+  await updateRepoConfig(
+    idseDir,
+    (obj, file) => {
+      const remotes = checkedRemotes(sectionOf(obj, "remotes", file), file);
+      if (remotes[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
+      const first = Object.keys(remotes).length === 0;
+      if (a.makeDefault || first) {
+        config.default = true;
+        for (const other of Object.values(remotes)) delete other.default;
+      }
+      obj.remotes = { ...remotes, [a.name]: config };
+    },
+    o,
+  );
   return {
     name: a.name,
     plugin: config.plugin,
@@ -295,18 +292,26 @@ export function addRemote(idseDir: string, root: string, a: AddRemote): Remote {
   };
 }
 
-/** Removes a remote from `.idse/config.json`; returns what it was. */
-export function removeRemote(idseDir: string, name: string): Remote {
-  const file = join(idseDir, CONFIG_FILE);
-  const obj = readObject(file) ?? {};
-  const remotes = readRemotes(idseDir);
-  const config = remotes[name];
-  if (!config)
-    throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: Object.keys(remotes).sort() });
-  delete remotes[name];
-  if (Object.keys(remotes).length) obj.remotes = remotes;
-  else delete obj.remotes;
-  writeFileAtomic(file, `${JSON.stringify(obj, null, 2)}\n`);
+/** Removes a remote from `.idse/config.json` (under the repository lock); returns what it was. */
+export async function removeRemote(
+  idseDir: string,
+  name: string,
+  o: { timeoutMs?: number } = {},
+): Promise<Remote> {
+  const config = await updateRepoConfig(
+    idseDir,
+    (obj, file) => {
+      const remotes = checkedRemotes(sectionOf(obj, "remotes", file), file);
+      const config = remotes[name];
+      if (!config)
+        throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: Object.keys(remotes).sort() });
+      delete remotes[name];
+      if (Object.keys(remotes).length) obj.remotes = remotes;
+      else delete obj.remotes;
+      return config;
+    },
+    o,
+  );
   return {
     name,
     plugin: config.plugin,

@@ -57,18 +57,18 @@ describe("ArtifactConfig layering", () => {
     expect(() => loadConfig({ home, idseDir, env: {} })).toThrow(/\.idseconfig\.json is corrupt/);
   });
 
-  test("set writes only the repository file, keeping other keys", () => {
+  test("set writes only the repository file, keeping other keys", async () => {
     const { home, idseDir } = setup();
     writeFileSync(join(home, ".idseconfig.json"), '{"owner":"home"}');
     writeFileSync(join(idseDir, "config.json"), '{"custom":{"kept":1}}');
-    expect(setRepoConfig(idseDir, "stages.auto_detect", "yes")).toBe(true);
-    expect(setRepoConfig(idseDir, "lock.timeout_ms", "250")).toBe(250);
+    expect(await setRepoConfig(idseDir, "stages.auto_detect", "yes")).toBe(true);
+    expect(await setRepoConfig(idseDir, "lock.timeout_ms", "250")).toBe(250);
     expect(JSON.parse(readFileSync(join(idseDir, "config.json"), "utf8"))).toEqual({
       custom: { kept: 1 },
       stages: { auto_detect: true },
       lock: { timeout_ms: 250 },
     });
     expect(readFileSync(join(home, ".idseconfig.json"), "utf8")).toBe('{"owner":"home"}');
-    expect(() => setRepoConfig(idseDir, "lock.timeout_ms", "later")).toThrow(IdseError);
+    await expect(setRepoConfig(idseDir, "lock.timeout_ms", "later")).rejects.toThrow(IdseError);
   });
 });
