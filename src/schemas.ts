@@ -4,6 +4,7 @@ import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
+import { ImportOriginalOutput } from "./models/original.ts";
 import * as O from "./models/outputs.ts";
 import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
@@ -141,6 +142,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-store-migrate", ["store migrate"], ST.StoreMigrateOutput),
   output("output-store-export", ["store export"], ST.StoreExportOutput),
   output("output-store-import", ["store import"], ST.StoreImportOutput),
+  output("output-import-original", ["import-original"], ImportOriginalOutput),
 ];
 
 /** The output schema that describes `idse <command> --json`. */
