@@ -64,6 +64,12 @@ const SessionRow = d(
       "Completed stages, in percent.",
     ),
     stages: stagesRecord(StageStatus, "Status of each stage."),
+    stages_inferred: v.optional(
+      d(
+        v.boolean(),
+        "True when the session has no stage state and its `complete` status is read as every stage completed (the Python original's file mode).",
+      ),
+    ),
   }),
   "One session in `status --all`.",
 );

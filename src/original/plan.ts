@@ -3,7 +3,7 @@ import type { DesignStore } from "../design-store.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT, isListableId } from "../ids.ts";
-import { keys, STAGE_PATHS, STAGES, type Stage, schemaRef } from "../layout.ts";
+import { keys, STAGES, type Stage, schemaRef } from "../layout.ts";
 import { STAGE_STATUSES } from "../models/common.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, SESSION_TYPES } from "../models/session-metadata.ts";
 import { VALIDATION_STATUSES } from "../models/session-state.ts";
