@@ -402,14 +402,17 @@ export const CATALOGUE = {
   },
   ORIGINAL_DATABASE_CORRUPT: {
     exit: 1,
-    message: (d) => `${s(d.file)} cannot be read as the original's database: ${s(d.reason)}; nothing was changed`,
-    hint: () => "check the file with `sqlite3 .idse/idse.db 'PRAGMA integrity_check'`, or restore it from a backup",
+    message: (d) =>
+      `${s(d.file)} cannot be read as the original's database: ${s(d.reason)}; nothing was changed`,
+    hint: () =>
+      "check the file with `sqlite3 .idse/idse.db 'PRAGMA integrity_check'`, or restore it from a backup",
   },
   ORIGINAL_SCHEMA_UNSUPPORTED: {
     exit: 1,
     message: (d) =>
       `${s(d.file)} has a schema this import does not know (${(d.problems as string[]).join("; ")}); nothing was changed`,
-    hint: () => "export it with the original's last release (`idse export --all-sessions`), or report the schema",
+    hint: () =>
+      "export it with the original's last release (`idse export --all-sessions`), or report the schema",
   },
   ORIGINAL_ORPHAN_ROWS: {
     exit: 1,
