@@ -74,10 +74,14 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
           for (const [k, text] of plan.writes) await ws.store.write(k, text);
         }
       }
+      // Every key's text as the database has it, written now or already there: a later import leaves a
+      // key alone while the database still says the same, so an edit made with idse meanwhile stays.
+      const written = { ...(previous?.written ?? {}), ...plan.established };
       const sameDb =
         previous?.sha256 === digest &&
         previous.size === st.size &&
-        previous.mtime_ms === Math.trunc(st.mtimeMs);
+        previous.mtime_ms === Math.trunc(st.mtimeMs) &&
+        JSON.stringify(previous.written) === JSON.stringify(written);
       if (plan.writes.length || !sameDb) {
         const record: ImportRecord = {
           tool: "idse-orchestrator",
@@ -86,10 +90,7 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
           size: st.size,
           mtime_ms: Math.trunc(st.mtimeMs),
           imported_at: ctx.now,
-          written: {
-            ...(previous?.written ?? {}),
-            ...Object.fromEntries(plan.writes.map(([k, text]) => [k, sha256(text)])),
-          },
+          written,
         };
         writeFileAtomic(join(ws.idseDir, IMPORT_RECORD), `${JSON.stringify(record, null, 2)}\n`);
         out.recorded = true;

@@ -28,6 +28,8 @@ export interface Change {
 
 export interface Plan {
   writes: [string, string][];
+  /** sha256 of the text the database says each key holds, whether written now or already there. */
+  established: Record<string, string>;
   changes: Change[];
   diagnostics: Diagnostic[];
   projects: { project: string; sessions: number; artifacts: number; claims: number; agents: number }[];
@@ -172,12 +174,14 @@ export async function planImport(
   file: string,
 ): Promise<Plan> {
   check(snap, file);
-  const plan: Plan = { writes: [], changes: [], diagnostics: [], projects: [] };
+  const plan: Plan = { writes: [], established: {}, changes: [], diagnostics: [], projects: [] };
   const views: [string, string][] = []; // kept views go first, before the texts that replace them
   // Plans `text` for `key`: nothing when the store holds it, or when an earlier import wrote this very
   // text (whatever the store holds now is then an edit made with idse since, and it stays).
   const want = async (key: string, text: string, same?: (held: string | undefined) => boolean) => {
-    if (written[key] === sha256(text)) return;
+    const hash = sha256(text);
+    plan.established[key] = hash;
+    if (written[key] === hash) return;
     const held = await store.read(key);
     if (held === text || (same?.(held) ?? false)) return;
     plan.writes.push([key, text]);
@@ -243,7 +247,8 @@ export async function planImport(
         artifactCount++;
         const key = keys.artifact(project, sid, a.stage as Stage);
         const content = String(a.content);
-        if (written[key] === sha256(content)) continue;
+        plan.established[key] = sha256(content);
+        if (written[key] === plan.established[key]) continue;
         const held = await store.read(key);
         if (held === content) continue;
         if (held !== undefined) {
