@@ -5,12 +5,16 @@
 // from what would be generated (the page cannot drift from the code).
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -218,6 +222,17 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   },
   STORE_NOT_TEXT: { file: ".idse/projects/shop/sessions/auth/diagram.png" },
   STORE_NO_EXPORT: { file: ".idse/store-export.json" },
+  ORIGINAL_DATABASE_FOUND: { file: ".idse/idse.db", changed: false },
+  ORIGINAL_DATABASE_NOT_FOUND: { file: ".idse/idse.db" },
+  ORIGINAL_DATABASE_LOCKED: { file: ".idse/idse.db", reason: "database is locked" },
+  ORIGINAL_DATABASE_CORRUPT: { file: ".idse/idse.db", reason: "database disk image is malformed" },
+  ORIGINAL_SCHEMA_UNSUPPORTED: { file: ".idse/idse.db", problems: ["table session_state is missing"] },
+  ORIGINAL_ORPHAN_ROWS: { file: ".idse/idse.db", count: 1, rows: ["sessions row 9: project_id 2"] },
+  ORIGINAL_VALUE_UNSUPPORTED: {
+    file: ".idse/idse.db",
+    count: 1,
+    values: ['session gift-cards status: "paused" (expected draft|in_progress|review|complete|archived)'],
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -712,6 +727,28 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
       output(await st.run(["store", "export", "--session", "auth"], 0));
     } finally {
       st.dispose();
+    }
+    // The Python original's SQLite workspace (../shared/fixtures), imported with `idse import-original`.
+    const orig = new Workspace();
+    try {
+      const fixture = join(
+        import.meta.dir,
+        "..",
+        "..",
+        "shared",
+        "fixtures",
+        "python-original-sqlite-workspace",
+      );
+      cpSync(join(fixture, ".idse"), join(orig.cwd, ".idse"), { recursive: true });
+      const walk = (p: string) => {
+        chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
+        if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+      };
+      walk(orig.cwd);
+      const imported = await orig.run(["import-original", "--dry-run"], 0);
+      output({ ...imported, json: truncate(imported.json, 3) as Run["json"] });
+    } finally {
+      orig.dispose();
     }
     examples.set("credentials", {
       caption: "`~/.config/idse/credentials.json`, written by hand (values are placeholders)",
