@@ -13,6 +13,7 @@ import type { DoctorOutput } from "../models/outputs.ts";
 import { SessionMetadata } from "../models/session-metadata.ts";
 import { SessionStageState, SessionState } from "../models/session-state.ts";
 import { originalDbDiagnostic } from "../original/notice.ts";
+import { ignoredKeysNotice, readOriginalConfig } from "../original-config.ts";
 import { derivedMetadata, listSessionIds, readCurrentSession } from "../session-graph.ts";
 import { pendingStages, pointStateAt, writeStageStateDoc } from "../stage-state.ts";
 import { listProjects } from "../workspace.ts";
@@ -194,6 +195,8 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
         fixed: false,
       });
     }
+    const ignored = ignoredKeysNotice(readOriginalConfig(ctx.io.home));
+    if (ignored) ctx.report(ignored);
     const fixed = findings.filter((f) => f.fixed).length;
     return {
       projects,
