@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
-import { writeFilesAtomic } from "../atomic-files.ts";
 import { defineCommand } from "../command.ts";
 import { withLock } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { keys } from "../layout.ts";
 import type { ImportOriginalOutput } from "../models/original.ts";
+import { commitImport } from "../original/commit.ts";
 import {
   IMPORT_RECORD,
   type ImportRecord,
@@ -66,13 +66,8 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
       };
       if (o.dryRun) return out;
       if (plan.writes.length) {
-        if (ws.store.kind === "filesystem") {
-          await writeFilesAtomic(plan.writes.map(([k, text]) => ({ path: join(ws.idseDir, k), text })));
-        } else if (ws.store.writeMany) {
-          await ws.store.writeMany(plan.writes);
-        } else {
-          for (const [k, text] of plan.writes) await ws.store.write(k, text);
-        }
+        const creates = new Set(plan.changes.filter((c) => c.action === "create").map((c) => c.key));
+        await commitImport(ws.store, ws.idseDir, plan.writes, creates);
       }
       // Every key's text as the database has it, written now or already there: a later import leaves a
       // key alone while the database still says the same, so an edit made with idse meanwhile stays.

@@ -202,16 +202,11 @@ export async function planImport(
     const sessions = snap.sessions!.filter((s) => s.project_id === p.id);
     const dbSessionIds = new Set(sessions.map((s) => String(s.session_id)));
     let artifactCount = 0;
+    const withoutView: string[] = [];
 
     for (const s of sessions) {
       const sid = String(s.session_id);
-      if (!(await store.has(keys.session(project, sid)))) {
-        plan.diagnostics.push({
-          severity: "info",
-          code: "ORIGINAL_ROW_WITHOUT_VIEW",
-          message: `session ${project}/${sid} is in the database but has no markdown view; it is created from the database`,
-        });
-      }
+      if (!(await store.has(keys.session(project, sid)))) withoutView.push(sid);
       // session.json: the database's columns; related_sessions and keys the database does not hold come
       // from the existing view (the original kept them only there).
       const metaKey = keys.sessionMetadata(project, sid);
@@ -251,7 +246,8 @@ export async function planImport(
         if (written[key] === plan.established[key]) continue;
         const held = await store.read(key);
         if (held === content) continue;
-        if (held !== undefined) {
+        // An empty file keeps no text worth a view (and is what a power cut during an import can leave).
+        if (held !== undefined && held !== "") {
           const vk = await viewKey(store, key, held);
           if (vk) {
             views.push([vk, held]);
@@ -284,6 +280,17 @@ export async function planImport(
       }
     }
 
+    if (withoutView.length) {
+      // One diagnostic per project, not one per session: a first import into an empty folder lists them all.
+      const shown = withoutView.slice(0, 5).join(", ");
+      plan.diagnostics.push({
+        severity: "info",
+        code: "ORIGINAL_ROW_WITHOUT_VIEW",
+        message: `${withoutView.length} session(s) of ${project} are in the database but have no markdown view (${shown}${withoutView.length > 5 ? ", …" : ""}); they are created from the database`,
+        project,
+        sessions: withoutView,
+      });
+    }
     for (const e of await store.list(keys.sessions(project))) {
       if (e.kind === "dir" && !dbSessionIds.has(e.name)) {
         plan.diagnostics.push({
