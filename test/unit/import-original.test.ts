@@ -5,26 +5,15 @@ import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
 import { verifyLedger } from "../../src/original/ledger.ts";
-import { idse, REPO, tempDir } from "../helpers.ts";
+import { idse, tempDir } from "../helpers.ts";
+import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
 
 // import-original against the workspace the Python original wrote in its default SQLite mode: every fact
 // of EXPECTED.json comes back, every artifact byte for byte, a second run changes nothing, and the
 // database's bytes never change.
 
-const SHARED = resolve(REPO, "..", "shared", "fixtures", "python-original-sqlite-workspace");
-const EXPECTED = JSON.parse(readFileSync(join(SHARED, "EXPECTED.json"), "utf8"));
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
-
-function copy(): string {
-  const dir = tempDir("idse-orig-");
-  cpSync(SHARED, dir, { recursive: true });
-  const walk = (p: string) => {
-    chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
-  };
-  walk(dir);
-  return dir;
-}
+const copy = sqliteFixtureCopy;
 const dbHash = (cwd: string) => sha(readFileSync(join(cwd, ".idse", "idse.db")));
 const read = (cwd: string, rel: string) => readFileSync(join(cwd, ".idse", rel), "utf8");
 const readJson = (cwd: string, rel: string) => JSON.parse(read(cwd, rel));
