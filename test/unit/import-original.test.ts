@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tests read the JSON documents idse prints; the schemas check their shapes
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
@@ -306,6 +306,17 @@ describe("import-original refuses bad input and changes nothing", () => {
     const r = await idse(["import-original", "--json"], { cwd, home });
     expect(r.code).toBe(1);
     expect(r.json!.diagnostics[0].code).toBe("ORIGINAL_DATABASE_NOT_FOUND");
+  });
+
+  test("a session folder without a database row is left as it is, and reported", async () => {
+    const cwd = copy();
+    const extra = join(cwd, ".idse/projects/shop/sessions/scratch/intents");
+    mkdirSync(extra, { recursive: true });
+    writeFileSync(join(extra, "intent.md"), "# only here\n");
+    const r = await idse(["import-original", "--json"], { cwd, home: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.json!.diagnostics.map((d: any) => d.code)).toContain("ORIGINAL_VIEW_ONLY");
+    expect(readFileSync(join(extra, "intent.md"), "utf8")).toBe("# only here\n");
   });
 
   test("rows the views lack are created from the database", async () => {

@@ -87,4 +87,25 @@ describe("the original's ~/.idseconfig.json", () => {
       base_path: target,
     });
   });
+
+  test("a notion sync backend becomes a notion-store remote; doctor names the unused keys", async () => {
+    const cwd = tempDir();
+    const h = home({
+      sync_backend: "notion",
+      notion: { database_id: "0123456789abcdef0123456789abcdef", database_view_id: "v1" },
+    });
+    await idse(["init", "shop"], { cwd, home: h });
+    const list = await idse(["remote", "list", "--json"], { cwd, home: h });
+    expect(list.json!.data.remotes).toEqual([
+      expect.objectContaining({
+        name: "original",
+        plugin: "notion-store",
+        default: true,
+        source: "original",
+      }),
+    ]);
+    const doc = await idse(["doctor", "--json"], { cwd, home: h });
+    const ignored = doc.json!.diagnostics.find((d: any) => d.code === "ORIGINAL_CONFIG_IGNORED");
+    expect(ignored.keys).toEqual(["notion.database_view_id"]);
+  });
 });
