@@ -295,6 +295,54 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "none",
   },
   {
+    code: "ORIGINAL_VIEW_DIFFERS",
+    severity: "warning",
+    where:
+      "`idse import-original`: a markdown view differs from the original's database; the database's text is imported, the file's kept as `*.view.md`",
+    keys: "`file`",
+  },
+  {
+    code: "ORIGINAL_VIEW_ONLY",
+    severity: "warning",
+    where:
+      "`idse import-original`: a session folder has no row in the original's database; it is left as it is",
+    keys: "none",
+  },
+  {
+    code: "ORIGINAL_ROW_WITHOUT_VIEW",
+    severity: "info",
+    where:
+      "`idse import-original`: sessions in the database without markdown views, created from the database",
+    keys: "`project`, `sessions`",
+  },
+  {
+    code: "ORIGINAL_SYNC_NOT_MAPPED",
+    severity: "info",
+    where:
+      "`idse import-original`: the original's sync records are kept in `original.json`, not mapped to a remote",
+    keys: "none",
+  },
+  {
+    code: "ORIGINAL_CONFIG_IGNORED",
+    severity: "info",
+    where:
+      "`idse config list`, `idse doctor`: keys of the original's ~/.idseconfig.json that idse does not use",
+    keys: "`keys`",
+  },
+  {
+    code: "ORIGINAL_REMOTE",
+    severity: "info",
+    where: "`idse sync …`: the remote comes from the original's ~/.idseconfig.json (lowest priority)",
+    keys: "none",
+  },
+  {
+    code: "STAGES_INFERRED",
+    severity: "info",
+    where:
+      "`idse status --all`, `idse route`: sessions without stage state whose status `complete` reads as every stage completed",
+    keys: "`sessions`",
+  },
+  {
     code: "REGISTRY_DEFAULTS",
     severity: "info",
     where:
