@@ -182,7 +182,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   STORE_SCHEMA_NEWER: {
     plugin: "sqlite-store",
     store: "sqlite",
-    reason: "/repo/.idse/idse.db has schema version 3; this idse knows up to 1",
+    reason: "/repo/.idse/idse-store.db has schema version 3; this idse knows up to 1",
     method: "createStore()",
   },
   STORE_CONNECTION_LOST: {
@@ -195,7 +195,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     plugin: "sqlite-store",
     store: "sqlite",
     reason: "file is not a database",
-    file: "/repo/.idse/idse.db",
+    file: "/repo/.idse/idse-store.db",
     method: "createStore()",
   },
   STORE_INVALID_VALUE: {
