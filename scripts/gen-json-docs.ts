@@ -15,6 +15,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -494,7 +495,13 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
 ];
 
 /** Codes `idse doctor` puts in `data.findings[].code`. */
-const DOCTOR_FINDING_CODES = ["FILE_MISSING", "CORRUPT_FILE", "ARTIFACT_MISSING", "NO_CURRENT_SESSION"];
+const DOCTOR_FINDING_CODES = [
+  "FILE_MISSING",
+  "CORRUPT_FILE",
+  "ARTIFACT_MISSING",
+  "NO_CURRENT_SESSION",
+  "ORIGINAL_DATABASE_FOUND",
+];
 
 const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: "Success. `ok` is `true`.",
@@ -548,6 +555,18 @@ function truncate(value: unknown, keep = ARRAY_KEEP): unknown {
 }
 
 /** The manifest's `files` map cut to its first ARRAY_KEEP entries, like arrays. */
+/** original.json with each map of its top level cut to three entries. */
+function cutMaps(doc: unknown): unknown {
+  return Object.fromEntries(
+    Object.entries(doc as Record<string, unknown>).map(([k, val]) => [
+      k,
+      k === "artifacts" || k === "agents"
+        ? Object.fromEntries(Object.entries(val as Record<string, unknown>).slice(0, ARRAY_KEEP))
+        : val,
+    ]),
+  );
+}
+
 function truncateFiles(doc: unknown): unknown {
   const m = doc as { files: Record<string, string> };
   return { ...m, files: Object.fromEntries(Object.entries(m.files).slice(0, ARRAY_KEEP)) };
@@ -793,8 +812,34 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
         if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
       };
       walk(orig.cwd);
+      // A fixed modification time: the record keeps it, and the page must come out the same every time.
+      const when = new Date("2026-03-01T12:00:00.000Z");
+      utimesSync(join(orig.cwd, ".idse", "idse.db"), when, when);
       const imported = await orig.run(["import-original", "--dry-run"], 0);
       output({ ...imported, json: truncate(imported.json, 3) as Run["json"] });
+      await orig.run(["import-original"], 0);
+      const after = "after `idse import-original` of the Python original's SQLite fixture";
+      examples.set("original-import", {
+        caption: `\`.idse/original-import.json\` ${after}`,
+        value: orig.file(".idse/original-import.json"),
+      });
+      const hashes = orig.file(".idse/original-import.hashes.json") as { written: Record<string, string> };
+      examples.set("original-import-hashes", {
+        caption: `\`.idse/original-import.hashes.json\` ${after} (three of its keys)`,
+        value: { ...hashes, written: Object.fromEntries(Object.entries(hashes.written).slice(0, 3)) },
+      });
+      const ledger = readFileSync(
+        join(orig.cwd, ".idse/projects/shop/sessions/__blueprint__/metadata/claims.jsonl"),
+        "utf8",
+      );
+      examples.set("claims-ledger-line", {
+        caption: `the fourth line of \`claims.jsonl\` ${after}`,
+        value: JSON.parse(ledger.split("\n")[3]!),
+      });
+      examples.set("original-rows", {
+        caption: `\`.idse/projects/billing-svc/original.json\` ${after} (arrays and maps cut to three entries)`,
+        value: cutMaps(orig.file(".idse/projects/billing-svc/original.json")),
+      });
     } finally {
       orig.dispose();
     }

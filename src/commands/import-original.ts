@@ -9,9 +9,11 @@ import { keys } from "../layout.ts";
 import type { ImportOriginalOutput } from "../models/original.ts";
 import { commitImport } from "../original/commit.ts";
 import {
+  IMPORT_HASHES,
   IMPORT_RECORD,
   type ImportRecord,
   ORIGINAL_DB,
+  readImportHashes,
   readImportRecord,
   sqliteKind,
 } from "../original/detect.ts";
@@ -43,6 +45,7 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
     const st = statSync(path);
     const snap = await readOriginalDb(path, file);
     const previous = readImportRecord(ws.idseDir);
+    const hashes = readImportHashes(ws.idseDir);
 
     const projects = [...new Set(snap.projects!.map((p) => String(p.name)))].sort();
     const timeout = ws.config.values["lock.timeout_ms"];
@@ -53,7 +56,7 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
         : withLock(ws.store, keys.lock(projects[i]!), timeout, () => locked(fn, i + 1));
 
     return locked(async () => {
-      const plan = await planImport(snap, ws.store, previous?.written ?? {}, file);
+      const plan = await planImport(snap, ws.store, hashes, file);
       for (const d of plan.diagnostics) ctx.report(d);
       const out: ImportOriginalOutput = {
         database: file,
@@ -71,21 +74,27 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
       }
       // Every key's text as the database has it, written now or already there: a later import leaves a
       // key alone while the database still says the same, so an edit made with idse meanwhile stays.
-      const written = { ...(previous?.written ?? {}), ...plan.established };
+      const written = { ...hashes, ...plan.established };
+      const sameHashes = JSON.stringify(hashes) === JSON.stringify(written);
       const sameDb =
         previous?.sha256 === digest &&
         previous.size === st.size &&
-        previous.mtime_ms === Math.trunc(st.mtimeMs) &&
-        JSON.stringify(previous.written) === JSON.stringify(written);
-      if (plan.writes.length || !sameDb) {
+        previous.mtime_ms === Math.trunc(st.mtimeMs);
+      if (plan.writes.length || !sameDb || !sameHashes) {
+        // The hashes first, the record last: the record is what says "imported".
+        if (!sameHashes)
+          writeFileAtomic(
+            join(ws.idseDir, IMPORT_HASHES),
+            `${JSON.stringify({ $schema: "./schemas/original-import-hashes.schema.json", written })}\n`,
+          );
         const record: ImportRecord = {
+          $schema: "./schemas/original-import.schema.json",
           tool: "idse-orchestrator",
           database: file,
           sha256: digest,
           size: st.size,
           mtime_ms: Math.trunc(st.mtimeMs),
           imported_at: ctx.now,
-          written,
         };
         writeFileAtomic(join(ws.idseDir, IMPORT_RECORD), `${JSON.stringify(record, null, 2)}\n`);
         out.recorded = true;

@@ -1,6 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import * as v from "valibot";
 import { readTextIfExists } from "../atomic-file.ts";
+import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
 
 // Finding the Python original's database (`.idse/idse.db`, its default SQLite mode) cheaply enough to run
 // before every command: one stat of a file that is usually absent; only when it exists, 72 bytes of its
@@ -10,6 +12,8 @@ import { readTextIfExists } from "../atomic-file.ts";
 export const ORIGINAL_DB = "idse.db";
 /** What `idse import-original` recorded about the database it imported, relative to `.idse/`. */
 export const IMPORT_RECORD = "original-import.json";
+/** Beside it: the hash of every document the import established (large; only import-original reads it). */
+export const IMPORT_HASHES = "original-import.hashes.json";
 /** PRAGMA application_id of idse's own sqlite-store ('idse' in ASCII); the original leaves it 0. */
 export const IDSE_STORE_APP_ID = 0x69647365;
 
@@ -35,26 +39,27 @@ export function sqliteKind(path: string): DbKind {
   }
 }
 
-export interface ImportRecord {
-  tool: string;
-  database: string;
-  sha256: string;
-  size: number;
-  mtime_ms: number;
-  imported_at: string;
-  /** sha256 of every text the import wrote, by store key: a later import leaves a key alone while the
-   *  database still says the same about it, so an edit made with idse since then is never overwritten. */
-  written: Record<string, string>;
-}
+export type { ImportRecordFile as ImportRecord } from "../models/original.ts";
 
-export function readImportRecord(idseDir: string): ImportRecord | undefined {
+/** The small record every command may read (size and time of the imported database). */
+export function readImportRecord(idseDir: string): ImportRecordFile | undefined {
   try {
     const text = readTextIfExists(join(idseDir, IMPORT_RECORD));
     if (text === undefined) return undefined;
-    const json = JSON.parse(text) as ImportRecord;
-    return json && typeof json.sha256 === "string" && typeof json.written === "object" ? json : undefined;
+    const json = JSON.parse(text);
+    return v.is(ImportRecordFile, json) ? json : undefined;
   } catch {
     return undefined; // a damaged record only means "not imported": the warning says what to run
+  }
+}
+
+/** What each document was given by earlier imports (import-original alone reads this larger file). */
+export function readImportHashes(idseDir: string): Record<string, string> {
+  try {
+    const json = JSON.parse(readTextIfExists(join(idseDir, IMPORT_HASHES)) ?? "{}");
+    return v.is(ImportHashesFile, json) ? json.written : {};
+  } catch {
+    return {};
   }
 }
 

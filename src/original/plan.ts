@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { is } from "valibot";
 import type { DesignStore } from "../design-store.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT, isListableId } from "../ids.ts";
 import { keys, STAGES, type Stage, schemaRef } from "../layout.ts";
-import { STAGE_STATUSES } from "../models/common.ts";
+import { STAGE_STATUSES, Timestamp } from "../models/common.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, SESSION_TYPES } from "../models/session-metadata.ts";
 import { VALIDATION_STATUSES } from "../models/session-state.ts";
 import { buildLedger } from "./ledger.ts";
@@ -122,6 +123,15 @@ function check(snap: Snapshot, file: string): void {
     oneOf(`${where} status`, s.status, SESSION_STATUSES);
     oneOf(`${where} session_type`, s.session_type, SESSION_TYPES);
   }
+  // Times become session.json fields that idse checks against its Timestamp model.
+  const time = (what: string, t: unknown) => {
+    if (!is(Timestamp, t)) bad.push(`${what}: "${String(t)}" is not an ISO-8601 time`);
+  };
+  for (const s of snap.sessions!) {
+    time(`session ${String(s.session_id)} created_at`, s.created_at);
+    time(`session ${String(s.session_id)} updated_at`, s.updated_at);
+  }
+  for (const c of snap.collaborators!) time(`collaborator ${String(c.name)} joined_at`, c.joined_at);
   for (const a of snap.artifacts!) oneOf(`artifact ${String(a.idse_id)} stage`, a.stage, STAGES);
   for (const a of snap.agent_stages!) oneOf(`agent stage`, a.stage, STAGES);
   for (const a of snap.agents!)

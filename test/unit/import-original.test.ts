@@ -4,7 +4,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import * as v from "valibot";
 import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
+import {
+  ImportHashesFile,
+  ImportRecordFile,
+  LedgerLine,
+  OriginalRowsFile,
+} from "../../src/models/original.ts";
 import { verifyLedger } from "../../src/original/ledger.ts";
 import { idse, tempDir } from "../helpers.ts";
 import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
@@ -49,6 +56,7 @@ describe("idse import-original on the original's SQLite fixture", () => {
       const byId = (a: any, b: any) => (a.id < b.id ? -1 : 1);
       expect([...reg].sort(byId)).toEqual(p.agents);
       const original = readJson(cwd, `${base}/original.json`);
+      expect(v.is(OriginalRowsFile, original)).toBe(true);
       expect(original.project.stack).toBe(p.stack);
       expect(original.project.owner).toBe(p.owner);
 
@@ -90,6 +98,9 @@ describe("idse import-original on the original's SQLite fixture", () => {
       }
       const text = readFileSync(ledgerFile, "utf8");
       expect(verifyLedger(text)).toBe(0);
+      for (const line of text.trim().split("\n")) expect(v.is(LedgerLine, JSON.parse(line))).toBe(true);
+      // A changed line breaks the chain at the line after it.
+      expect(verifyLedger(text.replace("Founding declaration", "Founding Declaration"))).toBeGreaterThan(1);
       const lines = text
         .trim()
         .split("\n")
@@ -147,6 +158,8 @@ describe("idse import-original on the original's SQLite fixture", () => {
     // A second run: nothing written, nothing recorded again.
     const ledgerBefore = read(cwd, "projects/shop/sessions/__blueprint__/metadata/claims.jsonl");
     const recordBefore = read(cwd, "original-import.json");
+    expect(v.is(ImportRecordFile, JSON.parse(recordBefore))).toBe(true);
+    expect(v.is(ImportHashesFile, readJson(cwd, "original-import.hashes.json"))).toBe(true);
     const again = await idse(["import-original", "--json"], { cwd, home });
     expect(again.code).toBe(0);
     expect(again.json!.data.changed).toBe(0);
@@ -264,6 +277,11 @@ describe("import-original refuses bad input and changes nothing", () => {
     refused("ALTER TABLE sessions DROP COLUMN description", "ORIGINAL_SCHEMA_UNSUPPORTED"));
   test("another version: an unknown table with rows", () =>
     refused("CREATE TABLE notes (id INTEGER); INSERT INTO notes VALUES (1)", "ORIGINAL_SCHEMA_UNSUPPORTED"));
+  test("times idse cannot read", () =>
+    refused(
+      "UPDATE sessions SET created_at = 'yesterday' WHERE session_id = 'gift-cards'",
+      "ORIGINAL_VALUE_UNSUPPORTED",
+    ));
   test("orphans: sessions of a missing project", () =>
     refused("DELETE FROM projects WHERE name = 'billing-svc'", "ORIGINAL_ORPHAN_ROWS"));
   test("values idse cannot keep", () =>
