@@ -31,6 +31,11 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
   options: [{ flags: "--dry-run", description: "Print what would change; write nothing" }],
   examples: ["idse import-original --dry-run", "idse import-original --json"],
   async run(ctx, _args, o) {
+    // All or nothing: a partial import would be recorded as the database's import.
+    if (ctx.global.project !== undefined)
+      throw new IdseError("USAGE", {
+        reason: "import-original imports every project of the database at once; run it without --project",
+      });
     const ws = ctx.workspace();
     const path = join(ws.idseDir, ORIGINAL_DB);
     const file = `.idse/${ORIGINAL_DB}`;

@@ -317,6 +317,14 @@ describe("import-original refuses bad input and changes nothing", () => {
     expect(existsSync(join(cwd, ".idse", "original-import.json"))).toBe(false);
   });
 
+  test("--project is refused: the import is all or nothing", async () => {
+    const cwd = copy();
+    const r = await idse(["import-original", "--project", "shop", "--json"], { cwd, home: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.json!.diagnostics[0].code).toBe("USAGE");
+    expect(existsSync(join(cwd, ".idse", "original-import.json"))).toBe(false);
+  });
+
   test("no database, or idse's own store", async () => {
     const cwd = tempDir();
     const home = tempDir();
