@@ -332,6 +332,21 @@ describe("import-original refuses bad input and changes nothing", () => {
     const r = await idse(["import-original", "--json"], { cwd, home });
     expect(r.code).toBe(1);
     expect(r.json!.diagnostics[0].code).toBe("ORIGINAL_DATABASE_NOT_FOUND");
+
+    // An older idse's own sqlite store at .idse/idse.db is told apart by its header: no warning, no import.
+    const own = tempDir();
+    const init = await idse(
+      ["init", "shop", "--store", "sqlite-store", "--store-option", "path=.idse/idse.db", "--json"],
+      { cwd: own, home },
+    );
+    expect(init.code, init.stdout).toBe(0);
+    const s = await idse(["sessions", "--json"], { cwd: own, home });
+    expect(s.json!.diagnostics.map((d: any) => d.code)).not.toContain("ORIGINAL_DATABASE_FOUND");
+    const mine = await idse(["import-original", "--json"], { cwd: own, home });
+    expect(mine.json!.diagnostics[0]).toMatchObject({
+      code: "ORIGINAL_DATABASE_NOT_FOUND",
+      reason: "it is idse's own sqlite store",
+    });
   });
 
   test("a session folder without a database row is left as it is, and reported", async () => {
