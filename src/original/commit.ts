@@ -1,16 +1,22 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tempPath } from "../atomic-file.ts";
-import { writeFilesAtomic } from "../atomic-files.ts";
 import type { DesignStore } from "../design-store.ts";
 
-// Committing an import. Every file goes through a temp file and a rename, so a killed import leaves each
-// file absent, old or new, never partial. A file that replaces another (an update, the view kept beside
-// it) is also fsynced before its rename (writeFilesAtomic), so no old text can be lost. A file that did
-// not exist is not: fsyncing ten thousand new files is most of a first import's time (the benchmark in
-// scripts/bench-import.ts), and a power cut can only leave such a file empty, with the import record
-// (written last, fsynced) not yet there; the next `idse import-original` rewrites it, and an empty file
-// is never kept as a "view".
+// Committing an import: stage everything, then rename. Every document is first written to a temp file
+// beside its target; only when all of them are written (and synced, below) do the renames begin, so a
+// failure before that (a full disk, a killed process) changes nothing but leftover temp files, which are
+// removed. During the renames each file is old or new, never partial.
+//
+// A file that replaces another (an update; a view kept beside one) is fsynced before the renames, so no
+// old text can be lost. A file that did not exist is not: fsyncing ten thousand new files is most of a
+// first import's time (scripts/bench-import.ts), and a power cut can only leave such a file empty while
+// the import record (written last, fsynced) is not there yet; the next `idse import-original` rewrites
+// it, and never keeps an empty file as a "view".
+
+/** fsyncs in flight at once: enough to keep the I/O threads busy, few descriptors. */
+const IN_FLIGHT = 16;
 
 export async function commitImport(
   store: DesignStore,
@@ -19,32 +25,42 @@ export async function commitImport(
   creates: ReadonlySet<string>,
 ): Promise<void> {
   if (store.kind !== "filesystem") {
-    // A plugin store commits the batch in one transaction (sqlite, postgres) or key by key.
+    // A plugin store takes the batch in one call (one transaction in sqlite-store and postgres-store).
     if (store.writeMany) await store.writeMany(writes);
     else for (const [k, text] of writes) await store.write(k, text);
     return;
   }
-  const fresh = writes.filter(([k]) => creates.has(k));
-  const replacing = writes.filter(([k]) => !creates.has(k));
-  const temps: string[] = [];
+  const staged: { path: string; tmp: string; sync: boolean }[] = [];
   let renamed = 0;
   try {
     const made = new Set<string>();
-    for (const [k, text] of fresh) {
-      const path = join(idseDir, k);
+    for (const [key, text] of writes) {
+      const path = join(idseDir, key);
       const dir = dirname(path);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
       const tmp = tempPath(path);
-      temps.push(tmp);
+      staged.push({ path, tmp, sync: !creates.has(key) });
       writeFileSync(tmp, text, { mode: 0o644 });
     }
-    for (; renamed < fresh.length; renamed++) renameSync(temps[renamed]!, join(idseDir, fresh[renamed]![0]));
+    const toSync = staged.filter((s) => s.sync).map((s) => s.tmp);
+    let next = 0;
+    const lane = async () => {
+      while (next < toSync.length) {
+        const handle = await open(toSync[next++]!, "r+");
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, toSync.length) }, lane));
+    for (; renamed < staged.length; renamed++) renameSync(staged[renamed]!.tmp, staged[renamed]!.path);
   } catch (err) {
-    for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
+    for (const s of staged.slice(renamed)) rmSync(s.tmp, { force: true });
     throw err;
   }
-  await writeFilesAtomic(replacing.map(([k, text]) => ({ path: join(idseDir, k), text })));
 }

@@ -317,6 +317,23 @@ describe("import-original refuses bad input and changes nothing", () => {
     expect(existsSync(join(cwd, ".idse", "original-import.json"))).toBe(false);
   });
 
+  test("a write that fails while staging leaves every file as it was, and no temp file", async () => {
+    const cwd = copy();
+    const { rmSync, readdirSync } = await import("node:fs");
+    const session = join(cwd, ".idse/projects/shop/sessions/order-history");
+    rmSync(session, { recursive: true });
+    mkdirSync(session);
+    writeFileSync(join(session, "specs"), "a file where the import needs a folder\n");
+    const before = read(cwd, "projects/shop/sessions/checkout-flow/metadata/session.json");
+    const r = await idse(["import-original", "--json"], { cwd, home: tempDir() });
+    expect(r.code).toBe(1);
+    expect(r.json!.diagnostics[0].code).toBe("IO_ERROR");
+    expect(read(cwd, "projects/shop/sessions/checkout-flow/metadata/session.json")).toBe(before);
+    const all = readdirSync(join(cwd, ".idse"), { recursive: true }) as string[];
+    expect(all.filter((f) => f.endsWith(".tmp") || f.endsWith("stage_state.json"))).toEqual([]);
+    expect(existsSync(join(cwd, ".idse", "original-import.json"))).toBe(false);
+  });
+
   test("--project is refused: the import is all or nothing", async () => {
     const cwd = copy();
     const r = await idse(["import-original", "--project", "shop", "--json"], { cwd, home: tempDir() });
