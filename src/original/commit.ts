@@ -1,13 +1,14 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tempPath } from "../atomic-file.ts";
 import type { DesignStore } from "../design-store.ts";
+import { alive } from "../stores/file-lock.ts";
 
 // Committing an import: stage everything, then rename. Every document is first written to a temp file
 // beside its target; only when all of them are written (and synced, below) do the renames begin, so a
-// failure before that (a full disk, a killed process) changes nothing but leftover temp files, which are
-// removed. During the renames each file is old or new, never partial.
+// failure before that (a full disk, a killed process) changes no document; leftover temp files are
+// removed (a killed import's by the next one). During the renames each file is old or new, never partial.
 //
 // A file that replaces another (an update; a view kept beside one) is fsynced before the renames, so no
 // old text can be lost. A file that did not exist is not: fsyncing ten thousand new files is most of a
@@ -17,6 +18,16 @@ import type { DesignStore } from "../design-store.ts";
 
 /** fsyncs in flight at once: enough to keep the I/O threads busy, few descriptors. */
 const IN_FLIGHT = 16;
+
+/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`. */
+const TEMP = /\.(\d+)\.\d+\.tmp$/;
+
+function sweepTemps(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(TEMP.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { force: true });
+  }
+}
 
 export async function commitImport(
   store: DesignStore,
@@ -38,7 +49,8 @@ export async function commitImport(
       const path = join(idseDir, key);
       const dir = dirname(path);
       if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        // A folder that already existed may hold the temp files of an import that was killed: remove them.
+        if (mkdirSync(dir, { recursive: true }) === undefined) sweepTemps(dir);
         made.add(dir);
       }
       const tmp = tempPath(path);

@@ -334,6 +334,15 @@ describe("import-original refuses bad input and changes nothing", () => {
     expect(existsSync(join(cwd, ".idse", "original-import.json"))).toBe(false);
   });
 
+  test("temp files a killed import left are removed by the next one", async () => {
+    const cwd = copy();
+    const left = join(cwd, ".idse/projects/shop/sessions/checkout-flow/metadata/session.json.999999.1.tmp");
+    writeFileSync(left, "half");
+    const r = await idse(["import-original", "--json"], { cwd, home: tempDir() });
+    expect(r.code).toBe(0);
+    expect(existsSync(left)).toBe(false);
+  });
+
   test("--project is refused: the import is all or nothing", async () => {
     const cwd = copy();
     const r = await idse(["import-original", "--project", "shop", "--json"], { cwd, home: tempDir() });
