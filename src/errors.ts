@@ -412,7 +412,7 @@ export const CATALOGUE = {
     message: (d) =>
       `${s(d.file)} has a schema this import does not know (${(d.problems as string[]).join("; ")}); nothing was changed`,
     hint: () =>
-      "export it with the original's last release (`idse export --all-sessions`), or report the schema",
+      "with the Python original, run its `export --all-sessions` and idse reads the markdown it writes; or report the schema",
   },
   ORIGINAL_ORPHAN_ROWS: {
     exit: 1,
