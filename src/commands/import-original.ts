@@ -117,9 +117,18 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
       : d.changed
         ? `Imported ${d.database}: ${d.changed} document(s) written:`
         : `${d.database} is already imported: nothing to change.`;
-    const changes = d.changes.map(
-      (c) => `  ${c.action.padEnd(9)} .idse/${c.key}${c.of ? ` (the view of .idse/${c.of})` : ""}`,
-    );
+    // A first import of a large database writes thousands of documents: people get the first ones and
+    // the count per action; --json lists every one.
+    const SHOWN = 40;
+    const changes = d.changes
+      .slice(0, SHOWN)
+      .map((c) => `  ${c.action.padEnd(9)} .idse/${c.key}${c.of ? ` (the view of .idse/${c.of})` : ""}`);
+    if (d.changes.length > SHOWN) {
+      const count = (a: string) => d.changes.filter((c) => c.action === a).length;
+      changes.push(
+        `  … ${d.changes.length - SHOWN} more (in all: ${count("create")} created, ${count("update")} updated, ${count("keep-view")} view(s) kept; --json lists every one)`,
+      );
+    }
     const tail = d.dry_run
       ? ["Run `idse import-original` to import it."]
       : ["The database was only read; delete it when satisfied (docs/migrating.md)."];
