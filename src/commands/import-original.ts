@@ -43,6 +43,8 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
     if (kind === "missing") throw new IdseError("ORIGINAL_DATABASE_NOT_FOUND", { file });
     if (kind === "idse-store")
       throw new IdseError("ORIGINAL_DATABASE_NOT_FOUND", { file, reason: "it is idse's own sqlite store" });
+    if (kind === "empty")
+      throw new IdseError("ORIGINAL_DATABASE_NOT_FOUND", { file, reason: "it is an empty SQLite file" });
     if (kind === "not-sqlite")
       throw new IdseError("ORIGINAL_DATABASE_CORRUPT", { file, reason: "it is not an SQLite database" });
     const bytes = readFileSync(path);

@@ -17,11 +17,11 @@ export const IMPORT_HASHES = "original-import.hashes.json";
 /** PRAGMA application_id of idse's own sqlite-store ('idse' in ASCII); the original leaves it 0. */
 export const IDSE_STORE_APP_ID = 0x69647365;
 
-export type DbKind = "missing" | "idse-store" | "sqlite" | "not-sqlite";
+export type DbKind = "missing" | "idse-store" | "sqlite" | "empty" | "not-sqlite";
 
 const MAGIC = "SQLite format 3\0";
 
-/** What kind of file `path` is, from its header: idse's own store, another SQLite file, or neither. */
+/** What kind of file `path` is, from its 100-byte header: idse's own store, an empty SQLite file, another SQLite file, or none. */
 export function sqliteKind(path: string): DbKind {
   let fd: number;
   try {
@@ -30,10 +30,14 @@ export function sqliteKind(path: string): DbKind {
     return "missing";
   }
   try {
-    const head = Buffer.alloc(72);
-    const n = readSync(fd, head, 0, 72, 0);
-    if (n < 72 || head.subarray(0, 16).toString("latin1") !== MAGIC) return "not-sqlite";
-    return head.readUInt32BE(68) === IDSE_STORE_APP_ID ? "idse-store" : "sqlite";
+    const head = Buffer.alloc(100);
+    const n = readSync(fd, head, 0, 100, 0);
+    if (n < 100 || head.subarray(0, 16).toString("latin1") !== MAGIC) return "not-sqlite";
+    if (head.readUInt32BE(68) === IDSE_STORE_APP_ID) return "idse-store";
+    // The page count (offset 28, valid when offset 92 equals the change counter at 24): a database with
+    // tables has more than its first page, an empty one that nobody wrote to yet does not.
+    const counted = head.readUInt32BE(92) === head.readUInt32BE(24);
+    return counted && head.readUInt32BE(28) <= 1 ? "empty" : "sqlite";
   } finally {
     closeSync(fd);
   }

@@ -359,6 +359,19 @@ describe("import-original refuses bad input and changes nothing", () => {
     expect(r.code).toBe(1);
     expect(r.json!.diagnostics[0].code).toBe("ORIGINAL_DATABASE_NOT_FOUND");
 
+    // An empty SQLite file is not the original's database either.
+    const empty = new DatabaseSync(join(cwd, ".idse", "idse.db"));
+    empty.exec("PRAGMA user_version = 0");
+    empty.close();
+    const e = await idse(["import-original", "--json"], { cwd, home });
+    expect(e.json!.diagnostics[0]).toMatchObject({
+      code: "ORIGINAL_DATABASE_NOT_FOUND",
+      reason: "it is an empty SQLite file",
+    });
+    expect(
+      (await idse(["sessions", "--json"], { cwd, home })).json!.diagnostics.map((d: any) => d.code),
+    ).not.toContain("ORIGINAL_DATABASE_FOUND");
+
     // An older idse's own sqlite store at .idse/idse.db is told apart by its header: no warning, no import.
     const own = tempDir();
     const init = await idse(
