@@ -5,7 +5,7 @@ import { readTextIfExists } from "../atomic-file.ts";
 import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
 
 // Finding the Python original's database (`.idse/idse.db`, its default SQLite mode) cheaply enough to run
-// before every command: one stat of a file that is usually absent; only when it exists, 72 bytes of its
+// before every command: one stat of a file that is usually absent; only when it exists, 100 bytes of its
 // header and the small import record beside it. No SQLite is opened here (docs/migrating.md).
 
 /** The original's database, relative to `.idse/`. idse itself never writes a file by this name. */
