@@ -29,6 +29,7 @@ import { createFilesystemStore } from "../src/stores/fs.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
 import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
+import { importCase } from "./bench-import.ts";
 import { mcpReadyCase, mcpRoundTrips } from "./bench-mcp.ts";
 import { secretRows } from "./bench-secrets.ts";
 import { storeRows } from "./bench-stores.ts";
@@ -493,6 +494,10 @@ async function main(): Promise<number> {
       budgetMs: 40,
       check: (out) => expectOutput(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
     });
+
+    // Issue 18: importing a generated database of the Python original (1,001 sessions) into a workspace
+    // that holds only that database, reset before every run.
+    cases.push(importCase(root, SESSIONS));
 
     // Issue 7: `compile agent-spec --all` on a copy of the workspace with Agent Profile blocks, copied
     // before the sync cases add remotes to it. Its rows come last.

@@ -5,12 +5,17 @@
 // from what would be generated (the page cannot drift from the code).
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -196,7 +201,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   STORE_SCHEMA_NEWER: {
     plugin: "sqlite-store",
     store: "sqlite",
-    reason: "/repo/.idse/idse.db has schema version 3; this idse knows up to 1",
+    reason: "/repo/.idse/idse-store.db has schema version 3; this idse knows up to 1",
     method: "createStore()",
   },
   STORE_CONNECTION_LOST: {
@@ -209,7 +214,7 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     plugin: "sqlite-store",
     store: "sqlite",
     reason: "file is not a database",
-    file: "/repo/.idse/idse.db",
+    file: "/repo/.idse/idse-store.db",
     method: "createStore()",
   },
   STORE_INVALID_VALUE: {
@@ -271,6 +276,17 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     target: "/home/me/notes",
     resolved: "/home/me/notes/spec.md",
     root: "/repo",
+  },
+  ORIGINAL_DATABASE_FOUND: { file: ".idse/idse.db", changed: false },
+  ORIGINAL_DATABASE_NOT_FOUND: { file: ".idse/idse.db" },
+  ORIGINAL_DATABASE_LOCKED: { file: ".idse/idse.db", reason: "database is locked" },
+  ORIGINAL_DATABASE_CORRUPT: { file: ".idse/idse.db", reason: "database disk image is malformed" },
+  ORIGINAL_SCHEMA_UNSUPPORTED: { file: ".idse/idse.db", problems: ["table session_state is missing"] },
+  ORIGINAL_ORPHAN_ROWS: { file: ".idse/idse.db", count: 1, rows: ["sessions row 9: project_id 2"] },
+  ORIGINAL_VALUE_UNSUPPORTED: {
+    file: ".idse/idse.db",
+    count: 1,
+    values: ['session gift-cards status: "paused" (expected draft|in_progress|review|complete|archived)'],
   },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
@@ -346,6 +362,54 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     severity: "warning",
     where: "`idse route`, and `idse agents` changes that leave a stage without an agent",
     keys: "none",
+  },
+  {
+    code: "ORIGINAL_VIEW_DIFFERS",
+    severity: "warning",
+    where:
+      "`idse import-original`: a markdown view differs from the original's database; the database's text is imported, the file's kept as `*.view.md`",
+    keys: "`file`",
+  },
+  {
+    code: "ORIGINAL_VIEW_ONLY",
+    severity: "warning",
+    where:
+      "`idse import-original`: a session folder has no row in the original's database; it is left as it is",
+    keys: "none",
+  },
+  {
+    code: "ORIGINAL_ROW_WITHOUT_VIEW",
+    severity: "info",
+    where:
+      "`idse import-original`: sessions in the database without markdown views, created from the database",
+    keys: "`project`, `sessions`",
+  },
+  {
+    code: "ORIGINAL_SYNC_NOT_MAPPED",
+    severity: "info",
+    where:
+      "`idse import-original`: the original's sync records are kept in `original.json`, not mapped to a remote",
+    keys: "none",
+  },
+  {
+    code: "ORIGINAL_CONFIG_IGNORED",
+    severity: "info",
+    where:
+      "`idse config list`, `idse doctor`: keys of the original's ~/.idseconfig.json that idse does not use",
+    keys: "`keys`",
+  },
+  {
+    code: "ORIGINAL_REMOTE",
+    severity: "info",
+    where: "`idse sync …`: the remote comes from the original's ~/.idseconfig.json (lowest priority)",
+    keys: "none",
+  },
+  {
+    code: "STAGES_INFERRED",
+    severity: "info",
+    where:
+      "`idse status --all`, `idse route`: sessions without stage state whose status `complete` reads as every stage completed",
+    keys: "`sessions`",
   },
   {
     code: "REGISTRY_DEFAULTS",
@@ -526,7 +590,13 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
 ];
 
 /** Codes `idse doctor` puts in `data.findings[].code`. */
-const DOCTOR_FINDING_CODES = ["FILE_MISSING", "CORRUPT_FILE", "ARTIFACT_MISSING", "NO_CURRENT_SESSION"];
+const DOCTOR_FINDING_CODES = [
+  "FILE_MISSING",
+  "CORRUPT_FILE",
+  "ARTIFACT_MISSING",
+  "NO_CURRENT_SESSION",
+  "ORIGINAL_DATABASE_FOUND",
+];
 
 const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: "Success. `ok` is `true`.",
@@ -580,6 +650,18 @@ function truncate(value: unknown, keep = ARRAY_KEEP): unknown {
 }
 
 /** The manifest's `files` map cut to its first ARRAY_KEEP entries, like arrays. */
+/** original.json with each map of its top level cut to three entries. */
+function cutMaps(doc: unknown): unknown {
+  return Object.fromEntries(
+    Object.entries(doc as Record<string, unknown>).map(([k, val]) => [
+      k,
+      k === "artifacts" || k === "agents"
+        ? Object.fromEntries(Object.entries(val as Record<string, unknown>).slice(0, ARRAY_KEEP))
+        : val,
+    ]),
+  );
+}
+
 function truncateFiles(doc: unknown): unknown {
   const m = doc as { files: Record<string, string> };
   return { ...m, files: Object.fromEntries(Object.entries(m.files).slice(0, ARRAY_KEEP)) };
@@ -830,6 +912,47 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
         },
       },
     });
+    // The Python original's SQLite workspace (test/fixtures, a copy of ../shared/fixtures), imported with `idse import-original`.
+    const orig = new Workspace();
+    try {
+      const fixture = join(import.meta.dir, "..", "test", "fixtures", "python-original-sqlite-workspace");
+      cpSync(join(fixture, ".idse"), join(orig.cwd, ".idse"), { recursive: true });
+      const walk = (p: string) => {
+        chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
+        if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+      };
+      walk(orig.cwd);
+      // A fixed modification time: the record keeps it, and the page must come out the same every time.
+      const when = new Date("2026-03-01T12:00:00.000Z");
+      utimesSync(join(orig.cwd, ".idse", "idse.db"), when, when);
+      const imported = await orig.run(["import-original", "--dry-run"], 0);
+      output({ ...imported, json: truncate(imported.json, 3) as Run["json"] });
+      await orig.run(["import-original"], 0);
+      const after = "after `idse import-original` of the Python original's SQLite fixture";
+      examples.set("original-import", {
+        caption: `\`.idse/original-import.json\` ${after}`,
+        value: orig.file(".idse/original-import.json"),
+      });
+      const hashes = orig.file(".idse/original-import.hashes.json") as { written: Record<string, string> };
+      examples.set("original-import-hashes", {
+        caption: `\`.idse/original-import.hashes.json\` ${after} (three of its keys)`,
+        value: { ...hashes, written: Object.fromEntries(Object.entries(hashes.written).slice(0, 3)) },
+      });
+      const ledger = readFileSync(
+        join(orig.cwd, ".idse/projects/shop/sessions/__blueprint__/metadata/claims.jsonl"),
+        "utf8",
+      );
+      examples.set("claims-ledger-line", {
+        caption: `the fourth line of \`claims.jsonl\` ${after}`,
+        value: JSON.parse(ledger.split("\n")[3]!),
+      });
+      examples.set("original-rows", {
+        caption: `\`.idse/projects/billing-svc/original.json\` ${after} (arrays and maps cut to three entries)`,
+        value: cutMaps(orig.file(".idse/projects/billing-svc/original.json")),
+      });
+    } finally {
+      orig.dispose();
+    }
     examples.set("credentials", {
       caption: "`~/.config/idse/credentials.json`, written by hand (values are placeholders)",
       value: {

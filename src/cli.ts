@@ -6,6 +6,7 @@ import { readSection } from "./config.ts";
 import { withLock } from "./design-store.ts";
 import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
 import { keys } from "./layout.ts";
+import { originalDbNotice } from "./original/notice.ts";
 import { failure, printResult } from "./output.ts";
 import { recoverAtStart, recoverLocked } from "./recovery.ts";
 import { closeStore } from "./store-select.ts";
@@ -293,6 +294,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       throw new IdseError("UNKNOWN_COMMAND", { command: words });
     }
     checkArgs(cmd, args);
+    // Once per run: the repository still holds the Python original's database (docs/migrating.md).
+    const notice = originalDbNotice(cmd.name, global.cwd);
+    if (notice) diagnostics.push(notice);
     const ctx = makeContext(io, global, diagnostics);
     const data = await recoverAtStart(ctx)
       .then(() => cmd.run(ctx, args, opts))

@@ -464,6 +464,50 @@ export const CATALOGUE = {
         ? `replace ${s(d.link)} with a real file or folder inside the repository: \`rm ${s(d.link)}\` (in ${s(d.root)}) removes only the link; copy back what it pointed to if you need it, then run the command again`
         : `move it inside ${s(d.root)}, then run the command again`,
   },
+  // idse import-original: the Python original's SQLite database (docs/migrating.md).
+  ORIGINAL_DATABASE_FOUND: {
+    exit: 1,
+    message: (d) =>
+      d.changed
+        ? `${s(d.file)}, the Python original's database, changed after it was imported; idse reads only what was imported`
+        : `${s(d.file)} is the Python original's database; idse does not read it until it is imported`,
+    hint: () => "run `idse import-original --dry-run` to see what it holds, then `idse import-original`",
+  },
+  ORIGINAL_DATABASE_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no database of the Python original at ${s(d.file)}${d.reason ? `: ${s(d.reason)}` : ""}`,
+  },
+  ORIGINAL_DATABASE_LOCKED: {
+    exit: 1,
+    message: (d) => `${s(d.file)} is locked by another program (${s(d.reason)}); nothing was changed`,
+    hint: () => "let the Python original finish (or close it), then run `idse import-original` again",
+  },
+  ORIGINAL_DATABASE_CORRUPT: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} cannot be read as the original's database: ${s(d.reason)}; nothing was changed`,
+    hint: () =>
+      "check the file with `sqlite3 .idse/idse.db 'PRAGMA integrity_check'`, or restore it from a backup",
+  },
+  ORIGINAL_SCHEMA_UNSUPPORTED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} has a schema this import does not know (${(d.problems as string[]).join("; ")}); nothing was changed`,
+    hint: () =>
+      "with the Python original, run its `export --all-sessions` and idse reads the markdown it writes; or report the schema",
+  },
+  ORIGINAL_ORPHAN_ROWS: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} has ${s(d.count)} row(s) that point at rows that do not exist (first: ${(d.rows as string[])[0]}); nothing was changed`,
+    hint: () => "repair the database (`sqlite3 .idse/idse.db 'PRAGMA foreign_key_check'`), then import again",
+  },
+  ORIGINAL_VALUE_UNSUPPORTED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} holds ${s(d.count)} value(s) idse cannot keep as they are (first: ${(d.values as string[])[0]}); nothing was changed`,
+    hint: () => "correct them with the original's own commands, then import again",
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

@@ -5,6 +5,7 @@ import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
+import * as OR from "./models/original.ts";
 import * as O from "./models/outputs.ts";
 import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
@@ -84,6 +85,25 @@ export const SCHEMAS: SchemaEntry[] = [
     model: S.CredentialsFile,
   },
   { name: "store-export", kind: "file", about: ".idse/store-export.json", model: ST.StoreExportFile },
+  { name: "original-import", kind: "file", about: ".idse/original-import.json", model: OR.ImportRecordFile },
+  {
+    name: "original-import-hashes",
+    kind: "file",
+    about: ".idse/original-import.hashes.json",
+    model: OR.ImportHashesFile,
+  },
+  {
+    name: "claims-ledger-line",
+    kind: "file",
+    about: "each line of .idse/projects/<project>/sessions/__blueprint__/metadata/claims.jsonl",
+    model: OR.LedgerLine,
+  },
+  {
+    name: "original-rows",
+    kind: "file",
+    about: ".idse/projects/<project>/original.json",
+    model: OR.OriginalRowsFile,
+  },
   {
     name: "trust",
     kind: "file",
@@ -152,6 +172,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-store-migrate", ["store migrate"], ST.StoreMigrateOutput),
   output("output-store-export", ["store export"], ST.StoreExportOutput),
   output("output-store-import", ["store import"], ST.StoreImportOutput),
+  output("output-import-original", ["import-original"], OR.ImportOriginalOutput),
 ];
 
 /** The output schema that describes `idse <command> --json`. */

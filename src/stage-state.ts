@@ -27,8 +27,32 @@ export async function readProjectState(
 export interface SessionStages {
   stages: Stages;
   validation_status: ValidationStatus;
-  /** Where the stages came from: the session's own file, the project state, or nothing yet. */
-  source: "session" | "project" | "none";
+  /**
+   * Where the stages came from: the session's own file, the project state, nothing yet, or inferred from
+   * a `complete` session status (the original's file mode kept no stages for sessions it had left).
+   */
+  source: "session" | "project" | "none" | "inferred";
+}
+
+/**
+ * The one safe inference for a session without stage state (docs/migrating.md): `complete` was reached
+ * through the completion gate, so every stage was completed. Other statuses say nothing about stages
+ * (an archived session may have been dropped at any stage), so they stay pending.
+ */
+export function inferredStages(status: string | undefined): Stages | undefined {
+  return status === "complete"
+    ? (Object.fromEntries(STAGES.map((s) => [s, "completed"])) as Stages)
+    : undefined;
+}
+
+async function statusOf(store: DesignStore, project: string, session: string): Promise<string | undefined> {
+  try {
+    const text = await store.read(keys.sessionMetadata(project, session));
+    const status = text === undefined ? undefined : (JSON.parse(text) as { status?: unknown }).status;
+    return typeof status === "string" ? status : undefined;
+  } catch {
+    return undefined; // a damaged session.json is doctor's to report; here it only means "no inference"
+  }
 }
 
 export async function readSessionStages(
@@ -37,6 +61,8 @@ export async function readSessionStages(
   session: string,
   /** The project state if already read (null: there is none); read here when omitted. */
   projectState?: SessionState | null,
+  /** The session's status if already read; read here only when the session has no stage state. */
+  status?: string,
 ): Promise<SessionStages> {
   const own = await readJsonDoc(store, keys.stageState(project, session), SessionStageState);
   if (own) return { stages: own.stages, validation_status: own.validation_status, source: "session" };
@@ -44,6 +70,8 @@ export async function readSessionStages(
   if (state && state.session_id === session) {
     return { stages: state.stages, validation_status: state.validation_status, source: "project" };
   }
+  const inferred = inferredStages(status ?? (await statusOf(store, project, session)));
+  if (inferred) return { stages: inferred, validation_status: "unknown", source: "inferred" };
   return { stages: pendingStages(), validation_status: "unknown", source: "none" };
 }
 

@@ -17,6 +17,7 @@ import type {
   ConfigSetOutput,
   ConfigUnsetOutput,
 } from "../models/outputs.ts";
+import { ignoredKeysNotice, readOriginalConfig } from "../original-config.ts";
 import { findRoot } from "../workspace.ts";
 
 // `config` works outside a workspace too (home file and environment only); `set` and `unset` need one,
@@ -46,12 +47,25 @@ export const configGet = defineCommand<Record<string, never>, ConfigGetOutput>({
 export const configList = defineCommand<Record<string, never>, ConfigListOutput>({
   async run(ctx) {
     const c = resolved(ctx);
+    // The Python original's keys in the same home file: shown with their idse meaning (original-config.ts).
+    const original = readOriginalConfig(ctx.io.home);
+    const notice = ignoredKeysNotice(original);
+    if (notice) ctx.report(notice);
     return {
       entries: KNOWN_KEYS.map((k) => ({ key: k, value: c.values[k], source: c.sources[k] })),
+      ...(original ? { original: original.entries } : {}),
       files: { home: c.files.home, repo: c.files.repo ?? null },
     };
   },
-  text: (d) => d.entries.map((e) => `${e.key} = ${show(e.value)}  (${e.source})`).join("\n"),
+  text: (d) =>
+    [
+      ...d.entries.map((e) => `${e.key} = ${show(e.value)}  (${e.source})`),
+      ...(d.original?.length ? ["", "From the Python original's ~/.idseconfig.json (lowest priority):"] : []),
+      ...(d.original ?? []).map(
+        (e) =>
+          `${e.key} = ${show(e.value)}  (original → ${e.meaning ?? "no idse meaning"}${e.applied ? "" : ", not used"}: ${e.note})`,
+      ),
+    ].join("\n"),
 });
 
 export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({

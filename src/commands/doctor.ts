@@ -15,6 +15,8 @@ import type { DoctorOutput } from "../models/outputs.ts";
 import { SessionMetadata } from "../models/session-metadata.ts";
 import { SessionStageState, SessionState } from "../models/session-state.ts";
 import { SyncStateFile } from "../models/sync.ts";
+import { originalDbDiagnostic } from "../original/notice.ts";
+import { ignoredKeysNotice, readOriginalConfig } from "../original-config.ts";
 import { derivedMetadata, listSessionIds, readCurrentSession } from "../session-graph.ts";
 import { pendingStages, pointStateAt, writeStageStateDoc } from "../stage-state.ts";
 import { findRoot, listProjects } from "../workspace.ts";
@@ -248,6 +250,21 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
       if (fix) await ctx.mutate(project, (w) => run(w.store));
       else await run(ws.store);
     }
+    // The Python original's database, not imported yet: --fix cannot do that, `idse import-original` does.
+    const original = originalDbDiagnostic(ws.idseDir);
+    if (original) {
+      ctx.report(original);
+      findings.push({
+        project: projects[0] ?? "(workspace)",
+        session: null,
+        file: String(original.file),
+        code: original.code,
+        problem: original.message,
+        fixed: false,
+      });
+    }
+    const ignored = ignoredKeysNotice(readOriginalConfig(ctx.io.home));
+    if (ignored) ctx.report(ignored);
     return summary(projects, sessionsChecked, findings);
   },
   exitCode: (d) => (d.remaining > 0 ? 1 : 0),
@@ -260,7 +277,14 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
           ? "no problems."
           : `${d.findings.length} finding(s), ${d.fixed} fixed, ${d.remaining} remaining.`),
     );
-    if (d.remaining > 0) lines.push("Run `idse doctor --fix` to repair them.");
+    if (d.remaining > 0) {
+      // The original's database is imported by its own command; --fix cannot do that.
+      const left = d.findings.filter((f) => !f.fixed);
+      const onlyOriginal = left.every((f) => f.code === "ORIGINAL_DATABASE_FOUND");
+      if (!onlyOriginal) lines.push("Run `idse doctor --fix` to repair them.");
+      if (left.some((f) => f.code === "ORIGINAL_DATABASE_FOUND"))
+        lines.push("Run `idse import-original` to import the Python original's database.");
+    }
     return lines.join("\n");
   },
 });

@@ -205,6 +205,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./doctor.ts")).doctor,
   },
   {
+    name: "import-original",
+    summary:
+      "Import the Python original's SQLite database (.idse/idse.db) losslessly; --dry-run shows what would change",
+    load: async () => (await import("./import-original.ts")).importOriginal,
+  },
+  {
     name: "schema list",
     summary: "List the JSON Schemas of every file and command output",
     load: async () => (await import("./schema.ts")).schemaList,

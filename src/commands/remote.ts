@@ -147,7 +147,7 @@ export const remoteRemove = defineCommand<Record<string, never>, RemoteChangeOut
 export const remoteList = defineCommand<Record<string, never>, RemoteListOutput>({
   async run(ctx) {
     const ws = ctx.workspace();
-    return { remotes: listRemotes(ws.idseDir, ws.root, ctx.io.env).map(info) };
+    return { remotes: listRemotes(ws.idseDir, ws.root, ctx.io.env, ctx.io.home).map(info) };
   },
   text: (d) =>
     d.remotes.length

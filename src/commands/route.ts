@@ -3,7 +3,8 @@ import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import { STAGES, type Stage } from "../layout.ts";
 import type { RouteOutput } from "../models/routing.ts";
-import { targetSession } from "./shared.ts";
+import { readSessionStages } from "../stage-state.ts";
+import { inferredNotice, targetSession } from "./shared.ts";
 
 // `idse route`: who handles a stage of a session, in which mode, and the handoff document (what to
 // write, what to read first, the Constitution articles that apply, the commands to run afterwards).
@@ -33,6 +34,8 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
         hint: "`idse doctor --fix` writes the defaults",
       });
     }
+    const st = await readSessionStages(ws.store, project, session);
+    if (st.source === "inferred") ctx.report(inferredNotice([`${project}/${session}`]));
     const { COMMANDS } = await import("./index.ts");
     const entry = COMMANDS.find((c) => c.name === "validate");
     const validate = entry ? await entry.load() : undefined;

@@ -1,7 +1,7 @@
 import { regenerateMeta } from "../blueprint-meta.ts";
 import type { Context } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
-import { IdseError } from "../errors.ts";
+import { type Diagnostic, IdseError } from "../errors.ts";
 import { assertExistingId } from "../ids.ts";
 import { readCurrentSession, requireSession } from "../session-graph.ts";
 
@@ -44,4 +44,15 @@ export function table(headers: string[], rows: string[][]): string {
       .join("  ")
       .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The info diagnostic for sessions whose stages were inferred from a `complete` status (docs/migrating.md). */
+export function inferredNotice(sessions: string[]): Diagnostic {
+  return {
+    severity: "info",
+    code: "STAGES_INFERRED",
+    message: `${sessions.join(", ")} ${sessions.length === 1 ? "has" : "have"} no stage state; status \`complete\` reads as every stage completed`,
+    hint: "record the real state with `idse session set-stage <id> --stage <stage> --status <status>`",
+    sessions,
+  };
 }

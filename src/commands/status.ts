@@ -7,7 +7,7 @@ import type { AllStatusOutput, StatusOutput } from "../models/outputs.ts";
 import { readAllSessions, readCurrentSession } from "../session-graph.ts";
 import { progressPercent, readProjectState, readSessionStages } from "../stage-state.ts";
 import { listProjects } from "../workspace.ts";
-import { table } from "./shared.ts";
+import { inferredNotice, table } from "./shared.ts";
 
 export type StatusData = StatusOutput;
 type SessionRow = AllStatusOutput["sessions"][number];
@@ -21,11 +21,19 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     if (opts.all) {
       const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
       const sessions: SessionRow[] = [];
+      const inferred: string[] = [];
       for (const project of projects) {
         const state = await readProjectState(ws.store, project);
         const current = (await readCurrentSession(ws.store, project)) ?? state?.session_id;
         for (const { meta } of await readAllSessions(ws.store, project)) {
-          const { stages } = await readSessionStages(ws.store, project, meta.session_id, state);
+          const { stages, source } = await readSessionStages(
+            ws.store,
+            project,
+            meta.session_id,
+            state,
+            meta.status,
+          );
+          if (source === "inferred") inferred.push(`${project}/${meta.session_id}`);
           sessions.push({
             project,
             session_id: meta.session_id,
@@ -35,9 +43,11 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
             current: meta.session_id === current,
             progress: progressPercent(stages, meta.status),
             stages,
+            ...(source === "inferred" ? { stages_inferred: true } : {}),
           });
         }
       }
+      if (inferred.length) ctx.report(inferredNotice(inferred));
       return { sessions };
     }
     const project = await ctx.project();
@@ -82,9 +92,12 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
         `${s.progress}%`,
         STAGES.map((st) =>
           s.stages[st] === "completed" ? "●" : s.stages[st] === "in_progress" ? "◐" : "○",
-        ).join(""),
+        ).join("") + (s.stages_inferred ? " *" : ""),
       ]);
-      return table(["PROJECT", "  SESSION", "TYPE", "STATUS", "OWNER", "PROGRESS", "STAGES"], rows);
+      const out = table(["PROJECT", "  SESSION", "TYPE", "STATUS", "OWNER", "PROGRESS", "STAGES"], rows);
+      return d.sessions.some((s) => s.stages_inferred)
+        ? `${out}\n* no stage state recorded: a complete session reads as every stage completed`
+        : out;
     }
     const lines = [
       `Project: ${d.project}`,

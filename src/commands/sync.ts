@@ -69,7 +69,15 @@ async function withRemote<T>(
   const report = (d: Diagnostic) => ctx.report(redactor.redactValue(d));
   try {
     const ws = ctx.workspace();
-    const remote = resolveRemote(ws.idseDir, ws.root, ctx.io.env, name);
+    const remote = resolveRemote(ws.idseDir, ws.root, ctx.io.env, name, ctx.io.home);
+    if (remote.source === "original") {
+      report({
+        severity: "info",
+        code: "ORIGINAL_REMOTE",
+        message: `remote "${remote.name}" (${remote.location}) comes from the Python original's ~/.idseconfig.json`,
+        hint: `make it the repository's own with \`idse remote add ${remote.name} ${remote.location} --default\``,
+      });
+    }
     const env: EngineEnv = {
       ws,
       io: ctx.io,

@@ -64,6 +64,12 @@ const SessionRow = d(
       "Completed stages, in percent.",
     ),
     stages: stagesRecord(StageStatus, "Status of each stage."),
+    stages_inferred: v.optional(
+      d(
+        v.boolean(),
+        "True when the session has no stage state and its `complete` status is read as every stage completed (the Python original's file mode).",
+      ),
+    ),
   }),
   "One session in `status --all`.",
 );
@@ -195,6 +201,20 @@ export const ConfigSetOutput = d(
 export const ConfigListOutput = d(
   v.object({
     entries: d(v.array(ConfigEntry), "Every known key."),
+    original: v.optional(
+      d(
+        v.array(
+          v.object({
+            key: d(v.string(), "The Python original's key in ~/.idseconfig.json (dotted when nested)."),
+            value: d(v.unknown(), "Its value (a key that looks like a secret shows `(hidden)`)."),
+            meaning: d(v.nullable(v.string()), "What it means in idse, or null when nothing."),
+            applied: d(v.boolean(), "Whether idse uses it, as the lowest-priority configuration."),
+            note: d(v.string(), "How it is used, or why not."),
+          }),
+        ),
+        "Keys of the Python original's ~/.idseconfig.json, each with its origin and idse meaning; absent when there are none.",
+      ),
+    ),
     files: d(
       v.object({
         home: d(v.string(), "Path of the home config file."),

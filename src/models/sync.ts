@@ -169,7 +169,10 @@ export const RemoteInfo = d(
     plugin: d(v.string(), "Plugin that carries it."),
     location: d(v.string(), "URL or path (credentials never appear)."),
     default: d(v.boolean(), "Whether it is the remote used when none is named."),
-    source: d(v.picklist(["repo", "env"]), "Repository config, or IDSE_ARTIFACT_URL / IDSE_AGENCY_URL."),
+    source: d(
+      v.picklist(["repo", "env", "original"]),
+      "Repository config, IDSE_ARTIFACT_URL / IDSE_AGENCY_URL, or the Python original's ~/.idseconfig.json (lowest priority).",
+    ),
   }),
   "A configured remote.",
 );

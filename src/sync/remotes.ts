@@ -2,7 +2,8 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as v from "valibot";
 import { REPO_CONFIG_FILE, readSection, sectionOf, updateRepoConfig } from "../config.ts";
 import { IdseError } from "../errors.ts";
-import { type RemoteConfig, type RemoteInfo, RemoteName } from "../models/sync.ts";
+import { type RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
+import { readOriginalConfig } from "../original-config.ts";
 import { isInside, resolveReal } from "../path-guard.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
@@ -97,6 +98,8 @@ export function listRemotes(
   idseDir: string,
   root: string,
   env: Record<string, string | undefined>,
+  /** The home directory: the Python original's ~/.idseconfig.json adds the lowest-priority remotes. */
+  home?: string,
 ): Remote[] {
   const configured = readRemotes(idseDir);
   const fromEnv = envRemote(env);
@@ -133,6 +136,22 @@ export function listRemotes(
       config,
     });
   }
+  // Lowest priority: remotes the original's home config implies (its sync backend, its Artifact Core
+  // URL), default only when nothing above chose one; a repository remote of the same name wins.
+  const original = home === undefined ? {} : (readOriginalConfig(home)?.remotes ?? {});
+  const hasDefault = out.some((r) => r.default);
+  for (const [name, config] of Object.entries(original)) {
+    if (configured[name]) continue;
+    const first = !hasDefault && !out.some((r) => r.source === "original");
+    out.push({
+      name,
+      plugin: config.plugin,
+      location: locationOf(config),
+      default: first,
+      source: "original",
+      config,
+    });
+  }
   return out;
 }
 
@@ -142,8 +161,9 @@ export function resolveRemote(
   root: string,
   env: Record<string, string | undefined>,
   name: string | undefined,
+  home?: string,
 ): Remote {
-  const all = listRemotes(idseDir, root, env);
+  const all = listRemotes(idseDir, root, env, home);
   if (name !== undefined) {
     const hit = all.find((r) => r.name === name);
     if (!hit) throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: all.map((r) => r.name) });

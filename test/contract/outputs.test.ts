@@ -153,6 +153,7 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["store", "import", "--dry-run"], 0);
   await run(["store", "import"], 0);
   await run(["store", "migrate", "--to", "filesystem"], 0);
+  await run(["import-original"], 1); // no original database here: ORIGINAL_DATABASE_NOT_FOUND
   for (const c of COMMANDS) expect(seen.has(c.name), `covered: ${c.name}`).toBe(true);
 });
 

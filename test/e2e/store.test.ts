@@ -44,7 +44,7 @@ test("init --store sqlite-store, sessions, store info, migrate to the filesystem
   const init = ok(["init", "shop", "--store", "sqlite-store", "--json"], { cwd }).env;
   expect(validator(ajv, "output-init")(init)).toBeUndefined();
   expect(readJson(join(cwd, ".idse", "config.json")).store).toEqual({ plugin: "sqlite-store" });
-  expect(existsSync(join(cwd, ".idse", "idse.db"))).toBe(true);
+  expect(existsSync(join(cwd, ".idse", "idse-store.db"))).toBe(true);
   expect(existsSync(join(cwd, ".idse", "projects"))).toBe(false);
   expect(read(join(cwd, "CLAUDE.md"))).toContain("shop");
 
@@ -60,7 +60,7 @@ test("init --store sqlite-store, sessions, store info, migrate to the filesystem
   expect(info.data).toMatchObject({
     plugin: "sqlite-store",
     kind: "sqlite",
-    location: join(cwd, ".idse", "idse.db"),
+    location: join(cwd, ".idse", "idse-store.db"),
     projects: ["shop"],
   });
   expect(ok(["store", "info"], { cwd }).stdout).toContain("store:     sqlite-store");
@@ -73,7 +73,7 @@ test("init --store sqlite-store, sessions, store info, migrate to the filesystem
   expect(validator(ajv, "output-store-migrate")(down)).toBeUndefined();
   expect(down.data.verified).toBe(down.data.keys);
   expect(read(sess(cwd, "shop", "auth", "intents/intent.md"))).toBe("# Intent\n\nSign in with passkeys.\n");
-  expect(existsSync(join(cwd, ".idse", "idse.db"))).toBe(true);
+  expect(existsSync(join(cwd, ".idse", "idse-store.db"))).toBe(true);
   expect(json(["status"], { cwd }).env.data.stages[0].status).toBe("completed");
 
   // Work on the filesystem, then back to sqlite: the change goes along.
@@ -133,10 +133,10 @@ test("store export / import: an agent's edit comes back, a conflict is held and 
 test("a damaged database: exit 1 with STORE_CORRUPT, for every command that reads it", () => {
   const cwd = tempDir();
   ok(["init", "shop", "--store", "sqlite-store", "--no-create-agent-files"], { cwd });
-  for (const f of ["idse.db-wal", "idse.db-shm"]) {
+  for (const f of ["idse-store.db-wal", "idse-store.db-shm"]) {
     if (existsSync(join(cwd, ".idse", f))) writeFileSync(join(cwd, ".idse", f), "");
   }
-  writeFileSync(join(cwd, ".idse", "idse.db"), "this is not a database, it is a text file ".repeat(20));
+  writeFileSync(join(cwd, ".idse", "idse-store.db"), "this is not a database, it is a text file ".repeat(20));
   for (const argv of [["status"], ["sessions"], ["store", "info"]]) {
     const r = expectFail(json(argv, { cwd }), 1, "STORE_CORRUPT");
     expect(errorOf(r)).toMatchObject({ plugin: "sqlite-store", store: "sqlite" });

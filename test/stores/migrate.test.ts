@@ -64,7 +64,7 @@ describe("store migrate: lossless, filesystem → sqlite → filesystem", () => 
     expect(to.json?.data).toMatchObject({
       dry_run: false,
       from: { plugin: "filesystem" },
-      to: { plugin: "sqlite-store", location: join(cwd, ".idse", "idse.db"), options: {} },
+      to: { plugin: "sqlite-store", location: join(cwd, ".idse", "idse-store.db"), options: {} },
       installed: true,
       keys: n,
       copied: n,
@@ -206,7 +206,7 @@ export default () => ({ kind: "store", async createStore() { return {
     const r = await idse(["store", "migrate", "--to", "sqlite-store", "--json"], { cwd });
     expect([r.code, firstError(r)?.code]).toEqual([1, "STORE_INVALID_VALUE"]);
     expect(existsSync(join(cwd, ".idse", "config.json"))).toBe(false);
-    const db = createSqliteStore({ path: join(cwd, ".idse", "idse.db") });
+    const db = createSqliteStore({ path: join(cwd, ".idse", "idse-store.db") });
     expect(await db.list("projects")).toEqual([]);
     await db.dispose!();
   });

@@ -251,7 +251,7 @@ describe("init --store", () => {
       name: "sqlite-store",
       source: "builtin",
     });
-    expect(existsSync(join(cwd, ".idse", "idse.db"))).toBe(true);
+    expect(existsSync(join(cwd, ".idse", "idse-store.db"))).toBe(true);
     expect(existsSync(join(cwd, ".idse", "projects"))).toBe(false);
     expect(existsSync(join(cwd, ".idse", "governance", "IDSE_CONSTITUTION.md"))).toBe(true);
     expect((await idse(["session", "create", "auth"], { cwd })).code).toBe(0);
@@ -260,7 +260,7 @@ describe("init --store", () => {
       plugin: "sqlite-store",
       kind: "sqlite",
       source: "repo",
-      location: join(cwd, ".idse", "idse.db"),
+      location: join(cwd, ".idse", "idse-store.db"),
       version: expect.any(String),
       capabilities: ["listTree", "hash", "writeMany", "lock", "dispose"],
       projects: ["shop"],

@@ -37,17 +37,53 @@ function pragma(path: string, name: string): unknown {
 }
 
 describe("sqlite-store: file, options, migrations", () => {
-  test("defaults to .idse/idse.db in WAL mode, at the current schema version, marked as idse's", async () => {
+  test("defaults to .idse/idse-store.db in WAL mode, at the current schema version, marked as idse's", async () => {
     const w = ws();
     const s = await openPluginStore(plugin, { manifest, workspace: w });
     await s.write("projects/p/CURRENT_SESSION", "auth");
-    const file = join(w.idseDir, "idse.db");
+    const file = join(w.idseDir, "idse-store.db");
     expect(s.location).toBe(file);
     expect(s.kind).toBe("sqlite");
     expect(pragma(file, "journal_mode")).toBe("wal");
     expect(pragma(file, "user_version")).toBe(SCHEMA_VERSION);
     expect(pragma(file, "application_id")).toBe(APPLICATION_ID);
     await s.dispose!();
+  });
+
+  test("a store an older idse made at .idse/idse.db keeps working there", async () => {
+    const w = ws();
+    const first = await openPluginStore(plugin, {
+      manifest,
+      workspace: w,
+      options: { path: ".idse/idse.db" },
+    });
+    await first.write("projects/p/CURRENT_SESSION", "auth");
+    await first.dispose!();
+    const s = await openPluginStore(plugin, { manifest, workspace: w });
+    expect(s.location).toBe(join(w.idseDir, "idse.db"));
+    expect(await s.read("projects/p/CURRENT_SESSION")).toBe("auth");
+    await s.dispose!();
+  });
+
+  test("the Python original's .idse/idse.db is never written: the default is beside it, an explicit path is refused", async () => {
+    const w = ws();
+    const orig = join(w.idseDir, "idse.db");
+    mkdirSync(w.idseDir, { recursive: true });
+    const db = new DatabaseSync(orig);
+    db.exec("CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT)");
+    db.close();
+    const before = readFileSync(orig);
+    const s = await openPluginStore(plugin, { manifest, workspace: w });
+    expect(s.location).toBe(join(w.idseDir, "idse-store.db"));
+    await s.write("projects/p/CURRENT_SESSION", "auth");
+    await s.dispose!();
+    const forced = openPluginStore(plugin, {
+      manifest,
+      workspace: w,
+      options: { path: ".idse/idse.db" },
+    }).then((x) => x.read("projects/p/CURRENT_SESSION"));
+    await expect(forced).rejects.toMatchObject({ code: "STORE_CORRUPT" });
+    expect(readFileSync(orig).equals(before)).toBe(true);
   });
 
   test("a relative path is taken from the repository root; an absolute one as it is", async () => {

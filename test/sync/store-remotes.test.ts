@@ -217,7 +217,7 @@ describe("store remotes and the plugin host", () => {
     expect(st.code).toBe(2);
     expect(st.json.diagnostics[0]).toMatchObject({ code: "REMOTE_INVALID" });
     expect(st.json.diagnostics[0].message).toContain("own store");
-    expect(existsSync(join(dir, ".idse", "idse.db"))).toBe(true);
+    expect(existsSync(join(dir, ".idse", "idse-store.db"))).toBe(true);
   });
 
   test.skipIf(pgUnavailable !== undefined && !process.env.CI)(

@@ -50,7 +50,18 @@ export function migrate(db: DatabaseSync, path: string): number {
     }
   };
   const found = pragma(db, "user_version");
-  check(found, pragma(db, "application_id"));
+  const appId = pragma(db, "application_id");
+  check(found, appId);
+  // A file with tables but no idse mark is another program's (the Python original keeps `.idse/idse.db`):
+  // never migrate into it.
+  if (appId === 0 && found === 0) {
+    const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get();
+    if (Number(row?.n ?? 0) > 0) {
+      throw storeError("STORE_CORRUPT", `${path} is an SQLite database of another application`, {
+        file: path,
+      });
+    }
+  }
   if (found === SCHEMA_VERSION) return found;
   try {
     db.exec("BEGIN IMMEDIATE");

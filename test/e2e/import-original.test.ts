@@ -1,0 +1,61 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tests read the JSON documents idse prints; the schemas check their shapes
+import { beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { STAGE_PATHS } from "../../src/layout.ts";
+import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
+import { json, ok, requireBinary, run } from "./util.ts";
+
+// The main migration path through the compiled binary (node:sqlite inside it): detect, dry run, import,
+// verify, no-op rerun; the original's database is never changed.
+
+beforeAll(requireBinary);
+
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+describe("migrating from the Python original's SQLite mode (compiled binary)", () => {
+  test("detect, dry run, import, verify, import again", () => {
+    const cwd = sqliteFixtureCopy();
+    const db = join(cwd, ".idse", "idse.db");
+    const before = sha(readFileSync(db));
+
+    const status = run(["status", "--project", "shop"], { cwd });
+    expect(status.stderr.match(/warning\[ORIGINAL_DATABASE_FOUND\]/g)).toHaveLength(1);
+    expect(status.stderr).toContain("idse import-original");
+    const doctor = json(["doctor"], { cwd });
+    expect(doctor.code).toBe(1);
+    expect(doctor.env.data.findings.map((f: { code: string }) => f.code)).toContain(
+      "ORIGINAL_DATABASE_FOUND",
+    );
+
+    const dry = json(["import-original", "--dry-run"], { cwd });
+    expect(dry.code).toBe(0);
+    expect(dry.env.data.dry_run).toBe(true);
+    const changed = dry.env.data.changed;
+    expect(changed).toBeGreaterThan(0);
+
+    const imported = ok(["import-original"], { cwd });
+    expect(imported.stdout).toContain(`Imported .idse/idse.db: ${changed} document(s) written`);
+    expect(sha(readFileSync(db))).toBe(before);
+
+    for (const [sid, stages] of Object.entries<Record<string, string>>(
+      EXPECTED.projects.shop.artifacts_sha256,
+    )) {
+      for (const [stage, hash] of Object.entries(stages)) {
+        const file = join(cwd, ".idse/projects/shop/sessions", sid, STAGE_PATHS[stage as "spec"]);
+        expect(sha(readFileSync(file))).toBe(hash);
+      }
+    }
+    const info = json(["session-info", "payment-webhooks", "--project", "shop"], { cwd });
+    expect(info.env.data.stages).toEqual(EXPECTED.projects.shop.sessions["payment-webhooks"].state.stages);
+    const next = json(["route", "--next", "--project", "shop"], { cwd });
+    expect(next.env.data).toMatchObject({ session: "checkout-flow", stage: "tasks" });
+    expect(json(["doctor"], { cwd }).code).toBe(0);
+    expect(run(["sessions", "--project", "shop"], { cwd }).stderr).not.toContain("ORIGINAL_DATABASE_FOUND");
+
+    const again = json(["import-original"], { cwd });
+    expect(again.env.data).toMatchObject({ changed: 0, recorded: false });
+    expect(sha(readFileSync(db))).toBe(before);
+  });
+});
