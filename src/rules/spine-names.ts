@@ -1,0 +1,149 @@
+import type { MdDoc } from "../markdown.ts";
+
+// What counts as a document naming a component as a NEW part of the system (idse/spine-components).
+// Only four explicit forms, so prose that merely mentions a word is never read as a design decision:
+//   1. a heading "New component: X" (also "Component: X", "New primitive|module|service: X");
+//   2. a table whose header has a Component / Primitive / Service column (its cells), or a table under a
+//      Components or Architecture heading whose first column is headed Component, Module, Name or Part;
+//   3. in a section headed "Components" or "Primitives", a list item that starts with a code span holding
+//      a PascalCase identifier ("- `InventedWidget`: renders widgets");
+//   4. the `components:` key of the `## Agent Profile` yaml block (a list, a flow list or mapping keys).
+// Names are single identifiers or up to four words; placeholders (-, n/a, TBD) are skipped.
+
+export interface NamedComponent {
+  name: string;
+  line: number;
+  column: number;
+  /** Where it was found, for the message: "a Components table", "the Agent Profile", … */
+  where: string;
+}
+
+const HEAD_NAMED = /^(?:[\d.]+\s+)?(new\s+)?(component|primitive|module|service)\s*[:—–-]\s*(.+)$/i;
+const COMPONENT_COLUMN = /^(new\s+)?(components?|primitives?|services?)(\s+name)?$/i;
+const FIRST_COLUMN = /^(components?|modules?|names?|parts?|primitives?)$/i;
+const SECTION_TABLE = /\b(components?|architecture)\b/i;
+const SECTION_LIST = /\b(components?|primitives?)\b/i;
+const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$|^[A-Z][a-z0-9]{2,}$/;
+
+const plain = (s: string) =>
+  s
+    .replace(/[`*]/g, "")
+    .replace(/(^|\s)_+|_+(\s|$)/g, "$1$2")
+    .replace(/\s*\(.*\)\s*$/, "")
+    .trim();
+const cells = (line: string) =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, "")
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+
+/** A usable component name, or undefined for placeholders, sentences and paths. */
+function usable(raw: string): string | undefined {
+  const s = plain(raw);
+  if (!s || /^(-+|n\/?a|tbd|none|\?+|\.\.\.)$/i.test(s) || /[/\\]/.test(s)) return undefined;
+  if (/^[A-Za-z][\w.-]*$/.test(s)) return s;
+  const words = s.split(/\s+/);
+  return words.length <= 4 && words.every((w) => /^[A-Za-z][\w-]*$/.test(w)) ? s : undefined;
+}
+
+/** The heading that encloses a line (the nearest heading above it). */
+function enclosing(doc: MdDoc, line: number) {
+  let found: MdDoc["headings"][number] | undefined;
+  for (const h of doc.headings) {
+    if (h.line > line) break;
+    found = h;
+  }
+  return found;
+}
+
+export function namedComponents(doc: MdDoc): NamedComponent[] {
+  const out: NamedComponent[] = [];
+  for (const h of doc.headings) {
+    const m = HEAD_NAMED.exec(h.text);
+    const name = m && usable(m[3]!.split(/\s+[—–-]\s+/)[0]!);
+    if (name) out.push({ name, line: h.line, column: 1, where: `the heading "${h.text}"` });
+  }
+  tables(doc, out);
+  lists(doc, out);
+  profile(doc, out);
+  return out;
+}
+
+function tables(doc: MdDoc, out: NamedComponent[]) {
+  const lines = doc.lines;
+  for (let i = 0; i < lines.length - 1; i++) {
+    const n = i + 1;
+    if (doc.nonProse.has(n) || !lines[i]!.trim().startsWith("|")) continue;
+    if (i > 0 && lines[i - 1]!.trim().startsWith("|")) continue; // not a table's first row
+    const sep = cells(lines[i + 1]!);
+    if (!sep.length || !sep.every((c) => /^:?-+:?$/.test(c))) continue;
+    const header = cells(lines[i]!).map((c) => plain(c));
+    let col = header.findIndex((h) => COMPONENT_COLUMN.test(h));
+    let where = `the ${header[col]} column of a table`;
+    if (col < 0) {
+      const h = enclosing(doc, n);
+      const first = header.findIndex((c) => c !== "#" && c !== "");
+      if (!h || !SECTION_TABLE.test(h.text) || first < 0 || !FIRST_COLUMN.test(header[first]!)) continue;
+      col = first;
+      where = `the table under "${h.text}"`;
+    }
+    for (let j = i + 2; j < lines.length && lines[j]!.trim().startsWith("|"); j++) {
+      const cell = cells(lines[j]!)[col] ?? "";
+      const name = usable(cell);
+      if (name) out.push({ name, line: j + 1, column: lines[j]!.indexOf(cell) + 1, where });
+    }
+  }
+}
+
+function lists(doc: MdDoc, out: NamedComponent[]) {
+  for (const item of doc.listItems) {
+    const h = enclosing(doc, item.line);
+    if (!h || !SECTION_LIST.test(h.text) || HEAD_NAMED.test(h.text)) continue;
+    const m = /^(?:\*\*)?`([^`]+)`/.exec(item.text.trim());
+    if (!m || !PASCAL.test(m[1]!)) continue;
+    const column = (doc.lines[item.line - 1] ?? "").indexOf(`\`${m[1]}\``) + 2;
+    out.push({ name: m[1]!, line: item.line, column, where: `the "${h.text}" section` });
+  }
+}
+
+function profile(doc: MdDoc, out: NamedComponent[]) {
+  const h = doc.headings.find((x) => /^(?:[\d.]+\s+)?agent profile$/i.test(x.text.trim()));
+  if (!h) return;
+  const fence = doc.fences.find((f) => f.line > h.line && /^ya?ml\b/i.test(f.info.trim()));
+  if (!fence) return;
+  const body = fence.content.split("\n");
+  for (let k = 0; k < body.length; k++) {
+    const m = /^(\s*)components\s*:\s*(.*)$/.exec(body[k]!);
+    if (!m) continue;
+    const indent = m[1]!.length;
+    const at = (idx: number, name: string) => ({
+      name,
+      line: fence.line + 1 + idx,
+      column: (body[idx] ?? "").indexOf(name) + 1,
+      where: "the Agent Profile's components",
+    });
+    const flow = /^\[(.*)\]\s*$/.exec(m[2]!.trim());
+    if (flow) {
+      for (const raw of flow[1]!.split(",")) {
+        const name = usable(raw.replace(/["']/g, ""));
+        if (name) out.push(at(k, name));
+      }
+      continue;
+    }
+    let child = -1; // the indentation of the first entry: deeper lines are the entry's own fields
+    for (let j = k + 1; j < body.length; j++) {
+      const line = body[j]!;
+      if (!line.trim()) continue;
+      const ind = line.length - line.trimStart().length;
+      if (ind < indent || (ind === indent && !line.trimStart().startsWith("- "))) break;
+      if (child < 0) child = ind;
+      if (ind !== child) continue;
+      const item = /^\s*-\s+(?:name\s*:\s*)?["']?([^"':#]+)["']?\s*(?::.*)?$/.exec(line);
+      const key = /^\s*([A-Za-z][\w-]*)\s*:/.exec(line);
+      const raw = item?.[1] ?? key?.[1];
+      const name = raw && usable(raw);
+      if (name) out.push(at(j, name));
+    }
+  }
+}
