@@ -62,7 +62,9 @@ export function namedComponents(doc: MdDoc): NamedComponent[] {
   for (const h of doc.headings) {
     const m = HEAD_NAMED.exec(h.text);
     const name = m && usable(m[3]!.split(/\s+[—–-]\s+/)[0]!);
-    if (name) out.push({ name, line: h.line, column: 1, where: `the heading "${h.text}"` });
+    if (!name) continue;
+    const column = (doc.lines[h.line - 1] ?? "").lastIndexOf(name) + 1;
+    out.push({ name, line: h.line, column: Math.max(column, 1), where: `the heading "${h.text}"` });
   }
   tables(doc, out);
   lists(doc, out);
