@@ -10,6 +10,7 @@ import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
+import * as SP from "./models/spine.ts";
 import * as ST from "./models/store.ts";
 import * as S from "./models/sync.ts";
 import { ValidationReport } from "./models/validation.ts";
@@ -82,6 +83,12 @@ export const SCHEMAS: SchemaEntry[] = [
     about: "$XDG_CONFIG_HOME/idse/credentials.json (default ~/.config/idse/credentials.json)",
     model: S.CredentialsFile,
   },
+  {
+    name: "spine-proposals",
+    kind: "file",
+    about: ".idse/projects/<project>/sessions/__blueprint__/metadata/spine_proposals.json",
+    model: SP.SpineProposalsFile,
+  },
   { name: "store-export", kind: "file", about: ".idse/store-export.json", model: ST.StoreExportFile },
   {
     name: "validation-report",
@@ -144,6 +151,10 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-store-migrate", ["store migrate"], ST.StoreMigrateOutput),
   output("output-store-export", ["store export"], ST.StoreExportOutput),
   output("output-store-import", ["store import"], ST.StoreImportOutput),
+  output("output-spine", ["spine"], SP.SpineOutput),
+  output("output-spine-check", ["spine check"], SP.SpineCheckOutput),
+  output("output-spine-proposal", ["spine propose", "spine accept", "spine reject"], SP.SpineProposalOutput),
+  output("output-spine-proposals", ["spine proposals"], SP.SpineProposalsOutput),
 ];
 
 /** The output schema that describes `idse <command> --json`. */

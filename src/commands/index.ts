@@ -97,6 +97,39 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./compile.ts")).compileAgentSpec,
   },
   {
+    name: "spine",
+    summary: "Show the Product Spine: the primitives the blueprint spec declares (no Spine: says so)",
+    load: async () => (await import("./spine.ts")).spine,
+  },
+  {
+    name: "spine check",
+    summary: "Check the Spine table itself: malformed rows, duplicates, empty cells, unknown layers",
+    load: async () => (await import("./spine.ts")).spineCheck,
+  },
+  {
+    name: "spine propose",
+    args: "<name>",
+    summary: "Propose a component for the Spine (recorded in the blueprint; the table is not changed)",
+    load: async () => (await import("./spine.ts")).spinePropose,
+  },
+  {
+    name: "spine accept",
+    args: "<name>",
+    summary: "Accept a proposal: add it to the Spine table (the one command that edits the table)",
+    load: async () => (await import("./spine.ts")).spineAccept,
+  },
+  {
+    name: "spine reject",
+    args: "<name>",
+    summary: "Reject a proposal (kept in the record; the table is not changed)",
+    load: async () => (await import("./spine.ts")).spineReject,
+  },
+  {
+    name: "spine proposals",
+    summary: "List open Spine proposals (--all: decided ones too)",
+    load: async () => (await import("./spine.ts")).spineProposals,
+  },
+  {
     name: "docs install",
     summary: "Install the governance docs, template copies and file schemas into .idse/",
     load: async () => (await import("./docs.ts")).docsInstall,
