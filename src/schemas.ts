@@ -2,6 +2,7 @@ import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
+import * as CL from "./models/claims.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
@@ -152,6 +153,16 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-store-export", ["store export"], ST.StoreExportOutput),
   output("output-store-import", ["store import"], ST.StoreImportOutput),
   output("output-spine", ["spine"], SP.SpineOutput),
+  output("output-blueprint-claims", ["blueprint claims"], CL.ClaimsOutput),
+  output(
+    "output-blueprint-claim-change",
+    ["blueprint declare", "blueprint reinforce", "blueprint demote"],
+    CL.ClaimChangeOutput,
+  ),
+  output("output-blueprint-promote", ["blueprint promote"], CL.PromoteOutput),
+  output("output-blueprint-verify", ["blueprint verify"], CL.VerifyOutput),
+  output("output-blueprint-candidates", ["blueprint extract-candidates"], CL.CandidatesOutput),
+  output("output-blueprint-explain", ["blueprint explain"], CL.ExplainOutput),
   output("output-spine-check", ["spine check"], SP.SpineCheckOutput),
   output("output-spine-proposal", ["spine propose", "spine accept", "spine reject"], SP.SpineProposalOutput),
   output("output-spine-proposals", ["spine proposals"], SP.SpineProposalsOutput),

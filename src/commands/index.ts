@@ -130,6 +130,47 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./spine.ts")).spineProposals,
   },
   {
+    name: "blueprint declare",
+    summary: "Declare a founding claim of the blueprint (sources: __blueprint__ stages)",
+    load: async () => (await import("./blueprint.ts")).blueprintDeclare,
+  },
+  {
+    name: "blueprint promote",
+    summary: "Promote a claim from feature sessions through the evidence gate (ALLOW or DENY, recorded)",
+    load: async () => (await import("./blueprint.ts")).blueprintPromote,
+  },
+  {
+    name: "blueprint reinforce",
+    summary: "Record that another document reinforces an active claim",
+    load: async () => (await import("./blueprint.ts")).blueprintReinforce,
+  },
+  {
+    name: "blueprint demote",
+    summary: "Supersede or invalidate an active claim (it stays in the ledger)",
+    load: async () => (await import("./blueprint.ts")).blueprintDemote,
+  },
+  {
+    name: "blueprint claims",
+    summary: "List the blueprint's claims (--status, --all)",
+    load: async () => (await import("./blueprint.ts")).blueprintClaims,
+  },
+  {
+    name: "blueprint verify",
+    summary: "Check blueprint.md against the ledger and the accepted hash (--accept records it)",
+    load: async () => (await import("./blueprint.ts")).blueprintVerify,
+  },
+  {
+    name: "blueprint extract-candidates",
+    summary: "Propose claims from statements repeated across sessions and stages",
+    load: async () => (await import("./blueprint.ts")).blueprintExtractCandidates,
+  },
+  {
+    name: "blueprint explain",
+    args: "<id>",
+    summary: "Explain a claim: its ledger lines, the gate decision and whether its evidence hash reproduces",
+    load: async () => (await import("./blueprint.ts")).blueprintExplain,
+  },
+  {
     name: "docs install",
     summary: "Install the governance docs, template copies and file schemas into .idse/",
     load: async () => (await import("./docs.ts")).docsInstall,
