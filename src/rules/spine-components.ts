@@ -35,7 +35,8 @@ export const spineComponents: Rule<Options> = {
       artifact(a) {
         if (!spine?.declared || ctx.session.session === BLUEPRINT || a.untouched || !a.doc) return;
         const seen = new Set<string>();
-        for (const c of namedComponents(a.doc)) {
+        const isPrimitive = (name: string) => findPrimitive(spine, name) !== undefined;
+        for (const c of namedComponents(a.doc, isPrimitive)) {
           const key = nameKey(c.name);
           if (seen.has(key) || allowed.has(key) || findPrimitive(spine, c.name)) continue;
           seen.add(key);

@@ -5,6 +5,10 @@ import type { MdDoc } from "../markdown.ts";
 //   1. a heading "New component: X" (also "Component: X", "New primitive|module|service: X");
 //   2. a table whose header has a Component / Primitive / Service column (its cells), or a table under a
 //      Components or Architecture heading whose first column is headed Component, Module, Name or Part;
+//      a cell counts only when it is a PascalCase identifier or Title Case words (files, functions and
+//      phrases such as "CLI additions" are not components), and not when its row says it is a part of a
+//      Spine primitive (a Parent / Primitive / Spine column naming one) or not new (a cell saying
+//      unchanged, existing, extended, refactored, updated or modified);
 //   3. in a section headed "Components" or "Primitives", a list item that starts with a code span holding
 //      a PascalCase identifier ("- `InventedWidget`: renders widgets");
 //   4. the `components:` key of the `## Agent Profile` yaml block (a list, a flow list or mapping keys).
@@ -23,7 +27,7 @@ const COMPONENT_COLUMN = /^(new\s+)?(components?|primitives?|services?)(\s+name)
 const FIRST_COLUMN = /^(components?|modules?|names?|parts?|primitives?)$/i;
 const SECTION_TABLE = /\b(components?|architecture)\b/i;
 const SECTION_LIST = /\b(components?|primitives?)\b/i;
-const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$|^[A-Z][a-z0-9]{2,}$/;
+const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$|^[A-Z]{2,}[a-z][A-Za-z0-9]*$|^[A-Z][a-z0-9]{2,}$/;
 
 const plain = (s: string) =>
   s
@@ -57,7 +61,14 @@ function enclosing(doc: MdDoc, line: number) {
   return found;
 }
 
-export function namedComponents(doc: MdDoc): NamedComponent[] {
+/** True when a name is a Spine primitive; rows that point at one are parts of it, not new components. */
+export type IsPrimitive = (name: string) => boolean;
+
+const PARENT_COLUMN = /parent|primitive|spine|part of|belongs/i;
+const NOT_NEW = /\b(unchanged|existing|extended|refactored|updated|modified)\b/i;
+const TITLE_WORDS = /^[A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){1,3}$/;
+
+export function namedComponents(doc: MdDoc, isPrimitive: IsPrimitive = () => false): NamedComponent[] {
   const out: NamedComponent[] = [];
   for (const h of doc.headings) {
     const m = HEAD_NAMED.exec(h.text);
@@ -66,13 +77,13 @@ export function namedComponents(doc: MdDoc): NamedComponent[] {
     const column = (doc.lines[h.line - 1] ?? "").lastIndexOf(name) + 1;
     out.push({ name, line: h.line, column: Math.max(column, 1), where: `the heading "${h.text}"` });
   }
-  tables(doc, out);
+  tables(doc, out, isPrimitive);
   lists(doc, out);
   profile(doc, out);
   return out;
 }
 
-function tables(doc: MdDoc, out: NamedComponent[]) {
+function tables(doc: MdDoc, out: NamedComponent[], isPrimitive: IsPrimitive) {
   const lines = doc.lines;
   for (let i = 0; i < lines.length - 1; i++) {
     const n = i + 1;
@@ -91,9 +102,16 @@ function tables(doc: MdDoc, out: NamedComponent[]) {
       where = `the table under "${h.text}"`;
     }
     for (let j = i + 2; j < lines.length && lines[j]!.trim().startsWith("|"); j++) {
-      const cell = cells(lines[j]!)[col] ?? "";
+      const row = cells(lines[j]!);
+      const cell = row[col] ?? "";
       const name = usable(cell);
-      if (name) out.push({ name, line: j + 1, column: lines[j]!.indexOf(cell) + 1, where });
+      if (!name || !(PASCAL.test(name) || TITLE_WORDS.test(name))) continue;
+      const partOf = row.some(
+        (c, k) => k !== col && PARENT_COLUMN.test(header[k] ?? "") && c.split(/[,;]/).some((x) => isPrimitive(plain(x))),
+      );
+      if (partOf || row.some((c, k) => k !== col && NOT_NEW.test(c))) continue;
+      const column = lines[j]!.indexOf(name, lines[j]!.indexOf(cell)) + 1;
+      out.push({ name, line: j + 1, column, where });
     }
   }
 }

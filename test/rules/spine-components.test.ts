@@ -50,6 +50,15 @@ const VALID: [string, { spec?: string; plan?: string; tasks?: string }][] = [
   }],
   ["placeholders in a component column", { spec: `${FILLED.spec}\n| Component | Note |\n|---|---|\n| - | none |\n| TBD | later |\n` }],
   ["a heading naming a primitive", { spec: `${FILLED.spec}\n### New component: ArtifactSyncEngine\n` }],
+  ["a row that names its parent primitive is a part of it (the fixture's agent-spec-compiler plan)", {
+    plan: plan("| Component | Responsibility | Parent Primitive |\n|---|---|---|\n| `SessionLoader` | Load spec.md | `DocToAgentProfileSpecCompiler` |"),
+  }],
+  ["a row saying the component is not new", {
+    plan: plan("| Component | Responsibility | Interfaces |\n| --- | --- | --- |\n| `NotionDesignStore` | push/pull | `design_store_notion.py` — refactored |\n| `MCPDesignStoreAdapter` | sessions | unchanged |"),
+  }],
+  ["files, functions and phrases in a component column", {
+    plan: plan("| Component | Responsibility |\n|---|---|\n| `artifact_database.py` | CRUD |\n| `merge_profiles` | merge |\n| CLI additions | export |"),
+  }],
   ["code fences are not read", { plan: plan("```\n- `InventedWidget`\n| Component |\n|---|\n| Foo |\n```") }],
 ];
 
@@ -63,6 +72,9 @@ const INVALID: [string, { spec?: string; plan?: string; tasks?: string }, string
     plan: FILLED.plan.replace("## Architecture\n", "## Architecture\n\n| Module | Purpose |\n|---|---|\n| Billing Engine | invoices |\n"),
   }, "Billing Engine", "plan", "| Billing Engine"],
   ["a New component heading", { tasks: `${FILLED.tasks}\n### New component: InventedWidget\n` }, "InventedWidget", "tasks", "### New component"],
+  ["a new class in a Components table (the fixture's notion plan)", {
+    plan: plan("| Component | Responsibility | Interfaces / Dependencies |\n| --- | --- | --- |\n| `NotionSchemaMap` | Map spine fields | New class or module |"),
+  }, "NotionSchemaMap", "plan", "| `NotionSchemaMap`"],
   ["a Primitive heading with a dash", { spec: `${FILLED.spec}\n## Primitive — QuotaKeeper\n` }, "QuotaKeeper", "spec", "## Primitive"],
   ["the Agent Profile's components", {
     spec: FILLED.spec.replace(/```yaml\n/, "```yaml\ncomponents:\n  - InventedWidget\n  - DesignStore\n"),
