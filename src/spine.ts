@@ -174,7 +174,8 @@ function readTable(spine: Spine, rows: [number, string][]) {
       line,
     };
     header.forEach((h, i) => {
-      const value = plain(cells[i] ?? "");
+      if (cells[i] === undefined) return; // a short row is SPINE_MALFORMED, not a row of empty cells
+      const value = plain(cells[i]!);
       const field: Field | undefined = fieldAt[i];
       if (field === "name") p.name = value;
       else if (field) p[field] = value;
