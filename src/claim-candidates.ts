@@ -65,13 +65,19 @@ export function extractCandidates(
   boilerplate: Set<string>,
   o: { minSources: number; minSessions: number; minStages: number; limit: number },
 ): Candidate[] {
-  const clusters: { head: string; fingerprint: string; members: { text: string; ref: string; session: string; stage: string }[] }[] = [];
+  const clusters: {
+    head: string;
+    fingerprint: string;
+    members: { text: string; ref: string; session: string; stage: string }[];
+  }[] = [];
   const byFingerprint = new Map<string, (typeof clusters)[number]>();
   for (const d of docs) {
     for (const text of statements(d.text, boilerplate)) {
       const fingerprint = normalise(text);
       const member = { text, ref: `${d.session}:${d.stage}`, session: d.session, stage: d.stage };
-      let c = byFingerprint.get(fingerprint) ?? clusters.find((x) => similarity(x.head, text) >= CLUSTER_SIMILARITY);
+      let c =
+        byFingerprint.get(fingerprint) ??
+        clusters.find((x) => similarity(x.head, text) >= CLUSTER_SIMILARITY);
       if (!c) {
         c = { head: text, fingerprint, members: [] };
         clusters.push(c);
@@ -85,8 +91,16 @@ export function extractCandidates(
     const sources = [...new Set(c.members.map((m) => m.ref))].sort();
     const sessions = [...new Set(c.members.map((m) => m.session))].sort();
     const stages = [...new Set(c.members.map((m) => m.stage))].sort();
-    if (sources.length < o.minSources || sessions.length < o.minSessions || stages.length < o.minStages) continue;
-    out.push({ claim_text: c.head, classification: suggestClass(c.head), sources, sessions, stages, support: sources.length });
+    if (sources.length < o.minSources || sessions.length < o.minSessions || stages.length < o.minStages)
+      continue;
+    out.push({
+      claim_text: c.head,
+      classification: suggestClass(c.head),
+      sources,
+      sessions,
+      stages,
+      support: sources.length,
+    });
   }
   return out
     .sort((a, b) => b.support - a.support || (a.claim_text < b.claim_text ? -1 : 1))

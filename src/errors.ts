@@ -403,7 +403,10 @@ export const CATALOGUE = {
     hint: () =>
       'add a "## Product Spine" table (Primitive | Module | Area | Layer | Milestone | System Role) to the blueprint spec, or `idse spine propose <name> --area <area> --layer <layer> --reason <why>` then `idse spine accept <name>`',
   },
-  SPINE_MALFORMED: { exit: 1, message: (d) => `the Spine table is malformed at line ${s(d.line)}: ${s(d.reason)}` },
+  SPINE_MALFORMED: {
+    exit: 1,
+    message: (d) => `the Spine table is malformed at line ${s(d.line)}: ${s(d.reason)}`,
+  },
   SPINE_DUPLICATE: { exit: 1, message: (d) => `the Spine declares "${s(d.primitive)}" twice` },
   SPINE_EMPTY_CELL: { exit: 1, message: (d) => `"${s(d.primitive)}" has an empty ${s(d.column)} cell` },
   SPINE_UNKNOWN_LAYER: {
@@ -423,7 +426,8 @@ export const CATALOGUE = {
   SPINE_PROPOSAL_EXISTS: {
     exit: 1,
     message: (d) => `"${s(d.name)}" is already proposed; nothing was changed`,
-    hint: (d) => `a person accepts or rejects it: \`idse spine accept ${s(d.name)}\` or \`idse spine reject ${s(d.name)}\``,
+    hint: (d) =>
+      `a person accepts or rejects it: \`idse spine accept ${s(d.name)}\` or \`idse spine reject ${s(d.name)}\``,
   },
   SPINE_PROPOSAL_NOT_FOUND: {
     exit: 1,
@@ -432,7 +436,8 @@ export const CATALOGUE = {
   },
   SPINE_EDIT_DENIED: {
     exit: 1,
-    message: (d) => `${s(d.action)} refused: it would change the Product Spine table, which only a person changes`,
+    message: (d) =>
+      `${s(d.action)} refused: it would change the Product Spine table, which only a person changes`,
     hint: () =>
       "propose the component instead: `idse spine propose <name> --area <area> --layer <layer> --reason <why>`; a person runs `idse spine accept <name>`",
   },
@@ -461,12 +466,14 @@ export const CATALOGUE = {
   CLAIM_SOURCE_NOT_BLUEPRINT: {
     exit: 1,
     message: (d) => `a declared claim's sources are blueprint stages; "${s(d.source)}" is not`,
-    hint: () => "cite __blueprint__:<stage>, or promote the claim through the evidence gate: `idse blueprint promote`",
+    hint: () =>
+      "cite __blueprint__:<stage>, or promote the claim through the evidence gate: `idse blueprint promote`",
   },
   CLAIM_EXISTS: {
     exit: 1,
     message: (d) => `an active claim already says this (claim ${s(d.claim_id)}); nothing was recorded`,
-    hint: (d) => `reinforce it instead: \`idse blueprint reinforce --claim-id ${s(d.claim_id)} --source <session:stage>\``,
+    hint: (d) =>
+      `reinforce it instead: \`idse blueprint reinforce --claim-id ${s(d.claim_id)} --source <session:stage>\``,
   },
   CLAIM_NOT_FOUND: {
     exit: 1,
@@ -498,7 +505,8 @@ export const CATALOGUE = {
   },
   DUPLICATE_STATEMENT: {
     exit: 1,
-    message: (d) => `the sources ${s(d.first)} and ${s(d.second)} are the same statement (similarity ${s(d.similarity)})`,
+    message: (d) =>
+      `the sources ${s(d.first)} and ${s(d.second)} are the same statement (similarity ${s(d.similarity)})`,
   },
   NOT_CONSTITUTIONAL: {
     exit: 1,

@@ -75,8 +75,18 @@ export function similarity(a: string, b: string): number {
   return Math.round((dice / 2 + jaccard / 2) * 10000) / 10000;
 }
 
-const MARKERS = ["[contradiction]", "contradicted_by_feedback", "unresolved contradiction", "promotion denied"];
-const PHRASES = [/\bthis contradicts\b/, /\bclaim contradicts\b/, /\b(?:was|is) rejected\b/, /\brejected this claim\b/];
+const MARKERS = [
+  "[contradiction]",
+  "contradicted_by_feedback",
+  "unresolved contradiction",
+  "promotion denied",
+];
+const PHRASES = [
+  /\bthis contradicts\b/,
+  /\bclaim contradicts\b/,
+  /\b(?:was|is) rejected\b/,
+  /\brejected this claim\b/,
+];
 
 /** The contradiction marker a feedback text holds, if any. */
 export function contradiction(text: string): string | undefined {
@@ -171,8 +181,7 @@ export function runGate(
     details.NOT_CONSTITUTIONAL = { classification };
   if (!considered.some((f) => f.sha256 !== null)) details.NO_FEEDBACK_EVIDENCE = {};
   const against = considered.find((f) => f.contradiction);
-  if (against)
-    details.CONTRADICTED_BY_FEEDBACK = { session: against.session, marker: against.contradiction };
+  if (against) details.CONTRADICTED_BY_FEEDBACK = { session: against.session, marker: against.contradiction };
   if (days < minDays) details.INSUFFICIENT_TEMPORAL_STABILITY = { days, min_days: minDays };
   const failed_tests = Object.keys(details);
   return {

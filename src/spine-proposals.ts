@@ -9,7 +9,8 @@ import { type SpineProposal, SpineProposalsFile } from "./models/spine.ts";
 // feature sessions propose; a person accepts (the one path that edits the Spine table) or rejects. A
 // decided proposal stays in the file, so the history of the Spine's growth is kept.
 
-export const proposalsKey = (project: string) => `${keys.metadataDir(project, BLUEPRINT)}/spine_proposals.json`;
+export const proposalsKey = (project: string) =>
+  `${keys.metadataDir(project, BLUEPRINT)}/spine_proposals.json`;
 
 export async function readProposals(store: DesignStore, project: string): Promise<SpineProposal[]> {
   const key = proposalsKey(project);

@@ -141,7 +141,9 @@ function readTable(spine: Spine, rows: [number, string][]) {
   spine.columns = header;
   const sep = rows[1];
   if (!sep || !cellsOf(sep[1]).every((c) => /^:?-{1,}:?$/.test(c))) {
-    spine.problems.push(problem("error", "SPINE_MALFORMED", headLine, "the table has no header separator row"));
+    spine.problems.push(
+      problem("error", "SPINE_MALFORMED", headLine, "the table has no header separator row"),
+    );
     return;
   }
   const fieldAt = header.map((h) => COLUMNS.find(([re]) => re.test(plain(h).toLowerCase()))?.[1]);
@@ -235,7 +237,9 @@ export function checkSpine(spine: Spine): SpineFinding[] {
     const key = nameKey(p.name);
     const first = seen.get(key);
     if (!key)
-      out.push(problem("error", "SPINE_EMPTY_CELL", p.line, "a row has no primitive name", { column: "name" }));
+      out.push(
+        problem("error", "SPINE_EMPTY_CELL", p.line, "a row has no primitive name", { column: "name" }),
+      );
     else if (first)
       out.push(
         problem(
@@ -299,7 +303,10 @@ export function touchedPrimitives(spine: Spine, texts: (string | undefined)[]): 
   let m = matchers.get(spine);
   if (!m) {
     // One alternation for every primitive: a session's documents are scanned once, not once per name.
-    const alt = [...names].sort((a, b) => b.length - a.length).map(escape).join("|");
+    const alt = [...names]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRe)
+      .join("|");
     m = { re: new RegExp(`(?<![\\w])(?:${alt})(?![\\w])`, "g"), byName: new Map(names.map((n) => [n, n])) };
     matchers.set(spine, m);
   }
@@ -311,7 +318,7 @@ export function touchedPrimitives(spine: Spine, texts: (string | undefined)[]): 
   return names.filter((n) => found.has(n));
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Reads the project's Spine from its blueprint spec. */
 export async function readSpine(store: DesignStore, project: string): Promise<Spine> {

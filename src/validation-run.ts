@@ -58,7 +58,8 @@ export async function validateSessions(
 }> {
   const config = resolveRuleConfig(await readValidationConfig(store), o.rules);
   // The completion gate requires a feature session's Spine findings clear, whatever their level.
-  if (o.gate && config[COMPONENTS]?.level !== "error") config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
+  if (o.gate && config[COMPONENTS]?.level !== "error")
+    config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
   const rules = allRules();
   const state = await readProjectState(store, project).catch(() => null);
   const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");
@@ -68,7 +69,8 @@ export async function validateSessions(
   const coverage = spine?.declared && config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
   const touched = new Map<string, string[]>();
   const note = (session: string, texts: (string | undefined)[]) => {
-    for (const name of touchedPrimitives(spine!, texts)) touched.set(name, [...(touched.get(name) ?? []), session]);
+    for (const name of touchedPrimitives(spine!, texts))
+      touched.set(name, [...(touched.get(name) ?? []), session]);
   };
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
   const byIndex = new Map<string, { report: ValidationReport; recorded: Recorded }>();
@@ -89,7 +91,10 @@ export async function validateSessions(
     });
     input.spine = spine;
     if (coverage && session !== BLUEPRINT && !["archived"].includes(input.meta.status))
-      note(session, input.artifacts.map((a) => a.text));
+      note(
+        session,
+        input.artifacts.map((a) => a.text),
+      );
     if (coverage && session === BLUEPRINT) input.spineTouched = touched;
     const result = validateSession(input, rules, config);
     if (o.stage) {

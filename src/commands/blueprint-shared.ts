@@ -1,16 +1,14 @@
-import { writeViews } from "../blueprint-views.ts";
-import { type Claim, type LedgerState, readLedger, replay } from "../claims-ledger.ts";
+import { sectionOf, writeViews } from "../blueprint-views.ts";
+import { appendEvents, type Claim, type LedgerState, readLedger, replay } from "../claims-ledger.ts";
 import type { Context } from "../command.ts";
-import { defineCommand } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
 import { keys, STAGES, type Stage } from "../layout.ts";
 import type { ClaimChangeOutput, ClaimView } from "../models/claims.ts";
+import type { GateFeedback, GateSource } from "../promotion-gate.ts";
 import { listSessionIds, readSession } from "../session-graph.ts";
 import { isUntouched, STAGE_TEMPLATES } from "../templates.ts";
-import type { GateFeedback, GateSource } from "../promotion-gate.ts";
-import { sectionOf } from "../blueprint-views.ts";
 
 // Shared by the `idse blueprint …` commands (blueprint.ts): sources, the claim view, and the one
 // path every change takes (append to the ledger, then regenerate blueprint.md and meta.md's records).
@@ -27,16 +25,24 @@ export function parseSource(ref: string): { session: string; stage: Stage } {
 export async function loadSource(store: DesignStore, project: string, ref: string): Promise<GateSource> {
   const { session, stage } = parseSource(ref);
   const ids = await listSessionIds(store, project);
-  if (!ids.includes(session)) throw new IdseError("CLAIM_SOURCE_UNKNOWN", { source: ref, reason: `no session "${session}"` });
+  if (!ids.includes(session))
+    throw new IdseError("CLAIM_SOURCE_UNKNOWN", { source: ref, reason: `no session "${session}"` });
   const text = await store.read(keys.artifact(project, session, stage));
   if (text === undefined)
-    throw new IdseError("CLAIM_SOURCE_UNKNOWN", { source: ref, reason: `session "${session}" has no ${stage} document` });
+    throw new IdseError("CLAIM_SOURCE_UNKNOWN", {
+      source: ref,
+      reason: `session "${session}" has no ${stage} document`,
+    });
   const { meta } = await readSession(store, project, session);
   return { ref: `${session}:${stage}`, session, stage, text, created_at: meta.created_at };
 }
 
 /** The feedback of each source session: its text, or undefined when missing or still the template. */
-export async function feedbackOf(store: DesignStore, project: string, sessions: string[]): Promise<GateFeedback[]> {
+export async function feedbackOf(
+  store: DesignStore,
+  project: string,
+  sessions: string[],
+): Promise<GateFeedback[]> {
   return Promise.all(
     sessions.map(async (session) => {
       const text = await store.read(keys.artifact(project, session, "feedback"));
@@ -68,14 +74,16 @@ export function claimId(raw: string | number | undefined, flag = "--claim-id"): 
 export async function record(
   ctx: Context,
   project: string,
-  build: (state: LedgerState, store: DesignStore) => Promise<{ type: string; at: string; [k: string]: unknown }[]>,
+  build: (
+    state: LedgerState,
+    store: DesignStore,
+  ) => Promise<{ type: string; at: string; [k: string]: unknown }[]>,
   o: { views?: boolean } = {},
 ) {
   return ctx.mutate(project, async (ws) => {
     const ledger = await readLedger(ws.store, project);
     const before = replay(ledger.events);
     const add = await build(before, ws.store);
-    const { appendEvents } = await import("../claims-ledger.ts");
     const appended = add.length ? await appendEvents(ws.store, ledger, add) : [];
     const state = replay(ledger.events);
     if (appended.length && o.views !== false) await writeViews(ws.store, project, state, ledger.events);

@@ -31,7 +31,11 @@ import { table } from "./shared.ts";
 // `idse blueprint …`: the Python original's claim governance (declare, promote through the evidence gate,
 // reinforce, demote, list, verify, extract candidates) on the hash-chained ledger, plus `explain`.
 
-const SOURCE = { flags: "--source <session:stage>", description: "A source document (repeatable)", multiple: true };
+const SOURCE = {
+  flags: "--source <session:stage>",
+  description: "A source document (repeatable)",
+  multiple: true,
+};
 
 export const blueprintDeclare = defineCommand<
   { claim: string; classification: string; source: string[]; actor?: string },
@@ -43,25 +47,50 @@ export const blueprintDeclare = defineCommand<
     { ...SOURCE, required: true },
     { flags: "--actor <name>", description: "Who declares it (default: architect)" },
   ],
-  examples: ['idse blueprint declare --claim "Card data never touches our servers" --classification non_negotiable_constraint --source __blueprint__:spec'],
+  examples: [
+    'idse blueprint declare --claim "Card data never touches our servers" --classification non_negotiable_constraint --source __blueprint__:spec',
+  ],
   async run(ctx, _a, o) {
     const project = await ctx.project();
     if (!(CLASSES as readonly string[]).includes(o.classification))
       throw new IdseError("CLAIM_CLASS_UNKNOWN", { classification: o.classification });
     if (!o.claim.trim()) throw new IdseError("USAGE", { reason: "--claim must not be empty" });
     for (const ref of o.source)
-      if (parseSource(ref).session !== BLUEPRINT) throw new IdseError("CLAIM_SOURCE_NOT_BLUEPRINT", { source: ref });
+      if (parseSource(ref).session !== BLUEPRINT)
+        throw new IdseError("CLAIM_SOURCE_NOT_BLUEPRINT", { source: ref });
     const actor = o.actor ?? "architect";
     let id = 0;
     const r = await record(ctx, project, async (state, store) => {
       const sources = await Promise.all(o.source.map((ref) => loadSource(store, project, ref)));
-      const same = [...state.claims.values()].find((c) => c.status === "active" && sameText(c.claim_text, o.claim));
+      const same = [...state.claims.values()].find(
+        (c) => c.status === "active" && sameText(c.claim_text, o.claim),
+      );
       if (same) throw new IdseError("CLAIM_EXISTS", { claim_id: same.claim_id });
       id = state.next.claim;
       const at = ctx.now;
       return [
-        { type: "claim.created", at, claim_id: id, claim_text: o.claim.trim(), classification: o.classification, origin: "declared", promotion_record_id: null, sources: sources.map((s) => s.ref), actor },
-        { type: "claim.transition", at, event_id: state.next.transition, claim_id: id, old_status: "", new_status: "active", reason: "Declared", actor, superseding_claim_id: null },
+        {
+          type: "claim.created",
+          at,
+          claim_id: id,
+          claim_text: o.claim.trim(),
+          classification: o.classification,
+          origin: "declared",
+          promotion_record_id: null,
+          sources: sources.map((s) => s.ref),
+          actor,
+        },
+        {
+          type: "claim.transition",
+          at,
+          event_id: state.next.transition,
+          claim_id: id,
+          old_status: "",
+          new_status: "active",
+          reason: "Declared",
+          actor,
+          superseding_claim_id: null,
+        },
       ];
     });
     return { project, ledger: r.ledger.file, claim: view(r.state.claims.get(id)!), events: r.appended };
@@ -80,30 +109,62 @@ export const blueprintPromote = defineCommand<
     { flags: "--min-days <n>", description: "Days the sources must span (default 7)" },
     { flags: "--dry-run", description: "Run the gate, record nothing" },
   ],
-  examples: ["idse blueprint promote --claim \"Prices are integer cents\" --classification invariant --source checkout:spec --source catalog:plan"],
+  examples: [
+    'idse blueprint promote --claim "Prices are integer cents" --classification invariant --source checkout:spec --source catalog:plan',
+  ],
   async run(ctx, _a, o) {
     const project = await ctx.project();
     const minDays = o.minDays === undefined ? 7 : Number(o.minDays);
-    if (!Number.isFinite(minDays) || minDays < 0) throw new IdseError("USAGE", { reason: "--min-days must be a number ≥ 0" });
+    if (!Number.isFinite(minDays) || minDays < 0)
+      throw new IdseError("USAGE", { reason: "--min-days must be a number ≥ 0" });
     const claimText = o.claim.trim();
     if (!claimText) throw new IdseError("USAGE", { reason: "--claim must not be empty" });
     let out!: Omit<PromoteOutput, "events" | "claim" | "ledger"> & { claimId: number | null };
     const r = await record(ctx, project, async (state, store) => {
       const sources = await Promise.all(o.source.map((ref) => loadSource(store, project, ref)));
       const sessions = [...new Set(sources.map((s) => s.session))].sort();
-      const gate = runGate(claimText, o.classification, sources, await feedbackOf(store, project, sessions), minDays);
+      const gate = runGate(
+        claimText,
+        o.classification,
+        sources,
+        await feedbackOf(store, project, sessions),
+        minDays,
+      );
       for (const code of gate.failed_tests) {
         const err = new IdseError(code as "NOT_CONSTITUTIONAL", gate.details[code]);
-        ctx.report({ severity: "error", code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...gate.details[code] });
+        ctx.report({
+          severity: "error",
+          code,
+          message: err.message,
+          ...(err.hint ? { hint: err.hint } : {}),
+          ...gate.details[code],
+        });
       }
       const prior = [...state.candidates.values()].find(
         (e) => e.evidence_hash === gate.evidence_hash && sameText(String(e.claim_text), claimText),
       );
-      const base = { project, decision: gate.decision, failed_tests: gate.failed_tests, evidence_hash: gate.evidence_hash, evidence: gate.evidence, dry_run: !!o.dryRun };
+      const base = {
+        project,
+        decision: gate.decision,
+        failed_tests: gate.failed_tests,
+        evidence_hash: gate.evidence_hash,
+        evidence: gate.evidence,
+        dry_run: !!o.dryRun,
+      };
       if (o.dryRun || prior) {
-        const rec = prior ? [...state.records.values()].find((x) => x.candidate_id === prior.candidate_id) : undefined;
-        const claim = rec ? [...state.claims.values()].find((c) => c.promotion_record_id === rec.record_id) : undefined;
-        out = { ...base, deduplicated: !!prior, candidate_id: prior ? Number(prior.candidate_id) : null, record_id: rec ? Number(rec.record_id) : null, claimId: claim?.claim_id ?? null };
+        const rec = prior
+          ? [...state.records.values()].find((x) => x.candidate_id === prior.candidate_id)
+          : undefined;
+        const claim = rec
+          ? [...state.claims.values()].find((c) => c.promotion_record_id === rec.record_id)
+          : undefined;
+        out = {
+          ...base,
+          deduplicated: !!prior,
+          candidate_id: prior ? Number(prior.candidate_id) : null,
+          record_id: rec ? Number(rec.record_id) : null,
+          claimId: claim?.claim_id ?? null,
+        };
         return [];
       }
       const at = ctx.now;
@@ -113,12 +174,52 @@ export const blueprintPromote = defineCommand<
       const claim_id = allow ? state.next.claim : null;
       out = { ...base, deduplicated: false, candidate_id, record_id, claimId: claim_id };
       return [
-        { type: "promotion.evaluated", at, candidate_id, claim_text: claimText, classification: o.classification, evidence_hash: gate.evidence_hash, failed_tests: gate.failed_tests, evidence: gate.evidence, sources: sources.map((s) => s.ref) },
-        { type: "promotion.decided", at, record_id, candidate_id, status: gate.decision, promoted: allow, promoted_claim: allow ? claimText : null, evidence_hash: gate.evidence_hash, promoted_at: allow ? at : null },
+        {
+          type: "promotion.evaluated",
+          at,
+          candidate_id,
+          claim_text: claimText,
+          classification: o.classification,
+          evidence_hash: gate.evidence_hash,
+          failed_tests: gate.failed_tests,
+          evidence: gate.evidence,
+          sources: sources.map((s) => s.ref),
+        },
+        {
+          type: "promotion.decided",
+          at,
+          record_id,
+          candidate_id,
+          status: gate.decision,
+          promoted: allow,
+          promoted_claim: allow ? claimText : null,
+          evidence_hash: gate.evidence_hash,
+          promoted_at: allow ? at : null,
+        },
         ...(allow
           ? [
-              { type: "claim.created", at, claim_id, claim_text: claimText, classification: o.classification, origin: "converged", promotion_record_id: record_id, sources: sources.map((s) => s.ref), actor: "promotion-gate" },
-              { type: "claim.transition", at, event_id: state.next.transition, claim_id, old_status: "", new_status: "active", reason: `Promoted (record ${record_id})`, actor: "promotion-gate", superseding_claim_id: null },
+              {
+                type: "claim.created",
+                at,
+                claim_id,
+                claim_text: claimText,
+                classification: o.classification,
+                origin: "converged",
+                promotion_record_id: record_id,
+                sources: sources.map((s) => s.ref),
+                actor: "promotion-gate",
+              },
+              {
+                type: "claim.transition",
+                at,
+                event_id: state.next.transition,
+                claim_id,
+                old_status: "",
+                new_status: "active",
+                reason: `Promoted (record ${record_id})`,
+                actor: "promotion-gate",
+                superseding_claim_id: null,
+              },
             ]
           : []),
       ];
@@ -132,7 +233,10 @@ export const blueprintPromote = defineCommand<
   exitCode: (d) => (d.decision === "ALLOW" ? 0 : 1),
 });
 
-export const blueprintReinforce = defineCommand<{ claimId: string; source: string; actor?: string }, ClaimChangeOutput>({
+export const blueprintReinforce = defineCommand<
+  { claimId: string; source: string; actor?: string },
+  ClaimChangeOutput
+>({
   options: [
     { flags: "--claim-id <id>", description: "The claim", required: true },
     { flags: "--source <session:stage>", description: "The document that reinforces it", required: true },
@@ -145,7 +249,20 @@ export const blueprintReinforce = defineCommand<{ claimId: string; source: strin
       const c = requireClaim(state, id);
       if (c.status !== "active") throw new IdseError("CLAIM_NOT_ACTIVE", { claim_id: id, status: c.status });
       const src = await loadSource(store, project, o.source);
-      return [{ type: "claim.transition", at: ctx.now, event_id: state.next.transition, claim_id: id, old_status: "active", new_status: "active", reason: `Reinforced by ${src.ref}`, actor: o.actor ?? "system", superseding_claim_id: null, source: src.ref }];
+      return [
+        {
+          type: "claim.transition",
+          at: ctx.now,
+          event_id: state.next.transition,
+          claim_id: id,
+          old_status: "active",
+          new_status: "active",
+          reason: `Reinforced by ${src.ref}`,
+          actor: o.actor ?? "system",
+          superseding_claim_id: null,
+          source: src.ref,
+        },
+      ];
     });
     return { project, ledger: r.ledger.file, claim: view(r.state.claims.get(id)!), events: r.appended };
   },
@@ -168,19 +285,41 @@ export const blueprintDemote = defineCommand<
     // The original's order of checks: status, reason, superseding id; then the claims themselves.
     const status = o.status ?? "invalidated";
     if (status !== "superseded" && status !== "invalidated")
-      throw new IdseError("INVALID_ENUM", { value: status, option: "--status", allowed: ["superseded", "invalidated"] });
+      throw new IdseError("INVALID_ENUM", {
+        value: status,
+        option: "--status",
+        allowed: ["superseded", "invalidated"],
+      });
     if (!o.reason?.trim()) throw new IdseError("DEMOTE_REASON_REQUIRED");
-    if (status === "superseded" && o.supersedingClaimId === undefined) throw new IdseError("SUPERSEDING_CLAIM_REQUIRED");
+    if (status === "superseded" && o.supersedingClaimId === undefined)
+      throw new IdseError("SUPERSEDING_CLAIM_REQUIRED");
     const id = claimId(o.claimId);
-    const by = o.supersedingClaimId === undefined ? null : claimId(o.supersedingClaimId, "--superseding-claim-id");
+    const by =
+      o.supersedingClaimId === undefined ? null : claimId(o.supersedingClaimId, "--superseding-claim-id");
     const r = await record(ctx, project, async (state) => {
       const c = requireClaim(state, id);
       if (c.status !== "active") throw new IdseError("CLAIM_NOT_ACTIVE", { claim_id: id, status: c.status });
       if (by !== null) {
         const s = requireClaim(state, by);
-        if (s.status !== "active" || by === id) throw new IdseError("CLAIM_NOT_ACTIVE", { claim_id: by, status: by === id ? "the claim itself" : s.status });
+        if (s.status !== "active" || by === id)
+          throw new IdseError("CLAIM_NOT_ACTIVE", {
+            claim_id: by,
+            status: by === id ? "the claim itself" : s.status,
+          });
       }
-      return [{ type: "claim.transition", at: ctx.now, event_id: state.next.transition, claim_id: id, old_status: "active", new_status: status, reason: o.reason!.trim(), actor: o.actor ?? "operator", superseding_claim_id: status === "superseded" ? by : null }];
+      return [
+        {
+          type: "claim.transition",
+          at: ctx.now,
+          event_id: state.next.transition,
+          claim_id: id,
+          old_status: "active",
+          new_status: status,
+          reason: o.reason!.trim(),
+          actor: o.actor ?? "operator",
+          superseding_claim_id: status === "superseded" ? by : null,
+        },
+      ];
     });
     return { project, ledger: r.ledger.file, claim: view(r.state.claims.get(id)!), events: r.appended };
   },
@@ -189,19 +328,28 @@ export const blueprintDemote = defineCommand<
 
 export const blueprintClaims = defineCommand<{ status?: string; all?: boolean }, ClaimsOutput>({
   options: [
-    { flags: "--status <status>", description: "Only claims with this status (default: active)", choices: CLAIM_STATUSES },
+    {
+      flags: "--status <status>",
+      description: "Only claims with this status (default: active)",
+      choices: CLAIM_STATUSES,
+    },
     { flags: "--all", description: "Every claim, whatever its status" },
   ],
   async run(ctx, _a, o) {
     const project = await ctx.project();
     const ledger = await readLedger(ctx.workspace().store, project);
     const want = o.all ? undefined : (o.status ?? "active");
-    const claims = [...replay(ledger.events).claims.values()].filter((c) => !want || c.status === want).sort((a, b) => a.claim_id - b.claim_id);
+    const claims = [...replay(ledger.events).claims.values()]
+      .filter((c) => !want || c.status === want)
+      .sort((a, b) => a.claim_id - b.claim_id);
     return { project, ledger: ledger.file, claims: claims.map(view) };
   },
   text: (d) =>
     d.claims.length
-      ? `${table(["ID", "STATUS", "CLASS", "ORIGIN", "CLAIM"], d.claims.map((c) => [String(c.claim_id), c.status, c.classification, c.origin, c.claim_text]))}\n`
+      ? `${table(
+          ["ID", "STATUS", "CLASS", "ORIGIN", "CLAIM"],
+          d.claims.map((c) => [String(c.claim_id), c.status, c.classification, c.origin, c.claim_text]),
+        )}\n`
       : "No claims.\n",
 });
 
@@ -213,28 +361,65 @@ export const blueprintVerify = defineCommand<{ accept?: boolean; actor?: string 
   async run(ctx, _a, o) {
     const project = await ctx.project();
     let out!: VerifyOutput;
-    const r = await record(ctx, project, async (state, store) => {
-      const ledger = await readLedger(store, project);
-      const text = await store.read(blueprintKey(project));
-      const actual = text === undefined ? null : sha256(text);
-      const generated = text !== undefined && text === renderBlueprint(project, state, ledger.events);
-      const match = generated || (actual !== null && actual === state.accepted_hash);
-      out = { project, file: `.idse/${blueprintKey(project)}`, actual_hash: actual, accepted_hash: state.accepted_hash, generated, match, accepted: false, events: [] };
-      if (o.accept && actual !== null && actual !== state.accepted_hash) {
-        out.accepted = true;
-        out.match = true;
-        return [{ type: "integrity.event", at: ctx.now, event_id: state.next.integrity, expected_hash: state.accepted_hash, actual_hash: actual, action: "accept", actor: o.actor ?? "operator" }];
-      }
-      if (!match && actual !== null) {
-        const err = new IdseError("BLUEPRINT_HASH_MISMATCH", { file: out.file, expected: state.accepted_hash ?? "(none)", actual });
-        ctx.report({ severity: "warning", code: err.code, message: err.message, hint: err.hint });
-        // A warning event, as the original records one; not again for the same unaccepted text.
-        const last = [...ledger.events].reverse().find((e) => e.type === "integrity.event");
-        if (last?.action !== "warning" || last.actual_hash !== actual)
-          return [{ type: "integrity.event", at: ctx.now, event_id: state.next.integrity, expected_hash: state.accepted_hash, actual_hash: actual, action: "warning" }];
-      }
-      return [];
-    }, { views: false }); // an integrity event is about blueprint.md: it must not rewrite it
+    const r = await record(
+      ctx,
+      project,
+      async (state, store) => {
+        const ledger = await readLedger(store, project);
+        const text = await store.read(blueprintKey(project));
+        const actual = text === undefined ? null : sha256(text);
+        const generated = text !== undefined && text === renderBlueprint(project, state, ledger.events);
+        const match = generated || (actual !== null && actual === state.accepted_hash);
+        out = {
+          project,
+          file: `.idse/${blueprintKey(project)}`,
+          actual_hash: actual,
+          accepted_hash: state.accepted_hash,
+          generated,
+          match,
+          accepted: false,
+          events: [],
+        };
+        if (o.accept && actual !== null && actual !== state.accepted_hash) {
+          out.accepted = true;
+          out.match = true;
+          return [
+            {
+              type: "integrity.event",
+              at: ctx.now,
+              event_id: state.next.integrity,
+              expected_hash: state.accepted_hash,
+              actual_hash: actual,
+              action: "accept",
+              actor: o.actor ?? "operator",
+            },
+          ];
+        }
+        if (!match && actual !== null) {
+          const err = new IdseError("BLUEPRINT_HASH_MISMATCH", {
+            file: out.file,
+            expected: state.accepted_hash ?? "(none)",
+            actual,
+          });
+          ctx.report({ severity: "warning", code: err.code, message: err.message, hint: err.hint });
+          // A warning event, as the original records one; not again for the same unaccepted text.
+          const last = [...ledger.events].reverse().find((e) => e.type === "integrity.event");
+          if (last?.action !== "warning" || last.actual_hash !== actual)
+            return [
+              {
+                type: "integrity.event",
+                at: ctx.now,
+                event_id: state.next.integrity,
+                expected_hash: state.accepted_hash,
+                actual_hash: actual,
+                action: "warning",
+              },
+            ];
+        }
+        return [];
+      },
+      { views: false },
+    ); // an integrity event is about blueprint.md: it must not rewrite it
     return { ...out, events: r.appended };
   },
   text: (d) =>
@@ -245,11 +430,24 @@ export const blueprintVerify = defineCommand<{ accept?: boolean; actor?: string 
 });
 
 export const blueprintExtractCandidates = defineCommand<
-  { stage: string[]; minSources?: string; minSessions?: string; minStages?: string; limit?: string; evaluate?: boolean; minDays?: string },
+  {
+    stage: string[];
+    minSources?: string;
+    minSessions?: string;
+    minStages?: string;
+    limit?: string;
+    evaluate?: boolean;
+    minDays?: string;
+  },
   CandidatesOutput
 >({
   options: [
-    { flags: "--stage <stage>", description: "Stages to read (repeatable; default intent, context, spec, implementation, feedback)", multiple: true, choices: STAGES },
+    {
+      flags: "--stage <stage>",
+      description: "Stages to read (repeatable; default intent, context, spec, implementation, feedback)",
+      multiple: true,
+      choices: STAGES,
+    },
     { flags: "--min-sources <n>", description: "Documents that must state it (default 2)" },
     { flags: "--min-sessions <n>", description: "Sessions that must state it (default 2)" },
     { flags: "--min-stages <n>", description: "Stages that must state it (default 2)" },
@@ -262,16 +460,22 @@ export const blueprintExtractCandidates = defineCommand<
     const store = ctx.workspace().store;
     const n = (raw: string | undefined, dflt: number, flag: string) => {
       const x = raw === undefined ? dflt : Number(raw);
-      if (!Number.isInteger(x) || x < 0) throw new IdseError("USAGE", { reason: `${flag} must be a whole number` });
+      if (!Number.isInteger(x) || x < 0)
+        throw new IdseError("USAGE", { reason: `${flag} must be a whole number` });
       return x;
     };
     const stages = o.stage.length ? o.stage : ["intent", "context", "spec", "implementation", "feedback"];
-    const opts = { minSources: n(o.minSources, 2, "--min-sources"), minSessions: n(o.minSessions, 2, "--min-sessions"), minStages: n(o.minStages, 2, "--min-stages"), limit: n(o.limit, 20, "--limit") };
+    const opts = {
+      minSources: n(o.minSources, 2, "--min-sources"),
+      minSessions: n(o.minSessions, 2, "--min-sessions"),
+      minStages: n(o.minStages, 2, "--min-stages"),
+      limit: n(o.limit, 20, "--limit"),
+    };
     // Template boilerplate: every line of every stage template, normalised.
     const boilerplate = new Set(
-      STAGES.flatMap((s) => render(STAGE_TEMPLATES[s], { project, session: "", stack: "", date: "", owner: "" }).split("\n")).map((l) =>
-        normalise(l.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, "").replace(/\*\*|__|`/g, "")),
-      ),
+      STAGES.flatMap((s) =>
+        render(STAGE_TEMPLATES[s], { project, session: "", stack: "", date: "", owner: "" }).split("\n"),
+      ).map((l) => normalise(l.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, "").replace(/\*\*|__|`/g, ""))),
     );
     const docs = [];
     for (const session of await listSessionIds(store, project))
@@ -279,8 +483,12 @@ export const blueprintExtractCandidates = defineCommand<
         const text = await store.read(keys.artifact(project, session, stage as (typeof STAGES)[number]));
         if (text !== undefined) docs.push({ session, stage, text });
       }
-    const active = [...replay((await readLedger(store, project)).events).claims.values()].filter((c) => c.status === "active");
-    const found = extractCandidates(docs, boilerplate, opts).filter((c) => !active.some((a) => sameText(a.claim_text, c.claim_text)));
+    const active = [...replay((await readLedger(store, project)).events).claims.values()].filter(
+      (c) => c.status === "active",
+    );
+    const found = extractCandidates(docs, boilerplate, opts).filter(
+      (c) => !active.some((a) => sameText(a.claim_text, c.claim_text)),
+    );
     const candidates: CandidatesOutput["candidates"] = [];
     for (const c of found) {
       if (!o.evaluate) {
@@ -288,14 +496,28 @@ export const blueprintExtractCandidates = defineCommand<
         continue;
       }
       const sources = await Promise.all(c.sources.map((ref) => loadSource(store, project, ref)));
-      const g = runGate(c.claim_text, c.classification, sources, await feedbackOf(store, project, c.sessions), n(o.minDays, 7, "--min-days"));
-      candidates.push({ ...c, evaluation: { decision: g.decision, failed_tests: g.failed_tests, evidence_hash: g.evidence_hash } });
+      const g = runGate(
+        c.claim_text,
+        c.classification,
+        sources,
+        await feedbackOf(store, project, c.sessions),
+        n(o.minDays, 7, "--min-days"),
+      );
+      candidates.push({
+        ...c,
+        evaluation: { decision: g.decision, failed_tests: g.failed_tests, evidence_hash: g.evidence_hash },
+      });
     }
     return { project, stages, candidates };
   },
   text: (d) =>
     d.candidates.length
-      ? d.candidates.map((c) => `[${c.classification}] ${c.claim_text}\n  sources: ${c.sources.join(", ")}${c.evaluation ? `\n  gate: ${c.evaluation.decision} ${c.evaluation.failed_tests.join(", ")}` : ""}\n`).join("")
+      ? d.candidates
+          .map(
+            (c) =>
+              `[${c.classification}] ${c.claim_text}\n  sources: ${c.sources.join(", ")}${c.evaluation ? `\n  gate: ${c.evaluation.decision} ${c.evaluation.failed_tests.join(", ")}` : ""}\n`,
+          )
+          .join("")
       : "No candidates: no statement repeats across enough sessions and stages.\n",
 });
 
@@ -344,9 +566,12 @@ export const blueprintExplain = defineCommand<Record<string, never>, ExplainOutp
 });
 
 function summary(e: Record<string, unknown>): string {
-  if (e.type === "claim.transition") return `${e.old_status || "(new)"} → ${e.new_status} by ${e.actor}: ${e.reason}`;
-  if (e.type === "claim.created") return `${e.origin} from ${((e.sources as string[]) ?? []).join(", ") || "(no sources recorded)"}`;
+  if (e.type === "claim.transition")
+    return `${e.old_status || "(new)"} → ${e.new_status} by ${e.actor}: ${e.reason}`;
+  if (e.type === "claim.created")
+    return `${e.origin} from ${((e.sources as string[]) ?? []).join(", ") || "(no sources recorded)"}`;
   if (e.type === "promotion.decided") return `${e.status}`;
-  if (e.type === "promotion.evaluated") return `failed: ${((e.failed_tests as string[]) ?? []).join(", ") || "none"}`;
+  if (e.type === "promotion.evaluated")
+    return `failed: ${((e.failed_tests as string[]) ?? []).join(", ") || "none"}`;
   return String(e.type);
 }

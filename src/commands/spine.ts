@@ -9,7 +9,15 @@ import type {
   SpineProposalOutput,
   SpineProposalsOutput,
 } from "../models/spine.ts";
-import { addPrimitive, checkSpine, DEFAULT_LAYERS, findPrimitive, nameKey, parseSpine, readSpine } from "../spine.ts";
+import {
+  addPrimitive,
+  checkSpine,
+  DEFAULT_LAYERS,
+  findPrimitive,
+  nameKey,
+  parseSpine,
+  readSpine,
+} from "../spine.ts";
 import { openProposal, proposalsKey, readProposals, writeProposals } from "../spine-proposals.ts";
 import { table } from "./shared.ts";
 
@@ -36,7 +44,14 @@ export const spine = defineCommand<Record<string, never>, SpineOutput>({
     s.declared
       ? `${table(
           ["PRIMITIVE", "MODULE", "AREA", "LAYER", "MILESTONE", "ROLE"],
-          s.primitives.map((p) => [p.name, p.module ?? "", p.area ?? "", p.layer ?? "", p.milestone ?? "", p.role ?? ""]),
+          s.primitives.map((p) => [
+            p.name,
+            p.module ?? "",
+            p.area ?? "",
+            p.layer ?? "",
+            p.milestone ?? "",
+            p.role ?? "",
+          ]),
         )}\n${s.primitives.length} primitive(s) in ${s.file}\n`
       : `No Product Spine declared in ${s.file}.\n`,
 });
@@ -107,11 +122,17 @@ export const spinePropose = defineCommand<
     { flags: "--session <id>", description: "The feature session that needs it" },
     { flags: "--actor <name>", description: "Who proposes it (default: the configured owner)" },
   ],
-  examples: ['idse spine propose QuotaKeeper --area Platform --layer Governance --reason "limits per tenant"'],
+  examples: [
+    'idse spine propose QuotaKeeper --area Platform --layer Governance --reason "limits per tenant"',
+  ],
   async run(ctx, [name], o) {
     const project = await ctx.project();
     if (!IDENT.test(name!)) throw new IdseError("SPINE_INVALID_NAME", { name, reason: "not an identifier" });
-    for (const [flag, value] of [["--area", o.area], ["--layer", o.layer], ["--reason", o.reason]] as const)
+    for (const [flag, value] of [
+      ["--area", o.area],
+      ["--layer", o.layer],
+      ["--reason", o.reason],
+    ] as const)
       if (!value.trim() || /[|\n]/.test(value))
         throw new IdseError("USAGE", { reason: `${flag} must be non-empty text without | or line breaks` });
     return ctx.mutate(project, async (ws) => {
@@ -183,7 +204,10 @@ async function decide(
       // The edit must read back as exactly one more primitive, or nothing is written.
       const after = parseSpine(next, s.file);
       if (!findPrimitive(after, open.name) || after.primitives.length !== s.primitives.length + 1)
-        throw new IdseError("SPINE_MALFORMED", { line: s.line, reason: "the new row could not be added cleanly" });
+        throw new IdseError("SPINE_MALFORMED", {
+          line: s.line,
+          reason: "the new row could not be added cleanly",
+        });
       await ws.store.write(specKey, next);
       file = s.file;
     }

@@ -22,9 +22,9 @@ export type SpinePrimitive = v.InferOutput<typeof SpinePrimitive>;
 
 export const SpineFinding = d(
   v.object({
-    severity: v.picklist(["error", "warning", "info"]),
+    severity: d(v.picklist(["error", "warning", "info"]), "error fails `spine check`; warning does not."),
     code: d(v.string(), "SPINE_MALFORMED, SPINE_DUPLICATE, SPINE_EMPTY_CELL or SPINE_UNKNOWN_LAYER."),
-    message: v.string(),
+    message: d(v.string(), "What is wrong."),
     line: d(v.nullable(v.number()), "1-based line in the blueprint spec."),
     primitive: d(v.nullable(v.string()), "The primitive the finding is about."),
     column: v.optional(d(v.string(), "For SPINE_EMPTY_CELL: the empty column.")),
@@ -58,7 +58,7 @@ export const SpineCheckOutput = d(
     project: Id,
     declared: d(v.boolean(), "False when there is no Spine to check."),
     primitives: d(v.number(), "How many primitives were read."),
-    findings: v.array(SpineFinding),
+    findings: d(v.array(SpineFinding), "Problems of the table, by line."),
     passed: d(v.boolean(), "True when no finding is an error."),
   }),
   "Result of `idse spine check`.",
@@ -70,26 +70,26 @@ export const PROPOSAL_STATUSES = ["proposed", "accepted", "rejected"] as const;
 export const SpineProposal = d(
   v.object({
     name: d(v.string(), "The proposed primitive."),
-    area: v.string(),
-    layer: v.string(),
-    module: v.nullable(v.string()),
-    milestone: v.nullable(v.string()),
-    role: v.nullable(v.string()),
+    area: d(v.string(), "Area or group of the primitive."),
+    layer: d(v.string(), "Layer of the primitive."),
+    module: d(v.nullable(v.string()), "Its module or file, when known."),
+    milestone: d(v.nullable(v.string()), "Its milestone (Concept when accepted without one)."),
+    role: d(v.nullable(v.string()), "Its system role (Primitive when accepted without one)."),
     reason: d(v.string(), "Why the system needs it."),
     session: d(v.nullable(v.string()), "The session it came from, when given."),
-    status: v.picklist(PROPOSAL_STATUSES),
-    proposed_by: v.string(),
+    status: d(v.picklist(PROPOSAL_STATUSES), "proposed until a person accepts or rejects it."),
+    proposed_by: d(v.string(), "Who proposed it."),
     proposed_at: Timestamp,
-    decided_by: v.nullable(v.string()),
-    decided_at: v.nullable(Timestamp),
-    decision_reason: v.nullable(v.string()),
+    decided_by: d(v.nullable(v.string()), "Who accepted or rejected it."),
+    decided_at: d(v.nullable(Timestamp), "When it was accepted or rejected."),
+    decision_reason: d(v.nullable(v.string()), "Why, when given."),
   }),
   "A component proposed for the Product Spine.",
 );
 export type SpineProposal = v.InferOutput<typeof SpineProposal>;
 
 export const SpineProposalsFile = d(
-  v.object({ proposals: v.array(SpineProposal) }),
+  v.object({ proposals: d(v.array(SpineProposal), "Every proposal, oldest first.") }),
   "Proposals for the Product Spine, kept in the blueprint session; only `idse spine accept` edits the table.",
 );
 export type SpineProposalsFile = v.InferOutput<typeof SpineProposalsFile>;
@@ -106,7 +106,7 @@ export const SpineProposalOutput = d(
 export type SpineProposalOutput = v.InferOutput<typeof SpineProposalOutput>;
 
 export const SpineProposalsOutput = d(
-  v.object({ project: Id, proposals: v.array(SpineProposal) }),
+  v.object({ project: Id, proposals: d(v.array(SpineProposal), "The proposals listed.") }),
   "Result of `idse spine proposals`.",
 );
 export type SpineProposalsOutput = v.InferOutput<typeof SpineProposalsOutput>;

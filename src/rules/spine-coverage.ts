@@ -14,7 +14,8 @@ interface Options {
 export const spineCoverage: Rule<Options> = {
   id: "idse/spine-coverage",
   meta: {
-    description: "Every Spine primitive whose milestone is active is worked on by at least one feature session.",
+    description:
+      "Every Spine primitive whose milestone is active is worked on by at least one feature session.",
     article: "II",
     stages: [],
     messages: {

@@ -107,7 +107,10 @@ function tables(doc: MdDoc, out: NamedComponent[], isPrimitive: IsPrimitive) {
       const name = usable(cell);
       if (!name || !(PASCAL.test(name) || TITLE_WORDS.test(name))) continue;
       const partOf = row.some(
-        (c, k) => k !== col && PARENT_COLUMN.test(header[k] ?? "") && c.split(/[,;]/).some((x) => isPrimitive(plain(x))),
+        (c, k) =>
+          k !== col &&
+          PARENT_COLUMN.test(header[k] ?? "") &&
+          c.split(/[,;]/).some((x) => isPrimitive(plain(x))),
       );
       if (partOf || row.some((c, k) => k !== col && NOT_NEW.test(c))) continue;
       const column = lines[j]!.indexOf(name, lines[j]!.indexOf(cell)) + 1;

@@ -28,7 +28,9 @@ function run(
   input.spine = parseSpine(o.spec ?? TABLE, "bp/spec.md");
   input.spineTouched = touched ? new Map(Object.entries(touched)) : undefined;
   const options = o.activeMilestones ? { activeMilestones: o.activeMilestones } : undefined;
-  const { report } = validateSession(input, [spineCoverage], { [spineCoverage.id]: { level: "warn", options } });
+  const { report } = validateSession(input, [spineCoverage], {
+    [spineCoverage.id]: { level: "warn", options },
+  });
   return report.findings;
 }
 
@@ -43,7 +45,9 @@ describe("idse/spine-coverage", () => {
     expect(f[0]!.message).toContain('"MVP"');
   });
   test("a primitive of an inactive milestone is not reported", () => {
-    expect(run({ ProjectWorkspace: ["a"], SessionGraph: ["b"] }).some((x) => x.message.includes("DesignStore"))).toBe(false);
+    expect(
+      run({ ProjectWorkspace: ["a"], SessionGraph: ["b"] }).some((x) => x.message.includes("DesignStore")),
+    ).toBe(false);
   });
   test("the option names the active milestones instead of the Spine", () => {
     const f = run({ ProjectWorkspace: ["a"], SessionGraph: ["b"] }, { activeMilestones: ["later"] });
