@@ -6,7 +6,7 @@
 // reads every session.
 // Usage: bun scripts/build.ts && bun scripts/bench-spine.ts --time [--runs 7]
 //   (bench.ts includes the two cases as rows; --time runs just them, interleaved, and prints the ratio.)
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -46,25 +46,29 @@ export async function spineCases(
   cpSync(profiles, on, { recursive: true });
   const config = (dir: string, rules: Record<string, string>) => {
     const file = join(dir, ".idse", "config.json");
-    const current = JSON.parse(readFileSync(file, "utf8"));
+    const current = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
     writeFileSync(file, JSON.stringify({ ...current, validation: { rules } }, null, 2));
   };
   config(off, { "idse/spine-components": "off", "idse/spine-coverage": "off" });
-  const p = join(on, ".idse", "projects", ws.project, "sessions");
-  const spec = join(p, "__blueprint__", "specs", "spec.md");
-  writeFileSync(spec, `${readFileSync(spec, "utf8")}${SPINE}`);
-  for (const [i, s] of ws.sessions.entries()) {
-    if (s === "__blueprint__") continue;
-    const plan = join(p, s, "plans", "plan.md");
-    const text = readFileSync(plan, "utf8");
-    writeFileSync(
-      plan,
-      text.replace(
-        "## Components\n",
-        `## Components\n\n- \`DesignStore\`: a new method\n- \`SessionGraph\`: edges\n- \`Widget${i % 50}\`: renders\n`,
-      ),
-    );
+  // The same documents in both copies (every plan names two primitives and one invented component);
+  // only `on` declares a Spine and runs the rules.
+  for (const dir of [off, on]) {
+    const p = join(dir, ".idse", "projects", ws.project, "sessions");
+    for (const [i, s] of ws.sessions.entries()) {
+      if (s === "__blueprint__") continue;
+      const plan = join(p, s, "plans", "plan.md");
+      const text = readFileSync(plan, "utf8");
+      writeFileSync(
+        plan,
+        text.replace(
+          "## Components\n",
+          `## Components\n\n- \`DesignStore\`: a new method\n- \`SessionGraph\`: edges\n- \`Widget${i % 50}\`: renders\n`,
+        ),
+      );
+    }
   }
+  const spec = join(on, ".idse", "projects", ws.project, "sessions", "__blueprint__", "specs", "spec.md");
+  writeFileSync(spec, `${readFileSync(spec, "utf8")}${SPINE}`);
   const n = ws.sessions.length;
   const check = (what: string) => (out: string) =>
     expectOutput(out.includes(`${n} session(s) checked`), what);

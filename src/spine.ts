@@ -294,28 +294,22 @@ export function findPrimitive(spine: Spine, name: string): SpinePrimitive | unde
   );
 }
 
-const matchers = new WeakMap<Spine, { re: RegExp; byName: Map<string, string> }>();
+const matchers = new WeakMap<Spine, { name: string; re: RegExp }[]>();
 
 /** Primitives a set of documents names as a whole word (what a session works on), in Spine order. */
 export function touchedPrimitives(spine: Spine, texts: (string | undefined)[]): string[] {
-  const names = spine.primitives.map((p) => p.name).filter(Boolean);
-  if (!names.length) return [];
   let m = matchers.get(spine);
   if (!m) {
-    // One alternation for every primitive: a session's documents are scanned once, not once per name.
-    const alt = [...names]
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRe)
-      .join("|");
-    m = { re: new RegExp(`(?<![\\w])(?:${alt})(?![\\w])`, "g"), byName: new Map(names.map((n) => [n, n])) };
+    m = spine.primitives
+      .filter((p) => p.name)
+      .map((p) => ({ name: p.name, re: new RegExp(`(?<![\\w])${escapeRe(p.name)}(?![\\w])`) }));
     matchers.set(spine, m);
   }
-  const found = new Set<string>();
-  for (const t of texts) {
-    if (!t) continue;
-    for (const hit of t.matchAll(m.re)) found.add(hit[0]);
-  }
-  return names.filter((n) => found.has(n));
+  // `includes` first: a plain substring search is far cheaper than a regex scan, and most documents
+  // name few primitives; the regex only confirms a whole-word hit.
+  return m
+    .filter(({ name, re }) => texts.some((t) => t?.includes(name) && re.test(t)))
+    .map(({ name }) => name);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

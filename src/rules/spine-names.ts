@@ -51,12 +51,19 @@ function usable(raw: string): string | undefined {
   return words.length <= 4 && words.every((w) => /^[A-Za-z][\w-]*$/.test(w)) ? s : undefined;
 }
 
-/** The heading that encloses a line (the nearest heading above it). */
+/** The heading that encloses a line (the nearest heading above it): a binary search, as tasks documents
+ * have many list items and many headings. */
 function enclosing(doc: MdDoc, line: number) {
+  const hs = doc.headings;
+  let lo = 0;
+  let hi = hs.length - 1;
   let found: MdDoc["headings"][number] | undefined;
-  for (const h of doc.headings) {
-    if (h.line > line) break;
-    found = h;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (hs[mid]!.line <= line) {
+      found = hs[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return found;
 }
@@ -64,6 +71,7 @@ function enclosing(doc: MdDoc, line: number) {
 /** True when a name is a Spine primitive; rows that point at one are parts of it, not new components. */
 export type IsPrimitive = (name: string) => boolean;
 
+const ROW = /^\s*\|/;
 const PARENT_COLUMN = /parent|primitive|spine|part of|belongs/i;
 const NOT_NEW = /\b(unchanged|existing|extended|refactored|updated|modified)\b/i;
 const TITLE_WORDS = /^[A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){1,3}$/;
@@ -87,8 +95,8 @@ function tables(doc: MdDoc, out: NamedComponent[], isPrimitive: IsPrimitive) {
   const lines = doc.lines;
   for (let i = 0; i < lines.length - 1; i++) {
     const n = i + 1;
-    if (doc.nonProse.has(n) || !lines[i]!.trim().startsWith("|")) continue;
-    if (i > 0 && lines[i - 1]!.trim().startsWith("|")) continue; // not a table's first row
+    if (!ROW.test(lines[i]!) || doc.nonProse.has(n)) continue;
+    if (i > 0 && ROW.test(lines[i - 1]!)) continue; // not a table's first row
     const sep = cells(lines[i + 1]!);
     if (!sep.length || !sep.every((c) => /^:?-+:?$/.test(c))) continue;
     const header = cells(lines[i]!).map((c) => plain(c));
@@ -121,10 +129,10 @@ function tables(doc: MdDoc, out: NamedComponent[], isPrimitive: IsPrimitive) {
 
 function lists(doc: MdDoc, out: NamedComponent[]) {
   for (const item of doc.listItems) {
+    const m = /^\s*(?:\*\*)?`([^`]+)`/.exec(item.text);
+    if (!m || !PASCAL.test(m[1]!)) continue;
     const h = enclosing(doc, item.line);
     if (!h || !SECTION_LIST.test(h.text) || HEAD_NAMED.test(h.text)) continue;
-    const m = /^(?:\*\*)?`([^`]+)`/.exec(item.text.trim());
-    if (!m || !PASCAL.test(m[1]!)) continue;
     const column = (doc.lines[item.line - 1] ?? "").indexOf(`\`${m[1]}\``) + 2;
     out.push({ name: m[1]!, line: item.line, column, where: `the "${h.text}" section` });
   }
