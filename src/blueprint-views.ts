@@ -1,4 +1,4 @@
-import type { Claim, LedgerEvent, LedgerState } from "./claims-ledger.ts";
+import { type Claim, type LedgerEvent, type LedgerState, sha256 } from "./claims-ledger.ts";
 import type { DesignStore } from "./design-store.ts";
 import { BLUEPRINT } from "./ids.ts";
 import { keys } from "./layout.ts";
@@ -54,8 +54,12 @@ export function renderBlueprint(project: string, state: LedgerState, events: Led
   if (claims.length) out.push("");
   out.push("## Claim Ledger", "", "| Seq | At | Event | Claim | Detail |", "|---|---|---|---|---|");
   // Integrity events are about this file; listing them here would change the file they accept.
-  for (const e of events.filter((x) => x.type !== "integrity.event"))
-    out.push(`| ${e.seq} | ${e.at} | ${e.type} | ${e.claim_id ?? ""} | ${detail(e)} |`);
+  const listed = events.filter((x) => x.type !== "integrity.event");
+  for (const e of listed) out.push(`| ${e.seq} | ${e.at} | ${e.type} | ${e.claim_id ?? ""} | ${detail(e)} |`);
+  // The hash of the last listed line: an edit of the ledger's last line breaks no chain (nothing follows
+  // it yet), but it changes this, so `blueprint verify` reports it.
+  const last = listed.at(-1);
+  if (last) out.push("", `Ledger head: line ${last.seq}, sha256 ${sha256(JSON.stringify(last))}`);
   out.push("");
   return out.join("\n");
 }

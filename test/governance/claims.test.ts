@@ -281,6 +281,20 @@ describe("idse blueprint", () => {
       }
       expect(readFileSync(file, "utf8")).toBe(`${text}\n`);
     }
+    // The last line has no successor to carry its hash: blueprint.md records the ledger's head instead.
+    const last = lines.at(-1)!;
+    writeFileSync(
+      file,
+      `${[...lines.slice(0, -1), last.replace('"reason":"Declared"', '"reason":"Invented"')].join("\n")}\n`,
+    );
+    const verify = await idse(["blueprint", "verify", "--json"], { cwd });
+    expect([verify.code, verify.json!.data.generated, verify.json!.diagnostics[0].code]).toEqual([
+      1,
+      false,
+      "BLUEPRINT_HASH_MISMATCH",
+    ]);
+    writeFileSync(file, good);
+    expect((await idse(["blueprint", "verify", "--json"], { cwd })).code).toBe(0);
   });
 
   test("a ledger written by import-original (with its checkpoint) is read and appended to", async () => {
