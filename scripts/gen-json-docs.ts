@@ -406,7 +406,7 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     code: "SPINE_CHANGE_HELD",
     severity: "error",
     where:
-      "`idse sync pull`: the remote text would change the Product Spine table of the blueprint spec; held back until `--accept-spine` (exit 1)",
+      "`idse sync pull`, `idse store import`: the remote text (or the edited file) would change the Product Spine table of the blueprint spec; held back until `--accept-spine` (exit 1)",
     keys: "`file`, `session`, `stage`",
   },
   {

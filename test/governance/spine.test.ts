@@ -283,5 +283,26 @@ describe("nothing but `idse spine accept` edits the Spine table", () => {
     await idse(["validate", "--all", "--fix"], { cwd });
     expect(readFileSync(join(cwd, BP_SPEC), "utf8")).toBe(spec);
   });
+  test("store import: an exported blueprint spec whose table was edited is held back unless --accept-spine", async () => {
+    const cwd = tempDir();
+    expect(
+      (await idse(["init", "shop", "--store", "sqlite-store", "--no-create-agent-files"], { cwd })).code,
+    ).toBe(0);
+    const spec = (await run(cwd, ["artifact", "read", "--stage", "spec", "--session", "__blueprint__"])).data
+      .content;
+    await run(cwd, ["artifact", "write", "--stage", "spec", "--session", "__blueprint__"], {
+      stdin: `${spec}\n${SPINE}`,
+    });
+    expect((await run(cwd, ["store", "export"])).code).toBe(0);
+    const file = join(cwd, BP_SPEC);
+    writeFileSync(file, readFileSync(file, "utf8").replace("| 2 | Checkout |", "| 2 | Payments |"));
+    const held = await run(cwd, ["store", "import"]);
+    expect([held.code, held.data.counts.held, held.diagnostics[0].code]).toEqual([1, 1, "SPINE_CHANGE_HELD"]);
+    const names = async () =>
+      (await run(cwd, ["spine"])).data.spine.primitives.map((p: { name: string }) => p.name);
+    expect(await names()).toEqual(["Catalog", "Checkout"]);
+    expect((await run(cwd, ["store", "import", "--accept-spine"])).code).toBe(0);
+    expect(await names()).toEqual(["Catalog", "Payments"]);
+  });
   // sync pull: test/sync/engine.test.ts ("Spine doctrine") holds a pull that changes the table back.
 });
