@@ -80,7 +80,10 @@ export function namedComponents(doc: MdDoc, isPrimitive: IsPrimitive = () => fal
   const out: NamedComponent[] = [];
   for (const h of doc.headings) {
     const m = HEAD_NAMED.exec(h.text);
-    const name = m && usable(m[3]!.split(/\s+[—–-]\s+/)[0]!);
+    // "Component: DesignStore changes" names DesignStore: the leading identifier, unless the whole title
+    // is Title Case words ("New component: Billing Engine").
+    const title = m ? plain(m[3]!.split(/\s+[—–-]\s+/)[0]!) : "";
+    const name = usable(TITLE_WORDS.test(title) ? title : (/^[A-Za-z][\w.-]*/.exec(title)?.[0] ?? ""));
     if (!name) continue;
     const column = (doc.lines[h.line - 1] ?? "").lastIndexOf(name) + 1;
     out.push({ name, line: h.line, column: Math.max(column, 1), where: `the heading "${h.text}"` });

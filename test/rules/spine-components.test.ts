@@ -67,6 +67,10 @@ const VALID: [string, { spec?: string; plan?: string; tasks?: string }][] = [
   ],
   ["a heading naming a primitive", { spec: `${FILLED.spec}\n### New component: ArtifactSyncEngine\n` }],
   [
+    "a heading naming a primitive and more words",
+    { spec: `${FILLED.spec}\n### Component: DesignStore changes\n` },
+  ],
+  [
     "a row that names its parent primitive is a part of it (the fixture's agent-spec-compiler plan)",
     {
       plan: plan(
@@ -152,6 +156,13 @@ const INVALID: [
     "NotionSchemaMap",
     "plan",
     "| `NotionSchemaMap`",
+  ],
+  [
+    "a Title Case name in a heading",
+    { spec: `${FILLED.spec}\n### New component: Billing Engine\n` },
+    "Billing Engine",
+    "spec",
+    "### New component: Billing",
   ],
   [
     "a Primitive heading with a dash",
