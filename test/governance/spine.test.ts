@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkSpine, parseSpine } from "../../src/spine.ts";
+import { addPrimitive, checkSpine, parseSpine } from "../../src/spine.ts";
 import { fixtureCopy, idse, initShop, REPO, tempDir } from "../helpers.ts";
 import { call, connect } from "../mcp/util.ts";
 
@@ -131,6 +131,22 @@ describe("idse spine", () => {
       ["Sync", "ArtifactConfig", null],
       ["CLI", "CLIInterface", null],
     ]);
+  });
+
+  test("accept in the list form adds a bullet under the primitive's group, or a new group", () => {
+    const text =
+      "# Spec\n\n## Product Spine\n\n- **Workspace**: ProjectWorkspace\n- **Sync**: ArtifactSyncEngine\n\n## Next\n";
+    const s = parseSpine(text, "s");
+    const p = { module: null, milestone: null, role: null, layer: "Workspace" };
+    const one = addPrimitive(text, s, { ...p, name: "SessionGraph", area: "Workspace" });
+    expect(one).toBe(text.replace("ProjectWorkspace\n", "ProjectWorkspace\n- SessionGraph\n"));
+    expect(parseSpine(one, "s").primitives.map((x) => [x.area, x.name])).toEqual([
+      ["Workspace", "ProjectWorkspace"],
+      ["Workspace", "SessionGraph"],
+      ["Sync", "ArtifactSyncEngine"],
+    ]);
+    const two = addPrimitive(text, s, { ...p, name: "CLIInterface", area: "CLI" });
+    expect(parseSpine(two, "s").primitives.at(-1)).toMatchObject({ area: "CLI", name: "CLIInterface" });
   });
 
   test("CI: a feature session that invents a component fails; propose and accept make it pass", async () => {
