@@ -32,6 +32,7 @@ import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
 import { importCase } from "./bench-import.ts";
 import { mcpReadyCase, mcpRoundTrips } from "./bench-mcp.ts";
 import { secretRows } from "./bench-secrets.ts";
+import { spineCases } from "./bench-spine.ts";
 import { storeRows } from "./bench-stores.ts";
 import { syncCases } from "./bench-sync.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
@@ -506,7 +507,9 @@ async function main(): Promise<number> {
     // Issue 9: sync status against a filesystem remote, and a push of every artifact over HTTP.
     const sync = await syncCases(root, big, BINARY, env, SESSIONS);
     stops.push(sync.stop);
-    cases.push(...sync.cases, ...compile.cases, {
+    // Issue 19: the Spine rules on the same filled workspace, with and without a Spine (≤ 10 % more).
+    const spine = await spineCases(root, compile.dir, ws);
+    cases.push(...sync.cases, ...compile.cases, ...spine, {
       // The same command on filled-in specs: no document is the untouched template, so nothing is served
       // from the per-stage cache and every Agent Profile block is parsed. No budget of its own (issue 4's
       // is on the generated workspace above); here so the cost of a realistic workspace stays visible.

@@ -288,6 +288,43 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
     count: 1,
     values: ['session gift-cards status: "paused" (expected draft|in_progress|review|complete|archived)'],
   },
+  SPINE_NOT_DECLARED: { file: ".idse/projects/shop/sessions/__blueprint__/specs/spec.md" },
+  SPINE_MALFORMED: { line: 42, reason: "the row has 5 cells, the header 7" },
+  SPINE_DUPLICATE: { primitive: "Catalog" },
+  SPINE_EMPTY_CELL: { primitive: "Catalog", column: "layer" },
+  SPINE_UNKNOWN_LAYER: { layer: "Frontend", layers: ["Storage", "Sync"] },
+  SPINE_INVALID_NAME: { name: "gift cards", reason: "not an identifier" },
+  SPINE_PRIMITIVE_EXISTS: { name: "Catalog", line: 42 },
+  SPINE_PROPOSAL_EXISTS: { name: "GiftCardLedger" },
+  SPINE_PROPOSAL_NOT_FOUND: { name: "GiftCardLedger" },
+  SPINE_EDIT_DENIED: { action: "artifact_write" },
+  LEDGER_TAMPERED: {
+    file: ".idse/projects/shop/sessions/__blueprint__/metadata/claims.jsonl",
+    line: 4,
+    reason: "its prev is not the hash of the line before",
+  },
+  CLAIM_CLASS_UNKNOWN: { classification: "preference" },
+  CLAIM_SOURCE_INVALID: { source: "checkout" },
+  CLAIM_SOURCE_UNKNOWN: { source: "ghost:spec", reason: 'no session "ghost"' },
+  CLAIM_SOURCE_NOT_BLUEPRINT: { source: "checkout:spec" },
+  CLAIM_EXISTS: { claim_id: 1 },
+  CLAIM_NOT_FOUND: { claim_id: 9 },
+  CLAIM_NOT_ACTIVE: { claim_id: 1, status: "superseded" },
+  DEMOTE_REASON_REQUIRED: {},
+  SUPERSEDING_CLAIM_REQUIRED: {},
+  PROMOTION_DENIED: { failed_tests: ["INSUFFICIENT_TEMPORAL_STABILITY"] },
+  INSUFFICIENT_SESSION_DIVERSITY: { found: 1, needed: 2 },
+  INSUFFICIENT_STAGE_DIVERSITY: { found: 1, needed: 2 },
+  DUPLICATE_STATEMENT: { first: "checkout:spec", second: "catalog:spec", similarity: 1 },
+  NOT_CONSTITUTIONAL: { classification: "preference" },
+  NO_FEEDBACK_EVIDENCE: {},
+  CONTRADICTED_BY_FEEDBACK: { session: "catalog", marker: "this contradicts" },
+  INSUFFICIENT_TEMPORAL_STABILITY: { days: 2, min_days: 7 },
+  BLUEPRINT_HASH_MISMATCH: {
+    file: ".idse/projects/shop/sessions/__blueprint__/metadata/blueprint.md",
+    expected: "9c2265d3…",
+    actual: "765f1f88…",
+  },
   IO_ERROR: { op: "write", file: ".idse/config.json", reason: "EACCES" },
   INTERNAL: { reason: "Cannot read properties of undefined" },
 };
@@ -503,7 +540,7 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     code: "SPINE_CHANGE_HELD",
     severity: "error",
     where:
-      "`idse sync pull`: the remote text would change the Product Spine table of the blueprint spec; held back until `--accept-spine` (exit 1)",
+      "`idse sync pull`, `idse store import`: the remote text (or the edited file) would change the Product Spine table of the blueprint spec; held back until `--accept-spine` (exit 1)",
     keys: "`file`, `session`, `stage`",
   },
   {
@@ -962,6 +999,73 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
         },
       },
     });
+    // The Product Spine and the blueprint's claims (docs/governance.md), in a workspace of their own.
+    const gv = new Workspace();
+    try {
+      await gv.run(["init", "shop", "--no-create-agent-files"], 0);
+      const spine = [
+        "# Spec: shop",
+        "",
+        "## Product Spine",
+        "",
+        "| Primitive | Module | Area | Layer | Milestone | System Role |",
+        "|---|---|---|---|---|---|",
+        "| Catalog | catalog.ts | Core | Storage | MVP | Primitive |",
+        "| Checkout | checkout.ts | Core | Coordination | MVP | Primitive |",
+        "",
+      ].join("\n");
+      await gv.run(["artifact", "write", "--stage", "spec", "--session", "__blueprint__"], 0, spine);
+      output(await gv.run(["spine"], 0));
+      output(await gv.run(["spine", "check"], 0));
+      const why = ["--area", "Core", "--layer", "Storage", "--reason", "balances per gift card"];
+      output(await gv.run(["spine", "propose", "GiftCardLedger", ...why, "--session", "gift-cards"], 0));
+      output(await gv.run(["spine", "proposals"], 0));
+      await gv.run(["spine", "accept", "GiftCardLedger"], 0);
+      examples.set("spine-proposals", {
+        caption:
+          "`.idse/projects/shop/sessions/__blueprint__/metadata/spine_proposals.json` after `idse spine accept GiftCardLedger`",
+        value: truncate(gv.file(".idse/projects/shop/sessions/__blueprint__/metadata/spine_proposals.json")),
+      });
+      const claim = "Prices are stored as integer cents, never as floating point numbers.";
+      for (const [session, stage] of [
+        ["checkout", "spec"],
+        ["catalog", "plan"],
+      ] as const) {
+        await gv.run(["session", "create", session], 0);
+        await gv.run(
+          ["artifact", "write", "--stage", stage, "--session", session],
+          0,
+          `# ${stage}\n\n${claim}\n`,
+        );
+        await gv.run(
+          ["artifact", "write", "--stage", "feedback", "--session", session],
+          0,
+          "# Feedback\n\nWorked.\n",
+        );
+      }
+      const declare = ["--classification", "non_negotiable_constraint", "--source", "__blueprint__:spec"];
+      output(
+        await gv.run(
+          ["blueprint", "declare", "--claim", "Card data never touches shop servers.", ...declare],
+          0,
+        ),
+      );
+      const promote = [
+        "--classification",
+        "invariant",
+        "--source",
+        "checkout:spec",
+        "--source",
+        "catalog:plan",
+      ];
+      output(await gv.run(["blueprint", "promote", "--claim", claim, ...promote, "--min-days", "0"], 0));
+      output(await gv.run(["blueprint", "claims"], 0));
+      output(await gv.run(["blueprint", "explain", "2"], 0));
+      output(await gv.run(["blueprint", "verify"], 0));
+      output(await gv.run(["blueprint", "extract-candidates", "--stage", "spec", "--stage", "plan"], 0));
+    } finally {
+      gv.dispose();
+    }
     const missing = SCHEMAS.filter((s) => !examples.has(s.name)).map((s) => s.name);
     if (missing.length) throw new Error(`no example for schema(s): ${missing.join(", ")}`);
     return { examples, gate: { ...gate, json: truncate(gate.json, 3) as Run["json"] } };

@@ -508,6 +508,140 @@ export const CATALOGUE = {
       `${s(d.file)} holds ${s(d.count)} value(s) idse cannot keep as they are (first: ${(d.values as string[])[0]}); nothing was changed`,
     hint: () => "correct them with the original's own commands, then import again",
   },
+  // The Product Spine (idse spine …): read from the blueprint spec, changed only by `idse spine accept`.
+  SPINE_NOT_DECLARED: {
+    exit: 1,
+    message: (d) => `no Product Spine declared in ${s(d.file)}`,
+    hint: () =>
+      'add a "## Product Spine" table (Primitive | Module | Area | Layer | Milestone | System Role) to the blueprint spec, or `idse spine propose <name> --area <area> --layer <layer> --reason <why>` then `idse spine accept <name>`',
+  },
+  SPINE_MALFORMED: {
+    exit: 1,
+    message: (d) => `the Spine table is malformed at line ${s(d.line)}: ${s(d.reason)}`,
+  },
+  SPINE_DUPLICATE: { exit: 1, message: (d) => `the Spine declares "${s(d.primitive)}" twice` },
+  SPINE_EMPTY_CELL: { exit: 1, message: (d) => `"${s(d.primitive)}" has an empty ${s(d.column)} cell` },
+  SPINE_UNKNOWN_LAYER: {
+    exit: 1,
+    message: (d) => `"${s(d.layer)}" is not a layer of the Spine`,
+    hint: (d) => `layers: ${(d.layers as string[] | undefined)?.join(", ") || "(none)"}`,
+  },
+  SPINE_INVALID_NAME: {
+    exit: 2,
+    message: (d) => `"${s(d.name)}" cannot be a Spine primitive: ${s(d.reason)}`,
+    hint: () => "a primitive is one identifier, e.g. QuotaKeeper",
+  },
+  SPINE_PRIMITIVE_EXISTS: {
+    exit: 1,
+    message: (d) => `the Spine already declares "${s(d.name)}" (line ${s(d.line)}); nothing was changed`,
+  },
+  SPINE_PROPOSAL_EXISTS: {
+    exit: 1,
+    message: (d) => `"${s(d.name)}" is already proposed; nothing was changed`,
+    hint: (d) =>
+      `a person accepts or rejects it: \`idse spine accept ${s(d.name)}\` or \`idse spine reject ${s(d.name)}\``,
+  },
+  SPINE_PROPOSAL_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no open proposal for "${s(d.name)}"; nothing was changed`,
+    hint: () => "`idse spine proposals` lists them; `idse spine propose <name> …` records one",
+  },
+  SPINE_EDIT_DENIED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.action)} refused: it would change the Product Spine table, which only a person changes`,
+    hint: () =>
+      "propose the component instead: `idse spine propose <name> --area <area> --layer <layer> --reason <why>`; a person runs `idse spine accept <name>`",
+  },
+  // Blueprint claims (idse blueprint …), kept in the blueprint session's hash-chained ledger.
+  LEDGER_TAMPERED: {
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} was changed outside idse: its hash chain breaks at line ${s(d.line)}; nothing was written`,
+    hint: () =>
+      "restore the file from version control (`git checkout -- <file>`); idse appends to a ledger only while its chain holds",
+  },
+  CLAIM_CLASS_UNKNOWN: {
+    exit: 2,
+    message: (d) => `unknown claim classification "${s(d.classification)}"`,
+    hint: () => "expected one of: invariant, boundary, ownership_rule, non_negotiable_constraint",
+  },
+  CLAIM_SOURCE_INVALID: {
+    exit: 2,
+    message: (d) => `invalid source "${s(d.source)}": expected session:stage (e.g. auth:spec)`,
+  },
+  CLAIM_SOURCE_UNKNOWN: {
+    exit: 1,
+    message: (d) => `source "${s(d.source)}" does not exist: ${s(d.reason)}; nothing was recorded`,
+    hint: () => "`idse sessions` lists the sessions; a source is a stage document that exists",
+  },
+  CLAIM_SOURCE_NOT_BLUEPRINT: {
+    exit: 1,
+    message: (d) => `a declared claim's sources are blueprint stages; "${s(d.source)}" is not`,
+    hint: () =>
+      "cite __blueprint__:<stage>, or promote the claim through the evidence gate: `idse blueprint promote`",
+  },
+  CLAIM_EXISTS: {
+    exit: 1,
+    message: (d) => `an active claim already says this (claim ${s(d.claim_id)}); nothing was recorded`,
+    hint: (d) =>
+      `reinforce it instead: \`idse blueprint reinforce --claim-id ${s(d.claim_id)} --source <session:stage>\``,
+  },
+  CLAIM_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `no claim ${s(d.claim_id)}`,
+    hint: () => "`idse blueprint claims --all` lists them",
+  },
+  CLAIM_NOT_ACTIVE: {
+    exit: 1,
+    message: (d) => `claim ${s(d.claim_id)} is ${s(d.status)}, not active; nothing was recorded`,
+  },
+  DEMOTE_REASON_REQUIRED: { exit: 2, message: () => "a demotion needs a reason: --reason <text>" },
+  SUPERSEDING_CLAIM_REQUIRED: {
+    exit: 2,
+    message: () => "--status superseded needs --superseding-claim-id <id>",
+  },
+  PROMOTION_DENIED: {
+    exit: 1,
+    message: (d) =>
+      `the evidence gate denied the claim: ${(d.failed_tests as string[] | undefined)?.join(", ") || "no reason"}`,
+    hint: () => "each code is a diagnostic; `idse blueprint explain <id>` shows the evidence",
+  },
+  INSUFFICIENT_SESSION_DIVERSITY: {
+    exit: 1,
+    message: (d) => `the sources come from ${s(d.found)} session(s); the gate needs ${s(d.needed)}`,
+  },
+  INSUFFICIENT_STAGE_DIVERSITY: {
+    exit: 1,
+    message: (d) => `the sources come from ${s(d.found)} stage(s); the gate needs ${s(d.needed)}`,
+  },
+  DUPLICATE_STATEMENT: {
+    exit: 1,
+    message: (d) =>
+      `the sources ${s(d.first)} and ${s(d.second)} are the same statement (similarity ${s(d.similarity)})`,
+  },
+  NOT_CONSTITUTIONAL: {
+    exit: 1,
+    message: (d) => `"${s(d.classification)}" is not one of the four constitutional claim classes`,
+  },
+  NO_FEEDBACK_EVIDENCE: {
+    exit: 1,
+    message: () => "no source session has a feedback document",
+    hint: () => "write the sessions' feedback (`idse artifact write --stage feedback --session <id>`)",
+  },
+  CONTRADICTED_BY_FEEDBACK: {
+    exit: 1,
+    message: (d) => `the feedback of ${s(d.session)} contradicts the claim ("${s(d.marker)}")`,
+  },
+  INSUFFICIENT_TEMPORAL_STABILITY: {
+    exit: 1,
+    message: (d) => `the sources span ${s(d.days)} day(s); the gate needs ${s(d.min_days)} (--min-days)`,
+  },
+  BLUEPRINT_HASH_MISMATCH: {
+    exit: 1,
+    message: (d) => `${s(d.file)} changed since its hash was accepted (${s(d.expected)} → ${s(d.actual)})`,
+    hint: () => "review the change, then `idse blueprint verify --accept`",
+  },
   IO_ERROR: { exit: 1, message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}` },
   INTERNAL: { exit: 1, message: (d) => `internal error: ${s(d.reason)}`, hint: () => "please report this" },
 } satisfies Record<string, CodeSpec>;

@@ -9,6 +9,7 @@ import type { AgentView, Handoff, RouteOutput } from "./models/routing.ts";
 import { coreRoutingPlugins, routingPlugins } from "./plugin-host.ts";
 import type { RenderContext, RoutingPlugin, StageRoute } from "./routing/types.ts";
 import { readCurrentSession, readSession } from "./session-graph.ts";
+import { readSpine, touchedPrimitives } from "./spine.ts";
 import { readSessionStages } from "./stage-state.ts";
 import { GOVERNANCE_DOCS } from "./templates.ts";
 import type { Workspace } from "./workspace.ts";
@@ -160,10 +161,22 @@ export async function routeStageHandoff(
     `idse session set-stage ${session} --stage ${target} --status completed`,
     "idse route --next",
   ];
+  // The doctrine in every handoff: the Spine primitives this session's documents name, and what to do
+  // instead of inventing a component (null when the project declares no Spine).
+  const spine = await readSpine(store, project);
+  const spine_primitives = !spine.declared
+    ? null
+    : session === BLUEPRINT
+      ? []
+      : touchedPrimitives(
+          spine,
+          await Promise.all(STAGES.map((s) => store.read(keys.artifact(project, session, s)))),
+        );
   const handoff: Omit<Handoff, "markdown"> = {
     project,
     session,
     stage: target,
+    spine_primitives,
     agent: owners[0]?.id ?? null,
     mode: owners[0]?.mode ?? null,
     write: await ref(target),
@@ -203,6 +216,17 @@ function handoffMarkdown(h: Omit<Handoff, "markdown">, owners: AgentView[], stat
     "",
     ...(h.read.length ? h.read.map(doc) : ["- nothing: this stage starts the session"]),
     "",
+    ...(h.spine_primitives === null
+      ? []
+      : [
+          "## Product Spine",
+          "",
+          h.spine_primitives.length
+            ? `This session works on: ${h.spine_primitives.map((p) => `\`${p}\``).join(", ")}.`
+            : "This session names no Spine primitive yet.",
+          "Do not invent components: name only Spine primitives (`idse spine`), and propose a new one with `idse spine propose <name> --area <area> --layer <layer> --reason <why>`.",
+          "",
+        ]),
     "## Constitution",
     "",
     ...h.constitution.map((a) => `- Article ${a.article}: ${a.title}`),

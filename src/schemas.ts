@@ -2,6 +2,7 @@ import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
+import * as CL from "./models/claims.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
@@ -11,6 +12,7 @@ import * as P from "./models/plugins.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
+import * as SP from "./models/spine.ts";
 import * as ST from "./models/store.ts";
 import * as S from "./models/sync.ts";
 import * as TR from "./models/trust.ts";
@@ -83,6 +85,12 @@ export const SCHEMAS: SchemaEntry[] = [
     kind: "file",
     about: "$XDG_CONFIG_HOME/idse/credentials.json (default ~/.config/idse/credentials.json)",
     model: S.CredentialsFile,
+  },
+  {
+    name: "spine-proposals",
+    kind: "file",
+    about: ".idse/projects/<project>/sessions/__blueprint__/metadata/spine_proposals.json",
+    model: SP.SpineProposalsFile,
   },
   { name: "store-export", kind: "file", about: ".idse/store-export.json", model: ST.StoreExportFile },
   { name: "original-import", kind: "file", about: ".idse/original-import.json", model: OR.ImportRecordFile },
@@ -173,6 +181,20 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-store-export", ["store export"], ST.StoreExportOutput),
   output("output-store-import", ["store import"], ST.StoreImportOutput),
   output("output-import-original", ["import-original"], OR.ImportOriginalOutput),
+  output("output-spine", ["spine"], SP.SpineOutput),
+  output("output-blueprint-claims", ["blueprint claims"], CL.ClaimsOutput),
+  output(
+    "output-blueprint-claim-change",
+    ["blueprint declare", "blueprint reinforce", "blueprint demote"],
+    CL.ClaimChangeOutput,
+  ),
+  output("output-blueprint-promote", ["blueprint promote"], CL.PromoteOutput),
+  output("output-blueprint-verify", ["blueprint verify"], CL.VerifyOutput),
+  output("output-blueprint-candidates", ["blueprint extract-candidates"], CL.CandidatesOutput),
+  output("output-blueprint-explain", ["blueprint explain"], CL.ExplainOutput),
+  output("output-spine-check", ["spine check"], SP.SpineCheckOutput),
+  output("output-spine-proposal", ["spine propose", "spine accept", "spine reject"], SP.SpineProposalOutput),
+  output("output-spine-proposals", ["spine proposals"], SP.SpineProposalsOutput),
 ];
 
 /** The output schema that describes `idse <command> --json`. */

@@ -16,6 +16,7 @@ import {
   type StoreImportOutput,
 } from "./models/store.ts";
 import { boundaryFor, readContained } from "./path-guard.ts";
+import { isSpineDocument, spineChanged } from "./spine.ts";
 import { documentKeys, hashOf, isDocumentKey, repoPath, withProjectLocks } from "./store-transfer.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -159,6 +160,8 @@ function newFiles(dir: string, scopes: readonly string[], known: Set<string>): s
 export interface ImportOptions {
   dryRun: boolean;
   force: boolean;
+  /** Take a file that changes the Product Spine table (held back otherwise, as `sync pull` does). */
+  acceptSpine?: boolean;
   lockTimeoutMs: number;
   now: string;
   report(d: Diagnostic): void;
@@ -194,12 +197,17 @@ export async function importFiles(
       else if (f === exported) result = s === exported ? "unchanged" : "stale";
       else result = s === exported ? "imported" : s === f ? "unchanged" : "conflict";
       if (result === "conflict" && o.force) result = "overwritten";
+      // Files come back from agents: a change to the Spine table waits for a person (DESIGN.md §1).
+      if ((result === "imported" || result === "added" || result === "overwritten") && !o.acceptSpine) {
+        const project = key.split("/")[1] ?? "";
+        if (isSpineDocument(key, project) && spineChanged(await store.read(key), text)) result = "held";
+      }
       if (result === "imported" || result === "added" || result === "overwritten") {
         writes.push([key, text]);
         const parts = key.split("/");
         if (parts.length > 2) projects.add(parts[1]!);
       }
-      if (result !== "stale" && result !== "conflict") files[key] = f;
+      if (result !== "stale" && result !== "conflict" && result !== "held") files[key] = f;
     }
     const d = diagnosticFor(result, file, key);
     if (d) o.report(d);
@@ -244,6 +252,15 @@ function diagnosticFor(result: ImportResult, file: string, key: string): Diagnos
       file,
       key,
       hint: "run `idse store export` to refresh it",
+    };
+  if (result === "held")
+    return {
+      severity: "error",
+      code: "SPINE_CHANGE_HELD",
+      message: `${file} changes the Product Spine table; nothing was written for it`,
+      file,
+      key,
+      hint: "review the change; a person takes it with `idse store import --accept-spine`, or proposes components with `idse spine propose`",
     };
   if (result === "missing")
     return {

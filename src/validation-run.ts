@@ -1,8 +1,11 @@
 import type { DesignStore } from "./design-store.ts";
+import { BLUEPRINT } from "./ids.ts";
 import { keys, STAGES, type Stage } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import type { ValidationConfig, ValidationReport } from "./models/validation.ts";
 import { allRules, resolveRuleConfig } from "./rules/index.ts";
+import { listSessionIds, readSession } from "./session-graph.ts";
+import { readSpine, touchedPrimitives } from "./spine.ts";
 import { readProjectState, writeSessionStages } from "./stage-state.ts";
 import { isUntouched, STAGE_TEMPLATES } from "./templates.ts";
 import { type Fix, validateSession } from "./validation.ts";
@@ -41,19 +44,47 @@ export async function validateSessions(
   timings: Map<string, SessionTiming>;
 }> {
   const config = resolveRuleConfig(o.validation, o.rules);
+  // The completion gate requires a feature session's Spine findings clear, whatever their level.
+  if (o.gate && config[COMPONENTS]?.level !== "error")
+    config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
   const rules = allRules();
   const state = await readProjectState(store, project).catch(() => null);
-  const reports: ValidationReport[] = [];
+  const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");
+  const spine = spineRules ? await readSpine(store, project) : undefined;
+  // spine-coverage needs every feature session's documents: the blueprint is validated last, after the
+  // others of this run have been read, and sessions outside the run are read for it.
+  const coverage = spine?.declared && config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
+  const touched = new Map<string, string[]>();
+  const note = (session: string, texts: (string | undefined)[]) => {
+    for (const name of touchedPrimitives(spine!, texts))
+      touched.set(name, [...(touched.get(name) ?? []), session]);
+  };
+  const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
+  const byIndex = new Map<string, { report: ValidationReport; recorded: Recorded }>();
   const fixes = new Map<string, Fix["writeArtifact"][]>();
-  const recorded: Recorded[] = [];
   const timings = new Map<string, SessionTiming>();
-  for (const session of sessions) {
+  for (const session of order) {
     const started = o.clock?.();
+    if (coverage && session === BLUEPRINT) {
+      const inRun = new Set(sessions);
+      for (const other of await listSessionIds(store, project)) {
+        if (inRun.has(other) || other === BLUEPRINT) continue;
+        if (!(await active(store, project, other))) continue;
+        note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
+      }
+    }
     const input = await loadSessionInput(store, project, session, {
       stack: o.stack,
       gate: o.gate,
       projectState: state ?? null,
     });
+    input.spine = spine;
+    if (coverage && session !== BLUEPRINT && !["archived"].includes(input.meta.status))
+      note(
+        session,
+        input.artifacts.map((a) => a.text),
+      );
+    if (coverage && session === BLUEPRINT) input.spineTouched = touched;
     const result = validateSession(input, rules, config, o.clock);
     if (o.stage) {
       const kept = result.report.findings.filter((f) => f.stage === o.stage);
@@ -66,13 +97,29 @@ export async function validateSessions(
         passed: errors === 0,
       };
     }
-    reports.push(result.report);
-    recorded.push({ session, stages: input.stages, previous: input.previousStatus });
+    byIndex.set(session, {
+      report: result.report,
+      recorded: { session, stages: input.stages, previous: input.previousStatus },
+    });
     if (result.fixes.length) fixes.set(session, result.fixes);
     if (started !== undefined)
       timings.set(session, { total: o.clock!() - started, rules: result.timings ?? {} });
   }
+  const reports = sessions.map((x) => byIndex.get(x)!.report);
+  const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
   return { reports, fixes, recorded, timings };
+}
+
+const COMPONENTS = "idse/spine-components";
+const COVERAGE = "idse/spine-coverage";
+
+/** Whether a session outside the run counts for coverage (an archived one works on nothing). */
+async function active(store: DesignStore, project: string, session: string): Promise<boolean> {
+  try {
+    return (await readSession(store, project, session)).meta.status !== "archived";
+  } catch {
+    return false; // an unreadable session is reported by its own validation, not here
+  }
 }
 
 /** What a session's stage state held when it was loaded. */

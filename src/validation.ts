@@ -12,6 +12,7 @@ import {
 } from "./markdown.ts";
 import type { StageStatus } from "./models/common.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
+import type { Spine } from "./models/spine.ts";
 import type { Finding, RuleLevel, ValidationReport } from "./models/validation.ts";
 import { STAGE_TEMPLATES, templateFingerprint, untouchedKind } from "./templates.ts";
 
@@ -43,6 +44,10 @@ export interface SessionInput {
   previousStatus?: string;
   /** True when the check runs as the completion gate of `session set-status complete`. */
   gate?: boolean;
+  /** The project's Product Spine, read once per run from the blueprint spec (the spine rules use it). */
+  spine?: Spine;
+  /** Spine primitive → the feature sessions whose documents name it; given to the blueprint's run. */
+  spineTouched?: Map<string, string[]>;
 }
 
 export interface ParsedArtifact extends ArtifactInput {

@@ -97,6 +97,80 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./compile.ts")).compileAgentSpec,
   },
   {
+    name: "spine",
+    summary: "Show the Product Spine: the primitives the blueprint spec declares (no Spine: says so)",
+    load: async () => (await import("./spine.ts")).spine,
+  },
+  {
+    name: "spine check",
+    summary: "Check the Spine table itself: malformed rows, duplicates, empty cells, unknown layers",
+    load: async () => (await import("./spine.ts")).spineCheck,
+  },
+  {
+    name: "spine propose",
+    args: "<name>",
+    summary: "Propose a component for the Spine (recorded in the blueprint; the table is not changed)",
+    load: async () => (await import("./spine.ts")).spinePropose,
+  },
+  {
+    name: "spine accept",
+    args: "<name>",
+    summary: "Accept a proposal: add it to the Spine table (the one command that edits the table)",
+    load: async () => (await import("./spine.ts")).spineAccept,
+  },
+  {
+    name: "spine reject",
+    args: "<name>",
+    summary: "Reject a proposal (kept in the record; the table is not changed)",
+    load: async () => (await import("./spine.ts")).spineReject,
+  },
+  {
+    name: "spine proposals",
+    summary: "List open Spine proposals (--all: decided ones too)",
+    load: async () => (await import("./spine.ts")).spineProposals,
+  },
+  {
+    name: "blueprint declare",
+    summary: "Declare a founding claim of the blueprint (sources: __blueprint__ stages)",
+    load: async () => (await import("./blueprint.ts")).blueprintDeclare,
+  },
+  {
+    name: "blueprint promote",
+    summary: "Promote a claim from feature sessions through the evidence gate (ALLOW or DENY, recorded)",
+    load: async () => (await import("./blueprint.ts")).blueprintPromote,
+  },
+  {
+    name: "blueprint reinforce",
+    summary: "Record that another document reinforces an active claim",
+    load: async () => (await import("./blueprint.ts")).blueprintReinforce,
+  },
+  {
+    name: "blueprint demote",
+    summary: "Supersede or invalidate an active claim (it stays in the ledger)",
+    load: async () => (await import("./blueprint.ts")).blueprintDemote,
+  },
+  {
+    name: "blueprint claims",
+    summary: "List the blueprint's claims (--status, --all)",
+    load: async () => (await import("./blueprint.ts")).blueprintClaims,
+  },
+  {
+    name: "blueprint verify",
+    summary: "Check blueprint.md against the ledger and the accepted hash (--accept records it)",
+    load: async () => (await import("./blueprint.ts")).blueprintVerify,
+  },
+  {
+    name: "blueprint extract-candidates",
+    summary: "Propose claims from statements repeated across sessions and stages",
+    load: async () => (await import("./blueprint.ts")).blueprintExtractCandidates,
+  },
+  {
+    name: "blueprint explain",
+    args: "<id>",
+    summary: "Explain a claim: its ledger lines, the gate decision and whether its evidence hash reproduces",
+    load: async () => (await import("./blueprint.ts")).blueprintExplain,
+  },
+  {
     name: "docs install",
     summary: "Install the governance docs, template copies and file schemas into .idse/",
     load: async () => (await import("./docs.ts")).docsInstall,

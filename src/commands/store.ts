@@ -350,10 +350,14 @@ export const storeExport = defineCommand<
   exitCode: (d) => (d.counts.kept ? 1 : 0),
 });
 
-export const storeImport = defineCommand<{ dryRun?: boolean; force?: boolean }, StoreImportOutput>({
+export const storeImport = defineCommand<
+  { dryRun?: boolean; force?: boolean; acceptSpine?: boolean },
+  StoreImportOutput
+>({
   options: [
     { flags: "--dry-run", description: "Say what would be imported; write nothing" },
     { flags: "--force", description: "Take the file's text also where the store changed too (a conflict)" },
+    { flags: "--accept-spine", description: "Take a file that changes the Product Spine table" },
   ],
   examples: ["idse store import --dry-run", "idse store import"],
   async run(ctx, _args, o) {
@@ -364,6 +368,7 @@ export const storeImport = defineCommand<{ dryRun?: boolean; force?: boolean }, 
       importFiles(ws, ws.store, {
         dryRun: o.dryRun === true,
         force: o.force === true,
+        acceptSpine: o.acceptSpine === true,
         lockTimeoutMs: timeout,
         now: ctx.now,
         report: ctx.report,
@@ -376,9 +381,9 @@ export const storeImport = defineCommand<{ dryRun?: boolean; force?: boolean }, 
       .map((r) => `  ${r.result.padEnd(11)} ${r.file}`);
     const c = d.counts;
     lines.push(
-      `${d.dry_run ? "Would import" : "Imported"} from ${d.dir}/: ${c.imported} imported, ${c.added} added, ${c.overwritten} overwritten, ${c.conflict} conflicts, ${c.stale} stale, ${c.missing} missing, ${c.unchanged} unchanged.`,
+      `${d.dry_run ? "Would import" : "Imported"} from ${d.dir}/: ${c.imported} imported, ${c.added} added, ${c.overwritten} overwritten, ${c.conflict} conflicts, ${c.stale} stale, ${c.missing} missing, ${c.held} held (Spine), ${c.unchanged} unchanged.`,
     );
     return lines.join("\n");
   },
-  exitCode: (d) => (d.counts.conflict ? 1 : 0),
+  exitCode: (d) => (d.counts.conflict || d.counts.held ? 1 : 0),
 });

@@ -1,11 +1,13 @@
 import type * as v from "valibot";
 import { loadRegistry } from "../agent-registry.ts";
 import { targetSession } from "../commands/shared.ts";
-import type { Stage } from "../layout.ts";
+import { IdseError } from "../errors.ts";
+import { keys, type Stage } from "../layout.ts";
 import { CompileOutput } from "../models/agent-profile.ts";
 import * as I from "../models/mcp.ts";
 import * as O from "../models/outputs.ts";
 import { RouteOutput } from "../models/routing.ts";
+import { isSpineDocument, spineChanged } from "../spine.ts";
 import { resolveProject } from "../workspace.ts";
 import { type CallResult, type McpEnv, runCommand } from "./context.ts";
 import { assertMayChange } from "./policy.ts";
@@ -157,6 +159,13 @@ export const TOOLS: ToolDef[] = [
     annotations: write(true, true),
     async run(env, i, agent) {
       await guard(env, i, agent, i.stage, "artifact_write");
+      // Agents never edit the Product Spine table: they propose (`idse spine propose`), a person accepts.
+      if (i.stage === "spec") {
+        const { ws, project, session } = await scope(env, i);
+        const key = keys.artifact(project, session, "spec");
+        if (isSpineDocument(key, project) && spineChanged(await ws.store.read(key), i.content))
+          throw new IdseError("SPINE_EDIT_DENIED", { action: "artifact_write" });
+      }
       return runCommand(
         env,
         "artifact write",

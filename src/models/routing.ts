@@ -61,6 +61,10 @@ export const Handoff = d(
     stage: Stage,
     agent: d(v.nullable(v.string()), "The agent the stage is routed to, or null."),
     mode: d(v.nullable(v.picklist(AGENT_MODES)), "The mode that agent works in, or null."),
+    spine_primitives: d(
+      v.nullable(v.array(v.string())),
+      "Product Spine primitives the session's documents name; null when the project declares no Spine.",
+    ),
     write: ArtifactRef,
     read: d(v.array(ArtifactRef), "Upstream documents to read first."),
     constitution: d(

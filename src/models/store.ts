@@ -111,6 +111,7 @@ export const IMPORT_RESULTS = [
   "conflict",
   "overwritten",
   "missing",
+  "held",
 ] as const;
 
 export const StoreImportOutput = d(
@@ -124,7 +125,7 @@ export const StoreImportOutput = d(
           file: d(v.string(), "The file, relative to the repository root."),
           result: d(
             v.picklist(IMPORT_RESULTS),
-            "imported (file edited, store not: written to the store); added (a new file); unchanged; stale (the store changed since the export, the file did not: re-export); conflict (both changed: nothing written); overwritten (a conflict written with --force); missing (the exported file is gone: the store keeps its document).",
+            "imported (file edited, store not: written to the store); added (a new file); unchanged; stale (the store changed since the export, the file did not: re-export); conflict (both changed: nothing written); overwritten (a conflict written with --force); missing (the exported file is gone: the store keeps its document); held (the file changes the blueprint's Product Spine table: nothing written without --accept-spine).",
           ),
         }),
       ),

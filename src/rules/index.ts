@@ -10,6 +10,8 @@ import { feedbackBeforeCompletion } from "./feedback-before-completion.ts";
 import { implementationReport } from "./implementation-report.ts";
 import { noRequiresInput } from "./no-requires-input.ts";
 import { requiredSectionsRule } from "./required-sections.ts";
+import { spineComponents } from "./spine-components.ts";
+import { spineCoverage } from "./spine-coverage.ts";
 import { stageSequence } from "./stage-sequence.ts";
 import { templateCompliance } from "./template-compliance.ts";
 import { traceability } from "./traceability.ts";
@@ -34,6 +36,8 @@ for (const rule of [
   canonicalLayout,
   traceability,
   agentProfileYaml,
+  spineComponents,
+  spineCoverage,
 ] as Rule[]) {
   registerRule(rule);
 }

@@ -154,6 +154,30 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["store", "import"], 0);
   await run(["store", "migrate", "--to", "filesystem"], 0);
   await run(["import-original"], 1); // no original database here: ORIGINAL_DATABASE_NOT_FOUND
+  await run(["spine"], 0);
+  await run(["spine", "check"], 0);
+  const area = ["--area", "Core", "--layer", "Storage", "--reason", "the product list"];
+  await run(["spine", "propose", "Catalog", ...area], 0);
+  await run(["spine", "propose", "catalog", ...area], 1);
+  await run(["spine", "proposals", "--all"], 0);
+  await run(["spine", "accept", "Catalog"], 0);
+  await run(["spine", "reject", "Catalog"], 1);
+  await run(["spine", "propose", "Quota", ...area], 0);
+  await run(["spine", "reject", "Quota"], 0);
+  const claim = ["--claim", "Card data never touches our servers.", "--classification"];
+  await run(["blueprint", "declare", ...claim, "invariant", "--source", "__blueprint__:spec"], 0);
+  await run(["blueprint", "declare", ...claim, "nope", "--source", "__blueprint__:spec"], 2);
+  await run(
+    ["blueprint", "promote", ...claim, "invariant", "--source", "auth:spec", "--source", "billing:plan"],
+    1,
+  );
+  await run(["blueprint", "reinforce", "--claim-id", "1", "--source", "auth:spec"], 0);
+  await run(["blueprint", "claims", "--all"], 0);
+  await run(["blueprint", "verify"], 0);
+  await run(["blueprint", "extract-candidates", "--evaluate"], 0);
+  await run(["blueprint", "explain", "1"], 0);
+  await run(["blueprint", "explain", "9"], 1);
+  await run(["blueprint", "demote", "--claim-id", "1", "--reason", "replaced"], 0);
   for (const c of COMMANDS) expect(seen.has(c.name), `covered: ${c.name}`).toBe(true);
 });
 
