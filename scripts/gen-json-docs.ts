@@ -688,6 +688,7 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
       ),
     );
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
+    output(await ws.run(["next"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
     output(await ws.run(["agents", "install-mcp", "--ide", "claude-code"], 0));
     output(await ws.run(["mcp"], 2));

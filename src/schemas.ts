@@ -7,6 +7,7 @@ import { Envelope, envelopeOf } from "./models/envelope.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
 import * as O from "./models/outputs.ts";
 import * as P from "./models/plugins.ts";
+import * as Q from "./models/queue.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
@@ -121,6 +122,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-install-mcp", ["agents install-mcp"], InstallMcpOutput),
   output("output-mcp", ["mcp"], McpServeOutput),
   output("output-route", ["route"], R.RouteOutput),
+  output("output-next", ["next"], Q.NextOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),
   output("output-config-get", ["config get"], O.ConfigGetOutput),
   output("output-config-set", ["config set"], O.ConfigSetOutput),

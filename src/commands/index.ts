@@ -165,6 +165,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./route.ts")).route,
   },
   {
+    name: "next",
+    summary:
+      "One queue across sessions (--all-projects: projects): each next stage, ready or blocked, its agent",
+    load: async () => (await import("./next.ts")).next,
+  },
+  {
     name: "hook claude-pre-tool-use",
     summary:
       "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",

@@ -256,6 +256,11 @@ export const IDSE_COMMANDS: IdseRow[] = [
   { command: "session-info", options: ["--lineage"], why: "reads" },
   { command: "route", options: ["--session <id>", "--next"], why: "reads" },
   {
+    command: "next",
+    options: ["--all-projects", "--agent <id>", "--owner <name>", "--mine", "--limit <n>"],
+    why: "reads",
+  },
+  {
     command: "validate",
     options: [
       "--session <id>",

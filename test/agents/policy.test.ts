@@ -220,6 +220,7 @@ const IDSE_CASES: Record<string, [allowed: string[][], denied: string[][]]> = {
       ["compile", "agent-spec", "--all"],
     ],
   ],
+  next: [[["next"], ["next", "--all-projects", "--mine", "--limit", "3", "--json"]], [["next", "--fix"]]],
   "agents list": [[["agents", "list", "--json"]], [["agents", "list", "--mode", "implementation"]]],
   doctor: [[["doctor"], ["doctor", "--json"]], [["doctor", "--fix"]]],
   "schema list": [[["schema", "list"]], [["schema", "list", "--dir", "x"]]],

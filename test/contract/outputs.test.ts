@@ -99,6 +99,8 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "spec"], 0);
   await run(["route", "--next", "--session", "auth"], 0);
   await run(["route", "deploy"], 2);
+  await run(["next"], 0);
+  await run(["next", "--all-projects", "--limit", "1"], 0);
   pluginFolder({}, cwd);
   await run(["plugin", "list"], 0);
   await run(["plugin", "add", "./mem-store", "--yes"], 0);
