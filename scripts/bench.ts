@@ -421,6 +421,16 @@ async function main(): Promise<number> {
         check: (out) => expectOutput(out.trimEnd().split("\n").length === SESSIONS + 2, "status --all rows"),
       },
       {
+        name: `\`next --all-projects --json\` (${n} sessions)`,
+        cwd: big,
+        argv: ["next", "--all-projects", "--json"],
+        budgetMs: 60,
+        check: (out) => {
+          const data = JSON.parse(out).data;
+          expectOutput(data.total > 0 && data.items.length === data.total, "next --all-projects items");
+        },
+      },
+      {
         name: `\`session-info ${probe}\` (${n} sessions)`,
         cwd: big,
         argv: ["session-info", probe],

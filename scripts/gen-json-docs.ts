@@ -34,6 +34,8 @@ type Data = Record<string, unknown>;
 // without an entry makes this script throw, so a new code cannot be left out of the page.
 const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   USAGE: { reason: "missing required option --stage" },
+  PLUGIN_NEAR_MISS: { spec: "notion", suggestion: "notion-store" },
+  FILE_NOT_FOUND: { option: "--file", file: "nope.md", cwd: "/repo" },
   UNKNOWN_COMMAND: { command: "frobnicate" },
   UNKNOWN_OPTION: { option: "--bogus", command: "status" },
   MISSING_ARGUMENT: { argument: "project", command: "init" },

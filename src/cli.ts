@@ -67,6 +67,34 @@ function helpText(cmd?: Command): string {
   ].join("\n");
 }
 
+/** The help of a command group (`idse plugin --help`, bare `idse plugin`): its subcommands. */
+function groupHelp(group: string): string {
+  const subs = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  const width = Math.max(...subs.map((c) => `${c.name} ${c.args ?? ""}`.length));
+  return [
+    `Usage: idse ${group} <command> [options]`,
+    "",
+    "Commands:",
+    ...subs.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run \`idse ${group} <command> --help\` for the options of a command.`,
+    "",
+  ].join("\n");
+}
+
+/** The closest command to what was typed: a subcommand of its group, else any command or group. */
+async function unknownCommand(args: string[]): Promise<IdseError> {
+  const { didYouMean } = await import("./suggest.ts");
+  const group = GROUPS.has(args[0]!) ? args[0]! : undefined;
+  const words = args.slice(0, group ? 2 : 1).join(" ");
+  const names = group
+    ? COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name)
+    : [...COMMANDS.map((c) => c.name), ...GROUPS];
+  const typed = group ? words : args[0]!;
+  const suggestion = didYouMean(typed, names) ?? (group ? undefined : didYouMean(typed, GROUPS));
+  return new IdseError("UNKNOWN_COMMAND", { command: words, ...(suggestion ? { suggestion } : {}) });
+}
+
 interface Parsed {
   cmd?: Command;
   args: string[];
@@ -139,7 +167,14 @@ async function parseInner(argv: string[], io: Io, found: (name: string) => void)
   for (const name of Object.keys(parsedOpts)) {
     if (known.has(name)) continue;
     const flag = name.length > 1 ? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `-${name}`;
-    throw new IdseError("UNKNOWN_OPTION", { option: flag, command: cmd?.name ?? "" });
+    const { didYouMean } = await import("./suggest.ts");
+    const longs = [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])].map((o) => `--${optionShape(o).names.at(-1)}`);
+    const suggestion = didYouMean(flag, longs);
+    throw new IdseError("UNKNOWN_OPTION", {
+      option: flag,
+      command: cmd?.name ?? "",
+      ...(suggestion ? { suggestion } : {}),
+    });
   }
 
   // Exact strings for value options (see argv.ts); booleans and negations come from cac.
@@ -159,10 +194,13 @@ async function parseInner(argv: string[], io: Io, found: (name: string) => void)
       throw new IdseError("USAGE", { reason: `missing required option --${shape.names.at(-1)}` });
     }
     if (o.choices && typeof value === "string" && !o.choices.includes(value)) {
+      const { didYouMean } = await import("./suggest.ts");
+      const suggestion = didYouMean(value, o.choices);
       throw new IdseError("INVALID_ENUM", {
         value,
         option: `--${shape.names.at(-1)}`,
         allowed: [...o.choices],
+        ...(suggestion ? { suggestion } : {}),
       });
     }
   }
@@ -239,7 +277,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const { cmd, args, opts, global } = parsed;
     commandName = cmd?.name ?? "";
     if (parsed.help) {
-      io.stdout(helpText(cmd));
+      const group = !cmd && args.length === 1 && GROUPS.has(args[0]!) ? args[0] : undefined;
+      if (!cmd && args.length > 0 && !group) throw await unknownCommand(args);
+      io.stdout(group ? groupHelp(group) : helpText(cmd));
       return EXIT.ok;
     }
     if (!cmd && parsed.version) {
@@ -261,8 +301,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         io.stdout(helpText());
         return EXIT.ok;
       }
-      const words = args.slice(0, GROUPS.has(args[0]!) ? 2 : 1).join(" ");
-      throw new IdseError("UNKNOWN_COMMAND", { command: words });
+      if (args.length === 1 && GROUPS.has(args[0]!)) {
+        // A bare group lists its subcommands, as `idse` alone lists the commands.
+        if (global.json) {
+          const subs = COMMANDS.filter((c) => c.name.startsWith(`${args[0]} `)).map((c) => c.name);
+          throw new IdseError("USAGE", { reason: `give a subcommand: ${subs.join(", ")}` });
+        }
+        io.stdout(groupHelp(args[0]!));
+        return EXIT.ok;
+      }
+      throw await unknownCommand(args);
     }
     checkArgs(cmd, args);
     const ctx = makeContext(io, global, diagnostics);

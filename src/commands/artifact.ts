@@ -44,6 +44,10 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
       try {
         content = readFileSync(file, "utf8");
       } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") {
+          throw new IdseError("FILE_NOT_FOUND", { option: "--file", file: o.file, cwd: ctx.global.cwd });
+        }
         throw new IdseError("IO_ERROR", {
           op: "read",
           file: o.file,
