@@ -301,6 +301,12 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "none",
   },
   {
+    code: "PROJECT_SHADOWED",
+    severity: "warning",
+    where: "`idse project use`: IDSE_PROJECT is set to another project, and it wins over the current one",
+    keys: "none",
+  },
+  {
     code: "REGISTRY_DEFAULTS",
     severity: "info",
     where:
@@ -691,6 +697,8 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     );
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
     output(await ws.run(["next"], 0));
+    output(await ws.run(["project", "list"], 0));
+    output(await ws.run(["project", "use", "shop"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
     output(await ws.run(["agents", "install-mcp", "--ide", "claude-code"], 0));
     output(await ws.run(["mcp"], 2));

@@ -7,6 +7,7 @@ import { type Diagnostic, EXIT, IdseError } from "./errors.ts";
 import { keys } from "./layout.ts";
 import { failure, printResult } from "./output.ts";
 import { closeStore } from "./store-select.ts";
+import { decideStyle, setStyle } from "./style.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
 
@@ -272,6 +273,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   let commandName = "";
   let parsed: Parsed | undefined;
+  setStyle(decideStyle(io.env, io.stdoutIsTTY === true));
   try {
     parsed = await parse(argv, io);
     const { cmd, args, opts, global } = parsed;

@@ -6,6 +6,7 @@ import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
 import * as O from "./models/outputs.ts";
+import * as PR from "./models/outputs-project.ts";
 import * as P from "./models/plugins.ts";
 import * as Q from "./models/queue.ts";
 import * as R from "./models/routing.ts";
@@ -123,6 +124,8 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-mcp", ["mcp"], McpServeOutput),
   output("output-route", ["route"], R.RouteOutput),
   output("output-next", ["next"], Q.NextOutput),
+  output("output-project-list", ["project list"], PR.ProjectListOutput),
+  output("output-project-use", ["project use"], PR.ProjectUseOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),
   output("output-config-get", ["config get"], O.ConfigGetOutput),
   output("output-config-set", ["config set"], O.ConfigSetOutput),

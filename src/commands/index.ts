@@ -13,6 +13,17 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./init.ts")).init,
   },
   {
+    name: "project list",
+    summary: "List the projects of the workspace and which one is current",
+    load: async () => (await import("./project.ts")).projectList,
+  },
+  {
+    name: "project use",
+    args: "<project>",
+    summary: "Make a project the current one (commands without --project act on it)",
+    load: async () => (await import("./project.ts")).projectUse,
+  },
+  {
     name: "status",
     summary: "Show the current session's stages, routed agents, last sync and validation status",
     load: async () => (await import("./status.ts")).status,

@@ -15,7 +15,7 @@ import {
   updateSession,
 } from "../session-graph.ts";
 import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../stage-state.ts";
-import { refreshMeta } from "./shared.ts";
+import { defaultOwner, refreshMeta } from "./shared.ts";
 
 export type SessionChange = SessionChangeOutput;
 
@@ -24,7 +24,10 @@ const say = (d: SessionChange) => d.message;
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
   options: [
     { flags: "--description <text>", description: "Description of the session" },
-    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+    {
+      flags: "--owner <owner>",
+      description: "Owner (default: config owner, else the blueprint's owner from `init --owner`)",
+    },
   ],
   async run(ctx, [idArg], opts) {
     const id = assertNewId("session", idArg ?? `session-${Math.floor(Date.parse(ctx.now) / 1000)}`);
@@ -36,7 +39,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
         id,
         type: "feature",
         parent,
-        owner: opts.owner ?? ws.config.values.owner,
+        owner: opts.owner ?? (await defaultOwner(ws, project)),
         description: opts.description ?? null,
         stack: ws.config.values.stack,
         now: ctx.now,
@@ -63,7 +66,10 @@ export const spawn = defineCommand<
   options: [
     { flags: "--plan <plan>", description: "What to spawn", choices: ["feature"], required: true },
     { flags: "--blueprint <id>", description: "Parent session (default: __blueprint__)" },
-    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+    {
+      flags: "--owner <owner>",
+      description: "Owner (default: config owner, else the blueprint's owner from `init --owner`)",
+    },
     { flags: "--description <text>", description: "Description of the session" },
   ],
   examples: ["idse spawn --plan feature billing --description 'Stripe billing'"],
@@ -77,7 +83,7 @@ export const spawn = defineCommand<
         id,
         type: "feature",
         parent,
-        owner: opts.owner ?? ws.config.values.owner,
+        owner: opts.owner ?? (await defaultOwner(ws, project)),
         description: opts.description ?? null,
         stack: ws.config.values.stack,
         now: ctx.now,

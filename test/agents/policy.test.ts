@@ -220,6 +220,13 @@ const IDSE_CASES: Record<string, [allowed: string[][], denied: string[][]]> = {
       ["compile", "agent-spec", "--all"],
     ],
   ],
+  "project list": [
+    [
+      ["project", "list"],
+      ["project", "list", "--json"],
+    ],
+    [["project", "use", "shop"]],
+  ],
   next: [[["next"], ["next", "--all-projects", "--mine", "--limit", "3", "--json"]], [["next", "--fix"]]],
   "agents list": [[["agents", "list", "--json"]], [["agents", "list", "--mode", "implementation"]]],
   doctor: [[["doctor"], ["doctor", "--json"]], [["doctor", "--fix"]]],

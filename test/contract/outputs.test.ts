@@ -100,6 +100,9 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "--next", "--session", "auth"], 0);
   await run(["route", "deploy"], 2);
   await run(["next"], 0);
+  await run(["project", "list"], 0);
+  await run(["project", "use", "shop"], 0);
+  await run(["project", "use", "nope"], 1);
   await run(["next", "--all-projects", "--limit", "1"], 0);
   pluginFolder({}, cwd);
   await run(["plugin", "list"], 0);
