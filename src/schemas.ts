@@ -4,6 +4,7 @@ import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
+import * as G from "./models/graph.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
 import * as O from "./models/outputs.ts";
 import * as PR from "./models/outputs-project.ts";
@@ -124,6 +125,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-mcp", ["mcp"], McpServeOutput),
   output("output-route", ["route"], R.RouteOutput),
   output("output-next", ["next"], Q.NextOutput),
+  output("output-graph", ["graph"], G.GraphOutput),
   output("output-project-list", ["project list"], PR.ProjectListOutput),
   output("output-project-use", ["project use"], PR.ProjectUseOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),

@@ -182,6 +182,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./next.ts")).next,
   },
   {
+    name: "graph",
+    summary:
+      "Draw the session lineage with each session's progress, or a session's stage pipeline (mermaid|dot|json)",
+    load: async () => (await import("./graph.ts")).graph,
+  },
+  {
     name: "hook claude-pre-tool-use",
     summary:
       "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",

@@ -257,6 +257,7 @@ export const IDSE_COMMANDS: IdseRow[] = [
   { command: "session-info", options: ["--lineage"], why: "reads" },
   { command: "route", options: ["--session <id>", "--next"], why: "reads" },
   { command: "project list", options: [], why: "reads" },
+  { command: "graph", options: ["--format <format>", "--session <id>"], why: "reads" },
   {
     command: "next",
     options: ["--all-projects", "--agent <id>", "--owner <name>", "--mine", "--limit <n>"],

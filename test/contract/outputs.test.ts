@@ -100,6 +100,9 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "--next", "--session", "auth"], 0);
   await run(["route", "deploy"], 2);
   await run(["next"], 0);
+  await run(["graph"], 0);
+  await run(["graph", "--format", "dot", "--session", "auth"], 0);
+  await run(["graph", "--format", "json"], 0);
   await run(["project", "list"], 0);
   await run(["project", "use", "shop"], 0);
   await run(["project", "use", "nope"], 1);
