@@ -431,6 +431,18 @@ async function main(): Promise<number> {
         },
       },
       {
+        name: `\`report\` (${n} sessions; the page ≤ 5 MB)`,
+        cwd: big,
+        argv: ["report", "--json"],
+        budgetMs: 500,
+        rssBudgetMb: 150,
+        check: (out) => {
+          const data = JSON.parse(out).data;
+          expectOutput(data.sessions === SESSIONS, "report sessions");
+          expectOutput(data.bytes <= 5 * MB, `report size ${data.bytes} bytes over 5 MB`);
+        },
+      },
+      {
         name: `\`session-info ${probe}\` (${n} sessions)`,
         cwd: big,
         argv: ["session-info", probe],

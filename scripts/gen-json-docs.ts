@@ -35,6 +35,7 @@ type Data = Record<string, unknown>;
 const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   USAGE: { reason: "missing required option --stage" },
   PLUGIN_NEAR_MISS: { spec: "notion", suggestion: "notion-store" },
+  OUTPUT_OUTSIDE_REPO: { option: "--out", file: "../report.html", root: "/repo" },
   FILE_NOT_FOUND: { option: "--file", file: "nope.md", cwd: "/repo" },
   UNKNOWN_COMMAND: { command: "frobnicate" },
   UNKNOWN_OPTION: { option: "--bogus", command: "status" },
@@ -698,6 +699,7 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
     output(await ws.run(["next"], 0));
     output(await ws.run(["graph"], 0));
+    output(await ws.run(["report"], 0));
     output(await ws.run(["project", "list"], 0));
     output(await ws.run(["project", "use", "shop"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));

@@ -194,6 +194,11 @@ export const CATALOGUE = {
     hint: (d) =>
       `run \`idse plugin add ${s(d.suggestion)}\`; for the npm package "${s(d.spec)}" give a range: \`idse plugin add ${s(d.spec)}@*\``,
   },
+  OUTPUT_OUTSIDE_REPO: {
+    exit: 2,
+    message: (d) => `${s(d.option)} ${s(d.file)} is outside the repository ${s(d.root)}`,
+    hint: (d) => `give a path inside ${s(d.root)}, e.g. \`${s(d.option)} .idse/report.html\``,
+  },
   FILE_NOT_FOUND: {
     exit: 1,
     message: (d) => `${s(d.option)} ${s(d.file)}: no such file`,

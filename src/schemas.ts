@@ -10,6 +10,7 @@ import * as O from "./models/outputs.ts";
 import * as PR from "./models/outputs-project.ts";
 import * as P from "./models/plugins.ts";
 import * as Q from "./models/queue.ts";
+import * as RP from "./models/report.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
@@ -126,6 +127,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-route", ["route"], R.RouteOutput),
   output("output-next", ["next"], Q.NextOutput),
   output("output-graph", ["graph"], G.GraphOutput),
+  output("output-report", ["report"], RP.ReportOutput),
   output("output-project-list", ["project list"], PR.ProjectListOutput),
   output("output-project-use", ["project use"], PR.ProjectUseOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),

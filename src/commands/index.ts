@@ -188,6 +188,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./graph.ts")).graph,
   },
   {
+    name: "report",
+    summary: "Write one self-contained HTML page: projects, lineage, stage matrix, findings, sync, queue",
+    load: async () => (await import("./report.ts")).report,
+  },
+  {
     name: "hook claude-pre-tool-use",
     summary:
       "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",
