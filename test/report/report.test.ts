@@ -117,7 +117,17 @@ describe("idse report", () => {
     expect(await shop.locator("table.matrix").textContent()).toContain("<b>bob</b>");
 
     // Light and dark follow the reader's system; print produces pages.
-    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = () =>
+      page
+        .locator("body")
+        .evaluate(
+          (b) =>
+            (
+              b.ownerDocument.defaultView as unknown as {
+                getComputedStyle(e: unknown): { backgroundColor: string };
+              }
+            ).getComputedStyle(b).backgroundColor,
+        );
     await page.emulateMedia({ colorScheme: "light" });
     expect(await bg()).toBe("rgb(255, 255, 255)");
     await page.screenshot({ path: join(ARTIFACTS, "report-light.png"), fullPage: true });
