@@ -318,7 +318,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const ctx = makeContext(io, global, diagnostics);
     const data = await cmd.run(ctx, args, opts).finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
-    const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
+    // With --json the text is never printed: do not build it (a large table costs milliseconds).
+    const text = global.json ? undefined : cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;
     printResult(
       io,

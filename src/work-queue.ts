@@ -86,12 +86,12 @@ export async function projectQueue(
     syncConflicts(store, project),
   ]);
   const views = new Map<string, SessionView>();
-  await Promise.all(
-    records.map(async ({ meta }) => {
-      const s = await readSessionStages(store, project, meta.session_id, state ?? null);
-      views.set(meta.session_id, { meta, stages: s.stages, failing: s.validation_status === "failing" });
-    }),
-  );
+  // One after the other, as `status --all` does: the filesystem store reads synchronously underneath,
+  // and a thousand concurrent promises only add scheduling (measured: about 2x slower).
+  for (const { meta } of records) {
+    const s = await readSessionStages(store, project, meta.session_id, state ?? null);
+    views.set(meta.session_id, { meta, stages: s.stages, failing: s.validation_status === "failing" });
+  }
   const p = o.qualify ? ` --project ${project}` : "";
   const route = (stage: Stage, session: string) => `idse route ${stage} --session ${session}${p}`;
   const depthOf = (id: string): number => {
