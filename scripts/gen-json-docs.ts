@@ -699,6 +699,7 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
     output(await ws.run(["next"], 0));
     output(await ws.run(["graph"], 0));
+    output(await ws.run(["completion", "fish"], 0));
     output(await ws.run(["report"], 0));
     output(await ws.run(["project", "list"], 0));
     output(await ws.run(["project", "use", "shop"], 0));

@@ -231,7 +231,7 @@ function checkArgs(cmd: Command, args: string[]): void {
   if (args.length < required.length) {
     throw new IdseError("MISSING_ARGUMENT", { argument: required[args.length]!.name, command: cmd.name });
   }
-  if (args.length > specs.length) {
+  if (args.length > specs.length && !specs.at(-1)?.name.startsWith("...")) {
     throw new IdseError("USAGE", {
       reason: `unexpected argument "${args[specs.length]}" for \`idse ${cmd.name}\``,
     });

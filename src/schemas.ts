@@ -2,6 +2,7 @@ import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
+import * as CO from "./models/completion.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
 import * as G from "./models/graph.ts";
@@ -128,6 +129,7 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-next", ["next"], Q.NextOutput),
   output("output-graph", ["graph"], G.GraphOutput),
   output("output-report", ["report"], RP.ReportOutput),
+  output("output-completion", ["completion"], CO.CompletionOutput),
   output("output-project-list", ["project list"], PR.ProjectListOutput),
   output("output-project-use", ["project use"], PR.ProjectUseOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),

@@ -349,6 +349,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./remote.ts")).remoteList,
   },
   {
+    name: "completion",
+    args: "[...words]",
+    summary: "Print the shell completion script: bash, zsh, fish or powershell (values from the workspace)",
+    load: async () => (await import("./completion.ts")).completion,
+  },
+  {
     name: "version",
     summary: "Print the version and the capabilities of this build",
     load: async () => (await import("./version.ts")).version,

@@ -258,6 +258,7 @@ export const IDSE_COMMANDS: IdseRow[] = [
   { command: "route", options: ["--session <id>", "--next"], why: "reads" },
   { command: "project list", options: [], why: "reads" },
   { command: "graph", options: ["--format <format>", "--session <id>"], why: "reads" },
+  { command: "completion", options: ["--complete"], why: "prints a script or candidates" },
   {
     command: "next",
     options: ["--all-projects", "--agent <id>", "--owner <name>", "--mine", "--limit <n>"],

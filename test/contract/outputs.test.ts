@@ -101,6 +101,7 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "deploy"], 2);
   await run(["next"], 0);
   await run(["graph"], 0);
+  await run(["completion", "fish"], 0);
   await run(["report"], 0);
   await run(["report", "--out", "../x.html"], 2);
   await run(["graph", "--format", "dot", "--session", "auth"], 0);
