@@ -12,6 +12,7 @@ export const completion = defineCommand<{ complete?: boolean }, CompletionOutput
   ],
   examples: [
     "idse completion bash > ~/.local/share/bash-completion/completions/idse",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion, printed for the user to type
     'idse completion zsh > "${fpath[1]}/_idse"',
     "idse completion fish > ~/.config/fish/completions/idse.fish",
     "idse completion powershell >> $PROFILE",

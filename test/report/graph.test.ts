@@ -51,7 +51,7 @@ describe("idse graph", () => {
     expect(d.text).toContain("1/7 · draft");
     expect(await mermaidParse(d.text)).toBeTruthy();
     // The parser is real: a broken flowchart is refused.
-    await expect(mermaidParse(d.text.replace("\"]", "\""))).rejects.toThrow();
+    await expect(mermaidParse(d.text.replace('"]', '"'))).rejects.toThrow();
   });
 
   test("a session's pipeline: seven stages in order, the next one marked; mermaid and DOT parse", async () => {

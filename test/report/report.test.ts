@@ -118,16 +118,14 @@ describe("idse report", () => {
 
     // Light and dark follow the reader's system; print produces pages.
     const bg = () =>
-      page
-        .locator("body")
-        .evaluate(
-          (b) =>
-            (
-              b.ownerDocument.defaultView as unknown as {
-                getComputedStyle(e: unknown): { backgroundColor: string };
-              }
-            ).getComputedStyle(b).backgroundColor,
-        );
+      page.locator("body").evaluate(
+        (b) =>
+          (
+            b.ownerDocument.defaultView as unknown as {
+              getComputedStyle(e: unknown): { backgroundColor: string };
+            }
+          ).getComputedStyle(b).backgroundColor,
+      );
     await page.emulateMedia({ colorScheme: "light" });
     expect(await bg()).toBe("rgb(255, 255, 255)");
     await page.screenshot({ path: join(ARTIFACTS, "report-light.png"), fullPage: true });
