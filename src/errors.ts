@@ -51,12 +51,15 @@ export const CATALOGUE = {
     exit: 1,
     message: () => "no project selected and more than one project exists",
     hint: (d) =>
-      `pass --project or set IDSE_PROJECT; projects: ${(d.projects as string[]).join(", ") || "(none)"}`,
+      `run \`idse project use <name>\` (or pass --project); projects: ${(d.projects as string[]).join(", ") || "(none)"}`,
   },
   PROJECT_NOT_FOUND: {
     exit: 1,
     message: (d) => `project "${s(d.project)}" does not exist`,
-    hint: (d) => `projects: ${(d.projects as string[] | undefined)?.join(", ") || "(none)"}`,
+    hint: (d) =>
+      (d.projects as string[] | undefined)?.length
+        ? `projects: ${(d.projects as string[]).join(", ")} (\`idse project list\`)`
+        : "run `idse init <project>` to create one",
   },
   PROJECT_EXISTS: {
     exit: 1,
