@@ -4,7 +4,7 @@ import { assertExistingId } from "../ids.ts";
 import { keys } from "../layout.ts";
 import type { ProjectListOutput, ProjectUseOutput } from "../models/outputs-project.ts";
 import { listSessionIds, readCurrentSession } from "../session-graph.ts";
-import { listProjects, projectExists } from "../workspace.ts";
+import { listProjects, projectExists, resolveProject } from "../workspace.ts";
 import { table } from "./shared.ts";
 
 // `idse project list|use`: the projects of the workspace, and which one commands act on when none is
@@ -20,7 +20,8 @@ export const projectList = defineCommand<Record<string, never>, ProjectListOutpu
   examples: ["idse project list", "idse project list --json"],
   async run(ctx) {
     const ws = ctx.workspace();
-    const current = await currentProject(ctx);
+    // The project a command without --project acts on (IDSE_PROJECT, the only one, CURRENT_PROJECT).
+    const current = await resolveProject(ws, undefined, ctx.io.env).catch(() => null);
     const projects = await Promise.all(
       (await listProjects(ws.store)).map(async (project) => ({
         project,

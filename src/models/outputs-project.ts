@@ -5,13 +5,16 @@ import { d, Id } from "./common.ts";
 
 export const ProjectListOutput = d(
   v.object({
-    current: d(v.nullable(Id), "The project in projects/CURRENT_PROJECT, or null."),
+    current: d(
+      v.nullable(Id),
+      "The project commands act on without --project (IDSE_PROJECT, the only project, or projects/CURRENT_PROJECT), or null.",
+    ),
     projects: d(
       v.array(
         d(
           v.object({
             project: Id,
-            current: d(v.boolean(), "Whether it is the current project."),
+            current: d(v.boolean(), "Whether it is that project."),
             sessions: d(v.number(), "How many sessions it has."),
             current_session: d(v.nullable(Id), "Its current session, or null."),
           }),
