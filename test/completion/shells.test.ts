@@ -91,7 +91,7 @@ describe("completion in real shells", () => {
     expect(bash(["validate", "--rule", "idse/artifact-p"])).toEqual(["idse/artifact-present"]);
     writeFileSync(join(cwd, "plan-draft.md"), "# Plan\n");
     expect(bash(["artifact", "write", "--file", "plan-d"])).toEqual(["plan-draft.md"]);
-  });
+  }, 120_000);
 
   test("zsh: the same candidates through its completion function", async () => {
     await setup();
@@ -99,7 +99,7 @@ describe("completion in real shells", () => {
     expect(zsh(["--project", "shop", "session-info", "a"])).toEqual(["auth"]);
     expect(zsh(["graph", "--format", ""])).toEqual(["dot", "json", "mermaid"]);
     expect(zsh(["artifact", "write", "--file", ""])).toEqual(["FILES"]);
-  });
+  }, 120_000);
 
   test("fish: complete -C on a command line", async () => {
     await setup();
@@ -107,7 +107,7 @@ describe("completion in real shells", () => {
     expect(fish("idse agents set-mode claude-code ")).toEqual(["implementation", "planning"]);
     expect(fish("idse --project shop spawn x --blueprint a")).toEqual(["auth"]);
     expect(fish("idse plugin add not")).toEqual(["notion-store"]);
-  });
+  }, 120_000);
 });
 
 describe("complete()", () => {

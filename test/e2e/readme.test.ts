@@ -42,7 +42,7 @@ describe("README", () => {
       readFileSync(join(ws, ".idse/projects/shop/sessions/billing/metadata/session.json"), "utf8"),
     ).owner;
     expect(owner).toBe("ana");
-  });
+  }, 120_000);
 
   test("the command table fits a 100-column terminal", () => {
     const table = README.split("\n").filter((l) => l.startsWith("| "));
