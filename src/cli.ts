@@ -51,7 +51,8 @@ function helpText(cmd?: Command): string {
       "Global options:",
       ...opts(GLOBAL_OPTIONS),
       "",
-      "Run `idse <command> --help` for the options of a command.",
+      "Run `idse <command> --help` for the options of a command, `idse <group>` (e.g. `idse plugin`)",
+      "for the commands of a group, and `idse next` for what to do next.",
       "",
     ].join("\n");
   }
