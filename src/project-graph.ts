@@ -12,13 +12,6 @@ import { itemStage } from "./work-queue.ts";
 
 export type Graph = Pick<GraphOutput, "project" | "view" | "session" | "nodes" | "edges">;
 
-export interface LineageSession {
-  node: GraphNode;
-  parent: string | null;
-  stages: Stages;
-  created_at: string;
-}
-
 /** Every session of a project with its stages, parents before children (then by id). */
 export async function lineageGraph(
   store: DesignStore,
