@@ -68,7 +68,10 @@ export const CATALOGUE = {
   SESSION_NOT_FOUND: {
     exit: 1,
     message: (d) => `session "${s(d.session)}" does not exist in project "${s(d.project)}"`,
-    hint: () => "run `idse sessions` to list them",
+    hint: (d) =>
+      d.suggestion
+        ? `did you mean "${s(d.suggestion)}"? (\`idse sessions\` lists them)`
+        : "run `idse sessions` to list them",
   },
   SESSION_EXISTS: {
     exit: 1,

@@ -58,6 +58,11 @@ describe("did you mean", () => {
       expect({ argv, code: r.json!.diagnostics[0].code }).toEqual({ argv, code });
       expect(r.json!.diagnostics[0].hint).toContain(hint);
     }
+    await idse(["spawn", "billing", "--plan", "feature"], { cwd });
+    const session = await idse(["session", "switch", "biling", "--json"], { cwd });
+    expect(session.code).toBe(1);
+    expect(session.json!.diagnostics[0]).toMatchObject({ code: "SESSION_NOT_FOUND", suggestion: "billing" });
+    expect(session.json!.diagnostics[0].hint).toContain('did you mean "billing"?');
     const far = await idse(["frobnicate", "--json"], { cwd });
     expect(far.json!.diagnostics[0].hint).toBe("run `idse --help` for the list of commands");
   });
