@@ -424,6 +424,28 @@ async function main(): Promise<number> {
         check: (out) => expectOutput(out.trimEnd().split("\n").length === SESSIONS + 2, "status --all rows"),
       },
       {
+        name: `\`next --all-projects --json\` (${n} sessions)`,
+        cwd: big,
+        argv: ["next", "--all-projects", "--json"],
+        budgetMs: 60,
+        check: (out) => {
+          const data = JSON.parse(out).data;
+          expectOutput(data.total > 0 && data.items.length === data.total, "next --all-projects items");
+        },
+      },
+      {
+        name: `\`report\` (${n} sessions; the page ≤ 5 MB)`,
+        cwd: big,
+        argv: ["report", "--json"],
+        budgetMs: 500,
+        rssBudgetMb: 150,
+        check: (out) => {
+          const data = JSON.parse(out).data;
+          expectOutput(data.sessions === SESSIONS, "report sessions");
+          expectOutput(data.bytes <= 5 * MB, `report size ${data.bytes} bytes over 5 MB`);
+        },
+      },
+      {
         name: `\`session-info ${probe}\` (${n} sessions)`,
         cwd: big,
         argv: ["session-info", probe],

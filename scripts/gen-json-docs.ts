@@ -39,6 +39,9 @@ type Data = Record<string, unknown>;
 // without an entry makes this script throw, so a new code cannot be left out of the page.
 const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   USAGE: { reason: "missing required option --stage" },
+  PLUGIN_NEAR_MISS: { spec: "notion", suggestion: "notion-store" },
+  OUTPUT_OUTSIDE_REPO: { option: "--out", file: "../report.html", root: "/repo" },
+  FILE_NOT_FOUND: { option: "--file", file: "nope.md", cwd: "/repo" },
   UNKNOWN_COMMAND: { command: "frobnicate" },
   UNKNOWN_OPTION: { option: "--bogus", command: "status" },
   MISSING_ARGUMENT: { argument: "project", command: "init" },
@@ -447,6 +450,12 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     where:
       "`idse status --all`, `idse route`: sessions without stage state whose status `complete` reads as every stage completed",
     keys: "`sessions`",
+  },
+  {
+    code: "PROJECT_SHADOWED",
+    severity: "warning",
+    where: "`idse project use`: IDSE_PROJECT is set to another project, and it wins over the current one",
+    keys: "none",
   },
   {
     code: "REGISTRY_DEFAULTS",
@@ -870,6 +879,12 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
       ),
     );
     output(await ws.run(["route", "spec", "--session", "auth"], 0));
+    output(await ws.run(["next"], 0));
+    output(await ws.run(["graph"], 0));
+    output(await ws.run(["completion", "fish"], 0));
+    output(await ws.run(["report"], 0));
+    output(await ws.run(["project", "list"], 0));
+    output(await ws.run(["project", "use", "shop"], 0));
     output(await ws.run(["agents", "install-hooks", "--command", "idse"], 0));
     output(await ws.run(["agents", "install-mcp", "--ide", "claude-code"], 0));
     output(await ws.run(["mcp"], 2));

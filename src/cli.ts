@@ -10,6 +10,7 @@ import { originalDbNotice } from "./original/notice.ts";
 import { failure, printResult } from "./output.ts";
 import { recoverAtStart, recoverLocked } from "./recovery.ts";
 import { closeStore } from "./store-select.ts";
+import { decideStyle, setStyle } from "./style.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
 
@@ -53,7 +54,8 @@ function helpText(cmd?: Command): string {
       "Global options:",
       ...opts(GLOBAL_OPTIONS),
       "",
-      "Run `idse <command> --help` for the options of a command.",
+      "Run `idse <command> --help` for the options of a command, `idse <group>` (e.g. `idse plugin`)",
+      "for the commands of a group, and `idse next` for what to do next.",
       "",
     ].join("\n");
   }
@@ -68,6 +70,34 @@ function helpText(cmd?: Command): string {
     ...(cmd.examples?.length ? ["", "Examples:", ...cmd.examples.map((e) => `  $ ${e}`)] : []),
     "",
   ].join("\n");
+}
+
+/** The help of a command group (`idse plugin --help`, bare `idse plugin`): its subcommands. */
+function groupHelp(group: string): string {
+  const subs = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  const width = Math.max(...subs.map((c) => `${c.name} ${c.args ?? ""}`.length));
+  return [
+    `Usage: idse ${group} <command> [options]`,
+    "",
+    "Commands:",
+    ...subs.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run \`idse ${group} <command> --help\` for the options of a command.`,
+    "",
+  ].join("\n");
+}
+
+/** The closest command to what was typed: a subcommand of its group, else any command or group. */
+async function unknownCommand(args: string[]): Promise<IdseError> {
+  const { didYouMean } = await import("./suggest.ts");
+  const group = GROUPS.has(args[0]!) ? args[0]! : undefined;
+  const words = args.slice(0, group ? 2 : 1).join(" ");
+  const names = group
+    ? COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name)
+    : [...COMMANDS.map((c) => c.name), ...GROUPS];
+  const typed = group ? words : args[0]!;
+  const suggestion = didYouMean(typed, names) ?? (group ? undefined : didYouMean(typed, GROUPS));
+  return new IdseError("UNKNOWN_COMMAND", { command: words, ...(suggestion ? { suggestion } : {}) });
 }
 
 interface Parsed {
@@ -142,7 +172,14 @@ async function parseInner(argv: string[], io: Io, found: (name: string) => void)
   for (const name of Object.keys(parsedOpts)) {
     if (known.has(name)) continue;
     const flag = name.length > 1 ? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `-${name}`;
-    throw new IdseError("UNKNOWN_OPTION", { option: flag, command: cmd?.name ?? "" });
+    const { didYouMean } = await import("./suggest.ts");
+    const longs = [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])].map((o) => `--${optionShape(o).names.at(-1)}`);
+    const suggestion = didYouMean(flag, longs);
+    throw new IdseError("UNKNOWN_OPTION", {
+      option: flag,
+      command: cmd?.name ?? "",
+      ...(suggestion ? { suggestion } : {}),
+    });
   }
 
   // Exact strings for value options (see argv.ts); booleans and negations come from cac.
@@ -162,10 +199,13 @@ async function parseInner(argv: string[], io: Io, found: (name: string) => void)
       throw new IdseError("USAGE", { reason: `missing required option --${shape.names.at(-1)}` });
     }
     if (o.choices && typeof value === "string" && !o.choices.includes(value)) {
+      const { didYouMean } = await import("./suggest.ts");
+      const suggestion = didYouMean(value, o.choices);
       throw new IdseError("INVALID_ENUM", {
         value,
         option: `--${shape.names.at(-1)}`,
         allowed: [...o.choices],
+        ...(suggestion ? { suggestion } : {}),
       });
     }
   }
@@ -195,7 +235,7 @@ function checkArgs(cmd: Command, args: string[]): void {
   if (args.length < required.length) {
     throw new IdseError("MISSING_ARGUMENT", { argument: required[args.length]!.name, command: cmd.name });
   }
-  if (args.length > specs.length) {
+  if (args.length > specs.length && !specs.at(-1)?.name.startsWith("...")) {
     throw new IdseError("USAGE", {
       reason: `unexpected argument "${args[specs.length]}" for \`idse ${cmd.name}\``,
     });
@@ -263,12 +303,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   let commandName = "";
   let parsed: Parsed | undefined;
+  setStyle(decideStyle(io.env, io.stdoutIsTTY === true));
   try {
     parsed = await parse(argv, io);
     const { cmd, args, opts, global } = parsed;
     commandName = cmd?.name ?? "";
     if (parsed.help) {
-      io.stdout(helpText(cmd));
+      const group = !cmd && args.length === 1 && GROUPS.has(args[0]!) ? args[0] : undefined;
+      if (!cmd && args.length > 0 && !group) throw await unknownCommand(args);
+      io.stdout(group ? groupHelp(group) : helpText(cmd));
       return EXIT.ok;
     }
     if (!cmd && parsed.version) {
@@ -290,8 +333,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         io.stdout(helpText());
         return EXIT.ok;
       }
-      const words = args.slice(0, GROUPS.has(args[0]!) ? 2 : 1).join(" ");
-      throw new IdseError("UNKNOWN_COMMAND", { command: words });
+      if (args.length === 1 && GROUPS.has(args[0]!)) {
+        // A bare group lists its subcommands, as `idse` alone lists the commands.
+        if (global.json) {
+          const subs = COMMANDS.filter((c) => c.name.startsWith(`${args[0]} `)).map((c) => c.name);
+          throw new IdseError("USAGE", { reason: `give a subcommand: ${subs.join(", ")}` });
+        }
+        io.stdout(groupHelp(args[0]!));
+        return EXIT.ok;
+      }
+      throw await unknownCommand(args);
     }
     checkArgs(cmd, args);
     // Once per run: the repository still holds the Python original's database (docs/migrating.md).
@@ -302,7 +353,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .then(() => cmd.run(ctx, args, opts))
       .finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
-    const text = cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
+    // With --json the text is never printed: do not build it (a large table costs milliseconds).
+    const text = global.json ? undefined : cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;
     printResult(
       io,

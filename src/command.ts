@@ -25,6 +25,8 @@ export interface Io {
   stderr(text: string): void;
   readStdin(): Promise<string>;
   stdinIsTTY: boolean;
+  /** Whether stdout is a terminal (colour and emoji are printed only then, src/style.ts); absent means no. */
+  stdoutIsTTY?: boolean;
   /** Whether stderr is a terminal (progress lines are drawn only then); absent means no. */
   stderrIsTTY?: boolean;
   now?: () => Date;

@@ -19,18 +19,23 @@ export const CATALOGUE = {
   UNKNOWN_COMMAND: {
     exit: 2,
     message: (d) => `unknown command "${s(d.command)}"`,
-    hint: () => "run `idse --help` for the list of commands",
+    hint: (d) =>
+      d.suggestion
+        ? `did you mean \`idse ${s(d.suggestion)}\`? (\`idse --help\` lists every command)`
+        : "run `idse --help` for the list of commands",
   },
   UNKNOWN_OPTION: {
     exit: 2,
     message: (d) => `unknown option ${s(d.option)}`,
-    hint: (d) => `run \`idse ${s(d.command) || ""}${d.command ? " " : ""}--help\` for its options`,
+    hint: (d) =>
+      `${d.suggestion ? `did you mean ${s(d.suggestion)}? ` : ""}run \`idse ${s(d.command) || ""}${d.command ? " " : ""}--help\` for its options`,
   },
   MISSING_ARGUMENT: { exit: 2, message: (d) => `missing required argument <${s(d.argument)}>` },
   INVALID_ENUM: {
     exit: 2,
     message: (d) => `invalid value "${s(d.value)}" for ${s(d.option)}`,
-    hint: (d) => `expected one of: ${(d.allowed as string[]).join(", ")}`,
+    hint: (d) =>
+      `${d.suggestion ? `did you mean "${s(d.suggestion)}"? ` : ""}expected one of: ${(d.allowed as string[]).join(", ")}`,
   },
   INVALID_ID: {
     exit: 2,
@@ -46,12 +51,15 @@ export const CATALOGUE = {
     exit: 1,
     message: () => "no project selected and more than one project exists",
     hint: (d) =>
-      `pass --project or set IDSE_PROJECT; projects: ${(d.projects as string[]).join(", ") || "(none)"}`,
+      `run \`idse project use <name>\` (or pass --project); projects: ${(d.projects as string[]).join(", ") || "(none)"}`,
   },
   PROJECT_NOT_FOUND: {
     exit: 1,
     message: (d) => `project "${s(d.project)}" does not exist`,
-    hint: (d) => `projects: ${(d.projects as string[] | undefined)?.join(", ") || "(none)"}`,
+    hint: (d) =>
+      (d.projects as string[] | undefined)?.length
+        ? `projects: ${(d.projects as string[]).join(", ")} (\`idse project list\`)`
+        : "run `idse init <project>` to create one",
   },
   PROJECT_EXISTS: {
     exit: 1,
@@ -60,7 +68,10 @@ export const CATALOGUE = {
   SESSION_NOT_FOUND: {
     exit: 1,
     message: (d) => `session "${s(d.session)}" does not exist in project "${s(d.project)}"`,
-    hint: () => "run `idse sessions` to list them",
+    hint: (d) =>
+      d.suggestion
+        ? `did you mean "${s(d.suggestion)}"? (\`idse sessions\` lists them)`
+        : "run `idse sessions` to list them",
   },
   SESSION_EXISTS: {
     exit: 1,
@@ -191,6 +202,22 @@ export const CATALOGUE = {
     message: (d) => `"${s(d.plugin)}" is part of idse and always enabled; there is nothing to install`,
   },
   PLUGIN_SPEC_INVALID: { exit: 2, message: (d) => `cannot install "${s(d.spec)}": ${s(d.reason)}` },
+  PLUGIN_NEAR_MISS: {
+    exit: 2,
+    message: (d) => `"${s(d.spec)}" is not a bundled plugin; did you mean "${s(d.suggestion)}"?`,
+    hint: (d) =>
+      `run \`idse plugin add ${s(d.suggestion)}\`; for the npm package "${s(d.spec)}" give a range: \`idse plugin add ${s(d.spec)}@*\``,
+  },
+  OUTPUT_OUTSIDE_REPO: {
+    exit: 2,
+    message: (d) => `${s(d.option)} ${s(d.file)} is outside the repository ${s(d.root)}`,
+    hint: (d) => `give a path inside ${s(d.root)}, e.g. \`${s(d.option)} .idse/report.html\``,
+  },
+  FILE_NOT_FOUND: {
+    exit: 1,
+    message: (d) => `${s(d.option)} ${s(d.file)}: no such file`,
+    hint: (d) => `check the path (relative to ${s(d.cwd)}), or pipe the text in without ${s(d.option)}`,
+  },
   PLUGIN_MANIFEST_INVALID: {
     exit: 1,
     message: (d) => `invalid plugin manifest in ${s(d.file)}: ${s(d.reason)}; nothing was changed`,

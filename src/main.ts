@@ -81,6 +81,14 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
     },
+    // Colour and emoji only on a terminal (src/style.ts); a character device, as for stderr below.
+    get stdoutIsTTY() {
+      try {
+        return fstatSync(1).isCharacterDevice();
+      } catch {
+        return false;
+      }
+    },
     // Only sync asks (for its progress line). A character device rather than isatty(): importing
     // node:tty costs about 2.5 ms of every start-up; /dev/null also counts, where a line is harmless.
     get stderrIsTTY() {

@@ -1,6 +1,7 @@
 import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import type { PluginLockEntry } from "./models/plugins.ts";
+import { describeIssues } from "./option-issues.ts";
 import {
   CAPABILITY_METHODS,
   type HostApi,
@@ -146,9 +147,8 @@ async function validateOptions(g: Grants, mod: Record<string, unknown>, raw: unk
     schema["~standard"]!.validate(raw),
   )) as { value?: unknown; issues?: readonly { message: string; path?: readonly unknown[] }[] };
   if (r.issues) {
-    const key = (p: unknown) => String((p as { key?: unknown })?.key ?? p);
-    const reason = r.issues.map((i) => `${i.path?.map(key).join(".") || "options"}: ${i.message}`).join("; ");
-    throw new IdseError("PLUGIN_OPTIONS_INVALID", { plugin: g.name, reason });
+    const { reason, options } = describeIssues(r.issues);
+    throw new IdseError("PLUGIN_OPTIONS_INVALID", { plugin: g.name, reason, options });
   }
   return r.value;
 }

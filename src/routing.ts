@@ -7,6 +7,7 @@ import type { Agent, AgentMode, AgentRegistry } from "./models/agent-registry.ts
 import type { StageStatus } from "./models/common.ts";
 import type { AgentView, Handoff, RouteOutput } from "./models/routing.ts";
 import { coreRoutingPlugins, routingPlugins } from "./plugin-host.ts";
+import { nextStage, UPSTREAM } from "./routing/pipeline.ts";
 import type { RenderContext, RoutingPlugin, StageRoute } from "./routing/types.ts";
 import { readCurrentSession, readSession } from "./session-graph.ts";
 import { readSpine, touchedPrimitives } from "./spine.ts";
@@ -50,10 +51,7 @@ export function stageRoutes(registry: AgentRegistry): StageRoute[] {
   });
 }
 
-/** The first stage of a session that is not completed, or null when all are. */
-export function nextStage(stages: Record<Stage, StageStatus>): Stage | null {
-  return STAGES.find((s) => stages[s] !== "completed") ?? null;
-}
+export { nextStage } from "./routing/pipeline.ts";
 
 export type RenderBase = Omit<RenderContext, "ide" | "label" | "agents">;
 
@@ -84,17 +82,6 @@ export function contextFor(plugin: RoutingPlugin, base: RenderBase): RenderConte
 }
 
 // --- handoff ---------------------------------------------------------------------------------------
-
-/** What a stage reads (the pipeline's inputs, IDSE_PIPELINE.md). */
-const UPSTREAM: Record<Stage, Stage[]> = {
-  intent: [],
-  context: ["intent"],
-  spec: ["intent", "context"],
-  plan: ["intent", "spec"],
-  tasks: ["plan", "spec"],
-  implementation: ["tasks", "plan", "spec"],
-  feedback: ["intent", "context", "spec", "plan", "tasks", "implementation"],
-};
 
 /** Constitution articles by stage; I (intent) and X (layout) apply everywhere. */
 const ARTICLES: Record<Stage, string[]> = {

@@ -3,12 +3,17 @@ import type * as v from "valibot";
 import { AgentProfileFile, CompileOutput } from "./models/agent-profile.ts";
 import { AgentRegistry } from "./models/agent-registry.ts";
 import * as CL from "./models/claims.ts";
+import * as CO from "./models/completion.ts";
 import { ConfigFile } from "./models/config.ts";
 import { Envelope, envelopeOf } from "./models/envelope.ts";
+import * as G from "./models/graph.ts";
 import { InstallMcpOutput, McpServeOutput } from "./models/mcp.ts";
 import * as OR from "./models/original.ts";
 import * as O from "./models/outputs.ts";
+import * as PR from "./models/outputs-project.ts";
 import * as P from "./models/plugins.ts";
+import * as Q from "./models/queue.ts";
+import * as RP from "./models/report.ts";
 import * as R from "./models/routing.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
@@ -156,6 +161,12 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-install-mcp", ["agents install-mcp"], InstallMcpOutput),
   output("output-mcp", ["mcp"], McpServeOutput),
   output("output-route", ["route"], R.RouteOutput),
+  output("output-next", ["next"], Q.NextOutput),
+  output("output-graph", ["graph"], G.GraphOutput),
+  output("output-report", ["report"], RP.ReportOutput),
+  output("output-completion", ["completion"], CO.CompletionOutput),
+  output("output-project-list", ["project list"], PR.ProjectListOutput),
+  output("output-project-use", ["project use"], PR.ProjectUseOutput),
   output("output-hook", ["hook claude-pre-tool-use"], R.HookOutput),
   output("output-config-get", ["config get"], O.ConfigGetOutput),
   output("output-config-set", ["config set"], O.ConfigSetOutput),

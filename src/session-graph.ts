@@ -22,8 +22,12 @@ export async function sessionExists(store: DesignStore, project: string, session
 
 export async function requireSession(store: DesignStore, project: string, session: string): Promise<string> {
   assertExistingId("session", session);
-  if (!(await sessionExists(store, project, session)))
-    throw new IdseError("SESSION_NOT_FOUND", { project, session });
+  if (!(await sessionExists(store, project, session))) {
+    // A near miss of an existing session is named in the hint (listing costs one read, on failure only).
+    const { didYouMean } = await import("./suggest.ts");
+    const suggestion = didYouMean(session, await listSessionIds(store, project).catch(() => []));
+    throw new IdseError("SESSION_NOT_FOUND", { project, session, ...(suggestion ? { suggestion } : {}) });
+  }
   return session;
 }
 

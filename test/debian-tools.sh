@@ -1,6 +1,6 @@
 # Sourced by .ci/run: the tools from Debian's packages that tests run as independent checkers of idse's
 # output (a test that needs one fails, never skips, when it is missing). Installed only when absent.
-DEBIAN_TEST_PACKAGES=(python3-junitparser)
+DEBIAN_TEST_PACKAGES=(python3-junitparser chromium fish zsh graphviz)
 
 debian_tools_missing() {
   local p

@@ -50,10 +50,14 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
       try {
         const read = within === null ? readFileSync(file) : readContained(within, file);
         if (read === undefined)
-          throw new IdseError("IO_ERROR", { op: "read", file: o.file, reason: "ENOENT" });
+          throw new IdseError("FILE_NOT_FOUND", { option: "--file", file: o.file, cwd: ctx.global.cwd });
         bytes = read;
       } catch (err) {
         if (err instanceof IdseError) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") {
+          throw new IdseError("FILE_NOT_FOUND", { option: "--file", file: o.file, cwd: ctx.global.cwd });
+        }
         throw new IdseError("IO_ERROR", {
           op: "read",
           file: o.file,

@@ -13,6 +13,17 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./init.ts")).init,
   },
   {
+    name: "project list",
+    summary: "List the projects of the workspace and which one is current",
+    load: async () => (await import("./project.ts")).projectList,
+  },
+  {
+    name: "project use",
+    args: "<project>",
+    summary: "Make a project the current one (commands without --project act on it)",
+    load: async () => (await import("./project.ts")).projectUse,
+  },
+  {
     name: "status",
     summary: "Show the current session's stages, routed agents, last sync and validation status",
     load: async () => (await import("./status.ts")).status,
@@ -239,6 +250,23 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./route.ts")).route,
   },
   {
+    name: "next",
+    summary:
+      "One queue across sessions (--all-projects: projects): each next stage, ready or blocked, its agent",
+    load: async () => (await import("./next.ts")).next,
+  },
+  {
+    name: "graph",
+    summary:
+      "Draw the session lineage with each session's progress, or a session's stage pipeline (mermaid|dot|json)",
+    load: async () => (await import("./graph.ts")).graph,
+  },
+  {
+    name: "report",
+    summary: "Write one self-contained HTML page: projects, lineage, stage matrix, findings, sync, queue",
+    load: async () => (await import("./report.ts")).report,
+  },
+  {
     name: "hook claude-pre-tool-use",
     summary:
       "Claude Code PreToolUse hook: reads the hook JSON on stdin, denies what the agent's mode forbids",
@@ -404,6 +432,12 @@ export const COMMANDS: CommandEntry[] = [
     name: "remote list",
     summary: "List the sync remotes and which one is the default",
     load: async () => (await import("./remote.ts")).remoteList,
+  },
+  {
+    name: "completion",
+    args: "[...words]",
+    summary: "Print the shell completion script: bash, zsh, fish or powershell (values from the workspace)",
+    load: async () => (await import("./completion.ts")).completion,
   },
   {
     name: "version",

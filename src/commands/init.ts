@@ -11,6 +11,7 @@ import { beginIntent, endIntent } from "../intent-journal.ts";
 import { keys } from "../layout.ts";
 import type { InitOutput } from "../models/outputs.ts";
 import { createSession } from "../session-graph.ts";
+import { detectStack, STACK_MARKERS } from "../stack-detect.ts";
 import { pointStateAt } from "../stage-state.ts";
 import { closeStore } from "../store-select.ts";
 import { findRoot, openWorkspaceAt, projectExists, type Workspace } from "../workspace.ts";
@@ -24,7 +25,8 @@ export const init = defineCommand<
   options: [
     {
       flags: "--stack <stack>",
-      description: "Technology stack written into the templates (default: python)",
+      description:
+        "Technology stack written into the templates (default: config `stack`, else detected from package.json, pyproject.toml, go.mod, …, else python)",
     },
     { flags: "--owner <owner>", description: "Owner of the blueprint session (default: config owner)" },
     { flags: "--no-create-agent-files", description: "Do not write CLAUDE.md, AGENTS.md and .cursorrules" },
@@ -69,13 +71,29 @@ export const init = defineCommand<
     }
   },
   text(d) {
+    const from = {
+      flag: "",
+      config: " (config `stack`)",
+      detected: ` (detected from ${d.stack_file})`,
+      default: ` (default: nothing in ${STACK_MARKERS.slice(0, 4).join(", ")}, … says otherwise; choose with --stack)`,
+    }[d.stack_source];
     const lines = [
       `Initialised project ${d.project} in ${d.workspace}`,
       `  session: ${d.session} (current)`,
-      `  stack:   ${d.stack}`,
+      `  stack:   ${d.stack}${from}`,
+      `  owner:   ${d.owner} (the default owner of new sessions)`,
     ];
-    for (const f of d.files) lines.push(`  ${f.action.padEnd(11)} ${f.path}`);
-    lines.push("", "Next: fill in the blueprint documents, then `idse spawn --plan feature <name>`.");
+    // The file schemas are one line: eleven lines of .idse/schemas/*.json say nothing more.
+    const schemas = d.files.filter((f) => f.path.includes(".idse/schemas/"));
+    for (const f of d.files) if (!schemas.includes(f)) lines.push(`  ${f.action.padEnd(11)} ${f.path}`);
+    if (schemas.length) {
+      const action = schemas.every((f) => f.action === schemas[0]!.action) ? schemas[0]!.action : "written";
+      lines.push(`  ${action.padEnd(11)} .idse/schemas/ (${schemas.length} JSON Schemas for editors)`);
+    }
+    lines.push(
+      "",
+      "Next: fill in the blueprint documents (`idse next` says which), then `idse spawn <name> --plan feature`.",
+    );
     return lines.join("\n");
   },
 });
@@ -87,7 +105,24 @@ async function initIn(
   project: string,
   createAgentFiles: boolean,
 ): Promise<InitData> {
-  const stack = ws.config.values.stack;
+  // The stack: --stack or the config key, else what the repository's build files say, else the default
+  // (said in the output, never silently).
+  let stack = ws.config.values.stack;
+  let stackSource: InitData["stack_source"] =
+    ws.config.sources.stack === "flag"
+      ? "flag"
+      : ws.config.sources.stack === "default"
+        ? "default"
+        : "config";
+  let stackFile: string | null = null;
+  if (stackSource === "default") {
+    const found = detectStack(ws.root);
+    if (found) {
+      stack = found.stack;
+      stackSource = "detected";
+      stackFile = found.file;
+    }
+  }
   const owner = ws.config.values.owner;
   if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
   mkdirSync(ws.idseDir, { recursive: true });
@@ -126,5 +161,14 @@ async function initIn(
       files.push({ path: f.path, action: action[f.action as keyof typeof action] ?? "kept" });
     }
   }
-  return { project, session: BLUEPRINT, workspace: ws.idseDir, stack, owner, files };
+  return {
+    project,
+    session: BLUEPRINT,
+    workspace: ws.idseDir,
+    stack,
+    stack_source: stackSource,
+    stack_file: stackFile,
+    owner,
+    files,
+  };
 }

@@ -20,7 +20,15 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
       throw new IdseError("USAGE", { reason: "give a stage or --next, not both" });
     if (stageArg === undefined && !o.next) throw new IdseError("USAGE", { reason: "give a stage or --next" });
     if (stageArg !== undefined && !(STAGES as readonly string[]).includes(stageArg)) {
-      throw new IdseError("INVALID_ENUM", { value: stageArg, option: "<stage>", allowed: [...STAGES] });
+      // `idse route next` is the natural slip for `idse route --next`.
+      const { didYouMean } = await import("../suggest.ts");
+      const suggestion = stageArg === "next" ? "--next" : didYouMean(stageArg, STAGES);
+      throw new IdseError("INVALID_ENUM", {
+        value: stageArg,
+        option: "<stage>",
+        allowed: [...STAGES],
+        ...(suggestion ? { suggestion } : {}),
+      });
     }
     const ws = ctx.workspace();
     const project = await ctx.project();

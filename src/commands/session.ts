@@ -18,7 +18,7 @@ import {
 } from "../session-graph.ts";
 import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../stage-state.ts";
 import type { Workspace } from "../workspace.ts";
-import { refreshMeta } from "./shared.ts";
+import { defaultOwner, refreshMeta } from "./shared.ts";
 
 export type SessionChange = SessionChangeOutput;
 
@@ -55,7 +55,10 @@ async function journaled<T>(
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
   options: [
     { flags: "--description <text>", description: "Description of the session" },
-    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+    {
+      flags: "--owner <owner>",
+      description: "Owner (default: config owner, else the blueprint's owner from `init --owner`)",
+    },
   ],
   async run(ctx, [idArg], opts) {
     const id = assertNewId("session", idArg ?? `session-${Math.floor(Date.parse(ctx.now) / 1000)}`);
@@ -68,7 +71,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
           id,
           type: "feature",
           parent,
-          owner: opts.owner ?? ws.config.values.owner,
+          owner: opts.owner ?? (await defaultOwner(ws, project)),
           description: opts.description ?? null,
           stack: ws.config.values.stack,
           now: ctx.now,
@@ -96,7 +99,10 @@ export const spawn = defineCommand<
   options: [
     { flags: "--plan <plan>", description: "What to spawn", choices: ["feature"], required: true },
     { flags: "--blueprint <id>", description: "Parent session (default: __blueprint__)" },
-    { flags: "--owner <owner>", description: "Owner (default: config owner)" },
+    {
+      flags: "--owner <owner>",
+      description: "Owner (default: config owner, else the blueprint's owner from `init --owner`)",
+    },
     { flags: "--description <text>", description: "Description of the session" },
   ],
   examples: ["idse spawn --plan feature billing --description 'Stripe billing'"],
@@ -111,7 +117,7 @@ export const spawn = defineCommand<
           id,
           type: "feature",
           parent,
-          owner: opts.owner ?? ws.config.values.owner,
+          owner: opts.owner ?? (await defaultOwner(ws, project)),
           description: opts.description ?? null,
           stack: ws.config.values.stack,
           now: ctx.now,

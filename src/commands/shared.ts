@@ -2,8 +2,9 @@ import { regenerateMeta } from "../blueprint-meta.ts";
 import type { Context } from "../command.ts";
 import type { DesignStore } from "../design-store.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
-import { assertExistingId } from "../ids.ts";
-import { readCurrentSession, requireSession } from "../session-graph.ts";
+import { assertExistingId, BLUEPRINT } from "../ids.ts";
+import { readCurrentSession, readSession, requireSession, sessionExists } from "../session-graph.ts";
+import type { Workspace } from "../workspace.ts";
 
 // Helpers shared by the command modules.
 
@@ -55,4 +56,17 @@ export function inferredNotice(sessions: string[]): Diagnostic {
     hint: "record the real state with `idse session set-stage <id> --stage <stage> --status <status>`",
     sessions,
   };
+}
+
+/**
+ * The owner of a new session when --owner is not given: the config key `owner` when it is set anywhere,
+ * else the blueprint's owner (the `init --owner` of the project), else the default.
+ */
+export async function defaultOwner(ws: Workspace, project: string): Promise<string> {
+  if (ws.config.sources.owner !== "default") return ws.config.values.owner;
+  if (await sessionExists(ws.store, project, BLUEPRINT)) {
+    const { meta, derived } = await readSession(ws.store, project, BLUEPRINT);
+    if (!derived && meta.owner) return meta.owner;
+  }
+  return ws.config.values.owner;
 }

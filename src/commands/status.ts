@@ -5,7 +5,13 @@ import { keys, STAGES } from "../layout.ts";
 import type { StageStatus } from "../models/common.ts";
 import type { AllStatusOutput, StatusOutput } from "../models/outputs.ts";
 import { readAllSessions, readCurrentSession } from "../session-graph.ts";
-import { progressPercent, readProjectState, readSessionStages } from "../stage-state.ts";
+import {
+  progressPercent,
+  readProjectState,
+  readSessionStages,
+  type ValidationStatus,
+} from "../stage-state.ts";
+import { green, red, style, yellow } from "../style.ts";
 import { listProjects } from "../workspace.ts";
 import { inferredNotice, table } from "./shared.ts";
 
@@ -13,6 +19,18 @@ export type StatusData = StatusOutput;
 type SessionRow = AllStatusOutput["sessions"][number];
 
 const ICON: Record<StageStatus, string> = { completed: "✅", in_progress: "🔄", pending: "⏳" };
+/** Without a terminal: marks that read in a pipe, a log or a screen reader. */
+const MARK: Record<StageStatus, string> = { completed: "[x]", in_progress: "[~]", pending: "[ ]" };
+
+/** The last validation result, said as what it is: a result of the last `idse validate`, or none yet. */
+function validationLine(status: ValidationStatus): string {
+  const { emoji } = style();
+  if (status === "passing")
+    return `${emoji ? "✅ " : ""}Validation: ${green("passing")} at the last \`idse validate\` (run it again after edits)`;
+  if (status === "failing")
+    return `${emoji ? "❌ " : ""}Validation: ${red("failing")} at the last \`idse validate\` (run it to see the findings)`;
+  return `${emoji ? "⚠️  " : ""}Validation: ${yellow("not run")} for this session yet (\`idse validate\` runs it)`;
+}
 
 export const status = defineCommand<{ all?: boolean }, StatusData>({
   options: [{ flags: "--all", description: "One row for every session of every project" }],
@@ -107,10 +125,10 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
       "Pipeline Stages:",
       ...d.stages.map(
         (s) =>
-          `  ${ICON[s.status]} ${s.stage.padEnd(15)}: ${s.status.padEnd(12)}${s.agent ? `  → ${s.agent}${s.mode ? ` (${s.mode})` : ""}` : ""}`,
+          `  ${style().emoji ? ICON[s.status] : MARK[s.status]} ${s.stage.padEnd(15)}: ${s.status.padEnd(12)}${s.agent ? `  → ${s.agent}${s.mode ? ` (${s.mode})` : ""}` : ""}`,
       ),
       "",
-      d.validation_status === "passing" ? "✅ Validation: passing" : `⚠️  Validation: ${d.validation_status}`,
+      validationLine(d.validation_status),
     ];
     return lines.join("\n");
   },

@@ -226,6 +226,7 @@ export const COMMAND_GROUPS = [
   "store",
   "sync",
   "remote",
+  "project",
 ];
 
 export interface IdseRow {
@@ -255,6 +256,14 @@ export const IDSE_COMMANDS: IdseRow[] = [
   },
   { command: "session-info", options: ["--lineage"], why: "reads" },
   { command: "route", options: ["--session <id>", "--next"], why: "reads" },
+  { command: "project list", options: [], why: "reads" },
+  { command: "graph", options: ["--format <format>", "--session <id>"], why: "reads" },
+  { command: "completion", options: ["--complete"], why: "prints a script or candidates" },
+  {
+    command: "next",
+    options: ["--all-projects", "--agent <id>", "--owner <name>", "--mine", "--limit <n>"],
+    why: "reads",
+  },
   {
     command: "validate",
     options: [

@@ -34,7 +34,15 @@ export const GraphOutput = d(
     format: d(v.picklist(GRAPH_FORMATS), "The format of `text`."),
     nodes: d(v.array(GraphNode), "Nodes: sessions parents first, or stages in pipeline order."),
     edges: d(
-      v.array(d(v.object({ from: v.string(), to: v.string() }), "Parent → child, or stage → next stage.")),
+      v.array(
+        d(
+          v.object({
+            from: d(v.string(), "Parent or earlier stage."),
+            to: d(v.string(), "Child or next stage."),
+          }),
+          "Parent → child, or stage → next stage.",
+        ),
+      ),
       "Edges.",
     ),
     text: d(v.string(), "The graph in the chosen format (Mermaid flowchart, Graphviz DOT, or JSON)."),

@@ -23,6 +23,11 @@ export const InitOutput = d(
     session: d(Id, "The session that is now current (__blueprint__)."),
     workspace: d(v.string(), "Absolute path of the .idse directory."),
     stack: d(v.string(), "Technology stack written into the templates."),
+    stack_source: d(
+      v.picklist(["flag", "config", "detected", "default"]),
+      "Where the stack came from: --stack, the config key `stack`, a file of the repository (stack_file), or the default (nothing said or found).",
+    ),
+    stack_file: d(v.nullable(v.string()), "The repository file the stack was detected from, or null."),
     owner: d(v.string(), "Owner of the blueprint session."),
     files: d(v.array(FileOutcome), "Files written outside the project folder."),
   }),

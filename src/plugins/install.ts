@@ -168,7 +168,7 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
           code: "PLUGIN_OPTIONS_NEEDED",
           message: `${manifest.name} needs options before it can be used: ${String(err.data.reason)}`,
           plugin: manifest.name,
-          hint: `run \`idse plugin add ${spec} --option key=value\``,
+          hint: `run \`idse plugin add ${spec} ${((err.data.options as string[] | undefined)?.length ? (err.data.options as string[]) : ["key"]).map((o) => `--option ${o}=<value>`).join(" ")}\``,
         });
         await instantiate(mod, g, { options, env, log: ctx.io.stderr, validateOptions: false }, ws);
       });

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { IdseError } from "../errors.ts";
 import type { PluginLockEntry } from "../models/plugins.ts";
-import { embeddedPlugin, isCore } from "./builtin.ts";
+import { embeddedPlugin, embeddedPlugins, isCore } from "./builtin.ts";
 import { hashTree, sri, treeIntegrity } from "./integrity.ts";
 import { readManifest } from "./manifest.ts";
 import { type FetchEnv, fromRegistry, parseRegistrySpec, type RegistrySpec } from "./registry.ts";
@@ -40,6 +40,16 @@ export async function classify(spec: string, cwd: string, home: string): Promise
   if (isCore(spec)) throw new IdseError("PLUGIN_CORE", { plugin: spec });
   if (await embeddedPlugin(spec)) return { source: "builtin", name: spec };
   const parsed = parseRegistrySpec(spec);
+  // A bare name close to a bundled plugin's is a typo until proven otherwise: say so before any network
+  // call. A version range (`notion@*`) says the registry package is meant.
+  if (parsed && parsed.range === "") {
+    const { didYouMean } = await import("../suggest.ts");
+    const near = didYouMean(
+      spec,
+      (await embeddedPlugins()).map((p) => p.manifest.name),
+    );
+    if (near) throw new IdseError("PLUGIN_NEAR_MISS", { spec, suggestion: near });
+  }
   if (!parsed) {
     throw new IdseError("PLUGIN_SPEC_INVALID", {
       spec,

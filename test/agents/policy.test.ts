@@ -220,6 +220,22 @@ const IDSE_CASES: Record<string, [allowed: string[][], denied: string[][]]> = {
       ["compile", "agent-spec", "--all"],
     ],
   ],
+  "project list": [
+    [
+      ["project", "list"],
+      ["project", "list", "--json"],
+    ],
+    [["project", "use", "shop"]],
+  ],
+  graph: [[["graph"], ["graph", "--format", "dot", "--session", "auth"]], [["graph", "--out", "x"]]],
+  completion: [
+    [
+      ["completion", "bash"],
+      ["completion", "--complete", "--", "st"],
+    ],
+    [["completion", "bash", "--out", "x"]],
+  ],
+  next: [[["next"], ["next", "--all-projects", "--mine", "--limit", "3", "--json"]], [["next", "--fix"]]],
   "agents list": [[["agents", "list", "--json"]], [["agents", "list", "--mode", "implementation"]]],
   doctor: [[["doctor"], ["doctor", "--json"]], [["doctor", "--fix"]]],
   "schema list": [[["schema", "list"]], [["schema", "list", "--dir", "x"]]],

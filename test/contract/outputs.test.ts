@@ -99,6 +99,17 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["route", "spec"], 0);
   await run(["route", "--next", "--session", "auth"], 0);
   await run(["route", "deploy"], 2);
+  await run(["next"], 0);
+  await run(["graph"], 0);
+  await run(["completion", "fish"], 0);
+  await run(["report"], 0);
+  await run(["report", "--out", "../x.html"], 2);
+  await run(["graph", "--format", "dot", "--session", "auth"], 0);
+  await run(["graph", "--format", "json"], 0);
+  await run(["project", "list"], 0);
+  await run(["project", "use", "shop"], 0);
+  await run(["project", "use", "nope"], 1);
+  await run(["next", "--all-projects", "--limit", "1"], 0);
   pluginFolder({}, cwd);
   await run(["plugin", "list"], 0);
   await run(["plugin", "add", "./mem-store", "--yes"], 0);

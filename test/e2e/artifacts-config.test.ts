@@ -123,7 +123,7 @@ describe("artifact write", () => {
     const missing = expectFail(
       json(["artifact", "write", "--stage", "plan", "--file", "nope.md"], { cwd }),
       1,
-      "IO_ERROR",
+      "FILE_NOT_FOUND",
     );
     expect(errorOf(missing).message).toContain("nope.md");
     writeFileSync(join(cwd, "x.md"), "# x\n");

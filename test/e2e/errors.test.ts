@@ -25,7 +25,7 @@ describe("usage errors exit 2", () => {
   const cases: [string[], string][] = [
     [["frobnicate"], "UNKNOWN_COMMAND"],
     [["session", "frobnicate"], "UNKNOWN_COMMAND"],
-    [["session"], "UNKNOWN_COMMAND"],
+    [["sesion", "list"], "UNKNOWN_COMMAND"],
     [["config", "delete", "owner"], "UNKNOWN_COMMAND"],
     [["status", "--bogus"], "UNKNOWN_OPTION"],
     [["init", "x", "--backend", "sqlite"], "UNKNOWN_OPTION"],
@@ -57,6 +57,15 @@ describe("usage errors exit 2", () => {
       expect(snapshot(top)).toEqual(before);
     });
   }
+
+  test("a bare command group lists its subcommands (with --json: a usage error naming them)", () => {
+    const { repo } = sandbox(true);
+    const text = run(["session"], { cwd: repo });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("session set-stage <id>");
+    const j = expectFail(json(["session"], { cwd: repo }), 2, "USAGE");
+    expect(errorOf(j).message).toContain("session create");
+  });
 
   test("usage errors are reported before the workspace is looked at", () => {
     const cwd = tempDir();

@@ -1,0 +1,105 @@
+import type { DesignStore } from "../design-store.ts";
+import { readJsonDoc } from "../documents.ts";
+import { BLUEPRINT } from "../ids.ts";
+import { keys } from "../layout.ts";
+import type { QueueItem } from "../models/queue.ts";
+import { SyncStateFile } from "../models/sync.ts";
+import type { ValidationReport } from "../models/validation.ts";
+import { type Graph, lineageGraph } from "../project-graph.ts";
+import type { Stages } from "../stage-state.ts";
+import { spineTable } from "../sync/spine.ts";
+import { validateSessions } from "../validation-run.ts";
+import { projectQueue, sortQueue } from "../work-queue.ts";
+import { listProjects } from "../workspace.ts";
+
+// Everything `idse report` draws, read once: per project the lineage with each session's stages, the
+// findings of a validation run (nothing is recorded: the report only reads), the sync bases, the queue,
+// and the Product Spine table of the blueprint's spec when it has one.
+
+export interface SyncSummary {
+  remote: string;
+  location: string;
+  last_sync: string | null;
+  artifacts: number;
+  conflicts: { session: string; key: string }[];
+}
+
+export interface ProjectReport {
+  project: string;
+  current: boolean;
+  graph: Graph;
+  stages: Map<string, Stages>;
+  reports: ValidationReport[];
+  sync: SyncSummary[];
+  queue: QueueItem[];
+  /** Rows of the Product Spine table (cells split), or null when the blueprint's spec has none. */
+  spine: string[][] | null;
+}
+
+export interface ReportData {
+  generated_at: string;
+  version: string;
+  projects: ProjectReport[];
+}
+
+async function syncSummaries(store: DesignStore, project: string): Promise<SyncSummary[]> {
+  const dir = `${keys.project(project)}/sync`;
+  const files = (await store.list(dir)).filter((e) => e.kind === "file" && e.name.endsWith(".json"));
+  const out: SyncSummary[] = [];
+  for (const f of files.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const s = await readJsonDoc(store, `${dir}/${f.name}`, SyncStateFile);
+    if (!s) continue;
+    const conflicts = Object.entries(s.artifacts)
+      .filter(([, b]) => b.pending_remote)
+      .map(([key]) => ({ key, session: /sessions\/([^/]+)\//.exec(key)?.[1] ?? "" }));
+    out.push({
+      remote: s.remote,
+      location: s.location,
+      last_sync: s.last_sync,
+      artifacts: Object.keys(s.artifacts).length,
+      conflicts,
+    });
+  }
+  return out;
+}
+
+export async function collectReport(
+  store: DesignStore,
+  o: { stack: string; now: string; version: string; only?: string },
+): Promise<ReportData> {
+  const all = await listProjects(store);
+  const current = (await store.read(keys.currentProject))?.trim();
+  const projects: ProjectReport[] = [];
+  for (const project of o.only ? [o.only] : all) {
+    const [graph, queue, sync, spec] = await Promise.all([
+      lineageGraph(store, project),
+      projectQueue(store, project, { qualify: all.length > 1 }),
+      syncSummaries(store, project),
+      store.read(keys.artifact(project, BLUEPRINT, "spec")),
+    ]);
+    const { reports } = await validateSessions(
+      store,
+      project,
+      graph.nodes.map((n) => n.id),
+      { stack: o.stack },
+    );
+    const table = spineTable(spec);
+    const spine = table
+      ? table
+          .split("\n")
+          .filter((row) => row && !/^[\s|:-]+$/.test(row))
+          .map((row) => row.split("|"))
+      : null;
+    projects.push({
+      project,
+      current: project === current || all.length === 1,
+      graph,
+      stages: graph.stages,
+      reports,
+      sync,
+      queue: sortQueue(queue),
+      spine: spine?.length ? spine : null,
+    });
+  }
+  return { generated_at: o.now, version: o.version, projects };
+}

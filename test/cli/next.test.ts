@@ -1,0 +1,177 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { QueueItem } from "../../src/models/queue.ts";
+import { compareItems, itemStage, parentGate } from "../../src/work-queue.ts";
+import { idse, tempDir } from "../helpers.ts";
+
+// The queue's ordering and blocking rules, on a real workspace built through the CLI in-process.
+
+const day = (n: number) => new Date(Date.UTC(2026, 0, n));
+
+async function workspace() {
+  const cwd = tempDir();
+  const run = async (argv: string[], n = 1) => {
+    const r = await idse(argv, { cwd, now: day(n) });
+    if (r.code !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
+    return r;
+  };
+  const stage = (s: string, st: string, status = "completed") =>
+    run(["session", "set-stage", s, "--stage", st, "--status", status]);
+  await run(["init", "shop", "--stack", "go", "--owner", "ana", "--no-create-agent-files"]);
+  for (const st of ["intent", "context", "spec"]) await stage("__blueprint__", st);
+  const spawn = (id: string, n: number, ...more: string[]) =>
+    run(["spawn", id, "--plan", "feature", ...more], n);
+  await spawn("auth", 2, "--owner", "bob");
+  await stage("auth", "intent");
+  await stage("auth", "context", "in_progress"); // in progress, nothing blocks it
+  await spawn("billing", 3); // intent pending, the blueprint's intent is completed: ready
+  await spawn("search", 4);
+  await run(["session", "set-status", "search", "--status", "in_progress"]); // younger, but active
+  await spawn("login", 5, "--blueprint", "auth"); // depth 2, auth's intent is completed: ready
+  await spawn("checkout", 6, "--blueprint", "auth");
+  await stage("checkout", "intent"); // its context waits for auth's context (in progress)
+  await spawn("upstream", 7);
+  await stage("upstream", "spec", "in_progress"); // spec in progress, intent and context pending
+  await spawn("pay", 8);
+  await spawn("conflicted", 9);
+  await spawn("done", 10);
+  await run(["session", "set-status", "done", "--status", "archived"]); // closed: not in the queue
+  const p = (...rest: string[]) => join(cwd, ".idse/projects/shop", ...rest);
+  // pay: its last validation failed.
+  const stateFile = p("sessions/pay/metadata/stage_state.json");
+  const state = JSON.parse(readFileSync(stateFile, "utf8"));
+  writeFileSync(stateFile, JSON.stringify({ ...state, validation_status: "failing" }));
+  // conflicted: edited on both sides of a real filesystem remote; the pull leaves the remote's copy beside.
+  const remote = tempDir();
+  await run(["remote", "add", "backup", remote]);
+  await run(["sync", "push", "--session", "conflicted"]);
+  const intent = "sessions/conflicted/intents/intent.md";
+  writeFileSync(join(remote, "projects/shop", intent), "# Intent\n\nTheirs.\n");
+  writeFileSync(p(intent), "# Intent\n\nOurs.\n");
+  expect((await idse(["sync", "pull", "--session", "conflicted"], { cwd })).code).toBe(1);
+  return { cwd, run };
+}
+
+describe("idse next", () => {
+  test("orders ready, in progress, blocked; then lineage, status, age; says what blocks", async () => {
+    const { cwd } = await workspace();
+    const r = await idse(["next", "--json"], { cwd });
+    expect(r.code).toBe(0);
+    const items = r.json!.data.items as QueueItem[];
+    const summary = items.map((i) => [
+      i.session,
+      i.stage,
+      i.state,
+      i.blocked_by.map((b) => `${b.reason}:${b.session}:${b.stage}`),
+    ]);
+    expect(summary).toEqual([
+      ["__blueprint__", "plan", "ready", []],
+      ["search", "intent", "ready", []],
+      ["billing", "intent", "ready", []],
+      ["login", "intent", "ready", []],
+      ["auth", "context", "in_progress", []],
+      ["upstream", "spec", "blocked", ["upstream_stage:upstream:intent", "upstream_stage:upstream:context"]],
+      ["pay", "intent", "blocked", ["validation:pay:null"]],
+      ["conflicted", "intent", "blocked", ["sync_conflict:conflicted:intent"]],
+      ["checkout", "context", "blocked", ["parent_stage:auth:context"]],
+    ]);
+    expect(r.json!.data.counts).toEqual({ ready: 4, in_progress: 1, blocked: 4 });
+    const bySession = new Map(items.map((i) => [i.session, i]));
+    expect(bySession.get("billing")!.command).toBe("idse route intent --session billing");
+    expect(bySession.get("checkout")!.command).toBe("idse route context --session auth");
+    expect(bySession.get("pay")!.command).toBe("idse validate --session pay");
+    expect(bySession.get("conflicted")!.command).toBe("idse sync status backup --session conflicted");
+    expect(bySession.get("auth")!).toMatchObject({ agent: "claude-code", mode: "planning", owner: "bob" });
+    expect(bySession.has("done")).toBe(false);
+  });
+
+  test("the queue's stage is the one `route --next` hands off when nothing is in progress", async () => {
+    const { cwd } = await workspace();
+    const q = await idse(["next", "--json"], { cwd });
+    const billing = (q.json!.data.items as QueueItem[]).find((i) => i.session === "billing")!;
+    const r = await idse(["route", "--next", "--session", "billing", "--json"], { cwd });
+    expect(r.json!.data.stage).toBe(billing.stage);
+    expect(r.json!.data.agents[0].id).toBe(billing.agent);
+  });
+
+  test("filters: --agent, --owner, --mine, --limit; counts cover the filtered queue", async () => {
+    const { cwd, run } = await workspace();
+    const sessions = async (...argv: string[]) => {
+      const r = await idse(["next", ...argv, "--json"], { cwd });
+      expect(r.code).toBe(0);
+      return (r.json!.data.items as QueueItem[]).map((i) => i.session);
+    };
+    expect(await sessions("--owner", "bob")).toEqual(["auth"]);
+    expect(await sessions("--agent", "gpt-codex")).toEqual([]);
+    expect((await sessions("--agent", "claude-code")).length).toBe(9);
+    const limited = await idse(["next", "--limit", "2", "--json"], { cwd });
+    expect(limited.json!.data.items.length).toBe(2);
+    expect(limited.json!.data.total).toBe(9);
+    const mine = await idse(["next", "--mine", "--json"], { cwd });
+    expect(mine.code).toBe(2);
+    expect(mine.json!.diagnostics[0].message).toContain("idse config set owner");
+    await run(["config", "set", "owner", "bob"]);
+    expect(await sessions("--mine")).toEqual(["auth"]);
+    for (const bad of [
+      ["--limit", "0"],
+      ["--limit", "x"],
+      ["--owner", "a", "--mine"],
+    ]) {
+      const r = await idse(["next", ...bad, "--json"], { cwd });
+      expect({ bad, code: r.code }).toEqual({ bad, code: 2 });
+    }
+  });
+
+  test("--all-projects: one queue over every project, commands name the project", async () => {
+    const { cwd, run } = await workspace();
+    await run(["init", "admin", "--no-create-agent-files"]);
+    const r = await idse(["next", "--all-projects", "--json"], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.json!.data.projects).toEqual(["admin", "shop"]);
+    const items = r.json!.data.items as QueueItem[];
+    const admin = items.find((i) => i.project === "admin")!;
+    expect(admin.command).toBe("idse route intent --session __blueprint__ --project admin");
+    expect(items.slice(0, 2).map((i) => [i.project, i.session])).toEqual([
+      ["admin", "__blueprint__"],
+      ["shop", "__blueprint__"],
+    ]);
+    const text = await idse(["next", "--all-projects"], { cwd });
+    expect(text.stdout).toContain("PROJECT");
+    expect(text.stdout).toContain("10 item(s): 5 ready, 1 in progress, 4 blocked.");
+  });
+
+  test("rules as functions", () => {
+    const stages = (o: Record<string, string>) =>
+      ({
+        intent: "completed",
+        context: "completed",
+        spec: "pending",
+        plan: "pending",
+        tasks: "pending",
+        implementation: "pending",
+        feedback: "pending",
+        ...o,
+      }) as Parameters<typeof itemStage>[0];
+    expect(itemStage(stages({}))).toBe("spec");
+    expect(itemStage(stages({ tasks: "in_progress" }))).toBe("tasks");
+    expect(parentGate("context")).toBe("context");
+    expect(parentGate("implementation")).toBe("spec");
+    const item = (o: Partial<QueueItem>) =>
+      ({
+        state: "ready",
+        depth: 0,
+        session_status: "draft",
+        created_at: "2026",
+        project: "p",
+        session: "s",
+        ...o,
+      }) as QueueItem;
+    expect(compareItems(item({ state: "blocked" }), item({ depth: 5 }))).toBeGreaterThan(0);
+    expect(compareItems(item({ depth: 1 }), item({ depth: 0 }))).toBeGreaterThan(0);
+    expect(compareItems(item({ session_status: "review" }), item({ session_status: "draft" }))).toBeLessThan(
+      0,
+    );
+    expect(compareItems(item({ created_at: "2025" }), item({}))).toBeLessThan(0);
+  });
+});
