@@ -315,7 +315,6 @@ const SAMPLES: Partial<Record<ErrorCode, Data>> = {
   CLAIM_NOT_ACTIVE: { claim_id: 1, status: "superseded" },
   DEMOTE_REASON_REQUIRED: {},
   SUPERSEDING_CLAIM_REQUIRED: {},
-  PROMOTION_DENIED: { failed_tests: ["INSUFFICIENT_TEMPORAL_STABILITY"] },
   INSUFFICIENT_SESSION_DIVERSITY: { found: 1, needed: 2 },
   INSUFFICIENT_STAGE_DIVERSITY: { found: 1, needed: 2 },
   DUPLICATE_STATEMENT: { first: "checkout:spec", second: "catalog:spec", similarity: 1 },

@@ -628,12 +628,6 @@ export const CATALOGUE = {
     exit: 2,
     message: () => "--status superseded needs --superseding-claim-id <id>",
   },
-  PROMOTION_DENIED: {
-    exit: 1,
-    message: (d) =>
-      `the evidence gate denied the claim: ${(d.failed_tests as string[] | undefined)?.join(", ") || "no reason"}`,
-    hint: () => "each code is a diagnostic; `idse blueprint explain <id>` shows the evidence",
-  },
   INSUFFICIENT_SESSION_DIVERSITY: {
     exit: 1,
     message: (d) => `the sources come from ${s(d.found)} session(s); the gate needs ${s(d.needed)}`,

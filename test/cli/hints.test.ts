@@ -34,8 +34,66 @@ async function shop(): Promise<string> {
   return cwd;
 }
 
+/**
+ * Where a hint's command already runs right after its error, in another test file: the code and the
+ * command's words must both be there (a hint whose test moves or goes fails here).
+ */
+const ELSEWHERE: Partial<Record<ErrorCode, [file: string, command: string]>> = {
+  CLAIM_EXISTS: ["test/governance/claims.test.ts", '"reinforce"'],
+  CLAIM_SOURCE_NOT_BLUEPRINT: ["test/governance/claims.test.ts", '"promote"'],
+  NO_FEEDBACK_EVIDENCE: ["test/governance/gate.test.ts", "feedback"],
+  SPINE_EDIT_DENIED: ["test/governance/spine.test.ts", '"propose"'],
+  SPINE_PROPOSAL_EXISTS: ["test/governance/spine.test.ts", '"reject"'],
+  SPINE_NOT_DECLARED: ["test/governance/spine.test.ts", '"accept"'],
+  ORIGINAL_DATABASE_LOCKED: ["test/unit/import-original.test.ts", "import-original"],
+  STORE_CHANGED: ["test/reliability/concurrency.test.ts", "migrate"],
+};
+
 /** Hints that repair: the test that runs the named command (here, or where it already lives). */
 const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async BLUEPRINT_HASH_MISMATCH() {
+    const cwd = await shop();
+    await ok(cwd, "blueprint", "verify");
+    const file = join(cwd, ".idse/projects/shop/sessions/__blueprint__/metadata/blueprint.md");
+    appendFileSync(file, "\nedited by hand\n");
+    const r = await run(cwd, "blueprint", "verify");
+    const d = r.json!.diagnostics.find((x: { code: string }) => x.code === "BLUEPRINT_HASH_MISMATCH");
+    expect(d.hint).toContain("`idse blueprint verify --accept`");
+    await ok(cwd, "blueprint", "verify", "--accept");
+    const after = await run(cwd, "blueprint", "verify");
+    expect(after.json!.diagnostics.some((x: { code: string }) => x.code === "BLUEPRINT_HASH_MISMATCH")).toBe(
+      false,
+    );
+  },
+  async NO_PROJECT() {
+    const cwd = await shop();
+    await ok(cwd, "init", "other", "--no-create-agent-files");
+    rmSync(join(cwd, ".idse/CURRENT_PROJECT"), { force: true });
+    const r = await run(cwd, "status");
+    if (codeOf(r) === "NO_PROJECT") {
+      expect(hintOf(r)).toContain("`idse project use <name>`");
+      await ok(cwd, "project", "use", "shop");
+    }
+    expect((await ok(cwd, "status")).json!.data.project).toBeDefined();
+  },
+  async PLUGIN_NEAR_MISS() {
+    const cwd = await shop();
+    const r = await fails("PLUGIN_NEAR_MISS", cwd, "plugin", "add", "notion", "--yes");
+    expect(hintOf(r)).toContain("`idse plugin add notion-store`");
+    await ok(cwd, "plugin", "add", "notion-store", "--yes");
+  },
+  async ORIGINAL_DATABASE_FOUND() {
+    const { sqliteFixtureCopy } = await import("../original-fixture.ts");
+    const cwd = sqliteFixtureCopy();
+    const r = await run(cwd, "doctor");
+    const d = r.json!.diagnostics.find((x: { code: string }) => x.code === "ORIGINAL_DATABASE_FOUND");
+    expect(d.hint).toContain("`idse import-original`");
+    await ok(cwd, "import-original");
+    const after = await run(cwd, "doctor");
+    expect(after.json!.diagnostics.some((x: { code: string }) => x.code === "ORIGINAL_DATABASE_FOUND")).toBe(
+      false,
+    );
+  },
   async MCP_AGENT_UNKNOWN() {
     // The hint's `idse mcp --agent <id>`: a server told its agent may write what the agent's mode allows.
     const cwd = await shop();
@@ -201,6 +259,31 @@ const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
 
 /** Hints that name a read-only command showing the valid choices: it runs and shows them. */
 const SHOWS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async PROJECT_NOT_FOUND() {
+    const cwd = await shop();
+    const r = await fails("PROJECT_NOT_FOUND", cwd, "status", "--project", "ghost");
+    expect(hintOf(r)).toContain("`idse project list`");
+    expect((await ok(cwd, "project", "list")).stdout).toContain("shop");
+  },
+  async CLAIM_NOT_FOUND() {
+    const cwd = await shop();
+    const r = await fails("CLAIM_NOT_FOUND", cwd, "blueprint", "explain", "9");
+    expect(hintOf(r)).toContain("`idse blueprint claims --all`");
+    await ok(cwd, "blueprint", "claims", "--all");
+  },
+  async CLAIM_SOURCE_UNKNOWN() {
+    const cwd = await shop();
+    const claim = ["--claim", "A claim.", "--classification", "invariant", "--source", "ghost:spec"];
+    const r = await fails("CLAIM_SOURCE_UNKNOWN", cwd, "blueprint", "promote", ...claim);
+    expect(hintOf(r)).toContain("`idse sessions`");
+    expect((await ok(cwd, "sessions")).stdout).toContain("__blueprint__");
+  },
+  async SPINE_PROPOSAL_NOT_FOUND() {
+    const cwd = await shop();
+    const r = await fails("SPINE_PROPOSAL_NOT_FOUND", cwd, "spine", "accept", "Ghost");
+    expect(hintOf(r)).toContain("`idse spine proposals`");
+    await ok(cwd, "spine", "proposals");
+  },
   async MCP_MODE_DENIED() {
     // "leave <stage> to the agent `idse route <stage>` names": route names an implementation agent.
     const cwd = await shop();
@@ -270,8 +353,12 @@ test("every catalogue hint that names an idse command is on one of the two lists
     .filter(([, spec]) => "hint" in spec && /`idse /.test(spec.hint(data)))
     .map(([code]) => code)
     .sort();
-  const listed = [...Object.keys(REPAIRS), ...Object.keys(SHOWS)].sort();
+  const listed = [...Object.keys(REPAIRS), ...Object.keys(SHOWS), ...Object.keys(ELSEWHERE)].sort();
   expect(named).toEqual(listed);
+  for (const [code, [file, command]] of Object.entries(ELSEWHERE)) {
+    const text = readFileSync(join(REPO, file!), "utf8");
+    expect({ code, has: text.includes(code) && text.includes(command!) }).toEqual({ code, has: true });
+  }
 });
 
 // Hints that commands attach to their own diagnostics (not catalogue errors): the main ones, the same way.
