@@ -52,9 +52,12 @@ const PRIMITIVES = [
   "blueprint-meta",
 ].map((n) => `src/${n}.ts`);
 
-/** Where the CLI lives: nothing below it may import it (the MCP server runs commands as the CLI does). */
+/**
+ * Where the CLI lives: nothing below it may import it (the MCP server runs commands as the CLI does, and
+ * shell completion reads the command table).
+ */
 const CLI = /^src\/(commands\/|cli\.ts$|main\.ts$|output\.ts$)/;
-const MAY_USE_CLI = /^src\/(commands\/|cli\.ts$|main\.ts$|mcp\/)/;
+const MAY_USE_CLI = /^src\/(commands\/|cli\.ts$|main\.ts$|mcp\/|completion\/)/;
 
 describe("architecture: boundaries", () => {
   test("no cycle among the modules a process loads at start (static imports)", () => {

@@ -227,6 +227,8 @@ export const COMMAND_GROUPS = [
   "sync",
   "remote",
   "project",
+  "spine",
+  "blueprint",
 ];
 
 export interface IdseRow {
