@@ -59,10 +59,21 @@ function helpText(cmd?: Command): string {
       "",
     ].join("\n");
   }
+  // A command that also heads a group (`idse spine`, `idse spine propose`) lists its subcommands too.
+  const subs = GROUPS.has(cmd.name) ? COMMANDS.filter((c) => c.name.startsWith(`${cmd.name} `)) : [];
+  const subWidth = Math.max(0, ...subs.map((c) => `${c.name} ${c.args ?? ""}`.length));
   return [
     `Usage: idse ${cmd.name}${cmd.args ? ` ${cmd.args}` : ""} [options]`,
+    ...(subs.length ? [`       idse ${cmd.name} <command> [options]`] : []),
     "",
     cmd.summary,
+    ...(subs.length
+      ? [
+          "",
+          "Commands:",
+          ...subs.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(subWidth)}  ${c.summary}`),
+        ]
+      : []),
     ...(cmd.options?.length ? ["", "Options:", ...opts(cmd.options)] : []),
     "",
     "Global options:",

@@ -1,7 +1,6 @@
 import { type ResolvedConfig, readSection, updateRepoConfig } from "./config.ts";
 import { type DesignStore, type Release, sha256Hex } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
-import { parseJsonText } from "./json-text.ts";
 import type { ConfigSource } from "./models/config.ts";
 import { createFilesystemStore } from "./stores/fs.ts";
 import type { Workspace } from "./workspace.ts";

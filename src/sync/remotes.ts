@@ -2,7 +2,7 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as v from "valibot";
 import { REPO_CONFIG_FILE, readSection, sectionOf, updateRepoConfig } from "../config.ts";
 import { IdseError } from "../errors.ts";
-import { type RemoteConfig, type RemoteInfo, RemoteName, SyncConfig } from "../models/sync.ts";
+import { type RemoteConfig, type RemoteInfo, RemoteName } from "../models/sync.ts";
 import { readOriginalConfig } from "../original-config.ts";
 import { isInside, resolveReal } from "../path-guard.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decideStyle } from "../../src/style.ts";
 import { idse, tempDir } from "../helpers.ts";
@@ -61,7 +61,9 @@ describe("init", () => {
     writeFileSync(join(ts, "tsconfig.json"), "{}");
     const text = await idse(["init", "shop", "--no-create-agent-files"], { cwd: ts });
     expect(text.stdout).toContain("stack:   typescript (detected from tsconfig.json)");
-    expect(text.stdout).toContain(".idse/schemas/ (11 JSON Schemas for editors)");
+    expect(text.stdout).toMatch(/\.idse\/schemas\/ \((\d+) JSON Schemas for editors\)/);
+    const count = Number(/\((\d+) JSON Schemas/.exec(text.stdout)![1]);
+    expect(readdirSync(join(ts, ".idse", "schemas")).filter((f) => f.endsWith(".json")).length).toBe(count);
     expect(text.stdout).not.toContain(".idse/schemas/config.schema.json");
     const flag = await idse(["init", "shop", "--stack", "rust", "--no-create-agent-files", "--json"], {
       cwd: tempDir(),

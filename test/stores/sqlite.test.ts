@@ -222,6 +222,19 @@ describe("sqlite-store: other processes", () => {
     await s.dispose!();
   });
 
+  test("processes opening the same new file at once all find it theirs, never another application's", async () => {
+    // Seen in CI: six `idse sync status` on a remote not yet created; one read the tables another had just
+    // made before their mark, and refused the file. The state is now read from one snapshot.
+    for (let round = 0; round < 5; round++) {
+      const path = join(tempDir(), "fresh.db");
+      const kids = Array.from({ length: 6 }, (_, i) =>
+        child(path, `await store.write("k/" + process.pid, "v${i}"); await store.dispose();`),
+      );
+      expect(await Promise.all(kids.map(exited))).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(pragma(path, "application_id")).toBe(APPLICATION_ID);
+    }
+  });
+
   test("a lock held by another process excludes this one, and is taken over once that process is killed", async () => {
     const path = join(tempDir(), "lock.db");
     const s: DesignStore = createSqliteStore({ path });

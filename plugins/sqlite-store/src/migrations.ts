@@ -33,10 +33,35 @@ function pragma(db: DatabaseSync, name: string): number {
   return Number(row[name] ?? 0);
 }
 
+interface State {
+  version: number;
+  appId: number;
+  tables: number;
+}
+
+/** The three facts read in one transaction, so they come from one snapshot: read one by one, a process
+ * migrating the file meanwhile made a new file look like another application's (its tables seen, its
+ * mark not yet). */
+function readState(db: DatabaseSync, inTransaction: boolean): State {
+  if (!inTransaction) db.exec("BEGIN");
+  try {
+    const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get();
+    return {
+      version: pragma(db, "user_version"),
+      appId: pragma(db, "application_id"),
+      tables: Number(row?.n ?? 0),
+    };
+  } finally {
+    if (!inTransaction) db.exec("COMMIT");
+  }
+}
+
 /** Brings the database to SCHEMA_VERSION; returns the version found before. */
 export function migrate(db: DatabaseSync, path: string): number {
-  const check = (version: number, appId: number) => {
-    if (appId !== 0 && appId !== APPLICATION_ID) {
+  const check = ({ version, appId, tables }: State) => {
+    // A file with tables but no idse mark is another program's (the Python original keeps
+    // `.idse/idse.db`): never migrate into it.
+    if ((appId !== 0 && appId !== APPLICATION_ID) || (appId === 0 && version === 0 && tables > 0)) {
       throw storeError("STORE_CORRUPT", `${path} is an SQLite database of another application`, {
         file: path,
       });
@@ -49,20 +74,14 @@ export function migrate(db: DatabaseSync, path: string): number {
       );
     }
   };
-  const found = pragma(db, "user_version");
-  const appId = pragma(db, "application_id");
-  check(found, appId);
-  // A file with tables but no idse mark is another program's (the Python original keeps `.idse/idse.db`):
-  // never migrate into it.
-  if (appId === 0 && found === 0) {
-    const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get();
-    if (Number(row?.n ?? 0) > 0) {
-      throw storeError("STORE_CORRUPT", `${path} is an SQLite database of another application`, {
-        file: path,
-      });
-    }
+  let found: State;
+  try {
+    found = readState(db, false);
+  } catch (err) {
+    throw fromSqlite(err, path);
   }
-  if (found === SCHEMA_VERSION) return found;
+  check(found);
+  if (found.version === SCHEMA_VERSION) return found.version;
   try {
     db.exec("BEGIN IMMEDIATE");
   } catch (err) {
@@ -70,13 +89,13 @@ export function migrate(db: DatabaseSync, path: string): number {
   }
   try {
     // Read again under the write lock: another process may have migrated meanwhile.
-    const now = pragma(db, "user_version");
-    check(now, pragma(db, "application_id"));
-    for (let v = now; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    const now = readState(db, true);
+    check(now);
+    for (let v = now.version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
-    return now;
+    return now.version;
   } catch (err) {
     try {
       db.exec("ROLLBACK");
