@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -62,6 +62,53 @@ describe("idse mcp, the binary", () => {
     expect(denied.content[0]!.text).toContain("MCP_MODE_DENIED");
     await client.close();
   });
+
+  test("the user's path: install-mcp --ide claude-code, then the agent Claude Code starts asks, reads, writes, validates", async () => {
+    const cwd = await shopWithSession();
+    // idse on PATH, as the README's install puts it there: a folder holding only a link to the binary.
+    const bin = tempDir();
+    symlinkSync(BINARY, join(bin, "idse"));
+    const PATH = `${bin}:${process.env.PATH ?? ""}`;
+    const install = spawnSync(BINARY, ["agents", "install-mcp", "--ide", "claude-code", "--json"], {
+      cwd,
+      env: env(cwd, { PATH }),
+      encoding: "utf8",
+    });
+    expect(install.status).toBe(0);
+    expect(JSON.parse(install.stdout).diagnostics).toEqual([]);
+    // Start the server exactly as Claude Code does: the command and args of .mcp.json, in the repository.
+    const server = JSON.parse(readFileSync(join(cwd, ".mcp.json"), "utf8")).mcpServers.idse;
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: server.args,
+      cwd,
+      env: env(cwd, { PATH }),
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "claude-code", version: "1" });
+    await client.connect(transport);
+    // Listing first: the SDK Client then checks every structuredContent against the tool's outputSchema.
+    const { tools } = await client.listTools();
+    for (const t of tools) expect(t.outputSchema?.type).toBe("object");
+    type Result = { isError?: boolean; structuredContent: Record<string, unknown> };
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      const r = (await client.callTool({ name, arguments: args })) as unknown as Result;
+      expect({ name, isError: r.isError ?? false }).toEqual({ name, isError: false });
+      return r.structuredContent;
+    };
+    expect((await call("next")).stage).toBe("intent");
+    const text = "# Intent\n\nLet customers sign in with a passkey.\n";
+    await call("artifact_write", { stage: "intent", content: text });
+    expect((await call("artifact_read", { stage: "intent" })).content).toBe(text);
+    expect(readFileSync(join(cwd, ".idse/projects/shop/sessions/auth/intents/intent.md"), "utf8")).toBe(text);
+    const validated = await call("validate", {});
+    const [report] = validated.reports as { session: string; findings: { rule_id: string; file: string }[] }[];
+    expect(report!.session).toBe("auth");
+    // The other six documents are still templates: their findings come back as data, each with its rule.
+    expect(report!.findings.length).toBeGreaterThan(0);
+    for (const f of report!.findings) expect(f.rule_id).toMatch(/^idse\//);
+    await client.close();
+  }, 60_000);
 
   test("stdio: exits 0 when stdin closes, and on SIGTERM", async () => {
     const cwd = await shopWithSession();
