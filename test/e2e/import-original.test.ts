@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { STAGE_PATHS } from "../../src/layout.ts";
 import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
 import { json, ok, requireBinary, run } from "./util.ts";
@@ -11,6 +12,17 @@ import { json, ok, requireBinary, run } from "./util.ts";
 // verify, no-op rerun; the original's database is never changed.
 
 beforeAll(requireBinary);
+
+/** The claims as the original's database holds them, read with SQLite itself. */
+function originalClaims(db: string): [number, string][] {
+  const conn = new DatabaseSync(db, { readOnly: true });
+  try {
+    const rows = conn.prepare("SELECT claim_id, status FROM blueprint_claims ORDER BY claim_id").all();
+    return rows.map((r) => [Number(r.claim_id), String(r.status)]);
+  } finally {
+    conn.close();
+  }
+}
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -51,6 +63,12 @@ describe("migrating from the Python original's SQLite mode (compiled binary)", (
     expect(info.env.data.stages).toEqual(EXPECTED.projects.shop.sessions["payment-webhooks"].state.stages);
     const next = json(["route", "--next", "--project", "shop"], { cwd });
     expect(next.env.data).toMatchObject({ session: "checkout-flow", stage: "tasks" });
+    // Every claim the original held, with the status it left it in, and the blueprint hash it accepted.
+    const claims = json(["blueprint", "claims", "--all", "--project", "shop"], { cwd });
+    expect(
+      claims.env.data.claims.map((c: { claim_id: number; status: string }) => [c.claim_id, c.status]),
+    ).toEqual(originalClaims(db));
+    expect(json(["blueprint", "verify", "--project", "shop"], { cwd }).code).toBe(0);
     expect(json(["doctor"], { cwd }).code).toBe(0);
     expect(run(["sessions", "--project", "shop"], { cwd }).stderr).not.toContain("ORIGINAL_DATABASE_FOUND");
 
