@@ -356,11 +356,11 @@ const DIAGNOSTIC_CODES: { code: string; severity: string; where: string; keys: s
     keys: "see src/plugin-api.ts",
   },
   {
-    code: "REMOTE_PATH_ABSOLUTE",
+    code: "REMOTE_PERSONAL",
     severity: "warning",
     where:
-      "`idse remote add`: the folder is neither inside the repository nor beside it, so its absolute path was recorded in the committed `.idse/config.json`",
-    keys: "",
+      "`idse remote add`: the folder is neither inside the repository nor beside it, so the remote was recorded as the user's personal remote (`$XDG_CONFIG_HOME/idse/remotes.json`), not in the committed `.idse/config.json`",
+    keys: "`file`",
   },
   {
     code: "HOOK_LOCAL",
@@ -1004,6 +1004,14 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     } finally {
       orig.dispose();
     }
+    examples.set("personal-remotes", {
+      caption: "`~/.config/idse/remotes.json` after `idse remote add nas /srv/design-backup` in /home/ana/src/shop",
+      value: {
+        repositories: {
+          "/home/ana/src/shop": { remotes: { nas: { plugin: "filesystem", path: "/srv/design-backup" } } },
+        },
+      },
+    });
     examples.set("credentials", {
       caption: "`~/.config/idse/credentials.json`, written by hand (values are placeholders)",
       value: {

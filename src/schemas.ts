@@ -92,6 +92,12 @@ export const SCHEMAS: SchemaEntry[] = [
     model: S.CredentialsFile,
   },
   {
+    name: "personal-remotes",
+    kind: "file",
+    about: "$XDG_CONFIG_HOME/idse/remotes.json (default ~/.config/idse/remotes.json)",
+    model: S.PersonalRemotesFile,
+  },
+  {
     name: "spine-proposals",
     kind: "file",
     about: ".idse/projects/<project>/sessions/__blueprint__/metadata/spine_proposals.json",

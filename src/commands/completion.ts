@@ -23,7 +23,7 @@ export const completion = defineCommand<{ complete?: boolean }, CompletionOutput
       const at = args.indexOf("--project");
       const named = at >= 0 ? args[at + 1] : undefined;
       const project = async () => named || (await ctx.project());
-      const source = workspaceValues(() => ctx.workspace(), project, ctx.io.env);
+      const source = workspaceValues(() => ctx.workspace(), project, ctx.io.env, ctx.io.home);
       return { shell: null, script: null, candidates: await complete(args, source) };
     }
     const [shell, ...extra] = args;

@@ -1,8 +1,8 @@
-import { isAbsolute } from "node:path";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type { RemoteChangeOutput, RemoteListOutput } from "../models/sync.ts";
 import { parseKeyValues } from "../store-select.ts";
+import { personalRemotesPath } from "../sync/personal-remotes.ts";
 import { remoteOptions, remotePluginInfo } from "../sync/remote-plugin.ts";
 import {
   addRemote,
@@ -74,6 +74,7 @@ export const remoteAdd = defineCommand<
       options: parseKeyValues(o.option ?? []),
       makeDefault: o.default === true,
       cwd: ctx.global.cwd,
+      user: { env: ctx.io.env, home: ctx.io.home },
     };
     if (kind !== "filesystem") {
       // The plugin checks its options now (its factory does no I/O), so a typo fails here, not at sync.
@@ -106,19 +107,20 @@ export const remoteAdd = defineCommand<
       const { approve } = await import("../plugins/trust.ts");
       await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, [command], ctx.now, false);
     }
-    if (remote.config.path !== undefined && isAbsolute(remote.config.path)) {
+    const file = remote.source === "user" ? personalRemotesPath(add.user) : ".idse/config.json";
+    if (remote.source === "user") {
       ctx.report({
         severity: "warning",
-        code: "REMOTE_PATH_ABSOLUTE",
-        message: `${remote.config.path} is recorded as an absolute path in .idse/config.json, which is committed: it names a folder on this machine only`,
-        hint: "give a path inside the repository or beside it (`../name`), or keep a personal remote out of the repository: set IDSE_ARTIFACT_URL to the path instead",
+        code: "REMOTE_PERSONAL",
+        message: `${remote.config.path} is neither inside the repository nor beside it: it names a folder on this machine only, so ${remote.name} was recorded as your personal remote in ${file}, not in the committed .idse/config.json`,
+        file,
       });
     }
     return {
       action: "added",
       remote: info(remote),
-      file: ".idse/config.json",
-      message: `Added remote ${remote.name} (${remote.plugin} ${remote.location})${remote.default ? ", the default" : ""}`,
+      file,
+      message: `Added remote ${remote.name} (${remote.plugin} ${remote.location})${remote.default ? ", the default" : ""}${remote.source === "user" ? ", for you only" : ""}`,
     };
   },
   text: (d) => d.message,
@@ -127,8 +129,11 @@ export const remoteAdd = defineCommand<
 export const remoteRemove = defineCommand<Record<string, never>, RemoteChangeOutput>({
   async run(ctx, [name]) {
     const ws = ctx.workspace();
+    const user = { env: ctx.io.env, home: ctx.io.home };
     const remote = await removeRemote(ws.idseDir, name!, {
       timeoutMs: ws.config.values["lock.timeout_ms"],
+      user,
+      root: ws.root,
     });
     // Its sync base goes too: a remote added again under this name starts from nothing, not from a lie.
     for (const project of await listProjects(ws.store)) {
@@ -137,7 +142,7 @@ export const remoteRemove = defineCommand<Record<string, never>, RemoteChangeOut
     return {
       action: "removed",
       remote: info(remote),
-      file: ".idse/config.json",
+      file: remote.source === "user" ? personalRemotesPath(user) : ".idse/config.json",
       message: `Removed remote ${remote.name}; nothing on the remote was touched`,
     };
   },

@@ -152,6 +152,7 @@ export function workspaceValues(
   ws: () => Workspace,
   project: () => Promise<string>,
   env: Record<string, string | undefined>,
+  home?: string,
 ): ValueSource {
   return {
     async values(kind) {
@@ -188,7 +189,7 @@ export function workspaceValues(
           case "remotes": {
             const w = ws();
             return (await import("../sync/remotes.ts"))
-              .listRemotes(w.idseDir, w.root, env)
+              .listRemotes(w.idseDir, w.root, env, home)
               .map((r) => r.name);
           }
           default:

@@ -147,6 +147,25 @@ export const CredentialsFile = d(
 );
 export type CredentialsFile = v.InferOutput<typeof CredentialsFile>;
 
+/** `$XDG_CONFIG_HOME/idse/remotes.json`: remotes whose folder is on this machine only, per repository. */
+export const PersonalRemotesFile = d(
+  v.object({
+    $schema: v.optional(d(v.string(), "JSON Schema reference.")),
+    repositories: d(
+      v.record(
+        v.string(),
+        d(
+          v.object({ remotes: d(v.record(RemoteName, RemoteConfig), "Remote name → its config.") }),
+          "One repository's personal remotes.",
+        ),
+      ),
+      "Repository real path → its personal remotes.",
+    ),
+  }),
+  "The user's personal remotes (a folder further away than beside the repository); never inside a repository.",
+);
+export type PersonalRemotesFile = v.InferOutput<typeof PersonalRemotesFile>;
+
 // ---- outputs ------------------------------------------------------------------------------------------
 
 export const SYNC_ACTIONS = ["unchanged", "push", "pull", "conflict", "deleted"] as const;
@@ -170,8 +189,8 @@ export const RemoteInfo = d(
     location: d(v.string(), "URL or path (credentials never appear)."),
     default: d(v.boolean(), "Whether it is the remote used when none is named."),
     source: d(
-      v.picklist(["repo", "env", "original"]),
-      "Repository config, IDSE_ARTIFACT_URL / IDSE_AGENCY_URL, or the Python original's ~/.idseconfig.json (lowest priority).",
+      v.picklist(["repo", "user", "env", "original"]),
+      "Repository config, the user's personal remotes ($XDG_CONFIG_HOME/idse/remotes.json), IDSE_ARTIFACT_URL / IDSE_AGENCY_URL, or the Python original's ~/.idseconfig.json (lowest priority).",
     ),
   }),
   "A configured remote.",
@@ -267,7 +286,10 @@ export const RemoteChangeOutput = d(
   v.object({
     action: d(v.picklist(["added", "removed"]), "What happened."),
     remote: RemoteInfo,
-    file: d(v.string(), "The config file written."),
+    file: d(
+      v.string(),
+      "The config file written: .idse/config.json, or the user's remotes.json for a personal remote.",
+    ),
     message: d(v.string(), "What happened, in words."),
   }),
   "Result of `idse remote add|remove`.",

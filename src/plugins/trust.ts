@@ -1,10 +1,10 @@
 import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { type RepoTrust, type Runnable, TrustFile } from "../models/trust.ts";
 import { acquireFileLock } from "../stores/file-lock.ts";
+import { userConfigFile } from "../user-config-dir.ts";
 
 // Workspace trust, after direnv's `allow` and mise's `trust`: code a repository brings (an installed
 // plugin that is not this binary's own copy, a remote's MCP stdio command) runs only once this user has
@@ -19,9 +19,7 @@ export interface TrustEnv {
 }
 
 export function trustPath(o: TrustEnv): string {
-  if (o.env.XDG_CONFIG_HOME) return join(o.env.XDG_CONFIG_HOME, "idse", "trust.json");
-  if (process.platform === "win32" && o.env.APPDATA) return join(o.env.APPDATA, "idse", "trust.json");
-  return join(o.home, ".config", "idse", "trust.json");
+  return userConfigFile(o.env, o.home, "trust.json");
 }
 
 export const trustsAll = (env: Record<string, string | undefined>) => env.IDSE_TRUST === "all";

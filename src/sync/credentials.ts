@@ -1,11 +1,11 @@
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists } from "../atomic-file.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { CredentialsFile } from "../models/sync.ts";
+import { userConfigFile } from "../user-config-dir.ts";
 
 // Credentials live in the environment or in the user's own config directory, never in a repository:
 // $XDG_CONFIG_HOME/idse/credentials.json, else ~/.config/idse/credentials.json (%APPDATA%\idse on Windows).
@@ -13,9 +13,7 @@ import { CredentialsFile } from "../models/sync.ts";
 // gives the remote's plugin exactly as if they were set, and only for names its manifest declares.
 
 export function credentialsPath(env: Record<string, string | undefined>, home: string): string {
-  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "idse", "credentials.json");
-  if (process.platform === "win32" && env.APPDATA) return join(env.APPDATA, "idse", "credentials.json");
-  return join(home, ".config", "idse", "credentials.json");
+  return userConfigFile(env, home, "credentials.json");
 }
 
 function origin(url: string | undefined): string | undefined {

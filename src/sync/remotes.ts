@@ -5,6 +5,7 @@ import { IdseError } from "../errors.ts";
 import { type RemoteConfig, type RemoteInfo, RemoteName } from "../models/sync.ts";
 import { readOriginalConfig } from "../original-config.ts";
 import { isInside, resolveReal } from "../path-guard.ts";
+import { readPersonalRemotes, type UserDirs, updatePersonalRemotes } from "./personal-remotes.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`
 // shows only the flat keys. The default remote: IDSE_ARTIFACT_URL (or the Python original's
@@ -98,30 +99,41 @@ export function listRemotes(
   idseDir: string,
   root: string,
   env: Record<string, string | undefined>,
-  /** The home directory: the Python original's ~/.idseconfig.json adds the lowest-priority remotes. */
+  /** The home directory: the user's personal remotes, and the Python original's ~/.idseconfig.json. */
   home?: string,
 ): Remote[] {
   const configured = readRemotes(idseDir);
+  const personal = home === undefined ? {} : readPersonalRemotes({ env, home }, root);
+  // The repository's remotes, then this user's personal ones (a repository remote of the same name wins).
+  const entries = [
+    ...Object.keys(configured)
+      .sort()
+      .map((name) => ({ name, config: configured[name]!, source: "repo" as const })),
+    ...Object.keys(personal)
+      .filter((name) => !configured[name])
+      .sort()
+      .map((name) => ({ name, config: personal[name]!, source: "user" as const })),
+  ];
   const fromEnv = envRemote(env);
-  const names = Object.keys(configured).sort();
   // IDSE_ARTIFACT_URL naming a configured remote's location selects that remote (and its sync base).
   const same = (c: RemoteConfig) =>
     fromEnv !== undefined &&
     (c.url !== undefined ? c.url.replace(/\/+$/, "") === fromEnv.replace(/\/+$/, "") : false);
-  const matched = names.find((n) => same(configured[n]!));
-  const marked = names.find((n) => configured[n]!.default === true);
-  const chosen = fromEnv !== undefined ? matched : (marked ?? (names.length === 1 ? names[0] : undefined));
-  const out: Remote[] = names.map((name) => {
-    const config = configured[name]!;
-    return {
-      name,
-      plugin: config.plugin,
-      location: locationOf(config),
-      default: name === chosen,
-      source: "repo",
-      config,
-    };
-  });
+  const matched = entries.find((e) => same(e.config))?.name;
+  // A personal default is this user's choice and wins over the team's.
+  const marked =
+    entries.find((e) => e.source === "user" && e.config.default === true) ??
+    entries.find((e) => e.source === "repo" && e.config.default === true);
+  const chosen =
+    fromEnv !== undefined ? matched : (marked?.name ?? (entries.length === 1 ? entries[0]!.name : undefined));
+  const out: Remote[] = entries.map(({ name, config, source }) => ({
+    name,
+    plugin: config.plugin,
+    location: locationOf(config),
+    default: name === chosen,
+    source,
+    config,
+  }));
   if (fromEnv !== undefined && matched === undefined) {
     const config: RemoteConfig = isUrl(fromEnv)
       ? { plugin: isHttp(fromEnv) ? "artifact-core" : "unknown", url: fromEnv }
@@ -141,7 +153,7 @@ export function listRemotes(
   const original = home === undefined ? {} : (readOriginalConfig(home)?.remotes ?? {});
   const hasDefault = out.some((r) => r.default);
   for (const [name, config] of Object.entries(original)) {
-    if (configured[name]) continue;
+    if (entries.some((e) => e.name === name)) continue;
     const first = !hasDefault && !out.some((r) => r.source === "original");
     out.push({
       name,
@@ -185,6 +197,8 @@ export interface AddRemote {
   options: Record<string, unknown>;
   makeDefault: boolean;
   cwd: string;
+  /** The user's environment and home: where a personal remote (a folder on this machine only) goes. */
+  user?: UserDirs;
 }
 
 /** The plugin a location implies when `--plugin` is not given. */
@@ -220,7 +234,7 @@ export function assertRemoteElsewhere(idseDir: string, root: string, location: s
  * A path for a remote, refused when it is (or contains) this workspace. Recorded relative to the
  * repository root when it is inside the repository or beside it (`../backup`: the repository's parent
  * holds it), so the committed config holds no machine's absolute path; a folder further away keeps the
- * absolute path it was given (docs/sync.md, "Remotes").
+ * absolute path it was given, and addRemote records it as a personal remote (docs/sync.md, "Remotes").
  */
 function remoteDir(idseDir: string, root: string, cwd: string, location: string): string {
   const abs = resolve(cwd, location);
@@ -273,7 +287,8 @@ export function remoteConfigOf(idseDir: string, root: string, a: AddRemote): Rem
 
 /**
  * Adds a remote to `.idse/config.json`; the first remote added becomes the default. Under the repository
- * lock (config.ts): the remotes are read afresh there, so concurrent adds all land.
+ * lock (config.ts): the remotes are read afresh there, so concurrent adds all land. A folder that is
+ * neither inside the repository nor beside it becomes a personal remote of this user instead.
  */
 export async function addRemote(
   idseDir: string,
@@ -288,12 +303,27 @@ export async function addRemote(
     });
   }
   const config = remoteConfigOf(idseDir, root, a);
+  const personal = a.user === undefined ? {} : readPersonalRemotes(a.user, root);
+  if (a.user !== undefined && config.path !== undefined && isAbsolute(config.path)) {
+    const user = a.user;
+    const teams = readRemotes(idseDir);
+    if (teams[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
+    await updatePersonalRemotes(user, root, (mine) => {
+      if (mine[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
+      if (a.makeDefault || (Object.keys(mine).length === 0 && Object.keys(teams).length === 0)) {
+        config.default = true;
+        for (const other of Object.values(mine)) delete other.default;
+      }
+      mine[a.name] = config;
+    });
+    return remoteOf(a.name, config, "user");
+  }
   await updateRepoConfig(
     idseDir,
     (obj, file) => {
       const remotes = checkedRemotes(sectionOf(obj, "remotes", file), file);
-      if (remotes[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
-      const first = Object.keys(remotes).length === 0;
+      if (remotes[a.name] || personal[a.name]) throw new IdseError("REMOTE_EXISTS", { remote: a.name });
+      const first = Object.keys(remotes).length === 0 && Object.keys(personal).length === 0;
       if (a.makeDefault || first) {
         config.default = true;
         for (const other of Object.values(remotes)) delete other.default;
@@ -302,22 +332,39 @@ export async function addRemote(
     },
     o,
   );
+  return remoteOf(a.name, config, "repo");
+}
+
+function remoteOf(name: string, config: RemoteConfig, source: "repo" | "user"): Remote {
   return {
-    name: a.name,
+    name,
     plugin: config.plugin,
     location: locationOf(config),
     default: config.default === true,
-    source: "repo",
+    source,
     config,
   };
 }
 
-/** Removes a remote from `.idse/config.json` (under the repository lock); returns what it was. */
+/**
+ * Removes a remote from `.idse/config.json` (under the repository lock), else from this user's personal
+ * remotes; returns what it was.
+ */
 export async function removeRemote(
   idseDir: string,
   name: string,
-  o: { timeoutMs?: number } = {},
+  o: { timeoutMs?: number; user?: UserDirs; root?: string } = {},
 ): Promise<Remote> {
+  const { user, root } = o;
+  if (user && root && !readRemotes(idseDir)[name] && readPersonalRemotes(user, root)[name]) {
+    const config = await updatePersonalRemotes(user, root, (mine) => {
+      const c = mine[name];
+      if (!c) throw new IdseError("REMOTE_NOT_FOUND", { remote: name, remotes: Object.keys(mine).sort() });
+      delete mine[name];
+      return c;
+    });
+    return remoteOf(name, config, "user");
+  }
   const config = await updateRepoConfig(
     idseDir,
     (obj, file) => {
@@ -332,14 +379,7 @@ export async function removeRemote(
     },
     o,
   );
-  return {
-    name,
-    plugin: config.plugin,
-    location: locationOf(config),
-    default: config.default === true,
-    source: "repo",
-    config,
-  };
+  return remoteOf(name, config, "repo");
 }
 
 /** Where a filesystem remote's files are. */

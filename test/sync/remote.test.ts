@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { idse, tempDir } from "../helpers.ts";
 import { PROJECT, workspace, wsAt } from "./util.ts";
@@ -107,19 +115,89 @@ describe("idse remote", () => {
     expect(st.json!.data.remote.location).toBe("../backup");
   });
 
-  test("a folder further away keeps its absolute path, with a warning that it is machine-specific", async () => {
-    const ws = await workspace();
-    // The temp folder's parent is `/`: this is two levels up from the repository root, not beside it.
-    const far = "/srv-idse-test-does-not-exist/backup";
+  /** A repository two folders down in its own temp folder: another temp folder is "further away" from it. */
+  async function deepRepo(env: Record<string, string>) {
+    const repo = join(tempDir("idse-deep-"), "work", "repo");
+    mkdirSync(repo, { recursive: true });
+    const ws = wsAt(repo, env);
+    expect((await ws.run(["init", PROJECT, "--no-create-agent-files", "-q"])).code).toBe(0);
+    return ws;
+  }
+
+  test("a folder further away is a personal remote: recorded in the user's config directory, never in the committed config", async () => {
+    const xdg = tempDir("idse-xdg-");
+    const ws = await deepRepo({ XDG_CONFIG_HOME: xdg });
+    const far = join(tempDir("idse-far-"), "backup");
     expect(
       relative(ws.cwd, far)
         .split("/")
         .filter((p) => p === "..").length,
     ).toBeGreaterThan(1);
+    expect((await ws.run(["remote", "add", "team", "../team-backup"])).code).toBe(0);
     const r = await ws.json(["remote", "add", "far", far]);
-    expect(r.code).toBe(0);
-    expect(config(ws.cwd).remotes.far.path).toBe(far);
-    expect(r.json.diagnostics).toMatchObject([{ severity: "warning", code: "REMOTE_PATH_ABSOLUTE" }]);
+    expect(r.code, r.stdout).toBe(0);
+    const file = join(xdg, "idse", "remotes.json");
+    expect(r.json.data).toMatchObject({
+      action: "added",
+      file,
+      remote: { name: "far", source: "user", location: far, default: false },
+    });
+    expect(r.json.diagnostics).toMatchObject([{ severity: "warning", code: "REMOTE_PERSONAL", file }]);
+    // The committed config names only the team's remote; the personal one is keyed by the repository.
+    expect(config(ws.cwd).remotes).toEqual({
+      team: { plugin: "filesystem", path: "../team-backup", default: true },
+    });
+    expect(readFileSync(join(ws.cwd, ".idse", "config.json"), "utf8")).not.toContain(far);
+    const mine = JSON.parse(readFileSync(file, "utf8"));
+    expect(mine.repositories[realpathSync(ws.cwd)].remotes.far).toEqual({ plugin: "filesystem", path: far });
+    // Listed after the team's, from "user"; another user (another config directory) does not see it.
+    const list = await ws.json(["remote", "list"]);
+    expect(
+      list.json.data.remotes.map((x: { name: string; source: string }) => `${x.name}:${x.source}`),
+    ).toEqual(["team:repo", "far:user"]);
+    const other = await idse(["remote", "list", "--json"], {
+      cwd: ws.cwd,
+      env: { XDG_CONFIG_HOME: tempDir() },
+    });
+    expect(names(other)).toEqual(["team*"]);
+    // Its name is taken in both places.
+    expect((await ws.json(["remote", "add", "far", "../x"])).json.diagnostics[0]?.code).toBe("REMOTE_EXISTS");
+    expect((await ws.json(["remote", "add", "team", join(tempDir(), "y")])).json.diagnostics[0]?.code).toBe(
+      "REMOTE_EXISTS",
+    );
+    const rm = await ws.json(["remote", "remove", "far"]);
+    expect(rm.code, rm.stdout).toBe(0);
+    expect(rm.json.data).toMatchObject({ action: "removed", file, remote: { name: "far", source: "user" } });
+    expect(JSON.parse(readFileSync(file, "utf8")).repositories).toEqual({});
+    expect(names(await ws.json(["remote", "list"]))).toEqual(["team*"]);
+  });
+
+  test("a personal remote works like any other: --default makes it this user's default, and sync pushes to it", async () => {
+    const ws = await deepRepo({ XDG_CONFIG_HOME: tempDir("idse-xdg-") });
+    expect((await ws.run(["remote", "add", "team", "../team-backup"])).code).toBe(0);
+    const target = join(tempDir("idse-far-"), "backup");
+    const add = await ws.json(["remote", "add", "mine", target, "--default"]);
+    expect(add.code, add.stdout).toBe(0);
+    expect(add.json.data.remote).toMatchObject({ source: "user", default: true });
+    // This user's default wins over the team's; the team's config still marks its own.
+    expect(names(await ws.json(["remote", "list"]))).toEqual(["team", "mine*"]);
+    expect(config(ws.cwd).remotes.team.default).toBe(true);
+    const push = await ws.json(["sync", "push"]);
+    expect(push.code, push.stdout).toBe(0);
+    expect(existsSync(join(target, "projects", PROJECT))).toBe(true);
+    expect(existsSync(join(dirname(ws.cwd), "team-backup"))).toBe(false);
+  });
+
+  test("a damaged personal remotes file is named, with nothing changed", async () => {
+    const ws = await workspace();
+    const xdg = tempDir("idse-xdg-");
+    mkdirSync(join(xdg, "idse"), { recursive: true });
+    writeFileSync(join(xdg, "idse", "remotes.json"), "{");
+    const r = await idse(["remote", "list", "--json"], { cwd: ws.cwd, env: { XDG_CONFIG_HOME: xdg } });
+    expect(r.code).toBe(1);
+    expect(r.json!.diagnostics[0]).toMatchObject({ severity: "error", code: "INVALID_FILE" });
+    expect(r.json!.diagnostics[0].message).toContain(join(xdg, "idse", "remotes.json"));
+    expect(readFileSync(join(xdg, "idse", "remotes.json"), "utf8")).toBe("{");
   });
 
   test("a link to .idse, or to a folder above the repository, is the workspace (compared by real path)", async () => {
