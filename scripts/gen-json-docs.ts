@@ -1005,7 +1005,8 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
       orig.dispose();
     }
     examples.set("personal-remotes", {
-      caption: "`~/.config/idse/remotes.json` after `idse remote add nas /srv/design-backup` in /home/ana/src/shop",
+      caption:
+        "`~/.config/idse/remotes.json` after `idse remote add nas /srv/design-backup` in /home/ana/src/shop",
       value: {
         repositories: {
           "/home/ana/src/shop": { remotes: { nas: { plugin: "filesystem", path: "/srv/design-backup" } } },
