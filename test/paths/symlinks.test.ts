@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  cpSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -10,6 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { idse, type RunResult, tempDir } from "../helpers.ts";
+import { SQLITE_FIXTURE } from "../original-fixture.ts";
 import { linkOut, outsideDir, PROFILE_SPEC, PROJECT, SECRET, sessionDir, snapshot } from "./corpus.ts";
 
 // The symlink corpus in-process (docs/security.md, "Paths"): every command that reads or writes the
@@ -225,6 +227,281 @@ const CASES: Case[] = [
     link: (r, _o, env) => symlinkSync(join(r, ".idse"), env.remote),
   },
 ];
+
+const pj = `.idse/projects/${PROJECT}`;
+const withFeature = async (repo: string) => {
+  await ok(["spawn", "--plan", "feature", "billing", "-q"], repo);
+};
+const withCollaborator = async (repo: string) => {
+  await ok(["session", "add-collaborator", "__blueprint__", "--name", "cy"], repo);
+};
+const withSecondProject = async (repo: string) => {
+  await ok(["init", "other", "-q", "--no-create-agent-files"], repo);
+};
+/** The Python original's SQLite database, kept outside, and `.idse/idse.db` a link to it. */
+const originalDbOutside = (r: string, o: string) => {
+  const target = join(o, "idse.db");
+  cpSync(join(SQLITE_FIXTURE, ".idse", "idse.db"), target);
+  symlinkSync(target, join(r, ".idse", "idse.db"));
+};
+
+// Every other command that reads or writes the workspace (the corpus grew from the 30 cases above; the
+// first run of these found `report --out`, `agents install-mcp`, `import-original` and `docs install`
+// going through a link out).
+const MORE_CASES: Case[] = [
+  {
+    name: "report: the default page (.idse/report.html) is a link to a file outside",
+    argv: ["report"],
+    link: (r, o) => linkOut(r, ".idse/report.html", o, { file: true }),
+  },
+  {
+    name: "report --out: a folder of the repository that is a link out",
+    argv: ["report", "--out", "docs/status.html"],
+    link: (r, o) => linkOut(r, "docs", o),
+  },
+  {
+    name: "report --out: the page itself is a link to a file outside",
+    argv: ["report", "--out", "status.html"],
+    link: (r, o) => linkOut(r, "status.html", o, { file: true }),
+  },
+  {
+    name: "report: sessions/ is a link out (read)",
+    argv: ["report"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "agents install-mcp --ide claude-code: .mcp.json is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "claude-code"],
+    link: (r, o) => linkOut(r, ".mcp.json", o, { file: true }),
+  },
+  {
+    name: "agents install-mcp --ide cursor: .cursor/ is a link out",
+    argv: ["agents", "install-mcp", "--ide", "cursor"],
+    link: (r, o) => linkOut(r, ".cursor", o),
+  },
+  {
+    name: "agents install-mcp --ide codex: .codex/config.toml is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "codex"],
+    link: (r, o) => linkOut(r, ".codex/config.toml", o, { file: true }),
+  },
+  {
+    name: "agents install-mcp --ide copilot: .vscode/ is a link out",
+    argv: ["agents", "install-mcp", "--ide", "copilot"],
+    link: (r, o) => linkOut(r, ".vscode", o),
+  },
+  {
+    name: "agents install-mcp --ide gemini: .gemini/settings.json is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "gemini"],
+    link: (r, o) => linkOut(r, ".gemini/settings.json", o, { file: true }),
+  },
+  {
+    name: "import-original: .idse/idse.db is a link to a database outside",
+    argv: ["import-original", "--dry-run"],
+    link: originalDbOutside,
+  },
+  {
+    name: "import-original: the same link, without --dry-run",
+    argv: ["import-original"],
+    link: originalDbOutside,
+  },
+  {
+    name: "docs install: .idse/governance is a link out",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/governance", o),
+  },
+  {
+    name: "docs install: .idse/schemas is a link out",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/schemas", o),
+  },
+  {
+    name: "docs install: IDSE_CONSTITUTION.md is a link to a file outside",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/governance/IDSE_CONSTITUTION.md", o, { file: true }),
+  },
+  {
+    name: "init: a second project where projects/ is a link out",
+    argv: ["init", "other", "--no-create-agent-files"],
+    link: (r, o) => linkOut(r, ".idse/projects", o),
+  },
+  {
+    name: "project use: CURRENT_PROJECT is a link to a file outside",
+    argv: ["project", "use", PROJECT],
+    prepare: withSecondProject,
+    link: (r, o) => linkOut(r, ".idse/projects/CURRENT_PROJECT", o, { file: true }),
+  },
+  {
+    name: "project list: projects/ is a link out (read)",
+    argv: ["project", "list"],
+    link: (r, o) => linkOut(r, ".idse/projects", o),
+  },
+  {
+    name: "session switch: CURRENT_SESSION is a link to a file outside",
+    argv: ["session", "switch", "billing"],
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, `${pj}/CURRENT_SESSION`, o, { file: true }),
+  },
+  {
+    name: "spawn: sessions/ is a link out",
+    argv: ["spawn", "--plan", "feature", "billing"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "session set-status: metadata/ is a link out",
+    argv: ["session", "set-status", "__blueprint__", "--status", "in_progress"],
+    link: (r, o) => linkOut(r, `${bp}/metadata`, o),
+  },
+  {
+    name: "session remove-collaborator: session.json is a link to a file outside",
+    argv: ["session", "remove-collaborator", "__blueprint__", "--name", "cy"],
+    prepare: withCollaborator,
+    link: (r, o) => linkOut(r, `${bp}/metadata/session.json`, o),
+  },
+  {
+    name: "session-info: session.json is a link to a file outside (read)",
+    argv: ["session-info", "__blueprint__"],
+    link: (r, o) => linkOut(r, `${bp}/metadata/session.json`, o),
+  },
+  {
+    name: "sessions: a session's metadata/ is a link out (read)",
+    argv: ["sessions"],
+    link: (r, o) => linkOut(r, `${bp}/metadata`, o),
+  },
+  {
+    name: "next: stage_state.json is a link to a file outside (read)",
+    argv: ["next"],
+    link: (r, o) => linkOut(r, `${bp}/metadata/stage_state.json`, o),
+  },
+  {
+    name: "route --next: agent_registry.json is a link to a file outside (read)",
+    argv: ["route", "--next"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "graph: sessions/ is a link out (read)",
+    argv: ["graph"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "status --all: a session folder is a link out (read)",
+    argv: ["status", "--all"],
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, sessionDir("billing"), o),
+  },
+  {
+    name: "artifact write --session: the session's folder is a link out",
+    argv: ["artifact", "write", "--stage", "intent", "--session", "billing"],
+    stdin: "# Intent\n\nnew text\n",
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, sessionDir("billing"), o),
+  },
+  {
+    name: "agents add: agent_registry.json is a link to a file outside",
+    argv: ["agents", "add", "reviewer", "--mode", "planning", "--stages", "spec"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "agents set-mode: agent_registry.json is a link to a file outside",
+    argv: ["agents", "set-mode", "claude-code", "implementation"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "agents list: agent_registry.json is a link to a file outside (read)",
+    argv: ["agents", "list"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "generate-agent-files: AGENTS.md is a link to a file outside",
+    argv: ["generate-agent-files", "--force"],
+    link: (r, o) => linkOut(r, "AGENTS.md", o),
+  },
+  {
+    name: "config unset: config.json is a link to a file outside",
+    argv: ["config", "unset", "owner"],
+    prepare: async (r) => {
+      await ok(["config", "set", "owner", "ana"], r);
+    },
+    link: (r, o) => linkOut(r, ".idse/config.json", o),
+  },
+  {
+    name: "config list: config.json is a link to a file outside (read)",
+    argv: ["config", "list"],
+    link: (r, o) => linkOut(r, ".idse/config.json", o, { file: true }),
+  },
+  {
+    name: "remote add: config.json is a link to a file outside",
+    argv: ["remote", "add", "backup", "../backup"],
+    link: (r, o) => linkOut(r, ".idse/config.json", o, { file: true }),
+  },
+  {
+    name: "remote remove: config.json is a link to a file outside",
+    argv: ["remote", "remove", "backup"],
+    prepare: withRemote,
+    link: (r, o) => linkOut(r, ".idse/config.json", o),
+  },
+  {
+    name: "store migrate --to sqlite-store: sessions/ is a link out (read)",
+    argv: ["store", "migrate", "--to", "sqlite-store"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "store import: a folder of the export is a link out",
+    argv: ["store", "import"],
+    init: ["--store", "sqlite-store"],
+    prepare: async (r) => {
+      await ok(["store", "export"], r);
+    },
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "store info: sqlite-store's database is a link to a file outside",
+    argv: ["store", "info"],
+    init: ["--store", "sqlite-store"],
+    link: (r, o) => linkOut(r, ".idse/idse-store.db", o),
+  },
+  {
+    name: "blueprint declare: the claims ledger is a link to a file outside",
+    argv: [
+      "blueprint",
+      "declare",
+      "--claim",
+      "Card data never touches our servers",
+      "--classification",
+      "invariant",
+      "--source",
+      "__blueprint__:spec",
+    ],
+    link: (r, o) => linkOut(r, `${bp}/metadata/claims.jsonl`, o, { file: true }),
+  },
+  {
+    name: "spine: the blueprint's specs/ is a link out (read)",
+    argv: ["spine"],
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "validate --fix: specs/ is a link out",
+    argv: ["validate", "--fix"],
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "compile agent-spec: the default build/ folder is a link out",
+    argv: ["compile", "agent-spec"],
+    prepare: withProfile,
+    link: (r, o) => linkOut(r, `${pj}/build`, o),
+  },
+  {
+    name: "sync pull --all-sessions: the local sessions/ is a link out",
+    argv: ["sync", "pull", "--all-sessions", "--yes"],
+    prepare: pushed,
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "doctor: session_state.json is a link to a file outside (read)",
+    argv: ["doctor"],
+    link: (r, o) => linkOut(r, `${pj}/session_state.json`, o),
+  },
+];
+CASES.push(...MORE_CASES);
 
 async function runCase(c: Case): Promise<{ r: RunResult; outside: string; before: Record<string, string> }> {
   const repo = tempDir();
