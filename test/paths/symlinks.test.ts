@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { idse, type RunResult, tempDir } from "../helpers.ts";
+import { call, connect, shopWithSession } from "../mcp/util.ts";
 import { SQLITE_FIXTURE } from "../original-fixture.ts";
 import { linkOut, outsideDir, PROFILE_SPEC, PROJECT, SECRET, sessionDir, snapshot } from "./corpus.ts";
 
@@ -570,4 +571,67 @@ describe("a symlink that stays inside the repository is followed", () => {
     );
     expect(lstatSync(target).mode & 0o777).toBe(0o600);
   });
+});
+
+// The MCP server's writing tools go through the same stores and writers as the CLI: an agent talking to
+// `idse mcp` cannot write through a link out either. The real server, over the SDK's in-memory transport.
+describe("idse mcp: tools that read or write refuse a path that leads outside the repository", () => {
+  const mcpCases: {
+    name: string;
+    tool: string;
+    args: Record<string, unknown>;
+    link: string;
+    file?: boolean;
+  }[] = [
+    {
+      name: "artifact_write: specs/ is a link out",
+      tool: "artifact_write",
+      args: { stage: "spec", content: "# Spec\n\nfrom an agent\n" },
+      link: `${sessionDir("auth")}/specs`,
+    },
+    {
+      name: "artifact_write: spec.md is a link to a file outside",
+      tool: "artifact_write",
+      args: { stage: "spec", content: "# Spec\n\nfrom an agent\n" },
+      link: `${sessionDir("auth")}/specs/spec.md`,
+      file: true,
+    },
+    {
+      name: "artifact_read: spec.md is a link to a file outside",
+      tool: "artifact_read",
+      args: { stage: "spec" },
+      link: `${sessionDir("auth")}/specs/spec.md`,
+      file: true,
+    },
+    {
+      name: "set_stage: metadata/ is a link out",
+      tool: "set_stage",
+      args: { stage: "spec", status: "in_progress" },
+      link: `${sessionDir("auth")}/metadata`,
+    },
+    {
+      name: "session_create: sessions/ is a link out",
+      tool: "session_create",
+      args: { id: "billing" },
+      link: `.idse/projects/${PROJECT}/sessions`,
+    },
+  ];
+  for (const c of mcpCases) {
+    test(c.name, async () => {
+      const cwd = await shopWithSession();
+      const outside = outsideDir();
+      linkOut(cwd, c.link, outside, { file: c.file });
+      const before = snapshot(outside);
+      const { client, close } = await connect(cwd, { agent: "claude-code" });
+      try {
+        const r = await call(client, c.tool, c.args);
+        expect(r.isError, JSON.stringify(r)).toBe(true);
+        expect(r.content[0]!.text).toContain("PATH_OUTSIDE_WORKSPACE");
+        expect(JSON.stringify(r)).not.toContain(SECRET);
+      } finally {
+        await close();
+      }
+      expect(snapshot(outside)).toEqual(before);
+    });
+  }
 });
