@@ -635,3 +635,21 @@ describe("idse mcp: tools that read or write refuse a path that leads outside th
     });
   }
 });
+
+describe("the original's database notice does not read through a link out", () => {
+  test("status: no ORIGINAL_DATABASE_FOUND for an .idse/idse.db that is a link out; the same file inside gets it", async () => {
+    const codes = async (repo: string) =>
+      (await idse(["status", "--json"], { cwd: repo })).json!.diagnostics.map(
+        (d: { code: string }) => d.code,
+      );
+    const linked = tempDir();
+    await ok(["init", PROJECT, "-q"], linked);
+    const outside = outsideDir();
+    originalDbOutside(linked, outside);
+    expect(await codes(linked)).not.toContain("ORIGINAL_DATABASE_FOUND");
+    const inside = tempDir();
+    await ok(["init", PROJECT, "-q"], inside);
+    cpSync(join(SQLITE_FIXTURE, ".idse", "idse.db"), join(inside, ".idse", "idse.db"));
+    expect(await codes(inside)).toContain("ORIGINAL_DATABASE_FOUND");
+  });
+});
