@@ -504,6 +504,45 @@ const MORE_CASES: Case[] = [
 ];
 CASES.push(...MORE_CASES);
 
+const withPlugin = async (repo: string) => {
+  await ok(["plugin", "add", "sqlite-store", "--yes"], repo);
+};
+// Plugin commands: plugins.json a link out is refused like any file under .idse/; the plugins folder
+// (or a plugin's folder) a link out is refused by the plugin code itself, PLUGIN_SYMLINK, before anything
+// is read, installed or removed through it (docs/security.md, "Every file checked at every load").
+const PLUGIN_CASES: Case[] = [
+  ...[
+    ["plugin", "list"],
+    ["plugin", "info", "sqlite-store"],
+    ["plugin", "verify"],
+    ["plugin", "disable", "sqlite-store"],
+    ["plugin", "add", "windsurf", "--yes"],
+    ["plugin", "remove", "sqlite-store", "--yes"],
+    ["trust", "--show"],
+  ].map(
+    (argv): Case => ({
+      name: `${argv.slice(0, 2).join(" ")}: plugins.json is a link to a file outside`,
+      argv,
+      prepare: withPlugin,
+      link: (r, o) => linkOut(r, ".idse/plugins.json", o),
+    }),
+  ),
+  ...[
+    ["plugin", "add", "windsurf", "--yes"],
+    ["plugin", "remove", "sqlite-store", "--yes"],
+  ].map(
+    (argv): Case => ({
+      name: `${argv.slice(0, 2).join(" ")}: the plugins folder is a link out`,
+      argv,
+      code: "PLUGIN_SYMLINK",
+      exit: 1,
+      prepare: withPlugin,
+      link: (r, o) => linkOut(r, ".idse/plugins", o),
+    }),
+  ),
+];
+CASES.push(...PLUGIN_CASES);
+
 async function runCase(c: Case): Promise<{ r: RunResult; outside: string; before: Record<string, string> }> {
   const repo = tempDir();
   const env = { remote: join(tempDir("idse-remote-"), "backup") };
