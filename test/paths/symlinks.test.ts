@@ -1,11 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import {
   cpSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -673,6 +675,23 @@ describe("idse mcp: tools that read or write refuse a path that leads outside th
       expect(snapshot(outside)).toEqual(before);
     });
   }
+});
+
+describe("init refuses a link out before it creates anything", () => {
+  test("CLAUDE.md a link out: PATH_OUTSIDE_WORKSPACE, no project made; after `rm CLAUDE.md` init works", async () => {
+    const repo = tempDir();
+    const outside = outsideDir();
+    linkOut(repo, "CLAUDE.md", outside, { file: true });
+    const before = snapshot(outside);
+    const r = await idse(["init", PROJECT, "--json"], { cwd: repo });
+    expect(r.code).toBe(1);
+    expect(r.json!.diagnostics[0]).toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE", link: "CLAUDE.md" });
+    expect(snapshot(outside)).toEqual(before);
+    expect(existsSync(join(repo, ".idse", "projects", PROJECT))).toBe(false);
+    rmSync(join(repo, "CLAUDE.md"));
+    await ok(["init", PROJECT, "-q"], repo);
+    expect(readFileSync(join(repo, "CLAUDE.md"), "utf8")).toContain(PROJECT);
+  });
 });
 
 describe("the original's database notice does not read through a link out", () => {
