@@ -235,3 +235,35 @@ for (const t of TRANSPORTS) {
     },
   );
 }
+
+describe("a session id the guard flags, allow-listed", () => {
+  test("its fingerprint in sync.secret_allowlist lifts the refusal; the documents are scanned on their own", async () => {
+    const ws = await workspace([SECRET_ID]);
+    const dir = join(tempDir("idse-meta-allow-"), "backup");
+    await addRemote(ws, [dir]);
+    const config = join(ws.cwd, ".idse", "config.json");
+    const allow = (fps: string[]) => {
+      const current = JSON.parse(readFileSync(config, "utf8"));
+      const have = current.sync?.secret_allowlist ?? [];
+      const list = [...have, ...fps.map((fingerprint) => ({ fingerprint }))];
+      writeFileSync(config, JSON.stringify({ ...current, sync: { secret_allowlist: list } }));
+    };
+    const fingerprints = (r: { json: { diagnostics: { fingerprint?: string }[] } }) =>
+      r.json.diagnostics.flatMap((d) => (d.fingerprint ? [d.fingerprint] : []));
+    // Refused as a whole for the name: nothing planned, one finding, the id's.
+    const refused = await ws.json(["sync", "push", "--session", SECRET_ID]);
+    expect(refused.code, refused.stdout).toBe(1);
+    expect(refused.json.data).toBeNull();
+    expect(fingerprints(refused)).toHaveLength(1);
+    allow(fingerprints(refused));
+    // The name passes now; the templates mention the id, so each document is blocked on its own text.
+    const second = await ws.json(["sync", "push", "--session", SECRET_ID]);
+    expect(second.json.data.results.length).toBe(7);
+    expect(Object.values(outcomes(second))).toEqual(Array(7).fill("blocked"));
+    allow(fingerprints(second));
+    const pushed = await ws.json(["sync", "push", "--session", SECRET_ID]);
+    expect(pushed.code, pushed.stdout).toBe(0);
+    expect(outcomes(pushed)[`${SECRET_ID}/intent`]).toBe("pushed");
+    expect(everything(dir)).toContain(SECRET_ID);
+  }, 60_000);
+});
