@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
+import { readTextIfExists, writeFileAtomic, writeTarget } from "./atomic-file.ts";
 import type { FileOutcome } from "./models/outputs.ts";
 import { GOVERNANCE_DOCS, STAGE_TEMPLATES } from "./templates.ts";
 
@@ -10,7 +10,8 @@ import { GOVERNANCE_DOCS, STAGE_TEMPLATES } from "./templates.ts";
 export type { FileOutcome };
 
 function place(file: string, text: string, force: boolean, display: string): FileOutcome {
-  const exists = existsSync(file);
+  // Resolved first: a governance folder or file that is a link out is refused, not even looked at.
+  const exists = existsSync(writeTarget(file, undefined));
   if (exists && !force) return { path: display, action: "kept" };
   writeFileAtomic(file, text);
   return { path: display, action: exists ? "overwritten" : "created" };

@@ -84,7 +84,16 @@ export interface HostApi<Options = unknown> {
   /** A line on stderr, prefixed with the plugin's name (secrets redacted). */
   log(level: "info" | "warn", message: string): void;
   /** The workspace the plugin serves, when there is one. */
-  workspace?: { root: string; idseDir: string };
+  workspace?: {
+    root: string;
+    idseDir: string;
+    /**
+     * The real path of a file the plugin opens: for a path written inside the repository, its target
+     * with symlinks resolved, or PATH_OUTSIDE_WORKSPACE when that leads out; any other path unchanged (a
+     * path the user named outside the repository is theirs). Optional: hosts before it lack it.
+     */
+    contain?(path: string): string;
+  };
   /** For routing plugins: helpers to render instruction files (also spread onto the host object). */
   routing?: RoutingHostApi;
 }

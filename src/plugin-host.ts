@@ -2,6 +2,7 @@ import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import type { PluginLockEntry } from "./models/plugins.ts";
 import { describeIssues } from "./option-issues.ts";
+import { boundaryFor, guardWrite } from "./path-guard.ts";
 import {
   CAPABILITY_METHODS,
   type HostApi,
@@ -100,7 +101,13 @@ export async function makeHostApi(
       write(`[${g.name}] ${level}: ${text}\n`);
     },
   };
-  if (ws) host.workspace = { root: ws.root, idseDir: ws.idseDir };
+  if (ws) {
+    host.workspace = {
+      root: ws.root,
+      idseDir: ws.idseDir,
+      contain: (path) => (boundaryFor(ws.root, path) === null ? path : guardWrite(ws.root, path)),
+    };
+  }
   if (g.kind === "routing") Object.assign(host, routingHostApi, { routing: routingHostApi });
   return host;
 }

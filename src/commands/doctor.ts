@@ -40,6 +40,8 @@ async function inspect<S extends v.GenericSchema>(
   try {
     return (await readJsonDoc(store, key, schema)) === undefined ? "missing" : undefined;
   } catch (err) {
+    // A file that leads out of the repository is not corrupt: moving it aside would go through the link.
+    if (err instanceof IdseError && err.code === "PATH_OUTSIDE_WORKSPACE") throw err;
     return err instanceof IdseError ? String(err.data.reason) : (err as Error).message;
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "../original/detect.ts";
 import { planImport } from "../original/plan.ts";
 import { readOriginalDb } from "../original/read.ts";
+import { guardRead } from "../path-guard.ts";
 
 // `idse import-original`: the Python original's SQLite database (.idse/idse.db) into idse's workspace,
 // losslessly (docs/migrating.md). The database is opened read-only and never written. Everything is
@@ -39,6 +40,8 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
     const ws = ctx.workspace();
     const path = join(ws.idseDir, ORIGINAL_DB);
     const file = `.idse/${ORIGINAL_DB}`;
+    // The database is read (and its WAL beside it) only where it really is inside the repository.
+    guardRead(ws.root, path);
     const kind = sqliteKind(path);
     if (kind === "missing") throw new IdseError("ORIGINAL_DATABASE_NOT_FOUND", { file });
     if (kind === "idse-store")

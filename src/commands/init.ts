@@ -125,6 +125,13 @@ async function initIn(
   }
   const owner = ws.config.values.owner;
   if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
+  const agentFiles = createAgentFiles !== false && ws.config.values["agent_files.create"];
+  if (agentFiles) {
+    // A CLAUDE.md (or another instruction file) that is a link out is refused before the project
+    // exists, so removing the link and running `init` again works (not PROJECT_EXISTS).
+    const { assertAgentFilesInside } = await import("../routing/sync.ts");
+    await assertAgentFilesInside(ws, defaultRegistry());
+  }
   mkdirSync(ws.idseDir, { recursive: true });
   const files: FileOutcome[] = [];
   await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
@@ -150,7 +157,7 @@ async function initIn(
     await endIntent(ws.store, project);
   });
   files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
-  if (createAgentFiles !== false && ws.config.values["agent_files.create"]) {
+  if (agentFiles) {
     // The routing adapters' files (CLAUDE.md, AGENTS.md, .cursorrules by default), between idse's
     // markers; an existing file without markers is kept as it is.
     const { syncAgentFiles } = await import("../routing/sync.ts");

@@ -39,7 +39,8 @@ export const report = defineCommand<{ out?: string }, ReportOutput>({
       link: (file, line) =>
         `${relative(dir, join(ws.root, file)).split("\\").join("/")}${line ? `#L${line}` : ""}`,
     });
-    writeFileAtomic(out, html);
+    // Bounded by the repository, symlinks resolved: `--out docs/x.html` with docs/ a link out is refused.
+    writeFileAtomic(out, html, ws.root);
     const reports = data.projects.flatMap((p) => p.reports);
     return {
       file: rel.split("\\").join("/"),

@@ -105,30 +105,26 @@ async function openTarget(ctx: Context, ws: Workspace, to: string, options: Reco
   return loadStore(ws, to, { env: ctx.io.env, log: ctx.io.stderr, options });
 }
 
-/** Scans every document (metadata included) before any is written; one finding refuses the migration. */
+/**
+ * Scans every document (metadata included) and the project and session ids of every key before any is
+ * written; one finding refuses the migration.
+ */
 async function refuseSecrets(ws: Workspace, source: DesignStore, to: string): Promise<void> {
   const { readAllowlist } = await import("../sync/remotes.ts");
-  const { scanStore, secretDiagnostic } = await import("../sync/guard.ts");
-  const found = await scanStore(
-    await documentKeys(source),
-    (key) => readText(source, key),
-    readAllowlist(ws.idseDir),
-    (key) => displayKey(source, key),
-  );
-  const first = found[0];
-  if (!first) return;
-  throw new IdseError(
-    "SECRET_FOUND",
-    {
-      count: found.length,
-      target: to,
-      file: first.file,
-      line: first.line,
-      rule: first.rule,
-      masked: first.masked,
-    },
-    found.map(secretDiagnostic),
-  );
+  const { findSecretsInNames, refusal, scanStore } = await import("../sync/guard.ts");
+  const keys = await documentKeys(source);
+  const allowlist = readAllowlist(ws.idseDir);
+  const found = [
+    ...(await findSecretsInNames(keys, allowlist)),
+    ...(await scanStore(
+      keys,
+      (key) => readText(source, key),
+      allowlist,
+      (key) => displayKey(source, key),
+    )),
+  ];
+  const err = refusal(found, to);
+  if (err) throw err;
 }
 
 export const storeMigrate = defineCommand<

@@ -7,7 +7,8 @@ import type { SyncOutput, SyncResult, SyncStatusOutput } from "../models/sync.ts
 import { derivedMetadata, updateSession } from "../session-graph.ts";
 import { pendingStages, readProjectState, writeStageStateDoc } from "../stage-state.ts";
 import { MOVED_OUTCOMES } from "../sync/apply.ts";
-import { secretDiagnostic } from "../sync/guard.ts";
+import { findSecretsInNames, refusal, secretDiagnostic } from "../sync/guard.ts";
+import { scopePrefix } from "../sync/plan.ts";
 import { progressLine } from "../sync/progress.ts";
 import { readAllowlist, resolveRemote } from "../sync/remotes.ts";
 import {
@@ -48,11 +49,28 @@ async function resolveScope(ctx: Context, project: string, o: ScopeOpts, mustExi
   if (o.session !== undefined && o.allSessions) {
     throw new IdseError("USAGE", { reason: "--session and --all-sessions exclude each other" });
   }
-  if (o.allSessions) return { kind: "all" };
   const store = ctx.workspace().store;
-  if (o.session !== undefined && !mustExist)
-    return { kind: "session", session: assertExistingId("session", o.session) };
-  return { kind: "session", session: await targetSession(store, project, o.session) };
+  const scope: Scope = o.allSessions
+    ? { kind: "all" }
+    : o.session !== undefined && !mustExist
+      ? { kind: "session", session: assertExistingId("session", o.session) }
+      : { kind: "session", session: await targetSession(store, project, o.session) };
+  await refuseSecretNames(ctx, project, scope);
+  return scope;
+}
+
+/**
+ * Every request to a remote names the scope (its listing sends `projects/<project>/sessions[/<id>]`), so
+ * a project or session id that looks like a secret refuses the command before the remote is contacted.
+ * The ids of the other sessions of an --all-sessions push are scanned with each document (sync/apply.ts).
+ */
+async function refuseSecretNames(ctx: Context, project: string, scope: Scope): Promise<void> {
+  const found = await findSecretsInNames(
+    [scopePrefix(project, scope)],
+    readAllowlist(ctx.workspace().idseDir),
+  );
+  const err = refusal(found, "the remote");
+  if (err) throw err;
 }
 
 /** Runs `fn` with the remote's transport open; errors leave redacted, the transport closed. */

@@ -62,8 +62,8 @@ export const argsFor = (ide: Ide) => ["mcp", "--agent", ide];
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
 
-function mergeJson(path: string, rel: string, t: Target, ide: Ide): string | undefined {
-  const before = readTextIfExists(path);
+function mergeJson(root: string, path: string, rel: string, t: Target, ide: Ide): string | undefined {
+  const before = readTextIfExists(path, root);
   let doc: Json = {};
   if (before !== undefined && before.trim() !== "") {
     try {
@@ -92,8 +92,8 @@ const HEADER = /^\s*\[\s*mcp_servers\s*\.\s*(?:idse|"idse")\s*\]\s*(?:#.*)?$/;
 const ANY_HEADER = /^\s*\[/;
 const SUB_HEADER = /^\s*\[\s*mcp_servers\s*\.\s*(?:idse|"idse")\s*\./;
 
-function mergeToml(path: string, ide: Ide): string | undefined {
-  const before = readTextIfExists(path) ?? "";
+function mergeToml(root: string, path: string, ide: Ide): string | undefined {
+  const before = readTextIfExists(path, root) ?? "";
   const table = [
     `[mcp_servers.${SERVER_NAME}]`,
     `command = "${COMMAND}"`,
@@ -125,9 +125,11 @@ export function installMcp(root: string, ides: readonly Ide[]): InstalledFile[] 
     const t = IDE_TARGETS[ide];
     const path = join(root, t.file);
     const existed = existsSync(path);
-    const text = t.key ? mergeJson(path, t.file, t, ide) : mergeToml(path, ide);
+    // Read and written bounded by the repository (src/path-guard.ts): a committed `.mcp.json` or
+    // `.cursor/` that is a symlink leading out is refused, not merged into.
+    const text = t.key ? mergeJson(root, path, t.file, t, ide) : mergeToml(root, path, ide);
     if (text === undefined && existed) return { ide, path: t.file, action: "unchanged" };
-    writeFileAtomic(path, text ?? "");
+    writeFileAtomic(path, text ?? "", root);
     return { ide, path: t.file, action: existed ? "updated" : "created" };
   });
 }

@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists } from "../atomic-file.ts";
 import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
+import { guardRead } from "../path-guard.ts";
 
 // Finding the Python original's database (`.idse/idse.db`, its default SQLite mode) cheaply enough to run
 // before every command: one stat of a file that is usually absent; only when it exists, 100 bytes of its
@@ -86,7 +87,15 @@ export function detectOriginalDb(idseDir: string): OriginalDbState | undefined {
   } catch {
     return undefined;
   }
-  if (!st.isFile() || sqliteKind(path) !== "sqlite") return undefined;
+  if (!st.isFile()) return undefined;
+  // A database that is a link out of the repository is not read here, not even its header: no notice;
+  // `import-original` names the link (PATH_OUTSIDE_WORKSPACE).
+  try {
+    guardRead(dirname(idseDir), path);
+  } catch {
+    return undefined;
+  }
+  if (sqliteKind(path) !== "sqlite") return undefined;
   const rec = readImportRecord(idseDir);
   const same = rec !== undefined && rec.size === st.size && rec.mtime_ms === Math.trunc(st.mtimeMs);
   return {

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { loadRegistry } from "../agent-registry.ts";
 import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
+import type { AgentRegistry } from "../models/agent-registry.ts";
 import type { AgentFilesManifest, SyncOutput } from "../models/routing.ts";
+import { guardWrite } from "../path-guard.ts";
 import { contextFor, loadRoutingAdapters, renderBase } from "../routing.ts";
 import type { Workspace } from "../workspace.ts";
 import { DEFAULT_ADAPTERS } from "./index.ts";
@@ -41,6 +43,21 @@ export async function refreshAgentFiles(
     existingOnly: true,
   });
   return { updated: data.files.filter((f) => f.action === "updated").map((f) => f.path), diagnostics };
+}
+
+/**
+ * Refuses, before anything is written, an instruction file that the adapters a new project enables
+ * (the manifest's or the defaults, plus the IDEs of the default registry) would write through a link out
+ * of the repository: `init` checks this first, so following the refusal's hint and running it again works.
+ */
+export async function assertAgentFilesInside(ws: Workspace, registry: AgentRegistry): Promise<void> {
+  const manifest = readManifest(ws.idseDir);
+  const declared = registry.agents.flatMap((a) => (a.ide ? [a.ide] : []));
+  const wanted = new Set([...(manifest?.adapters ?? DEFAULT_ADAPTERS), ...declared]);
+  for (const plugin of await loadRoutingAdapters(ws)) {
+    if (!wanted.has(plugin.name)) continue;
+    for (const rel of plugin.paths) guardWrite(ws.root, join(ws.root, rel));
+  }
 }
 
 export async function syncAgentFiles(

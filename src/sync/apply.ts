@@ -82,8 +82,12 @@ export async function applyPlan(
     const text = await store.read(item.key);
     if (text === undefined) return done(item, "failed", "the local document disappeared during the push");
     // The guard's rules load on the first push, so commands that never push do not pay for them.
-    const { findSecrets } = await import("./guard.ts");
-    const findings: SecretFinding[] = await findSecrets(item.key, item.path, text, o.allowlist);
+    const { findSecrets, findSecretsInNames } = await import("./guard.ts");
+    // The key goes with the text: its project and session ids are scanned as the document is.
+    const findings: SecretFinding[] = [
+      ...(await findSecretsInNames([item.key], o.allowlist)),
+      ...(await findSecrets(item.key, item.path, text, o.allowlist)),
+    ];
     if (findings.length) {
       const n = findings.length;
       return done(item, "blocked", `${n} possible secret${n === 1 ? "" : "s"} found; nothing was sent`, {

@@ -1,10 +1,16 @@
-import type { Diagnostic } from "../errors.ts";
+import { type Diagnostic, IdseError } from "../errors.ts";
 import type { SecretFinding } from "../models/sync.ts";
 
 // The secret guard at the edge of the machine, for callers that move whole documents: `store migrate`
 // to a store that is not on this disk (postgres, Notion, any plugin store but sqlite), metadata included
 // (session.json holds names, descriptions and tags). Every document is scanned before the first is
 // written, so a finding leaves the target untouched. `sync push` scans each artifact in sync/apply.ts.
+//
+// Names travel too: every transport sends a document's key, and the key holds the project and session
+// ids (`projects/<project>/sessions/<session>/…`), the only metadata a sync remote receives (descriptions,
+// tags and owners stay in session.json, which sync never sends). An id in the scope is scanned before the
+// remote is first asked anything (sync's listing sends the scope's prefix); `store migrate` scans the ids
+// of every key with the documents.
 
 /** Stores whose documents stay on this disk; every other store is treated as leaving the machine. */
 export const LOCAL_STORES: ReadonlySet<string> = new Set(["filesystem", "sqlite-store"]);
@@ -60,4 +66,45 @@ export async function scanStore(
     if (text !== undefined) out.push(...(await findSecrets(key, fileOf(key), text, allowlist)));
   }
   return out;
+}
+
+/** `projects/<p>` and `projects/<p>/sessions/<s>`: the names a key carries, each once. */
+export function namePrefixes(keys: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const key of keys) {
+    const m = /^projects\/([^/]+)(?:\/sessions\/([^/]+))?/.exec(key);
+    if (!m) continue;
+    out.add(`projects/${m[1]}`);
+    if (m[2] !== undefined) out.add(`projects/${m[1]}/sessions/${m[2]}`);
+  }
+  return [...out];
+}
+
+/** The findings in the project and session ids of `keys` (the names every transport sends). */
+export async function findSecretsInNames(
+  keys: readonly string[],
+  allowlist: ReadonlySet<string>,
+): Promise<SecretFinding[]> {
+  const out: SecretFinding[] = [];
+  for (const prefix of namePrefixes(keys))
+    out.push(...(await findSecrets(prefix, prefix, prefix, allowlist)));
+  return out;
+}
+
+/** SECRET_FOUND for a whole command: one finding refuses it, each finding its own diagnostic. */
+export function refusal(found: readonly SecretFinding[], target: string): IdseError | undefined {
+  const first = found[0];
+  if (!first) return undefined;
+  return new IdseError(
+    "SECRET_FOUND",
+    {
+      count: found.length,
+      target,
+      file: first.file,
+      line: first.line,
+      rule: first.rule,
+      masked: first.masked,
+    },
+    found.map(secretDiagnostic),
+  );
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
   chmodSync,
+  cpSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -12,6 +13,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers.ts";
+import { SQLITE_FIXTURE } from "../original-fixture.ts";
 import { linkOut, outsideDir, PROFILE_SPEC, SECRET, sessionDir, snapshot } from "../paths/corpus.ts";
 import { errorOf, expectFail, json, ok, read, requireBinary, run } from "./util.ts";
 
@@ -63,6 +65,31 @@ describe("the compiled binary refuses paths that lead outside the repository", (
         name: "status when .idse itself is a link out",
         argv: ["status"],
         setup: (cwd, out) => linkOut(cwd, ".idse", out),
+      },
+      // The four leaks the grown corpus found (test/paths/symlinks.test.ts), on the binary.
+      {
+        name: "report --out into a linked docs/ folder",
+        argv: ["report", "--out", "docs/status.html"],
+        setup: (cwd, out) => linkOut(cwd, "docs", out),
+      },
+      {
+        name: "agents install-mcp through a .mcp.json that is a link to a file outside",
+        argv: ["agents", "install-mcp", "--ide", "claude-code"],
+        setup: (cwd, out) => linkOut(cwd, ".mcp.json", out, { file: true }),
+      },
+      {
+        name: "import-original of an .idse/idse.db that is a link to a database outside",
+        argv: ["import-original", "--dry-run"],
+        setup: (cwd, out) => {
+          const target = join(out, "idse.db");
+          cpSync(join(SQLITE_FIXTURE, ".idse", "idse.db"), target);
+          symlinkSync(target, join(cwd, ".idse", "idse.db"));
+        },
+      },
+      {
+        name: "docs install into a linked .idse/governance folder",
+        argv: ["docs", "install"],
+        setup: (cwd, out) => linkOut(cwd, ".idse/governance", out),
       },
     ];
   for (const c of cases) {

@@ -1,15 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import {
+  cpSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { idse, type RunResult, tempDir } from "../helpers.ts";
+import { call, connect, shopWithSession } from "../mcp/util.ts";
+import { SQLITE_FIXTURE } from "../original-fixture.ts";
 import { linkOut, outsideDir, PROFILE_SPEC, PROJECT, SECRET, sessionDir, snapshot } from "./corpus.ts";
 
 // The symlink corpus in-process (docs/security.md, "Paths"): every command that reads or writes the
@@ -226,6 +231,320 @@ const CASES: Case[] = [
   },
 ];
 
+const pj = `.idse/projects/${PROJECT}`;
+const withFeature = async (repo: string) => {
+  await ok(["spawn", "--plan", "feature", "billing", "-q"], repo);
+};
+const withCollaborator = async (repo: string) => {
+  await ok(["session", "add-collaborator", "__blueprint__", "--name", "cy"], repo);
+};
+const withSecondProject = async (repo: string) => {
+  await ok(["init", "other", "-q", "--no-create-agent-files"], repo);
+};
+/** The Python original's SQLite database, kept outside, and `.idse/idse.db` a link to it. */
+const originalDbOutside = (r: string, o: string) => {
+  const target = join(o, "idse.db");
+  cpSync(join(SQLITE_FIXTURE, ".idse", "idse.db"), target);
+  symlinkSync(target, join(r, ".idse", "idse.db"));
+};
+
+// Every other command that reads or writes the workspace (the corpus grew from the 30 cases above; the
+// first run of these found `report --out`, `agents install-mcp`, `import-original` and `docs install`
+// going through a link out).
+const MORE_CASES: Case[] = [
+  {
+    name: "report: the default page (.idse/report.html) is a link to a file outside",
+    argv: ["report"],
+    link: (r, o) => linkOut(r, ".idse/report.html", o, { file: true }),
+  },
+  {
+    name: "report --out: a folder of the repository that is a link out",
+    argv: ["report", "--out", "docs/status.html"],
+    link: (r, o) => linkOut(r, "docs", o),
+  },
+  {
+    name: "report --out: the page itself is a link to a file outside",
+    argv: ["report", "--out", "status.html"],
+    link: (r, o) => linkOut(r, "status.html", o, { file: true }),
+  },
+  {
+    name: "report: sessions/ is a link out (read)",
+    argv: ["report"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "agents install-mcp --ide claude-code: .mcp.json is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "claude-code"],
+    link: (r, o) => linkOut(r, ".mcp.json", o, { file: true }),
+  },
+  {
+    name: "agents install-mcp --ide cursor: .cursor/ is a link out",
+    argv: ["agents", "install-mcp", "--ide", "cursor"],
+    link: (r, o) => linkOut(r, ".cursor", o),
+  },
+  {
+    name: "agents install-mcp --ide codex: .codex/config.toml is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "codex"],
+    link: (r, o) => linkOut(r, ".codex/config.toml", o, { file: true }),
+  },
+  {
+    name: "agents install-mcp --ide copilot: .vscode/ is a link out",
+    argv: ["agents", "install-mcp", "--ide", "copilot"],
+    link: (r, o) => linkOut(r, ".vscode", o),
+  },
+  {
+    name: "agents install-mcp --ide gemini: .gemini/settings.json is a link to a file outside",
+    argv: ["agents", "install-mcp", "--ide", "gemini"],
+    link: (r, o) => linkOut(r, ".gemini/settings.json", o, { file: true }),
+  },
+  {
+    name: "import-original: .idse/idse.db is a link to a database outside",
+    argv: ["import-original", "--dry-run"],
+    link: originalDbOutside,
+  },
+  {
+    name: "import-original: the same link, without --dry-run",
+    argv: ["import-original"],
+    link: originalDbOutside,
+  },
+  {
+    name: "docs install: .idse/governance is a link out",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/governance", o),
+  },
+  {
+    name: "docs install: .idse/schemas is a link out",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/schemas", o),
+  },
+  {
+    name: "docs install: IDSE_CONSTITUTION.md is a link to a file outside",
+    argv: ["docs", "install"],
+    link: (r, o) => linkOut(r, ".idse/governance/IDSE_CONSTITUTION.md", o, { file: true }),
+  },
+  {
+    name: "init: a second project where projects/ is a link out",
+    argv: ["init", "other", "--no-create-agent-files"],
+    link: (r, o) => linkOut(r, ".idse/projects", o),
+  },
+  {
+    name: "project use: CURRENT_PROJECT is a link to a file outside",
+    argv: ["project", "use", PROJECT],
+    prepare: withSecondProject,
+    link: (r, o) => linkOut(r, ".idse/projects/CURRENT_PROJECT", o, { file: true }),
+  },
+  {
+    name: "project list: projects/ is a link out (read)",
+    argv: ["project", "list"],
+    link: (r, o) => linkOut(r, ".idse/projects", o),
+  },
+  {
+    name: "session switch: CURRENT_SESSION is a link to a file outside",
+    argv: ["session", "switch", "billing"],
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, `${pj}/CURRENT_SESSION`, o, { file: true }),
+  },
+  {
+    name: "spawn: sessions/ is a link out",
+    argv: ["spawn", "--plan", "feature", "billing"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "session set-status: metadata/ is a link out",
+    argv: ["session", "set-status", "__blueprint__", "--status", "in_progress"],
+    link: (r, o) => linkOut(r, `${bp}/metadata`, o),
+  },
+  {
+    name: "session remove-collaborator: session.json is a link to a file outside",
+    argv: ["session", "remove-collaborator", "__blueprint__", "--name", "cy"],
+    prepare: withCollaborator,
+    link: (r, o) => linkOut(r, `${bp}/metadata/session.json`, o),
+  },
+  {
+    name: "session-info: session.json is a link to a file outside (read)",
+    argv: ["session-info", "__blueprint__"],
+    link: (r, o) => linkOut(r, `${bp}/metadata/session.json`, o),
+  },
+  {
+    name: "sessions: a session's metadata/ is a link out (read)",
+    argv: ["sessions"],
+    link: (r, o) => linkOut(r, `${bp}/metadata`, o),
+  },
+  {
+    name: "next: stage_state.json is a link to a file outside (read)",
+    argv: ["next"],
+    link: (r, o) => linkOut(r, `${bp}/metadata/stage_state.json`, o),
+  },
+  {
+    name: "route --next: agent_registry.json is a link to a file outside (read)",
+    argv: ["route", "--next"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "graph: sessions/ is a link out (read)",
+    argv: ["graph"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "status --all: a session folder is a link out (read)",
+    argv: ["status", "--all"],
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, sessionDir("billing"), o),
+  },
+  {
+    name: "artifact write --session: the session's folder is a link out",
+    argv: ["artifact", "write", "--stage", "intent", "--session", "billing"],
+    stdin: "# Intent\n\nnew text\n",
+    prepare: withFeature,
+    link: (r, o) => linkOut(r, sessionDir("billing"), o),
+  },
+  {
+    name: "agents add: agent_registry.json is a link to a file outside",
+    argv: ["agents", "add", "reviewer", "--mode", "planning", "--stages", "spec"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "agents set-mode: agent_registry.json is a link to a file outside",
+    argv: ["agents", "set-mode", "claude-code", "implementation"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "agents list: agent_registry.json is a link to a file outside (read)",
+    argv: ["agents", "list"],
+    link: (r, o) => linkOut(r, `${pj}/agent_registry.json`, o),
+  },
+  {
+    name: "generate-agent-files: AGENTS.md is a link to a file outside",
+    argv: ["generate-agent-files", "--force"],
+    link: (r, o) => linkOut(r, "AGENTS.md", o),
+  },
+  {
+    name: "config unset: config.json is a link to a file outside",
+    argv: ["config", "unset", "owner"],
+    prepare: async (r) => {
+      await ok(["config", "set", "owner", "ana"], r);
+    },
+    link: (r, o) => linkOut(r, ".idse/config.json", o),
+  },
+  {
+    name: "config list: config.json is a link to a file outside (read)",
+    argv: ["config", "list"],
+    link: (r, o) => linkOut(r, ".idse/config.json", o, { file: true }),
+  },
+  {
+    name: "remote add: config.json is a link to a file outside",
+    argv: ["remote", "add", "backup", "../backup"],
+    link: (r, o) => linkOut(r, ".idse/config.json", o, { file: true }),
+  },
+  {
+    name: "remote remove: config.json is a link to a file outside",
+    argv: ["remote", "remove", "backup"],
+    prepare: withRemote,
+    link: (r, o) => linkOut(r, ".idse/config.json", o),
+  },
+  {
+    name: "store migrate --to sqlite-store: sessions/ is a link out (read)",
+    argv: ["store", "migrate", "--to", "sqlite-store"],
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "store import: a folder of the export is a link out",
+    argv: ["store", "import"],
+    init: ["--store", "sqlite-store"],
+    prepare: async (r) => {
+      await ok(["store", "export"], r);
+    },
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "store info: sqlite-store's database is a link to a file outside",
+    argv: ["store", "info"],
+    init: ["--store", "sqlite-store"],
+    link: (r, o) => linkOut(r, ".idse/idse-store.db", o),
+  },
+  {
+    name: "blueprint declare: the claims ledger is a link to a file outside",
+    argv: [
+      "blueprint",
+      "declare",
+      "--claim",
+      "Card data never touches our servers",
+      "--classification",
+      "invariant",
+      "--source",
+      "__blueprint__:spec",
+    ],
+    link: (r, o) => linkOut(r, `${bp}/metadata/claims.jsonl`, o, { file: true }),
+  },
+  {
+    name: "spine: the blueprint's specs/ is a link out (read)",
+    argv: ["spine"],
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "validate --fix: specs/ is a link out",
+    argv: ["validate", "--fix"],
+    link: (r, o) => linkOut(r, `${bp}/specs`, o),
+  },
+  {
+    name: "compile agent-spec: the default build/ folder is a link out",
+    argv: ["compile", "agent-spec"],
+    prepare: withProfile,
+    link: (r, o) => linkOut(r, `${pj}/build`, o),
+  },
+  {
+    name: "sync pull --all-sessions: the local sessions/ is a link out",
+    argv: ["sync", "pull", "--all-sessions", "--yes"],
+    prepare: pushed,
+    link: (r, o) => linkOut(r, `${pj}/sessions`, o),
+  },
+  {
+    name: "doctor: session_state.json is a link to a file outside (read)",
+    argv: ["doctor"],
+    link: (r, o) => linkOut(r, `${pj}/session_state.json`, o),
+  },
+];
+CASES.push(...MORE_CASES);
+
+const withPlugin = async (repo: string) => {
+  await ok(["plugin", "add", "sqlite-store", "--yes"], repo);
+};
+// Plugin commands: plugins.json a link out is refused like any file under .idse/; the plugins folder
+// (or a plugin's folder) a link out is refused by the plugin code itself, PLUGIN_SYMLINK, before anything
+// is read, installed or removed through it (docs/security.md, "Every file checked at every load").
+const PLUGIN_CASES: Case[] = [
+  ...[
+    ["plugin", "list"],
+    ["plugin", "info", "sqlite-store"],
+    ["plugin", "verify"],
+    ["plugin", "disable", "sqlite-store"],
+    ["plugin", "add", "windsurf", "--yes"],
+    ["plugin", "remove", "sqlite-store", "--yes"],
+    ["trust", "--show"],
+  ].map(
+    (argv): Case => ({
+      name: `${argv.slice(0, 2).join(" ")}: plugins.json is a link to a file outside`,
+      argv,
+      prepare: withPlugin,
+      link: (r, o) => linkOut(r, ".idse/plugins.json", o),
+    }),
+  ),
+  ...[
+    ["plugin", "add", "windsurf", "--yes"],
+    ["plugin", "remove", "sqlite-store", "--yes"],
+  ].map(
+    (argv): Case => ({
+      name: `${argv.slice(0, 2).join(" ")}: the plugins folder is a link out`,
+      argv,
+      code: "PLUGIN_SYMLINK",
+      exit: 1,
+      prepare: withPlugin,
+      link: (r, o) => linkOut(r, ".idse/plugins", o),
+    }),
+  ),
+];
+CASES.push(...PLUGIN_CASES);
+
 async function runCase(c: Case): Promise<{ r: RunResult; outside: string; before: Record<string, string> }> {
   const repo = tempDir();
   const env = { remote: join(tempDir("idse-remote-"), "backup") };
@@ -292,5 +611,103 @@ describe("a symlink that stays inside the repository is followed", () => {
       "idse hook claude-pre-tool-use",
     );
     expect(lstatSync(target).mode & 0o777).toBe(0o600);
+  });
+});
+
+// The MCP server's writing tools go through the same stores and writers as the CLI: an agent talking to
+// `idse mcp` cannot write through a link out either. The real server, over the SDK's in-memory transport.
+describe("idse mcp: tools that read or write refuse a path that leads outside the repository", () => {
+  const mcpCases: {
+    name: string;
+    tool: string;
+    args: Record<string, unknown>;
+    link: string;
+    file?: boolean;
+  }[] = [
+    {
+      name: "artifact_write: specs/ is a link out",
+      tool: "artifact_write",
+      args: { stage: "spec", content: "# Spec\n\nfrom an agent\n" },
+      link: `${sessionDir("auth")}/specs`,
+    },
+    {
+      name: "artifact_write: spec.md is a link to a file outside",
+      tool: "artifact_write",
+      args: { stage: "spec", content: "# Spec\n\nfrom an agent\n" },
+      link: `${sessionDir("auth")}/specs/spec.md`,
+      file: true,
+    },
+    {
+      name: "artifact_read: spec.md is a link to a file outside",
+      tool: "artifact_read",
+      args: { stage: "spec" },
+      link: `${sessionDir("auth")}/specs/spec.md`,
+      file: true,
+    },
+    {
+      name: "set_stage: metadata/ is a link out",
+      tool: "set_stage",
+      args: { stage: "spec", status: "in_progress" },
+      link: `${sessionDir("auth")}/metadata`,
+    },
+    {
+      name: "session_create: sessions/ is a link out",
+      tool: "session_create",
+      args: { id: "billing" },
+      link: `.idse/projects/${PROJECT}/sessions`,
+    },
+  ];
+  for (const c of mcpCases) {
+    test(c.name, async () => {
+      const cwd = await shopWithSession();
+      const outside = outsideDir();
+      linkOut(cwd, c.link, outside, { file: c.file });
+      const before = snapshot(outside);
+      const { client, close } = await connect(cwd, { agent: "claude-code" });
+      try {
+        const r = await call(client, c.tool, c.args);
+        expect(r.isError, JSON.stringify(r)).toBe(true);
+        expect(r.content[0]!.text).toContain("PATH_OUTSIDE_WORKSPACE");
+        expect(JSON.stringify(r)).not.toContain(SECRET);
+      } finally {
+        await close();
+      }
+      expect(snapshot(outside)).toEqual(before);
+    });
+  }
+});
+
+describe("init refuses a link out before it creates anything", () => {
+  test("CLAUDE.md a link out: PATH_OUTSIDE_WORKSPACE, no project made; after `rm CLAUDE.md` init works", async () => {
+    const repo = tempDir();
+    const outside = outsideDir();
+    linkOut(repo, "CLAUDE.md", outside, { file: true });
+    const before = snapshot(outside);
+    const r = await idse(["init", PROJECT, "--json"], { cwd: repo });
+    expect(r.code).toBe(1);
+    expect(r.json!.diagnostics[0]).toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE", link: "CLAUDE.md" });
+    expect(snapshot(outside)).toEqual(before);
+    expect(existsSync(join(repo, ".idse", "projects", PROJECT))).toBe(false);
+    rmSync(join(repo, "CLAUDE.md"));
+    await ok(["init", PROJECT, "-q"], repo);
+    expect(readFileSync(join(repo, "CLAUDE.md"), "utf8")).toContain(PROJECT);
+  });
+});
+
+describe("the original's database notice does not read through a link out", () => {
+  test("status: no ORIGINAL_DATABASE_FOUND for an .idse/idse.db that is a link out; the same file inside gets it", async () => {
+    const codes = async (repo: string) =>
+      (await idse(["status", "--json"], { cwd: repo })).json!.diagnostics.map(
+        (d: { code: string }) => d.code,
+      );
+    const linked = tempDir();
+    await ok(["init", PROJECT, "-q"], linked);
+    const outside = outsideDir();
+    originalDbOutside(linked, outside);
+    expect(await codes(linked)).not.toContain("ORIGINAL_DATABASE_FOUND");
+    const inside = tempDir();
+    await ok(["init", PROJECT, "-q"], inside);
+    cpSync(join(SQLITE_FIXTURE, ".idse", "idse.db"), join(inside, ".idse", "idse.db"));
+    expect(await codes(inside)).toContain("ORIGINAL_DATABASE_FOUND");
   });
 });

@@ -1,8 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixtureCopy, idse } from "../helpers.ts";
+import { fixtureCopy, idse, tempDir } from "../helpers.ts";
 import { fill } from "../sync/corpus.ts";
+import { FakeNotion, TOKEN as NOTION_TOKEN } from "./notion/fake-notion.ts";
 import { adminSql, freshSchema, freshTenant, PG_URL, pgUnavailable } from "./pg.ts";
 
 // The secret guard at `store migrate`: a store that is not on this disk (postgres, Notion, any plugin
@@ -112,4 +113,129 @@ pgSuite("store migrate to postgres-store with a secret", () => {
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(rows.filter((row) => JSON.stringify(row).includes("session.json"))).toEqual([]);
   });
+});
+
+// Every field of a session's metadata, and the ids in its keys, one at a time, on a migration to Notion
+// (the notion-store plugin against the fake Notion API on loopback): each refuses the whole migration,
+// and the service receives no request at all (the scan runs before the store is opened). Without the
+// secret the same command opens the store (the last test), so the guard is what stops it.
+const NOTION_CASES: {
+  field: string;
+  token: string;
+  edit(meta: Record<string, unknown>, dir: string): void;
+}[] = [
+  {
+    field: "description",
+    token: fill(["sk", "_live_{A:24}"].join(""), 21),
+    edit: (m) => {
+      m.description = `staging key ${NOTION_CASES[0]!.token}`;
+    },
+  },
+  {
+    field: "tags",
+    token: fill("xoxb-{d:12}-{d:13}-{A:24}", 22),
+    edit: (m) => {
+      m.tags = ["billing", NOTION_CASES[1]!.token];
+    },
+  },
+  {
+    field: "name",
+    token: fill("ghp_{A:36}", 23),
+    edit: (m) => {
+      m.name = `Billing ${NOTION_CASES[2]!.token}`;
+    },
+  },
+  {
+    field: "owner (session.json and metadata/.owner)",
+    token: fill("glpat-{A:20}", 24),
+    edit: (m, dir) => {
+      m.owner = NOTION_CASES[3]!.token;
+      writeFileSync(join(dir, ".owner"), `${NOTION_CASES[3]!.token}\n`);
+    },
+  },
+];
+
+const fakes: FakeNotion[] = [];
+afterAll(async () => {
+  for (const f of fakes.splice(0)) await f.stop();
+});
+
+const errorsOf = (r: Awaited<ReturnType<typeof idse>>): { code: string; rule?: string }[] =>
+  r.json!.diagnostics.filter((d: { severity: string }) => d.severity === "error");
+
+async function notionMigrate(cwd: string) {
+  const fake = await new FakeNotion().start();
+  fakes.push(fake);
+  const r = await idse(
+    [
+      "store",
+      "migrate",
+      "--to",
+      "notion-store",
+      "--option",
+      `database_id=${fake.model.databaseId}`,
+      "--option",
+      `base_url=${fake.url}`,
+      "--yes",
+      "--json",
+    ],
+    { cwd, env: { NOTION_TOKEN } },
+  );
+  return { r, fake };
+}
+
+async function featureWorkspace(session = "billing"): Promise<string> {
+  const cwd = tempDir("idse-notion-migrate-");
+  for (const argv of [
+    ["init", "shop", "-q", "--no-create-agent-files"],
+    ["spawn", "--plan", "feature", session, "-q"],
+  ]) {
+    const r = await idse(argv, { cwd });
+    if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+  }
+  return cwd;
+}
+
+describe("store migrate to notion-store (the fake Notion API): a secret in any metadata field", () => {
+  for (const c of NOTION_CASES) {
+    test(`${c.field}: refused, and Notion receives no request`, async () => {
+      const cwd = await featureWorkspace();
+      const dir = join(cwd, ".idse", "projects", "shop", "sessions", "billing", "metadata");
+      const meta = readJson(join(dir, "session.json"));
+      c.edit(meta, dir);
+      writeFileSync(join(dir, "session.json"), JSON.stringify(meta, null, 2));
+      const before = files(join(cwd, ".idse", "projects"));
+      const { r, fake } = await notionMigrate(cwd);
+      expect(r.code, r.stdout).toBe(1);
+      expect(errorsOf(r)[0]).toMatchObject({ code: "SECRET_FOUND" });
+      expect(
+        r.json!.diagnostics.some((d: { file?: string }) => /billing\/metadata\//.test(d.file ?? "")),
+      ).toBe(true);
+      expect(fake.requests).toEqual([]);
+      expect(r.stdout + r.stderr).not.toContain(c.token);
+      expect(readConfig(cwd).store).toBeUndefined();
+      expect(files(join(cwd, ".idse", "projects"))).toEqual(before);
+    }, 60_000);
+  }
+
+  test("a session id that is a token: refused by its name, Notion receives no request", async () => {
+    const id = fill("glpat-{l:20}", 25);
+    const cwd = await featureWorkspace(id);
+    const { r, fake } = await notionMigrate(cwd);
+    expect(r.code, r.stdout).toBe(1);
+    expect(errorsOf(r)[0]).toMatchObject({ code: "SECRET_FOUND" });
+    expect(errorsOf(r).find((d) => d.rule)).toMatchObject({ rule: expect.stringContaining("gitlab") });
+    expect(fake.requests).toEqual([]);
+  }, 60_000);
+
+  test("without the secret the same migration gets past the guard and opens the store", async () => {
+    // The control: the plugin is then loaded and reaches for the fake's host, which a store plugin may
+    // not contact (its manifest grants api.notion.com only), so nothing else is asked of it here.
+    const cwd = await featureWorkspace();
+    const { r, fake } = await notionMigrate(cwd);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(errorsOf(r)).toEqual([
+      expect.objectContaining({ code: "PLUGIN_NETWORK_DENIED", host: new URL(fake.url).host }),
+    ]);
+  }, 60_000);
 });

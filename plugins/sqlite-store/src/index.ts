@@ -57,6 +57,9 @@ export default function sqliteStore(host: HostApi<SqliteOptions>): StorePlugin {
       if (o.path !== undefined && isAbsolute(o.path)) path = o.path;
       else if (ws) path = o.path === undefined ? defaultPath(ws.idseDir) : resolve(ws.root, o.path);
       else throw storeError("STORE_CONFIG", "no workspace, and no absolute `path` option for the database");
+      // A database inside the repository is opened where it really is: a committed
+      // `.idse/idse-store.db` that is a symlink to another repository's database is refused.
+      if (ws?.contain) path = ws.contain(path);
       return createSqliteStore({
         path,
         synchronous: o.synchronous,
