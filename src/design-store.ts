@@ -87,12 +87,6 @@ export interface StoreError extends Error {
   data: Record<string, unknown>;
 }
 
-export function isStoreError(err: unknown): err is StoreError {
-  if (!(err instanceof Error)) return false;
-  const { code, data } = err as Partial<StoreError>;
-  return typeof code === "string" && STORE_ERROR_CODES.includes(code) && typeof data === "object";
-}
-
 /** Lowercase hex sha256 of the UTF-8 encoding of `text`: the value of `DesignStore.hash`. */
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
