@@ -102,7 +102,10 @@ describe("idse mcp, the binary", () => {
     expect((await call("artifact_read", { stage: "intent" })).content).toBe(text);
     expect(readFileSync(join(cwd, ".idse/projects/shop/sessions/auth/intents/intent.md"), "utf8")).toBe(text);
     const validated = await call("validate", {});
-    const [report] = validated.reports as { session: string; findings: { rule_id: string; file: string }[] }[];
+    const [report] = validated.reports as {
+      session: string;
+      findings: { rule_id: string; file: string }[];
+    }[];
     expect(report!.session).toBe("auth");
     // The other six documents are still templates: their findings come back as data, each with its rule.
     expect(report!.findings.length).toBeGreaterThan(0);
