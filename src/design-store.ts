@@ -5,6 +5,7 @@
 // a case it cannot support).
 
 import { createHash } from "node:crypto";
+import type { ErrorCode } from "./errors.ts";
 
 export interface StoreEntry {
   name: string;
@@ -76,7 +77,8 @@ export const STORE_ERROR_CODES = [
   "STORE_FAILED",
   /** `lock()` timed out (the same code the filesystem store's lock file uses). */
   "LOCKED",
-] as const;
+  // Each is a catalogue code (errors.ts), so the host keeps it as the error it is: the type-checker holds that.
+] as const satisfies readonly ErrorCode[];
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
