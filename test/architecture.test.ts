@@ -179,3 +179,24 @@ describe("architecture: boundaries", () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe("architecture: the map a newcomer reads", () => {
+  test("README's Development section names every folder of src/ and of the repository, and links the page", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Development"));
+    const folders = [
+      ...readdirSync(join(REPO, "src"), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `src/${d.name}/`),
+      ...["plugins/", "templates/", "schemas/", "test/", "scripts/", "docs/", "types/"],
+    ];
+    expect(folders.filter((f) => !section.includes(`\`${f}\``))).toEqual([]);
+    expect(section).toContain("(docs/architecture.md)");
+  });
+
+  test("docs/architecture.md names every file the import rules treat specially", () => {
+    const page = readFileSync(join(REPO, "docs", "architecture.md"), "utf8");
+    const named = [...PRIMITIVES, "src/errors.ts", "src/notices.ts", "src/plugin-api.ts", "src/output.ts"];
+    expect(named.map((f) => f.replace(/^src\//, "")).filter((f) => !page.includes(f))).toEqual([]);
+  });
+});
