@@ -125,6 +125,21 @@ describe("one catalogue of codes", () => {
       expect({ code, both: ERRORS.has(code) && NOTICE.has(code) }).toEqual({ code, both: true });
   });
 
+  test("every message and hint renders whatever data a caller left out (building an error never throws)", () => {
+    const failing: string[] = [];
+    for (const [code, spec] of Object.entries(CATALOGUE)) {
+      try {
+        const e = new IdseError(code as keyof typeof CATALOGUE, {});
+        expect(typeof e.message).toBe("string");
+        expect(typeof (e.hint ?? "")).toBe("string");
+      } catch (err) {
+        failing.push(`${code}: ${(err as Error).message}`);
+      }
+      expect("message" in spec).toBe(true);
+    }
+    expect(failing).toEqual([]);
+  });
+
   test("every store error code is a catalogue error, which the plugin host keeps as itself", () => {
     for (const code of STORE_ERROR_CODES) {
       const err = attribute(
