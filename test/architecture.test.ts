@@ -158,6 +158,11 @@ describe("architecture: boundaries", () => {
     expect(bad.map(show)).toEqual([]);
   });
 
+  test("a command never imports the command table that loads it (the table is for cli, mcp, completion)", () => {
+    const bad = EDGES.filter((e) => /^src\/commands\//.test(e.from) && e.to === "src/commands/index.ts");
+    expect(bad.map(show)).toEqual([]);
+  });
+
   test("only cli.ts and output.ts write to the Io's stdout: commands return data", () => {
     // Io.stdout is defined where an Io is built (main.ts, the MCP server's silent one) and called here only.
     const writers = SRC.map((f) => relative(REPO, f)).filter((f) =>
