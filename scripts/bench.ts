@@ -20,7 +20,6 @@ import { availableParallelism, release, tmpdir, totalmem, type } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Bench, type Task } from "tinybench";
-import { renderStage, requiresInputLines } from "../src/artifacts.ts";
 import { regenerateMeta } from "../src/blueprint-meta.ts";
 import { runCli } from "../src/cli.ts";
 import { assertKey, type DesignStore, type StoreEntry } from "../src/design-store.ts";
@@ -210,15 +209,13 @@ function promiseStore(idseDir: string): DesignStore {
   };
 }
 
-async function timeInProcess(big: string, current: string): Promise<Row[]> {
+async function timeInProcess(big: string): Promise<Row[]> {
   const store = createFilesystemStore(join(big, ".idse"));
   const slowStore = promiseStore(join(big, ".idse"));
   const now = "2026-03-01T12:00:00.000Z";
   const io = quietIo(big, new Date(now));
-  const spec = renderStage("spec", { project: BENCH_PROJECT, session: current, stack: "typescript" });
   expectOutput((await readAllSessions(store, BENCH_PROJECT)).length === SESSIONS, "readAllSessions count");
   expectOutput((await readAllSessions(slowStore, BENCH_PROJECT)).length === SESSIONS, "promise store count");
-  expectOutput(requiresInputLines(spec).length > 0, "the spec template has [REQUIRES INPUT] markers");
 
   const bench = new Bench({
     time: 1000,
@@ -240,8 +237,7 @@ async function timeInProcess(big: string, current: string): Promise<Row[]> {
     })
     .add(`regenerateMeta (${SESSIONS.toLocaleString("en")} sessions)`, () =>
       regenerateMeta(store, BENCH_PROJECT, now),
-    )
-    .add("requiresInputLines (spec template)", () => requiresInputLines(spec));
+    );
   await bench.run();
   return bench.tasks.map(taskRow);
 }
@@ -559,7 +555,7 @@ async function main(): Promise<number> {
     console.error("  idse mcp round trips (running server)");
     rows.push(...(await mcpRoundTrips(BINARY, big, env, ws.current, n)));
     console.error("  in-process (tinybench)");
-    rows.push(...(await timeInProcess(big, ws.current)));
+    rows.push(...(await timeInProcess(big)));
     console.error("  store plugins (in-process)");
     rows.push(...(await storeRows(big, ws.current)));
     console.error("  compile writers (in-process)");

@@ -51,26 +51,3 @@ export async function artifactPresence(
   for (const stage of STAGES) out[stage] = await store.has(keys.artifact(project, session, stage));
   return out;
 }
-
-/**
- * Lines (1-based) that hold the `[REQUIRES INPUT]` marker outside fenced code. A small scanner for the
- * completion gate; the validation engine's markdown parser supersedes it for `idse validate`.
- */
-export function requiresInputLines(text: string): number[] {
-  const lines = text.split(/\r?\n/);
-  const out: number[] = [];
-  let fence: string | undefined;
-  lines.forEach((line, i) => {
-    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (m) {
-      const marker = m[1]!;
-      if (fence === undefined) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      return;
-    }
-    if (fence !== undefined) return;
-    // Inline code spans are not input requests either.
-    if (line.replace(/`[^`]*`/g, "").includes(REQUIRES_INPUT)) out.push(i + 1);
-  });
-  return out;
-}

@@ -5,6 +5,7 @@
 // a case it cannot support).
 
 import { createHash } from "node:crypto";
+import type { ErrorCode } from "./errors.ts";
 
 export interface StoreEntry {
   name: string;
@@ -76,7 +77,8 @@ export const STORE_ERROR_CODES = [
   "STORE_FAILED",
   /** `lock()` timed out (the same code the filesystem store's lock file uses). */
   "LOCKED",
-] as const;
+  // Each is a catalogue code (errors.ts), so the host keeps it as the error it is: the type-checker holds that.
+] as const satisfies readonly ErrorCode[];
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
@@ -85,12 +87,6 @@ export interface StoreError extends Error {
   code: StoreErrorCode;
   /** Facts for the diagnostic: `store` (its kind), `reason`, `key`, backend codes such as `sqlstate`. */
   data: Record<string, unknown>;
-}
-
-export function isStoreError(err: unknown): err is StoreError {
-  if (!(err instanceof Error)) return false;
-  const { code, data } = err as Partial<StoreError>;
-  return typeof code === "string" && STORE_ERROR_CODES.includes(code) && typeof data === "object";
 }
 
 /** Lowercase hex sha256 of the UTF-8 encoding of `text`: the value of `DesignStore.hash`. */

@@ -11,6 +11,10 @@ interface CodeSpec {
 }
 
 const s = (v: unknown) => String(v ?? "");
+// A list in the data, joined; a caller that left it out gets "" (a message must never throw while an
+// error is being built: it would hide the error it describes).
+const list = (v: unknown, sep = ", ") => (Array.isArray(v) ? v.map(s).join(sep) : s(v));
+const first = (v: unknown) => (Array.isArray(v) ? s(v[0]) : s(v));
 /** The store an error is about: its plugin, else its kind. */
 const who = (d: Data) => `"${s(d.plugin ?? d.store) || "store"}"`;
 
@@ -35,7 +39,7 @@ export const CATALOGUE = {
     exit: 2,
     message: (d) => `invalid value "${s(d.value)}" for ${s(d.option)}`,
     hint: (d) =>
-      `${d.suggestion ? `did you mean "${s(d.suggestion)}"? ` : ""}expected one of: ${(d.allowed as string[]).join(", ")}`,
+      `${d.suggestion ? `did you mean "${s(d.suggestion)}"? ` : ""}expected one of: ${list(d.allowed)}`,
   },
   INVALID_ID: {
     exit: 2,
@@ -51,14 +55,14 @@ export const CATALOGUE = {
     exit: 1,
     message: () => "no project selected and more than one project exists",
     hint: (d) =>
-      `run \`idse project use <name>\` (or pass --project); projects: ${(d.projects as string[]).join(", ") || "(none)"}`,
+      `run \`idse project use <name>\` (or pass --project); projects: ${list(d.projects) || "(none)"}`,
   },
   PROJECT_NOT_FOUND: {
     exit: 1,
     message: (d) => `project "${s(d.project)}" does not exist`,
     hint: (d) =>
-      (d.projects as string[] | undefined)?.length
-        ? `projects: ${(d.projects as string[]).join(", ")} (\`idse project list\`)`
+      list(d.projects)
+        ? `projects: ${list(d.projects)} (\`idse project list\`)`
         : "run `idse init <project>` to create one",
   },
   PROJECT_EXISTS: {
@@ -95,7 +99,7 @@ export const CATALOGUE = {
   UNKNOWN_CONFIG_KEY: {
     exit: 2,
     message: (d) => `unknown config key "${s(d.key)}"`,
-    hint: (d) => `known keys: ${(d.known as string[]).join(", ")}`,
+    hint: (d) => `known keys: ${list(d.known)}`,
   },
   ARTIFACT_NOT_FOUND: {
     exit: 1,
@@ -126,18 +130,17 @@ export const CATALOGUE = {
   SCHEMA_NOT_FOUND: {
     exit: 1,
     message: (d) => `no schema named "${s(d.name)}"`,
-    hint: (d) => `schemas: ${(d.known as string[]).join(", ")}`,
+    hint: (d) => `schemas: ${list(d.known)}`,
   },
   UNKNOWN_RULE: {
     exit: 2,
     message: (d) => `unknown rule "${s(d.rule)}"`,
-    hint: (d) => `rules: ${(d.known as string[]).join(", ")}`,
+    hint: (d) => `rules: ${list(d.known)}`,
   },
   AGENT_NOT_FOUND: {
     exit: 1,
     message: (d) => `no agent "${s(d.agent)}" in the registry of project "${s(d.project)}"`,
-    hint: (d) =>
-      `agents: ${(d.known as string[] | undefined)?.join(", ") || "(none)"}; see \`idse agents list\``,
+    hint: (d) => `agents: ${list(d.known) || "(none)"}; see \`idse agents list\``,
   },
   AGENT_EXISTS: {
     exit: 1,
@@ -157,11 +160,9 @@ export const CATALOGUE = {
   AGENT_PROFILE_INVALID: { exit: 1, message: (d) => `invalid Agent Profile: ${s(d.reason)}` },
   AGENT_PROFILE_UNKNOWN_KEYS: {
     exit: 1,
-    message: (d) => {
-      const keys = d.keys as string[];
-      return `unknown key${keys.length === 1 ? "" : "s"} in the Agent Profile: ${keys.join(", ")}`;
-    },
-    hint: (d) => `allowed keys: ${(d.allowed as string[]).join(", ")}`,
+    message: (d) =>
+      `unknown key${Array.isArray(d.keys) && d.keys.length === 1 ? "" : "s"} in the Agent Profile: ${list(d.keys)}`,
+    hint: (d) => `allowed keys: ${list(d.allowed)}`,
   },
   AGENT_PROFILE_UNFINISHED: {
     exit: 1,
@@ -188,7 +189,7 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `no plugin "${s(d.plugin)}" is installed`,
     hint: (d) =>
-      `installed: ${(d.installed as string[] | undefined)?.join(", ") || "(none)"}; \`idse plugin list --available\` shows the bundled ones`,
+      `installed: ${list(d.installed) || "(none)"}; \`idse plugin list --available\` shows the bundled ones`,
   },
   PLUGIN_NAME_TAKEN: {
     exit: 1,
@@ -312,7 +313,7 @@ export const CATALOGUE = {
   PLUGIN_VERSION_NOT_FOUND: {
     exit: 1,
     message: (d) => `no version of ${s(d.package)} matches "${s(d.range)}"`,
-    hint: (d) => `latest versions: ${(d.versions as string[] | undefined)?.join(", ") || "(none)"}`,
+    hint: (d) => `latest versions: ${list(d.versions) || "(none)"}`,
   },
   PLUGIN_NOT_CACHED: {
     exit: 1,
@@ -323,24 +324,21 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `plugin "${s(d.plugin)}" may not contact ${s(d.host)}`,
     hint: (d) =>
-      `its manifest grants: ${(d.allowed as string[] | undefined)?.join(", ") || "no host"}; the configured remotes are allowed too`,
+      `its manifest grants: ${list(d.allowed) || "no host"}; the configured remotes are allowed too`,
   },
   NO_REMOTE: {
     exit: 1,
     message: (d) =>
-      (d.remotes as string[]).length
-        ? "no remote named and no default remote"
-        : "no sync remote is configured",
+      list(d.remotes) ? "no remote named and no default remote" : "no sync remote is configured",
     hint: (d) =>
-      (d.remotes as string[]).length
-        ? `name one (${(d.remotes as string[]).join(", ")}), or make one the default: \`idse remote add <name> <url> --default\``
+      list(d.remotes)
+        ? `name one (${list(d.remotes)}), or make one the default: \`idse remote add <name> <url> --default\``
         : "run `idse remote add <name> <url-or-path>`, or set IDSE_ARTIFACT_URL",
   },
   REMOTE_NOT_FOUND: {
     exit: 1,
     message: (d) => `no remote named "${s(d.remote)}"`,
-    hint: (d) =>
-      `remotes: ${(d.remotes as string[] | undefined)?.join(", ") || "(none)"}; see \`idse remote list\``,
+    hint: (d) => `remotes: ${list(d.remotes) || "(none)"}; see \`idse remote list\``,
   },
   REMOTE_EXISTS: {
     exit: 1,
@@ -427,7 +425,7 @@ export const CATALOGUE = {
   STORE_IN_USE: {
     exit: 1,
     message: (d) =>
-      `the repository keeps its projects in ${s(d.current)} (${(d.projects as string[]).join(", ")}); \`init --store ${s(d.requested)}\` would hide them`,
+      `the repository keeps its projects in ${s(d.current)} (${list(d.projects)}); \`init --store ${s(d.requested)}\` would hide them`,
     hint: (d) => `move them first: \`idse store migrate --to ${s(d.requested)}\``,
   },
   STORE_VERIFY_FAILED: {
@@ -459,12 +457,12 @@ export const CATALOGUE = {
     message: (d) =>
       `${s(d.action)} refused: the MCP server does not know which agent it serves${d.agent ? ` ("${s(d.agent)}" is not in the agent registry of "${s(d.project)}")` : ""}`,
     hint: (d) =>
-      `start it as \`idse mcp --agent <id>\` (agents: ${(d.known as string[] | undefined)?.join(", ") || "none"}), or run \`idse agents install-mcp\``,
+      `start it as \`idse mcp --agent <id>\` (agents: ${list(d.known) || "none"}), or run \`idse agents install-mcp\``,
   },
   MCP_MODE_DENIED: {
     exit: 1,
     message: (d) =>
-      `${s(d.action)} refused: agent "${s(d.agent)}" works in planning mode and may change only the ${(d.allowed as string[]).join(", ")} documents, not ${s(d.stage)}`,
+      `${s(d.action)} refused: agent "${s(d.agent)}" works in planning mode and may change only the ${list(d.allowed)} documents, not ${s(d.stage)}`,
     hint: (d) =>
       `leave ${s(d.stage)} to the agent \`idse route ${s(d.stage)}\` names; only a person changes modes (\`idse agents set-mode\`)`,
   },
@@ -519,20 +517,20 @@ export const CATALOGUE = {
   ORIGINAL_SCHEMA_UNSUPPORTED: {
     exit: 1,
     message: (d) =>
-      `${s(d.file)} has a schema this import does not know (${(d.problems as string[]).join("; ")}); nothing was changed`,
+      `${s(d.file)} has a schema this import does not know (${list(d.problems, "; ")}); nothing was changed`,
     hint: () =>
       "with the Python original, run its `export --all-sessions` and idse reads the markdown it writes; or report the schema",
   },
   ORIGINAL_ORPHAN_ROWS: {
     exit: 1,
     message: (d) =>
-      `${s(d.file)} has ${s(d.count)} row(s) that point at rows that do not exist (first: ${(d.rows as string[])[0]}); nothing was changed`,
+      `${s(d.file)} has ${s(d.count)} row(s) that point at rows that do not exist (first: ${first(d.rows)}); nothing was changed`,
     hint: () => "repair the database (`sqlite3 .idse/idse.db 'PRAGMA foreign_key_check'`), then import again",
   },
   ORIGINAL_VALUE_UNSUPPORTED: {
     exit: 1,
     message: (d) =>
-      `${s(d.file)} holds ${s(d.count)} value(s) idse cannot keep as they are (first: ${(d.values as string[])[0]}); nothing was changed`,
+      `${s(d.file)} holds ${s(d.count)} value(s) idse cannot keep as they are (first: ${first(d.values)}); nothing was changed`,
     hint: () => "correct them with the original's own commands, then import again",
   },
   // The Product Spine (idse spine …): read from the blueprint spec, changed only by `idse spine accept`.
@@ -551,7 +549,7 @@ export const CATALOGUE = {
   SPINE_UNKNOWN_LAYER: {
     exit: 1,
     message: (d) => `"${s(d.layer)}" is not a layer of the Spine`,
-    hint: (d) => `layers: ${(d.layers as string[] | undefined)?.join(", ") || "(none)"}`,
+    hint: (d) => `layers: ${list(d.layers) || "(none)"}`,
   },
   SPINE_INVALID_NAME: {
     exit: 2,
@@ -668,6 +666,41 @@ export const CATALOGUE = {
 } satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
+
+/**
+ * The codes a sync transport (a sync plugin, or a store used as a remote) throws on purpose, as the `code`
+ * of a plain Error (a plugin cannot import IdseError). The plugin host passes them through untouched
+ * (plugins/wrap.ts) and the sync engine turns each into the catalogue error named by `becomes`, keeping
+ * the transport's code as `transport_code` (src/sync.ts, remoteError); a stale write is a conflict instead.
+ */
+export const TRANSPORT_CODES = {
+  REMOTE_STALE: {
+    becomes: "conflict",
+    meaning:
+      "the `code` of the error a sync transport throws when a write is refused because the remote changed (HTTP 409/412); `idse sync` reports the artifact as a conflict",
+  },
+  REMOTE_AUTH: { becomes: "REMOTE_AUTH", meaning: "the remote refused the credentials (HTTP 401/403)" },
+  REMOTE_UNREACHABLE: {
+    becomes: "REMOTE_UNREACHABLE",
+    meaning: "the remote cannot be reached (connection refused, unknown host)",
+  },
+  REMOTE_TIMEOUT: { becomes: "REMOTE_UNREACHABLE", meaning: "the remote did not answer in time" },
+  REMOTE_UNAVAILABLE: {
+    becomes: "REMOTE_UNREACHABLE",
+    meaning: "the remote answered that it cannot serve now (HTTP 5xx, 429)",
+  },
+  REMOTE_PROTOCOL: {
+    becomes: "REMOTE_ERROR",
+    meaning: "the remote answered off its contract (a malformed answer, a hash that does not match)",
+  },
+  REMOTE_ERROR: { becomes: "REMOTE_ERROR", meaning: "the remote failed in another way" },
+  REMOTE_CONFIG: {
+    becomes: "REMOTE_ERROR",
+    meaning: "the remote's options are invalid, or a host it would contact is refused",
+  },
+} as const satisfies Record<string, { becomes: ErrorCode | "conflict"; meaning: string }>;
+
+export type TransportCode = keyof typeof TRANSPORT_CODES;
 
 export class IdseError extends Error {
   readonly code: ErrorCode;

@@ -4,7 +4,7 @@
 // (an IDE-agent adapter). Models: unstorage drivers (a plain factory, optional methods detected by
 // presence), Rollup's plugin driver (every call wrapped and attributed by the host).
 
-import type { DesignStore, Release, StoreEntry } from "./design-store.ts";
+import type { DesignStore, Release, StoreEntry, StoreError, StoreErrorCode } from "./design-store.ts";
 import type {
   HookContext,
   HookEntry,
@@ -24,6 +24,8 @@ export type {
   RoutingHostApi,
   RoutingPlugin,
   StoreEntry,
+  StoreError,
+  StoreErrorCode,
 };
 
 /** Bumped on any breaking change to HostApi or to a plugin shape; the host refuses other versions. */

@@ -18,27 +18,36 @@ import type { Workspace } from "./workspace.ts";
 // IDEAgentRouting: who handles a stage, in which mode, and what they should read, write and run (the
 // handoff); and the render context the routing adapters turn into instruction files.
 
-let adapters: RoutingPlugin[] | undefined;
+// No module state: the adapters a caller loaded are passed on, never remembered, so an answer does not
+// depend on what ran earlier in the same process (the MCP server and in-process tests run many commands).
 
-/** The routing adapters loaded so far: the built-in ones, through the plugin host's checks and wrapping. */
+/** The built-in routing adapters, through the plugin host's checks and wrapping. */
 export function routingAdapters(): RoutingPlugin[] {
-  adapters ??= coreRoutingPlugins();
-  return adapters;
+  return coreRoutingPlugins();
 }
 
-/** Adds the enabled routing plugins installed in the workspace (.idse/plugins.json) to routingAdapters(). */
-export async function loadRoutingAdapters(ws: Workspace): Promise<RoutingPlugin[]> {
-  adapters = await routingPlugins(ws);
-  return adapters;
+/** The built-in adapters plus the enabled routing plugins installed in the workspace (.idse/plugins.json). */
+export function loadRoutingAdapters(ws: Workspace): Promise<RoutingPlugin[]> {
+  return routingPlugins(ws);
 }
 
 /** The IDE an agent runs in: its declared `ide`, else the adapter whose aliases include its id. */
-export function ideOf(agent: Agent): string | null {
-  return agent.ide ?? routingAdapters().find((a) => a.aliases.includes(agent.id))?.name ?? null;
+export function ideOf(agent: Agent, adapters: readonly RoutingPlugin[] = routingAdapters()): string | null {
+  return agent.ide ?? adapters.find((a) => a.aliases.includes(agent.id))?.name ?? null;
 }
 
 export function agentView(a: Agent): AgentView {
-  const view: AgentView = { id: a.id, role: a.role, mode: a.mode, stages: [...a.stages], ide: ideOf(a) };
+  return viewOf(a, routingAdapters());
+}
+
+function viewOf(a: Agent, adapters: readonly RoutingPlugin[]): AgentView {
+  const view: AgentView = {
+    id: a.id,
+    role: a.role,
+    mode: a.mode,
+    stages: [...a.stages],
+    ide: ideOf(a, adapters),
+  };
   if (a.name !== undefined) view.name = a.name;
   if (a.description !== undefined) view.description = a.description;
   return view;
@@ -60,6 +69,7 @@ export async function renderBase(
   project: string,
   registry: AgentRegistry,
   exists: (rel: string) => boolean,
+  adapters: readonly RoutingPlugin[] = routingAdapters(),
 ): Promise<RenderBase> {
   const id = await readCurrentSession(store, project);
   let session: RenderContext["session"] = null;
@@ -70,7 +80,7 @@ export async function renderBase(
   return {
     project,
     session,
-    registry: registry.agents.map(agentView),
+    registry: registry.agents.map((a) => viewOf(a, adapters)),
     routes: stageRoutes(registry),
     exists,
   };

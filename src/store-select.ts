@@ -48,6 +48,23 @@ export function storeChoice(config: ResolvedConfig, idseDir: string): StoreChoic
 }
 
 /**
+ * The store `ws.store` was opened as, which may no longer be what config.json names: another process can
+ * switch the store after this one opened its workspace. A plugin store keeps the plugin and options it
+ * was opened with; the filesystem store is what the workspace's config snapshot named.
+ */
+export function openedChoice(ws: Workspace): StoreChoice {
+  const choice = storeChoice(ws.config, ws.idseDir);
+  return isLazyStore(ws.store) ? { ...choice, plugin: ws.store.plugin, options: ws.store.options } : choice;
+}
+
+/** The store config.json names now (read from the file, not a snapshot), for a check under the lock. */
+export function fileChoice(idseDir: string): { plugin: string; options: Record<string, unknown> } {
+  const section = readSection(idseDir, "store");
+  const plugin = section?.plugin ?? section?.backend ?? FILESYSTEM;
+  return { plugin, options: plugin === FILESYSTEM ? {} : (section?.options ?? {}) };
+}
+
+/**
  * Points the repository config at a store: `store: { plugin, options? }`; every other key is kept. Under
  * the repository lock (config.ts), so a concurrent `config set` or `remote add` is not lost.
  */
@@ -80,6 +97,8 @@ export interface LazyStore extends DesignStore {
   readonly [LAZY]: true;
   /** The store plugin's name. */
   readonly plugin: string;
+  /** The options it was opened with (config.json's `store.options` when the workspace was opened). */
+  readonly options: Record<string, unknown>;
   /** Loads the plugin (once) and returns its store, every method wrapped by the host. */
   open(): Promise<DesignStore>;
   /** True once open() has succeeded. */
@@ -141,6 +160,7 @@ export function lazyPluginStore(
   const store: LazyStore = {
     [LAZY]: true,
     plugin,
+    options,
     open,
     get opened() {
       return real !== undefined;

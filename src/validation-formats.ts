@@ -34,10 +34,6 @@ export function formatSummary(reports: ValidationReport[]): string {
   return tail;
 }
 
-export function formatText(reports: ValidationReport[]): string {
-  return [...formatTextChunks(reports)].join("");
-}
-
 export interface SarifOptions {
   /** Repository-relative folder of the workspace ("" or "services/api/"), prefixed to every path. */
   prefix?: string;

@@ -52,6 +52,12 @@ const PRIMITIVES = [
   "blueprint-meta",
 ].map((n) => `src/${n}.ts`);
 
+/** Leaves: data models and the two catalogues of codes. Everything may import them; they import no module. */
+const LEAF = /^src\/(models\/|errors\.ts$|notices\.ts$)/;
+
+/** The plugin host and its parts: only the CLI, the store selection and the routing/sync layers load it. */
+const HOST = /^src\/(plugin-host\.ts|plugins\/)/;
+
 /**
  * Where the CLI lives: nothing below it may import it (the MCP server runs commands as the CLI does, and
  * shell completion reads the command table).
@@ -81,11 +87,11 @@ describe("architecture: boundaries", () => {
     expect(cycles).toEqual([]);
   });
 
-  test("models and errors are leaves: they import nothing from src but other models", () => {
-    const bad = EDGES.filter(
-      (e) => /^src\/(models\/|errors\.ts$)/.test(e.from) && !/^src\/models\//.test(e.to),
-    );
+  test("leaves (models, errors, notices) import nothing from src but other models, types included", () => {
+    const bad = EDGES.filter((e) => LEAF.test(e.from) && !/^src\/models\//.test(e.to));
     expect(bad.map(show)).toEqual([]);
+    // The rule must see the leaves it names (a moved folder would make it vacuous).
+    expect(SRC.map((f) => relative(REPO, f)).filter((f) => LEAF.test(f)).length).toBeGreaterThan(20);
   });
 
   test("Spine primitives never reach the CLI, the output or plugin code through static imports", () => {
@@ -115,14 +121,54 @@ describe("architecture: boundaries", () => {
     expect(bad.map(show)).toEqual([]);
   });
 
-  test("first-party plugins import from src only the plugin API and the store contract, types only", () => {
+  test("Spine primitives never import the CLI or the plugin host, dynamic imports included", () => {
+    // The exceptions, each an edge with its reason; a new one fails here.
+    const allowed: Record<string, string> = {
+      "src/workspace.ts → src/store-select.ts → src/plugin-host.ts":
+        "opening a workspace opens its configured store; a plugin store is loaded through the host, by a dynamic import taken only when config.json names one (issue #15: store selection moves into store/)",
+    };
+    const reach = (start: string) => {
+      const paths: string[] = [];
+      const seen = new Set([start]);
+      const queue: string[][] = [[start]];
+      while (queue.length) {
+        const path = queue.shift()!;
+        for (const e of runtime.filter((x) => x.from === path.at(-1))) {
+          if (seen.has(e.to)) continue;
+          seen.add(e.to);
+          if (CLI.test(e.to) || HOST.test(e.to)) paths.push([...path, e.to].join(" → "));
+          else queue.push([...path, e.to]);
+        }
+      }
+      return paths;
+    };
+    const bad = PRIMITIVES.flatMap(reach).filter((p) => !allowed[p]);
+    expect(bad).toEqual([]);
+    for (const p of Object.keys(allowed)) expect(PRIMITIVES.flatMap(reach)).toContain(p);
+  });
+
+  test("first-party plugins import from src only the plugin API, types only; from plugins/ only shared/", () => {
     const files = tsFiles(join(REPO, "plugins")).filter((f) => !f.includes("/test"));
-    const bad = files
-      .flatMap(edgesOf)
-      .filter(
-        (e) => e.to.startsWith("src/") && (!e.typeOnly || !/^src\/(plugin-api|design-store)\.ts$/.test(e.to)),
-      );
+    expect(files.length).toBeGreaterThan(10);
+    const bad = files.flatMap(edgesOf).filter((e) => {
+      if (e.to.startsWith("src/")) return !e.typeOnly || e.to !== "src/plugin-api.ts";
+      const own = e.from.split("/").slice(0, 2).join("/");
+      return !e.to.startsWith(`${own}/`) && !e.to.startsWith("plugins/shared/");
+    });
     expect(bad.map(show)).toEqual([]);
+  });
+
+  test("a command never imports the command table that loads it (the table is for cli, mcp, completion)", () => {
+    const bad = EDGES.filter((e) => /^src\/commands\//.test(e.from) && e.to === "src/commands/index.ts");
+    expect(bad.map(show)).toEqual([]);
+  });
+
+  test("only cli.ts and output.ts write to the Io's stdout: commands return data", () => {
+    // Io.stdout is defined where an Io is built (main.ts, the MCP server's silent one) and called here only.
+    const writers = SRC.map((f) => relative(REPO, f)).filter((f) =>
+      /\.stdout\(/.test(readFileSync(join(REPO, f), "utf8")),
+    );
+    expect(writers.sort()).toEqual(["src/cli.ts", "src/output.ts"]);
   });
 
   test("only the entry writes to the process's stdout and stderr; the rest goes through Io", () => {
@@ -136,5 +182,26 @@ describe("architecture: boundaries", () => {
       (f) => !allowed[f] && /process\.(stdout|stderr)\b/.test(readFileSync(join(REPO, f), "utf8")),
     );
     expect(bad).toEqual([]);
+  });
+});
+
+describe("architecture: the map a newcomer reads", () => {
+  test("README's Development section names every folder of src/ and of the repository, and links the page", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Development"));
+    const folders = [
+      ...readdirSync(join(REPO, "src"), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `src/${d.name}/`),
+      ...["plugins/", "templates/", "schemas/", "test/", "scripts/", "docs/", "types/"],
+    ];
+    expect(folders.filter((f) => !section.includes(`\`${f}\``))).toEqual([]);
+    expect(section).toContain("(docs/architecture.md)");
+  });
+
+  test("docs/architecture.md names every file the import rules treat specially", () => {
+    const page = readFileSync(join(REPO, "docs", "architecture.md"), "utf8");
+    const named = [...PRIMITIVES, "src/errors.ts", "src/notices.ts", "src/plugin-api.ts", "src/output.ts"];
+    expect(named.map((f) => f.replace(/^src\//, "")).filter((f) => !page.includes(f))).toEqual([]);
   });
 });

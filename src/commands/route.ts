@@ -44,10 +44,10 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
     }
     const st = await readSessionStages(ws.store, project, session);
     if (st.source === "inferred") ctx.report(inferredNotice([`${project}/${session}`]));
-    const { COMMANDS } = await import("./index.ts");
-    const entry = COMMANDS.find((c) => c.name === "validate");
-    const validate = entry ? await entry.load() : undefined;
-    const flag = (f: string) => validate?.options?.some((x) => x.flags.startsWith(f)) ?? false;
+    // The handoff suggests only the validate options this build has: read them from the command itself,
+    // not through the command table (which would tie this command back to the table that loads it).
+    const { validate } = await import("./validate.ts");
+    const flag = (f: string) => validate.options?.some((x) => x.flags.startsWith(f)) ?? false;
     const { routeStageHandoff } = await import("../routing.ts");
     const data = await routeStageHandoff(
       ws.store,

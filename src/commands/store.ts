@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readTextIfExists } from "../atomic-file.ts";
 import { type Context, defineCommand } from "../command.ts";
-import { readSection, withRepoLock } from "../config.ts";
+import { withRepoLock } from "../config.ts";
 import type { DesignStore } from "../design-store.ts";
 import { displayKey } from "../documents.ts";
 import { IdseError } from "../errors.ts";
@@ -27,6 +27,8 @@ import {
 import {
   canonical,
   FILESYSTEM,
+  fileChoice,
+  openedChoice,
   parseKeyValues,
   realStore,
   STORE_ROOT,
@@ -156,10 +158,11 @@ export const storeMigrate = defineCommand<
     if (to === FILESYSTEM && Object.keys(options).length) {
       throw new IdseError("USAGE", { reason: "the filesystem store takes no --option" });
     }
-    const from = storeChoice(ws.config, ws.idseDir);
-    if (to === from.plugin && canonical(options) === canonical(from.options)) {
-      throw new IdseError("STORE_SAME", { store: to });
-    }
+    // The store this process opened and copies from: its workspace was opened before any lock was taken.
+    const from = openedChoice(ws);
+    const isTarget = (c: { plugin: string; options: Record<string, unknown> }) =>
+      c.plugin === to && canonical(c.options) === canonical(options);
+    if (isTarget(from)) throw new IdseError("STORE_SAME", { store: to });
     const dryRun = o.dryRun === true;
     const installed =
       to === FILESYSTEM ? false : dryRun ? await wouldInstall(ws, to) : await ensureStorePlugin(ctx, ws, to);
@@ -168,14 +171,20 @@ export const storeMigrate = defineCommand<
     const timeout = ws.config.values["lock.timeout_ms"];
     // Hold the repository lock (config.json, the export manifest), then every project's lock on the
     // source: no idse process changes a document during the copy.
-    const configured = canonical(readSection(ws.idseDir, "store") ?? {});
     return withRepoLock(ws.idseDir, timeout, () =>
       withProjectLocks(source, projects, timeout, async () => {
-        // Read again under the lock: a migration that ran while this one waited moved the documents.
-        const now = readSection(ws.idseDir, "store");
-        if (canonical(now ?? {}) !== configured) {
-          throw new IdseError("STORE_CHANGED", { store: now?.plugin ?? now?.backend ?? FILESYSTEM });
-        }
+        // config.json read under the lock must still name the store this process opened: a migration
+        // that ran in between (while this one installed the plugin or waited) moved the documents, and
+        // copying from the old store would overwrite them with what it left behind. Checked when the
+        // repository's config.json chose the store (a store chosen in the environment, a flag or the
+        // home config is not a name this file holds).
+        const now = fileChoice(ws.idseDir);
+        const owned = from.source === "repo" || from.source === "default";
+        const moved =
+          owned && (now.plugin !== from.plugin || canonical(now.options) !== canonical(from.options));
+        // Already where this one was going: the same answer as running it afterwards (STORE_SAME).
+        if (moved && isTarget(now)) throw new IdseError("STORE_SAME", { store: to });
+        if (moved) throw new IdseError("STORE_CHANGED", { store: now.plugin });
         // Nothing half done is copied: an interrupted session create or stage change is settled first.
         for (const project of projects) await recoverLocked(ctx, ws, project);
         // A store off this disk is the machine's edge: no document goes there with a secret in it.

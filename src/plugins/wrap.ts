@@ -1,26 +1,13 @@
-import { CATALOGUE, type ErrorCode, IdseError } from "../errors.ts";
+import { CATALOGUE, type ErrorCode, IdseError, TRANSPORT_CODES } from "../errors.ts";
 
 // Every call into a plugin goes through here (Rollup's plugin driver is the model): an error names the
 // plugin and the method, and a call that never settles fails with PLUGIN_TIMEOUT instead of hanging idse.
 
-/**
- * Errors a sync transport throws on purpose (docs/sync.md, "Transports"): passed through untouched, for
- * the sync engine branches on them (a stale write is a conflict) and names the remote in what it reports.
- */
-const EXPECTED = new Set([
-  "REMOTE_STALE",
-  "REMOTE_AUTH",
-  "REMOTE_UNREACHABLE",
-  "REMOTE_TIMEOUT",
-  "REMOTE_UNAVAILABLE",
-  "REMOTE_PROTOCOL",
-  "REMOTE_ERROR",
-  "REMOTE_CONFIG",
-]);
-
 export function attribute(plugin: string, method: string, err: unknown): Error {
   const e = err as { name?: string; code?: unknown; data?: Record<string, unknown>; message?: string };
-  if (typeof e?.code === "string" && EXPECTED.has(e.code)) return err as Error;
+  // A transport's own codes pass untouched: the sync engine branches on them (a stale write is a conflict)
+  // and names the remote in what it reports (docs/sync.md, "Transports").
+  if (typeof e?.code === "string" && Object.hasOwn(TRANSPORT_CODES, e.code)) return err as Error;
   if (err instanceof IdseError && err.code.startsWith("PLUGIN_")) return err;
   const reason = e?.message ?? String(err);
   // A plugin cannot import idse's errors, so it throws an Error with a `code` (and `data`): a code of

@@ -77,7 +77,7 @@ export async function syncAgentFiles(
     o.ides?.length ? o.ides : [...(manifest?.adapters ?? DEFAULT_ADAPTERS), ...declared],
   );
   const plugins = all.filter((p) => wanted.has(p.name));
-  const base = await renderBase(ws.store, project, registry, (rel) => existsSync(join(ws.root, rel)));
+  const base = await renderBase(ws.store, project, registry, (rel) => existsSync(join(ws.root, rel)), all);
 
   const planned: Planned[] = [];
   for (const plugin of plugins) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CATALOGUE, type ErrorCode } from "../../src/errors.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
@@ -417,5 +417,80 @@ describe("a diagnostic's hint that names a command repairs the problem", () => {
     expect(diag(tampered, "PLUGIN_TAMPERED")?.hint).toContain("`idse plugin add sqlite-store --yes`");
     await ok(cwd, "plugin", "add", "sqlite-store", "--yes");
     await ok(cwd, "plugin", "verify");
+  });
+});
+
+// Static, over every hint and message at once: each `idse …` one names is a command of the command table,
+// with options that command (or every command) accepts. The lists above check that a hint repairs; this
+// checks the words, so a renamed command or option fails here even for a hint no test provokes.
+describe("every `idse …` a hint or message names exists", () => {
+  /** Each data value renders as a placeholder, so a hint's fixed words stay and its variables are `<x>`. */
+  const placeholder = new Proxy({}, { get: () => ["<x>"] }) as Record<string, unknown>;
+
+  function spansInSource(): { span: string; where: string }[] {
+    const out: { span: string; where: string }[] = [];
+    const src = join(REPO, "src");
+    for (const rel of readdirSync(src, { recursive: true, encoding: "utf8" })) {
+      if (!rel.endsWith(".ts") || rel.includes("generated")) continue;
+      const text = readFileSync(join(src, rel), "utf8");
+      // A span inside a template literal has escaped backticks (\`idse …\`), its ${…} become placeholders;
+      // a span inside a "…" string has plain ones. A template literal that merely starts with "idse" is
+      // a sentence, not a command, and is not read.
+      const add = (span: string) =>
+        out.push({ span: span.replace(/\$\{[^}]*\}/g, " <x>"), where: `src/${rel}` });
+      for (const m of text.matchAll(/\\`idse ((?:[^`\\\n]|\\[^`])*)\\`/g)) add(m[1]!);
+      for (const q of text.matchAll(/"(?:[^"\\\n]|\\.)*"/g))
+        for (const m of q[0].matchAll(/`idse ([^`]*)`/g)) add(m[1]!);
+    }
+    return out;
+  }
+
+  function spansInCatalogue(): { span: string; where: string }[] {
+    const out: { span: string; where: string }[] = [];
+    for (const [code, spec] of Object.entries(CATALOGUE)) {
+      const texts = [spec.message(placeholder), "hint" in spec ? spec.hint(placeholder) : ""];
+      for (const t of texts)
+        for (const m of t.matchAll(/`idse ([^`]*)`/g)) out.push({ span: m[1]!, where: code });
+    }
+    return out;
+  }
+
+  test("commands and options", async () => {
+    const { COMMANDS } = await import("../../src/commands/index.ts");
+    const { GLOBAL_OPTIONS } = await import("../../src/cli.ts");
+    const longFlags = (flags: string) =>
+      [...flags.matchAll(/--([a-z][a-z0-9-]*)/g)].flatMap((m) => [m[1]!, m[1]!.replace(/^no-/, "")]);
+    const global = new Set(GLOBAL_OPTIONS.flatMap((o) => longFlags(o.flags)));
+    const spans = [...spansInCatalogue(), ...spansInSource()];
+    expect(spans.length).toBeGreaterThan(50);
+    const bad: string[] = [];
+    for (const { span, where } of spans) {
+      const words = span.split(/\s+/).filter(Boolean);
+      if (words[0]?.startsWith("<")) continue; // the command itself is a variable (`idse <x> --help`)
+      // `agents set-mode|set-role|set-stages` names three commands.
+      const alternatives =
+        (words[1] ?? "").includes("|") && !words[1]!.includes("<") ? words[1]!.split("|") : [words[1]];
+      for (const second of alternatives) {
+        const w = [words[0]!, ...(second === undefined ? [] : [second]), ...words.slice(2)];
+        const entry =
+          COMMANDS.find((c) => c.name === `${w[0]} ${w[1]}`) ?? COMMANDS.find((c) => c.name === w[0]);
+        // A group named as a whole (`idse blueprint …`, `idse sync`) is fine when some command heads it.
+        const group = COMMANDS.some((c) => c.name.startsWith(`${w[0]} `));
+        if (!entry && group && (w.length === 1 || w[1] === "…")) continue;
+        if (!entry && !w[0]!.startsWith("-")) {
+          bad.push(`${where}: \`idse ${span}\` names no command`);
+          continue;
+        }
+        const own = entry
+          ? new Set(((await entry.load()).options ?? []).flatMap((o) => longFlags(o.flags)))
+          : new Set();
+        for (const word of w) {
+          const opt = /^--([a-z][a-z0-9-]*)/.exec(word)?.[1];
+          if (opt && !own.has(opt) && !global.has(opt))
+            bad.push(`${where}: \`idse ${span}\`: ${entry?.name ?? "idse"} has no option --${opt}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });

@@ -82,6 +82,11 @@ ruleTester(noRequiresInput, {
       errors: [{ messageId: "marker", line: 7, column: 1 }],
     },
     {
+      name: "a shorter fence does not close a longer one: only the marker after the real close counts",
+      setup: { texts: { intent: doc("~~~~", M, "~~~", "still code", "~~~~", M) } },
+      errors: [{ messageId: "marker", line: 6, column: 1 }],
+    },
+    {
       name: "marker next to an inline code span is still found, at its true column",
       setup: { texts: { intent: doc("# Intent", "", `\`code\` ${M}`) } },
       errors: [{ messageId: "marker", line: 3, column: 8 }],

@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../../src/design-store.ts";
+import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
 
 // A plugin imports only types from idse, so it makes its errors itself: an Error with a code from
 // STORE_ERROR_CODES and printable data, which the host turns into a diagnostic.
