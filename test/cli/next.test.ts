@@ -111,8 +111,16 @@ describe("idse next", () => {
     expect(limited.json!.data.total).toBe(9);
     const mine = await idse(["next", "--mine", "--json"], { cwd });
     expect(mine.code).toBe(2);
-    expect(mine.json!.diagnostics[0].message).toContain("idse config set owner");
-    await run(["config", "set", "owner", "bob"]);
+    // The message says how to tell idse who you are, for yourself; each way it names works.
+    expect(mine.json!.diagnostics[0].message).toContain("export IDSE_OWNER=<name>");
+    expect(mine.json!.diagnostics[0].message).toContain("~/.idseconfig.json");
+    const asBob = await idse(["next", "--mine", "--json"], { cwd, env: { IDSE_OWNER: "bob" } });
+    expect((asBob.json!.data.items as QueueItem[]).map((i) => i.session)).toEqual(["auth"]);
+    const home = tempDir();
+    writeFileSync(join(home, ".idseconfig.json"), JSON.stringify({ owner: "bob" }));
+    const fromHome = await idse(["next", "--mine", "--json"], { cwd, home });
+    expect((fromHome.json!.data.items as QueueItem[]).map((i) => i.session)).toEqual(["auth"]);
+    await run(["config", "set", "owner", "bob"]); // the repository's config counts too
     expect(await sessions("--mine")).toEqual(["auth"]);
     for (const bad of [
       ["--limit", "0"],
