@@ -28,6 +28,10 @@ export const InitOutput = d(
       "Where the stack came from: --stack, the config key `stack`, a file of the repository (stack_file), or the default (nothing said or found).",
     ),
     stack_file: d(v.nullable(v.string()), "The repository file the stack was detected from, or null."),
+    stack_recorded: d(
+      v.boolean(),
+      "True when the stack (given or detected) was written into .idse/config.json, which had none, so that sessions created later get the same stack.",
+    ),
     owner: d(v.string(), "Owner of the blueprint session."),
     files: d(v.array(FileOutcome), "Files written outside the project folder."),
   }),
