@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { access, readdir, readFile } from "node:fs/promises";
-import { availableParallelism, release, tmpdir, totalmem, type } from "node:os";
+import { availableParallelism, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Bench, type Task } from "tinybench";
@@ -661,14 +661,13 @@ async function main(): Promise<number> {
       const recorded = doc.slice(start, doc.indexOf(END_MARKER));
       const tableStart = recorded.indexOf("\n| ");
       const tableEnd = recorded.indexOf("\n\n", tableStart + 1);
-      const note = `Re-measured on ${date} with \`npm run bench -- --only … --write\` (${runs} runs, machine: ${machine()}): ${rows.map((r) => r.name).join("; ")}.`;
+      const note = `Re-measured on ${date} with \`npm run bench -- --only … --write\` (${runs} runs, machine: ${machine()}, 1-minute load average ${loadavg()[0]!.toFixed(1)} at the end): ${rows.map((r) => r.name).join("; ")}.`;
       const before = recorded.slice(0, tableStart).replace(/\n*$/, "");
       const body = [
         `${before.trim()}\n\n${note}`,
-        "",
         mergeTable(recorded.slice(tableStart + 1, tableEnd), table),
         recorded.slice(tableEnd).trim(),
-      ].join("\n");
+      ].join("\n\n");
       writeFileSync(DOC, replaceBetweenMarkers(doc, body));
       console.error(`wrote ${rows.length} row(s) into ${DOC}`);
     } else if (values.write) {
