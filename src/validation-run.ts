@@ -86,8 +86,12 @@ export async function validateSessions(
       );
     if (coverage && session === BLUEPRINT) input.spineTouched = touched;
     const result = validateSession(input, rules, config, o.clock);
-    // Taken before the --stage filter: every stage was checked, so every stage's result is known.
-    const failing = failingStages(result.report);
+    // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
+    // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
+    const found = failingStages(result.report);
+    const failing = o.rules?.length
+      ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
+      : found;
     if (o.stage) {
       const kept = result.report.findings.filter((f) => f.stage === o.stage);
       const errors = kept.filter((f) => f.severity === "error").length;

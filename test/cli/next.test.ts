@@ -216,6 +216,11 @@ describe("idse next", () => {
     expect(failing("bad")).not.toContain("intent");
     expect(failing("bad")).toContain("context");
     expect((await queue()).bad).toEqual(["context", "ready"]);
+    // A run of some rules only cannot clear what another rule failed: the recorded stages stay.
+    await complete("bad", "context");
+    await run(["validate", "--session", "bad", "--rule", "idse/artifact-present"]); // every document is there
+    expect(failing("bad")).toContain("context");
+    expect((await queue()).bad).toEqual(["spec", "blocked", "validation:context"]);
   });
 
   test("rules as functions", () => {
