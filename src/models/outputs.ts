@@ -56,6 +56,12 @@ export const ProjectStatusOutput = d(
     stages: d(v.array(StageRow), "The seven stages in pipeline order."),
     last_sync: d(v.nullable(Timestamp), "When the project was last synced, or null."),
     validation_status: d(v.picklist(VALIDATION_STATUSES), "Result of the last validation."),
+    failing_stages: v.optional(
+      d(
+        v.array(Stage),
+        "Stages with errors at the last `idse validate` (absent when none was recorded); `idse next` waits on the completed ones.",
+      ),
+    ),
   }),
   "Result of `idse status`.",
 );

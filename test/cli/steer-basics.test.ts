@@ -114,7 +114,11 @@ describe("status", () => {
     expect(piped.stdout).not.toContain("\u001b[");
     await idse(["validate"], { cwd });
     const failing = await idse(["status"], { cwd });
-    expect(failing.stdout).toContain("Validation: failing at the last `idse validate`");
+    expect(failing.stdout).toContain(
+      "Validation: failing at the last `idse validate`, errors in intent, context",
+    );
+    const json = await idse(["status", "--json"], { cwd });
+    expect(json.json!.data.failing_stages).toContain("intent");
     const tty = await idse(["status"], { cwd, io: { stdoutIsTTY: true }, env: { TERM: "xterm" } });
     expect(tty.stdout).toContain("⏳ intent");
     expect(tty.stdout).toContain("\u001b[31mfailing\u001b[39m");
