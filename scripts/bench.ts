@@ -3,7 +3,11 @@
 //     spawn, and peak RSS from the child's resource usage (ResourceUsage.maxRSS, in bytes);
 //   - in-process: key functions timed with tinybench inside this process, to see where the time goes.
 // Usage: bun scripts/build.ts && bun scripts/bench.ts [--write] [--strict] [--runs 30] [--warmup 3]
+//                                                      [--only TEXT …]
 //   --write   also rewrite the results between the markers in docs/benchmarks.md
+//   --only    time only the cases whose name contains TEXT (case-insensitive, repeatable); the set-up of
+//             groups none of whose words TEXT matches is skipped. With --write, only those rows of the
+//             recorded table are replaced (or added), the others kept as they were.
 //   --strict  exit 1 when a budget is exceeded (default: report only, so a slow CI box stays green)
 import {
   cpSync,
@@ -16,7 +20,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { access, readdir, readFile } from "node:fs/promises";
-import { availableParallelism, release, tmpdir, totalmem, type } from "node:os";
+import { availableParallelism, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Bench, type Task } from "tinybench";
@@ -311,6 +315,50 @@ function machine(): string {
   ].join(", ");
 }
 
+/** Whether `text` (a case name or a group's words) is selected by --only (nothing given: everything). */
+export function selected(only: readonly string[], text: string): boolean {
+  const t = text.toLowerCase();
+  return only.length === 0 || only.some((o) => t.includes(o.toLowerCase()));
+}
+
+/** The cells of each row of a markdown table (header and rule lines left out). */
+function tableCells(table: string): string[][] {
+  return table
+    .split("\n")
+    .filter((l) => l.startsWith("| "))
+    .slice(2)
+    .map((l) =>
+      l
+        .slice(2, -2)
+        .split(" | ")
+        .map((c) => c.trim()),
+    );
+}
+
+/**
+ * The recorded table with some rows measured again: a row of the same case name is replaced in place, a
+ * new one goes after the last whole-process row (where a full run would put it, near enough).
+ */
+export function mergeTable(recorded: string, measured: string): string {
+  const headers = recorded.split("\n").find((l) => l.startsWith("| "))!;
+  const names = headers
+    .slice(2, -2)
+    .split(" | ")
+    .map((c) => c.trim());
+  const rows = tableCells(recorded);
+  const fresh = tableCells(measured);
+  for (const row of fresh) {
+    const at = rows.findIndex((r) => r[0] === row[0]);
+    if (at >= 0) rows[at] = row;
+    else {
+      const lastProcess = rows.findLastIndex((r) => r[1] === "process");
+      rows.splice(row[1] === "process" ? lastProcess + 1 : rows.length, 0, row);
+    }
+  }
+  const right = [false, false, true, true, true, true, false, false];
+  return markdownTable(names, right, rows);
+}
+
 export function replaceBetweenMarkers(doc: string, body: string): string {
   const start = doc.indexOf(START_MARKER);
   const end = doc.indexOf(END_MARKER);
@@ -356,8 +404,11 @@ async function main(): Promise<number> {
       strict: { type: "boolean", default: false },
       runs: { type: "string", default: "30" },
       warmup: { type: "string", default: "3" },
+      only: { type: "string", multiple: true, default: [] },
     },
   });
+  const only = values.only;
+  const want = (text: string) => selected(only, text);
   const runs = Number(values.runs);
   const warmup = Math.max(1, Number(values.warmup));
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup)) {
@@ -473,95 +524,116 @@ async function main(): Promise<number> {
     ];
 
     // Issue 17: the MCP server's start-up (its round trips are timed below, in a running server).
-    cases.push(mcpReadyCase(big, n));
+    if (want("idse mcp initialize")) cases.push(mcpReadyCase(big, n));
 
     // Issue 5: the same command with no plugin and with three routing plugins installed (each one's
     // lockfile entry read, entry file hashed, imported and instantiated): the difference is the cost of
     // loading three plugins (budget: 15 ms).
-    const plugged = pluggedWorkspace(root, env);
     const synced = (out: string) =>
       expectOutput(out.includes("Agent files are current."), "sync-files --check");
-    cases.push(
-      {
-        name: "`agents sync-files --check` (no plugin)",
-        cwd: small,
-        argv: ["agents", "sync-files", "--check"],
-        check: synced,
-      },
-      {
-        name: "`agents sync-files --check` (3 plugins)",
-        cwd: plugged,
-        argv: ["agents", "sync-files", "--check"],
-        check: synced,
-      },
-    );
+    if (want("agents sync-files --check plugins")) {
+      const plugged = pluggedWorkspace(root, env);
+      cases.push(
+        {
+          name: "`agents sync-files --check` (no plugin)",
+          cwd: small,
+          argv: ["agents", "sync-files", "--check"],
+          check: synced,
+        },
+        {
+          name: "`agents sync-files --check` (3 plugins)",
+          cwd: plugged,
+          argv: ["agents", "sync-files", "--check"],
+          check: synced,
+        },
+      );
+    }
 
     // Issue 8: `status` of the same workspace with its documents in sqlite-store (migrated by the binary,
     // the files removed): the process loads the plugin through the host and opens the database.
-    const inSqlite = join(root, "big-sqlite");
-    cpSync(big, inSqlite, { recursive: true });
-    const migrated = Bun.spawnSync([BINARY, "store", "migrate", "--to", "sqlite-store", "--quiet"], {
-      cwd: inSqlite,
-      env,
-    });
-    if (migrated.exitCode !== 0) throw new Error(`store migrate failed: ${migrated.stderr.toString()}`);
-    rmSync(join(inSqlite, ".idse", "projects"), { recursive: true, force: true });
-    cases.push({
-      name: `\`status\` (${n} sessions, sqlite-store)`,
-      cwd: inSqlite,
-      argv: ["status"],
-      budgetMs: 40,
-      check: (out) => expectOutput(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
-    });
+    if (want("`status` sqlite-store")) {
+      const inSqlite = join(root, "big-sqlite");
+      cpSync(big, inSqlite, { recursive: true });
+      const migrated = Bun.spawnSync([BINARY, "store", "migrate", "--to", "sqlite-store", "--quiet"], {
+        cwd: inSqlite,
+        env,
+      });
+      if (migrated.exitCode !== 0) throw new Error(`store migrate failed: ${migrated.stderr.toString()}`);
+      rmSync(join(inSqlite, ".idse", "projects"), { recursive: true, force: true });
+      cases.push({
+        name: `\`status\` (${n} sessions, sqlite-store)`,
+        cwd: inSqlite,
+        argv: ["status"],
+        budgetMs: 40,
+        check: (out) => expectOutput(out.includes(`Session: ${ws.current}`), "status on sqlite-store"),
+      });
+    }
 
     // Issue 18: importing a generated database of the Python original (1,001 sessions) into a workspace
     // that holds only that database, reset before every run.
-    cases.push(importCase(root, SESSIONS));
+    if (want("import-original")) cases.push(importCase(root, SESSIONS));
 
-    // Issue 7: `compile agent-spec --all` on a copy of the workspace with Agent Profile blocks, copied
-    // before the sync cases add remotes to it. Its rows come last.
-    const compile = await compileCases(root, ws, BINARY, env);
+    // Compile, sync, the Spine and the profiled validate share the copy with Agent Profiles.
+    let compile: Awaited<ReturnType<typeof compileCases>> | undefined;
+    if (want("compile agent-spec sync status push spine validate --all agent profile")) {
+      // Issue 7: `compile agent-spec --all` on a copy of the workspace with Agent Profile blocks, copied
+      // before the sync cases add remotes to it. Its rows come last.
+      compile = await compileCases(root, ws, BINARY, env);
 
-    // Issue 9: sync status against a filesystem remote, and a push of every artifact over HTTP.
-    const sync = await syncCases(root, big, BINARY, env, SESSIONS);
-    stops.push(sync.stop);
-    // Issue 19: the Spine rules on the same filled workspace, with and without a Spine (≤ 10 % more).
-    const spine = await spineCases(root, compile.dir, ws);
-    cases.push(...sync.cases, ...compile.cases, ...spine, {
-      // The same command on filled-in specs: no document is the untouched template, so nothing is served
-      // from the per-stage cache and every Agent Profile block is parsed. No budget of its own (issue 4's
-      // is on the generated workspace above); here so the cost of a realistic workspace stays visible.
-      name: `\`validate --all\` (${n} sessions, every spec with an Agent Profile)`,
-      cwd: compile.dir,
-      argv: ["validate", "--all"],
-      rssBudgetMb: 150,
-      okCodes: [1],
-      check: (out) =>
-        expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
-    });
+      // Issue 9: sync status against a filesystem remote, and a push of every artifact over HTTP.
+      const sync = await syncCases(root, big, BINARY, env, SESSIONS);
+      stops.push(sync.stop);
+      // Issue 19: the Spine rules on the same filled workspace, with and without a Spine (≤ 10 % more).
+      const dir = compile.dir;
+      const spine = await spineCases(root, dir, ws);
+      cases.push(...sync.cases, ...compile.cases, ...spine, {
+        // The same command on filled-in specs: no document is the untouched template, so nothing is served
+        // from the per-stage cache and every Agent Profile block is parsed. No budget of its own (issue 4's
+        // is on the generated workspace above); here so the cost of a realistic workspace stays visible.
+        name: `\`validate --all\` (${n} sessions, every spec with an Agent Profile)`,
+        cwd: dir,
+        argv: ["validate", "--all"],
+        rssBudgetMb: 150,
+        okCodes: [1],
+        check: (out) =>
+          expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all (profiles)"),
+      });
+    }
 
     // Issue 16: the Claude Code hook, against an empty compiled binary timed in the same run.
-    cases.push(...hookCases(root, big, SESSIONS));
+    if (want("hook claude-pre-tool-use floor")) cases.push(...hookCases(root, big, SESSIONS));
 
+    // The floor is kept whenever a case measured against it is: its budget is a multiple of the floor.
+    const timed = cases.filter(
+      (c) => want(c.name) || (c.name === FLOOR_NAME && cases.some((x) => x.floorRatio && want(x.name))),
+    );
     const rows: Row[] = [];
-    for (const c of cases) {
+    for (const c of timed) {
       console.error(`  ${c.name}`);
       rows.push(timeProcess(c, env, runs, warmup));
     }
-    const floorRow = rows.find((r) => r.name === FLOOR_NAME)!;
-    cases.forEach((c, i) => {
-      if (c.floorRatio) rows[i]!.budgetMs = Number((c.floorRatio * floorRow.medianMs).toFixed(2));
+    const floorRow = rows.find((r) => r.name === FLOOR_NAME);
+    timed.forEach((c, i) => {
+      if (c.floorRatio && floorRow) rows[i]!.budgetMs = Number((c.floorRatio * floorRow.medianMs).toFixed(2));
     });
-    console.error("  idse mcp round trips (running server)");
-    rows.push(...(await mcpRoundTrips(BINARY, big, env, ws.current, n)));
-    console.error("  in-process (tinybench)");
-    rows.push(...(await timeInProcess(big)));
-    console.error("  store plugins (in-process)");
-    rows.push(...(await storeRows(big, ws.current)));
-    console.error("  compile writers (in-process)");
-    rows.push(...(await writerRows(root, compile.dir, ws.project)));
-    console.error("  secret guard (in-process)");
-    rows.push(...(await secretRows(big, ws.project, ws.sessions)));
+    const inProcess: [words: string, run: () => Promise<Row[]>][] = [
+      ["idse mcp round trips tool", () => mcpRoundTrips(BINARY, big, env, ws.current, n)],
+      ["in-process readAllSessions runCli sessions regenerateMeta", () => timeInProcess(big)],
+      ["store plugins sqlite-store postgres-store", () => storeRows(big, ws.current)],
+      ["secret guard secrets", () => secretRows(big, ws.project, ws.sessions)],
+    ];
+    if (compile) {
+      const dir = compile.dir;
+      inProcess.splice(3, 0, [
+        "compile writers write compiled profiles",
+        () => writerRows(root, dir, ws.project),
+      ]);
+    }
+    for (const [words, run] of inProcess) {
+      if (!want(words)) continue;
+      console.error(`  ${words.split(" ").slice(0, 3).join(" ")}`);
+      rows.push(...(await run()).filter((r) => want(`${words} ${r.name}`)));
+    }
 
     const table = renderTable(rows);
     const failed = rows.filter((r) => !verdict(r).ok);
@@ -574,7 +646,24 @@ async function main(): Promise<number> {
         : "\nAll budgets met.",
     );
 
-    if (values.write) {
+    if (values.write && only.length) {
+      // Only some rows were measured: replace those in the recorded table, keep the rest and say which.
+      const date = new Date().toISOString().slice(0, 10);
+      const doc = readFileSync(DOC, "utf8");
+      const start = doc.indexOf(START_MARKER) + START_MARKER.length;
+      const recorded = doc.slice(start, doc.indexOf(END_MARKER));
+      const tableStart = recorded.indexOf("\n| ");
+      const tableEnd = recorded.indexOf("\n\n", tableStart + 1);
+      const note = `Re-measured on ${date} with \`npm run bench -- --only … --write\` (${runs} runs, machine: ${machine()}, 1-minute load average ${loadavg()[0]!.toFixed(1)} at the end): ${rows.map((r) => r.name).join("; ")}.`;
+      const before = recorded.slice(0, tableStart).replace(/\n*$/, "");
+      const body = [
+        `${before.trim()}\n\n${note}`,
+        mergeTable(recorded.slice(tableStart + 1, tableEnd), table),
+        recorded.slice(tableEnd).trim(),
+      ].join("\n\n");
+      writeFileSync(DOC, replaceBetweenMarkers(doc, body));
+      console.error(`wrote ${rows.length} row(s) into ${DOC}`);
+    } else if (values.write) {
       const date = new Date().toISOString().slice(0, 10);
       const body = [
         `Recorded on ${date} with \`npm run bench -- --write\`: ${runs} runs per whole-process case after ${warmup} warm-up run${warmup === 1 ? "" : "s"}.`,

@@ -37,6 +37,13 @@ export const NOTICES: readonly Notice[] = [
     keys: "`file`",
   },
   {
+    code: "STACK_DIFFERS",
+    severity: "warning",
+    where:
+      "`idse init <project> --stack <s>`: the repository's stack (config key `stack` in `.idse/config.json`, or `IDSE_STACK`) is another one, so sessions created later get that one, not `<s>`",
+    keys: "",
+  },
+  {
     code: "HOOK_LOCAL",
     severity: "warning",
     where:

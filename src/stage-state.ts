@@ -27,6 +27,8 @@ export async function readProjectState(
 export interface SessionStages {
   stages: Stages;
   validation_status: ValidationStatus;
+  /** Stages with errors at the last validation; undefined when none was recorded (only idse records it). */
+  failing_stages?: Stage[];
   /**
    * Where the stages came from: the session's own file, the project state, nothing yet, or inferred from
    * a `complete` session status (the original's file mode kept no stages for sessions it had left).
@@ -65,7 +67,10 @@ export async function readSessionStages(
   status?: string,
 ): Promise<SessionStages> {
   const own = await readJsonDoc(store, keys.stageState(project, session), SessionStageState);
-  if (own) return { stages: own.stages, validation_status: own.validation_status, source: "session" };
+  if (own) {
+    const { stages, validation_status, failing_stages } = own;
+    return { stages, validation_status, source: "session", ...(failing_stages ? { failing_stages } : {}) };
+  }
   const state = projectState === undefined ? await readProjectState(store, project) : projectState;
   if (state && state.session_id === session) {
     return { stages: state.stages, validation_status: state.validation_status, source: "project" };
@@ -83,12 +88,15 @@ export async function writeStageStateDoc(
   stages: Stages,
   validation: ValidationStatus,
   now: string,
+  /** Stages failing at the last validation; left out of the file when undefined. */
+  failing?: Stage[],
 ): Promise<void> {
   const key = keys.stageState(project, session);
   const doc: SessionStageState = {
     $schema: schemaRef(key, "stage-state"),
     stages,
     validation_status: validation,
+    ...(failing ? { failing_stages: failing } : {}),
     updated_at: now,
   };
   await writeJsonDoc(store, key, doc);
@@ -102,12 +110,15 @@ export async function writeSessionStages(
   stages: Stages,
   validation: ValidationStatus,
   now: string,
+  /** Stages failing at the last validation: kept in the session's own file only (session_state.json
+   *  keeps the original's keys). */
+  failing?: Stage[],
 ): Promise<void> {
   const state = await readProjectState(store, project); // read first: a corrupt file stops us unchanged
   const mirror = state !== undefined && state.session_id === session;
   // Two files that must agree: the journal lets a run killed between them be completed (recovery.ts).
   if (mirror) await beginIntent(store, project, { op: "stage-mirror", session });
-  await writeStageStateDoc(store, project, session, stages, validation, now);
+  await writeStageStateDoc(store, project, session, stages, validation, now, failing);
   if (mirror) {
     await writeJsonDoc(store, keys.sessionState(project), {
       ...state,

@@ -26,7 +26,7 @@ export async function loadSessionInput(
   o: { stack: string; gate?: boolean; projectState?: SessionState | null },
 ): Promise<SessionInput> {
   const { meta } = await readSession(store, project, session);
-  const { stages, validation_status, source } = await readSessionStages(
+  const { stages, validation_status, failing_stages, source } = await readSessionStages(
     store,
     project,
     session,
@@ -52,6 +52,7 @@ export async function loadSessionInput(
     templateFor: (stage) => render(STAGE_TEMPLATES[stage], vars),
     // Only a status the session's own file holds counts as recorded: a derived one must be written.
     previousStatus: source === "session" ? validation_status : undefined,
+    previousFailing: source === "session" ? failing_stages : undefined,
     gate: o.gate,
   };
 }

@@ -86,6 +86,12 @@ export async function validateSessions(
       );
     if (coverage && session === BLUEPRINT) input.spineTouched = touched;
     const result = validateSession(input, rules, config, o.clock);
+    // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
+    // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
+    const found = failingStages(result.report);
+    const failing = o.rules?.length
+      ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
+      : found;
     if (o.stage) {
       const kept = result.report.findings.filter((f) => f.stage === o.stage);
       const errors = kept.filter((f) => f.severity === "error").length;
@@ -99,7 +105,13 @@ export async function validateSessions(
     }
     byIndex.set(session, {
       report: result.report,
-      recorded: { session, stages: input.stages, previous: input.previousStatus },
+      recorded: {
+        session,
+        stages: input.stages,
+        previous: input.previousStatus,
+        failing,
+        previousFailing: input.previousFailing,
+      },
     });
     if (result.fixes.length) fixes.set(session, result.fixes);
     if (started !== undefined)
@@ -122,14 +134,28 @@ async function active(store: DesignStore, project: string, session: string): Pro
   }
 }
 
-/** What a session's stage state held when it was loaded. */
+/** What a session's stage state held when it was loaded, and the stages this run found failing. */
 export interface Recorded {
   session: string;
   stages: Record<Stage, StageStatus>;
   previous: string | undefined;
+  failing: Stage[];
+  previousFailing: Stage[] | undefined;
 }
 
-/** Records passing/failing in each session's stage state, writing only what changed. */
+/**
+ * The stages with at least one error, in pipeline order. Session-wide findings (stage null) name no
+ * stage: they fail the session but block no stage in `idse next`.
+ */
+export function failingStages(report: ValidationReport): Stage[] {
+  const failing = new Set(report.findings.filter((f) => f.severity === "error").map((f) => f.stage));
+  return STAGES.filter((s) => failing.has(s));
+}
+
+/**
+ * Records passing/failing and the failing stages in each session's stage state, writing only what
+ * changed. `idse next` reads the failing stages to block a session only on completed stages that fail.
+ */
 export async function recordStatus(
   store: DesignStore,
   project: string,
@@ -140,8 +166,9 @@ export async function recordStatus(
   for (const [i, r] of reports.entries()) {
     const status = r.passed ? "passing" : "failing";
     const before = recorded[i]!;
-    if (before.previous === status) continue;
-    await writeSessionStages(store, project, r.session, before.stages, status, now);
+    const same = before.previousFailing?.join() === before.failing.join();
+    if (before.previous === status && same) continue;
+    await writeSessionStages(store, project, r.session, before.stages, status, now, before.failing);
   }
 }
 

@@ -42,6 +42,8 @@ export interface SessionInput {
   templateFor(stage: Stage): string;
   /** The session's validation status before this run (so recording it writes only what changed). */
   previousStatus?: string;
+  /** The failing stages recorded before this run (undefined: none recorded). */
+  previousFailing?: Stage[];
   /** True when the check runs as the completion gate of `session set-status complete`. */
   gate?: boolean;
   /** The project's Product Spine, read once per run from the blueprint spec (the spine rules use it). */

@@ -19,7 +19,10 @@ import { readProjectState, readSessionStages, type Stages } from "./stage-state.
 //   capped at spec (a child's plan, tasks or implementation waits only for the parent's spec). A parent
 //   whose status is complete or archived blocks nothing.
 // - upstream_stage: a stage whose inputs (UPSTREAM, the same table `route` uses) are not completed.
-// - validation: the session's last validation failed (stage_state validation_status "failing").
+// - validation: a completed stage failed the session's last validation (stage_state `failing_stages`,
+//   recorded by `idse validate`). A failing stage not yet completed blocks nothing: it is the work
+//   itself. A state written before idse recorded failing stages (or by the original) says only
+//   "failing": then the whole session is blocked until `idse validate` records which stages fail.
 // - sync_conflict: an artifact of the session has a remote copy waiting to be merged (sync base
 //   `pending_remote`).
 
@@ -37,7 +40,8 @@ export interface QueueOptions {
 interface SessionView {
   meta: SessionMetadata;
   stages: Stages;
-  failing: boolean;
+  /** Stages failing at the last validation; null when it failed without saying which. */
+  failing: Stage[] | null;
 }
 
 /** The stage a session's queue item is about: the first in progress, else the first not completed. */
@@ -90,7 +94,8 @@ export async function projectQueue(
   // and a thousand concurrent promises only add scheduling (measured: about 2x slower).
   for (const { meta } of records) {
     const s = await readSessionStages(store, project, meta.session_id, state ?? null);
-    views.set(meta.session_id, { meta, stages: s.stages, failing: s.validation_status === "failing" });
+    const failing = s.failing_stages ?? (s.validation_status === "failing" ? null : []);
+    views.set(meta.session_id, { meta, stages: s.stages, failing });
   }
   const p = o.qualify ? ` --project ${project}` : "";
   const route = (stage: Stage, session: string) => `idse route ${stage} --session ${session}${p}`;
@@ -138,13 +143,23 @@ export async function projectQueue(
         command: route(up, id),
       });
     }
-    if (view.failing) {
+    if (view.failing === null) {
       blocked_by.push({
         reason: "validation",
         session: id,
         stage: null,
-        message: "the last validation of this session failed",
+        message: "the last validation of this session failed (run it again to see which stages)",
         command: `idse validate --session ${id}${p}`,
+      });
+    }
+    for (const bad of view.failing ?? []) {
+      if (stages[bad] !== "completed") continue;
+      blocked_by.push({
+        reason: "validation",
+        session: id,
+        stage: bad,
+        message: `${bad} is completed but failed the last validation`,
+        command: `idse validate --session ${id} --stage ${bad}${p}`,
       });
     }
     for (const c of conflicts.get(id) ?? []) {

@@ -1,9 +1,10 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type FileOutcome, writeFileSchemas, writeGovernanceDocs } from "../agent-files.ts";
 import { defaultRegistry, writeRegistry } from "../agent-registry.ts";
 import { regenerateMeta } from "../blueprint-meta.ts";
 import { type Context, defineCommand } from "../command.ts";
+import { REPO_CONFIG_FILE, readRepoConfig, updateRepoConfig } from "../config.ts";
 import { withLock } from "../design-store.ts";
 import { IdseError } from "../errors.ts";
 import { assertNewId, BLUEPRINT } from "../ids.ts";
@@ -80,7 +81,7 @@ export const init = defineCommand<
     const lines = [
       `Initialised project ${d.project} in ${d.workspace}`,
       `  session: ${d.session} (current)`,
-      `  stack:   ${d.stack}${from}`,
+      `  stack:   ${d.stack}${from}${d.stack_recorded ? ", recorded in .idse/config.json for the sessions to come" : ""}`,
       `  owner:   ${d.owner} (the default owner of new sessions)`,
     ];
     // The file schemas are one line: eleven lines of .idse/schemas/*.json say nothing more.
@@ -156,6 +157,36 @@ async function initIn(
     await ws.store.write(keys.currentProject, `${project}\n`);
     await endIntent(ws.store, project);
   });
+  // A stack given or detected becomes the repository's (config key `stack`), so sessions created later
+  // get the same templates and validation compares against them; without this, `spawn` after
+  // `init --stack typescript` wrote "Stack: python". A stack already in the repository config stays.
+  let stackRecorded = false;
+  if (stackSource === "flag" || stackSource === "detected") {
+    const existed = existsSync(join(ws.idseDir, REPO_CONFIG_FILE));
+    stackRecorded = await updateRepoConfig(
+      ws.idseDir,
+      (obj) => {
+        if (obj.stack !== undefined) return false;
+        obj.stack = stack;
+        return true;
+      },
+      { timeoutMs: ws.config.values["lock.timeout_ms"] },
+    );
+    if (stackRecorded && !existed) files.push({ path: ".idse/config.json", action: "created" });
+  }
+  if (stackSource === "flag" && !stackRecorded) {
+    // The repository config (or IDSE_STACK, which wins over it) already names another stack: later
+    // sessions get that one.
+    const configured = ctx.io.env.IDSE_STACK ?? readRepoConfig(ws.idseDir)?.stack;
+    if (typeof configured === "string" && configured !== stack) {
+      ctx.report({
+        severity: "warning",
+        code: "STACK_DIFFERS",
+        message: `the blueprint of ${project} uses ${stack}, but the repository's stack (config key \`stack\`) is ${configured}: sessions created later get ${configured}`,
+        hint: `\`IDSE_STACK=${stack} idse spawn <name> --plan feature\` for a session of this stack, or \`idse config set stack ${stack}\` for every project`,
+      });
+    }
+  }
   files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));
   if (agentFiles) {
     // The routing adapters' files (CLAUDE.md, AGENTS.md, .cursorrules by default), between idse's
@@ -175,6 +206,7 @@ async function initIn(
     stack,
     stack_source: stackSource,
     stack_file: stackFile,
+    stack_recorded: stackRecorded,
     owner,
     files,
   };

@@ -46,6 +46,11 @@ export const mcp = defineCommand<Options, McpServeOutput>({
       await serveHttp(env, { agent: o.agent, log, port, env: ctx.io.env, stderr: log });
       return { transport: "http" };
     }
+    // Started by hand at a prompt, a stdio server would wait in silence for a client that never comes.
+    if (ctx.io.stdinIsTTY && !ctx.global.quiet)
+      log(
+        "idse mcp: an MCP server on stdin/stdout, waiting for an IDE to speak the protocol (Ctrl-C stops it). IDEs start it themselves: `idse agents install-mcp` registers it.\n",
+      );
     const { serveStdio } = await import("../mcp/stdio.ts");
     await serveStdio(env, { agent: o.agent, log });
     return { transport: "stdio" };

@@ -22,7 +22,10 @@ export const next = defineCommand<NextOpts, NextOutput>({
     { flags: "--all-projects", description: "Every project of the workspace (default: the project)" },
     { flags: "--agent <id>", description: "Only stages routed to this agent" },
     { flags: "--owner <name>", description: "Only sessions this person owns" },
-    { flags: "--mine", description: "Only sessions owned by you (the config key `owner`)" },
+    {
+      flags: "--mine",
+      description: "Only sessions owned by you (IDSE_OWNER, or `owner` in ~/.idseconfig.json)",
+    },
     { flags: "--limit <n>", description: "Print at most n items (counts still cover all)" },
   ],
   examples: ["idse next", "idse next --all-projects --mine", "idse next --agent gpt-codex --limit 5 --json"],
@@ -45,7 +48,10 @@ export const next = defineCommand<NextOpts, NextOutput>({
     if (o.mine) {
       if (ws.config.sources.owner === "default") {
         throw new IdseError("USAGE", {
-          reason: "--mine needs to know who you are: run `idse config set owner <name>` (or use --owner)",
+          // Who "I" am is personal: the environment or the home file, not the repository's config, which
+          // every clone shares (`idse config set owner` would make everyone the same person).
+          reason:
+            '--mine needs to know who you are: `export IDSE_OWNER=<name>` (or "owner" in ~/.idseconfig.json), or give --owner <name>',
         });
       }
       owner = ws.config.values.owner;

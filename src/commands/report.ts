@@ -7,7 +7,7 @@ import { VERSION } from "../version.ts";
 
 // `idse report`: one self-contained HTML page of the workspace (src/report/): the projects, the session
 // lineage drawn, the stage matrix, validation findings per session linked to their lines, sync state,
-// the queue and the Product Spine. It reads only; the page is written atomically inside the repository.
+// the queue, the Product Spine and the blueprint's claims. It reads only; the page is written atomically inside the repository.
 
 export const report = defineCommand<{ out?: string }, ReportOutput>({
   options: [
@@ -41,6 +41,11 @@ export const report = defineCommand<{ out?: string }, ReportOutput>({
     });
     // Bounded by the repository, symlinks resolved: `--out docs/x.html` with docs/ a link out is refused.
     writeFileAtomic(out, html, ws.root);
+    for (const p of data.projects) {
+      // A ledger that fails verification is drawn on the page; say so here too, or only readers see it.
+      if (p.claims.error)
+        ctx.report({ severity: "warning", ...p.claims.error, file: p.claims.file, project: p.project });
+    }
     const reports = data.projects.flatMap((p) => p.reports);
     return {
       file: rel.split("\\").join("/"),
@@ -49,8 +54,12 @@ export const report = defineCommand<{ out?: string }, ReportOutput>({
       sessions: data.projects.reduce((a, p) => a + p.graph.nodes.length, 0),
       errors: reports.reduce((a, r) => a + r.errors, 0),
       warnings: reports.reduce((a, r) => a + r.warnings, 0),
+      claims: data.projects.reduce(
+        (a, p) => a + p.claims.claims.filter((c) => c.status === "active").length,
+        0,
+      ),
     };
   },
   text: (d) =>
-    `Wrote ${d.file} (${Math.ceil(d.bytes / 1024)} KB): ${d.projects.join(", ")}, ${d.sessions} session(s), ${d.errors} error(s), ${d.warnings} warning(s). Open it in a browser.`,
+    `Wrote ${d.file} (${Math.ceil(d.bytes / 1024)} KB): ${d.projects.join(", ")}, ${d.sessions} session(s), ${d.errors} error(s), ${d.warnings} warning(s), ${d.claims} active claim(s). Open it in a browser.`,
 });

@@ -278,7 +278,7 @@ export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"
       // status as it was, a state a user can reach too, and the same command finishes it.
       if (o.status === "complete") {
         const done = Object.fromEntries(STAGES.map((s) => [s, "completed"])) as Record<Stage, StageStatus>;
-        await writeSessionStages(ws.store, project, id, done, "passing", ctx.now);
+        await writeSessionStages(ws.store, project, id, done, "passing", ctx.now, []); // the gate passed
       }
       const meta = await updateSession(ws.store, project, id, ctx.now, (m) => ({ ...m, status: o.status }));
       await refreshMeta(ctx, ws.store, project);
@@ -307,7 +307,16 @@ export const sessionSetStage = defineCommand<{ stage: Stage; status: StageStatus
       await requireSession(ws.store, project, id);
       const current = await readSessionStages(ws.store, project, id);
       const stages = { ...current.stages, [o.stage]: o.status };
-      await writeSessionStages(ws.store, project, id, stages, current.validation_status, ctx.now);
+      // The last validation's result stays as it was: it describes the documents, not the stage status.
+      await writeSessionStages(
+        ws.store,
+        project,
+        id,
+        stages,
+        current.validation_status,
+        ctx.now,
+        current.failing_stages,
+      );
       const meta = await updateSession(ws.store, project, id, ctx.now, (m) => m);
       await refreshMeta(ctx, ws.store, project);
       return {

@@ -1,7 +1,7 @@
 import { loadRegistry, routeStage } from "../agent-registry.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
-import { keys, STAGES } from "../layout.ts";
+import { keys, STAGES, type Stage } from "../layout.ts";
 import type { StageStatus } from "../models/common.ts";
 import type { AllStatusOutput, StatusOutput } from "../models/outputs.ts";
 import { readAllSessions, readCurrentSession } from "../session-graph.ts";
@@ -23,12 +23,14 @@ const ICON: Record<StageStatus, string> = { completed: "✅", in_progress: "🔄
 const MARK: Record<StageStatus, string> = { completed: "[x]", in_progress: "[~]", pending: "[ ]" };
 
 /** The last validation result, said as what it is: a result of the last `idse validate`, or none yet. */
-function validationLine(status: ValidationStatus): string {
+function validationLine(status: ValidationStatus, failing?: Stage[]): string {
   const { emoji } = style();
   if (status === "passing")
     return `${emoji ? "✅ " : ""}Validation: ${green("passing")} at the last \`idse validate\` (run it again after edits)`;
-  if (status === "failing")
-    return `${emoji ? "❌ " : ""}Validation: ${red("failing")} at the last \`idse validate\` (run it to see the findings)`;
+  if (status === "failing") {
+    const where = failing?.length ? `, errors in ${failing.join(", ")}` : "";
+    return `${emoji ? "❌ " : ""}Validation: ${red("failing")} at the last \`idse validate\`${where} (run it to see the findings)`;
+  }
   return `${emoji ? "⚠️  " : ""}Validation: ${yellow("not run")} for this session yet (\`idse validate\` runs it)`;
 }
 
@@ -78,7 +80,12 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     if (!session) throw new IdseError("NO_CURRENT_SESSION", { project });
     if (!(await ws.store.has(keys.session(project, session))))
       throw new IdseError("NO_CURRENT_SESSION", { project });
-    let { stages, validation_status } = await readSessionStages(ws.store, project, session, state);
+    let { stages, validation_status, failing_stages } = await readSessionStages(
+      ws.store,
+      project,
+      session,
+      state,
+    );
     if (ws.config.values["stages.auto_detect"]) {
       const { detectStages } = await import("../validation-run.ts");
       const { readSection } = await import("../config.ts");
@@ -97,6 +104,7 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
       }),
       last_sync: state?.last_sync ?? null,
       validation_status,
+      ...(failing_stages ? { failing_stages } : {}),
     };
   },
   text(d) {
@@ -128,7 +136,7 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
           `  ${style().emoji ? ICON[s.status] : MARK[s.status]} ${s.stage.padEnd(15)}: ${s.status.padEnd(12)}${s.agent ? `  → ${s.agent}${s.mode ? ` (${s.mode})` : ""}` : ""}`,
       ),
       "",
-      validationLine(d.validation_status),
+      validationLine(d.validation_status, d.failing_stages),
     ];
     return lines.join("\n");
   },

@@ -28,6 +28,10 @@ export const InitOutput = d(
       "Where the stack came from: --stack, the config key `stack`, a file of the repository (stack_file), or the default (nothing said or found).",
     ),
     stack_file: d(v.nullable(v.string()), "The repository file the stack was detected from, or null."),
+    stack_recorded: d(
+      v.boolean(),
+      "True when the stack (given or detected) was written into .idse/config.json, which had none, so that sessions created later get the same stack.",
+    ),
     owner: d(v.string(), "Owner of the blueprint session."),
     files: d(v.array(FileOutcome), "Files written outside the project folder."),
   }),
@@ -52,6 +56,12 @@ export const ProjectStatusOutput = d(
     stages: d(v.array(StageRow), "The seven stages in pipeline order."),
     last_sync: d(v.nullable(Timestamp), "When the project was last synced, or null."),
     validation_status: d(v.picklist(VALIDATION_STATUSES), "Result of the last validation."),
+    failing_stages: v.optional(
+      d(
+        v.array(Stage),
+        "Stages with errors at the last `idse validate` (absent when none was recorded); `idse next` waits on the completed ones.",
+      ),
+    ),
   }),
   "Result of `idse status`.",
 );

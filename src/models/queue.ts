@@ -13,10 +13,13 @@ export const Blocker = d(
   v.object({
     reason: d(
       v.picklist(BLOCK_REASONS),
-      "parent_stage: the parent session has not completed the stage this one builds on; upstream_stage: a stage this one reads is not completed; validation: the session's last validation failed; sync_conflict: an artifact of the session is in conflict with a remote.",
+      "parent_stage: the parent session has not completed the stage this one builds on; upstream_stage: a stage this one reads is not completed; validation: a completed stage failed the session's last validation (stage null: the validation failed without recording which stages); sync_conflict: an artifact of the session is in conflict with a remote.",
     ),
     session: d(Id, "The session that holds what blocks (the parent for parent_stage)."),
-    stage: d(v.nullable(Stage), "The unfinished or conflicting stage, or null (validation)."),
+    stage: d(
+      v.nullable(Stage),
+      "The unfinished, failing or conflicting stage, or null (a validation failure recorded without its stages).",
+    ),
     remote: v.optional(d(v.string(), "The remote in conflict (sync_conflict).")),
     message: d(v.string(), "What blocks, in words."),
     command: d(v.string(), "The command that clears it (or starts the work that does)."),

@@ -11,6 +11,10 @@ export const ReportOutput = d(
     sessions: d(v.number(), "Sessions drawn, over all projects."),
     errors: d(v.number(), "Validation errors found, over all sessions (nothing is recorded)."),
     warnings: d(v.number(), "Validation warnings found."),
+    claims: d(
+      v.number(),
+      "Active claims of the blueprints' claims ledgers, over all projects (what `idse blueprint claims` lists); the page shows every claim with its status.",
+    ),
   }),
   "Result of `idse report`.",
 );

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { d, Id, StageStatus, stagesRecord, Timestamp } from "./common.ts";
+import { d, Id, Stage, StageStatus, stagesRecord, Timestamp } from "./common.ts";
 
 export const VALIDATION_STATUSES = ["unknown", "passing", "failing"] as const;
 
@@ -28,6 +28,12 @@ export const SessionStageState = d(
     $schema: v.optional(d(v.string(), "JSON Schema reference.")),
     stages: stagesRecord(StageStatus, "Status of each of the seven stages of this session."),
     validation_status: d(v.picklist(VALIDATION_STATUSES), "Result of the last validation of this session."),
+    failing_stages: v.optional(
+      d(
+        v.array(Stage),
+        "Stages whose documents had errors at the last `idse validate`, in pipeline order (absent: not recorded yet). `idse next` blocks a session on those that are completed.",
+      ),
+    ),
     updated_at: d(Timestamp, "When the stage state last changed."),
   }),
   "Stage state of one session (metadata/stage_state.json).",

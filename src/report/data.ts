@@ -1,5 +1,7 @@
+import { type Claim, readLedger, replay } from "../claims-ledger.ts";
 import type { DesignStore } from "../design-store.ts";
 import { readJsonDoc } from "../documents.ts";
+import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
 import { keys } from "../layout.ts";
 import type { QueueItem } from "../models/queue.ts";
@@ -14,7 +16,7 @@ import { listProjects } from "../workspace.ts";
 
 // Everything `idse report` draws, read once: per project the lineage with each session's stages, the
 // findings of a validation run (nothing is recorded: the report only reads), the sync bases, the queue,
-// and the Product Spine table of the blueprint's spec when it has one.
+// the Product Spine table of the blueprint's spec when it has one, and the blueprint's claims ledger.
 
 export interface SyncSummary {
   remote: string;
@@ -34,6 +36,17 @@ export interface ProjectReport {
   queue: QueueItem[];
   /** Rows of the Product Spine table (cells split), or null when the blueprint's spec has none. */
   spine: string[][] | null;
+  claims: ClaimsSummary;
+}
+
+/**
+ * The blueprint's claims ledger replayed: every claim (any status) by id, its file, or why it could not be
+ * read (a broken hash chain is drawn as a finding, not a failed report: the page shows the rest).
+ */
+export interface ClaimsSummary {
+  file: string;
+  claims: Claim[];
+  error: { code: string; message: string; hint?: string } | null;
 }
 
 export interface ReportData {
@@ -63,6 +76,19 @@ async function syncSummaries(store: DesignStore, project: string): Promise<SyncS
   return out;
 }
 
+async function claimsSummary(store: DesignStore, project: string): Promise<ClaimsSummary> {
+  const file = `.idse/projects/${project}/sessions/${BLUEPRINT}/metadata/claims.jsonl`;
+  try {
+    const ledger = await readLedger(store, project);
+    const claims = [...replay(ledger.events).claims.values()].sort((a, b) => a.claim_id - b.claim_id);
+    return { file: ledger.file, claims, error: null };
+  } catch (e) {
+    if (!(e instanceof IdseError)) throw e;
+    const hint = e.hint;
+    return { file, claims: [], error: { code: e.code, message: e.message, ...(hint ? { hint } : {}) } };
+  }
+}
+
 export async function collectReport(
   store: DesignStore,
   o: { stack: string; now: string; version: string; only?: string },
@@ -71,11 +97,12 @@ export async function collectReport(
   const current = (await store.read(keys.currentProject))?.trim();
   const projects: ProjectReport[] = [];
   for (const project of o.only ? [o.only] : all) {
-    const [graph, queue, sync, spec] = await Promise.all([
+    const [graph, queue, sync, spec, claims] = await Promise.all([
       lineageGraph(store, project),
       projectQueue(store, project, { qualify: all.length > 1 }),
       syncSummaries(store, project),
       store.read(keys.artifact(project, BLUEPRINT, "spec")),
+      claimsSummary(store, project),
     ]);
     const { reports } = await validateSessions(
       store,
@@ -99,6 +126,7 @@ export async function collectReport(
       sync,
       queue: sortQueue(queue),
       spine: spine?.length ? spine : null,
+      claims,
     });
   }
   return { generated_at: o.now, version: o.version, projects };

@@ -119,6 +119,37 @@ function spineSection(p: ProjectReport): string {
   return `<h3>Product Spine</h3><table class="spine"><thead>${tr(head!, "th")}</thead><tbody>${rows.map((r) => tr(r, "td")).join("")}</tbody></table>`;
 }
 
+const CLAIMS_SHOWN = 100;
+
+function claimsSection(p: ProjectReport): string {
+  const c = p.claims;
+  if (c.error) {
+    return `<p class="error">${esc(c.error.code)}: ${esc(c.error.message)}</p>${c.error.hint ? `<p class="muted">${esc(c.error.hint)}</p>` : ""}`;
+  }
+  if (!c.claims.length)
+    return `<p>No claims yet: <code>idse blueprint declare --claim &lt;text&gt; --classification invariant --source __blueprint__:spec</code> records one (<code>${esc(c.file)}</code>).</p>`;
+  const by = (status: string) => c.claims.filter((x) => x.status === status).length;
+  const others = c.claims.length - by("active") - by("superseded") - by("invalidated");
+  const head = `<p>${by("active")} active, ${by("superseded")} superseded, ${by("invalidated")} invalidated${others ? `, ${others} other` : ""} · ledger <code>${esc(c.file)}</code> (<code>idse blueprint verify</code> checks it).</p>`;
+  // Active claims first: they are what the blueprint holds now; the others are its history.
+  const ordered = [
+    ...c.claims.filter((x) => x.status === "active"),
+    ...c.claims.filter((x) => x.status !== "active"),
+  ];
+  const rows = ordered.slice(0, CLAIMS_SHOWN).map((x) => {
+    const status =
+      x.status === "active"
+        ? `<span class="ready">active</span>`
+        : `<span class="muted">${esc(x.status)}${x.superseded_by ? ` by #${x.superseded_by}` : ""}</span>`;
+    return `<tr data-claim="${x.claim_id}"><td>${x.claim_id}</td><td>${status}</td><td>${esc(x.classification)}</td><td>${esc(x.origin)}</td><td>${esc(x.claim_text)}</td><td>${x.sources.map((s) => `<code>${esc(s)}</code>`).join(" ")}</td><td>${x.reinforcements}</td></tr>`;
+  });
+  const more =
+    ordered.length > CLAIMS_SHOWN
+      ? `<p class="muted">${ordered.length - CLAIMS_SHOWN} more: <code>idse blueprint claims --all --project ${esc(p.project)}</code></p>`
+      : "";
+  return `${head}<table class="claims"><thead><tr><th>ID</th><th>Status</th><th>Class</th><th>Origin</th><th>Claim</th><th>Sources</th><th>Reinforced</th></tr></thead><tbody>${rows.join("")}</tbody></table>${more}`;
+}
+
 export function reportHtml(d: ReportData, o: HtmlOptions): string {
   const sections = d.projects.map((p) => {
     const id = `p-${esc(p.project)}`;
@@ -128,12 +159,13 @@ export function reportHtml(d: ReportData, o: HtmlOptions): string {
 <h3 id="${id}-stages">Stage matrix</h3>${stageMatrix(p)}
 <h3 id="${id}-findings">Validation findings</h3>${findings(p, o)}
 <h3 id="${id}-sync">Sync</h3>${syncSection(p)}
-${spineSection(p)}</section>`;
+${spineSection(p)}
+<h3 id="${id}-claims">Blueprint claims</h3>${claimsSection(p)}</section>`;
   });
   const nav = d.projects
     .map(
       (p) =>
-        `<a href="#p-${esc(p.project)}">${esc(p.project)}</a> (<a href="#p-${esc(p.project)}-queue">queue</a>, <a href="#p-${esc(p.project)}-lineage">lineage</a>, <a href="#p-${esc(p.project)}-stages">stages</a>, <a href="#p-${esc(p.project)}-findings">findings</a>, <a href="#p-${esc(p.project)}-sync">sync</a>)`,
+        `<a href="#p-${esc(p.project)}">${esc(p.project)}</a> (<a href="#p-${esc(p.project)}-queue">queue</a>, <a href="#p-${esc(p.project)}-lineage">lineage</a>, <a href="#p-${esc(p.project)}-stages">stages</a>, <a href="#p-${esc(p.project)}-findings">findings</a>, <a href="#p-${esc(p.project)}-sync">sync</a>, <a href="#p-${esc(p.project)}-claims">claims</a>)`,
     )
     .join(" · ");
   return `<!doctype html>

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { QueueItem } from "../../src/models/queue.ts";
 import { compareItems, itemStage, parentGate } from "../../src/work-queue.ts";
-import { idse, tempDir } from "../helpers.ts";
+import { idse, REPO, tempDir } from "../helpers.ts";
 
 // The queue's ordering and blocking rules, on a real workspace built through the CLI in-process.
 
@@ -38,7 +38,8 @@ async function workspace() {
   await spawn("done", 10);
   await run(["session", "set-status", "done", "--status", "archived"]); // closed: not in the queue
   const p = (...rest: string[]) => join(cwd, ".idse/projects/shop", ...rest);
-  // pay: its last validation failed.
+  // pay: its last validation failed, in a state that does not say which stages (the original's, or one
+  // written before idse recorded failing_stages): the whole session waits for a new validation.
   const stateFile = p("sessions/pay/metadata/stage_state.json");
   const state = JSON.parse(readFileSync(stateFile, "utf8"));
   writeFileSync(stateFile, JSON.stringify({ ...state, validation_status: "failing" }));
@@ -110,8 +111,16 @@ describe("idse next", () => {
     expect(limited.json!.data.total).toBe(9);
     const mine = await idse(["next", "--mine", "--json"], { cwd });
     expect(mine.code).toBe(2);
-    expect(mine.json!.diagnostics[0].message).toContain("idse config set owner");
-    await run(["config", "set", "owner", "bob"]);
+    // The message says how to tell idse who you are, for yourself; each way it names works.
+    expect(mine.json!.diagnostics[0].message).toContain("export IDSE_OWNER=<name>");
+    expect(mine.json!.diagnostics[0].message).toContain("~/.idseconfig.json");
+    const asBob = await idse(["next", "--mine", "--json"], { cwd, env: { IDSE_OWNER: "bob" } });
+    expect((asBob.json!.data.items as QueueItem[]).map((i) => i.session)).toEqual(["auth"]);
+    const home = tempDir();
+    writeFileSync(join(home, ".idseconfig.json"), JSON.stringify({ owner: "bob" }));
+    const fromHome = await idse(["next", "--mine", "--json"], { cwd, home });
+    expect((fromHome.json!.data.items as QueueItem[]).map((i) => i.session)).toEqual(["auth"]);
+    await run(["config", "set", "owner", "bob"]); // the repository's config counts too
     expect(await sessions("--mine")).toEqual(["auth"]);
     for (const bad of [
       ["--limit", "0"],
@@ -139,6 +148,79 @@ describe("idse next", () => {
     const text = await idse(["next", "--all-projects"], { cwd });
     expect(text.stdout).toContain("PROJECT");
     expect(text.stdout).toContain("10 item(s): 5 ready, 1 in progress, 4 blocked.");
+  });
+
+  test("validate records the failing stages; next blocks only on completed stages that fail", async () => {
+    const cwd = tempDir();
+    const run = async (argv: string[], code = 0) => {
+      const r = await idse([...argv, "--json"], { cwd });
+      expect(r.code, `${argv.join(" ")}: ${r.stdout}`).toBe(code);
+      return r;
+    };
+    const complete = (s: string, st: string) =>
+      run(["session", "set-stage", s, "--stage", st, "--status", "completed"]);
+    const failing = (s: string): string[] | undefined =>
+      JSON.parse(
+        readFileSync(join(cwd, `.idse/projects/shop/sessions/${s}/metadata/stage_state.json`), "utf8"),
+      ).failing_stages;
+    const queue = async () => {
+      const items = (await run(["next"])).json!.data.items as QueueItem[];
+      return Object.fromEntries(
+        items.map((i) => [
+          i.session,
+          [i.stage, i.state, ...i.blocked_by.map((b) => `${b.reason}:${b.stage}`)],
+        ]),
+      );
+    };
+    // A real intent with warnings only: it passes.
+    const good = join(REPO, "test/fixtures/python-original-sqlite-workspace/.idse/projects/shop");
+    const goodIntent = join(good, "sessions/gift-cards/intents/intent.md");
+    await run(["init", "shop", "--stack", "go", "--owner", "ana", "--no-create-agent-files"]);
+    for (const st of ["intent", "context", "spec"]) await complete("__blueprint__", st);
+    await run(["spawn", "ok", "--plan", "feature"]);
+    await run(["artifact", "write", "--session", "ok", "--stage", "intent", "--file", goodIntent]);
+    await complete("ok", "intent");
+    await run(["spawn", "bad", "--plan", "feature"]);
+    await complete("bad", "intent"); // the untouched template: errors
+    await run(["spawn", "fresh", "--plan", "feature"]); // nothing completed, every template fails
+    await run(["validate", "--all"], 1);
+
+    expect(failing("ok")).not.toContain("intent");
+    expect(failing("ok")).toContain("context");
+    expect(failing("bad")).toContain("intent");
+    expect(failing("fresh")).toContain("intent");
+    // session_state.json keeps the original's keys: the failing stages live in the session's own file.
+    const state = JSON.parse(readFileSync(join(cwd, ".idse/projects/shop/session_state.json"), "utf8"));
+    expect(state.validation_status).toBe("failing");
+    expect(state).not.toHaveProperty("failing_stages");
+
+    // Failing stages that are not completed are the work to do, not a block.
+    expect(await queue()).toEqual({
+      ok: ["context", "ready"],
+      fresh: ["intent", "ready"],
+      bad: ["context", "blocked", "validation:intent"],
+      __blueprint__: ["plan", "blocked", "validation:intent", "validation:context", "validation:spec"],
+    });
+    const bad = ((await run(["next"])).json!.data.items as QueueItem[]).find((i) => i.session === "bad")!;
+    expect(bad.command).toBe("idse validate --session bad --stage intent");
+
+    // Completing a stage that failed its last validation blocks (set-stage keeps the recorded result).
+    await complete("fresh", "intent");
+    expect(failing("fresh")).toContain("intent");
+    expect((await queue()).fresh).toEqual(["context", "blocked", "validation:intent"]);
+
+    // Fixing the document and running the command the blocker names clears it; the other stages were
+    // checked too, so they stay recorded.
+    await run(["artifact", "write", "--session", "bad", "--stage", "intent", "--file", goodIntent]);
+    await run(["validate", "--session", "bad", "--stage", "intent"]);
+    expect(failing("bad")).not.toContain("intent");
+    expect(failing("bad")).toContain("context");
+    expect((await queue()).bad).toEqual(["context", "ready"]);
+    // A run of some rules only cannot clear what another rule failed: the recorded stages stay.
+    await complete("bad", "context");
+    await run(["validate", "--session", "bad", "--rule", "idse/artifact-present"]); // every document is there
+    expect(failing("bad")).toContain("context");
+    expect((await queue()).bad).toEqual(["spec", "blocked", "validation:context"]);
   });
 
   test("rules as functions", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decideStyle } from "../../src/style.ts";
 import { idse, tempDir } from "../helpers.ts";
@@ -69,8 +69,37 @@ describe("init", () => {
       cwd: tempDir(),
     });
     expect(flag.json!.data).toMatchObject({ stack: "rust", stack_source: "flag", stack_file: null });
-    const none = await idse(["init", "shop", "--no-create-agent-files"], { cwd: tempDir() });
+    const plain = tempDir();
+    const none = await idse(["init", "shop", "--no-create-agent-files"], { cwd: plain });
     expect(none.stdout).toMatch(/stack: {3}python \(default: .*choose with --stack\)/);
+    expect(existsSync(join(plain, ".idse/config.json"))).toBe(false); // the default is not recorded
+  });
+
+  test("the stack given at init is the stack of the sessions created later; another one already set stays", async () => {
+    const cwd = tempDir();
+    const init = await idse(["init", "shop", "--stack", "typescript", "--no-create-agent-files", "--json"], {
+      cwd,
+    });
+    expect(init.json!.data).toMatchObject({ stack: "typescript", stack_recorded: true });
+    expect(JSON.parse(readFileSync(join(cwd, ".idse/config.json"), "utf8")).stack).toBe("typescript");
+    expect((await idse(["spawn", "billing", "--plan", "feature"], { cwd })).code).toBe(0);
+    const intent = (s: string) =>
+      readFileSync(join(cwd, `.idse/projects/${s}/sessions/billing/intents/intent.md`), "utf8");
+    expect(intent("shop")).toContain("Stack: typescript");
+
+    const other = await idse(["init", "other", "--stack", "go", "--no-create-agent-files", "--json"], {
+      cwd,
+    });
+    expect(other.json!.data).toMatchObject({ stack: "go", stack_recorded: false });
+    expect(other.json!.diagnostics).toMatchObject([{ severity: "warning", code: "STACK_DIFFERS" }]);
+    expect(JSON.parse(readFileSync(join(cwd, ".idse/config.json"), "utf8")).stack).toBe("typescript");
+    // The hint's first way works: a session of this project with its own stack.
+    const spawn = await idse(["spawn", "billing", "--plan", "feature", "--project", "other"], {
+      cwd,
+      env: { IDSE_STACK: "go" },
+    });
+    expect(spawn.code).toBe(0);
+    expect(intent("other")).toContain("Stack: go");
   });
 });
 
@@ -85,7 +114,11 @@ describe("status", () => {
     expect(piped.stdout).not.toContain("\u001b[");
     await idse(["validate"], { cwd });
     const failing = await idse(["status"], { cwd });
-    expect(failing.stdout).toContain("Validation: failing at the last `idse validate`");
+    expect(failing.stdout).toContain(
+      "Validation: failing at the last `idse validate`, errors in intent, context",
+    );
+    const json = await idse(["status", "--json"], { cwd });
+    expect(json.json!.data.failing_stages).toContain("intent");
     const tty = await idse(["status"], { cwd, io: { stdoutIsTTY: true }, env: { TERM: "xterm" } });
     expect(tty.stdout).toContain("⏳ intent");
     expect(tty.stdout).toContain("\u001b[31mfailing\u001b[39m");

@@ -33,7 +33,7 @@ describe("README", () => {
       stderr: [],
     });
     const [dir] = readdirSync(tmp).filter((d) => d.startsWith("tmp."));
-    const ws = join(tmp, dir!);
+    const ws = join(tmp, dir!, "shop");
     expect(existsSync(join(ws, ".idse/report.html"))).toBe(true);
     expect(JSON.parse(readFileSync(join(ws, "idse.sarif"), "utf8")).version).toBe("2.1.0");
     expect(r.stdout).toContain("flowchart TD");
@@ -43,6 +43,36 @@ describe("README", () => {
     ).owner;
     expect(owner).toBe("ana");
   }, 120_000);
+
+  test("the sync walk-through runs as written after the quick start: push, pull, a conflict resolved", () => {
+    const tmp = tempDir();
+    // One shell, as a reader would type them: the walk-through continues in the quick start's directory.
+    const script = `${block("Quick start")}\n${block("Sync with a remote")}\nidse next --json > next.json`;
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+      cwd: REPO,
+      env: { PATH: "/usr/bin:/bin", HOME: tmp, TMPDIR: tmp },
+      encoding: "utf8",
+    });
+    // The conflict is the one error the walk-through shows on purpose.
+    const errors = r.stderr.split("\n").filter((l) => /^(\S+: )?error\[/.test(l));
+    expect({ code: r.status, errors: errors.map((l) => /error\[(\w+)\]/.exec(l)![1]) }).toEqual({
+      code: 0,
+      errors: ["SYNC_CONFLICT"],
+    });
+    expect(r.stdout).toContain("pushed   auth/intents/intent.md");
+    expect(r.stdout).toContain("pulled   auth/intents/intent.md");
+    const [dir] = readdirSync(tmp).filter((d) => d.startsWith("tmp."));
+    const ws = join(tmp, dir!, "shop");
+    const intent = ".idse/projects/shop/sessions/auth/intents/intent.md";
+    // The merge (ours) reached the remote, the copy is gone, and nothing is left in conflict.
+    expect(
+      readFileSync(join(ws, "../design-backup/projects/shop/sessions/auth/intents/intent.md"), "utf8"),
+    ).toBe(readFileSync(join(ws, intent), "utf8"));
+    expect(readFileSync(join(ws, intent), "utf8")).toContain("Ours.");
+    expect(existsSync(join(ws, intent.replace("intent.md", "intent.remote.md")))).toBe(false);
+    const next = JSON.parse(readFileSync(join(ws, "next.json"), "utf8")).data;
+    expect(next.counts.blocked).toBe(0);
+  }, 180_000);
 
   test("the command table fits a 100-column terminal", () => {
     const table = README.split("\n").filter((l) => l.startsWith("| "));

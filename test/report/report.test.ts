@@ -60,6 +60,12 @@ async function workspace() {
   await run(["artifact", "write", "--stage", "spec", "--session", "__blueprint__"], 0, SPEC);
   for (const s of ["intent", "context", "spec"])
     await run(["session", "set-stage", "__blueprint__", "--stage", s, "--status", "completed"]);
+  // The claims ledger: one active claim, one demoted (history, shown after the active ones).
+  const claim = (text: string, cls: string) =>
+    run(["blueprint", "declare", "--claim", text, "--classification", cls, "--source", "__blueprint__:spec"]);
+  await claim("Prices are integer <cents>", "invariant");
+  await claim("Orders belong to one customer", "ownership_rule");
+  await run(["blueprint", "demote", "--claim-id", "2", "--reason", "carts are shared"]);
   await run(["spawn", "auth", "--plan", "feature"]);
   await run(["spawn", "login", "--plan", "feature", "--blueprint", "auth"]);
   await run(["spawn", "billing", "--plan", "feature", "--owner", "<b>bob</b>"]);
@@ -80,11 +86,17 @@ describe("idse report", () => {
     const cwd = await workspace();
     const r = await idse(["report", "--out", "out/report.html", "--json"], { cwd });
     expect(r.code).toBe(0);
-    expect(r.json!.data).toMatchObject({ file: "out/report.html", projects: ["admin", "shop"], sessions: 5 });
+    expect(r.json!.data).toMatchObject({
+      file: "out/report.html",
+      projects: ["admin", "shop"],
+      sessions: 5,
+      claims: 1,
+    });
     const file = join(cwd, "out/report.html");
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     expect(html).not.toContain("<b>bob</b>"); // escaped, never markup
+    expect(html).not.toContain("<cents>");
 
     const page = await context.newPage();
     await page.goto(`file://${file}`);
@@ -114,6 +126,14 @@ describe("idse report", () => {
     expect(await shop.locator("table.sync").textContent()).toContain("1 conflict(s)");
     expect(await shop.locator("table.spine").textContent()).toContain("Checkout <API>");
     expect(await page.locator("#p-admin table.spine").count()).toBe(0);
+    // The blueprint's claims: the active one first, the demoted one after it with its status.
+    const claims = shop.locator("table.claims tbody tr");
+    expect(await claims.count()).toBe(2);
+    expect(await claims.nth(0).textContent()).toContain("Prices are integer <cents>");
+    expect(await claims.nth(0).textContent()).toContain("active");
+    expect(await claims.nth(1).textContent()).toContain("invalidated");
+    expect(await page.locator("#p-admin table.claims").count()).toBe(0);
+    expect(await page.locator("#p-admin").textContent()).toContain("No claims yet");
     expect(await shop.locator("table.matrix").textContent()).toContain("<b>bob</b>");
 
     // Light and dark follow the reader's system; print produces pages.
@@ -139,6 +159,21 @@ describe("idse report", () => {
     await page.close();
     expect(blocked).toEqual([]);
   }, 60_000);
+
+  test("a claims ledger that fails verification is drawn as such, with a warning; the rest is written", async () => {
+    const cwd = await workspace();
+    const ledger = join(cwd, ".idse/projects/shop/sessions/__blueprint__/metadata/claims.jsonl");
+    writeFileSync(ledger, readFileSync(ledger, "utf8").replace("integer <cents>", "floats"));
+    const r = await idse(["report", "--json"], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.json!.data.claims).toBe(0);
+    expect(r.json!.diagnostics).toMatchObject([
+      { severity: "warning", code: "LEDGER_TAMPERED", project: "shop" },
+    ]);
+    const html = readFileSync(join(cwd, ".idse/report.html"), "utf8");
+    expect(html).toContain("LEDGER_TAMPERED");
+    expect(html).toContain('table class="matrix"'); // the rest of the page is there
+  });
 
   test("--out outside the repository is refused, and nothing is written", async () => {
     const cwd = await workspace();
