@@ -1,7 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { type DesignStore, sha256Hex } from "../design-store.ts";
-import { readStoreBytes } from "../stores/fs.ts";
+import { lstatSync } from "node:fs";
+import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
+import { guardRead } from "../path-guard.ts";
+import { type StatCache, statCacheOf, statKey } from "../stat-cache.ts";
+import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
 
 // Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
 // benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
@@ -9,6 +12,10 @@ import { readStoreBytes } from "../stores/fs.ts";
 // reads: measured against promise reads 4 and 32 at a time, they were as fast or faster on this 2-core
 // box (docs/sync.md, "Performance"). The value is what DesignStore.hash returns (the sha256 of the UTF-8 text);
 // bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
+//
+// With a stat cache attached to the store (src/stat-cache.ts), a document whose stat has not changed is
+// not read at all: its folder is resolved and checked once (the same containment as a read), then the
+// file costs one lstat.
 
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
@@ -49,13 +56,73 @@ export async function hashKeys(store: DesignStore, keys: readonly string[]): Pro
     });
     return out;
   }
+  const cache = statCacheOf(store);
+  if (cache) {
+    hashCached(store, keys, cache, out);
+    return out;
+  }
   for (const key of keys) {
-    try {
-      const bytes = readStoreBytes(store, key);
-      if (bytes !== undefined) out.set(key, bytesHash(bytes));
-    } catch (err) {
-      if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
-    }
+    const hash = readHash(store, key);
+    if (hash !== undefined) out.set(key, hash);
   }
   return out;
+}
+
+function readHash(store: DesignStore, key: string): string | undefined {
+  try {
+    const bytes = readStoreBytes(store, key);
+    return bytes === undefined ? undefined : bytesHash(bytes);
+  } catch (err) {
+    if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    return undefined;
+  }
+}
+
+function lstatOf(path: string) {
+  try {
+    return lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (err) {
+    if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    return undefined;
+  }
+}
+
+/** hashKeys of a filesystem store through its stat cache: only files whose stat changed are read. */
+function hashCached(store: DesignStore, keys: readonly string[], cache: StatCache, out: Map<string, string>) {
+  const { base, within } = storeBoundary(store);
+  /** A key's folder → its real path, checked to be inside the boundary; null when it is missing. */
+  const dirs = new Map<string, string | null>();
+  for (const key of keys) {
+    const slash = assertKey(key).lastIndexOf("/");
+    const folder = slash < 0 ? "" : key.slice(0, slash);
+    let real = dirs.get(folder);
+    if (real === undefined) {
+      try {
+        real = guardRead(within, base + folder) ?? null;
+      } catch (err) {
+        if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+        real = null;
+      }
+      dirs.set(folder, real);
+    }
+    const path = real === null ? undefined : `${real}/${key.slice(slash + 1)}`;
+    const st = path === undefined ? undefined : lstatOf(path);
+    if (st?.isFile()) {
+      const hit = cache.lookup(key, st);
+      if (hit !== undefined) {
+        out.set(key, hit);
+        continue;
+      }
+    }
+    // Missed, or a symlink (read through the store, which checks where it leads; never cached).
+    const hash = readHash(store, key);
+    if (hash === undefined) {
+      cache.forget(key);
+      continue;
+    }
+    out.set(key, hash);
+    // Recorded only when the file did not change while it was read: the stat must describe these bytes.
+    const after = st?.isFile() ? lstatOf(path!) : undefined;
+    if (after && statKey(after) === statKey(st!)) cache.record(key, st!, hash);
+  }
 }
