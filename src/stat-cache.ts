@@ -47,7 +47,8 @@ export function cacheDir(idseDir: string): string {
   return join(idseDir, ".cache");
 }
 
-function ensureCacheDir(idseDir: string): void {
+/** Makes `.idse/.cache/` with its `.gitignore` of `*` (once). */
+export function ensureCacheDir(idseDir: string): void {
   const dir = cacheDir(idseDir);
   const ignore = join(dir, ".gitignore");
   if (statSync(ignore, { throwIfNoEntry: false })) return;

@@ -23,7 +23,8 @@ export async function loadSessionInput(
   store: DesignStore,
   project: string,
   session: string,
-  o: { stack: string; gate?: boolean; projectState?: SessionState | null },
+  /** files: the session folder's listTree when the caller already has it. */
+  o: { stack: string; gate?: boolean; projectState?: SessionState | null; files?: string[] },
 ): Promise<SessionInput> {
   const { meta } = await readSession(store, project, session);
   const { stages, validation_status, source } = await readSessionStages(
@@ -45,9 +46,11 @@ export async function loadSessionInput(
     meta,
     stages,
     artifacts,
-    files: store.listTree
-      ? await store.listTree(keys.session(project, session))
-      : await listFiles(store, keys.session(project, session)),
+    files:
+      o.files ??
+      (store.listTree
+        ? await store.listTree(keys.session(project, session))
+        : await listFiles(store, keys.session(project, session))),
     dir: `.idse/${keys.session(project, session)}`,
     templateFor: (stage) => render(STAGE_TEMPLATES[stage], vars),
     // Only a status the session's own file holds counts as recorded: a derived one must be written.

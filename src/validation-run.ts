@@ -1,4 +1,5 @@
-import type { DesignStore } from "./design-store.ts";
+import { type DesignStore, sha256Hex } from "./design-store.ts";
+import type { FindingsCache } from "./findings-cache.ts";
 import { BLUEPRINT } from "./ids.ts";
 import { keys, STAGES, type Stage } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
@@ -10,6 +11,7 @@ import { readProjectState, writeSessionStages } from "./stage-state.ts";
 import { isUntouched, STAGE_TEMPLATES } from "./templates.ts";
 import { type Fix, validateSession } from "./validation.ts";
 import { loadSessionInput } from "./validation-input.ts";
+import { VERSION } from "./version.ts";
 
 // Running the engine against a workspace: load each session through the store, validate, apply fixes,
 // and record the result in the session's stage state. Shared by `idse validate`, the completion gate
@@ -24,6 +26,20 @@ export interface RunOptions {
   stage?: Stage;
   /** A clock (ms) to time each session and rule with; absent, nothing is timed. */
   clock?: () => number;
+  /**
+   * The workspace's `.idse/` folder: keep and reuse each session's findings there while nothing they
+   * depend on changed (src/findings-cache.ts; filesystem store only, and never with a clock).
+   */
+  findingsCache?: string;
+}
+
+/** What the findings cache keeps of a session's run. */
+interface CachedRun {
+  report: ValidationReport;
+  stages: Record<Stage, StageStatus>;
+  previous?: string;
+  /** Product Spine components the session's documents touch (spine-coverage of the blueprint). */
+  touched?: string[];
 }
 
 /** How long one session took to check, and each rule within it (ms). */
@@ -55,10 +71,15 @@ export async function validateSessions(
   // others of this run have been read, and sessions outside the run are read for it.
   const coverage = spine?.declared && config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
   const touched = new Map<string, string[]>();
-  const note = (session: string, texts: (string | undefined)[]) => {
-    for (const name of touchedPrimitives(spine!, texts))
-      touched.set(name, [...(touched.get(name) ?? []), session]);
+  const noteNames = (session: string, names: Iterable<string>) => {
+    for (const name of names) touched.set(name, [...(touched.get(name) ?? []), session]);
   };
+  const note = (session: string, texts: (string | undefined)[]) => {
+    const names = [...touchedPrimitives(spine!, texts)];
+    noteNames(session, names);
+    return names;
+  };
+  const cache = await openCache(store, project, o, { config, state, rules: rules.map((r) => r.id) });
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
   const byIndex = new Map<string, { report: ValidationReport; recorded: Recorded }>();
   const fixes = new Map<string, Fix["writeArtifact"][]>();
@@ -73,14 +94,29 @@ export async function validateSessions(
         note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
       }
     }
+    // The blueprint's spine-coverage depends on every other session: never cached.
+    const cacheable = cache !== undefined && !(coverage && session === BLUEPRINT);
+    const files = cacheable ? await store.listTree!(keys.session(project, session)) : undefined;
+    const k = cacheable ? cache.keyOf(keys.session(project, session), files!) : undefined;
+    const hit = k && !k.racy ? cache!.lookup(session, k.key) : undefined;
+    if (hit) {
+      if (coverage && hit.touched) noteNames(session, hit.touched);
+      byIndex.set(session, {
+        report: hit.report,
+        recorded: { session, stages: hit.stages, previous: hit.previous },
+      });
+      continue;
+    }
     const input = await loadSessionInput(store, project, session, {
       stack: o.stack,
       gate: o.gate,
       projectState: state ?? null,
+      files,
     });
     input.spine = spine;
+    let names: string[] | undefined;
     if (coverage && session !== BLUEPRINT && !["archived"].includes(input.meta.status))
-      note(
+      names = note(
         session,
         input.artifacts.map((a) => a.text),
       );
@@ -104,10 +140,43 @@ export async function validateSessions(
     if (result.fixes.length) fixes.set(session, result.fixes);
     if (started !== undefined)
       timings.set(session, { total: o.clock!() - started, rules: result.timings ?? {} });
+    // Not kept when this run is about to change the session (a fix to apply, a status to record): its
+    // files' stat then changes, and the entry could never be hit.
+    const status = result.report.passed ? "passing" : "failing";
+    if (k && !result.fixes.length && input.previousStatus === status) {
+      cache!.record(session, k.key, {
+        report: result.report,
+        stages: input.stages,
+        previous: input.previousStatus,
+        ...(names ? { touched: names } : {}),
+      });
+    }
   }
+  cache?.save(sessions);
   const reports = sessions.map((x) => byIndex.get(x)!.report);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
   return { reports, fixes, recorded, timings };
+}
+
+/** The findings cache of this run, when asked for and possible. */
+async function openCache(
+  store: DesignStore,
+  project: string,
+  o: RunOptions,
+  salt: { config: unknown; state: unknown; rules: string[] },
+): Promise<FindingsCache<CachedRun> | undefined> {
+  if (o.findingsCache === undefined || o.clock || store.kind !== "filesystem" || !store.listTree)
+    return undefined;
+  const { openFindingsCache } = await import("./findings-cache.ts");
+  const spec = await store.read(keys.artifact(project, BLUEPRINT, "spec"));
+  return openFindingsCache<CachedRun>(o.findingsCache, store, project, {
+    idse: VERSION,
+    ...salt,
+    stage: o.stage ?? null,
+    gate: o.gate === true,
+    stack: o.stack,
+    spine: spec === undefined ? null : sha256Hex(spec),
+  });
 }
 
 const COMPONENTS = "idse/spine-components";

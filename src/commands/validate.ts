@@ -63,6 +63,8 @@ export const validate = defineCommand<
           validation,
           rules: o.rule,
           stage: o.stage,
+          // --all: findings of unchanged sessions come from .idse/.cache (a second run reads little).
+          ...(o.all ? { findingsCache: ws.idseDir } : {}),
           // JUnit shows durations; nothing else pays for the clock.
           ...(format === "junit" ? { clock: () => performance.now() } : {}),
         });

@@ -1,0 +1,127 @@
+import { type BigIntStats, lstatSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-file.ts";
+import { type DesignStore, sha256Hex } from "./design-store.ts";
+import { guardRead } from "./path-guard.ts";
+import { cacheDir, ensureCacheDir, statKey } from "./stat-cache.ts";
+import { storeBoundary } from "./stores/fs.ts";
+
+// The findings of `validate --all` per session, reused while nothing they depend on changed (issue 16:
+// a second `validate --all` on 10,001 unchanged sessions within half the time of reading every file).
+// A session's entry is keyed by the stat of every file and folder in the session (names, device, inode,
+// size, mtime, ctime: see src/stat-cache.ts) and by a salt: the rule set (idse's version, the resolved
+// rule levels and options, --rule, --stage, gate), the stack, the project's state file and the
+// blueprint's spec (the Product Spine the Spine rules read). Either changes: the session is validated
+// again. The racy-git rule holds here too: a file not older than the cache file's last write is a miss.
+// A session with a symlink in it is never cached (its files are read through the store, which checks
+// where they lead).
+//
+// One file per project, `.idse/.cache/findings/<project>.tsv`: a format line, the salt, then one line per
+// session: id, key, and the entry as JSON (parsed only on a hit). Written atomically, only when an entry
+// changed; one that cannot be read or parsed is ignored and rebuilt. The benchmark row "`validate --all
+// --json`, second run" (docs/benchmarks.md, "Scaling") is what keeps this file.
+
+const FORMAT = "idse-findings-cache 1";
+
+export interface FindingsCache<E> {
+  /**
+   * The key of a session (the store folder `prefix`, holding `files`) from its files' stat; undefined
+   * when it cannot be cached (a symlink in it). `racy`: a file is not older than the cache, so a stored
+   * entry cannot be trusted (a new one may still be recorded under this key).
+   */
+  keyOf(prefix: string, files: readonly string[]): { key: string; racy: boolean } | undefined;
+  lookup(session: string, key: string): E | undefined;
+  record(session: string, key: string, entry: E): void;
+  /** Writes the cache (only the sessions of this run) when an entry changed. Never fails the command. */
+  save(sessions: readonly string[]): void;
+}
+
+export function openFindingsCache<E>(
+  idseDir: string,
+  store: DesignStore,
+  project: string,
+  saltParts: unknown,
+): FindingsCache<E> {
+  const file = join(cacheDir(idseDir), "findings", `${project}.tsv`);
+  const salt = sha256Hex(JSON.stringify(saltParts));
+  const lines = new Map<string, { key: string; json: string }>();
+  let writtenNs = 0n;
+  try {
+    writtenNs = statSync(file, { bigint: true }).mtimeNs;
+    const text = readFileSync(file, "utf8").split("\n");
+    if (text[0] === FORMAT && text[1] === salt && text.at(-1) === "") {
+      for (let i = 2; i < text.length - 1; i++) {
+        const line = text[i]!;
+        const a = line.indexOf("\t");
+        const b = line.indexOf("\t", a + 1);
+        if (a < 0 || b < 0) {
+          lines.clear();
+          break;
+        }
+        lines.set(line.slice(0, a), { key: line.slice(a + 1, b), json: line.slice(b + 1) });
+      }
+    }
+  } catch {
+    lines.clear();
+  }
+  const fresh = new Map<string, { key: string; json: string }>();
+  let dirty = false;
+  const { base, within } = storeBoundary(store);
+
+  return {
+    keyOf(prefix, files) {
+      let real: string | undefined;
+      try {
+        real = guardRead(within, base + prefix);
+      } catch {
+        return undefined;
+      }
+      if (real === undefined) return undefined;
+      const parts: string[] = [salt];
+      let racy = false;
+      for (const rel of files) {
+        let st: BigIntStats | undefined;
+        try {
+          st = lstatSync(`${real}/${rel}`, { bigint: true, throwIfNoEntry: false });
+        } catch {
+          return undefined;
+        }
+        if (!st || st.isSymbolicLink()) return undefined;
+        if (st.mtimeNs >= writtenNs) racy = true;
+        parts.push(`${rel}\t${st.isDirectory() ? "d" : statKey(st)}`);
+      }
+      return { key: sha256Hex(parts.join("\n")), racy };
+    },
+    lookup(session, key) {
+      const hit = lines.get(session);
+      if (!hit || hit.key !== key) return undefined;
+      try {
+        const entry = JSON.parse(hit.json) as E;
+        fresh.set(session, hit);
+        return entry;
+      } catch {
+        return undefined;
+      }
+    },
+    record(session, key, entry) {
+      if (/[\t\n]/.test(session)) return;
+      fresh.set(session, { key, json: JSON.stringify(entry) });
+      dirty = true;
+    },
+    save(sessions) {
+      // Sessions of the run that were neither hits nor recorded (not cacheable) drop out, as do others.
+      if (!dirty && fresh.size === lines.size) return;
+      const out = [FORMAT, salt];
+      for (const s of sessions) {
+        const e = fresh.get(s);
+        if (e) out.push(`${s}\t${e.key}\t${e.json}`);
+      }
+      try {
+        ensureCacheDir(idseDir);
+        writeFileAtomic(file, `${out.join("\n")}\n`);
+      } catch {
+        // A cache that cannot be written only costs the next run time.
+      }
+    },
+  };
+}
