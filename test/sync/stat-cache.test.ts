@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../src/design-store.ts";
 import { attachStatCache, openStatCache } from "../../src/stat-cache.ts";
@@ -89,7 +89,6 @@ describe("stat cache", () => {
     const w = workspace();
     const c = await w.hashNow();
     setMtime(c.cache.file, mtimeSecs(w.file) + 10);
-    const { rmSync } = await import("node:fs");
     rmSync(w.file);
     expect((await w.hashNow()).h).toBeUndefined();
   });
@@ -105,5 +104,25 @@ describe("stat cache", () => {
       expect(rebuilt[0]).toBe("idse-stat-cache 1");
       expect(rebuilt[1]?.startsWith(`${KEY}\t`)).toBe(true);
     }
+  });
+});
+
+describe("stat cache: containment", () => {
+  test("a folder that is a symlink is followed inside the store and refused when it leads out", async () => {
+    const { symlinkSync, renameSync, cpSync } = await import("node:fs");
+    const w = workspace();
+    await w.hashNow();
+    const specs = join(w.file, "..");
+    // Inside: the folder moved within the store and linked back; hashes as before.
+    const moved = join(w.idseDir, "projects", "p", "elsewhere");
+    renameSync(specs, moved);
+    symlinkSync(moved, specs);
+    expect((await w.hashNow()).h).toBe(sha256Hex("# Spec\n\nfirst\n"));
+    // Outside the store's boundary: refused, whatever the cache holds.
+    const outside = tempDir("idse-statcache-out-");
+    cpSync(moved, outside, { recursive: true });
+    rmSync(specs);
+    symlinkSync(outside, specs);
+    await expect(w.hashNow()).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
   });
 });
