@@ -1,6 +1,6 @@
 import { type BigIntStats, lstatSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { writeFileAtomicPieces } from "./atomic-file.ts";
 import { type DesignStore, sha256Hex } from "./design-store.ts";
 import { guardRead } from "./path-guard.ts";
 import { cacheDir, ensureCacheDir, statKey } from "./stat-cache.ts";
@@ -8,13 +8,18 @@ import { storeBoundary } from "./stores/fs.ts";
 
 // The findings of `validate --all` per session, reused while nothing they depend on changed (issue 16:
 // a second `validate --all` on 10,001 unchanged sessions within half the time of reading every file).
-// A session's entry is keyed by the stat of every file and folder in the session (names, device, inode,
+// A session's entry is keyed by the names of its files and folders and the stat of each file (device, inode,
 // size, mtime, ctime: see src/stat-cache.ts) and by a salt: the rule set (idse's version, the resolved
 // rule levels and options, --rule, --stage, gate), the stack, the project's state file and the
 // blueprint's spec (the Product Spine the Spine rules read). Either changes: the session is validated
 // again. The racy-git rule holds here too: a file not older than the cache file's last write is a miss.
-// A session with a symlink in it is never cached (its files are read through the store, which checks
-// where they lead).
+// A session with a file that is a symlink is never cached (its files are read through the store, which
+// checks where they lead).
+//
+// Only sessions with a document that is not an untouched template are kept: an untouched template's
+// findings are already reused by the engine (src/validation.ts), so validating it costs about what reading
+// its cached report would, and 10,001 template sessions made a 374 MB cache that cost more to write (and
+// held more memory) than it saved (docs/benchmarks.md, "Scaling").
 //
 // One file per project, `.idse/.cache/findings/<project>.tsv`: a format line, the salt, then one line per
 // session: id, key, and the entry as JSON (parsed only on a hit). Written atomically, only when an entry
@@ -77,9 +82,19 @@ export function openFindingsCache<E>(
         return undefined;
       }
       if (real === undefined) return undefined;
+      // Folders are known from their files' paths and not stat'd: a file reached through a symlinked
+      // folder has its target's stat, so a change there still changes the key (and a hit is only ever
+      // for a file the store once read, contained).
+      const folders = new Set<string>();
+      for (const rel of files)
+        for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) folders.add(rel.slice(0, i));
       const parts: string[] = [salt];
       let racy = false;
       for (const rel of files) {
+        if (folders.has(rel)) {
+          parts.push(`${rel}\td`);
+          continue;
+        }
         let st: BigIntStats | undefined;
         try {
           st = lstatSync(`${real}/${rel}`, { bigint: true, throwIfNoEntry: false });
@@ -111,14 +126,16 @@ export function openFindingsCache<E>(
     save(sessions) {
       // Sessions of the run that were neither hits nor recorded (not cacheable) drop out, as do others.
       if (!dirty && fresh.size === lines.size) return;
-      const out = [FORMAT, salt];
-      for (const s of sessions) {
-        const e = fresh.get(s);
-        if (e) out.push(`${s}\t${e.key}\t${e.json}`);
+      function* pieces() {
+        yield `${FORMAT}\n${salt}\n`;
+        for (const s of sessions) {
+          const e = fresh.get(s);
+          if (e) yield `${s}\t${e.key}\t${e.json}\n`;
+        }
       }
       try {
         ensureCacheDir(idseDir);
-        writeFileAtomic(file, `${out.join("\n")}\n`);
+        writeFileAtomicPieces(file, pieces());
       } catch {
         // A cache that cannot be written only costs the next run time.
       }

@@ -141,9 +141,13 @@ export async function validateSessions(
     if (started !== undefined)
       timings.set(session, { total: o.clock!() - started, rules: result.timings ?? {} });
     // Not kept when this run is about to change the session (a fix to apply, a status to record): its
-    // files' stat then changes, and the entry could never be hit.
+    // files' stat then changes, and the entry could never be hit. Nor when every document is an
+    // untouched template (src/findings-cache.ts says why).
     const status = result.report.passed ? "passing" : "failing";
-    if (k && !result.fixes.length && input.previousStatus === status) {
+    const worthIt = input.artifacts.some(
+      (a) => a.text !== undefined && !isUntouched(STAGE_TEMPLATES[a.stage], a.text),
+    );
+    if (k && worthIt && !result.fixes.length && input.previousStatus === status) {
       cache!.record(session, k.key, {
         report: result.report,
         stages: input.stages,

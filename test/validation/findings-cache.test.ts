@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { idse, tempDir } from "../helpers.ts";
 
@@ -17,7 +17,11 @@ const MARK = "PLANTED-BY-THE-TEST";
 async function shop() {
   const cwd = tempDir();
   await idse(["init", "shop", "--no-create-agent-files"], { cwd });
-  for (const s of ["alpha", "beta"]) await idse(["session", "create", s], { cwd });
+  for (const s of ["alpha", "beta"]) {
+    await idse(["session", "create", s], { cwd });
+    // Filled in: a session of untouched templates is never cached (the engine reuses their findings).
+    writeFileSync(DOC(cwd, s, "intents/intent.md"), `# Intent\n\n## Goal\n\nShip ${s}.\n`);
+  }
   return cwd;
 }
 
@@ -44,6 +48,14 @@ function plant(cwd: string, session: string) {
 
 const planted = (rs: { session: string; findings: { message: string }[] }[], session: string) =>
   rs.find((r) => r.session === session)!.findings.some((f) => f.message === MARK);
+
+test("a project of untouched templates keeps no findings", async () => {
+  const cwd = tempDir();
+  await idse(["init", "shop", "--no-create-agent-files"], { cwd });
+  await reports(cwd);
+  await reports(cwd);
+  expect(existsSync(CACHE(cwd))).toBe(false);
+});
 
 test("validate --all reuses the findings of unchanged sessions and reports the same", async () => {
   const cwd = await shop();
