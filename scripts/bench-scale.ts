@@ -53,7 +53,6 @@ process.stdout.write(n + " files " + bytes + " bytes\\n");
 function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): ScaleCase[] {
   const artifacts = sessions * 7;
   const state = join(dir, ".idse", "projects", "bench", "sync", "scale.json");
-  const findings = join(dir, ".idse", ".cache", "findings");
   const rm = (...paths: string[]) => [
     process.execPath,
     "-e",
@@ -69,14 +68,7 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       runs: 5,
       check: (out) => expectOutput(out.split("\n").length > artifacts, "find lists every file"),
     },
-    {
-      name: "floor: read every file of `.idse/` once (one bun process)",
-      cwd: dir,
-      bin: process.execPath,
-      argv: ["-e", READ_ALL],
-      runs: 5,
-      check: (out) => expectOutput(/^\d+ files/.test(out), "read-all"),
-    },
+    readFloor(dir, ""),
     {
       name: `first \`sync push --all-sessions\` of ${artifacts.toLocaleString("en")} artifacts (filesystem remote)`,
       cwd: dir,
@@ -118,21 +110,34 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       floor: { of: "list", ratio: 1.5 },
       check: (out) => expectOutput(JSON.parse(out).data.sessions.length === sessions, `sessions: ${n}`),
     },
+    ...validateRows(dir, idse, ""),
+  ];
+}
+
+/** The two `validate --all --json` rows on the workspace in `dir`; `label` names the workspace. */
+function validateRows(dir: string, idse: string, label: string): ScaleCase[] {
+  const findings = join(dir, ".idse", ".cache", "findings");
+  const rm = [
+    process.execPath,
+    "-e",
+    `require("node:fs").rmSync(${JSON.stringify(findings)}, { recursive: true, force: true })`,
+  ];
+  return [
     // The JSON document of 10,001 reports is too large to hand back through the launcher: written to
     // /dev/null by the command itself (`exec`, so the measured process is idse); checked once, below.
     {
-      name: "`validate --all --json`, first run (no findings cache)",
+      name: `\`validate --all --json\`${label}, first run (no findings cache)`,
       cwd: dir,
       bin: "sh",
       argv: ["-c", 'exec "$0" validate --all --json >/dev/null', idse],
       okCodes: [0, 1],
-      before: rm(findings),
+      before: rm,
       runs: 2,
       floor: { of: "read", ratio: 3 },
       check: () => {},
     },
     {
-      name: "`validate --all --json`, second run (nothing changed)",
+      name: `\`validate --all --json\`${label}, second run (nothing changed)`,
       cwd: dir,
       bin: "sh",
       argv: ["-c", 'exec "$0" validate --all --json >/dev/null', idse],
@@ -142,6 +147,18 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: () => {},
     },
   ];
+}
+
+/** The read floor of the workspace in `dir`. */
+function readFloor(dir: string, label: string): ScaleCase {
+  return {
+    name: `floor: read every file of \`.idse/\`${label} once (one bun process)`,
+    cwd: dir,
+    bin: process.execPath,
+    argv: ["-e", READ_ALL],
+    runs: 5,
+    check: (out) => expectOutput(/^\d+ files/.test(out), "read-all"),
+  };
 }
 
 function runScale(sessions: number, root: string): Result[] {
@@ -166,13 +183,25 @@ function runScale(sessions: number, root: string): Result[] {
     `bench-scale: validate --all --json writes ${(statSync(report).size / 2 ** 20).toFixed(1)} MB`,
   );
   rmSync(report);
+  // A copy whose every spec has a filled Agent Profile block: no session is all untouched templates, so
+  // validation parses every spec and the findings cache applies (scripts/bench-workspace.ts --profiles).
+  const filled = join(root, `ws-${sessions}-filled`);
+  console.error(`bench-scale: generating ${sessions} filled sessions…`);
+  execFileSync(process.execPath, [gen, filled, String(sessions), "--profiles"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const cases = [
+    ...casesFor(dir, remote, sessions),
+    readFloor(filled, " (filled)"),
+    ...validateRows(filled, IDSE, " (filled)"),
+  ];
   const floors: Record<string, number> = {};
   const out: Result[] = [];
-  for (const c of casesFor(dir, remote, sessions)) {
+  for (const c of cases) {
     console.error(`bench-scale: ${sessions} — ${c.name}`);
     const row = timeProcess({ ...c, bin: c.bin ?? IDSE }, env, c.runs ?? 3, 1);
     if (c.name.startsWith("floor: `find")) floors.list = row.medianMs;
-    else if (c.name.startsWith("floor: read")) floors.read = row.medianMs;
+    else if (c.name.startsWith("floor: read")) floors.read = row.medianMs; // the rows after it use it
     const r: Result = {
       sessions,
       name: c.name,
