@@ -1,4 +1,4 @@
-import { type BigIntStats, lstatSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomicPieces } from "./atomic-file.ts";
 import { type DesignStore, sha256Hex } from "./design-store.ts";
@@ -26,7 +26,7 @@ import { storeBoundary } from "./stores/fs.ts";
 // changed; one that cannot be read or parsed is ignored and rebuilt. The benchmark row "`validate --all
 // --json`, second run" (docs/benchmarks.md, "Scaling") is what keeps this file.
 
-const FORMAT = "idse-findings-cache 1";
+const FORMAT = "idse-findings-cache 2";
 
 export interface FindingsCache<E> {
   /**
@@ -50,9 +50,9 @@ export function openFindingsCache<E>(
   const file = join(cacheDir(idseDir), "findings", `${project}.tsv`);
   const salt = sha256Hex(JSON.stringify(saltParts));
   const lines = new Map<string, { key: string; json: string }>();
-  let writtenNs = 0n;
+  let writtenMs = 0;
   try {
-    writtenNs = statSync(file, { bigint: true }).mtimeNs;
+    writtenMs = statSync(file).mtimeMs;
     const text = readFileSync(file, "utf8").split("\n");
     if (text[0] === FORMAT && text[1] === salt && text.at(-1) === "") {
       for (let i = 2; i < text.length - 1; i++) {
@@ -95,14 +95,14 @@ export function openFindingsCache<E>(
           parts.push(`${rel}\td`);
           continue;
         }
-        let st: BigIntStats | undefined;
+        let st: Stats | undefined;
         try {
-          st = lstatSync(`${real}/${rel}`, { bigint: true, throwIfNoEntry: false });
+          st = lstatSync(`${real}/${rel}`, { throwIfNoEntry: false });
         } catch {
           return undefined;
         }
         if (!st || st.isSymbolicLink()) return undefined;
-        if (st.mtimeNs >= writtenNs) racy = true;
+        if (st.mtimeMs >= writtenMs) racy = true;
         parts.push(`${rel}\t${st.isDirectory() ? "d" : statKey(st)}`);
       }
       return { key: sha256Hex(parts.join("\n")), racy };

@@ -1,10 +1,10 @@
-import { type BigIntStats, mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-file.ts";
 import type { DesignStore } from "./design-store.ts";
 
 // git's index idea for idse's content hashes (issue 16): per file, what stat says about it (device, inode,
-// size, mtime and ctime in nanoseconds) next to the sha256 of its text, so a `sync status` or `sync push`
+// size, mtime and ctime) next to the sha256 of its text, so a `sync status` or `sync push`
 // with nothing to do stats every document instead of reading and hashing it. At 10,001 sessions that is
 // 70,007 files on each side; the benchmark row "no-op `sync status`" in docs/benchmarks.md ("Scaling") is
 // what keeps this file.
@@ -19,27 +19,27 @@ import type { DesignStore } from "./design-store.ts";
 // this checkout's files and means nothing elsewhere. It is written atomically; one that cannot be read,
 // has another format line or a malformed line is ignored as a whole and rebuilt by the next run.
 
-const FORMAT = "idse-stat-cache 1";
+const FORMAT = "idse-stat-cache 2";
 
-/** The stat fields an entry is keyed on, as decimal strings joined by tabs. */
-export function statKey(st: BigIntStats): string {
-  return `${st.dev}\t${st.ino}\t${st.size}\t${st.mtimeNs}\t${st.ctimeNs}`;
+/**
+ * The stat fields an entry is keyed on, joined by tabs. Times are the milliseconds of a plain stat, whose
+ * fraction keeps about a quarter of a microsecond: the bigint stat (exact nanoseconds) cost more in
+ * building 70,007 BigIntStats and their strings than reading and hashing the small files it spared
+ * (measured at 10,001 sessions; docs/benchmarks.md, "Scaling").
+ */
+export function statKey(st: Stats): string {
+  return `${st.dev}\t${st.ino}\t${st.size}\t${st.mtimeMs}\t${st.ctimeMs}`;
 }
 
 export interface StatCache {
   /** The cached hash of `key` when `st` is the stat it was recorded with and the entry is not racy. */
-  lookup(key: string, st: BigIntStats): string | undefined;
-  record(key: string, st: BigIntStats, hash: string): void;
+  lookup(key: string, st: Stats): string | undefined;
+  record(key: string, st: Stats, hash: string): void;
   /** The file is gone: its entry goes too. */
   forget(key: string): void;
   /** Writes the cache when something changed (atomic); a failure to write is not the command's failure. */
   save(): void;
   readonly file: string;
-}
-
-interface Entry {
-  stat: string;
-  hash: string;
 }
 
 /** Folder of idse's private caches in a workspace: `.idse/.cache`, ignored by git through its own .gitignore. */
@@ -56,51 +56,57 @@ export function ensureCacheDir(idseDir: string): void {
   writeFileAtomic(ignore, "# idse's private caches: never committed\n*\n");
 }
 
-/** Parses the cache file; an empty map when it is missing or corrupt in any way. */
-function load(file: string): { entries: Map<string, Entry>; writtenNs: bigint } {
-  const empty = { entries: new Map<string, Entry>(), writtenNs: 0n };
+/**
+ * Parses the cache file into key → "<stat>\t<hash>"; an empty map when it is missing or corrupt in any way.
+ * Lines are cut out of the text with indexOf (no split into an array first): 70,007 lines per store are
+ * parsed on every no-op sync.
+ */
+function load(file: string): { entries: Map<string, string>; writtenMs: number } {
+  const empty = { entries: new Map<string, string>(), writtenMs: 0 };
   let text: string;
-  let writtenNs: bigint;
+  let writtenMs: number;
   try {
-    writtenNs = statSync(file, { bigint: true }).mtimeNs;
+    writtenMs = statSync(file).mtimeMs;
     text = readFileSync(file, "utf8");
   } catch {
     return empty;
   }
-  const lines = text.split("\n");
-  if (lines[0] !== FORMAT || lines.at(-1) !== "") return empty;
-  const entries = new Map<string, Entry>();
-  for (let i = 1; i < lines.length - 1; i++) {
-    // Checked by shape only (seven fields, a 64-character hash): a line of that shape with a wrong stat
-    // only misses, since the stat is compared whole. Parsing 70,007 lines per store is on every no-op sync.
-    const line = lines[i]!;
-    const first = line.indexOf("\t");
-    const last = line.lastIndexOf("\t");
-    if (first < 1 || line.length - last !== 65 || line.split("\t", 8).length !== 7) return empty;
-    entries.set(line.slice(0, first), { stat: line.slice(first + 1, last), hash: line.slice(last + 1) });
+  if (!text.startsWith(`${FORMAT}\n`) || !text.endsWith("\n")) return empty;
+  const entries = new Map<string, string>();
+  for (let at = FORMAT.length + 1; at < text.length; ) {
+    const end = text.indexOf("\n", at);
+    const tab = text.indexOf("\t", at);
+    // Checked by shape only (seven fields, a 64-character hash last): a line of that shape with a wrong
+    // stat only misses, since the stat is compared whole.
+    if (tab <= at || tab > end || text.lastIndexOf("\t", end) !== end - 65) return empty;
+    let fields = 1;
+    for (let t = tab; t >= 0 && t < end; t = text.indexOf("\t", t + 1)) fields++;
+    if (fields !== 7) return empty;
+    entries.set(text.slice(at, tab), text.slice(tab + 1, end));
+    at = end + 1;
   }
-  return { entries, writtenNs };
+  return { entries, writtenMs };
 }
 
 /** Opens (or starts) the cache `.idse/.cache/stat/<name>.tsv` of a workspace. */
 export function openStatCache(idseDir: string, name: string): StatCache {
   const file = join(cacheDir(idseDir), "stat", `${name}.tsv`);
-  const { entries, writtenNs } = load(file);
+  const { entries, writtenMs } = load(file);
   let dirty = false;
   return {
     file,
     lookup(key, st) {
       const e = entries.get(key);
-      if (!e || st.mtimeNs >= writtenNs || e.stat !== statKey(st)) return undefined;
-      return e.hash;
+      if (e === undefined || st.mtimeMs >= writtenMs) return undefined;
+      const stat = statKey(st);
+      return e.length === stat.length + 65 && e.startsWith(stat) ? e.slice(-64) : undefined;
     },
     record(key, st, hash) {
       // A key with a tab or newline cannot be a line of the file; such a key is simply never cached.
       if (/[\t\n]/.test(key)) return;
-      const stat = statKey(st);
-      const e = entries.get(key);
-      if (e?.stat === stat && e.hash === hash) return;
-      entries.set(key, { stat, hash });
+      const line = `${statKey(st)}\t${hash}`;
+      if (entries.get(key) === line) return;
+      entries.set(key, line);
       dirty = true;
     },
     forget(key) {
@@ -109,7 +115,7 @@ export function openStatCache(idseDir: string, name: string): StatCache {
     save() {
       if (!dirty) return;
       const lines = [FORMAT];
-      for (const [key, e] of entries) lines.push(`${key}\t${e.stat}\t${e.hash}`);
+      for (const [key, line] of entries) lines.push(`${key}\t${line}`);
       try {
         ensureCacheDir(idseDir);
         writeFileAtomic(file, `${lines.join("\n")}\n`);

@@ -80,7 +80,7 @@ function readHash(store: DesignStore, key: string): string | undefined {
 
 function lstatOf(path: string) {
   try {
-    return lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
     if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
     return undefined;

@@ -47,7 +47,7 @@ describe("stat cache", () => {
     expect(first.h).toBe(sha256Hex("# Spec\n\nfirst\n"));
     // Planting another hash beside the file's own stat: if the next run returns it, it did not read the file.
     const text = readFileSync(first.cache.file, "utf8");
-    expect(text.startsWith("idse-stat-cache 1\n")).toBe(true);
+    expect(text.startsWith("idse-stat-cache 2\n")).toBe(true);
     writeFileSync(first.cache.file, text.replace(/[0-9a-f]{64}\n/, `${FAKE}\n`));
     setMtime(first.cache.file, mtimeSecs(w.file) + 10);
     expect((await w.hashNow()).h).toBe(FAKE);
@@ -96,12 +96,12 @@ describe("stat cache", () => {
   test("a corrupt cache is ignored and rebuilt", async () => {
     const w = workspace();
     const c = await w.hashNow();
-    for (const junk of ["garbage\n", `idse-stat-cache 1\n${KEY}\t1\t2\n`, "idse-stat-cache 1\nno newline"]) {
+    for (const junk of ["garbage\n", `idse-stat-cache 2\n${KEY}\t1\t2\n`, "idse-stat-cache 2\nno newline"]) {
       writeFileSync(c.cache.file, junk);
       setMtime(c.cache.file, mtimeSecs(w.file) + 10);
       expect((await w.hashNow()).h).toBe(sha256Hex("# Spec\n\nfirst\n"));
       const rebuilt = readFileSync(c.cache.file, "utf8").split("\n");
-      expect(rebuilt[0]).toBe("idse-stat-cache 1");
+      expect(rebuilt[0]).toBe("idse-stat-cache 2");
       expect(rebuilt[1]?.startsWith(`${KEY}\t`)).toBe(true);
     }
   });
