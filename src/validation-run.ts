@@ -156,7 +156,7 @@ export async function validateSessions(
       });
     }
   }
-  cache?.save(sessions);
+  cache?.save();
   const reports = sessions.map((x) => byIndex.get(x)!.report);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
   return { reports, fixes, recorded, timings };

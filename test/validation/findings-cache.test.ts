@@ -93,3 +93,20 @@ test("a changed document, another --rule or an edited blueprint spec is validate
   writeFileSync(spec, `${readFileSync(spec, "utf8")}\n`);
   expect(planted(await reports(cwd), "beta")).toBe(false);
 });
+
+test("a corrupt findings cache is ignored and rebuilt; a run of hits leaves the file as it was", async () => {
+  const cwd = await shop();
+  const first = await reports(cwd);
+  await reports(cwd);
+  const later = Date.now() / 1000 + 10;
+  utimesSync(CACHE(cwd), later, later);
+  const kept = readFileSync(CACHE(cwd), "utf8");
+  expect(await reports(cwd)).toEqual(first);
+  expect(readFileSync(CACHE(cwd), "utf8")).toBe(kept);
+  for (const junk of ["garbage", `${kept.split("\n").slice(0, 2).join("\n")}\nalpha-without-tabs\n`]) {
+    writeFileSync(CACHE(cwd), junk);
+    utimesSync(CACHE(cwd), later, later);
+    expect(await reports(cwd)).toEqual(first);
+    expect(readFileSync(CACHE(cwd), "utf8").split("\n")[0]).toBe("idse-findings-cache 2");
+  }
+});
