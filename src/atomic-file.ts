@@ -59,18 +59,6 @@ export function keepModeAndOwner(fd: number, prev: Stats | undefined): void {
 }
 
 export function writeFileAtomic(path: string, text: string | Uint8Array, within?: string | null): void {
-  writeFileAtomicPieces(path, [text], within);
-}
-
-/**
- * writeFileAtomic of the concatenation of `pieces`, written as they come (about a megabyte at a time):
- * a file of hundreds of megabytes (the findings cache of 10,001 sessions) is never one string in memory.
- */
-export function writeFileAtomicPieces(
-  path: string,
-  pieces: Iterable<string | Uint8Array>,
-  within?: string | null,
-): void {
   const target = writeTarget(path, within);
   mkdirSync(dirname(target), { recursive: true });
   const prev = statSync(target, { throwIfNoEntry: false });
@@ -79,21 +67,7 @@ export function writeFileAtomicPieces(
   try {
     keepModeAndOwner(fd, prev);
     // writeFileSync on a descriptor writes everything (writeSync may stop short on a large buffer).
-    let buf = "";
-    for (const piece of pieces) {
-      if (typeof piece !== "string") {
-        if (buf) writeFileSync(fd, buf);
-        buf = "";
-        writeFileSync(fd, piece);
-        continue;
-      }
-      buf += piece;
-      if (buf.length >= 1 << 20) {
-        writeFileSync(fd, buf);
-        buf = "";
-      }
-    }
-    if (buf) writeFileSync(fd, buf);
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
