@@ -54,6 +54,7 @@ function sweepTemps(dir: string, names: ReadonlySet<string>): void {
 export async function writeFilesAtomic(
   files: readonly { path: string; text: string }[],
   within?: string | null,
+  o: { syncDirs?: boolean } = {},
 ): Promise<void> {
   const { targets, prev } = resolveTargets(files, within);
   const temps: string[] = [];
@@ -88,6 +89,28 @@ export async function writeFilesAtomic(
   } catch (err) {
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
     throw err;
+  }
+  // syncDirs: the renames themselves made durable (each folder's entry list flushed), for a batch that
+  // reports the files as stored once it returns (sync's putMany). Atomicity does not depend on it.
+  if (o.syncDirs) await eachLimited([...new Set(targets.map((t) => dirname(t)))], IN_FLIGHT, fsyncDir);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    // Windows cannot open a folder this way; its renames are durable on their own (NTFS journal).
+    if (process.platform === "win32") return;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EPERM" && code !== "EISDIR") throw err;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -132,8 +132,23 @@ export interface SyncTransport {
   /** Writes a document; with `ifMatch`, fails with a StaleError when the remote version differs. */
   put(key: string, text: string, o?: { ifMatch?: string }): Promise<{ etag?: string }>;
   remove?(key: string, o?: { ifMatch?: string }): Promise<void>;
+  /**
+   * Optional: several writes in one call, each conditional as with `put` (`ifNoneMatch: "*"`: create
+   * only). One outcome per item, in order: its etag, or the error that refused it (a StaleError when
+   * stale); a failure of the whole batch throws. Each document is written whole or not at all.
+   */
+  putMany?(items: readonly PutItem[]): Promise<PutOutcome[]>;
   dispose?(): Promise<void>;
 }
+
+export interface PutItem {
+  key: string;
+  text: string;
+  ifMatch?: string;
+  ifNoneMatch?: "*";
+}
+
+export type PutOutcome = { etag?: string } | { error: Error };
 
 export interface SyncPlugin {
   kind: "sync";

@@ -1,9 +1,10 @@
 import type { Io } from "./command.ts";
-import type { DesignStore } from "./design-store.ts";
+import { type DesignStore, sha256Hex } from "./design-store.ts";
 import type { Diagnostic } from "./errors.ts";
 import { IdseError } from "./errors.ts";
 import type { RemoteInfo } from "./models/sync.ts";
 import type { SyncTransport } from "./plugin-api.ts";
+import { attachStatCache, openStatCache, statCacheOf } from "./stat-cache.ts";
 import { createFilesystemStore } from "./stores/fs.ts";
 import { type Applied, type ApplyOptions, applyPlan, FAILED_OUTCOMES } from "./sync/apply.ts";
 import { makePlan, type Plan, type Scope } from "./sync/plan.ts";
@@ -43,7 +44,10 @@ export async function openTransport(env: EngineEnv, remote: Remote): Promise<Syn
     // The remote's store is bounded by its own folder: a symlink in it that leads out is refused.
     const dir = remotePath(env.ws.root, remote.config);
     assertRemoteElsewhere(env.ws.idseDir, env.ws.root, remote.location, dir);
-    return storeTransport(createFilesystemStore(dir));
+    const store = createFilesystemStore(dir);
+    // Its stat cache lives in this workspace, named after the folder: the remote is only ever hashed here.
+    attachStatCache(store, openStatCache(env.ws.idseDir, `remote-${sha256Hex(dir).slice(0, 16)}`));
+    return storeTransport(store);
   }
   const { openPluginRemote } = await import("./sync/remote-plugin.ts");
   return openPluginRemote(
@@ -89,9 +93,16 @@ export async function planSync(
   scope: Scope,
 ): Promise<{ plan: Plan; state: SyncState }> {
   const store: DesignStore = env.ws.store;
+  if (store.kind === "filesystem" && !statCacheOf(store)) {
+    attachStatCache(store, openStatCache(env.ws.idseDir, "local"));
+  }
   const state = await readSyncState(store, project, remote.name, remote.location);
   try {
     const plan = await makePlan({ store, transport, project, scope, state, report: env.report });
+    // What the plan hashed is kept for the next run (a no-op status or push then reads nothing unchanged).
+    statCacheOf(store)?.save();
+    const remoteStore = (transport as { store?: DesignStore }).store;
+    if (remoteStore) statCacheOf(remoteStore)?.save();
     return { plan, state };
   } catch (err) {
     throw remoteError(remote, err);

@@ -35,10 +35,15 @@ const boundaries = new WeakMap<DesignStore, { base: string; within: string }>();
  * hash bytes without decoding them (src/sync/hash.ts) or copy them (store migrate).
  */
 export function readStoreBytes(store: DesignStore, key: string): Buffer | undefined {
+  const b = storeBoundary(store);
+  return readContained(b.within, b.base + assertKey(key));
+}
+
+/** A filesystem store's folder (with a trailing '/') and the folder no file may resolve outside of. */
+export function storeBoundary(store: DesignStore): { base: string; within: string } {
   // A wrapped copy of a filesystem store (the benchmark's) is bounded by its own folder.
   const loc = store.location.endsWith("/") ? store.location : `${store.location}/`;
-  const b = boundaries.get(store) ?? { base: loc, within: store.location };
-  return readContained(b.within, b.base + assertKey(key));
+  return boundaries.get(store) ?? { base: loc, within: store.location };
 }
 
 /** `within`: the folder no file may resolve outside of (default: `root`). */

@@ -1,7 +1,7 @@
 import { type DesignStore, sha256Hex } from "../design-store.ts";
 import { displayKey } from "../documents.ts";
 import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
-import type { SyncTransport } from "../plugin-api.ts";
+import type { PutOutcome, SyncTransport } from "../plugin-api.ts";
 import type { Plan, PlanItem } from "./plan.ts";
 import { sideKey } from "./plan.ts";
 import { isSpineDocument, spineChanged } from "./spine.ts";
@@ -32,6 +32,11 @@ export interface Applied {
   pulledSessions: Set<string>;
 }
 
+/** A push queued in a batch: its result once the batch is sent. */
+interface Later {
+  later: Promise<SyncResult>;
+}
+
 export const FAILED_OUTCOMES: readonly SyncOutcome[] = ["conflict", "blocked", "held", "failed"];
 export const MOVED_OUTCOMES: readonly SyncOutcome[] = ["pushed", "pulled", "removed", "planned"];
 
@@ -41,6 +46,14 @@ type Put = (
   text: string,
   o?: { ifMatch?: string; ifNoneMatch?: "*" },
 ) => Promise<{ etag?: string }>;
+
+/**
+ * A push batch's size (transports with putMany): large enough that the lock and the folder fsyncs are paid
+ * rarely, small enough to bound the texts held at once. Measured on the 10,001-session first push
+ * (docs/benchmarks.md, "Scaling").
+ */
+const BATCH_DOCS = 512;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 const isStale = (err: unknown) => (err as { code?: unknown })?.code === "REMOTE_STALE";
 
@@ -78,7 +91,15 @@ export async function applyPlan(
   };
 
   // ---- push side ----
-  const pushText = async (item: PlanItem): Promise<SyncResult> => {
+  /** A document ready to send: read, checked for secrets, its write's condition decided. */
+  interface Outgoing {
+    item: PlanItem;
+    text: string;
+    hash: string;
+    cond: { ifMatch?: string; ifNoneMatch?: "*" };
+  }
+
+  const preparePush = async (item: PlanItem): Promise<SyncResult | Outgoing> => {
     const text = await store.read(item.key);
     if (text === undefined) return done(item, "failed", "the local document disappeared during the push");
     // The guard's rules load on the first push, so commands that never push do not pay for them.
@@ -95,28 +116,82 @@ export async function applyPlan(
       });
     }
     if (o.dryRun) return done(item, "planned", "would be pushed");
-    const hash = sha256Hex(text);
     const cond =
       item.remote_hash !== null ? { ifMatch: item.etag ?? item.remote_hash } : { ifNoneMatch: "*" as const };
-    try {
-      const { etag } = await put(item.key, text, cond);
-      setBase(item.key, hash, etag);
+    return { item, text, hash: sha256Hex(text), cond };
+  };
+
+  /** The outcome of one write: stored, or refused (a stale refusal checked against the remote's text). */
+  const settle = async (out: Outgoing, written: { etag?: string } | { error: unknown }) => {
+    const { item, hash } = out;
+    if (!("error" in written)) {
+      setBase(item.key, hash, written.etag);
       return done(item, "pushed", "sent to the remote");
-    } catch (err) {
-      if (!isStale(err)) return fail(item, err);
-      try {
-        const now = await transport.get(item.key);
-        if (now && sha256Hex(now.text) === hash) {
-          setBase(item.key, hash, now.etag);
-          return done(item, "pushed", "sent to the remote (it already held this text)");
-        }
-      } catch (again) {
-        return fail(item, again);
-      }
-      return done(item, "conflict", "the remote changed after the plan was made; nothing was overwritten", {
-        error: errorOf(err),
-      });
     }
+    const err = written.error;
+    if (!isStale(err)) return fail(item, err);
+    try {
+      const now = await transport.get(item.key);
+      if (now && sha256Hex(now.text) === hash) {
+        setBase(item.key, hash, now.etag);
+        return done(item, "pushed", "sent to the remote (it already held this text)");
+      }
+    } catch (again) {
+      return fail(item, again);
+    }
+    return done(item, "conflict", "the remote changed after the plan was made; nothing was overwritten", {
+      error: errorOf(err),
+    });
+  };
+
+  const pushOne = async (out: Outgoing): Promise<SyncResult> => {
+    try {
+      return await settle(out, await put(out.item.key, out.text, out.cond));
+    } catch (err) {
+      return settle(out, { error: err });
+    }
+  };
+
+  // With a transport that takes batches, documents ready to send queue up and go in batches of at most
+  // BATCH_DOCS documents or BATCH_BYTES of text, one batch at a time; the worker that fills a batch sends
+  // it (and waits), so only about one batch of texts is held in memory.
+  const batching = transport.putMany !== undefined && !o.dryRun;
+  let queue: { out: Outgoing; resolve(r: SyncResult): void }[] = [];
+  let queuedBytes = 0;
+  let sending: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    queuedBytes = 0;
+    if (!batch.length) return sending;
+    sending = sending.then(async () => {
+      let outcomes: PutOutcome[] | undefined;
+      let failure: unknown;
+      try {
+        outcomes = await transport.putMany!(
+          batch.map(({ out }) => ({ key: out.item.key, text: out.text, ...out.cond })),
+        );
+      } catch (err) {
+        failure = err;
+      }
+      for (const [i, { out, resolve }] of batch.entries()) {
+        const written = outcomes?.[i] ?? { error: failure ?? new Error("the remote gave no answer") };
+        resolve(await settle(out, written));
+      }
+    });
+    return sending;
+  };
+
+  /** Sent now, or (batching) queued: then its result comes with its batch, `later`. */
+  const pushText = async (item: PlanItem): Promise<SyncResult | Later> => {
+    const ready = await preparePush(item);
+    if (!("text" in ready)) return ready;
+    if (!batching) return pushOne(ready);
+    const later = new Promise<SyncResult>((resolve) => queue.push({ out: ready, resolve }));
+    queuedBytes += ready.text.length;
+    // The worker that fills a batch waits for it to be sent: that bounds the texts read ahead.
+    if (queue.length >= BATCH_DOCS || queuedBytes >= BATCH_BYTES) await flush();
+    return { later };
   };
 
   const removeRemote = async (item: PlanItem, why: string): Promise<SyncResult> => {
@@ -193,7 +268,7 @@ export async function applyPlan(
     return done(item, "removed", "deleted here");
   };
 
-  const step = async (item: PlanItem): Promise<SyncResult | undefined> => {
+  const step = async (item: PlanItem): Promise<SyncResult | Later | undefined> => {
     if (item.action === "unchanged") {
       const base = item.base;
       if (!o.dryRun && (base?.hash !== item.local_hash || base?.etag !== item.etag || base?.pending_remote)) {
@@ -259,17 +334,32 @@ export async function applyPlan(
   for (const item of plan.items) if (item.action === "unchanged") await step(item);
   let next = 0;
   let finished = 0;
+  const pending: Promise<void>[] = [];
   const worker = async () => {
     while (next < work.length) {
       const { item, i } = work[next++]!;
+      let r: SyncResult | Later | undefined;
       try {
-        results[i] = await step(item);
+        r = await step(item);
       } catch (err) {
-        results[i] = fail(item, err);
+        r = fail(item, err);
       }
+      if (r && "later" in r) {
+        // Queued in a batch: the worker goes on preparing the next document.
+        pending.push(
+          r.later.then((res) => {
+            results[i] = res;
+            o.onProgress?.(++finished, work.length);
+          }),
+        );
+        continue;
+      }
+      results[i] = r;
       o.onProgress?.(++finished, work.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, work.length)) }, worker));
+  await flush();
+  await Promise.all(pending);
   return { results: results.filter((r): r is SyncResult => r !== undefined), pulledSessions };
 }

@@ -1,7 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { type DesignStore, sha256Hex } from "../design-store.ts";
-import { readStoreBytes } from "../stores/fs.ts";
+import { lstatSync, readdirSync } from "node:fs";
+import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
+import { guardRead } from "../path-guard.ts";
+import { type StatCache, statCacheOf, statKey } from "../stat-cache.ts";
+import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
 
 // Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
 // benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
@@ -9,6 +12,10 @@ import { readStoreBytes } from "../stores/fs.ts";
 // reads: measured against promise reads 4 and 32 at a time, they were as fast or faster on this 2-core
 // box (docs/sync.md, "Performance"). The value is what DesignStore.hash returns (the sha256 of the UTF-8 text);
 // bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
+//
+// With a stat cache attached to the store (src/stat-cache.ts), a document whose stat has not changed is
+// not read at all: its folder is resolved and checked once (the same containment as a read), then the
+// file costs one lstat.
 
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
@@ -49,13 +56,109 @@ export async function hashKeys(store: DesignStore, keys: readonly string[]): Pro
     });
     return out;
   }
+  const cache = statCacheOf(store);
+  if (cache) {
+    hashCached(store, keys, cache, out);
+    return out;
+  }
   for (const key of keys) {
+    const hash = readHash(store, key);
+    if (hash !== undefined) out.set(key, hash);
+  }
+  return out;
+}
+
+function readHash(store: DesignStore, key: string): string | undefined {
+  try {
+    const bytes = readStoreBytes(store, key);
+    return bytes === undefined ? undefined : bytesHash(bytes);
+  } catch (err) {
+    if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    return undefined;
+  }
+}
+
+function lstatOf(path: string) {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    return undefined;
+  }
+}
+
+/**
+ * The real folder of each store folder, contained: the store root is resolved with realpath once, and each
+ * folder below from its parent's listing (one readdir per parent instead of a realpath per folder, which
+ * was half of a no-op `sync status` at 10,001 sessions: 140,000 realpath calls). A folder that is a
+ * symlink is resolved and checked by guardRead; a missing one is null.
+ */
+function folderResolver(base: string, within: string): (folder: string) => string | null {
+  const real = new Map<string, string | null>();
+  const listings = new Map<string, Map<string, "dir" | "link" | "other">>();
+  const listing = (dir: string) => {
+    let hit = listings.get(dir);
+    if (hit) return hit;
+    hit = new Map();
     try {
-      const bytes = readStoreBytes(store, key);
-      if (bytes !== undefined) out.set(key, bytesHash(bytes));
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        hit.set(e.name, e.isDirectory() ? "dir" : e.isSymbolicLink() ? "link" : "other");
     } catch (err) {
       if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
     }
+    listings.set(dir, hit);
+    return hit;
+  };
+  const checked = (folder: string): string | null => {
+    try {
+      return guardRead(within, base + folder) ?? null;
+    } catch (err) {
+      if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
+      return null;
+    }
+  };
+  const resolve = (folder: string): string | null => {
+    let r = real.get(folder);
+    if (r !== undefined) return r;
+    const slash = folder.lastIndexOf("/");
+    if (folder === "") r = checked("");
+    else {
+      const parent = resolve(slash < 0 ? "" : folder.slice(0, slash));
+      const name = folder.slice(slash + 1);
+      const kind = parent === null ? undefined : listing(parent).get(name);
+      r = kind === "dir" ? `${parent}/${name}` : kind === "link" ? checked(folder) : null;
+    }
+    real.set(folder, r);
+    return r;
+  };
+  return resolve;
+}
+
+/** hashKeys of a filesystem store through its stat cache: only files whose stat changed are read. */
+function hashCached(store: DesignStore, keys: readonly string[], cache: StatCache, out: Map<string, string>) {
+  const { base, within } = storeBoundary(store);
+  const folderOf = folderResolver(base, within);
+  for (const key of keys) {
+    const slash = assertKey(key).lastIndexOf("/");
+    const real = folderOf(slash < 0 ? "" : key.slice(0, slash));
+    const path = real === null ? undefined : `${real}/${key.slice(slash + 1)}`;
+    const st = path === undefined ? undefined : lstatOf(path);
+    if (st?.isFile()) {
+      const hit = cache.lookup(key, st);
+      if (hit !== undefined) {
+        out.set(key, hit);
+        continue;
+      }
+    }
+    // Missed, or a symlink (read through the store, which checks where it leads; never cached).
+    const hash = readHash(store, key);
+    if (hash === undefined) {
+      cache.forget(key);
+      continue;
+    }
+    out.set(key, hash);
+    // Recorded only when the file did not change while it was read: the stat must describe these bytes.
+    const after = st?.isFile() ? lstatOf(path!) : undefined;
+    if (after && statKey(after) === statKey(st!)) cache.record(key, st!, hash);
   }
-  return out;
 }

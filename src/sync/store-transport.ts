@@ -1,12 +1,19 @@
-import { type DesignStore, sha256Hex, withLock } from "../design-store.ts";
+import { writeFilesAtomic } from "../atomic-files.ts";
+import { assertKey, type DesignStore, sha256Hex, withLock } from "../design-store.ts";
 import { STAGE_PATHS } from "../layout.ts";
-import type { RemoteEntry, SyncTransport } from "../plugin-api.ts";
+import type { PutItem, PutOutcome, RemoteEntry, SyncTransport } from "../plugin-api.ts";
+import { storeBoundary } from "../stores/fs.ts";
 import { hashKeys } from "./hash.ts";
 
 // Any DesignStore as a sync remote: a filesystem path now (which keeps the canonical layout, so the
 // remote is browsable and can itself be a workspace's .idse), and every store plugin once the plugin
 // host lands. The version tag is the sha256 of the text, so If-Match compares content; the check and the
 // write happen under the store's lock, so two idse processes cannot both win one version.
+//
+// putMany (a push's batches, src/sync/apply.ts) takes the lock once per batch instead of once per file,
+// checks every version, and writes a filesystem remote with the batch writer (src/atomic-files.ts: temp
+// files, fsyncs overlapped, renames, then each folder fsynced once): a first push of 70,007 documents
+// paid one lock and one waited-for fsync per file before (docs/benchmarks.md, "Scaling").
 
 const LOCK_KEY = ".sync.lock";
 const LOCK_TIMEOUT_MS = 10_000;
@@ -114,6 +121,34 @@ export function storeTransport(store: DesignStore): SyncTransport & { store: Des
     });
   }
 
+  async function putMany(items: readonly PutItem[]): Promise<PutOutcome[]> {
+    return guarded(async () => {
+      const current = await hashKeys(
+        store,
+        items.map((it) => it.key),
+      );
+      const out: PutOutcome[] = [];
+      const accepted: PutItem[] = [];
+      for (const it of items) {
+        const now = current.get(it.key);
+        const stale =
+          it.ifNoneMatch === "*" ? now !== undefined : it.ifMatch !== undefined && now !== it.ifMatch;
+        out.push(stale ? { error: staleError(it.key) } : { etag: sha256Hex(it.text) });
+        if (!stale) accepted.push(it);
+      }
+      if (store.kind === "filesystem") {
+        const { base, within } = storeBoundary(store);
+        const files = accepted.map((it) => ({ path: base + assertKey(it.key), text: it.text }));
+        await writeFilesAtomic(files, within, { syncDirs: true });
+      } else if (store.writeMany) {
+        await store.writeMany(accepted.map((it) => [it.key, it.text] as [string, string]));
+      } else {
+        for (const it of accepted) await store.write(it.key, it.text);
+      }
+      return out;
+    });
+  }
+
   async function remove(key: string, o?: { ifMatch?: string }) {
     if (o?.ifMatch === undefined) return store.remove(key);
     await guarded(async () => {
@@ -130,6 +165,7 @@ export function storeTransport(store: DesignStore): SyncTransport & { store: Des
     get: (key) => remoteCall(() => get(key)),
     put: (key, text, o?: { ifMatch?: string; ifNoneMatch?: "*" }) => remoteCall(() => put(key, text, o)),
     remove: (key, o) => remoteCall(() => remove(key, o)),
+    putMany: (items) => remoteCall(() => putMany(items)),
     async dispose() {
       await store.dispose?.();
     },

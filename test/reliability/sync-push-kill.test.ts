@@ -1,0 +1,97 @@
+import { beforeAll, expect, test } from "bun:test";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { generateWorkspace } from "../../scripts/bench-workspace.ts";
+import { STAGE_PATHS } from "../../src/layout.ts";
+import { requireBinary } from "../e2e/util.ts";
+import { tempDir } from "../helpers.ts";
+import { spawnIdse } from "./audit.ts";
+
+// kill -9 during a batched `sync push` to a filesystem remote (src/sync/store-transport.ts putMany, the
+// batch writer of src/atomic-files.ts): at any moment, every document on the remote is either absent or
+// exactly one of the local documents, byte for byte (never cut short), and an ordinary push afterwards
+// converges: every document on the remote, nothing left over (no temp file, no lock), `sync status` all
+// unchanged. 80 sessions make 560 documents of about 6 KB: more than one batch of 512.
+// IDSE_KILL_RUNS sets the number of kills (default 8).
+
+const RUNS = Math.max(1, Number(process.env.IDSE_KILL_RUNS ?? 8));
+const SESSIONS = 80;
+
+beforeAll(requireBinary);
+
+/** Every file below `dir`, as paths relative to it. */
+function files(dir: string): string[] {
+  try {
+    return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath, e.name)));
+  } catch {
+    return [];
+  }
+}
+
+test("kill -9 during a batched sync push: no document half-written on the remote, and a re-push converges", async () => {
+  const ws = await generateWorkspace(tempDir("idse-pushkill-"), SESSIONS);
+  const idse = join(ws.dir, ".idse");
+  // Distinct, larger documents: a copy cut short, or one document's bytes under another's name, shows.
+  const stagePaths = new Set(Object.values(STAGE_PATHS));
+  const docs = files(join(idse, "projects")).filter((f) => stagePaths.has(f.split("/").slice(-2).join("/")));
+  expect(docs.length).toBeGreaterThanOrEqual(SESSIONS * 7);
+  for (const f of docs) writeFileSync(join(idse, "projects", f), `# ${f}\n\n${`${f} `.repeat(120)}\n`);
+  const local = new Map(docs.map((f) => [f, readFileSync(join(idse, "projects", f), "utf8")]));
+
+  const remote = join(ws.dir, "..", `${ws.dir.split("/").at(-1)}-remote`);
+  const state = join(idse, "projects", ws.project, "sync", "fs.json");
+  const reset = () => {
+    rmSync(remote, { recursive: true, force: true });
+    rmSync(state, { force: true });
+  };
+  const push = ["sync", "push", "fs", "--all-sessions", "--json"];
+  expect((await spawnIdse(["remote", "add", "fs", remote], ws.dir)).code).toBe(0);
+
+  // The length of an unkilled push: kill moments are spread over it.
+  reset();
+  const t0 = performance.now();
+  const full = await spawnIdse(push, ws.dir);
+  const span = performance.now() - t0;
+  expect(full.code).toBe(0);
+
+  const problems: string[] = [];
+  let kills = 0;
+  let partial = 0;
+  for (let i = 0; i < RUNS; i++) {
+    reset();
+    // Start-up and the plan take the first part of a run; the writes are in the rest.
+    const r = await spawnIdse(push, ws.dir, { killAfterMs: span * (0.3 + (0.8 * (i + 0.5)) / RUNS) });
+    if (r.signal === "SIGKILL") kills++;
+    const there = files(join(remote, "projects"));
+    const landed = there.filter((f) => local.has(f));
+    if (landed.length > 0 && landed.length < local.size) partial++;
+    for (const f of landed) {
+      if (readFileSync(join(remote, "projects", f), "utf8") !== local.get(f))
+        problems.push(`kill ${i}: ${f} differs`);
+    }
+    for (const f of there) {
+      if (!local.has(f) && !/\.\d+\.\d+\.tmp$/.test(f)) problems.push(`kill ${i}: unexpected ${f}`);
+    }
+
+    const again = await spawnIdse(push, ws.dir);
+    if (again.code !== 0)
+      problems.push(`kill ${i}: re-push exit ${again.code} ${again.stdout.slice(0, 400)}`);
+    const status = await spawnIdse(["sync", "status", "fs", "--all-sessions", "--json"], ws.dir);
+    const counts = JSON.parse(status.stdout).data?.counts;
+    if (counts?.unchanged !== local.size) problems.push(`kill ${i}: after re-push ${JSON.stringify(counts)}`);
+    const after = files(remote);
+    const extra = after.filter((f) => !(f.startsWith("projects/") && local.has(f.slice("projects/".length))));
+    if (extra.length) problems.push(`kill ${i}: left on the remote after re-push: ${extra.join(", ")}`);
+    for (const [f, text] of local) {
+      if (readFileSync(join(remote, "projects", f), "utf8") !== text)
+        problems.push(`kill ${i}: ${f} not pushed`);
+    }
+  }
+  console.log(
+    `sync push kill -9: ${kills} kills of ${RUNS}, ${partial} left a partial remote; unkilled push ${span.toFixed(0)} ms`,
+  );
+  expect(problems).toEqual([]);
+  expect(kills).toBeGreaterThan(0);
+}, 600_000);
