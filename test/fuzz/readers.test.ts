@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import fc from "fast-check";
 import { IdseError } from "../../src/errors.ts";
 import { loadCredentials } from "../../src/sync/credentials.ts";
@@ -39,6 +39,9 @@ function fingerprint(roots: string[]): Record<string, string> {
   const walk = (p: string) => {
     const st = lstatSync(p, { throwIfNoEntry: false });
     if (!st) return;
+    // `.idse/.cache/` holds derived, git-ignored caches (sync's stat cache) that any command may
+    // refresh, as `git status` refreshes the index; the workspace's own bytes are everything else.
+    if (st.isDirectory() && p.endsWith(`${sep}.idse${sep}.cache`)) return;
     if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
     else out[p] = createHash("sha256").update(readFileSync(p)).digest("hex");
   };
