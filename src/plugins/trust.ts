@@ -1,10 +1,9 @@
 import { realpathSync } from "node:fs";
-import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { type RepoTrust, type Runnable, TrustFile } from "../models/trust.ts";
 import { acquireFileLock } from "../stores/file-lock.ts";
-import { userConfigFile } from "../user-config-dir.ts";
+import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 
 // Workspace trust, after direnv's `allow` and mise's `trust`: code a repository brings (an installed
 // plugin that is not this binary's own copy, a remote's MCP stdio command) runs only once this user has
@@ -34,25 +33,7 @@ export function repoKey(root: string): string {
 }
 
 export function readTrust(o: TrustEnv): TrustFile {
-  const file = trustPath(o);
-  const text = readTextIfExists(file);
-  if (text === undefined) return { repositories: {} };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // INVALID_FILE, not CORRUPT_FILE: `doctor --fix` repairs the repository, not the user's own files.
-    throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
-  }
-  const r = v.safeParse(TrustFile, json);
-  if (!r.success) {
-    const i = r.issues[0];
-    throw new IdseError("INVALID_FILE", {
-      file,
-      reason: `${i.path?.map((p) => p.key).join(".") || "file"}: ${i.message}`,
-    });
-  }
-  return r.output;
+  return readUserJson(trustPath(o), TrustFile, { repositories: {} });
 }
 
 const same = (a: readonly string[], b: readonly string[]) =>

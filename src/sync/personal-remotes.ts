@@ -1,10 +1,8 @@
-import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
-import { IdseError } from "../errors.ts";
+import { writeFileAtomic } from "../atomic-file.ts";
 import { PersonalRemotesFile, type RemoteConfig } from "../models/sync.ts";
 import { resolveReal } from "../path-guard.ts";
 import { acquireFileLock } from "../stores/file-lock.ts";
-import { userConfigFile } from "../user-config-dir.ts";
+import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 
 // Personal remotes: a filesystem remote whose folder is neither inside the repository nor beside it
 // (`/srv/design-backup`) names a place on this machine only, so it is recorded in the user's own config
@@ -18,26 +16,8 @@ export interface UserDirs {
 
 export const personalRemotesPath = (u: UserDirs) => userConfigFile(u.env, u.home, "remotes.json");
 
-function read(file: string): PersonalRemotesFile {
-  const text = readTextIfExists(file);
-  if (text === undefined) return { repositories: {} };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // INVALID_FILE, not CORRUPT_FILE: `doctor --fix` repairs the repository, not the user's own files.
-    throw new IdseError("INVALID_FILE", { file, reason: (err as Error).message });
-  }
-  const r = v.safeParse(PersonalRemotesFile, json);
-  if (!r.success) {
-    const i = r.issues[0];
-    throw new IdseError("INVALID_FILE", {
-      file,
-      reason: `${i.path?.map((p) => p.key).join(".") || "file"}: ${i.message}`,
-    });
-  }
-  return r.output;
-}
+const read = (file: string): PersonalRemotesFile =>
+  readUserJson(file, PersonalRemotesFile, { repositories: {} });
 
 /** This repository's personal remotes (none when the user has no such file). */
 export function readPersonalRemotes(u: UserDirs, root: string): Record<string, RemoteConfig> {
