@@ -164,6 +164,9 @@ export const storeMigrate = defineCommand<
       c.plugin === to && canonical(c.options) === canonical(options);
     if (isTarget(from)) throw new IdseError("STORE_SAME", { store: to });
     const dryRun = o.dryRun === true;
+    // Scanned once before the plugin is installed, so a refused migration changes nothing at all (not
+    // even plugins.json); scanned again under the locks below, where a document may have changed since.
+    if (leavesMachine(to) && !dryRun) await refuseSecrets(ws, ws.store, to);
     const installed =
       to === FILESYSTEM ? false : dryRun ? await wouldInstall(ws, to) : await ensureStorePlugin(ctx, ws, to);
     const source = ws.store;

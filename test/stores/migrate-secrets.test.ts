@@ -204,7 +204,8 @@ describe("store migrate to notion-store (the fake Notion API): a secret in any m
       const meta = readJson(join(dir, "session.json"));
       c.edit(meta, dir);
       writeFileSync(join(dir, "session.json"), JSON.stringify(meta, null, 2));
-      const before = files(join(cwd, ".idse", "projects"));
+      // The whole of .idse/: a refused migration does not even install the plugin (plugins.json).
+      const before = files(join(cwd, ".idse"));
       const { r, fake } = await notionMigrate(cwd);
       expect(r.code, r.stdout).toBe(1);
       expect(errorsOf(r)[0]).toMatchObject({ code: "SECRET_FOUND" });
@@ -214,7 +215,7 @@ describe("store migrate to notion-store (the fake Notion API): a secret in any m
       expect(fake.requests).toEqual([]);
       expect(r.stdout + r.stderr).not.toContain(c.token);
       expect(readConfig(cwd).store).toBeUndefined();
-      expect(files(join(cwd, ".idse", "projects"))).toEqual(before);
+      expect(files(join(cwd, ".idse"))).toEqual(before);
     }, 60_000);
   }
 
