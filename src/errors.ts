@@ -439,7 +439,7 @@ export const CATALOGUE = {
     message: (d) =>
       `${s(d.count)} possible secret(s) bound for ${s(d.target)}, first in ${s(d.file)}:${s(d.line)} (${s(d.rule)}); nothing was written`,
     hint: () =>
-      "remove it from the document; not a secret? add its fingerprint to sync.secret_allowlist in .idse/config.json",
+      "remove it from the document (a project or session named like a secret: create one under another name and move its documents); not a secret? add its fingerprint to sync.secret_allowlist in .idse/config.json",
   },
   STORE_NOT_TEXT: {
     exit: 1,
