@@ -99,7 +99,7 @@ const CASES: Case[] = [
     expect: "1.0.0",
   },
   {
-    name: "a token from the environment through ${VAR}",
+    name: `a token from the environment through \${VAR}`,
     pkg: SCOPED,
     project: (V) => `@acme:registry=${V}\n${nerf(V)}:_authToken=\${PARITY_TOKEN}\n`,
     env: () => ({ PARITY_TOKEN: v.token }),
