@@ -27,6 +27,8 @@ export interface Scan {
   positionals: { value: string; index: number }[];
   /** Raw string values of value-taking options, by camelCase long name, in order of appearance. */
   values: Map<string, string[]>;
+  /** Option tokens exactly as typed before any `--` (e.g. "--json"), for flags read before a full parse. */
+  options: Set<string>;
 }
 
 export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
@@ -34,6 +36,7 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
   for (const s of shapes) for (const n of s.names) byName.set(n, s);
   const positionals: Scan["positionals"] = [];
   const values = new Map<string, string[]>();
+  const options = new Set<string>();
   const put = (shape: OptionShape, v: string) =>
     values.set(shape.long, [...(values.get(shape.long) ?? []), v]);
   for (let i = 0; i < argv.length; i++) {
@@ -43,6 +46,7 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
       break;
     }
     if (tok.startsWith("-") && tok.length > 1) {
+      options.add(tok);
       const body = tok.replace(/^-{1,2}/, "");
       const eq = body.indexOf("=");
       const name = eq >= 0 ? body.slice(0, eq) : body;
@@ -54,5 +58,5 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
     }
     positionals.push({ value: tok, index: i });
   }
-  return { positionals, values };
+  return { positionals, values, options };
 }

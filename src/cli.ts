@@ -120,23 +120,21 @@ interface Parsed {
   version: boolean;
 }
 
-/** Parse errors carry the command they were about, so the JSON envelope can name it. */
-async function parse(argv: string[], io: Io): Promise<Parsed> {
-  let commandName = "";
-  try {
-    return await parseInner(argv, io, (name) => {
-      commandName = name;
-    });
-  } catch (err) {
-    throw Object.assign(err as object, { commandName });
-  }
+/**
+ * What the parse has learnt so far, kept when it fails: the error envelope names the command and is JSON
+ * when --json was given, without scanning argv a second time.
+ */
+interface ParseState {
+  commandName: string;
+  json: boolean;
 }
 
-async function parseInner(argv: string[], io: Io, found: (name: string) => void): Promise<Parsed> {
+async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed> {
   const globalShapes = GLOBAL_OPTIONS.map(optionShape);
   // First pass, with the global options only: to find the command words (command options come after
   // them, and the command's own options are known only once it is loaded).
   const first = scanArgv(argv, globalShapes);
+  state.json = first.options.has("--json");
   const [p0, p1] = first.positionals;
   let entry: CommandEntry | undefined;
   let folded = argv;
@@ -155,7 +153,7 @@ async function parseInner(argv: string[], io: Io, found: (name: string) => void)
     entry = byName.get(p0.value);
     skip = 1;
   }
-  if (entry) found(entry.name);
+  if (entry) state.commandName = entry.name;
   const cmd: Command | undefined = entry ? { ...entry, ...(await entry.load()) } : undefined;
   const shapes = [...globalShapes, ...(cmd?.options ?? []).map(optionShape)];
   const scan = scanArgv(folded, shapes);
@@ -310,15 +308,13 @@ function storeSnapshot(idseDir: string): { key: string; plugin: string } {
 
 /** Runs one invocation; returns the exit code. Never calls process.exit and never throws. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
-  const wantsJson = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
   const diagnostics: Diagnostic[] = [];
-  let commandName = "";
+  const state: ParseState = { commandName: "", json: false };
   let parsed: Parsed | undefined;
   setStyle(decideStyle(io.env, io.stdoutIsTTY === true));
   try {
-    parsed = await parse(argv, io);
+    parsed = await parse(argv, io, state);
     const { cmd, args, opts, global } = parsed;
-    commandName = cmd?.name ?? "";
     if (parsed.help) {
       const group = !cmd && args.length === 1 && GROUPS.has(args[0]!) ? args[0] : undefined;
       if (!cmd && args.length > 0 && !group) throw await unknownCommand(args);
@@ -378,11 +374,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return exitCode;
   } catch (err) {
     const f = failure(err);
-    const json = parsed?.global.json ?? wantsJson;
-    commandName ||= (err as { commandName?: string }).commandName ?? "";
     printResult(
       io,
-      { json, quiet: false, command: commandName },
+      { json: parsed?.global.json ?? state.json, quiet: false, command: state.commandName },
       false,
       null,
       [...diagnostics, ...f.diagnostics],

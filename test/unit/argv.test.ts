@@ -26,3 +26,9 @@ test("option shapes: aliases, negation and camelCase", () => {
   });
   expect(optionShape({ flags: "--no-create-agent-files", description: "" }).long).toBe("createAgentFiles");
 });
+
+test("option tokens are recorded as typed, and none after --", () => {
+  const shapes = [optionShape({ flags: "--project <name>", description: "" })];
+  const s = scanArgv(["status", "--project", "p", "--json", "-q", "--", "--yes"], shapes);
+  expect([...s.options]).toEqual(["--project", "--json", "-q"]);
+});
