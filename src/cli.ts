@@ -14,8 +14,9 @@ import { decideStyle, setStyle } from "./style.ts";
 import { VERSION } from "./version.ts";
 import { openWorkspace, resolveProject, type Workspace } from "./workspace.ts";
 
-// CLIInterface: argv → one command → data → text or JSON. cac parses options; argv.ts keeps the exact
-// strings and folds two-word commands ("session create") into the single token cac can match.
+// CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
+// Parsed value every later step reads. cac parses options; argv.ts keeps the exact strings and folds
+// two-word commands ("session create") into the single token cac can match.
 
 export const GLOBAL_OPTIONS: OptionSpec[] = [
   { flags: "--json", description: "Print exactly one JSON document on stdout" },
@@ -155,8 +156,15 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
   }
   if (entry) state.commandName = entry.name;
   const cmd: Command | undefined = entry ? { ...entry, ...(await entry.load()) } : undefined;
-  const shapes = [...globalShapes, ...(cmd?.options ?? []).map(optionShape)];
-  const scan = scanArgv(folded, shapes);
+  // Each option of this invocation with its shape, worked out once for the scan and the checks below.
+  const options = [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])].map((spec) => ({
+    spec,
+    shape: optionShape(spec),
+  }));
+  const scan = scanArgv(
+    folded,
+    options.map((o) => o.shape),
+  );
 
   const cli = cac("idse");
   for (const g of GLOBAL_OPTIONS) cli.option(g.flags, g.description);
@@ -173,8 +181,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
   // Unknown options are checked here rather than by cac, which skips the check whenever an unknown
   // option swallowed the command word (`idse --bogus status`).
   const known = new Set(["--"]);
-  for (const o of [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])]) {
-    const shape = optionShape(o);
+  for (const { shape } of options) {
     known.add(shape.long);
     for (const n of shape.names) known.add(camel(n.replace(/^no-/, "")));
   }
@@ -182,7 +189,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
     if (known.has(name)) continue;
     const flag = name.length > 1 ? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `-${name}`;
     const { didYouMean } = await import("./suggest.ts");
-    const longs = [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])].map((o) => `--${optionShape(o).names.at(-1)}`);
+    const longs = options.map((o) => `--${o.shape.names.at(-1)}`);
     const suggestion = didYouMean(flag, longs);
     throw new IdseError("UNKNOWN_OPTION", {
       option: flag,
@@ -193,8 +200,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
 
   // Exact strings for value options (see argv.ts); booleans and negations come from cac.
   const opts: Record<string, unknown> = { ...parsedOpts };
-  for (const o of [...GLOBAL_OPTIONS, ...(cmd?.options ?? [])]) {
-    const shape = optionShape(o);
+  for (const { spec: o, shape } of options) {
     if (!shape.takesValue) continue;
     const raw = scan.values.get(shape.long);
     if (parsedOpts[shape.long] === true && !raw?.length && opts.help !== true) {
