@@ -1,9 +1,10 @@
+import { PLUGIN_API_VERSION } from "../plugin-api.ts";
 import claudeCode from "./claude-code.ts";
 import codex from "./codex.ts";
 import copilot from "./copilot.ts";
 import cursor from "./cursor.ts";
 import gemini from "./gemini.ts";
-import { ROUTING_API_VERSION, type RoutingPluginFactory } from "./types.ts";
+import type { RoutingPluginFactory } from "./types.ts";
 
 // The first-party routing plugins that ship inside the binary. Each entry is what the plugin host
 // (issue 5) needs to load one: a manifest and the factory (the module's default export). Until the host
@@ -13,7 +14,7 @@ export interface BuiltinRoutingPlugin {
   manifest: {
     name: string;
     kind: "routing";
-    apiVersion: typeof ROUTING_API_VERSION;
+    apiVersion: typeof PLUGIN_API_VERSION;
     capabilities: ("files" | "hooks")[];
   };
   factory: RoutingPluginFactory;
@@ -23,7 +24,7 @@ const builtin = (name: string, factory: RoutingPluginFactory, hooks = false): Bu
   manifest: {
     name,
     kind: "routing",
-    apiVersion: ROUTING_API_VERSION,
+    apiVersion: PLUGIN_API_VERSION,
     capabilities: hooks ? ["files", "hooks"] : ["files"],
   },
   factory,

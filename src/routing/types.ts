@@ -1,12 +1,12 @@
 import type { AgentMode } from "../models/agent-registry.ts";
 import type { Stage } from "../models/common.ts";
 import type { AgentView } from "../models/routing.ts";
+import type { PLUGIN_API_VERSION } from "../plugin-api.ts";
 
 // The routing-plugin contract (DESIGN.md §5): a plugin's default export is a factory that takes the
 // versioned host API and returns an adapter. Adapters import only these types, so the plugin host can
-// load a built-in adapter or a third-party file the same way.
-
-export const ROUTING_API_VERSION = 1;
+// load a built-in adapter or a third-party file the same way. The version is the plugin API's own
+// (PLUGIN_API_VERSION): one contract for every kind, so there is no routing version to drift from it.
 
 /** One stage of the routing table, as every adapter sees it. */
 export interface StageRoute {
@@ -69,7 +69,7 @@ export interface HookContext {
 
 /** The versioned API the host gives a routing plugin. */
 export interface RoutingHostApi {
-  apiVersion: typeof ROUTING_API_VERSION;
+  apiVersion: typeof PLUGIN_API_VERSION;
   /** The standard instruction document (markdown) for the agents of `ctx.ide`. */
   instructions(ctx: RenderContext, o: { title: string; intro: string }): string;
 }

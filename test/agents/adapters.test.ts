@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdseError } from "../../src/errors.ts";
 import type { AgentView } from "../../src/models/routing.ts";
+import { PLUGIN_API_VERSION } from "../../src/plugin-api.ts";
 import { BUILTIN_ROUTING_PLUGINS, DEFAULT_ADAPTERS } from "../../src/routing/index.ts";
 import { hostApi } from "../../src/routing/instructions.ts";
 import { installHooks, machineSpecific, mergeHook } from "../../src/routing/settings.ts";
 import { MAX_FILE_BYTES } from "../../src/routing/sync.ts";
-import { type RenderContext, ROUTING_API_VERSION } from "../../src/routing/types.ts";
+import type { RenderContext } from "../../src/routing/types.ts";
 import { tempDir } from "../helpers.ts";
 
 // One suite every routing plugin passes (the unstorage habit), plus what is particular to each: the
@@ -48,7 +49,7 @@ describe.each(BUILTIN_ROUTING_PLUGINS.map((p) => [p.manifest.name, p] as const))
     const plugin = p.factory(hostApi);
 
     test("manifest and factory follow the plugin contract", () => {
-      expect(p.manifest).toMatchObject({ name, kind: "routing", apiVersion: ROUTING_API_VERSION });
+      expect(p.manifest).toMatchObject({ name, kind: "routing", apiVersion: PLUGIN_API_VERSION });
       expect(plugin.name).toBe(name);
       expect(plugin.label.length).toBeGreaterThan(0);
       expect(plugin.aliases).toContain(name);
