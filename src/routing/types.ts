@@ -4,7 +4,8 @@ import type { AgentView } from "../models/routing.ts";
 import type { PLUGIN_API_VERSION } from "../plugin-api.ts";
 
 // The routing-plugin contract (DESIGN.md §5): a plugin's default export is a factory that takes the
-// versioned host API and returns an adapter. Adapters import only these types, so the plugin host can
+// versioned host API and returns an adapter (its type, RoutingPluginFactory, is in src/plugin-api.ts,
+// the same PluginFactory shape as store and sync). Adapters import only these types, so the plugin host can
 // load a built-in adapter or a third-party file the same way. The version is the plugin API's own
 // (PLUGIN_API_VERSION): one contract for every kind, so there is no routing version to drift from it.
 
@@ -75,6 +76,7 @@ export interface RoutingHostApi {
 }
 
 export interface RoutingPlugin {
+  kind: "routing";
   /** Plugin name, also the IDE id agents declare in `ide`. */
   name: string;
   /** Human name of the IDE, e.g. "Claude Code". */
@@ -86,5 +88,3 @@ export interface RoutingPlugin {
   renderFiles(ctx: RenderContext): RenderedFile[];
   hooks?(ctx: HookContext): HookEntry[];
 }
-
-export type RoutingPluginFactory = (host: RoutingHostApi) => RoutingPlugin;
