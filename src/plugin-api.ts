@@ -173,7 +173,11 @@ export type RoutingPluginFactory<Options = unknown> = PluginFactory<RoutingPlugi
  * once to check the plugin); connect in createStore/createTransport.
  */
 export interface PluginModule<Options = unknown> {
-  default: PluginFactory<PluginInstance, Options>;
+  /**
+   * A PluginFactory of the manifest's kind. Written as a method (its parameter is checked both ways), so
+   * a routing factory, whose host also has the routing helpers, fits beside store and sync ones.
+   */
+  default(host: HostApi<Options> & Partial<RoutingHostApi>): PluginInstance | Promise<PluginInstance>;
   /** Validates the plugin's options (from `.idse/plugins.json` or the caller); any Standard Schema. */
   options?: OptionsSchema<Options>;
 }
