@@ -3,11 +3,11 @@ import type { Stage } from "../models/common.ts";
 import type { AgentView } from "../models/routing.ts";
 import type { PLUGIN_API_VERSION } from "../plugin-api.ts";
 
-// The routing-plugin contract (DESIGN.md §5): a plugin's default export is a factory that takes the
-// versioned host API and returns an adapter (its type, RoutingPluginFactory, is in src/plugin-api.ts,
-// the same PluginFactory shape as store and sync). Adapters import only these types, so the plugin host can
-// load a built-in adapter or a third-party file the same way. The version is the plugin API's own
-// (PLUGIN_API_VERSION): one contract for every kind, so there is no routing version to drift from it.
+// The routing-plugin contract (DESIGN.md §5): the types of what an adapter renders from and returns.
+// src/plugin-api.ts re-exports them beside RoutingPluginFactory and RoutingHost, the same PluginFactory
+// shape and HostApi as store and sync plugins, and adapters import them from there, so the plugin host
+// loads a built-in adapter and a third-party file the same way. The version is the plugin API's own
+// (PLUGIN_API_VERSION): one contract for every kind, so no routing version can drift from it.
 
 /** One stage of the routing table, as every adapter sees it. */
 export interface StageRoute {
