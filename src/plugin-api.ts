@@ -155,22 +155,28 @@ export interface SyncPlugin {
   createTransport(): Promise<SyncTransport>;
 }
 
-export type PluginInstance = StorePlugin | SyncPlugin | (RoutingPlugin & { kind?: "routing" });
+export type PluginInstance = StorePlugin | SyncPlugin | RoutingPlugin;
 
-/** Factories by kind: what a plugin module's default export is. The host awaits the result. */
-export type StorePluginFactory<Options = unknown> = (
-  host: HostApi<Options>,
-) => StorePlugin | Promise<StorePlugin>;
-export type SyncPluginFactory<Options = unknown> = (
-  host: HostApi<Options>,
-) => SyncPlugin | Promise<SyncPlugin>;
-export type RoutingPluginFactory<Options = unknown> = (host: RoutingHost<Options>) => RoutingPlugin;
+/**
+ * Every plugin module's default export, whatever its kind: the host API in, the kind's object out (the
+ * host awaits it). A routing plugin's host also carries the routing helpers (RoutingHost).
+ */
+export type PluginFactory<P extends PluginInstance, Options = unknown> = (
+  host: P extends RoutingPlugin ? RoutingHost<Options> : HostApi<Options>,
+) => P | Promise<P>;
+export type StorePluginFactory<Options = unknown> = PluginFactory<StorePlugin, Options>;
+export type SyncPluginFactory<Options = unknown> = PluginFactory<SyncPlugin, Options>;
+export type RoutingPluginFactory<Options = unknown> = PluginFactory<RoutingPlugin, Options>;
 
 /**
  * The shape of a plugin module. The factory should be cheap and free of I/O (`idse plugin add` calls it
  * once to check the plugin); connect in createStore/createTransport.
  */
 export interface PluginModule<Options = unknown> {
+  /**
+   * A PluginFactory of the manifest's kind. Written as a method (its parameter is checked both ways), so
+   * a routing factory, whose host also has the routing helpers, fits beside store and sync ones.
+   */
   default(host: HostApi<Options> & Partial<RoutingHostApi>): PluginInstance | Promise<PluginInstance>;
   /** Validates the plugin's options (from `.idse/plugins.json` or the caller); any Standard Schema. */
   options?: OptionsSchema<Options>;

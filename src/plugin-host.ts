@@ -9,6 +9,7 @@ import {
   PLUGIN_API_VERSION,
   type PluginInstance,
   type PluginKind,
+  type RoutingHost,
   type RoutingHostApi,
   type RoutingPlugin,
   type StorePlugin,
@@ -16,7 +17,7 @@ import {
   type SyncTransport,
 } from "./plugin-api.ts";
 import { guard, wrapMethods } from "./plugins/wrap.ts";
-import { BUILTIN_ROUTING_PLUGINS } from "./routing/index.ts";
+import { BUILTIN_ROUTING_PLUGINS, type BuiltinRoutingPlugin } from "./routing/index.ts";
 import { hostApi as routingHostApi } from "./routing/instructions.ts";
 import { VERSION } from "./version.ts";
 import type { Workspace } from "./workspace.ts";
@@ -77,22 +78,28 @@ const grantsOf = (e: PluginLockEntry): Grants => ({
   hosts: e.hosts,
 });
 
-/** The versioned API object a plugin's factory receives. */
-export async function makeHostApi(
+/**
+ * The versioned API object a plugin's factory receives, the same for every kind. Synchronous (the scoped
+ * fetch loads on first use), so the core adapters get it on routing's hot path without awaiting.
+ */
+export function makeHostApi(
   g: Grants,
   options: unknown,
   o: LoadOptions,
   ws?: Workspace,
-): Promise<HostApi & Partial<RoutingHostApi>> {
+): HostApi & Partial<RoutingHostApi> {
   const env = o.env ?? process.env;
   const secrets = g.env.map((n) => env[n]).filter((s): s is string => !!s && s.length >= 4);
   const write = o.log ?? ((line: string) => process.stderr.write(line));
-  const { scopedFetch } = await import("./plugins/fetch.ts");
+  let scoped: HostApi["fetch"] | undefined;
   const host: HostApi & Partial<RoutingHostApi> = {
     apiVersion: PLUGIN_API_VERSION,
     idseVersion: VERSION,
     plugin: { name: g.name, options },
-    fetch: scopedFetch(g.name, g.hosts, o.remotes ?? []),
+    fetch: async (input, init) => {
+      scoped ??= (await import("./plugins/fetch.ts")).scopedFetch(g.name, g.hosts, o.remotes ?? []);
+      return scoped(input, init);
+    },
     env: (name) => (g.env.includes(name) ? env[name] : undefined),
     log: (level, message) => {
       if (level === "info" && o.verbose === false) return;
@@ -178,7 +185,7 @@ export async function instantiate(
   }
   const options =
     o.validateOptions === false ? (o.options ?? {}) : await validateOptions(g, m, o.options ?? {});
-  const host = await makeHostApi(g, options, o, ws);
+  const host = makeHostApi(g, options, o, ws);
   const instance = (await guard(g.name, "default()", timeoutOf(o), () => factory(host))) as PluginInstance;
   if (!instance || typeof instance !== "object") {
     throw new IdseError("PLUGIN_ERROR", {
@@ -187,7 +194,9 @@ export async function instantiate(
       reason: "it returned no plugin object",
     });
   }
-  const kind = instance.kind ?? (g.kind === "routing" ? "routing" : undefined);
+  // Every kind's object names its kind; a routing plugin written before routing adapters did so (their
+  // kind was implied) is still accepted, since its manifest already says "routing".
+  const kind = (instance as { kind?: string }).kind ?? (g.kind === "routing" ? "routing" : undefined);
   if (kind !== g.kind) {
     throw new IdseError("PLUGIN_KIND", { plugin: g.name, expected: g.kind, found: String(kind) });
   }
@@ -305,16 +314,24 @@ export async function loadSyncTransport(
 
 let core: RoutingPlugin[] | undefined;
 
+/** A core adapter is granted what its manifest says and nothing else: no environment, no network. */
+const coreGrants = (p: BuiltinRoutingPlugin): Grants => ({ ...p.manifest, env: [], hosts: [] });
+
+/** The host API a core adapter's factory receives: the one every plugin gets, of the routing kind. */
+export function coreRoutingHost(p: BuiltinRoutingPlugin): RoutingHost {
+  // makeHostApi spreads the routing helpers onto the host of a routing plugin: this is a RoutingHost.
+  return makeHostApi(coreGrants(p), {}, {}) as RoutingHost;
+}
+
 /**
  * The five built-in routing adapters, through the host's checks and wrapping. Synchronous (their
  * factories are), so routing.ts can use them on the hot path without awaiting anything.
  */
 export function coreRoutingPlugins(): RoutingPlugin[] {
   core ??= BUILTIN_ROUTING_PLUGINS.map((p) => {
-    const g: Grants = { ...p.manifest, env: [], hosts: [] };
+    const g = coreGrants(p);
     checkGrants(g, {});
-    const host = { ...routingHostApi, routing: routingHostApi };
-    const instance = guard(g.name, "default()", DEFAULT_TIMEOUT_MS, () => p.factory(host));
+    const instance = guard(g.name, "default()", DEFAULT_TIMEOUT_MS, () => p.factory(coreRoutingHost(p)));
     checkRouting(g, instance);
     return wrapRouting(instance, DEFAULT_TIMEOUT_MS);
   });

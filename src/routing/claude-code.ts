@@ -1,9 +1,10 @@
-import type { RoutingPluginFactory } from "./types.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
 
 // Claude Code: CLAUDE.md at the repository root, and a PreToolUse hook in .claude/settings.json that
 // asks idse itself whether the tool call fits the agent's mode.
 
-const claudeCode: RoutingPluginFactory = (host) => ({
+const claudeCode = (host: RoutingHost): RoutingPlugin => ({
+  kind: "routing",
   name: "claude-code",
   label: "Claude Code",
   aliases: ["claude-code", "claude", "claude-cli"],

@@ -1,9 +1,10 @@
-import type { RoutingPluginFactory } from "./types.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
 
 // OpenAI Codex reads AGENTS.md at the repository root (other agents that follow the AGENTS.md
 // convention read it too).
 
-const codex: RoutingPluginFactory = (host) => ({
+const codex = (host: RoutingHost): RoutingPlugin => ({
+  kind: "routing",
   name: "codex",
   label: "Codex",
   aliases: ["codex", "gpt-codex", "openai-codex", "codex-cli"],

@@ -1,8 +1,9 @@
-import type { RoutingPluginFactory } from "./types.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
 
 // GitHub Copilot reads repository-wide custom instructions from .github/copilot-instructions.md.
 
-const copilot: RoutingPluginFactory = (host) => ({
+const copilot = (host: RoutingHost): RoutingPlugin => ({
+  kind: "routing",
   name: "copilot",
   label: "GitHub Copilot",
   aliases: ["copilot", "github-copilot", "copilot-agent"],

@@ -1,4 +1,4 @@
-import type { RoutingPluginFactory } from "./types.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
 
 // Cursor reads project rules from .cursor/rules/*.mdc, and the older single .cursorrules file. idse
 // writes .cursor/rules/idse.mdc when the repository uses project rules (the folder exists), else
@@ -6,7 +6,8 @@ import type { RoutingPluginFactory } from "./types.ts";
 
 const RULE = ".cursor/rules/idse.mdc";
 
-const cursor: RoutingPluginFactory = (host) => ({
+const cursor = (host: RoutingHost): RoutingPlugin => ({
+  kind: "routing",
   name: "cursor",
   label: "Cursor",
   aliases: ["cursor", "cursor-agent"],

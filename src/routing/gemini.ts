@@ -1,8 +1,9 @@
-import type { RoutingPluginFactory } from "./types.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
 
 // Gemini CLI reads GEMINI.md at the repository root as its context file.
 
-const gemini: RoutingPluginFactory = (host) => ({
+const gemini = (host: RoutingHost): RoutingPlugin => ({
+  kind: "routing",
   name: "gemini",
   label: "Gemini CLI",
   aliases: ["gemini", "gemini-cli"],

@@ -1,29 +1,34 @@
+import { PLUGIN_API_VERSION, type RoutingHost, type RoutingPlugin } from "../plugin-api.ts";
 import claudeCode from "./claude-code.ts";
 import codex from "./codex.ts";
 import copilot from "./copilot.ts";
 import cursor from "./cursor.ts";
 import gemini from "./gemini.ts";
-import { ROUTING_API_VERSION, type RoutingPluginFactory } from "./types.ts";
 
-// The first-party routing plugins that ship inside the binary. Each entry is what the plugin host
-// (issue 5) needs to load one: a manifest and the factory (the module's default export). Until the host
-// exists, routing.ts instantiates them directly with the same host API.
+// The first-party routing plugins that ship inside the binary. Each entry is what the plugin host needs
+// to load one, as it loads an installed plugin: a manifest and the factory (the module's default export);
+// coreRoutingPlugins() in src/plugin-host.ts checks and wraps them.
 
 export interface BuiltinRoutingPlugin {
   manifest: {
     name: string;
     kind: "routing";
-    apiVersion: typeof ROUTING_API_VERSION;
+    apiVersion: typeof PLUGIN_API_VERSION;
     capabilities: ("files" | "hooks")[];
   };
-  factory: RoutingPluginFactory;
+  /** A RoutingPluginFactory that returns at once, so routing.ts renders without awaiting anything. */
+  factory: (host: RoutingHost) => RoutingPlugin;
 }
 
-const builtin = (name: string, factory: RoutingPluginFactory, hooks = false): BuiltinRoutingPlugin => ({
+const builtin = (
+  name: string,
+  factory: BuiltinRoutingPlugin["factory"],
+  hooks = false,
+): BuiltinRoutingPlugin => ({
   manifest: {
     name,
     kind: "routing",
-    apiVersion: ROUTING_API_VERSION,
+    apiVersion: PLUGIN_API_VERSION,
     capabilities: hooks ? ["files", "hooks"] : ["files"],
   },
   factory,

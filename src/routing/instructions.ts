@@ -1,7 +1,7 @@
 import type { AgentView } from "../models/routing.ts";
+import { PLUGIN_API_VERSION } from "../plugin-api.ts";
 import { AGENT_INSTRUCTIONS } from "../templates.ts";
 import type { RenderContext, RoutingHostApi } from "./types.ts";
-import { ROUTING_API_VERSION } from "./types.ts";
 
 // The host side of the routing-plugin API: the instruction document every adapter wraps. It holds only
 // what changes rarely (the registry and the current session), not stage progress, so generated files
@@ -55,4 +55,4 @@ export function renderInstructions(ctx: RenderContext, o: { title: string; intro
   return AGENT_INSTRUCTIONS.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
-export const hostApi: RoutingHostApi = { apiVersion: ROUTING_API_VERSION, instructions: renderInstructions };
+export const hostApi: RoutingHostApi = { apiVersion: PLUGIN_API_VERSION, instructions: renderInstructions };

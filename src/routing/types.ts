@@ -1,12 +1,13 @@
 import type { AgentMode } from "../models/agent-registry.ts";
 import type { Stage } from "../models/common.ts";
 import type { AgentView } from "../models/routing.ts";
+import type { PLUGIN_API_VERSION } from "../plugin-api.ts";
 
-// The routing-plugin contract (DESIGN.md §5): a plugin's default export is a factory that takes the
-// versioned host API and returns an adapter. Adapters import only these types, so the plugin host can
-// load a built-in adapter or a third-party file the same way.
-
-export const ROUTING_API_VERSION = 1;
+// The routing-plugin contract (DESIGN.md §5): the types of what an adapter renders from and returns.
+// src/plugin-api.ts re-exports them beside RoutingPluginFactory and RoutingHost, the same PluginFactory
+// shape and HostApi as store and sync plugins, and adapters import them from there, so the plugin host
+// loads a built-in adapter and a third-party file the same way. The version is the plugin API's own
+// (PLUGIN_API_VERSION): one contract for every kind, so no routing version can drift from it.
 
 /** One stage of the routing table, as every adapter sees it. */
 export interface StageRoute {
@@ -69,12 +70,13 @@ export interface HookContext {
 
 /** The versioned API the host gives a routing plugin. */
 export interface RoutingHostApi {
-  apiVersion: typeof ROUTING_API_VERSION;
+  apiVersion: typeof PLUGIN_API_VERSION;
   /** The standard instruction document (markdown) for the agents of `ctx.ide`. */
   instructions(ctx: RenderContext, o: { title: string; intro: string }): string;
 }
 
 export interface RoutingPlugin {
+  kind: "routing";
   /** Plugin name, also the IDE id agents declare in `ide`. */
   name: string;
   /** Human name of the IDE, e.g. "Claude Code". */
@@ -86,5 +88,3 @@ export interface RoutingPlugin {
   renderFiles(ctx: RenderContext): RenderedFile[];
   hooks?(ctx: HookContext): HookEntry[];
 }
-
-export type RoutingPluginFactory = (host: RoutingHostApi) => RoutingPlugin;

@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdseError } from "../../src/errors.ts";
 import type { AgentView } from "../../src/models/routing.ts";
+import { PLUGIN_API_VERSION } from "../../src/plugin-api.ts";
+import { coreRoutingHost } from "../../src/plugin-host.ts";
 import { BUILTIN_ROUTING_PLUGINS, DEFAULT_ADAPTERS } from "../../src/routing/index.ts";
-import { hostApi } from "../../src/routing/instructions.ts";
 import { installHooks, machineSpecific, mergeHook } from "../../src/routing/settings.ts";
 import { MAX_FILE_BYTES } from "../../src/routing/sync.ts";
-import { type RenderContext, ROUTING_API_VERSION } from "../../src/routing/types.ts";
+import type { RenderContext } from "../../src/routing/types.ts";
 import { tempDir } from "../helpers.ts";
 
 // One suite every routing plugin passes (the unstorage habit), plus what is particular to each: the
@@ -45,10 +46,11 @@ const REGISTRY = [
 describe.each(BUILTIN_ROUTING_PLUGINS.map((p) => [p.manifest.name, p] as const))(
   "routing plugin %s",
   (name, p) => {
-    const plugin = p.factory(hostApi);
+    const plugin = p.factory(coreRoutingHost(p));
 
     test("manifest and factory follow the plugin contract", () => {
-      expect(p.manifest).toMatchObject({ name, kind: "routing", apiVersion: ROUTING_API_VERSION });
+      expect(p.manifest).toMatchObject({ name, kind: "routing", apiVersion: PLUGIN_API_VERSION });
+      expect(plugin.kind).toBe("routing");
       expect(plugin.name).toBe(name);
       expect(plugin.label.length).toBeGreaterThan(0);
       expect(plugin.aliases).toContain(name);
@@ -97,7 +99,8 @@ test("init's default adapters are the three files the Python original wrote", ()
 });
 
 test("cursor writes .cursor/rules/idse.mdc with front matter when the repository uses project rules", () => {
-  const cursor = BUILTIN_ROUTING_PLUGINS.find((p) => p.manifest.name === "cursor")!.factory(hostApi);
+  const cursorPlugin = BUILTIN_ROUTING_PLUGINS.find((p) => p.manifest.name === "cursor")!;
+  const cursor = cursorPlugin.factory(coreRoutingHost(cursorPlugin));
   expect(cursor.renderFiles(context("cursor", "Cursor", REGISTRY)).map((f) => f.path)).toEqual([
     ".cursorrules",
   ]);
@@ -107,7 +110,7 @@ test("cursor writes .cursor/rules/idse.mdc with front matter when the repository
 });
 
 describe("Claude Code hook entry in .claude/settings.json", () => {
-  const claude = BUILTIN_ROUTING_PLUGINS[0]!.factory(hostApi);
+  const claude = BUILTIN_ROUTING_PLUGINS[0]!.factory(coreRoutingHost(BUILTIN_ROUTING_PLUGINS[0]!));
   const [entry] = claude.hooks!({ selfCommand: "idse" });
 
   test("calls the binary itself, no jq and no project path", () => {

@@ -5,7 +5,7 @@ import pkg from "../../plugins/postgres-store/package.json" with { type: "json" 
 import * as plugin from "../../plugins/postgres-store/src/index.ts";
 import type { DesignStore } from "../../src/design-store.ts";
 import type { PluginManifest } from "../../src/plugin-api.ts";
-import { openPluginStore } from "../conformance/store/host.ts";
+import { openPluginStore } from "./factory-host.ts";
 
 // The PostgreSQL server the tests use: IDSE_TEST_POSTGRES_URL, set by .ci/run (test/stores/
 // postgres-server.sh starts a throw-away server on loopback). Without it, the tests skip outside CI and

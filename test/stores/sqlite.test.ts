@@ -10,8 +10,8 @@ import { APPLICATION_ID, SCHEMA_VERSION } from "../../plugins/sqlite-store/src/m
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
 import type { DesignStore } from "../../src/design-store.ts";
 import type { PluginManifest } from "../../src/plugin-api.ts";
-import { openPluginStore } from "../conformance/store/host.ts";
 import { REPO, tempDir } from "../helpers.ts";
+import { openPluginStore } from "./factory-host.ts";
 
 // What the conformance suite cannot say about sqlite-store: where its file goes, WAL, migrations, what
 // each fault reads as, and writers in other processes (including one killed mid-batch).

@@ -1,24 +1,14 @@
 import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
+import { isStoreErrorLike, storeErrorOf } from "../../shared/store-error.ts";
 
-// A plugin imports only types from idse, so it makes its errors itself: an Error with a code from
-// STORE_ERROR_CODES and printable data. Nothing of the driver's error object is kept but its codes and
-// message, so no connection option (the password among them) can reach a diagnostic.
+// Nothing of the driver's error object is kept but its codes and message, so no connection option (the
+// password among them) can reach a diagnostic.
 
-export function storeError(
+export const storeError = (
   code: StoreErrorCode,
   reason: string,
-  data: Record<string, unknown> = {},
-): StoreError {
-  const err = new Error(`postgres store: ${reason}`) as StoreError;
-  err.name = "StoreError";
-  err.code = code;
-  err.data = { store: "postgres", reason, ...data };
-  return err;
-}
-
-export function isStoreErrorLike(err: unknown): err is StoreError {
-  return err instanceof Error && err.name === "StoreError" && typeof (err as StoreError).data === "object";
-}
+  data?: Record<string, unknown>,
+): StoreError => storeErrorOf("postgres", code, reason, data);
 
 // SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 function bySqlstate(state: string, connecting: boolean): StoreErrorCode | undefined {

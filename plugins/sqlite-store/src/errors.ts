@@ -1,19 +1,11 @@
 import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
+import { storeErrorOf } from "../../shared/store-error.ts";
 
-// A plugin imports only types from idse, so it makes its errors itself: an Error with a code from
-// STORE_ERROR_CODES and printable data, which the host turns into a diagnostic.
-
-export function storeError(
+export const storeError = (
   code: StoreErrorCode,
   reason: string,
-  data: Record<string, unknown> = {},
-): StoreError {
-  const err = new Error(`sqlite store: ${reason}`) as StoreError;
-  err.name = "StoreError";
-  err.code = code;
-  err.data = { store: "sqlite", reason, ...data };
-  return err;
-}
+  data?: Record<string, unknown>,
+): StoreError => storeErrorOf("sqlite", code, reason, data);
 
 // SQLite result codes (the low byte of an extended code) and how each reads to a user. Bun's node:sqlite
 // puts the number in `errcode`; Deno's gives only the message, so the message is matched as well.

@@ -7,6 +7,7 @@ const RULE = ".windsurf/rules/idse.md";
 
 export default function windsurf(host: RoutingHost): RoutingPlugin {
   return {
+    kind: "routing",
     name: "windsurf",
     label: "Windsurf",
     aliases: ["windsurf", "cascade"],

@@ -1,14 +1,19 @@
 import type { DesignStore } from "../../../src/design-store.ts";
-import { freshSchema, freshTenant, openPg, pgUnavailable } from "../../stores/pg.ts";
+import { freshSchema, freshTenant, PG_URL, pgUnavailable } from "../../stores/pg.ts";
+import { installedStore, workspaceWith } from "./installed.ts";
 import { storeConformance } from "./suite.ts";
 
-// The postgres-store plugin against a real PostgreSQL server, loaded through its factory as the host
-// will load it. Every store opened here is a fresh tenant in one schema made for this run.
+// The postgres-store plugin against a real PostgreSQL server, installed with `idse plugin add` and loaded
+// by the plugin host as the CLI loads it. Every store opened here is a fresh tenant in one schema made for
+// this run.
 const schema = pgUnavailable ? "" : freshSchema("conf");
 const tenants = new WeakMap<DesignStore, string>();
 
 async function open(tenant: string): Promise<DesignStore> {
-  const store = await openPg({ schema, tenant });
+  const store = await installedStore(await workspaceWith("postgres-store"), "postgres-store", {
+    options: { schema, tenant },
+    env: { IDSE_POSTGRES_URL: PG_URL },
+  });
   tenants.set(store, tenant);
   return store;
 }

@@ -1,28 +1,21 @@
-import { join } from "node:path";
-import pkg from "../../../plugins/sqlite-store/package.json" with { type: "json" };
-import * as plugin from "../../../plugins/sqlite-store/src/index.ts";
 import type { DesignStore } from "../../../src/design-store.ts";
-import type { PluginManifest } from "../../../src/plugin-api.ts";
-import { tempDir } from "../../helpers.ts";
-import { openPluginStore } from "./host.ts";
+import type { Workspace } from "../../../src/workspace.ts";
+import { installedStore, workspaceWith } from "./installed.ts";
 import { storeConformance } from "./suite.ts";
 
-// The sqlite-store plugin, loaded through its factory as the host will load it.
-const manifest = pkg.idse as PluginManifest;
-const workspaces = new WeakMap<DesignStore, { root: string; idseDir: string }>();
+// The sqlite-store plugin, installed with `idse plugin add` and loaded by the plugin host as the CLI
+// loads it; each store is a fresh workspace, whose .idse/idse-store.db a second handle opens again.
+const workspaces = new WeakMap<DesignStore, Workspace>();
 
-async function open(workspace: { root: string; idseDir: string }): Promise<DesignStore> {
-  const store = await openPluginStore(plugin, { manifest, options: {}, workspace });
-  workspaces.set(store, workspace);
+async function open(ws: Workspace): Promise<DesignStore> {
+  const store = await installedStore(ws, "sqlite-store");
+  workspaces.set(store, ws);
   return store;
 }
 
 storeConformance({
   name: "sqlite",
-  open: () => {
-    const root = tempDir();
-    return open({ root, idseDir: join(root, ".idse") });
-  },
+  open: async () => open(await workspaceWith("sqlite-store")),
   reopen: (store) => open(workspaces.get(store)!),
   unsupported: {
     nul: "Deno's node:sqlite cuts text at U+0000 (Bun's keeps it): the store refuses such text with STORE_INVALID_VALUE rather than keep a partial document on one runtime",

@@ -5,8 +5,8 @@ import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginModule, StorePlugin } from "../../../src/plugin-api.ts";
-import { validateOptions } from "../../conformance/store/host.ts";
 import { REPO, tempDir } from "../../helpers.ts";
+import { validateOptions } from "../factory-host.ts";
 import { FakeNotion } from "./fake-notion.ts";
 import { FAST, notionHost } from "./host.ts";
 

@@ -4,7 +4,7 @@ import type { NotionOptions } from "../../../plugins/notion-store/src/options.ts
 import type { DesignStore } from "../../../src/design-store.ts";
 import type { HostApi, PluginManifest } from "../../../src/plugin-api.ts";
 import { PLUGIN_API_VERSION } from "../../../src/plugin-api.ts";
-import { validateOptions } from "../../conformance/store/host.ts";
+import { validateOptions } from "../factory-host.ts";
 import { type FakeNotion, TOKEN } from "./fake-notion.ts";
 
 // A HostApi made by hand, as the plugin host makes it: options validated with the module's schema, only

@@ -1,16 +1,18 @@
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../src/design-store.ts";
 import type {
   HostApi,
   OptionsSchema,
   PluginManifest,
   PluginModule,
   StorePlugin,
-} from "../../../src/plugin-api.ts";
-import { PLUGIN_API_VERSION } from "../../../src/plugin-api.ts";
+} from "../../src/plugin-api.ts";
+import { PLUGIN_API_VERSION } from "../../src/plugin-api.ts";
 
-// A HostApi made by hand, standing in for the plugin host while it is being written: it validates the
-// options with the module's Standard Schema, shows the plugin only the environment variables its
-// manifest declares, refuses fetch, and collects log lines.
+// A HostApi made by hand, for the store-specific tests that call a plugin's factory from its sources
+// (faults, options, migrations) and assert what the factory itself throws: it validates the options with
+// the module's Standard Schema, shows the plugin only the environment variables its manifest declares,
+// refuses fetch, and collects log lines. The conformance suite does not use it: it loads the installed
+// plugin through the real host (test/conformance/store/installed.ts).
 
 export interface TestHostOptions {
   manifest: PluginManifest;
@@ -47,7 +49,7 @@ export function testHost<O>(o: TestHostOptions, options: O): HostApi<O> {
   };
 }
 
-/** Loads a store plugin module the way the host will: check the manifest, validate options, create. */
+/** Opens a store from a plugin module's factory: check the manifest, validate options, create. */
 export async function openPluginStore(
   // biome-ignore lint/suspicious/noExplicitAny: each plugin has its own options type
   mod: PluginModule<any>,
