@@ -1,8 +1,10 @@
 import { beforeAll, expect, test } from "bun:test";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { generateWorkspace } from "../../scripts/bench-workspace.ts";
 import { STAGE_PATHS } from "../../src/layout.ts";
+import { alive } from "../../src/stores/file-lock.ts";
 import { requireBinary } from "../e2e/util.ts";
 import { tempDir } from "../helpers.ts";
 import { spawnIdse } from "./audit.ts";
@@ -59,6 +61,7 @@ test("kill -9 during a batched sync push: no document half-written on the remote
   const problems: string[] = [];
   let kills = 0;
   let partial = 0;
+  let staleLocks = 0;
   for (let i = 0; i < RUNS; i++) {
     reset();
     // Start-up and the plan take the first part of a run; the writes are in the rest.
@@ -81,7 +84,26 @@ test("kill -9 during a batched sync push: no document half-written on the remote
     const status = await spawnIdse(["sync", "status", "fs", "--all-sessions", "--json"], ws.dir);
     const counts = JSON.parse(status.stdout).data?.counts;
     if (counts?.unchanged !== local.size) problems.push(`kill ${i}: after re-push ${JSON.stringify(counts)}`);
-    const after = files(remote);
+    let after = files(remote);
+    // A push killed after its last write but before it released the remote's lock leaves the lock file
+    // of a dead process; a re-push that finds every document already there writes nothing and so takes
+    // no lock. That lock is the killed run's (its pid is gone) and the next push that writes takes it
+    // over: proved here by pushing one edited document.
+    if (after.includes(".sync.lock")) {
+      const pid = Number(readFileSync(join(remote, ".sync.lock"), "utf8").split(" ")[0]);
+      if (alive(pid)) problems.push(`kill ${i}: the remote's lock belongs to a live process ${pid}`);
+      staleLocks++;
+      const [first, text] = [...local][0]!;
+      const edited = `${text}edited after kill ${i}\n`;
+      writeFileSync(join(idse, "projects", first), edited);
+      const takeover = await spawnIdse(push, ws.dir);
+      if (takeover.code !== 0) problems.push(`kill ${i}: push after a stale lock: exit ${takeover.code}`);
+      if (readFileSync(join(remote, "projects", first), "utf8") !== edited)
+        problems.push(`kill ${i}: the push after a stale lock did not land`);
+      writeFileSync(join(idse, "projects", first), text);
+      if ((await spawnIdse(push, ws.dir)).code !== 0) problems.push(`kill ${i}: push back failed`);
+      after = files(remote);
+    }
     const extra = after.filter((f) => !(f.startsWith("projects/") && local.has(f.slice("projects/".length))));
     if (extra.length) problems.push(`kill ${i}: left on the remote after re-push: ${extra.join(", ")}`);
     for (const [f, text] of local) {
@@ -90,8 +112,35 @@ test("kill -9 during a batched sync push: no document half-written on the remote
     }
   }
   console.log(
-    `sync push kill -9: ${kills} kills of ${RUNS}, ${partial} left a partial remote; unkilled push ${span.toFixed(0)} ms`,
+    `sync push kill -9: ${kills} kills of ${RUNS}, ${partial} left a partial remote, ${staleLocks} a stale lock taken over; unkilled push ${span.toFixed(0)} ms`,
   );
   expect(problems).toEqual([]);
   expect(kills).toBeGreaterThan(0);
 }, 600_000);
+
+test("a remote's lock left by a killed push is taken over by the next push that writes, and released", async () => {
+  const ws = await generateWorkspace(tempDir("idse-stalelock-"), 2);
+  const remote = join(ws.dir, "..", `${ws.dir.split("/").at(-1)}-remote`);
+  expect((await spawnIdse(["remote", "add", "fs", remote], ws.dir)).code).toBe(0);
+  const push = ["sync", "push", "fs", "--all-sessions", "--json"];
+  expect((await spawnIdse(push, ws.dir)).code).toBe(0);
+  // The lock a push killed between its last write and its release leaves: a pid that no longer runs.
+  const dead = Bun.spawnSync(["true"]).pid;
+  expect(alive(dead)).toBe(false);
+  writeFileSync(join(remote, ".sync.lock"), `${dead} ${hostname()} 2026-01-01T00:00:00.000Z`);
+  // Nothing to write: no lock taken, the dead one stays (harmless: nobody waits on it).
+  expect((await spawnIdse(push, ws.dir)).code).toBe(0);
+  expect(files(remote)).toContain(".sync.lock");
+  // The next push that writes takes it over, writes, and releases it.
+  const doc = join(ws.dir, ".idse", "projects", ws.project, "sessions", "__blueprint__", "specs", "spec.md");
+  writeFileSync(doc, "# Spec\n\nEdited after a killed push.\n");
+  const r = await spawnIdse(push, ws.dir);
+  expect(r.code, r.stdout).toBe(0);
+  expect(
+    readFileSync(
+      join(remote, "projects", ws.project, "sessions", "__blueprint__", "specs", "spec.md"),
+      "utf8",
+    ),
+  ).toBe("# Spec\n\nEdited after a killed push.\n");
+  expect(files(remote)).not.toContain(".sync.lock");
+}, 120_000);
