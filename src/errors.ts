@@ -362,7 +362,7 @@ export const CATALOGUE = {
     exit: 1,
     message: (d) => `remote "${s(d.remote)}" cannot be reached: ${s(d.reason)}`,
     hint: () =>
-      "nothing was changed; check the remote's address and the network, then run the same command again",
+      "nothing was changed; check the remote's address and the network, then run the same command again, or name another remote (`idse remote list`)",
   },
   REMOTE_ERROR: {
     exit: 1,

@@ -330,6 +330,16 @@ const SHOWS: Partial<Record<ErrorCode, () => Promise<void>>> = {
     await fails("REMOTE_NOT_FOUND", cwd, "sync", "status", "ghost");
     expect((await ok(cwd, "remote", "list")).stdout).toContain("backup");
   },
+  async REMOTE_UNREACHABLE() {
+    // A remote that refuses connections (port 9 on loopback): the hint names the list to pick another.
+    const cwd = await shop();
+    await ok(cwd, "remote", "add", "core", "http://127.0.0.1:9/api");
+    await ok(cwd, "remote", "add", "backup", tempDir());
+    const r = await fails("REMOTE_UNREACHABLE", cwd, "sync", "status");
+    expect(hintOf(r)).toContain("`idse remote list`");
+    expect((await ok(cwd, "remote", "list")).stdout).toContain("backup");
+    await ok(cwd, "sync", "status", "backup");
+  },
   async STORE_IS_FILESYSTEM() {
     // Names `idse store export|import` only to say they are for plugin stores; the files are the store.
     const cwd = await shop();
