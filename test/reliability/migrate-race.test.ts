@@ -28,33 +28,43 @@ async function shop(): Promise<string> {
   return cwd;
 }
 
-test("a migration that ran after this one opened its workspace: this one copies nothing (STORE_SAME)", async () => {
-  const cwd = await shop();
+/**
+ * This process's filesystem store, which runs a whole other migration to sqlite-store (the compiled
+ * binary, to its end) the first time this one lists the projects: after its workspace was opened, before
+ * its lock. `after` runs once the other migration is done. Returns the store and the other run's result.
+ */
+function storeRacedBy(cwd: string, after: () => void = () => {}) {
   const fs = createFilesystemStore(join(cwd, ".idse"), cwd);
-  let other: ReturnType<typeof spawnSync> | undefined;
-  // This process's filesystem store, which runs a whole other migration (the compiled binary, to its
-  // end) the first time this one lists the projects: after its workspace was opened, before its lock.
+  const race: { other?: ReturnType<typeof spawnSync> } = {};
   const store = {
     ...fs,
     list: async (prefix: string) => {
-      if (prefix === "projects" && !other) {
-        other = spawnSync(BINARY, ["store", "migrate", "--to", "sqlite-store", "--json"], {
+      if (prefix === "projects" && !race.other) {
+        race.other = spawnSync(BINARY, ["store", "migrate", "--to", "sqlite-store", "--json"], {
           cwd,
           env: { HOME: cwd, PATH: process.env.PATH ?? "", ...ENV },
           encoding: "utf8",
         });
-        // The old store is stale now: what the migration left on disk is not the workspace's any more.
-        writeFileSync(join(cwd, spec), "# stale text the filesystem kept after the migration\n");
+        after();
       }
       return fs.list(prefix);
     },
   };
+  return { store, race };
+}
+
+test("a migration that ran after this one opened its workspace: this one copies nothing (STORE_SAME)", async () => {
+  const cwd = await shop();
+  // The old store is stale once the other migration ran: what it left on disk is not the workspace's.
+  const { store, race } = storeRacedBy(cwd, () =>
+    writeFileSync(join(cwd, spec), "# stale text the filesystem kept after the migration\n"),
+  );
   const r = await idse(["store", "migrate", "--to", "sqlite-store", "--json"], {
     cwd,
     env: ENV,
     io: { store },
   });
-  expect(other?.status, String(other?.stderr)).toBe(0);
+  expect(race.other?.status, String(race.other?.stderr)).toBe(0);
   expect({ code: r.code, error: errorOf(r.json) }).toEqual({ code: 1, error: "STORE_SAME" });
   expect(config(cwd).store).toEqual({ plugin: "sqlite-store" });
   // The sqlite store still holds the text the first migration copied, not the stale file.
@@ -65,21 +75,7 @@ test("a migration that ran after this one opened its workspace: this one copies 
 
 test("a migration elsewhere in between: this one copies nothing (STORE_CHANGED)", async () => {
   const cwd = await shop();
-  const fs = createFilesystemStore(join(cwd, ".idse"), cwd);
-  let other: ReturnType<typeof spawnSync> | undefined;
-  const store = {
-    ...fs,
-    list: async (prefix: string) => {
-      if (prefix === "projects" && !other) {
-        other = spawnSync(BINARY, ["store", "migrate", "--to", "sqlite-store", "--json"], {
-          cwd,
-          env: { HOME: cwd, PATH: process.env.PATH ?? "", ...ENV },
-          encoding: "utf8",
-        });
-      }
-      return fs.list(prefix);
-    },
-  };
+  const { store, race } = storeRacedBy(cwd);
   const r = await idse(
     ["store", "migrate", "--to", "sqlite-store", "--option", "path=.idse/other.db", "--json"],
     {
@@ -88,7 +84,7 @@ test("a migration elsewhere in between: this one copies nothing (STORE_CHANGED)"
       io: { store },
     },
   );
-  expect(other?.status, String(other?.stderr)).toBe(0);
+  expect(race.other?.status, String(race.other?.stderr)).toBe(0);
   expect({ code: r.code, error: errorOf(r.json) }).toEqual({ code: 1, error: "STORE_CHANGED" });
   expect(config(cwd).store).toEqual({ plugin: "sqlite-store" });
 }, 120_000);
