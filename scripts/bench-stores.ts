@@ -15,6 +15,7 @@ import { createSqliteStore } from "../plugins/sqlite-store/src/store.ts";
 import { runCli } from "../src/cli.ts";
 import type { DesignStore } from "../src/design-store.ts";
 import { keys } from "../src/layout.ts";
+import { storeCore } from "../src/store/core.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
 
 export interface StoreRow {
@@ -67,10 +68,10 @@ async function sqliteRows(big: string, entries: [string, string][], current: str
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "idse-bench-sqlite-")));
   try {
     const path = join(dir, "idse.db");
-    let store: DesignStore = createSqliteStore({ path });
+    let store: DesignStore = storeCore(createSqliteStore({ path }));
     const copy = await timeOnce(1, () => store.writeMany!(entries));
     await store.dispose!();
-    store = createSqliteStore({ path }); // a fresh handle, as a new idse process would have
+    store = storeCore(createSqliteStore({ path })); // a fresh handle, as a new idse process would have
     const artifact = keys.artifact(BENCH_PROJECT, current, "spec");
     const text = (await store.read(artifact))!;
     const io = { ...quietIo(big, new Date("2026-03-01T12:00:00.000Z")), store };
@@ -126,7 +127,7 @@ async function postgresRows(url: string, entries: [string, string][], current: s
   const schema = `idse_bench_${process.pid}`;
   const n = entries.length.toLocaleString("en");
   try {
-    const open = (tenant: string) => createPostgresStore({ url, schema, tenant });
+    const open = async (tenant: string) => storeCore(await createPostgresStore({ url, schema, tenant }));
     const copy = await timeOnce(5, async (i) => {
       const store = await open(`bench-${i}`);
       await store.writeMany!(entries);

@@ -1,5 +1,6 @@
-// The DesignStore contract: where design documents live. Modelled on unstorage drivers: a few required
-// methods over string keys (see layout.ts), optional ones detected by presence. Keys are '/'-separated
+// The DesignStore contract: where design documents live. Modelled on unstorage: a driver implements a few
+// methods over string keys (see layout.ts), optional ones detected by presence, and one core
+// (src/store/core.ts) turns any driver into the full DesignStore callers use. Keys are '/'-separated
 // paths relative to `.idse/`; values are the exact text of the document, so JSON keeps its formatting.
 // Every store passes the shared conformance suite in test/conformance/store/ (or declares, with a reason,
 // a case it cannot support).
@@ -14,7 +15,13 @@ export interface StoreEntry {
 
 export type Release = () => Promise<void>;
 
-export interface DesignStore {
+/**
+ * What a store driver implements: the few methods its backend does natively (unstorage's driver shape).
+ * `read`, `write` and `remove` always; `list` or `keys` (or both) to find what is there; everything else
+ * only when the backend does it better than the fallback. The store core (src/store/core.ts) wraps a
+ * driver into a DesignStore: it checks every key and supplies each missing method once.
+ */
+export interface StoreDriver {
   /** Store id, e.g. "filesystem" or "memory". */
   readonly kind: string;
   /** Where it keeps things, for messages (a directory, a database URL without secrets). */
@@ -23,23 +30,30 @@ export interface DesignStore {
   read(key: string): Promise<string | undefined>;
   /** Replaces the text under `key` atomically: a reader sees the old value or the new one. */
   write(key: string, value: string): Promise<void>;
-  /** True for a file, or a folder with something below it (the filesystem store may keep an emptied one). */
-  has(key: string): Promise<boolean>;
   /** Removes `key` (a file, or everything below a directory key). Missing keys are not an error. */
   remove(key: string): Promise<void>;
+  /**
+   * Every document key strictly below `prefix` (each starts with `prefix/`), in any order. From it the
+   * core builds `list`, `listTree` and `has` for a driver that lacks them: a range query in a database,
+   * a scan of a map. (The core's own, for a driver without it, may also name a filesystem folder left
+   * empty, whose read is undefined.)
+   */
+  keys?(prefix: string): Promise<string[]>;
   /** Immediate children of `prefix`, sorted by name. */
-  list(prefix: string): Promise<StoreEntry[]>;
-  /** Optional: every entry (file or folder) below `prefix`, as '/'-separated relative paths, sorted. */
+  list?(prefix: string): Promise<StoreEntry[]>;
+  /** True for a file, or a folder with something below it (the filesystem store may keep an emptied one). */
+  has?(key: string): Promise<boolean>;
+  /** Every entry (file or folder) below `prefix`, as '/'-separated relative paths, sorted. */
   listTree?(prefix: string): Promise<string[]>;
   /**
-   * Optional: lowercase hex sha256 of the UTF-8 text under `key` (what `sha256Hex` returns for it);
-   * undefined when there is none. SQL stores keep it beside the value, so it costs no read of the text.
+   * Lowercase hex sha256 of the UTF-8 text under `key` (what `sha256Hex` returns for it); undefined when
+   * there is none. SQL stores keep it beside the value, so it costs no read of the text.
    */
   hash?(key: string): Promise<string | undefined>;
   /**
-   * Optional: writes every entry (a later entry for the same key wins). Every key is checked before
-   * anything is written. Stores with transactions write all or nothing; the filesystem store writes each
-   * file atomically, in order, so a crash midway leaves a prefix of the batch.
+   * Writes every entry (a later entry for the same key wins). Every key is checked before anything is
+   * written. Stores with transactions write all or nothing; the filesystem store writes each file
+   * atomically, in order, so a crash midway leaves a prefix of the batch.
    */
   writeMany?(entries: readonly (readonly [key: string, value: string])[]): Promise<void>;
   /**
@@ -50,6 +64,13 @@ export interface DesignStore {
   /** Closes connections and files and releases this handle's locks; the data stays. Twice is harmless. */
   dispose?(): Promise<void>;
 }
+
+/**
+ * The DesignStore every caller uses: a driver wrapped by the store core, so every method is there (the
+ * core's fallback where the driver has none) and every key has been checked. Callers never test for a
+ * method. A full DesignStore is also a valid driver.
+ */
+export type DesignStore = Required<StoreDriver>;
 
 /**
  * The codes a store's methods throw, as the `code` of a StoreError. Plugin stores cannot import idse's
@@ -94,18 +115,18 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** Runs `fn` under the store's lock on `key` when the store supports locking. */
+/** Runs `fn` under the store's lock on `key`. */
 export async function withLock<T>(
   store: DesignStore,
   key: string,
   timeoutMs: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const release = store.lock ? await store.lock(key, { timeoutMs }) : undefined;
+  const release = await store.lock(key, { timeoutMs });
   try {
     return await fn();
   } finally {
-    await release?.();
+    await release();
   }
 }
 

@@ -4,7 +4,14 @@
 // (an IDE-agent adapter). Models: unstorage drivers (a plain factory, optional methods detected by
 // presence), Rollup's plugin driver (every call wrapped and attributed by the host).
 
-import type { DesignStore, Release, StoreEntry, StoreError, StoreErrorCode } from "./design-store.ts";
+import type {
+  DesignStore,
+  Release,
+  StoreDriver,
+  StoreEntry,
+  StoreError,
+  StoreErrorCode,
+} from "./design-store.ts";
 import type {
   HookContext,
   HookEntry,
@@ -23,6 +30,7 @@ export type {
   RenderedFile,
   RoutingHostApi,
   RoutingPlugin,
+  StoreDriver,
   StoreEntry,
   StoreError,
   StoreErrorCode,
@@ -108,7 +116,11 @@ export type RoutingHost<Options = unknown> = HostApi<Options> & RoutingHostApi;
 
 export interface StorePlugin {
   kind: "store";
-  createStore(): Promise<DesignStore>;
+  /**
+   * The store's driver: only what the backend does natively (a full DesignStore is one too); the host
+   * wraps it in the store core, which supplies the rest.
+   */
+  createStore(): Promise<StoreDriver>;
 }
 
 /** One document on a remote, as listed: its key (a DesignStore key) and the sha256 of its text. */
@@ -183,22 +195,34 @@ export interface PluginModule<Options = unknown> {
 }
 
 /**
- * Capabilities the host checks against the instance (the store, the transport, the adapter): declaring
- * one promises the method of that name (`tree` and `batch` are short for listTree and writeMany). Methods a
- * kind always needs are listed under "". Other
- * capability names (e.g. sync's "push" and "pull") are labels the caller may require.
+ * Capabilities the host checks against the instance (the store driver, the transport, the adapter):
+ * declaring one promises the method of that name. Methods a kind always needs are listed under "" (a
+ * store also needs `list` or `keys`, checked by the host). Other capability names (e.g. sync's "push"
+ * and "pull") are labels the caller may require.
  */
 export const CAPABILITY_METHODS = {
   store: {
-    "": ["read", "write", "has", "remove", "list"],
+    "": ["read", "write", "remove"],
+    keys: ["keys"],
+    has: ["has"],
     listTree: ["listTree"],
-    tree: ["listTree"],
     hash: ["hash"],
     writeMany: ["writeMany"],
-    batch: ["writeMany"],
     lock: ["lock"],
     dispose: ["dispose"],
   },
   sync: { "": ["list", "get", "put"], remove: ["remove"], dispose: ["dispose"] },
   routing: { "": ["renderFiles"], hooks: ["hooks"] },
 } as const satisfies Record<PluginKind, Record<string, readonly string[]>>;
+
+/**
+ * Capability names earlier manifests used, and the one name each stands for now. Installed plugins keep
+ * the manifest they were installed with (its files are hashed), so the host reads these on load, here and
+ * nowhere else; a new manifest should use the method's name.
+ */
+export const CAPABILITY_ALIASES: Readonly<Record<string, string>> = { tree: "listTree", batch: "writeMany" };
+
+/** A manifest's capabilities with every old name (CAPABILITY_ALIASES) read as its current one. */
+export function currentCapabilities(capabilities: readonly string[]): string[] {
+  return [...new Set(capabilities.map((c) => CAPABILITY_ALIASES[c] ?? c))];
+}

@@ -1,10 +1,11 @@
-import type { DesignStore } from "./design-store.ts";
+import type { StoreDriver } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import type { PluginLockEntry } from "./models/plugins.ts";
 import { describeIssues } from "./option-issues.ts";
 import { boundaryFor, guardWrite } from "./path-guard.ts";
 import {
   CAPABILITY_METHODS,
+  currentCapabilities,
   type HostApi,
   PLUGIN_API_VERSION,
   type PluginInstance,
@@ -52,7 +53,10 @@ export interface LoadOptions {
   home?: string;
 }
 
-/** What a plugin was granted: its manifest, as recorded at install (or built in). */
+/**
+ * What a plugin was granted: its manifest, as recorded at install (or built in), with its capabilities
+ * under their current names (plugin-api.ts, CAPABILITY_ALIASES).
+ */
 export interface Grants {
   name: string;
   kind: PluginKind;
@@ -73,7 +77,7 @@ const grantsOf = (e: PluginLockEntry): Grants => ({
   name: e.name,
   kind: e.kind,
   apiVersion: e.api_version,
-  capabilities: e.capabilities,
+  capabilities: currentCapabilities(e.capabilities),
   env: e.env,
   hosts: e.hosts,
 });
@@ -132,6 +136,14 @@ export function checkMethods(g: Grants, obj: unknown): void {
         });
       }
     }
+  }
+  const o = obj as Record<string, unknown>;
+  if (g.kind === "store" && typeof o?.list !== "function" && typeof o?.keys !== "function") {
+    throw new IdseError("PLUGIN_CAPABILITY", {
+      plugin: g.name,
+      capability: "store",
+      reason: "it has neither a list() nor a keys() method",
+    });
   }
 }
 
@@ -253,7 +265,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
         name: m.name,
         kind: m.kind,
         apiVersion: m.apiVersion,
-        capabilities: m.capabilities,
+        capabilities: currentCapabilities(m.capabilities),
         env: m.env ?? [],
         hosts: m.hosts ?? [],
       };
@@ -271,8 +283,11 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
   return { entry: g, instance };
 }
 
-/** The DesignStore of an installed store plugin, every method wrapped. */
-export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}): Promise<DesignStore> {
+/**
+ * The driver of an installed store plugin, every method wrapped; the methods it lacks stay absent (the
+ * caller wraps it in the store core, src/store/core.ts, which supplies them).
+ */
+export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}): Promise<StoreDriver> {
   const { entry, instance } = await loadInstalled(ws, name, "store", o);
   const t = timeoutOf(o);
   const store = await guard(name, "createStore()", t, () => (instance as StorePlugin).createStore());
@@ -283,6 +298,7 @@ export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}
     "has",
     "remove",
     "list",
+    "keys",
     "listTree",
     "hash",
     "writeMany",

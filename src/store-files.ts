@@ -17,7 +17,7 @@ import {
 } from "./models/store.ts";
 import { boundaryFor, readContained } from "./path-guard.ts";
 import { isSpineDocument, spineChanged } from "./spine.ts";
-import { documentKeys, hashOf, isDocumentKey, repoPath, withProjectLocks } from "./store-transfer.ts";
+import { documentKeys, isDocumentKey, repoPath, withProjectLocks } from "./store-transfer.ts";
 import type { Workspace } from "./workspace.ts";
 
 // Files for agents (`idse store export` / `idse store import`). IDE agents edit files, so a plugin
@@ -192,7 +192,7 @@ export async function importFiles(
     if (text === undefined) result = "missing";
     else {
       const f = sha256Hex(text);
-      const s = await hashOf(store, key);
+      const s = await store.hash(key);
       if (exported === undefined) result = s === undefined ? "added" : s === f ? "unchanged" : "conflict";
       else if (f === exported) result = s === exported ? "unchanged" : "stale";
       else result = s === exported ? "imported" : s === f ? "unchanged" : "conflict";
@@ -217,11 +217,10 @@ export async function importFiles(
   if (!o.dryRun && writes.length) {
     await withProjectLocks(store, [...projects], o.lockTimeoutMs, async () => {
       // One batch: a store with transactions takes every file or none.
-      if (store.writeMany) await store.writeMany(writes);
-      else for (const [k, t] of writes) await store.write(k, t);
+      await store.writeMany(writes);
     });
     for (const [key, text] of writes) {
-      if ((await hashOf(store, key)) !== sha256Hex(text)) {
+      if ((await store.hash(key)) !== sha256Hex(text)) {
         throw new IdseError("STORE_FAILED", {
           store: store.kind,
           key,

@@ -1,14 +1,16 @@
 import { type ResolvedConfig, readSection, updateRepoConfig } from "./config.ts";
-import { type DesignStore, type Release, sha256Hex } from "./design-store.ts";
+import type { DesignStore, Release } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import type { ConfigSource } from "./models/config.ts";
+import type { LoadOptions } from "./plugin-host.ts";
+import { storeCore } from "./store/core.ts";
 import { createFilesystemStore } from "./stores/fs.ts";
 import type { Workspace } from "./workspace.ts";
 
 // Choosing and opening the repository's DesignStore (`store: { plugin, options }` in .idse/config.json,
 // docs/stores.md). The filesystem store is the default and costs nothing: this module never imports the
 // plugin host itself. A plugin store is opened lazily: `ws.store` is a proxy whose first call loads the
-// plugin (through src/plugin-host.ts) and whose later calls go straight to it, so the many synchronous
+// plugin (through src/plugin-host.ts, wrapped in the store core) and whose later calls go straight to it, so the many synchronous
 // `ctx.workspace().store.…` call sites keep working unchanged.
 //
 // A plugin store holds the keys under `projects/` (every project, session, artifact, state and metadata
@@ -114,30 +116,28 @@ export async function realStore(store: DesignStore): Promise<DesignStore> {
 
 /** Releases what a command's workspace store holds (a plugin's connections, files and locks). */
 export async function closeStore(store: DesignStore): Promise<void> {
-  if (isLazyStore(store) && store.opened) await store.dispose?.();
+  if (isLazyStore(store) && store.opened) await store.dispose();
 }
 
 const inPluginStore = (key: string) => key === STORE_ROOT || key.startsWith(`${STORE_ROOT}/`);
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Every entry below `prefix` for a store without listTree (the shape DesignStore.listTree returns). */
-export async function walkTree(store: DesignStore, prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  const go = async (rel: string): Promise<void> => {
-    for (const e of await store.list(rel ? `${prefix}/${rel}` : prefix)) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      out.push(path);
-      if (e.kind === "dir") await go(path);
-    }
-  };
-  await go("");
-  return out.sort(byCodeUnit);
+/**
+ * Store plugin `plugin`, loaded through the host (src/plugin-host.ts, lazily: opening the filesystem
+ * store never loads it) and wrapped in the store core, which supplies what the plugin's driver lacks.
+ */
+export async function openPluginStore(
+  ws: Workspace,
+  plugin: string,
+  o: LoadOptions & { options: Record<string, unknown> },
+): Promise<DesignStore> {
+  const { loadStore } = await import("./plugin-host.ts");
+  return storeCore(await loadStore(ws, plugin, o));
 }
 
 /**
- * A DesignStore that loads store plugin `plugin` on its first call. Optional methods are always present:
- * they delegate when the plugin has them and fall back otherwise (listTree walks with list, hash reads
- * and hashes, writeMany writes one by one, lock takes no lock, which is what a store without locks means).
+ * A DesignStore that loads store plugin `plugin` on its first call and sends it the keys under
+ * `projects/`; every other key goes to the filesystem store of `.idse/`. A router only: what a plugin
+ * lacks, the store core (src/store/core.ts) has supplied already.
  */
 export function lazyPluginStore(
   workspace: () => Workspace,
@@ -150,8 +150,7 @@ export function lazyPluginStore(
   let loading: Promise<DesignStore> | undefined;
   const open = () => {
     loading ??= (async () => {
-      const { loadStore } = await import("./plugin-host.ts");
-      real = await loadStore(workspace(), plugin, { env: o.env, log: o.log, options });
+      real = await openPluginStore(workspace(), plugin, { env: o.env, log: o.log, options });
       return real;
     })();
     return loading;
@@ -176,33 +175,19 @@ export function lazyPluginStore(
     has: async (key) => (await pick(key)).has(key),
     remove: async (key) => (await pick(key)).remove(key),
     list: async (prefix) => (await pick(prefix)).list(prefix),
-    async listTree(prefix) {
-      const s = await pick(prefix);
-      return s.listTree ? s.listTree(prefix) : walkTree(s, prefix);
-    },
-    async hash(key) {
-      const s = await pick(key);
-      if (s.hash) return s.hash(key);
-      const text = await s.read(key);
-      return text === undefined ? undefined : sha256Hex(text);
-    },
+    keys: async (prefix) => (await pick(prefix)).keys(prefix),
+    listTree: async (prefix) => (await pick(prefix)).listTree(prefix),
+    hash: async (key) => (await pick(key)).hash(key),
     async writeMany(entries) {
       const mine = entries.filter(([k]) => inPluginStore(k));
       const others = entries.filter(([k]) => !inPluginStore(k));
-      if (mine.length) {
-        const s = await open();
-        if (s.writeMany) await s.writeMany(mine);
-        else for (const [k, v] of mine) await s.write(k, v);
-      }
-      if (others.length) await local.writeMany!(others);
+      if (mine.length) await (await open()).writeMany(mine);
+      if (others.length) await local.writeMany(others);
     },
-    async lock(key, opts): Promise<Release> {
-      const s = await pick(key);
-      return s.lock ? s.lock(key, opts) : async () => {};
-    },
+    lock: async (key, opts): Promise<Release> => (await pick(key)).lock(key, opts),
     async dispose() {
-      await local.dispose?.();
-      if (real) await real.dispose?.();
+      await local.dispose();
+      if (real) await real.dispose();
     },
   };
   return store;

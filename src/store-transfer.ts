@@ -15,15 +15,13 @@ import {
   STORE_ROOT,
   storeChoice,
   storeNameArg,
-  walkTree,
   writeStoreConfig,
 } from "./store-select.ts";
 import { readStoreBytes } from "./stores/fs.ts";
 import { listProjects, openWorkspaceAt, type Workspace, type WorkspaceEnv } from "./workspace.ts";
 
 // Moving documents between stores (`idse store migrate`): every key under projects/ is read from the
-// source, written to the target in batches (writeMany when the target has it), and verified by hash
-// (target.hash, else read back). The source is never written to or deleted from.
+// source, written to the target in batches (writeMany), and verified by the target's hash. The source is never written to or deleted from.
 
 /**
  * Lock files, intent journals (src/intent-journal.ts), the temp files of an interrupted atomic write and `compile agent-spec` output (written to
@@ -35,21 +33,9 @@ export const isDocumentKey = (key: string) =>
   !/\.\d+\.\d+\.tmp$/.test(key) &&
   !/^projects\/[^/]+\/build\//.test(key);
 
-/** Files (not folders) among the entries of a listTree. */
-function filesOf(entries: readonly string[]): string[] {
-  const dirs = new Set<string>();
-  for (const e of entries)
-    for (let i = e.indexOf("/"); i >= 0; i = e.indexOf("/", i + 1)) dirs.add(e.slice(0, i));
-  return entries.filter((e) => !dirs.has(e));
-}
-
 /** Every document key below `prefix` (default: all of projects/), sorted. */
 export async function documentKeys(store: DesignStore, prefix = STORE_ROOT): Promise<string[]> {
-  const tree = store.listTree ? await store.listTree(prefix) : await walkTree(store, prefix);
-  return filesOf(tree)
-    .map((rel) => `${prefix}/${rel}`)
-    .filter(isDocumentKey)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return (await store.keys(prefix)).filter(isDocumentKey).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export type Category = keyof StoreMigrateOutput["counts"];
@@ -77,12 +63,6 @@ export async function readText(store: DesignStore, key: string): Promise<string 
   if (buf === undefined) return undefined;
   if (!isUtf8(buf)) throw new IdseError("STORE_NOT_TEXT", { file: `.idse/${key}`, key });
   return buf.toString("utf8");
-}
-
-export async function hashOf(store: DesignStore, key: string): Promise<string | undefined> {
-  if (store.hash) return store.hash(key);
-  const text = await store.read(key);
-  return text === undefined ? undefined : sha256Hex(text);
 }
 
 /** Runs `fn` holding the lock of every project (sorted, so two runs cannot deadlock). */
@@ -140,11 +120,10 @@ export async function copyDocuments(
       r.counts[categoryOf(key)]++;
     }
     if (!target || batch.length === 0) continue;
-    if (target.writeMany) await target.writeMany(batch);
-    else for (const [k, v] of batch) await target.write(k, v);
+    await target.writeMany(batch);
     r.copied += batch.length;
     for (const [key] of batch) {
-      if ((await hashOf(target, key)) === r.hashes.get(key)) r.verified++;
+      if ((await target.hash(key)) === r.hashes.get(key)) r.verified++;
       else r.mismatched.push(key);
     }
     progress?.(Math.min(i + BATCH, all.length), all.length);

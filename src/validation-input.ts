@@ -8,17 +8,6 @@ import type { SessionInput } from "./validation.ts";
 
 // Builds the engine's input for one session from the DesignStore. The engine itself never does I/O.
 
-/** Every entry below `prefix`, for stores without listTree (same shape as DesignStore.listTree). */
-async function listFiles(store: DesignStore, prefix: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await store.list(rel ? `${prefix}/${rel}` : prefix)) {
-    const path = rel ? `${rel}/${e.name}` : e.name;
-    out.push(path);
-    if (e.kind === "dir") out.push(...(await listFiles(store, prefix, path)));
-  }
-  return out.sort();
-}
-
 export async function loadSessionInput(
   store: DesignStore,
   project: string,
@@ -45,9 +34,7 @@ export async function loadSessionInput(
     meta,
     stages,
     artifacts,
-    files: store.listTree
-      ? await store.listTree(keys.session(project, session))
-      : await listFiles(store, keys.session(project, session)),
+    files: await store.listTree(keys.session(project, session)),
     dir: `.idse/${keys.session(project, session)}`,
     templateFor: (stage) => render(STAGE_TEMPLATES[stage], vars),
     // Only a status the session's own file holds counts as recorded: a derived one must be written.

@@ -8,15 +8,15 @@ import { displayKey } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { assertExistingId } from "../ids.ts";
 import { keys } from "../layout.ts";
-import {
-  OPTIONAL_STORE_METHODS,
-  type StoreExportOutput,
-  type StoreImportOutput,
-  type StoreInfoOutput,
-  type StoreMigrateOutput,
+import type {
+  StoreExportOutput,
+  StoreImportOutput,
+  StoreInfoOutput,
+  StoreMigrateOutput,
 } from "../models/store.ts";
 import { beginMigration, endMigration, recoverLocked, recoverMigration } from "../recovery.ts";
 import { requireSession } from "../session-graph.ts";
+import { nativeMethods } from "../store/core.ts";
 import {
   EXPORT_MANIFEST,
   exportFiles,
@@ -29,6 +29,7 @@ import {
   FILESYSTEM,
   fileChoice,
   openedChoice,
+  openPluginStore,
   parseKeyValues,
   realStore,
   STORE_ROOT,
@@ -72,7 +73,7 @@ export const storeInfo = defineCommand<Record<string, never>, StoreInfoOutput>({
       location: real.location,
       version: await pluginVersion(ws, choice.plugin),
       options: choice.options,
-      capabilities: OPTIONAL_STORE_METHODS.filter((m) => typeof real[m] === "function"),
+      capabilities: nativeMethods(real) as StoreInfoOutput["capabilities"],
       projects: await listProjects(ws.store),
       export: manifest
         ? { dir: manifest.dir, exported_at: manifest.exported_at, files: Object.keys(manifest.files).length }
@@ -103,8 +104,7 @@ async function wouldInstall(ws: Workspace, name: string): Promise<boolean> {
 
 async function openTarget(ctx: Context, ws: Workspace, to: string, options: Record<string, unknown>) {
   if (to === FILESYSTEM) return createFilesystemStore(ws.idseDir, ws.root);
-  const { loadStore } = await import("../plugin-host.ts");
-  return loadStore(ws, to, { env: ctx.io.env, log: ctx.io.stderr, options });
+  return openPluginStore(ws, to, { env: ctx.io.env, log: ctx.io.stderr, options });
 }
 
 /**

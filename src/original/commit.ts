@@ -37,8 +37,7 @@ export async function commitImport(
 ): Promise<void> {
   if (store.kind !== "filesystem") {
     // A plugin store takes the batch in one call (one transaction in sqlite-store and postgres-store).
-    if (store.writeMany) await store.writeMany(writes);
-    else for (const [k, text] of writes) await store.write(k, text);
+    await store.writeMany(writes);
     return;
   }
   const staged: { path: string; tmp: string; sync: boolean }[] = [];

@@ -1,8 +1,15 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { writeFileAtomic } from "../atomic-file.ts";
-import { assertKey, type DesignStore, type StoreEntry, sha256Hex } from "../design-store.ts";
+import {
+  assertKey,
+  type DesignStore,
+  type StoreDriver,
+  type StoreEntry,
+  sha256Hex,
+} from "../design-store.ts";
 import { guardRead, guardWrite, readContained } from "../path-guard.ts";
+import { storeCore } from "../store/core.ts";
 import { acquireFileLock } from "./file-lock.ts";
 
 /**
@@ -50,8 +57,9 @@ export function storeBoundary(store: DesignStore): { base: string; within: strin
 export function createFilesystemStore(root: string, within: string = root): DesignStore {
   // Concatenation rather than path.join: keys are checked, '/'-separated and relative, and join was a
   // tenth of `validate --all` in the profile (docs/benchmarks.md). Node and Bun accept '/' on Windows.
+  // The core has checked every key before it gets here.
   const base = root.endsWith("/") || root.endsWith("\\") ? root : `${root}/`;
-  const path = (key: string) => base + assertKey(key);
+  const path = (key: string) => base + key;
   const held = new Set<() => Promise<void>>(); // lock releases, run by dispose
   /** A folder's real path to list, or undefined when it is missing. */
   const dir = (prefix: string) => guardRead(within, path(prefix));
@@ -60,7 +68,7 @@ export function createFilesystemStore(root: string, within: string = root): Desi
     const p = path(key);
     return join(guardWrite(within, dirname(p)), basename(p));
   };
-  const store: DesignStore = {
+  const driver: StoreDriver = {
     kind: "filesystem",
     location: root,
     async read(key) {
@@ -136,6 +144,7 @@ export function createFilesystemStore(root: string, within: string = root): Desi
       for (const release of [...held]) await release();
     },
   };
+  const store = storeCore(driver);
   boundaries.set(store, { base, within });
   return store;
 }

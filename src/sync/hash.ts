@@ -45,9 +45,7 @@ export async function hashKeys(store: DesignStore, keys: readonly string[]): Pro
     const worker = async () => {
       for (let i = next++; i < keys.length; i = next++) {
         const key = keys[i]!;
-        hashes[i] = store.hash
-          ? await store.hash(key)
-          : await store.read(key).then((t) => (t === undefined ? undefined : sha256Hex(t)));
+        hashes[i] = await store.hash(key);
       }
     };
     await Promise.all(Array.from({ length: Math.min(REMOTE_HASH_CONCURRENCY, keys.length) }, worker));

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { IdseError } from "../errors.ts";
 import type { PluginKind, SyncTransport } from "../plugin-api.ts";
 import type { LoadOptions } from "../plugin-host.ts";
+import { storeCore } from "../store/core.ts";
 import { isLazyStore } from "../store-select.ts";
 import type { Workspace } from "../workspace.ts";
 import { loadCredentials } from "./credentials.ts";
@@ -123,17 +124,19 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
     });
   }
   // A store's own endpoint option (notion-store's base_url) is where this remote is, so it may be fetched.
-  const store = await host
-    .loadStore(e.ws, remote.plugin, { ...common, remotes: origins([options.base_url, options.url]) })
-    .catch((err) => {
-      throw asTransportError(err);
-    });
+  const store = storeCore(
+    await host
+      .loadStore(e.ws, remote.plugin, { ...common, remotes: origins([options.base_url, options.url]) })
+      .catch((err) => {
+        throw asTransportError(err);
+      }),
+  );
   // A store remote must not be the workspace's own store (the Python original's default target was the
   // workspace itself): a push would compare every document with itself, a pull overwrite nothing, and
   // the sync base would lie.
   const own = e.ws.store;
   if (isLazyStore(own) && own.plugin === remote.plugin && (await own.open()).location === store.location) {
-    await store.dispose?.();
+    await store.dispose();
     throw new IdseError("REMOTE_INVALID", {
       reason: `remote "${remote.name}" is this workspace's own store (${store.location}): a remote must be somewhere else`,
     });

@@ -54,32 +54,8 @@ async function remoteCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Files (not folders) among the entries of a listTree. */
-function filesOf(entries: string[]): string[] {
-  const dirs = new Set<string>();
-  for (const e of entries) {
-    for (let i = e.indexOf("/"); i >= 0; i = e.indexOf("/", i + 1)) dirs.add(e.slice(0, i));
-  }
-  return entries.filter((e) => !dirs.has(e));
-}
-
-async function walk(store: DesignStore, prefix: string): Promise<string[]> {
-  if (store.listTree) return (await store.listTree(prefix)).map((rel) => `${prefix}/${rel}`);
-  const out: string[] = [];
-  for (const e of await store.list(prefix)) {
-    const key = `${prefix}/${e.name}`;
-    out.push(key);
-    if (e.kind === "dir") out.push(...(await walk(store, key)));
-  }
-  return out;
-}
-
 export function storeTransport(store: DesignStore): SyncTransport & { store: DesignStore } {
-  const hashOf = async (key: string) => {
-    if (store.hash) return store.hash(key);
-    const text = await store.read(key);
-    return text === undefined ? undefined : sha256Hex(text);
-  };
+  const hashOf = (key: string) => store.hash(key);
   const guarded = <T>(fn: () => Promise<T>) => withLock(store, LOCK_KEY, LOCK_TIMEOUT_MS, fn);
 
   async function list(prefix: string): Promise<RemoteEntry[]> {
@@ -95,7 +71,7 @@ export function storeTransport(store: DesignStore): SyncTransport & { store: Des
       for (const [key, hash] of await hashKeys(store, wanted)) out.push({ key, hash, etag: hash });
       return out;
     }
-    for (const key of filesOf(await walk(store, prefix))) {
+    for (const key of await store.keys(prefix)) {
       if (key.endsWith(LOCK_KEY)) continue;
       const hash = await hashOf(key);
       if (hash !== undefined) out.push({ key, hash, etag: hash });
@@ -140,10 +116,8 @@ export function storeTransport(store: DesignStore): SyncTransport & { store: Des
         const { base, within } = storeBoundary(store);
         const files = accepted.map((it) => ({ path: base + assertKey(it.key), text: it.text }));
         await writeFilesAtomic(files, within, { syncDirs: true });
-      } else if (store.writeMany) {
-        await store.writeMany(accepted.map((it) => [it.key, it.text] as [string, string]));
       } else {
-        for (const it of accepted) await store.write(it.key, it.text);
+        await store.writeMany(accepted.map((it) => [it.key, it.text] as [string, string]));
       }
       return out;
     });

@@ -39,13 +39,13 @@ test("the example store of docs/plugins.md installs and works", async () => {
   await store.write("projects/shop/session_state.json", "{}");
   await store.write("projects/shop/sessions/auth/specs/spec.md", "# Spec");
   expect(await store.read("projects/shop/sessions/auth/specs/spec.md")).toBe("# Spec");
-  expect(await store.list("projects/shop")).toEqual([
+  expect(await store.list!("projects/shop")).toEqual([
     { name: "session_state.json", kind: "file" },
     { name: "sessions", kind: "dir" },
   ]);
-  expect(await store.has("projects/shop/sessions")).toBe(true);
+  expect(await store.has!("projects/shop/sessions")).toBe(true);
   await store.remove("projects/shop/sessions");
-  expect(await store.has("projects/shop/sessions/auth/specs/spec.md")).toBe(false);
+  expect(await store.has!("projects/shop/sessions/auth/specs/spec.md")).toBe(false);
   expect(logged).toEqual([`[example-store] info: documents in ${join(cwd, ".idse", "docs.json")}\n`]);
   const bad = await idse(["plugin", "add", "./example-store", "--yes", "--option", "file=a/b", "--json"], {
     cwd,

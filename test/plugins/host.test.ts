@@ -40,8 +40,8 @@ describe("stores", () => {
     const store = await loadStore(ws, "mem-store", { options: { prefix: "p/" } });
     await store.write("projects/a", "text");
     expect(await store.read("projects/a")).toBe("text");
-    expect(await store.has("projects/a")).toBe(true);
-    expect(await store.list("")).toEqual([{ name: "p/projects/a", kind: "file" }]);
+    expect(await store.has!("projects/a")).toBe(true);
+    expect(await store.list!("")).toEqual([{ name: "p/projects/a", kind: "file" }]);
     expect(store.kind).toBe("memory-test");
     // Optional methods the plugin lacks stay absent, so callers can detect them by presence.
     expect(store.lock).toBeUndefined();

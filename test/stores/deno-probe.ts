@@ -2,6 +2,7 @@
 // its factory with a hand-made host, exercises every method once, and prints what it saw as JSON.
 // Usage: deno run -A test/stores/deno-probe.ts <plugin entry> <options as JSON>
 import { DatabaseSync } from "node:sqlite";
+import { storeCore } from "../../src/store/core.ts";
 
 const [entry, options] = process.argv.slice(2);
 const mod = await import(entry!);
@@ -15,7 +16,8 @@ const host = {
     throw new Error("no fetch in a store");
   },
 };
-const store = await (await mod.default(host)).createStore();
+// Through the store core, as the host opens it: the driver supplies what it has, the core the rest.
+const store = storeCore(await (await mod.default(host)).createStore());
 const text = "\uFEFF# Spec ✓ 😀\r\nÜnïcødé\n";
 await store.write("projects/p/specs/spec.md", text);
 await store.writeMany([

@@ -7,6 +7,7 @@ import type {
   StorePlugin,
 } from "../../src/plugin-api.ts";
 import { PLUGIN_API_VERSION } from "../../src/plugin-api.ts";
+import { storeCore } from "../../src/store/core.ts";
 
 // A HostApi made by hand, for the store-specific tests that call a plugin's factory from its sources
 // (faults, options, migrations) and assert what the factory itself throws: it validates the options with
@@ -61,5 +62,6 @@ export async function openPluginStore(
   const options = await validateOptions(mod.options, o.options);
   const plugin = (await mod.default(testHost(o, options))) as StorePlugin;
   if (plugin.kind !== "store") throw new Error(`${o.manifest.name} did not return a store plugin`);
-  return plugin.createStore();
+  // As the host does: the driver wrapped in the store core, which checks keys and supplies what it lacks.
+  return storeCore(await plugin.createStore());
 }

@@ -207,7 +207,7 @@ export default () => ({ kind: "store", async createStore() { return {
     expect([r.code, firstError(r)?.code]).toEqual([1, "STORE_INVALID_VALUE"]);
     expect(existsSync(join(cwd, ".idse", "config.json"))).toBe(false);
     const db = createSqliteStore({ path: join(cwd, ".idse", "idse-store.db") });
-    expect(await db.list("projects")).toEqual([]);
+    expect(await db.list!("projects")).toEqual([]);
     await db.dispose!();
   });
 

@@ -10,6 +10,7 @@ import { APPLICATION_ID, SCHEMA_VERSION } from "../../plugins/sqlite-store/src/m
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
 import type { DesignStore } from "../../src/design-store.ts";
 import type { PluginManifest } from "../../src/plugin-api.ts";
+import { storeCore } from "../../src/store/core.ts";
 import { REPO, tempDir } from "../helpers.ts";
 import { openPluginStore } from "./factory-host.ts";
 
@@ -153,8 +154,8 @@ describe("sqlite-store: file, options, migrations", () => {
         )
       )?.code,
     ).toBe("STORE_INVALID_VALUE");
-    expect(await s.has("a.md")).toBe(false);
-    expect(await s.has("b.md")).toBe(false);
+    expect(await s.has!("a.md")).toBe(false);
+    expect(await s.has!("b.md")).toBe(false);
     await s.dispose!();
   });
 
@@ -217,7 +218,7 @@ describe("sqlite-store: other processes", () => {
     const kid = child(path, `for (let i = 0; i < 300; i++) await store.write("w/child-" + i, "c" + i);`);
     for (let i = 0; i < 300; i++) await s.write(`w/parent-${i}`, `p${i}`);
     expect(await exited(kid)).toBe(0);
-    expect((await s.list("w")).length).toBe(600);
+    expect((await s.list!("w")).length).toBe(600);
     expect(await s.read("w/child-299")).toBe("c299");
     await s.dispose!();
   });
@@ -237,7 +238,7 @@ describe("sqlite-store: other processes", () => {
 
   test("a lock held by another process excludes this one, and is taken over once that process is killed", async () => {
     const path = join(tempDir(), "lock.db");
-    const s: DesignStore = createSqliteStore({ path });
+    const s: DesignStore = storeCore(createSqliteStore({ path }));
     const kid = child(
       path,
       `await store.lock("projects/p/.idse.lock", { timeoutMs: 10_000 }); console.log("held"); setInterval(() => {}, 1000);`,
@@ -265,7 +266,7 @@ for (let b = 1; ; b++) {
     await new Promise((r) => setTimeout(r, 400));
     kid.kill("SIGKILL");
     await exited(kid);
-    const s = createSqliteStore({ path });
+    const s = storeCore(createSqliteStore({ path }));
     const batches = await s.list("b");
     expect(batches.length).toBeGreaterThan(0);
     for (const b of batches) expect((await s.list(`b/${b.name}`)).length).toBe(200);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
 import type { DesignStore } from "../../src/design-store.ts";
 import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
+import { storeCore } from "../../src/store/core.ts";
 import { tempDir } from "../helpers.ts";
 import { FakeNotion, TOKEN as NOTION_TOKEN } from "../stores/notion/fake-notion.ts";
 import { openNotion } from "../stores/notion/host.ts";
@@ -36,7 +37,7 @@ const KINDS: Kind[] = [
       return {
         args: [path, "--plugin", "sqlite-store"],
         env: {},
-        open: async () => createSqliteStore({ path }),
+        open: async () => storeCore(createSqliteStore({ path })),
       };
     },
   },

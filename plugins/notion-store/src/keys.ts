@@ -87,32 +87,3 @@ export function idPatterns(prefix: string): { equals: string[]; startsWith: stri
   }
   return { equals, startsWith, all: false };
 }
-
-export const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Immediate children of `prefix` among `keys`, sorted, with their kind. */
-export function childrenOf(prefix: string, keys: Iterable<string>): { name: string; kind: "file" | "dir" }[] {
-  const lo = `${prefix}/`;
-  const kinds = new Map<string, "file" | "dir">();
-  for (const key of keys) {
-    if (!key.startsWith(lo)) continue;
-    const rest = key.slice(lo.length);
-    const slash = rest.indexOf("/");
-    if (slash >= 0) kinds.set(rest.slice(0, slash), "dir");
-    else if (!kinds.has(rest)) kinds.set(rest, "file");
-  }
-  return [...kinds.keys()].sort(byCodeUnit).map((name) => ({ name, kind: kinds.get(name)! }));
-}
-
-/** Every file and folder below `prefix`, relative, sorted. */
-export function treeOf(prefix: string, keys: Iterable<string>): string[] {
-  const lo = `${prefix}/`;
-  const out = new Set<string>();
-  for (const key of keys) {
-    if (!key.startsWith(lo)) continue;
-    const rel = key.slice(lo.length);
-    out.add(rel);
-    for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) out.add(rel.slice(0, i));
-  }
-  return [...out].sort(byCodeUnit);
-}

@@ -1,15 +1,15 @@
-import type { DesignStore } from "../../../src/plugin-api.ts";
+import type { StoreDriver } from "../../../src/plugin-api.ts";
 import { NotionApi, type RetryPolicy } from "./api.ts";
 import { addSecret, notionError } from "./errors.ts";
-import { assertKey, childrenOf, treeOf } from "./keys.ts";
 import { Locks } from "./lock.ts";
 import type { PropertyMapping } from "./options.ts";
 import { Pages } from "./pages.ts";
 import { connect } from "./schema.ts";
-import { sha256 } from "./text.ts";
 
-// A DesignStore in a Notion database. Opening it checks the connection and the property mapping (see
-// schema.ts); each method is a few API calls (pages.ts, body.ts); lock is advisory (lock.ts).
+// A DesignStore driver for a Notion database. Opening it checks the connection and the property mapping
+// (see schema.ts); each method is a few API calls (pages.ts, body.ts); lock is advisory (lock.ts). The
+// host wraps it in idse's store core, which checks keys and gives list and listTree from `keys`, hash by
+// reading, and writeMany as one write after the other (each atomic, so a failure midway leaves a prefix).
 
 export interface NotionStoreOptions {
   token: string;
@@ -28,7 +28,7 @@ export interface NotionStoreOptions {
   random?: () => number;
 }
 
-export async function createNotionStore(o: NotionStoreOptions): Promise<DesignStore> {
+export async function createNotionStore(o: NotionStoreOptions): Promise<StoreDriver> {
   addSecret(o.token);
   const api = new NotionApi({ ...o, token: o.token });
   const conn = await connect(api, {
@@ -42,7 +42,6 @@ export async function createNotionStore(o: NotionStoreOptions): Promise<DesignSt
   let closed = false;
   const open = (key: string) => {
     if (closed) throw notionError("NOTION_FAILED", "the store was disposed", { key });
-    return assertKey(key);
   };
   // Writes of one key from this handle go one after the other: each is several requests.
   const writing = new Map<string, Promise<unknown>>();
@@ -65,21 +64,6 @@ export async function createNotionStore(o: NotionStoreOptions): Promise<DesignSt
       open(key);
       await serial(key, () => pages.write(key, value));
     },
-    async writeMany(entries) {
-      for (const [key] of entries) open(key);
-      const last = new Map<string, string>();
-      for (const [key, value] of entries) {
-        last.delete(key);
-        last.set(key, value);
-      }
-      // One after the other, each atomic: a failure midway leaves a prefix of the batch (like the filesystem).
-      for (const [key, value] of last) await serial(key, () => pages.write(key, value));
-    },
-    async hash(key) {
-      open(key);
-      const text = await pages.read(key);
-      return text === undefined ? undefined : sha256(text);
-    },
     async has(key) {
       open(key);
       const found = pages.visible(await pages.entries(key, { below: true, any: true }));
@@ -89,13 +73,11 @@ export async function createNotionStore(o: NotionStoreOptions): Promise<DesignSt
       open(key);
       await pages.remove(key);
     },
-    async list(prefix) {
+    async keys(prefix) {
       open(prefix);
-      return childrenOf(prefix, pages.visible(await pages.entries(prefix, { below: true })));
-    },
-    async listTree(prefix) {
-      open(prefix);
-      return treeOf(prefix, pages.visible(await pages.entries(prefix, { below: true })));
+      return [...pages.visible(await pages.entries(prefix, { below: true }))].filter((k) =>
+        k.startsWith(`${prefix}/`),
+      );
     },
     async lock(key, opts) {
       open(key);

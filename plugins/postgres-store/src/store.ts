@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import postgres, { type Sql } from "postgres";
-import type { DesignStore, Release, StoreEntry } from "../../../src/plugin-api.ts";
-import { assertKey, byCodeUnit, range, treeOf } from "../../shared/store-keys.ts";
+import type { Release, StoreDriver, StoreEntry } from "../../../src/plugin-api.ts";
+import { byCodeUnit, range } from "../../shared/store-keys.ts";
 import { driverOptions, redact, type Ssl } from "./connect.ts";
 import { fromPostgres, storeError } from "./errors.ts";
 import { migrate } from "./migrations.ts";
@@ -10,6 +10,7 @@ import { migrate } from "./migrations.ts";
 // tenant's documents, keyed by (tenant, key); every write, a batch included, is one atomic
 // statement, so a dropped connection leaves every document old or new. Locks are session-level
 // advisory locks on a connection of their own: if idse dies, the server ends the session and frees them.
+// The host wraps it in idse's store core, which checks keys and builds listTree from `keys`.
 
 export interface PostgresStoreOptions {
   /** The connection string (a secret: it never appears in `location` nor in an error). */
@@ -28,7 +29,7 @@ export interface PostgresStoreOptions {
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function createPostgresStore(o: PostgresStoreOptions): Promise<DesignStore> {
+export async function createPostgresStore(o: PostgresStoreOptions): Promise<StoreDriver> {
   const { tenant, schema } = o;
   const location = `${redact(o.url)} (schema ${schema}, tenant ${tenant})`;
   const clientOptions = driverOptions(o.url, {
@@ -81,7 +82,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
     kind: "postgres",
     location,
     async read(key) {
-      assertKey(key);
       const rows = await run(
         key,
         () => sql`SELECT value FROM ${S}.entries WHERE tenant = ${tenant} AND key = ${key}`,
@@ -89,7 +89,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       return rows[0]?.value as string | undefined;
     },
     async write(key, value) {
-      assertKey(key);
       checkValue(key, value);
       await run(
         key,
@@ -103,7 +102,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       // Later entries win: one INSERT cannot update a row twice, so keep the last of each key.
       const last = new Map<string, string>();
       for (const [key, value] of entries) {
-        assertKey(key);
         checkValue(key, value);
         last.delete(key);
         last.set(key, value);
@@ -124,7 +122,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       );
     },
     async hash(key) {
-      assertKey(key);
       const rows = await run(
         key,
         () => sql`SELECT hash FROM ${S}.entries WHERE tenant = ${tenant} AND key = ${key}`,
@@ -132,7 +129,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       return rows[0]?.hash as string | undefined;
     },
     async has(key) {
-      assertKey(key);
       const { lo, hi } = range(key);
       const [row] = await run(
         key,
@@ -143,7 +139,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       return row?.x === true;
     },
     async remove(key) {
-      assertKey(key);
       const { lo, hi } = range(key);
       await run(
         key,
@@ -153,7 +148,6 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       );
     },
     async list(prefix) {
-      assertKey(prefix);
       const { lo, hi } = range(prefix);
       // A skip scan in one round trip: each step jumps past the folder it found (to `<lo><name>0`), so
       // the server visits one index entry per child, not every document below the prefix.
@@ -183,20 +177,15 @@ export async function createPostgresStore(o: PostgresStoreOptions): Promise<Desi
       }
       return [...kinds.keys()].sort(byCodeUnit).map((name) => ({ name, kind: kinds.get(name)! }));
     },
-    async listTree(prefix) {
-      assertKey(prefix);
+    async keys(prefix) {
       const { lo, hi } = range(prefix);
       const rows = await run(
         prefix,
         () => sql`SELECT key FROM ${S}.entries WHERE tenant = ${tenant} AND key > ${lo} AND key < ${hi}`,
       );
-      return treeOf(
-        lo,
-        rows.map((r) => r.key as string),
-      );
+      return rows.map((r) => r.key as string);
     },
     async lock(key, opts) {
-      assertKey(key);
       const name = `${schema}\n${tenant}\n${key}`;
       // An advisory lock belongs to a session, so each lock gets a client of one connection of its own:
       // waiters never starve the pool, and `onclose` says when the session (and the lock) is gone. The

@@ -3,14 +3,15 @@ import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { DesignStore, Release, StoreEntry } from "../../../src/plugin-api.ts";
-import { assertKey, byCodeUnit, range, treeOf } from "../../shared/store-keys.ts";
+import type { Release, StoreDriver, StoreEntry } from "../../../src/plugin-api.ts";
+import { byCodeUnit, range } from "../../shared/store-keys.ts";
 import { fromSqlite, storeError } from "./errors.ts";
 import { migrate } from "./migrations.ts";
 
 // A DesignStore in one SQLite file (node:sqlite, built into Bun and Deno), in WAL mode so readers never
 // wait for the writer. Statements are prepared once; node:sqlite is synchronous, so a method never holds
-// a transaction across an await and two instances in one process cannot deadlock each other.
+// a transaction across an await and two instances in one process cannot deadlock each other. The host
+// wraps it in idse's store core, which checks keys and builds listTree from `keys`.
 
 export interface SqliteStoreOptions {
   /** The database file (created with its directory when missing). */
@@ -53,7 +54,7 @@ function open(o: SqliteStoreOptions): DatabaseSync {
   }
 }
 
-export function createSqliteStore(o: SqliteStoreOptions): DesignStore {
+export function createSqliteStore(o: SqliteStoreOptions): StoreDriver {
   const { path } = o;
   const db = open(o);
 
@@ -92,18 +93,15 @@ export function createSqliteStore(o: SqliteStoreOptions): DesignStore {
     kind: "sqlite",
     location: path,
     async read(key) {
-      assertKey(key);
       const row = run(() => q("SELECT value FROM entries WHERE key = ?").get(key), key);
       return row === undefined ? undefined : (row.value as string);
     },
     async write(key, value) {
-      assertKey(key);
       checkValue(key, value);
       run(() => upsert(key, value, new Date().toISOString()), key);
     },
     async writeMany(entries) {
       for (const [key, value] of entries) {
-        assertKey(key);
         checkValue(key, value);
       }
       const now = new Date().toISOString();
@@ -119,12 +117,10 @@ export function createSqliteStore(o: SqliteStoreOptions): DesignStore {
       });
     },
     async hash(key) {
-      assertKey(key);
       const row = run(() => q("SELECT hash FROM entries WHERE key = ?").get(key), key);
       return row === undefined ? undefined : (row.hash as string);
     },
     async has(key) {
-      assertKey(key);
       const { lo, hi } = range(key);
       const row = run(
         () =>
@@ -136,12 +132,10 @@ export function createSqliteStore(o: SqliteStoreOptions): DesignStore {
       return Number(row?.x) === 1;
     },
     async remove(key) {
-      assertKey(key);
       const { lo, hi } = range(key);
       run(() => q("DELETE FROM entries WHERE key = ? OR (key > ? AND key < ?)").run(key, lo, hi), key);
     },
     async list(prefix) {
-      assertKey(prefix);
       const { lo, hi } = range(prefix);
       // A skip scan: one index probe per child, not one row per document below the prefix (a sessions
       // folder of 1,001 sessions holds about 11,000 documents but has 1,001 children).
@@ -166,17 +160,12 @@ export function createSqliteStore(o: SqliteStoreOptions): DesignStore {
       }, prefix);
       return [...kinds.keys()].sort(byCodeUnit).map((name) => ({ name, kind: kinds.get(name)! }));
     },
-    async listTree(prefix) {
-      assertKey(prefix);
+    async keys(prefix) {
       const { lo, hi } = range(prefix);
       const rows = run(() => q("SELECT key FROM entries WHERE key > ? AND key < ?").all(lo, hi), prefix);
-      return treeOf(
-        lo,
-        rows.map((r) => r.key as string),
-      );
+      return rows.map((r) => r.key as string);
     },
     async lock(key, opts) {
-      assertKey(key);
       const owner = randomUUID();
       const me = { pid: process.pid, host: hostname() };
       const deadline = Date.now() + opts.timeoutMs;

@@ -133,11 +133,11 @@ export const CONCURRENCY_CASES: StoreCase[] = [
     async run({ open, reopen }) {
       const s = await open();
       await s.write("d/a.md", "x");
-      const other = s.lock ? await reopen(s).catch(() => undefined) : undefined;
-      if (s.lock) await s.lock(LOCK, { timeoutMs: 10_000 });
-      await s.dispose?.();
-      await s.dispose?.();
-      if (other?.lock) await (await other.lock(LOCK, { timeoutMs: 10_000 }))();
+      const other = await reopen(s).catch(() => undefined);
+      await s.lock(LOCK, { timeoutMs: 10_000 });
+      await s.dispose();
+      await s.dispose();
+      if (other) await (await other.lock(LOCK, { timeoutMs: 10_000 }))();
     },
   },
 ];

@@ -4,6 +4,7 @@ import type { NotionOptions } from "../../../plugins/notion-store/src/options.ts
 import type { DesignStore } from "../../../src/design-store.ts";
 import type { HostApi, PluginManifest } from "../../../src/plugin-api.ts";
 import { PLUGIN_API_VERSION } from "../../../src/plugin-api.ts";
+import { storeCore } from "../../../src/store/core.ts";
 import { validateOptions } from "../factory-host.ts";
 import { type FakeNotion, TOKEN } from "./fake-notion.ts";
 
@@ -62,5 +63,5 @@ export async function openNotion(
   });
   const logs: string[] = [];
   const instance = await plugin.default(notionHost(fake, options, { ...o, logs }));
-  return { store: await instance.createStore(), logs };
+  return { store: storeCore(await instance.createStore()), logs };
 }

@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import {
   artifactOf,
   assertKey,
-  childrenOf,
   idOf,
   idPatterns,
   keyOf,
@@ -22,6 +21,7 @@ import {
 } from "../../../plugins/notion-store/src/text.ts";
 import { assertKey as coreAssertKey, sha256Hex } from "../../../src/design-store.ts";
 import { STAGE_PATHS as CORE_STAGE_PATHS, keys, STAGES } from "../../../src/layout.ts";
+import { childrenOf } from "../../../src/store/core.ts";
 
 // The pure parts of notion-store: how text becomes blocks and rich_text chunks and back, the commit
 // record, and how keys become IDSE_IDs. The store's own copies of idse's key rules and stage table are
