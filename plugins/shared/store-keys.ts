@@ -1,6 +1,8 @@
 // Key helpers shared by the first-party store plugins (bundled into each by scripts/build-plugins.ts).
-// The key rules repeat src/design-store.ts assertKey because a plugin imports only types from idse; the
-// conformance suite checks that both reject the same keys.
+// idse's store core checks every key before a driver sees it and builds folder trees from `keys`; what is
+// left here is what a driver needs itself: the key rules, to tell which names read back from a backend
+// are keys (notion-store's ids; they repeat src/design-store.ts assertKey because a plugin imports only
+// types from idse, and test/stores/notion checks both agree), and the range of a prefix for SQL.
 
 export function assertKey(key: string): string {
   if (
@@ -24,14 +26,3 @@ export function range(prefix: string): { lo: string; hi: string } {
 }
 
 export const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Every file and folder below `prefix`, relative, sorted: what listTree returns, from the file keys. */
-export function treeOf(lo: string, fileKeys: Iterable<string>): string[] {
-  const out = new Set<string>();
-  for (const key of fileKeys) {
-    const rel = key.slice(lo.length);
-    out.add(rel);
-    for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) out.add(rel.slice(0, i));
-  }
-  return [...out].sort(byCodeUnit);
-}
