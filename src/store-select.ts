@@ -1,6 +1,5 @@
 import { type ResolvedConfig, readSection, updateRepoConfig } from "./config.ts";
 import type { DesignStore, Release } from "./design-store.ts";
-import { IdseError } from "./errors.ts";
 import type { ConfigSource } from "./models/config.ts";
 import type { LoadOptions } from "./plugin-host.ts";
 import { storeCore } from "./store/core.ts";
@@ -200,32 +199,6 @@ export function configuredStore(ws: () => Workspace, o: StoreLoadOptions): Desig
   // Bounded by the repository, not `.idse/`: a symlink to elsewhere in the repository is fine.
   if (choice.plugin === FILESYSTEM) return createFilesystemStore(idseDir, root);
   return lazyPluginStore(ws, choice.plugin, choice.options, o);
-}
-
-/** `--option key=value` pairs: a value that parses as JSON (numbers, booleans) is that, else a string. */
-export function parseKeyValues(raw: readonly string[], flag = "--option"): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of raw) {
-    const eq = pair.indexOf("=");
-    if (eq < 1) throw new IdseError("USAGE", { reason: `${flag} expects key=value, got "${pair}"` });
-    const value = pair.slice(eq + 1);
-    try {
-      out[pair.slice(0, eq)] = JSON.parse(value);
-    } catch {
-      out[pair.slice(0, eq)] = value;
-    }
-  }
-  return out;
-}
-
-/** A store name from the command line: "filesystem" or a plugin's name (a usage error otherwise). */
-export function storeNameArg(raw: string, flag: string): string {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(raw)) {
-    throw new IdseError("USAGE", {
-      reason: `${flag} expects "filesystem" or a store plugin's name (lowercase letters, digits, '-'), got "${raw}"`,
-    });
-  }
-  return raw;
 }
 
 /** JSON with sorted keys, to compare two option objects. */

@@ -61,7 +61,7 @@ export const init = defineCommand<
     if (opts.store !== undefined) {
       // `--store`: install the bundled plugin if needed, open the store (a store that cannot be reached
       // fails here), and record it in .idse/config.json before the project is created in it.
-      const { chooseStore } = await import("../store-transfer.ts");
+      const { chooseStore } = await import("./init-store.ts");
       await chooseStore(ctx, root, opts.store, opts.storeOption ?? [], wenv);
     }
     const ws = openWorkspaceAt(root, wenv);

@@ -1,7 +1,7 @@
+import { parseKeyValues } from "../cli/key-values.ts";
 import { defineCommand } from "../command.ts";
 import { IdseError } from "../errors.ts";
 import type { RemoteChangeOutput, RemoteListOutput } from "../models/sync.ts";
-import { parseKeyValues } from "../store-select.ts";
 import { personalRemotesPath } from "../sync/personal-remotes.ts";
 import { remoteOptions, remotePluginInfo } from "../sync/remote-plugin.ts";
 import {

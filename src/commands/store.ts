@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readTextIfExists } from "../atomic-file.ts";
+import { parseKeyValues, storeNameArg } from "../cli/key-values.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { withRepoLock } from "../config.ts";
 import type { DesignStore } from "../design-store.ts";
@@ -17,36 +18,26 @@ import type {
 import { beginMigration, endMigration, recoverLocked, recoverMigration } from "../recovery.ts";
 import { requireSession } from "../session-graph.ts";
 import { nativeMethods } from "../store/core.ts";
-import {
-  EXPORT_MANIFEST,
-  exportFiles,
-  importFiles,
-  readExportManifest,
-  writeExportManifest,
-} from "../store-files.ts";
+import { documentKeys, withProjectLocks } from "../store/transfer/documents.ts";
+import { exportFiles } from "../store/transfer/export.ts";
+import { EXPORT_MANIFEST, readExportManifest, writeExportManifest } from "../store/transfer/files.ts";
+import { importFiles } from "../store/transfer/import.ts";
+import { copyDocuments, readText } from "../store/transfer/migrate.ts";
 import {
   canonical,
   FILESYSTEM,
   fileChoice,
   openedChoice,
   openPluginStore,
-  parseKeyValues,
   realStore,
   STORE_ROOT,
   storeChoice,
-  storeNameArg,
   writeStoreConfig,
 } from "../store-select.ts";
-import {
-  copyDocuments,
-  documentKeys,
-  ensureStorePlugin,
-  readText,
-  withProjectLocks,
-} from "../store-transfer.ts";
 import { createFilesystemStore } from "../stores/fs.ts";
 import { leavesMachine } from "../sync/guard.ts";
 import { listProjects, type Workspace } from "../workspace.ts";
+import { ensureStorePlugin } from "./init-store.ts";
 
 // `idse store …`: which DesignStore the repository uses (info), moving every document to another one
 // (migrate), and files for agents when the store is not the filesystem (export, import). docs/stores.md.

@@ -1,0 +1,81 @@
+import { join } from "node:path";
+import { writeFileAtomic } from "../../atomic-file.ts";
+import { type DesignStore, sha256Hex } from "../../design-store.ts";
+import type { Diagnostic } from "../../errors.ts";
+import { EXPORT_ACTIONS, type ExportAction, type StoreExportOutput } from "../../models/store.ts";
+import { boundaryFor } from "../../path-guard.ts";
+import type { Workspace } from "../../workspace.ts";
+import { documentKeys } from "./documents.ts";
+import {
+  manifestPath,
+  readExportManifest,
+  readFileText,
+  repoPath,
+  writeExportManifest,
+  zero,
+} from "./files.ts";
+
+// `idse store export`: a store's documents written as files in the canonical layout (see files.ts). A
+// file edited since the last export is kept, never overwritten without --force.
+
+export interface ExportOptions {
+  /** Where the canonical layout goes: the folder that plays `.idse/` (default: .idse itself). */
+  dir: string;
+  /** Key prefix to export: `projects`, or one session's folder. */
+  scope: string;
+  force: boolean;
+  now: string;
+  report(d: Diagnostic): void;
+}
+
+export async function exportFiles(
+  ws: Workspace,
+  store: DesignStore,
+  o: ExportOptions,
+): Promise<StoreExportOutput> {
+  const dir = repoPath(ws.root, o.dir);
+  const within = boundaryFor(ws.root, o.dir);
+  const prev = readExportManifest(ws);
+  const base = prev && prev.dir === dir ? prev : undefined;
+  const files: Record<string, string> = { ...(base?.files ?? {}) };
+  const results: StoreExportOutput["results"] = [];
+  const counts = zero(EXPORT_ACTIONS);
+  for (const key of await documentKeys(store, o.scope)) {
+    const text = await store.read(key);
+    if (text === undefined) continue;
+    const path = join(o.dir, key);
+    const file = repoPath(ws.root, path);
+    const storeHash = sha256Hex(text);
+    const onDisk = readFileText(path, file, within);
+    let action: ExportAction = "written";
+    if (onDisk !== undefined) {
+      const diskHash = sha256Hex(onDisk);
+      // Unchanged on disk since the last export: safe to replace. Anything else is someone's edit.
+      if (diskHash === storeHash) action = "unchanged";
+      else if (files[key] !== diskHash) action = o.force ? "overwritten" : "kept";
+    }
+    if (action === "kept") {
+      o.report({
+        severity: "error",
+        code: "STORE_FILE_EDITED",
+        message: `${file} was edited since it was exported and differs from the store; it was kept`,
+        file,
+        key,
+        hint: "take the edit in with `idse store import`, or overwrite it with `idse store export --force`",
+      });
+    } else {
+      if (action !== "unchanged") writeFileAtomic(path, text, within);
+      files[key] = storeHash;
+    }
+    counts[action]++;
+    results.push({ key, file, action });
+  }
+  writeExportManifest(ws, {
+    store: { plugin: ws.config.values["store.plugin"], location: store.location },
+    dir,
+    exported_at: o.now,
+    scopes: [...(base?.scopes ?? []), o.scope],
+    files,
+  });
+  return { dir, manifest: repoPath(ws.root, manifestPath(ws)), scopes: [o.scope], results, counts };
+}
