@@ -1,5 +1,4 @@
-import { readSection } from "../../config.ts";
-import { type Diagnostic, IdseError } from "../../errors.ts";
+import { IdseError } from "../../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../../ids.ts";
 import { beginIntent, endIntent } from "../../intent-journal.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../../models/common.ts";
@@ -16,6 +15,7 @@ import {
 } from "../../session-graph.ts";
 import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
 import { keys, STAGES } from "../../store/layout.ts";
+import { completionProblems } from "../../validation/gate.ts";
 import type { Workspace } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { defaultOwner, refreshMeta } from "./shared.ts";
@@ -230,33 +230,6 @@ export const sessionRemoveCollaborator = defineCommand<{ name: string }, Session
     ),
   text: say,
 });
-
-/**
- * The completion gate is the validation engine run as a gate (feedback required, every error counts).
- * It runs before anything is written, so a failed gate changes nothing (the Python original wrote
- * "complete" first). The engine is loaded only here.
- */
-async function completionProblems(ws: Workspace, project: string, id: string) {
-  const { validateSessions } = await import("../../validation/run.ts");
-  const { reports } = await validateSessions(ws.store, project, [id], {
-    stack: ws.config.values.stack,
-    validation: readSection(ws.idseDir, "validation"),
-    gate: true,
-  });
-  return reports[0]!.findings
-    .filter((f) => f.severity === "error")
-    .map(
-      (f): Diagnostic => ({
-        severity: "error",
-        code: "RULE_VIOLATION",
-        message: f.message,
-        file: f.file,
-        ...(f.line ? { line: f.line } : {}),
-        rule_id: f.rule_id,
-        stage: f.stage,
-      }),
-    );
-}
 
 export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"] }, SessionChange>({
   options: [
