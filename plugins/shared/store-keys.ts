@@ -1,7 +1,7 @@
 // Key helpers shared by the first-party store plugins (bundled into each by scripts/build-plugins.ts).
 // idse's store core checks every key before a driver sees it and builds folder trees from `keys`; what is
 // left here is what a driver needs itself: the key rules, to tell which names read back from a backend
-// are keys (notion-store's ids; they repeat src/design-store.ts assertKey because a plugin imports only
+// are keys (notion-store's ids; they repeat src/store/contract.ts assertKey because a plugin imports only
 // types from idse, and test/stores/notion checks both agree), and the range of a prefix for SQL.
 
 export function assertKey(key: string): string {

@@ -1,3 +1,5 @@
+import { IdseError } from "../errors.ts";
+import type { StoreInfoOutput } from "../models/store.ts";
 import {
   assertKey,
   type DesignStore,
@@ -5,9 +7,7 @@ import {
   type StoreDriver,
   type StoreEntry,
   sha256Hex,
-} from "../design-store.ts";
-import { IdseError } from "../errors.ts";
-import type { StoreInfoOutput } from "../models/store.ts";
+} from "./contract.ts";
 
 // The store core: wraps any driver (src/design-store.ts, StoreDriver) into the DesignStore every caller
 // uses, the way unstorage's createStorage wraps a driver. It checks every key once, here, and supplies

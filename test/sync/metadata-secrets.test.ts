@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
+import { storeCore } from "../../src/store/core.ts";
 import { tempDir } from "../helpers.ts";
 import { FakeNotion, TOKEN as NOTION_TOKEN } from "../stores/notion/fake-notion.ts";
 import { adminSql, freshSchema, freshTenant, PG_URL, pgUnavailable } from "../stores/pg.ts";
@@ -124,15 +125,15 @@ const TRANSPORTS: Transport[] = [
         add: (ws) => addRemote(ws, [path, "--plugin", "sqlite-store"]),
         async seen() {
           if (!existsSync(path)) return "";
-          const store = createSqliteStore({ path });
+          const store = storeCore(createSqliteStore({ path }));
           try {
-            const keys = store.listTree ? await store.listTree("projects") : [];
+            const keys = await store.listTree("projects");
             let out = keys.join("\n");
             for (const k of keys) out += `\n${(await store.read(`projects/${k}`).catch(() => "")) ?? ""}`;
             // The file's bytes too: a deleted row may linger in a page.
             return `${out}\n${readFileSync(path).toString("latin1")}`;
           } finally {
-            await store.dispose?.();
+            await store.dispose();
           }
         },
       };

@@ -1,4 +1,4 @@
-import type { StoreDriver } from "../../../src/plugin-api.ts";
+import type { StoreDriver } from "../../../src/plugins/api.ts";
 import { NotionApi, type RetryPolicy } from "./api.ts";
 import { addSecret, notionError } from "./errors.ts";
 import { Locks } from "./lock.ts";

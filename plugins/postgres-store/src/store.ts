@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import postgres, { type Sql } from "postgres";
-import type { Release, StoreDriver, StoreEntry } from "../../../src/plugin-api.ts";
+import type { Release, StoreDriver, StoreEntry } from "../../../src/plugins/api.ts";
 import { byCodeUnit, range } from "../../shared/store-keys.ts";
 import { driverOptions, redact, type Ssl } from "./connect.ts";
 import { fromPostgres, storeError } from "./errors.ts";

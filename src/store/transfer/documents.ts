@@ -1,6 +1,6 @@
-import { type DesignStore, withLock } from "../../design-store.ts";
-import { keys } from "../../layout.ts";
-import { STORE_ROOT } from "../../store-select.ts";
+import { type DesignStore, withLock } from "../contract.ts";
+import { keys } from "../layout.ts";
+import { STORE_ROOT } from "../select.ts";
 
 // What moving documents between stores and files counts as a document, and the locks it runs under.
 

@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../../atomic-file.ts";
-import { type DesignStore, sha256Hex } from "../../design-store.ts";
 import type { Diagnostic } from "../../errors.ts";
 import { EXPORT_ACTIONS, type ExportAction, type StoreExportOutput } from "../../models/store.ts";
-import { boundaryFor } from "../../path-guard.ts";
 import type { Workspace } from "../../workspace.ts";
+import { writeFileAtomic } from "../atomic-file.ts";
+import { type DesignStore, sha256Hex } from "../contract.ts";
+import { boundaryFor } from "../path-guard.ts";
 import { documentKeys } from "./documents.ts";
 import {
   manifestPath,

@@ -2,12 +2,12 @@ import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../../atomic-file.ts";
 import { IdseError } from "../../errors.ts";
 import { parseJsonText } from "../../json-text.ts";
 import { StoreExportFile } from "../../models/store.ts";
-import { readContained } from "../../path-guard.ts";
 import type { Workspace } from "../../workspace.ts";
+import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
+import { readContained } from "../path-guard.ts";
 
 // The folder of files for agents (`idse store export` / `idse store import`). IDE agents edit files, so
 // a plugin store's documents are written out in the canonical layout (by default under .idse/projects/,

@@ -1,11 +1,11 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { type DesignStore, sha256Hex } from "../../design-store.ts";
 import { type Diagnostic, IdseError } from "../../errors.ts";
 import { IMPORT_RESULTS, type ImportResult, type StoreImportOutput } from "../../models/store.ts";
-import { boundaryFor } from "../../path-guard.ts";
 import { isSpineDocument, spineChanged } from "../../spine.ts";
 import type { Workspace } from "../../workspace.ts";
+import { type DesignStore, sha256Hex } from "../contract.ts";
+import { boundaryFor } from "../path-guard.ts";
 import { isDocumentKey, withProjectLocks } from "./documents.ts";
 import {
   manifestPath,

@@ -1,9 +1,9 @@
 import { isUtf8 } from "node:buffer";
-import { type DesignStore, sha256Hex } from "../../design-store.ts";
 import { IdseError } from "../../errors.ts";
-import { keys, parseArtifactKey } from "../../layout.ts";
 import type { StoreMigrateOutput } from "../../models/store.ts";
-import { readStoreBytes } from "../../stores/fs.ts";
+import { type DesignStore, sha256Hex } from "../contract.ts";
+import { readStoreBytes } from "../fs.ts";
+import { keys, parseArtifactKey } from "../layout.ts";
 import { documentKeys } from "./documents.ts";
 
 // Moving documents between stores (`idse store migrate`): every key under projects/ is read from the
