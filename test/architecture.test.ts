@@ -152,11 +152,11 @@ describe("architecture: boundaries", () => {
     const allowed: Record<string, string> = {
       "src/store/select.ts imports src/config.ts":
         "which store to open is config.json's `store` section, read through its one owner",
-      "src/store/files.ts imports src/spine.ts":
-        "store import holds a changed Spine document for a person to accept (issue #15: export/import move into store/transfer/)",
+      "src/store/transfer/import.ts imports src/spine.ts":
+        "store import holds a changed Spine document for a person to accept",
     };
     const bad = runtime
-      .filter((e) => e.from.startsWith("src/store/") && !e.from.startsWith("src/store/transfer"))
+      .filter((e) => e.from.startsWith("src/store/"))
       .filter((e) => !e.dynamic)
       .filter((e) =>
         /^src\/(workspace|session-graph|artifacts|stage-state|agent-registry|blueprint-meta|spine|config)\.ts$|^src\/(cli|validation|sync|routing)\//.test(
@@ -165,6 +165,28 @@ describe("architecture: boundaries", () => {
       )
       .map(show);
     expect(bad.filter((b) => !allowed[b])).toEqual([]);
+  });
+
+  test("src/store/ loads the plugin host only from select.ts, lazily; the store core needs only the contract", () => {
+    const host = runtime.filter((e) => e.from.startsWith("src/store/") && HOST.test(e.to)).map(show);
+    expect(host).toEqual(["src/store/select.ts imports src/plugins/host.ts (dynamic)"]);
+    // The core wraps any driver, the plugin host's included: it knows the contract and the error catalogue.
+    const core = runtime.filter((e) => e.from === "src/store/core.ts").map((e) => e.to);
+    expect(core.sort()).toEqual(["src/errors.ts", "src/store/contract.ts"]);
+  });
+
+  test("no caller tests a store for a method: the store core supplies every one (src/store/core.ts)", () => {
+    // `store.hash ? … : …`, `if (target.writeMany)`: the fallbacks the core gives once came back here.
+    const probe =
+      /\b(store|target|source|real|s)\.(keys|has|list|listTree|hash|writeMany|lock|dispose)\s*(\?\s|\)|&&|$)/;
+    const bad = SRC.map((f) => relative(REPO, f))
+      .filter((f) => f !== "src/store/core.ts")
+      .flatMap((f) =>
+        readFileSync(join(REPO, f), "utf8")
+          .split("\n")
+          .flatMap((line, i) => (probe.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+      );
+    expect(bad).toEqual([]);
   });
 
   test("Spine primitives never import the CLI or the plugin host, dynamic imports included", () => {
