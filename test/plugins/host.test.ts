@@ -76,6 +76,27 @@ describe("stores", () => {
     expect((await failure(loadStore(ws, "mem-store"))).code).toBe("PLUGIN_CAPABILITY");
   });
 
+  test("the old capability names `tree` and `batch` are read as listTree and writeMany", async () => {
+    const both = storeWith("listTree: async () => ['a'], writeMany: async () => {},");
+    const { ws } = await installed([{ code: both, capabilities: ["tree", "batch"] }]);
+    expect(await (await loadStore(ws, "mem-store")).listTree!("x")).toEqual(["a"]);
+    // The promise stands under its old name: a store without the method is refused.
+    const { ws: without } = await installed([{ code: storeWith(""), capabilities: ["tree"] }]);
+    const e = await failure(loadStore(without, "mem-store"));
+    expect([e.code, e.data.capability]).toEqual(["PLUGIN_CAPABILITY", "listTree"]);
+  });
+
+  test("a store without list() has keys(); one with neither is refused", async () => {
+    const code = (methods: string) => `export default () => ({ kind: "store", async createStore() {
+      return { kind: "t", location: "t", read: async () => undefined, write: async () => {},
+        remove: async () => {}, ${methods} };
+    } });`;
+    const { ws } = await installed([{ code: code("keys: async (p) => [p + '/a/b.md'],") }]);
+    expect(await (await loadStore(ws, "mem-store")).keys!("x")).toEqual(["x/a/b.md"]);
+    const { ws: neither } = await installed([{ code: code("") }]);
+    expect((await failure(loadStore(neither, "mem-store"))).code).toBe("PLUGIN_CAPABILITY");
+  });
+
   test("a tampered entry file is refused before it runs; a disabled plugin is not loaded", async () => {
     const { cwd, ws } = await installed([{}]);
     await idse(["plugin", "disable", "mem-store"], { cwd });
