@@ -30,7 +30,7 @@ export const StoreInfoOutput = d(
     options: d(v.record(v.string(), v.unknown()), "`store.options` from .idse/config.json."),
     capabilities: d(
       v.array(v.picklist(OPTIONAL_STORE_METHODS)),
-      "The optional DesignStore methods the store has (the others fall back).",
+      "The optional methods the store's driver implements itself; the store core supplies the others.",
     ),
     projects: d(v.array(v.string()), "The projects it holds."),
     export: d(
