@@ -7,14 +7,15 @@ import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../.
 import { recoverLocked } from "../../recovery.ts";
 import {
   createSession,
+  makeCurrent,
   readCurrentSession,
   readSession,
   requireSession,
   sessionExists,
   updateSession,
 } from "../../session-graph.ts";
-import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
-import { keys, STAGES } from "../../store/layout.ts";
+import { readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
+import { STAGES } from "../../store/layout.ts";
 import { completionProblems } from "../../validation/gate.ts";
 import type { Workspace } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
@@ -77,8 +78,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
           now: ctx.now,
         });
         // State first: if it cannot be written, CURRENT_SESSION still names the old session.
-        await pointStateAt(ws.store, project, id, ctx.now);
-        await ws.store.write(keys.currentSession(project), id);
+        await makeCurrent(ws.store, project, id, ctx.now);
         await refreshMeta(ctx, ws.store, project);
         return {
           project,
@@ -145,8 +145,7 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
       // between the two is finished by the next idse run (the intent journal, recovery.ts).
       await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is written
       await beginIntent(ws.store, project, { op: "session-switch", session: id });
-      await pointStateAt(ws.store, project, id, ctx.now);
-      await ws.store.write(keys.currentSession(project), id);
+      await makeCurrent(ws.store, project, id, ctx.now);
       await endIntent(ws.store, project);
       const { meta } = await readSession(ws.store, project, id);
       const { refreshAgentFiles } = await import("../../routing/sync.ts");
