@@ -20,7 +20,10 @@ export interface CaseContext {
 export interface StoreCase {
   id: string;
   title: string;
-  /** Optional DesignStore methods the case exercises: a store without one must declare the case. */
+  /**
+   * Optional driver methods the case exercises. Every store here is opened through the store core, which
+   * supplies them all, so this holds only for a store handed in without it (it must then declare the case).
+   */
   needs?: (keyof DesignStore)[];
   /** The case opens a second handle on the same data. */
   needsReopen?: boolean;
