@@ -203,6 +203,7 @@ export interface PluginModule<Options = unknown> {
 export const CAPABILITY_METHODS = {
   store: {
     "": ["read", "write", "remove"],
+    list: ["list"],
     keys: ["keys"],
     has: ["has"],
     listTree: ["listTree"],
