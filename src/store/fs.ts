@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { writeFileAtomic } from "./atomic-file.ts";
-import { assertKey, type DesignStore, type StoreDriver, type StoreEntry, sha256Hex } from "./contract.ts";
+import { assertKey, type DesignStore, type StoreDriver, type StoreEntry } from "./contract.ts";
 import { storeCore } from "./core.ts";
 import { acquireFileLock } from "./file-lock.ts";
 import { guardRead, guardWrite, readContained } from "./path-guard.ts";
@@ -17,6 +17,9 @@ import { guardRead, guardWrite, readContained } from "./path-guard.ts";
  * store's boundary is refused with PATH_OUTSIDE_WORKSPACE, for reads as for writes. The boundary is the
  * repository root for the workspace's own store (a symlink to elsewhere in the repository is followed)
  * and the folder itself for a filesystem remote.
+ *
+ * A driver (contract.ts, StoreDriver): the store core (core.ts) checks every key before it gets here and
+ * gives `hash` by reading; what is here is what files do better than the core's fallbacks.
  */
 /** The text of a file; undefined when it is missing or is a folder (a folder has no text of its own). */
 function readText(within: string, path: string): string | undefined {
@@ -73,10 +76,6 @@ export function createFilesystemStore(root: string, within: string = root): Desi
     },
     async has(key) {
       return guardRead(within, path(key)) !== undefined;
-    },
-    async hash(key) {
-      const text = readText(within, path(key));
-      return text === undefined ? undefined : sha256Hex(text);
     },
     async writeMany(entries) {
       // Files have no transactions: check every key (and where it leads) first, then write each
