@@ -269,13 +269,7 @@ export async function applyPlan(
   };
 
   const step = async (item: PlanItem): Promise<SyncResult | Later | undefined> => {
-    if (item.action === "unchanged") {
-      const base = item.base;
-      if (!o.dryRun && (base?.hash !== item.local_hash || base?.etag !== item.etag || base?.pending_remote)) {
-        setBase(item.key, item.local_hash!, item.etag);
-      }
-      return undefined;
-    }
+    if (item.action === "unchanged") return undefined;
     if (item.action === "deleted" && item.deleted_on === "both") {
       if (!o.dryRun) dropBase(item.key);
       return done(item, "unchanged", "deleted on both sides; dropped from the sync base");
@@ -329,9 +323,10 @@ export async function applyPlan(
   };
 
   // Bounded concurrency: a few workers draining one queue (ten lines; no dependency needed for that).
+  // Unchanged artifacts have no plan item; those whose base lags are brought up to date here.
+  if (!o.dryRun) for (const r of plan.refresh) setBase(r.key, r.hash, r.etag);
   const results: (SyncResult | undefined)[] = new Array(plan.items.length);
-  const work = plan.items.map((item, i) => ({ item, i })).filter(({ item }) => item.action !== "unchanged");
-  for (const item of plan.items) if (item.action === "unchanged") await step(item);
+  const work = plan.items.map((item, i) => ({ item, i }));
   let next = 0;
   let finished = 0;
   const pending: Promise<void>[] = [];
