@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import * as v from "valibot";
 import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
+import { writeFilesAtomic } from "./atomic-files.ts";
 import { type DesignStore, sha256Hex } from "./design-store.ts";
 import { type Diagnostic, IdseError } from "./errors.ts";
 import { parseJsonText } from "./json-text.ts";
@@ -29,6 +30,9 @@ import type { Workspace } from "./workspace.ts";
 
 export const EXPORT_MANIFEST = "store-export.json";
 const SCHEMA_REF = "./schemas/store-export.schema.json";
+/** An export's write batches: as sync's pushes (src/sync/apply.ts), few fsync waits, bounded texts held. */
+const EXPORT_BATCH_FILES = 512;
+const EXPORT_BATCH_BYTES = 8 * 1024 * 1024;
 
 const manifestPath = (ws: Workspace) => join(ws.idseDir, EXPORT_MANIFEST);
 
@@ -97,6 +101,16 @@ export async function exportFiles(
   const files: Record<string, string> = { ...(base?.files ?? {}) };
   const results: StoreExportOutput["results"] = [];
   const counts = zero(EXPORT_ACTIONS);
+  // Files go out through the batch writer (src/atomic-files.ts), a batch at a time, all before the
+  // manifest: a killed export leaves every file old or new and the old manifest, and the next export
+  // sees a file it had written as unchanged.
+  let batch: { path: string; text: string }[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length) await writeFilesAtomic(batch, within, { syncDirs: true });
+    batch = [];
+    batchBytes = 0;
+  };
   for (const key of await documentKeys(store, o.scope)) {
     const text = await store.read(key);
     if (text === undefined) continue;
@@ -121,12 +135,17 @@ export async function exportFiles(
         hint: "take the edit in with `idse store import`, or overwrite it with `idse store export --force`",
       });
     } else {
-      if (action !== "unchanged") writeFileAtomic(path, text, within);
+      if (action !== "unchanged") {
+        batch.push({ path, text });
+        batchBytes += text.length;
+        if (batch.length >= EXPORT_BATCH_FILES || batchBytes >= EXPORT_BATCH_BYTES) await flush();
+      }
       files[key] = storeHash;
     }
     counts[action]++;
     results.push({ key, file, action });
   }
+  await flush();
   writeExportManifest(ws, {
     store: { plugin: ws.config.values["store.plugin"], location: store.location },
     dir,

@@ -1,5 +1,6 @@
 import { type DesignStore, sha256Hex } from "../design-store.ts";
 import { displayKey } from "../documents.ts";
+import { gcPacer } from "../gc-pace.ts";
 import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
 import type { PutOutcome, SyncTransport } from "../plugin-api.ts";
 import type { Plan, PlanItem } from "./plan.ts";
@@ -330,8 +331,12 @@ export async function applyPlan(
   let next = 0;
   let finished = 0;
   const pending: Promise<void>[] = [];
+  // Each document pushed leaves its text, its secret scan and its request behind as garbage: collected
+  // every few batches, so a first push of 70,007 documents stays near what it keeps (src/gc-pace.ts).
+  const pace = gcPacer(2 * BATCH_DOCS);
   const worker = async () => {
     while (next < work.length) {
+      pace();
       const { item, i } = work[next++]!;
       let r: SyncResult | Later | undefined;
       try {

@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
 import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
+import { gcPacer } from "../gc-pace.ts";
 import { guardRead } from "../path-guard.ts";
 import { type StatCache, statCacheOf, statKey } from "../stat-cache.ts";
 import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
@@ -19,6 +20,9 @@ import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
 
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
+
+/** Documents hashed through the stat cache between two young-generation collections (src/gc-pace.ts). */
+const GC_EVERY = 8192;
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
@@ -138,7 +142,9 @@ function folderResolver(base: string, within: string): (folder: string) => strin
 function hashCached(store: DesignStore, keys: readonly string[], cache: StatCache, out: Map<string, string>) {
   const { base, within } = storeBoundary(store);
   const folderOf = folderResolver(base, within);
+  const pace = gcPacer(GC_EVERY);
   for (const key of keys) {
+    pace();
     const slash = assertKey(key).lastIndexOf("/");
     const real = folderOf(slash < 0 ? "" : key.slice(0, slash));
     const path = real === null ? undefined : `${real}/${key.slice(slash + 1)}`;
