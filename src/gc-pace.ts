@@ -7,13 +7,13 @@
 
 const gc = (globalThis as { Bun?: { gc(full: boolean): void } }).Bun?.gc;
 
-/** Counts work done and collects young garbage every `every` units. */
-export function gcPacer(every: number): (units?: number) => void {
+/** Counts work done and collects garbage every `every` units (young only, unless `full`). */
+export function gcPacer(every: number, full = false): (units?: number) => void {
   let since = 0;
   return (units = 1) => {
     since += units;
     if (since < every || !gc) return;
     since = 0;
-    gc(false);
+    gc(full);
   };
 }

@@ -26,5 +26,5 @@ export async function commitImport(
     return;
   }
   const files = writes.map(([key, text]) => ({ path: `${idseDir}/${key}`, text }));
-  await writeFilesAtomic(files, undefined, { syncNew: false, syncDirs: true });
+  await writeFilesAtomic(files, undefined, { syncNew: false });
 }
