@@ -105,11 +105,7 @@ export async function writeFilesAtomic(
         closeSync(fd);
       }
     }
-    await eachLimited(
-      o.syncNew === false ? temps.filter((_, i) => prev[i]) : temps,
-      IN_FLIGHT,
-      fsyncFile,
-    );
+    await eachLimited(o.syncNew === false ? temps.filter((_, i) => prev[i]) : temps, IN_FLIGHT, fsyncFile);
     for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, targets[renamed]!);
   } catch (err) {
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });

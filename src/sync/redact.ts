@@ -60,7 +60,9 @@ export class Redactor {
       let out: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const v = this.redactValue(value[i]);
-        if (v !== value[i]) (out ??= value.slice())[i] = v;
+        if (v === value[i]) continue;
+        out ??= value.slice();
+        out[i] = v;
       }
       return (out ?? value) as T;
     }
