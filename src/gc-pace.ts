@@ -17,3 +17,8 @@ export function gcPacer(every: number, full = false): (units?: number) => void {
     gc(full);
   };
 }
+
+/** A full collection now (the end of a large phase, before the next allocates as much again). */
+export function collectGarbage(): void {
+  gc?.(true);
+}

@@ -2,6 +2,7 @@ import type { Io } from "./command.ts";
 import { type DesignStore, sha256Hex } from "./design-store.ts";
 import type { Diagnostic } from "./errors.ts";
 import { IdseError } from "./errors.ts";
+import { collectGarbage } from "./gc-pace.ts";
 import type { RemoteInfo } from "./models/sync.ts";
 import type { SyncTransport } from "./plugin-api.ts";
 import { attachStatCache, openStatCache, statCacheOf } from "./stat-cache.ts";
@@ -20,6 +21,9 @@ import type { Workspace } from "./workspace.ts";
 
 export type { Plan, Scope } from "./sync/plan.ts";
 export { Redactor } from "./sync/redact.ts";
+
+/** Items from which an apply is large enough to collect garbage after it (src/gc-pace.ts). */
+const LARGE_APPLY = 4096;
 
 /** Variables that may hold a token for a remote: registered with the redactor whether read or not. */
 const TOKEN_VARS = ["IDSE_ARTIFACT_TOKEN", "IDSE_AGENCY_TOKEN"];
@@ -118,6 +122,9 @@ export async function applySync(
   o: ApplyOptions & { now: string },
 ): Promise<Applied & { failed: number; lastSync: string | null }> {
   const applied = await applyPlan(env.ws.store, transport, plan, state, o);
+  // After thousands of documents, their texts and scans are garbage: collected before the base (one entry
+  // per artifact) is serialized and the results printed, which is where a first push peaked (issue 16).
+  if (plan.items.length >= LARGE_APPLY) collectGarbage();
   const failed = applied.results.filter((r) => FAILED_OUTCOMES.includes(r.outcome)).length;
   if (!o.dryRun) {
     if (failed === 0) state.last_sync = o.now;
