@@ -1,5 +1,5 @@
-import { writeFilesAtomic } from "../atomic-files.ts";
-import type { DesignStore } from "../design-store.ts";
+import { writeFilesAtomic } from "../store/atomic-files.ts";
+import type { DesignStore } from "../store/contract.ts";
 
 // Committing an import through the batch writer (src/atomic-files.ts), as sync's pushes and the stores'
 // writeMany: every document is first written to a temp file beside its target; only when all of them are

@@ -1,8 +1,8 @@
-import { type DesignStore, sha256Hex } from "../design-store.ts";
-import { displayKey } from "../documents.ts";
-import { gcPacer } from "../gc-pace.ts";
 import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
-import type { PutOutcome, SyncTransport } from "../plugin-api.ts";
+import type { PutOutcome, SyncTransport } from "../plugins/api.ts";
+import { type DesignStore, sha256Hex } from "../store/contract.ts";
+import { displayKey } from "../store/documents.ts";
+import { gcPacer } from "./gc-pace.ts";
 import type { Plan, PlanItem } from "./plan.ts";
 import { sideKey } from "./plan.ts";
 import { isSpineDocument, spineChanged } from "./spine.ts";

@@ -1,10 +1,10 @@
 import * as v from "valibot";
-import type { DesignStore } from "../design-store.ts";
-import { displayKey, parseJsonDoc } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
-import { keys, schemaRef } from "../layout.ts";
 import { SyncStateFile } from "../models/sync.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { displayKey, parseJsonDoc } from "../store/documents.ts";
+import { keys, schemaRef } from "../store/layout.ts";
 
 // The sync base: `.idse/projects/<project>/sync/<remote>.json`, one file per project and remote, holding
 // the hash (and the remote's version tag) of every artifact at its last successful sync with that remote.

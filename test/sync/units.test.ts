@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sha256Hex } from "../../src/design-store.ts";
-import { makeHostApi } from "../../src/plugin-host.ts";
-import { createFilesystemStore } from "../../src/stores/fs.ts";
-import { createMemoryStore } from "../../src/stores/memory.ts";
+import { makeHostApi } from "../../src/plugins/host.ts";
+import { sha256Hex } from "../../src/store/contract.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { hashKeys } from "../../src/sync/hash.ts";
 import { sideKey } from "../../src/sync/plan.ts";
 import { progressLine } from "../../src/sync/progress.ts";
@@ -178,7 +178,7 @@ describe("large-sync shortcuts (issue 16) keep the behaviour they replace", () =
 
   test("the sync base's entries, checked by hand, are refused and trimmed as the model does", async () => {
     const { readSyncState } = await import("../../src/sync/state.ts");
-    const { parseJsonDoc } = await import("../../src/documents.ts");
+    const { parseJsonDoc } = await import("../../src/store/documents.ts");
     const { SyncStateFile } = await import("../../src/models/sync.ts");
     const store = createMemoryStore();
     const read = async (artifacts: unknown) => {
