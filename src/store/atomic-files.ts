@@ -125,6 +125,9 @@ async function fsyncDir(path: string): Promise<void> {
   } catch (err) {
     // Windows cannot open a folder this way; its renames are durable on their own (NTFS journal).
     if (process.platform === "win32") return;
+    // A folder we may write in but not read (mode -wx: the parent of a remote, say) cannot be synced by
+    // us; its renames are still atomic, so that is no reason to fail a batch already in place.
+    if ((err as NodeJS.ErrnoException).code === "EACCES") return;
     throw err;
   }
   try {

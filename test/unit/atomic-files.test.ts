@@ -138,3 +138,18 @@ test("syncDirs and syncNew: false write the same files: folders made several lev
   for (const f of deep("two")) expect(readFileSync(f.path, "utf8")).toBe("two");
   expect(leftovers(dir)).toEqual([]);
 });
+
+test("syncDirs: a folder made inside a parent that cannot be read (mode -wx) does not fail the batch", async () => {
+  // Root reads any folder, so there this only checks the batch; as another user it takes the EACCES path.
+  if (process.platform === "win32") return;
+  const dir = tempDir();
+  const parent = join(dir, "wx");
+  mkdirSync(parent);
+  chmodSync(parent, 0o300);
+  try {
+    await writeFilesAtomic([{ path: join(parent, "made", "f.txt"), text: "x" }], dir, { syncDirs: true });
+    expect(readFileSync(join(parent, "made", "f.txt"), "utf8")).toBe("x");
+  } finally {
+    chmodSync(parent, 0o755);
+  }
+});
