@@ -1,7 +1,7 @@
 import { writeFilesAtomic } from "../store/atomic-files.ts";
 import type { DesignStore } from "../store/contract.ts";
 
-// Committing an import through the batch writer (src/atomic-files.ts), as sync's pushes and the stores'
+// Committing an import through the batch writer (src/store/atomic-files.ts), as sync's pushes and the stores'
 // writeMany: every document is first written to a temp file beside its target; only when all of them are
 // written (and synced, below) do the renames begin, so a failure before that (a full disk, a killed
 // process) changes no document, and its temp files are removed (a killed import's by the next one).

@@ -101,7 +101,7 @@ export async function exportFiles(
   const files: Record<string, string> = { ...(base?.files ?? {}) };
   const results: StoreExportOutput["results"] = [];
   const counts = zero(EXPORT_ACTIONS);
-  // Files go out through the batch writer (src/atomic-files.ts), a batch at a time, all before the
+  // Files go out through the batch writer (src/store/atomic-files.ts), a batch at a time, all before the
   // manifest: a killed export leaves every file old or new and the old manifest, and the next export
   // sees a file it had written as unchanged.
   let batch: { path: string; text: string }[] = [];

@@ -78,7 +78,7 @@ export function createFilesystemStore(root: string, within: string = root): Desi
       return text === undefined ? undefined : sha256Hex(text);
     },
     async writeMany(entries) {
-      // Files have no transactions: the batch writer (src/atomic-files.ts) checks every key (and where it
+      // Files have no transactions: the batch writer (src/store/atomic-files.ts) checks every key (and where it
       // leads) first, so a key that leads out refuses the batch before anything is written; then writes
       // every temp file, fsyncs them overlapped, renames them in order and fsyncs their folders. Each
       // file is old or new at any moment, and all are durable once this returns (store migrate and

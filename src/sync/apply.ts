@@ -332,7 +332,7 @@ export async function applyPlan(
   let finished = 0;
   const pending: Promise<void>[] = [];
   // Each document pushed leaves its text, its secret scan and its request behind as garbage: collected
-  // every few batches, so a first push of 70,007 documents stays near what it keeps (src/gc-pace.ts).
+  // every few batches, so a first push of 70,007 documents stays near what it keeps (src/sync/gc-pace.ts).
   const pace = gcPacer(8 * BATCH_DOCS, true);
   const worker = async () => {
     while (next < work.length) {

@@ -22,7 +22,7 @@ import { storeTransport } from "./store-transport.ts";
 export type { Plan, Scope } from "./plan.ts";
 export { Redactor } from "./redact.ts";
 
-/** Items from which an apply is large enough to collect garbage after it (src/gc-pace.ts). */
+/** Items from which an apply is large enough to collect garbage after it (src/sync/gc-pace.ts). */
 const LARGE_APPLY = 4096;
 
 /** Variables that may hold a token for a remote: registered with the redactor whether read or not. */

@@ -21,7 +21,7 @@ import { gcPacer } from "./gc-pace.ts";
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
 
-/** Documents hashed through the stat cache between two young-generation collections (src/gc-pace.ts). */
+/** Documents hashed through the stat cache between two young-generation collections (src/sync/gc-pace.ts). */
 const GC_EVERY = 8192;
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);

@@ -136,7 +136,6 @@ export async function makePlan(o: {
     o.transport.list(prefix),
   ]);
   const remote = remoteArtifacts(listed, local, project, scope, o.report);
-  listed.length = 0;
   const under = `${prefix}/`;
 
   // An unchanged artifact (the common case: all of them in a sync with nothing to do) is only counted, and
