@@ -3,7 +3,7 @@
 // imported by the compiled binary into a workspace that holds nothing else. Budget: ≤ 2 s.
 // scripts/bench.ts adds the case to its table; `bun scripts/bench-import.ts <dir> [sessions]` only
 // generates the database (for trying it by hand); `bun scripts/bench-import.ts --time [runs]` times
-// this case alone through dist/idse.
+// this case alone through dist/idse (or IDSE_BENCH_BIN).
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -139,7 +139,10 @@ if (import.meta.main) {
     const root = realpathSync(mkdtempSync(join(tmpdir(), "idse-bench-import-")));
     try {
       const c = importCase(root, 1001);
-      const bin = resolve(import.meta.dir, "..", "dist", process.platform === "win32" ? "idse.exe" : "idse");
+      // IDSE_BENCH_BIN: another binary (a copy of main's, to compare before and after a change).
+      const bin =
+        process.env.IDSE_BENCH_BIN ??
+        resolve(import.meta.dir, "..", "dist", process.platform === "win32" ? "idse.exe" : "idse");
       const times: number[] = [];
       for (let i = 0; i < runs; i++) {
         Bun.spawnSync(c.before!, { cwd: c.cwd });

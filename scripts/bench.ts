@@ -9,6 +9,8 @@
 //             groups none of whose words TEXT matches is skipped. With --write, only those rows of the
 //             recorded table are replaced (or added), the others kept as they were.
 //   --strict  exit 1 when a budget is exceeded (default: report only, so a slow CI box stays green)
+//   --scale N[,N…]  instead of the table above, the scaling table of issue 16 (scripts/bench-scale.ts) at
+//             those session counts; --write and --strict apply to it (`npm run bench -- --scale 10001`)
 import {
   cpSync,
   existsSync,
@@ -405,8 +407,22 @@ async function main(): Promise<number> {
       runs: { type: "string", default: "30" },
       warmup: { type: "string", default: "3" },
       only: { type: "string", multiple: true, default: [] },
+      scale: { type: "string" },
     },
   });
+  if (values.scale !== undefined) {
+    // The scaling table is its own script (slow, opt-in); run in a child with the counts it expects.
+    if (!/^\d+(,\d+)*$/.test(values.scale)) {
+      console.error("--scale takes session counts, e.g. --scale 1001,10001");
+      return 2;
+    }
+    const flags = [...(values.write ? ["--write"] : []), ...(values.strict ? ["--strict"] : [])];
+    const child = Bun.spawnSync([process.execPath, join(import.meta.dir, "bench-scale.ts"), ...flags], {
+      env: { ...process.env, IDSE_BENCH_SCALE: values.scale },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    return child.exitCode ?? 1;
+  }
   const only = values.only;
   const want = (text: string) => selected(only, text);
   const runs = Number(values.runs);

@@ -51,13 +51,30 @@ function sweepTemps(dir: string, names: ReadonlySet<string>): void {
  * `within` bounds the targets as for writeFileAtomic (src/store/path-guard.ts): every path is resolved and
  * checked before anything is written, and a symlinked target is written through.
  */
+export interface BatchOptions {
+  /**
+   * fsync each folder after the renames, so the batch is durable when the call returns (sync's putMany,
+   * the stores' writeMany, exports, imports). Atomicity does not depend on it.
+   */
+  syncDirs?: boolean;
+  /**
+   * false: a file that did not exist before is not fsynced before its rename (a file that replaces
+   * another always is, so no old text can be lost). For import-original, whose first run creates ten
+   * thousand files: a power cut can then leave a new file empty, which the next import rewrites (its
+   * record is written after this batch returns). Default true.
+   */
+  syncNew?: boolean;
+}
+
 export async function writeFilesAtomic(
   files: readonly { path: string; text: string }[],
   within?: string | null,
-  o: { syncDirs?: boolean } = {},
+  o: BatchOptions = {},
 ): Promise<void> {
   const { targets, prev } = resolveTargets(files, within);
   const temps: string[] = [];
+  /** Folders that gained an entry for a folder made here (synced with syncDirs). */
+  const made = new Set<string>();
   let renamed = 0;
   try {
     const byDir = new Map<string, Set<string>>();
@@ -66,7 +83,11 @@ export async function writeFilesAtomic(
       names.add(basename(t));
     }
     for (const [dir, names] of byDir) {
-      mkdirSync(dir, { recursive: true });
+      // A folder made here is a new entry in its parent: that parent is synced too (syncDirs).
+      const first = mkdirSync(dir, { recursive: true });
+      if (first !== undefined) {
+        for (let d = dir; d !== dirname(first); d = dirname(d)) made.add(dirname(d));
+      }
       sweepTemps(dir, names);
     }
     for (const [i, f] of files.entries()) {
@@ -84,15 +105,17 @@ export async function writeFilesAtomic(
         closeSync(fd);
       }
     }
-    await eachLimited(temps, IN_FLIGHT, fsyncFile);
+    await eachLimited(o.syncNew === false ? temps.filter((_, i) => prev[i]) : temps, IN_FLIGHT, fsyncFile);
     for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, targets[renamed]!);
   } catch (err) {
     for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
     throw err;
   }
-  // syncDirs: the renames themselves made durable (each folder's entry list flushed), for a batch that
-  // reports the files as stored once it returns (sync's putMany). Atomicity does not depend on it.
-  if (o.syncDirs) await eachLimited([...new Set(targets.map((t) => dirname(t)))], IN_FLIGHT, fsyncDir);
+  // syncDirs: the renames themselves made durable (each folder's entry list flushed).
+  if (o.syncDirs) {
+    const dirs = new Set([...targets.map((t) => dirname(t)), ...made]);
+    await eachLimited([...dirs], IN_FLIGHT, fsyncDir);
+  }
 }
 
 async function fsyncDir(path: string): Promise<void> {
@@ -102,6 +125,9 @@ async function fsyncDir(path: string): Promise<void> {
   } catch (err) {
     // Windows cannot open a folder this way; its renames are durable on their own (NTFS journal).
     if (process.platform === "win32") return;
+    // A folder we may write in but not read (mode -wx: the parent of a remote, say) cannot be synced by
+    // us; its renames are still atomic, so that is no reason to fail a batch already in place.
+    if ((err as NodeJS.ErrnoException).code === "EACCES") return;
     throw err;
   }
   try {

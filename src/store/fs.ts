@@ -1,6 +1,7 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { writeFilesAtomic } from "./atomic-files.ts";
 import { assertKey, type DesignStore, type StoreDriver, type StoreEntry } from "./contract.ts";
 import { storeCore } from "./core.ts";
 import { acquireFileLock } from "./file-lock.ts";
@@ -78,10 +79,16 @@ export function createFilesystemStore(root: string, within: string = root): Desi
       return guardRead(within, path(key)) !== undefined;
     },
     async writeMany(entries) {
-      // Files have no transactions: check every key (and where it leads) first, then write each
-      // atomically, in order; a key that leads out refuses the batch before anything is written.
-      const targets = entries.map(([key]) => guardWrite(within, path(key)));
-      for (const [i, [, value]] of entries.entries()) writeFileAtomic(targets[i]!, value, within);
+      // Files have no transactions: the batch writer (src/store/atomic-files.ts) checks every key (and where it
+      // leads) first, so a key that leads out refuses the batch before anything is written; then writes
+      // every temp file, fsyncs them overlapped, renames them in order and fsyncs their folders. Each
+      // file is old or new at any moment, and all are durable once this returns (store migrate and
+      // store import write here: one waited-for fsync per file before, issue 16).
+      await writeFilesAtomic(
+        entries.map(([key, text]) => ({ path: path(key), text })),
+        within,
+        { syncDirs: true },
+      );
     },
     async remove(key) {
       // rm removes a symlink itself, never what it points to; its folder is what must be ours.

@@ -8,6 +8,7 @@ import { createFilesystemStore } from "../store/fs.ts";
 import { attachStatCache, openStatCache, statCacheOf } from "../store/stat-cache.ts";
 import type { Workspace } from "../workspace.ts";
 import { type Applied, type ApplyOptions, applyPlan, FAILED_OUTCOMES } from "./apply.ts";
+import { collectGarbage } from "./gc-pace.ts";
 import { makePlan, type Plan, type Scope } from "./plan.ts";
 import type { Redactor } from "./redact.ts";
 import { assertRemoteElsewhere, type Remote, remotePath } from "./remotes.ts";
@@ -20,6 +21,9 @@ import { storeTransport } from "./store-transport.ts";
 
 export type { Plan, Scope } from "./plan.ts";
 export { Redactor } from "./redact.ts";
+
+/** Items from which an apply is large enough to collect garbage after it (src/sync/gc-pace.ts). */
+const LARGE_APPLY = 4096;
 
 /** Variables that may hold a token for a remote: registered with the redactor whether read or not. */
 const TOKEN_VARS = ["IDSE_ARTIFACT_TOKEN", "IDSE_AGENCY_TOKEN"];
@@ -118,6 +122,9 @@ export async function applySync(
   o: ApplyOptions & { now: string },
 ): Promise<Applied & { failed: number; lastSync: string | null }> {
   const applied = await applyPlan(env.ws.store, transport, plan, state, o);
+  // After thousands of documents, their texts and scans are garbage: collected before the base (one entry
+  // per artifact) is serialized and the results printed, which is where a first push peaked (issue 16).
+  if (plan.items.length >= LARGE_APPLY) collectGarbage();
   const failed = applied.results.filter((r) => FAILED_OUTCOMES.includes(r.outcome)).length;
   if (!o.dryRun) {
     if (failed === 0) state.last_sync = o.now;

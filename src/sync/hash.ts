@@ -5,6 +5,7 @@ import { assertKey, type DesignStore, sha256Hex } from "../store/contract.ts";
 import { readStoreBytes, storeBoundary } from "../store/fs.ts";
 import { guardRead } from "../store/path-guard.ts";
 import { type StatCache, statCacheOf, statKey } from "../store/stat-cache.ts";
+import { gcPacer } from "./gc-pace.ts";
 
 // Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
 // benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
@@ -19,6 +20,9 @@ import { type StatCache, statCacheOf, statKey } from "../store/stat-cache.ts";
 
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
+
+/** Documents hashed through the stat cache between two young-generation collections (src/sync/gc-pace.ts). */
+const GC_EVERY = 8192;
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
@@ -136,7 +140,9 @@ function folderResolver(base: string, within: string): (folder: string) => strin
 function hashCached(store: DesignStore, keys: readonly string[], cache: StatCache, out: Map<string, string>) {
   const { base, within } = storeBoundary(store);
   const folderOf = folderResolver(base, within);
+  const pace = gcPacer(GC_EVERY);
   for (const key of keys) {
+    pace();
     const slash = assertKey(key).lastIndexOf("/");
     const real = folderOf(slash < 0 ? "" : key.slice(0, slash));
     const path = real === null ? undefined : `${real}/${key.slice(slash + 1)}`;

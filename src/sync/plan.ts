@@ -28,11 +28,21 @@ export interface PlanItem extends PlanEntry {
   base?: BaseEntry;
 }
 
+/** An unchanged artifact whose base lags (another hash or version tag, or a conflict copy's hash). */
+export interface BaseRefresh {
+  key: string;
+  hash: string;
+  etag?: string;
+}
+
 export interface Plan {
   project: string;
   scope: Scope;
+  /** Every artifact that is not unchanged, sorted by key. */
   items: PlanItem[];
   counts: SyncCounts;
+  /** Unchanged artifacts whose base is to be brought up to date (the others are only counted). */
+  refresh: BaseRefresh[];
 }
 
 /** Where a conflicting pull keeps the remote text: spec.md → spec.remote.md. */
@@ -55,15 +65,25 @@ async function localHashes(
   );
 }
 
-/** The remote's artifacts in scope; keys that are not artifacts of this project, or unsafe, are skipped. */
+/**
+ * The remote's artifacts in scope; keys that are not artifacts of this project, or unsafe, are skipped. A
+ * key the local side also has is one this plan made itself (its session listed here, its stage path
+ * known), so it is in scope and safe: only the others are parsed and checked (70,007 keys at 10,001
+ * sessions, nearly all of them shared).
+ */
 function remoteArtifacts(
   entries: RemoteEntry[],
+  local: ReadonlyMap<string, string>,
   project: string,
   scope: Scope,
   report: (d: Diagnostic) => void,
 ): Map<string, RemoteEntry> {
   const out = new Map<string, RemoteEntry>();
   for (const e of entries) {
+    if (local.has(e.key)) {
+      out.set(e.key, e);
+      continue;
+    }
     const parsed = parseArtifactKey(e.key);
     if (!parsed || parsed.project !== project) continue;
     if (scope.kind === "session" && parsed.session !== scope.session) continue;
@@ -83,11 +103,10 @@ function remoteArtifacts(
   return out;
 }
 
-function classify(
-  L: string | undefined,
-  R: string | undefined,
-  B: string | undefined,
-): { action: SyncAction; deleted_on: PlanEntry["deleted_on"] } {
+type ArtifactKey = NonNullable<ReturnType<typeof parseArtifactKey>>;
+type Verdict = { action: SyncAction; deleted_on: PlanEntry["deleted_on"] };
+
+function classify(L: string | undefined, R: string | undefined, B: string | undefined): Verdict {
   const is = (action: SyncAction, deleted_on: PlanEntry["deleted_on"] = null) => ({ action, deleted_on });
   if (L !== undefined && L === R) return is("unchanged");
   if (B === undefined) {
@@ -116,44 +135,64 @@ export async function makePlan(o: {
     localHashes(store, project, sessions),
     o.transport.list(prefix),
   ]);
-  const remote = remoteArtifacts(listed, project, scope, o.report);
+  const remote = remoteArtifacts(listed, local, project, scope, o.report);
   const under = `${prefix}/`;
-  const all = new Set<string>([...local.keys(), ...remote.keys()]);
-  for (const key of Object.keys(o.state.artifacts)) if (key.startsWith(under)) all.add(key);
 
+  // An unchanged artifact (the common case: all of them in a sync with nothing to do) is only counted, and
+  // its base refreshed when it lags; no plan item is made for it. The others are collected, then sorted.
   const items: PlanItem[] = [];
+  const refresh: BaseRefresh[] = [];
   const counts: SyncCounts = { unchanged: 0, push: 0, pull: 0, conflict: 0, deleted: 0 };
-  for (const key of [...all].sort()) {
-    const parsed = parseArtifactKey(key);
-    if (!parsed) continue;
-    const L = local.get(key);
-    const r = remote.get(key);
-    const R = r?.hash;
+  const add = (key: string, parsed: ArtifactKey, v: Verdict, L?: string, r?: RemoteEntry, B?: string) => {
+    counts[v.action]++;
     const base = o.state.artifacts[key];
-    let B = base?.hash;
-    let verdict = classify(L, R, B);
-    if (base?.pending_remote && verdict.action === "conflict") {
-      // A conflicting pull left the remote text beside the local one: resolved once that copy is gone.
-      const copyLeft = await store.has(sideKey(key));
-      if (!copyLeft && R === base.pending_remote) {
-        B = base.pending_remote;
-        verdict = classify(L, R, B);
-      }
-    }
-    counts[verdict.action]++;
     items.push({
       key,
       path: displayKey(store, key),
       session: parsed.session,
       stage: parsed.stage,
-      action: verdict.action,
-      deleted_on: verdict.deleted_on,
+      action: v.action,
+      deleted_on: v.deleted_on,
       local_hash: L ?? null,
-      remote_hash: R ?? null,
+      remote_hash: r?.hash ?? null,
       base_hash: B ?? null,
       ...(r?.etag !== undefined ? { etag: r.etag } : {}),
       ...(base ? { base } : {}),
     });
+  };
+  /** A conflict whose pull left a copy beside the document: decided once that copy is looked for. */
+  const withCopy: { key: string; parsed: ArtifactKey }[] = [];
+  const consider = (key: string) => {
+    const L = local.get(key);
+    const r = remote.get(key);
+    const base = o.state.artifacts[key];
+    if (L !== undefined && L === r?.hash) {
+      counts.unchanged++;
+      if (base?.hash !== L || base?.etag !== r.etag || base?.pending_remote) {
+        refresh.push(r.etag !== undefined ? { key, hash: L, etag: r.etag } : { key, hash: L });
+      }
+      return;
+    }
+    const parsed = parseArtifactKey(key);
+    if (!parsed) return;
+    const verdict = classify(L, r?.hash, base?.hash);
+    if (base?.pending_remote && verdict.action === "conflict") withCopy.push({ key, parsed });
+    else add(key, parsed, verdict, L, r, base?.hash);
+  };
+  for (const key of local.keys()) consider(key);
+  for (const key of remote.keys()) if (!local.has(key)) consider(key);
+  for (const key of Object.keys(o.state.artifacts)) {
+    if (key.startsWith(under) && !local.has(key) && !remote.has(key)) consider(key);
   }
-  return { project, scope, items, counts };
+  for (const { key, parsed } of withCopy) {
+    // A conflicting pull left the remote text beside the local one: resolved once that copy is gone.
+    const L = local.get(key);
+    const r = remote.get(key);
+    const base = o.state.artifacts[key]!;
+    let B = base.hash;
+    if (!(await store.has(sideKey(key))) && r?.hash === base.pending_remote) B = base.pending_remote;
+    add(key, parsed, classify(L, r?.hash, B), L, r, B);
+  }
+  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { project, scope, items, counts, refresh };
 }

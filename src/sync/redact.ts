@@ -15,8 +15,14 @@ const GENERIC: [RegExp, string][] = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'`]+):[^\s/@"'`]+@/gi, `$1:${REDACTED}@`],
 ];
 
+/** Sets an own property, as Object.fromEntries would (a key "__proto__" included). */
+const own = (o: object, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** The secrets longest first, so a secret that contains another is replaced whole (made on demand). */
+  private sorted: string[] | undefined;
 
   /** Registers a secret (and its URL-encoded and base64 forms, as it may be echoed that way). */
   add(value: string | undefined): void {
@@ -24,6 +30,7 @@ export class Redactor {
     for (const form of [value, encodeURIComponent(value), Buffer.from(value).toString("base64")]) {
       this.secrets.add(form);
     }
+    this.sorted = undefined;
   }
 
   get size(): number {
@@ -32,22 +39,48 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+    this.sorted ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    for (const s of this.sorted) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
-    for (const [re, replacement] of GENERIC) out = out.replace(re, replacement);
+    // Each generic shape needs its literal part: most strings (paths, hashes) are passed by untouched.
+    if (out.includes("Bearer")) out = out.replace(GENERIC[0]![0], GENERIC[0]![1]);
+    if (out.includes("@") && out.includes("://")) out = out.replace(GENERIC[1]![0], GENERIC[1]![1]);
     return out;
   }
 
-  /** A deep copy with every string redacted (object keys included). */
+  /**
+   * `value` with every string redacted (object keys included): a copy where something changed, the
+   * value itself where nothing did. A push of 70,007 documents returns as many results, each a dozen
+   * strings: copying them all doubled what the command held at its end (issue 16).
+   */
   redactValue<T>(value: T): T {
     if (typeof value === "string") return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v = this.redactValue(value[i]);
+        if (v === value[i]) continue;
+        out ??= value.slice();
+        out[i] = v;
+      }
+      return (out ?? value) as T;
+    }
     if (value && typeof value === "object") {
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [this.redact(k), this.redactValue(v)]),
-      ) as T;
+      const src = value as Record<string, unknown>;
+      const keys = Object.keys(src);
+      let out: Record<string, unknown> | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const nk = this.redact(k);
+        const nv = this.redactValue(src[k]);
+        if (!out && (nk !== k || nv !== src[k])) {
+          out = {};
+          for (let j = 0; j < i; j++) own(out, keys[j]!, src[keys[j]!]);
+        }
+        if (out) own(out, nk, nv);
+      }
+      return (out ?? value) as T;
     }
     return value;
   }

@@ -168,3 +168,99 @@ test("the progress line waits, redraws in place at most every 100 ms, and erases
   p.end();
   expect(out).toEqual(["\r\x1b[Kpushing 2/10 (20%)", "\r\x1b[Kpushing 10/10 (100%)", "\r\x1b[K"]);
 });
+
+describe("large-sync shortcuts (issue 16) keep the behaviour they replace", () => {
+  const H = (c: string) => c.repeat(64);
+  const state = (artifacts: unknown) =>
+    `${JSON.stringify({ remote: "team", location: "../team", last_sync: null, artifacts }, null, 2)}\n`;
+  const KEY = "projects/shop/sync/team.json";
+  const A = "projects/shop/sessions/auth/specs/spec.md";
+
+  test("the sync base's entries, checked by hand, are refused and trimmed as the model does", async () => {
+    const { readSyncState } = await import("../../src/sync/state.ts");
+    const { parseJsonDoc } = await import("../../src/store/documents.ts");
+    const { SyncStateFile } = await import("../../src/models/sync.ts");
+    const store = createMemoryStore();
+    const read = async (artifacts: unknown) => {
+      await store.write(KEY, state(artifacts));
+      return readSyncState(store, "shop", "team", "../team");
+    };
+    const viaModel = (artifacts: unknown) => parseJsonDoc(store, KEY, state(artifacts), SyncStateFile);
+    const good = { [A]: { hash: H("a"), etag: "v1" }, "projects/shop/sessions/b/plans/plan.md": {} };
+    expect(await read(good)).toEqual(viaModel(good));
+    // A field the model does not know is dropped, as the model's output drops it.
+    const extra = { [A]: { hash: H("a"), note: "x" } };
+    expect((await read(extra)).artifacts[A]).toEqual({ hash: H("a") });
+    // Bad entries: the same CORRUPT_FILE, with the model's message.
+    for (const bad of [{ [A]: { hash: "nope" } }, { [A]: { etag: 3 } }, { [A]: "x" }, { [A]: null }]) {
+      const expected = (() => {
+        try {
+          viaModel(bad);
+        } catch (err) {
+          return err;
+        }
+      })() as { code: string; data: unknown };
+      expect(expected.code).toBe("CORRUPT_FILE");
+      await expect(read(bad)).rejects.toMatchObject({ code: "CORRUPT_FILE", data: expected.data });
+    }
+    await store.write(KEY, "{ not json");
+    await expect(readSyncState(store, "shop", "team", "../team")).rejects.toMatchObject({
+      code: "CORRUPT_FILE",
+    });
+  });
+
+  test("the plan makes items only for what is not unchanged; a lagging base is listed for refresh", async () => {
+    const { makePlan } = await import("../../src/sync/plan.ts");
+    const local = createMemoryStore();
+    const remote = createMemoryStore();
+    const key = (s: string, stage = "specs/spec.md") => `projects/shop/sessions/${s}/${stage}`;
+    for (const s of ["a", "b", "c"]) {
+      await local.write(key(s), `text ${s}`);
+      await remote.write(key(s), `text ${s}`);
+    }
+    await local.write(key("b"), "edited here");
+    await remote.write(key("d"), "only there");
+    const same = sha256Hex("text a");
+    const plan = await makePlan({
+      store: local,
+      transport: storeTransport(remote),
+      project: "shop",
+      scope: { kind: "all" },
+      // a: base current; c: base lagging (no etag); b: base says the old text.
+      state: {
+        remote: "team",
+        location: "../team",
+        last_sync: null,
+        artifacts: {
+          [key("a")]: { hash: same, etag: same },
+          [key("b")]: { hash: sha256Hex("text b"), etag: sha256Hex("text b") },
+          [key("c")]: { hash: sha256Hex("text c") },
+        },
+      },
+      report: () => {},
+    });
+    expect(plan.counts).toEqual({ unchanged: 2, push: 1, pull: 1, conflict: 0, deleted: 0 });
+    expect(plan.items.map((i) => [i.key, i.action])).toEqual([
+      [key("b"), "push"],
+      [key("d"), "pull"],
+    ]);
+    expect(plan.refresh).toEqual([{ key: key("c"), hash: sha256Hex("text c"), etag: sha256Hex("text c") }]);
+  });
+
+  test("the redactor hands back what it did not change, and copies what it did", async () => {
+    const { Redactor } = await import("../../src/sync/redact.ts");
+    const r = new Redactor();
+    r.add("s3cr3t-token");
+    const clean = { results: [{ key: "a", message: "sent" }], n: 1 };
+    expect(r.redactValue(clean)).toBe(clean);
+    const dirty = { results: [{ key: "a", message: "echo s3cr3t-token" }, { key: "b" }], n: 1 };
+    const out = r.redactValue(dirty);
+    expect(out).toEqual({ results: [{ key: "a", message: "echo [REDACTED]" }, { key: "b" }], n: 1 });
+    expect(out.results[1]).toBe(dirty.results[1]!);
+    expect(dirty.results[0]!.message).toBe("echo s3cr3t-token");
+    expect(r.redact("Authorization: Bearer abcdefgh12345")).toBe("Authorization: Bearer [REDACTED]");
+    expect(r.redact("https://u:pw@host/x")).toBe("https://u:[REDACTED]@host/x");
+    const proto = JSON.parse('{"__proto__": "s3cr3t-token"}');
+    expect(Object.keys(r.redactValue(proto))).toEqual(["__proto__"]);
+  });
+});

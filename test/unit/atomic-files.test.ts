@@ -123,3 +123,33 @@ test("a target that leads outside the boundary refuses the whole batch before an
   expect(readdirSync(outside)).toEqual([]);
   expect(readdirSync(join(dir, "out")).sort()).toEqual(["linked"]);
 });
+
+test("syncDirs and syncNew: false write the same files: folders made several levels deep, files replaced", async () => {
+  const dir = tempDir();
+  const deep = (text: string) => [
+    { path: join(dir, "a", "b", "c", "new.txt"), text },
+    { path: join(dir, "a", "b", "d", "new.txt"), text },
+    { path: join(dir, "top.txt"), text },
+  ];
+  await writeFilesAtomic(deep("one"), dir, { syncDirs: true, syncNew: false });
+  for (const f of deep("one")) expect(readFileSync(f.path, "utf8")).toBe("one");
+  // Replacements are always synced; the batch is the same either way.
+  await writeFilesAtomic(deep("two"), dir, { syncDirs: true, syncNew: false });
+  for (const f of deep("two")) expect(readFileSync(f.path, "utf8")).toBe("two");
+  expect(leftovers(dir)).toEqual([]);
+});
+
+test("syncDirs: a folder made inside a parent that cannot be read (mode -wx) does not fail the batch", async () => {
+  // Root reads any folder, so there this only checks the batch; as another user it takes the EACCES path.
+  if (process.platform === "win32") return;
+  const dir = tempDir();
+  const parent = join(dir, "wx");
+  mkdirSync(parent);
+  chmodSync(parent, 0o300);
+  try {
+    await writeFilesAtomic([{ path: join(parent, "made", "f.txt"), text: "x" }], dir, { syncDirs: true });
+    expect(readFileSync(join(parent, "made", "f.txt"), "utf8")).toBe("x");
+  } finally {
+    chmodSync(parent, 0o755);
+  }
+});

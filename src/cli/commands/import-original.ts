@@ -79,8 +79,7 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
       };
       if (o.dryRun) return out;
       if (plan.writes.length) {
-        const creates = new Set(plan.changes.filter((c) => c.action === "create").map((c) => c.key));
-        await commitImport(ws.store, ws.idseDir, plan.writes, creates);
+        await commitImport(ws.store, ws.idseDir, plan.writes);
       }
       // Every key's text as the database has it, written now or already there: a later import leaves a
       // key alone while the database still says the same, so an edit made with idse meanwhile stays.

@@ -131,9 +131,7 @@ export const syncStatus = defineCommand<ScopeOpts, SyncStatusOutput>({
         remote: remoteInfo(remote),
         scope: scopeName(scope),
         counts: plan.counts,
-        entries: plan.items
-          .filter((i) => i.action !== "unchanged")
-          .map(({ etag: _e, base: _b, ...entry }) => entry),
+        entries: plan.items.map(({ etag: _e, base: _b, ...entry }) => entry),
         last_sync: state.last_sync,
       };
     });
