@@ -7,7 +7,44 @@
 /** Below this depth, objects and arrays are opened and closed here; deeper values are stringified whole. */
 const STREAM_DEPTH = 4;
 
+/**
+ * An array whose elements were serialised as they were produced (`validate --all`'s reports, kept in a
+ * spill file rather than in memory): `pieces()` gives the text between `[\n` and `\n<indent>]`, each
+ * element already indented with `elementIndent` and separated by `,\n`, exactly as `JSON.stringify(v, null,
+ * 2)` lays out the array at that depth. `jsonPieces` writes it in place; `toJSON` parses it back, for a
+ * caller that wants the value (it costs the memory the streaming saved).
+ */
+export class JsonArrayText {
+  constructor(
+    readonly length: number,
+    readonly elementIndent: string,
+    readonly pieces: () => Iterable<string>,
+  ) {}
+  toJSON(): unknown[] {
+    return this.length ? JSON.parse(`[${[...this.pieces()].join("")}]`) : [];
+  }
+}
+
+/** One element of a `JsonArrayText` at `indent`: what `jsonPieces` would write for `v` there. */
+export function jsonElement(v: unknown, indent: string): string {
+  return `${indent}${JSON.stringify(v, null, 2).replaceAll("\n", `\n${indent}`)}`;
+}
+
 function* chunks(v: unknown, indent: string, depth: number): Generator<string> {
+  if (v instanceof JsonArrayText) {
+    if (v.elementIndent !== `${indent}  `)
+      throw new Error(
+        `an array serialised at indent ${v.elementIndent.length} written at ${indent.length + 2}`,
+      );
+    if (v.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[\n";
+    yield* v.pieces();
+    yield `\n${indent}]`;
+    return;
+  }
   if (
     depth >= STREAM_DEPTH ||
     v === null ||
