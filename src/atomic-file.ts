@@ -58,10 +58,10 @@ export function keepModeAndOwner(fd: number, prev: Stats | undefined): void {
   fchmodSync(fd, prev.mode & 0o7777);
 }
 
-/** `text` may come in pieces (a large report), written one after another. */
+/** `text` may come in pieces (a large report: text or UTF-8 bytes), written one after another. */
 export function writeFileAtomic(
   path: string,
-  text: string | Uint8Array | Iterable<string>,
+  text: string | Uint8Array | Iterable<string | Uint8Array>,
   within?: string | null,
 ): void {
   const target = writeTarget(path, within);

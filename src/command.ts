@@ -23,6 +23,8 @@ export interface Io {
   home: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** UTF-8 bytes for stdout as they are (a large report copied from its scratch file); absent, decoded. */
+  stdoutBytes?(bytes: Uint8Array): void;
   readStdin(): Promise<string>;
   stdinIsTTY: boolean;
   /** Whether stdout is a terminal (colour and emoji are printed only then, src/style.ts); absent means no. */
@@ -63,7 +65,7 @@ export interface CommandDef<O = Record<string, unknown>, D = unknown> {
   examples?: string[];
   run(ctx: Context, args: string[], opts: O): Promise<D>;
   /** Text for people; omitted means the data is printed as indented JSON. */
-  text?(data: D): string | Iterable<string>;
+  text?(data: D): string | Iterable<string | Uint8Array>;
   /** Exit code for a result that ran but found a failure (e.g. doctor finding problems). */
   exitCode?(data: D): number;
 }

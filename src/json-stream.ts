@@ -18,11 +18,21 @@ export class JsonArrayText {
   constructor(
     readonly length: number,
     readonly elementIndent: string,
-    readonly pieces: () => Iterable<string>,
+    /** Text, or UTF-8 bytes (a character may be cut between two pieces; the whole is valid UTF-8). */
+    readonly pieces: () => Iterable<string | Uint8Array>,
   ) {}
   toJSON(): unknown[] {
-    return this.length ? JSON.parse(`[${[...this.pieces()].join("")}]`) : [];
+    return this.length ? JSON.parse(`[${textOf(this.pieces())}]`) : [];
   }
+}
+
+/** Pieces of text or UTF-8 bytes as one string. */
+export function textOf(pieces: Iterable<string | Uint8Array>): string {
+  const decoder = new TextDecoder();
+  let out = "";
+  for (const p of pieces)
+    out += typeof p === "string" ? decoder.decode() + p : decoder.decode(p, { stream: true });
+  return out + decoder.decode();
 }
 
 /** Wrappers that make `JSON.stringify` lay a value out at a given depth, by depth. */
@@ -53,7 +63,7 @@ export function jsonElement(v: unknown, indent: string): string {
   return `${indent}${text.slice(nest.head, text.length - nest.tail)}`;
 }
 
-function* chunks(v: unknown, indent: string, depth: number): Generator<string> {
+function* chunks(v: unknown, indent: string, depth: number): Generator<string | Uint8Array> {
   if (v instanceof JsonArrayText) {
     if (v.elementIndent !== `${indent}  `)
       throw new Error(
@@ -113,11 +123,18 @@ function* chunks(v: unknown, indent: string, depth: number): Generator<string> {
 
 /**
  * `JSON.stringify(value, null, 2) + "\n"`, in pieces of about `size` characters: small pieces are joined
- * so that a writer gets few large writes, never one per token.
+ * so that a writer gets few large writes, never one per token. A `JsonArrayText` that holds bytes gives
+ * them through as they are (UTF-8; `textOf` joins the pieces into the string).
  */
-export function* jsonPieces(value: unknown, size = 1 << 16): Generator<string> {
+export function* jsonPieces(value: unknown, size = 1 << 16): Generator<string | Uint8Array> {
   let buf = "";
   for (const c of chunks(value, "", 0)) {
+    if (typeof c !== "string") {
+      if (buf) yield buf;
+      buf = "";
+      yield c;
+      continue;
+    }
     buf += c;
     if (buf.length >= size) {
       yield buf;

@@ -107,10 +107,12 @@ export class Spill {
   }
 
   /**
-   * The pieces in index order, the last one without its separator, in strings of about a megabyte; the
-   * scratch file is removed once they are read (or the reader stops), unless `keep` (to read them again).
+   * The pieces in index order, the last one without its separator: a string while they are in memory,
+   * else the file's bytes a megabyte at a time (copied to the output as they are: decoding them to text
+   * only for the writer to encode it again cost a tenth of the run). The scratch file is removed once
+   * they are read (or the reader stops), unless `keep` (to read them again).
    */
-  *pieces(keep = false): Generator<string> {
+  *pieces(keep = false): Generator<string | Uint8Array> {
     try {
       if (this.texts) {
         const all = this.texts.filter((t) => t !== undefined).join("");
@@ -123,7 +125,7 @@ export class Spill {
     }
   }
 
-  private *readBack(): Generator<string> {
+  private *readBack(): Generator<Uint8Array> {
     // Ranges of consecutive pieces are read as one: in a run, only the blueprint (validated last, for
     // spine-coverage) comes out of order.
     const ranges: [number, number][] = [];
@@ -135,25 +137,21 @@ export class Spill {
       else ranges.push([start, this.lengths[i]!]);
     }
     const total = this.written - Buffer.byteLength(this.separator);
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    const buf = Buffer.allocUnsafe(this.block);
     let left = total;
     for (const [start, length] of ranges) {
       let at = start;
       let rest = Math.min(length, left);
       while (rest > 0) {
-        const n = readSync(this.fd!, buf, 0, Math.min(this.block, rest), at);
+        const buf = Buffer.allocUnsafe(Math.min(this.block, rest));
+        const n = readSync(this.fd!, buf, 0, buf.length, at);
         if (n === 0) throw new Error(`the report scratch file ${this.file} ended early`);
         at += n;
         rest -= n;
         left -= n;
         this.churned(n);
-        // A character cut by the block boundary is held by the decoder until its other bytes come.
-        yield decoder.decode(buf.subarray(0, n), { stream: true });
+        yield buf.subarray(0, n);
       }
     }
-    const tail = decoder.decode();
-    if (tail) yield tail;
   }
 
   /** Removes the scratch file (once; also at exit, if the pieces were never read). */

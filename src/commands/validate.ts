@@ -22,7 +22,7 @@ const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
 // The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
 // to text() through this map, so the JSON envelope carries only the data.
-const rendered = new WeakMap<object, () => Iterable<string>>();
+const rendered = new WeakMap<object, () => Iterable<string | Uint8Array>>();
 
 export const validate = defineCommand<
   {
@@ -123,7 +123,7 @@ export const validate = defineCommand<
     };
     const exitCode = data.passed ? 0 : 1;
     // Each format as pieces, so a large report is written as it is produced (issue #16).
-    const document = (): Iterable<string> =>
+    const document = (): Iterable<string | Uint8Array> =>
       sink
         ? sink.document({
             exitCode,
@@ -188,7 +188,7 @@ interface ReportSink {
     automationId: string;
     data: ValidateOutput;
     keep: boolean;
-  }): Iterable<string>;
+  }): Iterable<string | Uint8Array>;
 }
 
 /**

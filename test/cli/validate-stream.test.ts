@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { textOf } from "../../src/json-stream.ts";
 import { repositoryPrefix } from "../../src/repo-root.ts";
 import { allRules } from "../../src/rules/index.ts";
 import { listSessionIds } from "../../src/session-graph.ts";
@@ -45,21 +46,35 @@ const cacheFiles = (cwd: string) =>
     ? readdirSync(join(cwd, ".idse/.cache")).filter((n) => n.startsWith("validate-report"))
     : [];
 
-/** Runs the CLI; `seen` collects the scratch files present while the document was being written. */
-async function run(cwd: string, argv: string[], spill: number) {
+/**
+ * Runs the CLI; `seen` collects the scratch files present while the document was being written. With
+ * `bytes`, the printer takes bytes as main.ts's does (the scratch file's are copied through undecoded).
+ */
+async function run(cwd: string, argv: string[], spill: number, bytes = false) {
   const seen = new Set<string>();
-  let out = "";
+  const out: Buffer[] = [];
+  const look = () => {
+    for (const f of cacheFiles(cwd)) seen.add(f);
+  };
   const r = await idse(argv, {
     cwd,
     env: { IDSE_TEST_SPILL_BYTES: String(spill) },
     io: {
       stdout: (t) => {
-        for (const f of cacheFiles(cwd)) seen.add(f);
-        out += t;
+        look();
+        out.push(Buffer.from(t));
       },
+      ...(bytes
+        ? {
+            stdoutBytes: (b: Uint8Array) => {
+              look();
+              out.push(Buffer.from(b));
+            },
+          }
+        : {}),
     },
   });
-  return { ...r, stdout: out, seen };
+  return { ...r, stdout: Buffer.concat(out).toString("utf8"), seen };
 }
 
 /** The documents the in-memory formatters make of the same workspace's reports. */
@@ -108,18 +123,16 @@ describe("validate --all streams its reports", () => {
     ];
     for (const [name, flags] of formats) {
       const spilled = await run(cwd, ["validate", "--all", ...flags], 0);
+      const asBytes = await run(cwd, ["validate", "--all", ...flags], 0, true);
       const inMemory = await run(cwd, ["validate", "--all", ...flags], 1 << 30);
       expect([name, spilled.code, spilled.stderr]).toEqual([name, 1, ""]);
-      expect([name, spilled.seen.size]).toEqual([name, 1]); // the scratch file was there while writing
+      expect([name, spilled.seen.size, asBytes.seen.size]).toEqual([name, 1, 1]); // there while writing
       expect([name, inMemory.seen.size]).toEqual([name, 0]);
       expect(cacheFiles(cwd)).toEqual([]); // and is gone
       const wanted = want[name as keyof typeof want] as string;
-      if (name === "junit") {
-        expect(steady(spilled.stdout)).toBe(steady(wanted));
-        expect(steady(inMemory.stdout)).toBe(steady(wanted));
-      } else {
-        expect(spilled.stdout).toBe(wanted);
-        expect(inMemory.stdout).toBe(wanted);
+      for (const got of [spilled, asBytes, inMemory]) {
+        if (name === "junit") expect(steady(got.stdout)).toBe(steady(wanted));
+        else expect(got.stdout).toBe(wanted);
       }
     }
     // --json --output: the file and the envelope on stdout, both whole, from one scratch file.
@@ -163,7 +176,7 @@ test("Spill: pieces put out of order, some past the threshold, read back in orde
       const order = [...pieces.keys()].reverse();
       for (const i of order) spill.put(i, i === 7 ? "" : pieces[i]!);
       const want = pieces.filter((_, i) => i !== 7).join(",\n");
-      expect([threshold, block, [...spill.pieces()].join("")]).toEqual([threshold, block, want]);
+      expect([threshold, block, textOf(spill.pieces())]).toEqual([threshold, block, want]);
       expect(readdirSync(dir)).toEqual([]);
     }
   }
