@@ -10,11 +10,11 @@
 //     creations slower than the last (docs/benchmarks.md, "The compile case");
 //   - `--check` with every file current: the same work without the writes;
 //   - in-process, the writes alone: the first run's 1,001 files written one after another with
-//     writeFileAtomic and all at once with writeFilesAtomic (the reason src/atomic-files.ts exists).
+//     writeFileAtomic and all at once with writeFilesAtomic (the reason src/store/atomic-files.ts exists).
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../src/atomic-file.ts";
-import { writeFilesAtomic } from "../src/atomic-files.ts";
+import { writeFileAtomic } from "../src/store/atomic-file.ts";
+import { writeFilesAtomic } from "../src/store/atomic-files.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { addAgentProfiles, type GeneratedWorkspace } from "./bench-workspace.ts";
 
@@ -70,7 +70,7 @@ export interface WriterRow {
 }
 
 /**
- * What src/atomic-files.ts is for: the files of the first-run case written by writeFileAtomic one after
+ * What src/store/atomic-files.ts is for: the files of the first-run case written by writeFileAtomic one after
  * another (what `compile agent-spec` did before) and by writeFilesAtomic, interleaved round by round
  * (the disk of a shared machine drifts), each round into fresh folders (nothing deleted meanwhile).
  */

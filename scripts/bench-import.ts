@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { STAGES } from "../src/layout.ts";
+import { STAGES } from "../src/store/layout.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 
 /** The original's tables, as its last published version creates them (the columns idse imports). */

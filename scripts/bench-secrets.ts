@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bench } from "tinybench";
-import { keys, STAGES } from "../src/layout.ts";
+import { keys, STAGES } from "../src/store/layout.ts";
 import { scanText } from "../src/sync/secrets.ts";
 import { adversarial } from "../test/sync/corpus.ts";
 import { expectOutput } from "./bench-case.ts";

@@ -27,12 +27,12 @@ Active milestone: MVP
 | 4 | PipelineArtifacts | artifacts.ts | Core Loop | Artifacts | MVP | Primitive |
 | 5 | StageStateModel | stage-state.ts | Core Loop | Sync | MVP | Primitive |
 | 6 | DocToAgentProfileSpecCompiler | compiler/ | Core Loop | Compilation | MVP | Primitive |
-| 7 | DesignStore | design-store.ts | Platform | Storage | MVP | Primitive |
+| 7 | DesignStore | store/contract.ts | Platform | Storage | MVP | Primitive |
 | 8 | ArtifactSyncEngine | sync/ | Platform | Sync | Later | Primitive |
-| 9 | IDEAgentRouting | routing.ts | Platform | Coordination | MVP | Primitive |
+| 9 | IDEAgentRouting | routing/agent-routing.ts | Platform | Coordination | MVP | Primitive |
 | 10 | AgentRegistry | agent-registry.ts | Platform | Coordination | MVP | Primitive |
 | 11 | CLIInterface | cli.ts | Platform | CLI | MVP | Primitive |
-| 12 | ValidationEngine | validation.ts | Validation | Governance | MVP | Primitive |
+| 12 | ValidationEngine | validation/engine.ts | Validation | Governance | MVP | Primitive |
 `;
 
 /** Two copies of `ws` with profiles: `off` (Spine rules off) and `on` (a Spine declared and named). */

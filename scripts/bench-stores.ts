@@ -12,9 +12,9 @@ import postgres from "postgres";
 import { Bench } from "tinybench";
 import { createPostgresStore } from "../plugins/postgres-store/src/store.ts";
 import { createSqliteStore } from "../plugins/sqlite-store/src/store.ts";
-import { runCli } from "../src/cli.ts";
-import type { DesignStore } from "../src/design-store.ts";
-import { keys } from "../src/layout.ts";
+import { runCli } from "../src/cli/cli.ts";
+import type { DesignStore } from "../src/store/contract.ts";
+import { keys } from "../src/store/layout.ts";
 import { BENCH_PROJECT, generateWorkspace, quietIo } from "./bench-workspace.ts";
 
 export interface StoreRow {

@@ -12,16 +12,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { regenerateMeta } from "../src/blueprint-meta.ts";
-import { runCli } from "../src/cli.ts";
-import type { Io } from "../src/command.ts";
-import { assertKey, type DesignStore } from "../src/design-store.ts";
+import { runCli } from "../src/cli/cli.ts";
+import type { Io } from "../src/cli/command.ts";
 import { BLUEPRINT } from "../src/ids.ts";
-import { keys, STAGES } from "../src/layout.ts";
 import type { StageStatus } from "../src/models/common.ts";
 import type { SessionMetadata } from "../src/models/session-metadata.ts";
 import { createSession, updateSession } from "../src/session-graph.ts";
 import { pointStateAt, type Stages, type ValidationStatus, writeSessionStages } from "../src/stage-state.ts";
-import { createFilesystemStore } from "../src/stores/fs.ts";
+import { assertKey, type DesignStore } from "../src/store/contract.ts";
+import { createFilesystemStore } from "../src/store/fs.ts";
+import { keys, STAGES } from "../src/store/layout.ts";
 
 export const BENCH_PROJECT = "bench";
 

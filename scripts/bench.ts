@@ -25,10 +25,10 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Bench, type Task } from "tinybench";
 import { regenerateMeta } from "../src/blueprint-meta.ts";
-import { runCli } from "../src/cli.ts";
-import { assertKey, type DesignStore, type StoreEntry } from "../src/design-store.ts";
+import { runCli } from "../src/cli/cli.ts";
 import { readAllSessions } from "../src/session-graph.ts";
-import { createFilesystemStore } from "../src/stores/fs.ts";
+import { assertKey, type DesignStore, type StoreEntry } from "../src/store/contract.ts";
+import { createFilesystemStore } from "../src/store/fs.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { compileCases, writerRows } from "./bench-compile.ts";
 import { FLOOR_NAME, hookCases } from "./bench-hook.ts";
@@ -177,7 +177,7 @@ function taskRow(task: Task): Row {
 
 /**
  * The filesystem store as it would be with promise-based I/O (node:fs/promises) for the methods a listing
- * uses. Only here to measure what src/stores/fs.ts gains by doing sync I/O inside its async methods.
+ * uses. Only here to measure what src/store/fs.ts gains by doing sync I/O inside its async methods.
  */
 function promiseStore(idseDir: string): DesignStore {
   const path = (key: string) => join(idseDir, assertKey(key));

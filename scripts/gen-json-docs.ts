@@ -20,7 +20,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/cli.ts";
 import { CATALOGUE, type ErrorCode, EXIT, TRANSPORT_CODES } from "../src/errors.ts";
 import { DOCTOR_FINDING_CODES, NOTICES } from "../src/notices.ts";
 import { outputSchemaFor, SCHEMAS, type SchemaEntry, schemaId } from "../src/schemas.ts";
@@ -849,7 +849,7 @@ function render(examples: Map<string, Example>, gate: Run): string {
     ...NOTICES.map((d) => `| \`${d.code}\` | ${d.severity} | ${d.where} | ${d.keys} |`),
     ...Object.entries(TRANSPORT_CODES).map(
       ([code, t]) =>
-        `| \`${code}\` | (transport) | ${t.meaning}${t.becomes === "conflict" ? "" : `; \`idse sync\` reports it as \`${t.becomes}\` with \`transport_code\``} | see src/plugin-api.ts |`,
+        `| \`${code}\` | (transport) | ${t.meaning}${t.becomes === "conflict" ? "" : `; \`idse sync\` reports it as \`${t.becomes}\` with \`transport_code\``} | see src/plugins/api.ts |`,
     ),
   ];
   const lines = [

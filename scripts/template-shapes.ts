@@ -1,9 +1,9 @@
 // The block structure of each stage template, precomputed (src/generated/template-shapes.json) so that
 // validating untouched documents needs no markdown parse at all: the seven cold parses were a quarter
 // of `idse validate` on one session (docs/benchmarks.md). gen-schemas.ts writes and checks the file.
-import { STAGES } from "../src/layout.ts";
-import { parseMarkdown, toShapeJson } from "../src/markdown.ts";
+import { STAGES } from "../src/store/layout.ts";
 import { STAGE_TEMPLATES, templateFingerprint } from "../src/templates.ts";
+import { parseMarkdown, toShapeJson } from "../src/validation/markdown.ts";
 
 export function templateShapesText(): string {
   const out: Record<string, unknown> = {};

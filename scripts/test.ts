@@ -37,7 +37,7 @@ rmSync(junit, { force: true });
 const extra = process.argv.slice(2);
 process.stdout.write(`\n=== bun test${built ? "" : " (binary not built: end-to-end tests will fail)"}\n`);
 const t = Bun.spawnSync(
-  [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...extra],
+  [process.execPath, "test", "--timeout=30000", "--reporter=junit", `--reporter-outfile=${junit}`, ...extra],
   {
     stdout: "inherit",
     stderr: "inherit",

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic, writeTarget } from "./atomic-file.ts";
 import type { FileOutcome } from "./models/outputs.ts";
+import { readTextIfExists, writeFileAtomic, writeTarget } from "./store/atomic-file.ts";
 import { GOVERNANCE_DOCS, STAGE_TEMPLATES } from "./templates.ts";
 
 // Files idse writes outside the DesignStore: the governance and reference docs under `.idse/` that agents
-// read. None is ever overwritten without force. (Agent instruction files: src/routing.ts.)
+// read. None is ever overwritten without force. (Agent instruction files: src/routing/agent-routing.ts.)
 
 export type { FileOutcome };
 

@@ -1,8 +1,8 @@
-import type { DesignStore } from "./design-store.ts";
-import { readJsonDoc, writeJsonDoc } from "./documents.ts";
 import { IdseError } from "./errors.ts";
-import { keys, STAGES, type Stage } from "./layout.ts";
 import { AGENT_ID, type Agent, AgentRegistry } from "./models/agent-registry.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { readJsonDoc, writeJsonDoc } from "./store/documents.ts";
+import { keys, STAGES, type Stage } from "./store/layout.ts";
 
 // AgentRegistry: which IDE agent owns which stage, and in which mode. The file is only ever written by
 // init, doctor and the `idse agents` commands that change it; reading it never rewrites it (the Python

@@ -1,5 +1,5 @@
-import type { DesignStore } from "./design-store.ts";
-import { keys, STAGES, type Stage } from "./layout.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys, STAGES, type Stage } from "./store/layout.ts";
 import { render, STAGE_TEMPLATES, type TemplateVars } from "./templates.ts";
 
 // PipelineArtifacts: the seven stage documents of a session, read and written through the DesignStore.

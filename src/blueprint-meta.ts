@@ -1,9 +1,9 @@
-import type { DesignStore } from "./design-store.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys } from "./layout.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
 import { byCodePoint, childrenOf, type LineageNode, readAllSessions } from "./session-graph.ts";
 import { progressPercent, readProjectState, readSessionStages } from "./stage-state.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
 
 // The blueprint's `metadata/meta.md`: a registry, status matrix and lineage tree of every session,
 // regenerated on each session change. Two kinds of text survive regeneration: whatever lies between the

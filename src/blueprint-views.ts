@@ -1,7 +1,7 @@
 import { type Claim, type LedgerEvent, type LedgerState, sha256 } from "./claims-ledger.ts";
-import type { DesignStore } from "./design-store.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys } from "./layout.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
 
 // The blueprint's generated views of the claims ledger: `metadata/blueprint.md` (the converged scope,
 // claims placed in canonical sections, then the ledger) and the Promotion / Demotion Records of

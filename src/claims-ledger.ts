@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys } from "./layout.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
 
 // BlueprintClaims: the append-only ledger of the blueprint's claims, `metadata/claims.jsonl` in the
 // blueprint session. One JSON object per line: `v`, `seq` (1, 2, …), `type`, `at`, `prev` (sha256 hex of

@@ -1,7 +1,5 @@
 import { join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "./atomic-file.ts";
-import { issueText } from "./documents.ts";
 import { IdseError } from "./errors.ts";
 import { parseJsonText } from "./json-text.ts";
 import {
@@ -14,7 +12,9 @@ import {
 } from "./models/config.ts";
 import { RemoteConfig, RemoteName, SyncConfig } from "./models/sync.ts";
 import { ValidationConfig } from "./models/validation.ts";
-import { acquireFileLock } from "./stores/file-lock.ts";
+import { readTextIfExists, writeFileAtomic } from "./store/atomic-file.ts";
+import { issueText } from "./store/documents.ts";
+import { acquireFileLock } from "./store/file-lock.ts";
 
 // ArtifactConfig: defaults < ~/.idseconfig.json < .idse/config.json < IDSE_* environment < flags.
 // This module is the only reader and writer of .idse/config.json: the flat keys (loadConfig), its typed
@@ -142,7 +142,7 @@ export function loadConfig(opts: {
 
 /**
  * The repository lock, `.idse/.idse.lock`: held by every change of config.json (and by `store migrate`
- * while it switches stores). A lock file of the same shape as a project's (src/stores/file-lock.ts).
+ * while it switches stores). A lock file of the same shape as a project's (src/store/file-lock.ts).
  */
 export const REPO_LOCK_FILE = ".idse.lock";
 const DEFAULT_LOCK_TIMEOUT_MS = CONFIG_KEYS["lock.timeout_ms"].default;

@@ -369,7 +369,7 @@ export const CATALOGUE = {
     message: (d) => `remote "${s(d.remote)}" failed: ${s(d.reason)}`,
     hint: () => "nothing was changed",
   },
-  // A store's own failures (STORE_ERROR_CODES in design-store.ts): a plugin store throws an Error with one
+  // A store's own failures (STORE_ERROR_CODES in store/contract.ts): a plugin store throws an Error with one
   // of these codes, and the host keeps it (src/plugins/wrap.ts). `plugin` names the store plugin.
   STORE_CONFIG: {
     exit: 1,
@@ -671,7 +671,7 @@ export type ErrorCode = keyof typeof CATALOGUE;
  * The codes a sync transport (a sync plugin, or a store used as a remote) throws on purpose, as the `code`
  * of a plain Error (a plugin cannot import IdseError). The plugin host passes them through untouched
  * (plugins/wrap.ts) and the sync engine turns each into the catalogue error named by `becomes`, keeping
- * the transport's code as `transport_code` (src/sync.ts, remoteError); a stale write is a conflict instead.
+ * the transport's code as `transport_code` (src/sync/engine.ts, remoteError); a stale write is a conflict instead.
  */
 export const TRANSPORT_CODES = {
   REMOTE_STALE: {

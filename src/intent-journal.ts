@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import * as v from "valibot";
-import type { DesignStore } from "./design-store.ts";
-import { writeJsonDoc } from "./documents.ts";
-import { keys } from "./layout.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { writeJsonDoc } from "./store/documents.ts";
+import { keys } from "./store/layout.ts";
 
 // The project's intent journal, `projects/<project>/.idse-intent.json`: written before a change that
 // spans several documents starts, removed once the last of them is written. A process killed in between

@@ -53,7 +53,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
 } else if (argv.length === 2 && argv[0] === "hook" && argv[1] === "claude-pre-tool-use") {
   // Fast path for the Claude Code hook, run before every Edit, Write and Bash call of an agent: exactly
   // the command Claude Code runs, answered without the command table, cac or the plugin host (issue 16).
-  const { runHookFast } = await import("./commands/hook-fast.ts");
+  const { runHookFast } = await import("./cli/commands/hook-fast.ts");
   process.exitCode = await runHookFast({
     cwd: process.cwd(),
     env: process.env,
@@ -72,7 +72,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     },
   });
 } else {
-  const { runCli } = await import("./cli.ts");
+  const { runCli } = await import("./cli/cli.ts");
   process.exitCode = await runCli(argv, {
     cwd: process.cwd(),
     env: process.env,
@@ -85,7 +85,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
     },
-    // Colour and emoji only on a terminal (src/style.ts); a character device, as for stderr below.
+    // Colour and emoji only on a terminal (src/cli/style.ts); a character device, as for stderr below.
     get stdoutIsTTY() {
       try {
         return fstatSync(1).isCharacterDevice();

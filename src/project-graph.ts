@@ -1,9 +1,9 @@
 import { loadRegistry, routeStage } from "./agent-registry.ts";
-import type { DesignStore } from "./design-store.ts";
-import { STAGES } from "./layout.ts";
 import type { GraphNode, GraphOutput } from "./models/graph.ts";
 import { byCodePoint, readAllSessions, readCurrentSession } from "./session-graph.ts";
 import { progressPercent, readProjectState, readSessionStages, type Stages } from "./stage-state.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { STAGES } from "./store/layout.ts";
 import { itemStage } from "./work-queue.ts";
 
 // Pictures of a project: the session lineage (each session with its pipeline progress) and one session's

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.ts";
-import type { Context } from "./command.ts";
 import { REPO_LOCK_FILE, readSection } from "./config.ts";
-import type { DesignStore } from "./design-store.ts";
+import type { Context } from "./context.ts";
 import { isListableId } from "./ids.ts";
 import { readIntent } from "./intent-journal.ts";
-import { keys } from "./layout.ts";
-import { acquireFileLock, alive, isStaleLock } from "./stores/file-lock.ts";
-import { isLeftoverTemp, sweepTemps, tempPid } from "./temp-sweep.ts";
+import { writeFileAtomic } from "./store/atomic-file.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { acquireFileLock, alive, isStaleLock } from "./store/file-lock.ts";
+import { keys } from "./store/layout.ts";
+import { isLeftoverTemp, sweepTemps, tempPid } from "./store/temp-sweep.ts";
 import { findRoot, type Workspace } from "./workspace.ts";
 
 // Crash recovery: what a killed idse left half done is finished or rolled back by the next run of any
@@ -21,7 +21,7 @@ import { findRoot, type Workspace } from "./workspace.ts";
 //   session's stage_state.json into session_state.json again; a switch is finished.
 // - The migration journal, `.idse/.idse-migrate.json`: `store migrate` is complete when config.json names
 //   the target, else it is rolled back (the export manifest as it was; the source was never touched).
-// - Leftover temp files (src/temp-sweep.ts): `.idse/` and each project folder on every run; a whole
+// - Leftover temp files (src/store/temp-sweep.ts): `.idse/` and each project folder on every run; a whole
 //   project's tree when its lock was left by a dead process, since every write there happens under it.
 //
 // The scan at start-up costs a few readdirs; it reads no document unless something was left behind.
@@ -88,7 +88,7 @@ export async function recoverProject(store: DesignStore, project: string, now: s
     done.push(`finished the interrupted creation of project ${project}`);
   } else if (intent.op === "stage-mirror") {
     const { readProjectState } = await import("./stage-state.ts");
-    const { readJsonDoc, writeJsonDoc } = await import("./documents.ts");
+    const { readJsonDoc, writeJsonDoc } = await import("./store/documents.ts");
     const { SessionStageState } = await import("./models/session-state.ts");
     const state = await readProjectState(store, project);
     const own = await readJsonDoc(store, keys.stageState(project, intent.session), SessionStageState);
@@ -160,7 +160,7 @@ export async function recoverMigration(idseDir: string): Promise<string | undefi
   const j = readMigration(idseDir);
   let message = "removed an unreadable store migration journal";
   if (j?.to && j.manifest) {
-    const { canonical, FILESYSTEM } = await import("./store-select.ts");
+    const { canonical, FILESYSTEM } = await import("./store/select.ts");
     const store = readSection(idseDir, "store");
     const plugin = store?.plugin ?? store?.backend ?? FILESYSTEM;
     const switched = plugin === j.to.plugin && canonical(store?.options ?? {}) === canonical(j.to.options);

@@ -1,11 +1,11 @@
 import { writeTemplates } from "./artifacts.ts";
-import type { DesignStore } from "./design-store.ts";
-import { readJsonDoc, writeJsonDoc } from "./documents.ts";
 import { IdseError } from "./errors.ts";
 import { assertExistingId, BLUEPRINT, isListableId } from "./ids.ts";
-import { keys } from "./layout.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
 import { pendingStages, writeStageStateDoc } from "./stage-state.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { readJsonDoc, writeJsonDoc } from "./store/documents.ts";
+import { keys } from "./store/layout.ts";
 
 // SessionGraph: the sessions of a project, their metadata, and the lineage between them.
 

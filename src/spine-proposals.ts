@@ -1,9 +1,9 @@
 import * as v from "valibot";
-import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys } from "./layout.ts";
 import { type SpineProposal, SpineProposalsFile } from "./models/spine.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
 
 // Proposals for the Product Spine: a file idse owns in the blueprint session's metadata. Agents and
 // feature sessions propose; a person accepts (the one path that edits the Spine table) or rejects. A

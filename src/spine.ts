@@ -1,7 +1,7 @@
-import type { DesignStore } from "./design-store.ts";
 import { BLUEPRINT } from "./ids.ts";
-import { keys } from "./layout.ts";
 import type { Spine, SpineFinding, SpinePrimitive } from "./models/spine.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
 
 // ProductSpine: the components and posture a project declares, as data. It lives in the blueprint's
 // spec.md under a heading naming the "Product Spine", either as a table (one row per primitive, columns

@@ -1,10 +1,10 @@
-import type { DesignStore } from "./design-store.ts";
-import { readJsonDoc, writeJsonDoc } from "./documents.ts";
 import { BLUEPRINT } from "./ids.ts";
 import { beginIntent, endIntent } from "./intent-journal.ts";
-import { keys, STAGES, type Stage, schemaRef } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import { SessionStageState, SessionState } from "./models/session-state.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { readJsonDoc, writeJsonDoc } from "./store/documents.ts";
+import { keys, STAGES, type Stage, schemaRef } from "./store/layout.ts";
 
 // StageStateModel. The Python original kept one `session_state.json` per project, describing only the
 // current session. idse keeps that file exactly (it is what users and their scripts read) and adds

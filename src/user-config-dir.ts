@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists } from "./atomic-file.ts";
 import { IdseError } from "./errors.ts";
 import { parseJsonText } from "./json-text.ts";
+import { readTextIfExists } from "./store/atomic-file.ts";
 
 // The user's own idse config directory, outside every repository: credentials, workspace trust and
 // personal remotes live there. $XDG_CONFIG_HOME/idse, else %APPDATA%\idse on Windows, else ~/.config/idse.

@@ -1,7 +1,4 @@
 import { loadRegistry, routeAll } from "./agent-registry.ts";
-import type { DesignStore } from "./design-store.ts";
-import { readJsonDoc } from "./documents.ts";
-import { keys, parseArtifactKey, STAGES, type Stage } from "./layout.ts";
 import type { StageStatus } from "./models/common.ts";
 import type { Blocker, QueueItem } from "./models/queue.ts";
 import type { SessionMetadata } from "./models/session-metadata.ts";
@@ -9,6 +6,9 @@ import { SyncStateFile } from "./models/sync.ts";
 import { nextStage, UPSTREAM } from "./routing/pipeline.ts";
 import { byCodePoint, readAllSessions } from "./session-graph.ts";
 import { readProjectState, readSessionStages, type Stages } from "./stage-state.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { readJsonDoc } from "./store/documents.ts";
+import { keys, parseArtifactKey, STAGES, type Stage } from "./store/layout.ts";
 
 // WorkQueue: every open session's next stage across a project, whether it can start, who owns it, and
 // the command that starts it. Its stage is the one `idse route --next` hands off (the first stage not

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadConfig, type ResolvedConfig } from "./config.ts";
-import type { DesignStore } from "./design-store.ts";
 import { IdseError } from "./errors.ts";
 import { assertExistingId, isListableId } from "./ids.ts";
-import { keys } from "./layout.ts";
 import type { ConfigValues } from "./models/config.ts";
-import { configuredStore } from "./store-select.ts";
+import type { DesignStore } from "./store/contract.ts";
+import { keys } from "./store/layout.ts";
+import { configuredStore } from "./store/select.ts";
 
 // ProjectWorkspace: finds the `.idse/` directory that owns the working directory, opens its store and
 // config, and resolves which project a command is about.

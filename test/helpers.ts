@@ -12,8 +12,8 @@ import {
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runCli } from "../src/cli.ts";
-import type { Io } from "../src/command.ts";
+import { runCli } from "../src/cli/cli.ts";
+import type { Io } from "../src/cli/command.ts";
 
 export const REPO = resolve(import.meta.dir, "..");
 export const BINARY = join(REPO, "dist", process.platform === "win32" ? "idse.exe" : "idse");

@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../src/plugin-api.ts";
+import type { StoreError, StoreErrorCode } from "../../src/plugins/api.ts";
 
 // The error every first-party store plugin throws (bundled into each by scripts/build-plugins.ts). A
 // plugin imports only types from idse, so it makes its errors itself: an Error with a code from

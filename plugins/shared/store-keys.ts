@@ -1,5 +1,5 @@
 // Key helpers shared by the first-party store plugins (bundled into each by scripts/build-plugins.ts).
-// The key rules repeat src/design-store.ts assertKey because a plugin imports only types from idse; the
+// The key rules repeat src/store/contract.ts assertKey because a plugin imports only types from idse; the
 // conformance suite checks that both reject the same keys.
 
 export function assertKey(key: string): string {

@@ -1,4 +1,4 @@
-import { type OptionShape, optionShape, scanArgv } from "../argv.ts";
+import { type OptionShape, optionShape, scanArgv } from "../cli/argv.ts";
 
 // The planning-mode policy, as data: what a planning agent may write (PATH_RULES), which idse commands it
 // may run (IDSE_COMMANDS), which git subcommands (GIT_COMMANDS), which other programs (HELPERS) and which
@@ -201,7 +201,7 @@ export function managedBlockKept(before: string | undefined, after: string): boo
 
 // ---- idse commands -------------------------------------------------------------------------------------
 
-/** The CLI's global options (src/cli.ts GLOBAL_OPTIONS; a test keeps them in step). */
+/** The CLI's global options (src/cli/cli.ts GLOBAL_OPTIONS; a test keeps them in step). */
 export const GLOBAL_FLAGS = [
   "--json",
   "--project <name>",
@@ -212,7 +212,7 @@ export const GLOBAL_FLAGS = [
   "-v, --version",
 ];
 
-/** First words of two-word commands (src/commands/index.ts; a test keeps them in step). */
+/** First words of two-word commands (src/cli/commands/index.ts; a test keeps them in step). */
 export const COMMAND_GROUPS = [
   "session",
   "artifact",

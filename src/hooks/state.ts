@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 // the current session and that session's stage state. Plain reads and JSON.parse, checked for exactly the
 // fields the decision uses (a file doctor would call corrupt in those fields is called unreadable here),
 // so the hook's fast path loads no models, no command table and no plugin host. For a store plugin the
-// same reads go through the workspace's store (src/commands/hook.ts passes a `Source` for it).
+// same reads go through the workspace's store (src/cli/commands/hook.ts passes a `Source` for it).
 //
 // Anything it cannot read is a Problem naming the file and the command that repairs it: the hook then
 // denies a (possibly) planning agent instead of letting it through (docs/security.md, "Agent mode").
@@ -83,7 +83,7 @@ export function plainFileStore(idseDir: string, env: Record<string, string | und
   }
 }
 
-/** Where the state documents come from: keys relative to `.idse/`, as in src/layout.ts. */
+/** Where the state documents come from: keys relative to `.idse/`, as in src/store/layout.ts. */
 export interface Source {
   read(key: string): Promise<string | undefined>;
   /** Directory names under `projects/`. */

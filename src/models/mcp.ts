@@ -3,9 +3,9 @@ import { PROFILE_FORMATS } from "./agent-profile.ts";
 import { d, Id, Stage, StageStatus } from "./common.ts";
 
 // The inputs of the `idse mcp` tools. Their outputs are the `data` models of the CLI's --json (outputs.ts,
-// routing.ts, agent-profile.ts), so an MCP outputSchema and the published schemas/output-*.schema.json are
+// routing/agent-routing.ts, agent-profile.ts), so an MCP outputSchema and the published schemas/output-*.schema.json are
 // emitted from one model each and cannot drift. Tools take a session and a stage, never a path: what an
-// agent may write is decided by stage (src/mcp/policy.ts), so there is no path to escape with.
+// agent may write is decided by stage (src/cli/mcp/policy.ts), so there is no path to escape with.
 
 const project = v.optional(
   d(

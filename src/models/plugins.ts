@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { d } from "./common.ts";
 
 // Shapes of the plugin system: a plugin's manifest (package.json `idse` key or manifest.json), the
-// repository's `.idse/plugins.json`, and what `idse plugin …` prints. src/plugin-api.ts declares the same
+// repository's `.idse/plugins.json`, and what `idse plugin …` prints. src/plugins/api.ts declares the same
 // manifest for plugin authors; a type test keeps the two in step.
 
 export const PLUGIN_KINDS = ["store", "sync", "routing"] as const;

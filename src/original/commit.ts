@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { tempPath } from "../atomic-file.ts";
-import type { DesignStore } from "../design-store.ts";
-import { alive } from "../stores/file-lock.ts";
+import { tempPath } from "../store/atomic-file.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { alive } from "../store/file-lock.ts";
 
 // Committing an import: stage everything, then rename. Every document is first written to a temp file
 // beside its target; only when all of them are written (and synced, below) do the renames begin, so a

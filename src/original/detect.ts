@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists } from "../atomic-file.ts";
 import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
-import { guardRead } from "../path-guard.ts";
+import { readTextIfExists } from "../store/atomic-file.ts";
+import { guardRead } from "../store/path-guard.ts";
 
 // Finding the Python original's database (`.idse/idse.db`, its default SQLite mode) cheaply enough to run
 // before every command: one stat of a file that is usually absent; only when it exists, 100 bytes of its

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { is } from "valibot";
-import type { DesignStore } from "../design-store.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT, isListableId } from "../ids.ts";
-import { keys, STAGES, type Stage, schemaRef } from "../layout.ts";
 import { STAGE_STATUSES, Timestamp } from "../models/common.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, SESSION_TYPES } from "../models/session-metadata.ts";
 import { VALIDATION_STATUSES } from "../models/session-state.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { keys, STAGES, type Stage, schemaRef } from "../store/layout.ts";
 import { buildLedger } from "./ledger.ts";
 import type { Row, Snapshot } from "./read.ts";
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { parseJsonText } from "../json-text.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
 import { sri } from "./integrity.ts";
 
 // A per-user cache of downloaded tarballs, keyed by their sha512 (a file is found by what it is, not by

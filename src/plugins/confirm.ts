@@ -1,4 +1,4 @@
-import type { Context } from "../command.ts";
+import type { Context } from "../context.ts";
 import { IdseError } from "../errors.ts";
 
 // Asking before granting a plugin its capabilities. Never waits without a terminal: `--yes` skips the

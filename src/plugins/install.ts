@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Context } from "../command.ts";
+import type { Context } from "../context.ts";
 import { IdseError } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
-import { instantiate } from "../plugin-host.ts";
 import { isCore } from "./builtin.ts";
 import { checkInstalled, refuseLinkedFolders } from "./check.ts";
 import { confirm } from "./confirm.ts";
+import { instantiate } from "./host.ts";
 import { hashTree, treeIntegrity } from "./integrity.ts";
 import { canon, finish, killPoint, makeScratch, recover, undo, writeJournal } from "./journal.ts";
 import { importFile } from "./load.ts";

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { PluginLockEntry } from "../models/plugins.ts";
-import { alive } from "../stores/file-lock.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
+import { alive } from "../store/file-lock.ts";
 import { findPlugin, pluginDir, readLock, withPluginLock } from "./lockfile.ts";
 
 // Crash consistency of `plugin add` and `plugin remove`: two things change together, the folder
@@ -19,7 +19,7 @@ import { findPlugin, pluginDir, readLock, withPluginLock } from "./lockfile.ts";
 
 export const STAGING_PREFIX = ".plugin-staging-";
 const JOURNAL = ".plugin-journal.json";
-/** Temp files of plugins.json and of the journal (src/atomic-file.ts names them <file>.<pid>.<n>.tmp). */
+/** Temp files of plugins.json and of the journal (src/store/atomic-file.ts names them <file>.<pid>.<n>.tmp). */
 const TMP = /^(?:plugins\.json|\.plugin-journal\.json)\.(\d+)\.\d+\.tmp$/;
 
 const Journal = v.object({

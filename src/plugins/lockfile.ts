@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { type PluginLockEntry, PluginsFile } from "../models/plugins.ts";
-import { acquireFileLock } from "../stores/file-lock.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
+import { acquireFileLock } from "../store/file-lock.ts";
 
 // `.idse/plugins.json`: the plugins a repository loads, with the integrity of their bytes. It lives on
 // the filesystem whatever the DesignStore is (it says which store plugin to load). Installed files are in

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { PluginManifest } from "../models/plugins.ts";
-import { PLUGIN_API_VERSION } from "../plugin-api.ts";
+import { readTextIfExists } from "../store/atomic-file.ts";
+import { PLUGIN_API_VERSION } from "./api.ts";
 
 // A plugin folder's manifest: manifest.json, else the `idse` key of package.json. From package.json the
 // name (without its npm scope), version, description and entry (`main`) are inherited, so an npm package

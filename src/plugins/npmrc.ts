@@ -3,8 +3,8 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import ini from "ini";
 import getAuthToken from "registry-auth-token";
-import { readTextIfExists } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
+import { readTextIfExists } from "../store/atomic-file.ts";
 
 // Which npm registry to ask, with which credentials and certificates, the way npm itself decides, so
 // `idse plugin add` and `npm view` agree on every .npmrc (test/plugins/npmrc-parity.test.ts runs both).

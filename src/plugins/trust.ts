@@ -1,8 +1,8 @@
 import { realpathSync } from "node:fs";
-import { writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { type RepoTrust, type Runnable, TrustFile } from "../models/trust.ts";
-import { acquireFileLock } from "../stores/file-lock.ts";
+import { writeFileAtomic } from "../store/atomic-file.ts";
+import { acquireFileLock } from "../store/file-lock.ts";
 import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 
 // Workspace trust, after direnv's `allow` and mise's `trust`: code a repository brings (an installed

@@ -1,16 +1,16 @@
 import { type Claim, readLedger, replay } from "../claims-ledger.ts";
-import type { DesignStore } from "../design-store.ts";
-import { readJsonDoc } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
-import { keys } from "../layout.ts";
 import type { QueueItem } from "../models/queue.ts";
 import { SyncStateFile } from "../models/sync.ts";
 import type { ValidationReport } from "../models/validation.ts";
 import { type Graph, lineageGraph } from "../project-graph.ts";
 import type { Stages } from "../stage-state.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { readJsonDoc } from "../store/documents.ts";
+import { keys } from "../store/layout.ts";
 import { spineTable } from "../sync/spine.ts";
-import { validateSessions } from "../validation-run.ts";
+import { validateSessions } from "../validation/run.ts";
 import { projectQueue, sortQueue } from "../work-queue.ts";
 import { listProjects } from "../workspace.ts";
 

@@ -1,4 +1,4 @@
-import { STAGES } from "../layout.ts";
+import { STAGES } from "../store/layout.ts";
 import type { ProjectReport, ReportData } from "./data.ts";
 import { esc } from "./escape.ts";
 import { lineageSvg } from "./svg.ts";

@@ -1,6 +1,6 @@
-import { STAGES } from "../layout.ts";
 import type { Graph } from "../project-graph.ts";
 import type { Stages } from "../stage-state.ts";
+import { STAGES } from "../store/layout.ts";
 import { esc } from "./escape.ts";
 
 // The session lineage as inline SVG: one row per session (parents first), indented by depth with elbow

@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugins/api.ts";
 
 // Claude Code: CLAUDE.md at the repository root, and a PreToolUse hook in .claude/settings.json that
 // asks idse itself whether the tool call fits the agent's mode.

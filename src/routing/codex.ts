@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugins/api.ts";
 
 // OpenAI Codex reads AGENTS.md at the repository root (other agents that follow the AGENTS.md
 // convention read it too).

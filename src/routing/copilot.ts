@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugins/api.ts";
 
 // GitHub Copilot reads repository-wide custom instructions from .github/copilot-instructions.md.
 

@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugins/api.ts";
 
 // Cursor reads project rules from .cursor/rules/*.mdc, and the older single .cursorrules file. idse
 // writes .cursor/rules/idse.mdc when the repository uses project rules (the folder exists), else

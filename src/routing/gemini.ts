@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../plugins/api.ts";
 
 // Gemini CLI reads GEMINI.md at the repository root as its context file.
 

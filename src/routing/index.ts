@@ -1,4 +1,4 @@
-import { PLUGIN_API_VERSION, type RoutingHost, type RoutingPlugin } from "../plugin-api.ts";
+import { PLUGIN_API_VERSION, type RoutingHost, type RoutingPlugin } from "../plugins/api.ts";
 import claudeCode from "./claude-code.ts";
 import codex from "./codex.ts";
 import copilot from "./copilot.ts";
@@ -7,7 +7,7 @@ import gemini from "./gemini.ts";
 
 // The first-party routing plugins that ship inside the binary. Each entry is what the plugin host needs
 // to load one, as it loads an installed plugin: a manifest and the factory (the module's default export);
-// coreRoutingPlugins() in src/plugin-host.ts checks and wraps them.
+// coreRoutingPlugins() in src/plugins/host.ts checks and wraps them.
 
 export interface BuiltinRoutingPlugin {
   manifest: {
@@ -16,7 +16,7 @@ export interface BuiltinRoutingPlugin {
     apiVersion: typeof PLUGIN_API_VERSION;
     capabilities: ("files" | "hooks")[];
   };
-  /** A RoutingPluginFactory that returns at once, so routing.ts renders without awaiting anything. */
+  /** A RoutingPluginFactory that returns at once, so routing/agent-routing.ts renders without awaiting anything. */
   factory: (host: RoutingHost) => RoutingPlugin;
 }
 

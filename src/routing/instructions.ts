@@ -1,5 +1,5 @@
 import type { AgentView } from "../models/routing.ts";
-import { PLUGIN_API_VERSION } from "../plugin-api.ts";
+import { PLUGIN_API_VERSION } from "../plugins/api.ts";
 import { AGENT_INSTRUCTIONS } from "../templates.ts";
 import type { RenderContext, RoutingHostApi } from "./types.ts";
 

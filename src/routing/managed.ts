@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as v from "valibot";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
-import { issueText } from "../documents.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
-import { schemaRef } from "../layout.ts";
 import { AgentFilesManifest, type SyncFile } from "../models/routing.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
+import { issueText } from "../store/documents.ts";
+import { schemaRef } from "../store/layout.ts";
 import type { RenderedFile } from "./types.ts";
 
 // Managed markers and the manifest. idse owns only the text between its two markers; everything outside

@@ -1,5 +1,5 @@
-import { STAGES, type Stage } from "../layout.ts";
 import type { StageStatus } from "../models/common.ts";
+import { STAGES, type Stage } from "../store/layout.ts";
 
 // The pipeline's order and inputs, shared by `idse route` (one session's handoff) and `idse next` (the
 // queue across sessions): a leaf module, so the queue does not load the routing adapters to know them.

@@ -1,8 +1,8 @@
 import { existsSync, realpathSync } from "node:fs";
 import { basename, delimiter, join, resolve } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
 import type { HookEntry } from "./types.ts";
 
 // Hook entries in IDE settings files (JSON): idse merges its own entry and leaves every other key and
@@ -93,7 +93,7 @@ export function removeHook(
  * per-user one (the hook would run twice); installing it in the per-user file removes idse's entry from
  * the committed one only when that names a machine's path too (an older install): a team's `idse hook …`
  * stays. Both files are in the repository: written through a symlink inside it, refused when one leads
- * out (src/path-guard.ts).
+ * out (src/store/path-guard.ts).
  */
 export function installHooks(root: string, entries: HookEntry[]) {
   const changes = new Map<string, (settings: Json) => Json>();

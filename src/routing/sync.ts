@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadRegistry } from "../agent-registry.ts";
-import { readTextIfExists, writeFileAtomic } from "../atomic-file.ts";
 import { type Diagnostic, IdseError } from "../errors.ts";
 import type { AgentRegistry } from "../models/agent-registry.ts";
 import type { AgentFilesManifest, SyncOutput } from "../models/routing.ts";
-import { guardWrite } from "../path-guard.ts";
-import { contextFor, loadRoutingAdapters, renderBase } from "../routing.ts";
+import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
+import { guardWrite } from "../store/path-guard.ts";
 import type { Workspace } from "../workspace.ts";
+import { contextFor, loadRoutingAdapters, renderBase } from "./agent-routing.ts";
 import { DEFAULT_ADAPTERS } from "./index.ts";
 import { type Planned, planFile, readManifest, writeManifest } from "./managed.ts";
 
@@ -138,7 +138,7 @@ export async function syncAgentFiles(
 
   if (!o.check) {
     // Contained in the repository: an instruction file that is a symlink is written through to its
-    // target inside the repository, and refused when it leads out (src/path-guard.ts).
+    // target inside the repository, and refused when it leads out (src/store/path-guard.ts).
     for (const p of planned)
       if (p.text !== undefined) writeFileAtomic(join(ws.root, p.path), p.text, ws.root);
     const next: AgentFilesManifest = {

@@ -1,10 +1,10 @@
 import type { AgentMode } from "../models/agent-registry.ts";
 import type { Stage } from "../models/common.ts";
 import type { AgentView } from "../models/routing.ts";
-import type { PLUGIN_API_VERSION } from "../plugin-api.ts";
+import type { PLUGIN_API_VERSION } from "../plugins/api.ts";
 
 // The routing-plugin contract (DESIGN.md §5): the types of what an adapter renders from and returns.
-// src/plugin-api.ts re-exports them beside RoutingPluginFactory and RoutingHost, the same PluginFactory
+// src/plugins/api.ts re-exports them beside RoutingPluginFactory and RoutingHost, the same PluginFactory
 // shape and HostApi as store and sync plugins, and adapters import them from there, so the plugin host
 // loads a built-in adapter and a third-party file the same way. The version is the plugin API's own
 // (PLUGIN_API_VERSION): one contract for every kind, so no routing version can drift from it.

@@ -1,7 +1,7 @@
-import { type DesignStore, sha256Hex } from "../design-store.ts";
-import { displayKey } from "../documents.ts";
 import type { SecretFinding, SyncOutcome, SyncResult } from "../models/sync.ts";
-import type { PutOutcome, SyncTransport } from "../plugin-api.ts";
+import type { PutOutcome, SyncTransport } from "../plugins/api.ts";
+import { type DesignStore, sha256Hex } from "../store/contract.ts";
+import { displayKey } from "../store/documents.ts";
 import type { Plan, PlanItem } from "./plan.ts";
 import { sideKey } from "./plan.ts";
 import { isSpineDocument, spineChanged } from "./spine.ts";

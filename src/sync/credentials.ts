@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import * as v from "valibot";
-import { readTextIfExists } from "../atomic-file.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { CredentialsFile } from "../models/sync.ts";
+import { readTextIfExists } from "../store/atomic-file.ts";
 import { userConfigFile } from "../user-config-dir.ts";
 
 // Credentials live in the environment or in the user's own config directory, never in a repository:

@@ -1,10 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
-import { assertKey, type DesignStore, sha256Hex } from "../design-store.ts";
-import { guardRead } from "../path-guard.ts";
-import { type StatCache, statCacheOf, statKey } from "../stat-cache.ts";
-import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
+import { assertKey, type DesignStore, sha256Hex } from "../store/contract.ts";
+import { readStoreBytes, storeBoundary } from "../store/fs.ts";
+import { guardRead } from "../store/path-guard.ts";
+import { type StatCache, statCacheOf, statKey } from "../store/stat-cache.ts";
 
 // Hashing every artifact on both sides is most of `sync status` (14,014 files for the 1,001-session
 // benchmark, budget 300 ms). For a filesystem store the files are read here directly as bytes and hashed
@@ -13,7 +13,7 @@ import { readStoreBytes, storeBoundary } from "../stores/fs.ts";
 // box (docs/sync.md, "Performance"). The value is what DesignStore.hash returns (the sha256 of the UTF-8 text);
 // bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
 //
-// With a stat cache attached to the store (src/stat-cache.ts), a document whose stat has not changed is
+// With a stat cache attached to the store (src/store/stat-cache.ts), a document whose stat has not changed is
 // not read at all: its folder is resolved and checked once (the same containment as a read), then the
 // file costs one lstat.
 

@@ -1,7 +1,7 @@
-import { writeFileAtomic } from "../atomic-file.ts";
 import { PersonalRemotesFile, type RemoteConfig } from "../models/sync.ts";
-import { resolveReal } from "../path-guard.ts";
-import { acquireFileLock } from "../stores/file-lock.ts";
+import { writeFileAtomic } from "../store/atomic-file.ts";
+import { acquireFileLock } from "../store/file-lock.ts";
+import { resolveReal } from "../store/path-guard.ts";
 import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 
 // Personal remotes: a filesystem remote whose folder is neither inside the repository nor beside it

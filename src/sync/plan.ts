@@ -1,11 +1,11 @@
-import { assertKey, type DesignStore } from "../design-store.ts";
-import { displayKey } from "../documents.ts";
 import type { Diagnostic } from "../errors.ts";
 import { isListableId } from "../ids.ts";
-import { keys, parseArtifactKey, STAGES } from "../layout.ts";
 import type { PlanEntry, SyncAction, SyncCounts } from "../models/sync.ts";
-import type { RemoteEntry, SyncTransport } from "../plugin-api.ts";
+import type { RemoteEntry, SyncTransport } from "../plugins/api.ts";
 import { listSessionIds } from "../session-graph.ts";
+import { assertKey, type DesignStore } from "../store/contract.ts";
+import { displayKey } from "../store/documents.ts";
+import { keys, parseArtifactKey, STAGES } from "../store/layout.ts";
 import { hashKeys } from "./hash.ts";
 import type { BaseEntry, SyncState } from "./state.ts";
 

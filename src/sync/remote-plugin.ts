@@ -1,15 +1,15 @@
 import { resolve } from "node:path";
 import { IdseError } from "../errors.ts";
-import type { PluginKind, SyncTransport } from "../plugin-api.ts";
-import type { LoadOptions } from "../plugin-host.ts";
-import { isLazyStore } from "../store-select.ts";
+import type { PluginKind, SyncTransport } from "../plugins/api.ts";
+import type { LoadOptions } from "../plugins/host.ts";
+import { isLazyStore } from "../store/select.ts";
 import type { Workspace } from "../workspace.ts";
 import { loadCredentials } from "./credentials.ts";
 import type { Redactor } from "./redact.ts";
 import type { Remote } from "./remotes.ts";
 import { asTransportError, storeTransport } from "./store-transport.ts";
 
-// A remote carried by a plugin, opened through the plugin host (src/plugin-host.ts) like every plugin:
+// A remote carried by a plugin, opened through the plugin host (src/plugins/host.ts) like every plugin:
 // apiVersion and capability checks, options validated with the plugin's own model, every call wrapped,
 // `fetch` limited to the remote's origin and the manifest's hosts, `env` limited to the manifest's names.
 // A sync plugin (artifact-core) gives the transport itself; a store plugin (sqlite-store, postgres-store,
@@ -106,7 +106,7 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
   for (const value of [...Object.values(named), ...Object.values(byOrigin)]) e.redactor.add(value);
   for (const name of info.env) e.redactor.add(env[name]);
   const options = remoteOptions(info.kind, remote, e.ws.root);
-  const host = await import("../plugin-host.ts");
+  const host = await import("../plugins/host.ts");
   const common: LoadOptions = {
     options,
     env,

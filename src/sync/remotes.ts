@@ -3,8 +3,8 @@ import * as v from "valibot";
 import { REPO_CONFIG_FILE, readSection, sectionOf, updateRepoConfig } from "../config.ts";
 import { IdseError } from "../errors.ts";
 import { type RemoteConfig, type RemoteInfo, RemoteName } from "../models/sync.ts";
-import { readOriginalConfig } from "../original-config.ts";
-import { isInside, resolveReal } from "../path-guard.ts";
+import { readOriginalConfig } from "../original/config.ts";
+import { isInside, resolveReal } from "../store/path-guard.ts";
 import { readPersonalRemotes, type UserDirs, updatePersonalRemotes } from "./personal-remotes.ts";
 
 // Named remotes in `.idse/config.json` under `remotes`, managed by `idse remote add|remove`; `config list`

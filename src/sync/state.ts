@@ -1,7 +1,7 @@
-import type { DesignStore } from "../design-store.ts";
-import { readJsonDoc } from "../documents.ts";
-import { keys, schemaRef } from "../layout.ts";
 import { SyncStateFile } from "../models/sync.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { readJsonDoc } from "../store/documents.ts";
+import { keys, schemaRef } from "../store/layout.ts";
 
 // The sync base: `.idse/projects/<project>/sync/<remote>.json`, one file per project and remote, holding
 // the hash (and the remote's version tag) of every artifact at its last successful sync with that remote.

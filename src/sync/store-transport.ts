@@ -1,8 +1,8 @@
-import { writeFilesAtomic } from "../atomic-files.ts";
-import { assertKey, type DesignStore, sha256Hex, withLock } from "../design-store.ts";
-import { STAGE_PATHS } from "../layout.ts";
-import type { PutItem, PutOutcome, RemoteEntry, SyncTransport } from "../plugin-api.ts";
-import { storeBoundary } from "../stores/fs.ts";
+import type { PutItem, PutOutcome, RemoteEntry, SyncTransport } from "../plugins/api.ts";
+import { writeFilesAtomic } from "../store/atomic-files.ts";
+import { assertKey, type DesignStore, sha256Hex, withLock } from "../store/contract.ts";
+import { storeBoundary } from "../store/fs.ts";
+import { STAGE_PATHS } from "../store/layout.ts";
 import { hashKeys } from "./hash.ts";
 
 // Any DesignStore as a sync remote: a filesystem path now (which keeps the canonical layout, so the
@@ -11,7 +11,7 @@ import { hashKeys } from "./hash.ts";
 // write happen under the store's lock, so two idse processes cannot both win one version.
 //
 // putMany (a push's batches, src/sync/apply.ts) takes the lock once per batch instead of once per file,
-// checks every version, and writes a filesystem remote with the batch writer (src/atomic-files.ts: temp
+// checks every version, and writes a filesystem remote with the batch writer (src/store/atomic-files.ts: temp
 // files, fsyncs overlapped, renames, then each folder fsynced once): a first push of 70,007 documents
 // paid one lock and one waited-for fsync per file before (docs/benchmarks.md, "Scaling").
 

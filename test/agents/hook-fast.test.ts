@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { REPO } from "../helpers.ts";
 
 // The hook's fast path (issue 16): what `idse hook claude-pre-tool-use` loads before it answers, for the
-// filesystem store. The static import graph from src/commands/hook-fast.ts (type-only imports and lazy
+// filesystem store. The static import graph from src/cli/commands/hook-fast.ts (type-only imports and lazy
 // `await import()`s are not loaded with it) must leave out the command table, cac, the config models
 // (valibot), the store drivers, the plugin host, routing and validation: docs/benchmarks.md promises it.
 
@@ -25,20 +25,20 @@ function staticGraph(entry: string): string[] {
 }
 
 test("the fast path loads only the hook's own modules", () => {
-  const graph = staticGraph(join(REPO, "src/commands/hook-fast.ts"));
+  const graph = staticGraph(join(REPO, "src/cli/commands/hook-fast.ts"));
   expect(graph).toContain("src/hooks/policy.ts");
   expect(graph).toContain("src/hooks/state.ts");
   for (const heavy of [
-    "src/cli.ts",
-    "src/commands/index.ts",
+    "src/cli/cli.ts",
+    "src/cli/commands/index.ts",
     "cac",
     "valibot",
     "src/config.ts",
     "src/workspace.ts",
-    "src/stores/fs.ts",
-    "src/plugin-host.ts",
-    "src/routing.ts",
-    "src/validation.ts",
+    "src/store/fs.ts",
+    "src/plugins/host.ts",
+    "src/routing/agent-routing.ts",
+    "src/validation/engine.ts",
     "node:os",
     "node:crypto",
   ]) {
@@ -49,6 +49,6 @@ test("the fast path loads only the hook's own modules", () => {
 test("main.ts sends exactly Claude Code's invocation down the fast path", () => {
   const main = readFileSync(join(REPO, "src/main.ts"), "utf8");
   expect(main).toContain('argv.length === 2 && argv[0] === "hook" && argv[1] === "claude-pre-tool-use"');
-  expect(main).toContain('import("./commands/hook-fast.ts")');
+  expect(main).toContain('import("./cli/commands/hook-fast.ts")');
   expect(main).not.toMatch(/^import .* from "node:os"/m);
 });

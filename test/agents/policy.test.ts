@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_AGENTS } from "../../src/agent-registry.ts";
-import { GLOBAL_OPTIONS } from "../../src/cli.ts";
-import { COMMANDS } from "../../src/commands/index.ts";
+import { GLOBAL_OPTIONS } from "../../src/cli/cli.ts";
+import { COMMANDS } from "../../src/cli/commands/index.ts";
 import { bashProblem, type Policy } from "../../src/hooks/claude.ts";
 import {
   ALLOWED_ENV,
@@ -23,8 +23,8 @@ import {
   writeVerdict,
 } from "../../src/hooks/policy.ts";
 import { CLAUDE_CODE_ALIASES, DEFAULT_HOOK_AGENTS, findRoot } from "../../src/hooks/state.ts";
+import { routingAdapters } from "../../src/routing/agent-routing.ts";
 import { BEGIN, END, splitManaged } from "../../src/routing/managed.ts";
-import { routingAdapters } from "../../src/routing.ts";
 import { findRoot as workspaceRoot } from "../../src/workspace.ts";
 import { tempDir } from "../helpers.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { idse } from "../helpers.ts";
 import { workspace } from "../plugins/fixtures.ts";
 
-// routing.ts once kept the adapters the last command loaded in a module variable, so `agents list` in a
+// routing/agent-routing.ts once kept the adapters the last command loaded in a module variable, so `agents list` in a
 // process (the MCP server, an in-process test) answered differently after `agents sync-files` had run.
 // The adapters are now passed, never remembered: the same question gets the same answer in any order.
 

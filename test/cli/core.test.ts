@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createMemoryStore } from "../../src/stores/memory.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { idse, tempDir } from "../helpers.ts";
 
 const P = (root: string, ...rest: string[]) => join(root, ".idse/projects/shop", ...rest);

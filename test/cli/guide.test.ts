@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { COMMANDS } from "../../src/commands/index.ts";
-import { describeIssues } from "../../src/option-issues.ts";
+import { COMMANDS } from "../../src/cli/commands/index.ts";
+import { describeIssues } from "../../src/plugins/option-issues.ts";
 import { didYouMean } from "../../src/suggest.ts";
 import { idse, initShop, tempDir } from "../helpers.ts";
 

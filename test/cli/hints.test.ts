@@ -466,8 +466,8 @@ describe("every `idse …` a hint or message names exists", () => {
   }
 
   test("commands and options", async () => {
-    const { COMMANDS } = await import("../../src/commands/index.ts");
-    const { GLOBAL_OPTIONS } = await import("../../src/cli.ts");
+    const { COMMANDS } = await import("../../src/cli/commands/index.ts");
+    const { GLOBAL_OPTIONS } = await import("../../src/cli/cli.ts");
     const longFlags = (flags: string) =>
       [...flags.matchAll(/--([a-z][a-z0-9-]*)/g)].flatMap((m) => [m[1]!, m[1]!.replace(/^no-/, "")]);
     const global = new Set(GLOBAL_OPTIONS.flatMap((o) => longFlags(o.flags)));

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decideStyle } from "../../src/style.ts";
+import { decideStyle } from "../../src/cli/style.ts";
 import { idse, tempDir } from "../helpers.ts";
 
 // Rough edges a new user trips on: switching projects, the init owner, the stack, status's words.

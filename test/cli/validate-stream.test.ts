@@ -2,13 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { textOf } from "../../src/json-stream.ts";
+import { textOf } from "../../src/cli/json-stream.ts";
 import { repositoryPrefix } from "../../src/repo-root.ts";
-import { allRules } from "../../src/rules/index.ts";
 import { listSessionIds } from "../../src/session-graph.ts";
-import { Spill } from "../../src/spill-file.ts";
-import { formatJunit, formatSarif, formatTextChunks } from "../../src/validation-formats.ts";
-import { validateSessions } from "../../src/validation-run.ts";
+import { Spill } from "../../src/store/spill-file.ts";
+import { formatJunit, formatSarif, formatTextChunks } from "../../src/validation/formats.ts";
+import { allRules } from "../../src/validation/rules/index.ts";
+import { validateSessions } from "../../src/validation/run.ts";
 import { openWorkspace } from "../../src/workspace.ts";
 import { BINARY, idse, tempDir } from "../helpers.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { complete, type ValueSource } from "../../src/completion/complete.ts";
+import { complete, type ValueSource } from "../../src/cli/completion/complete.ts";
 import { BINARY, idse, idseBinary, tempDir } from "../helpers.ts";
 
 // Shell completion, run by the real shells from Debian (bash, zsh, fish: test/debian-tools.sh) against

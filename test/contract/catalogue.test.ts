@@ -2,12 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NOTION_CODES } from "../../plugins/notion-store/src/errors.ts";
-import { STORE_ERROR_CODES } from "../../src/design-store.ts";
 import { CATALOGUE, IdseError, TRANSPORT_CODES } from "../../src/errors.ts";
 import { DOCTOR_FINDING_CODES, NOTICES } from "../../src/notices.ts";
 import { attribute } from "../../src/plugins/wrap.ts";
+import { STORE_ERROR_CODES } from "../../src/store/contract.ts";
+import { remoteError } from "../../src/sync/engine.ts";
 import type { Remote } from "../../src/sync/remotes.ts";
-import { remoteError } from "../../src/sync.ts";
 import { REPO } from "../helpers.ts";
 
 // One catalogue of codes: every code idse or a first-party plugin raises is declared once, in errors.ts
@@ -66,7 +66,7 @@ function raised(): Raised[] {
     for (const m of text.matchAll(new RegExp(`\\bdetails\\.${CODE}\\s*=`, "g")))
       out.push({ code: m[1]!, file, how: "gate detail" });
     // doctor passes its finding codes to a helper, not as `code:` properties.
-    if (file === "src/commands/doctor.ts")
+    if (file === "src/cli/commands/doctor.ts")
       for (const m of text.matchAll(new RegExp(`"${CODE}"`, "g")))
         out.push({ code: m[1]!, file, how: "doctor finding" });
   }

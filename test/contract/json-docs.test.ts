@@ -20,7 +20,7 @@ function sourceCodes(): Map<string, string> {
     const text = readFileSync(join(src, rel), "utf8");
     for (const m of text.matchAll(/\bcode:\s*"([A-Z][A-Z0-9_]*)"/g)) found.set(m[1]!, `src/${rel}`);
     // doctor passes its finding codes to a helper, not as `code:` properties.
-    if (rel.replace(/\\/g, "/") === "commands/doctor.ts")
+    if (rel.replace(/\\/g, "/") === "cli/commands/doctor.ts")
       for (const m of text.matchAll(/"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"/g)) found.set(m[1]!, `src/${rel}`);
   }
   return found;

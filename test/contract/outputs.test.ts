@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { COMMANDS } from "../../src/commands/index.ts";
+import { COMMANDS } from "../../src/cli/commands/index.ts";
 import { outputSchemaFor } from "../../src/schemas.ts";
 import { fixtureCopy, idse, tempDir } from "../helpers.ts";
 import { pluginFolder } from "../plugins/fixtures.ts";

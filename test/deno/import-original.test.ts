@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
+import { STAGE_PATHS, STAGES } from "../../src/store/layout.ts";
 import { idseDeno } from "../helpers.ts";
 import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
 

@@ -108,7 +108,7 @@ describe("compile agent-spec (binary)", () => {
     expect(bp).toMatchObject({ id: "idse-orchestrator", version: "0.1.0" });
   });
 
-  // --all writes its files in one batch (src/atomic-files.ts): killed at any moment, every file is still
+  // --all writes its files in one batch (src/store/atomic-files.ts): killed at any moment, every file is still
   // either the old or the new one. Each round flips the blueprint's version, which every profile inherits.
   test("SIGKILL at any moment during --all leaves every file old or new", async () => {
     const cwd = tempDir("idse-compile-kill-");

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { STAGE_PATHS } from "../../src/layout.ts";
+import { STAGE_PATHS } from "../../src/store/layout.ts";
 import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
 import { json, ok, requireBinary, run } from "./util.ts";
 

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROMPTS } from "../../src/mcp/prompts.ts";
-import { toolList } from "../../src/mcp/schemas.ts";
-import { TOOLS } from "../../src/mcp/tools.ts";
+import { PROMPTS } from "../../src/cli/mcp/prompts.ts";
+import { toolList } from "../../src/cli/mcp/schemas.ts";
+import { TOOLS } from "../../src/cli/mcp/tools.ts";
 import { outputSchemaFor } from "../../src/schemas.ts";
 import { REPO } from "../helpers.ts";
 import { connect, shopWithSession } from "./util.ts";

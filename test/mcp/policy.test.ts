@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { defaultRegistry } from "../../src/agent-registry.ts";
-import { assertMayChange, findAgent, planningStages } from "../../src/mcp/policy.ts";
+import { assertMayChange, findAgent, planningStages } from "../../src/cli/mcp/policy.ts";
 import type { AgentRegistry } from "../../src/models/agent-registry.ts";
 
-// Which agent a declared name stands for, and what a planning agent may change (src/mcp/policy.ts).
+// Which agent a declared name stands for, and what a planning agent may change (src/cli/mcp/policy.ts).
 
 const code = (f: () => unknown) => {
   try {

@@ -1,8 +1,8 @@
 import { expect } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { mcpEnv } from "../../src/mcp/context.ts";
-import { createServer } from "../../src/mcp/server.ts";
+import { mcpEnv } from "../../src/cli/mcp/context.ts";
+import { createServer } from "../../src/cli/mcp/server.ts";
 import { idse, initShop } from "../helpers.ts";
 
 // Shared pieces of the MCP tests: a workspace with a feature session, and the SDK's own Client talking to

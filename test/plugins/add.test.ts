@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Io } from "../../src/command.ts";
+import type { Io } from "../../src/cli/command.ts";
 import { sri, treeIntegrity } from "../../src/plugins/integrity.ts";
 import { snapshot } from "../e2e/util.ts";
 import { idse, tempDir } from "../helpers.ts";
@@ -270,7 +270,7 @@ export default (host) => ({ kind: "store", async createStore() {
   expect(r.json!.diagnostics).toEqual([
     expect.objectContaining({ severity: "warning", code: "PLUGIN_OPTIONS_NEEDED", plugin: "mem-store" }),
   ]);
-  const { loadStore } = await import("../../src/plugin-host.ts");
+  const { loadStore } = await import("../../src/plugins/host.ts");
   const { openWorkspace } = await import("../../src/workspace.ts");
   const ws = openWorkspace({ cwd, home: cwd, env: {} });
   await expect(loadStore(ws, "mem-store")).rejects.toMatchObject({ code: "PLUGIN_OPTIONS_INVALID" });

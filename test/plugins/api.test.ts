@@ -10,11 +10,11 @@ import {
   PLUGIN_API_VERSION,
   type PluginManifest,
   type PluginModule,
-} from "../../src/plugin-api.ts";
-import { coreRoutingHost } from "../../src/plugin-host.ts";
+} from "../../src/plugins/api.ts";
+import { coreRoutingHost } from "../../src/plugins/host.ts";
 import { BUILTIN_ROUTING_PLUGINS } from "../../src/routing/index.ts";
 
-// The public contract (src/plugin-api.ts) and the model the host validates manifests with
+// The public contract (src/plugins/api.ts) and the model the host validates manifests with
 // (src/models/plugins.ts) describe the same manifest: checked by the type-checker, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const manifestsAgree: Same<Required<PluginManifest>, Required<ManifestModel>> = true;

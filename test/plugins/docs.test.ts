@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadStore } from "../../src/plugin-host.ts";
+import { loadStore } from "../../src/plugins/host.ts";
 import { openWorkspace } from "../../src/workspace.ts";
 import { idse, REPO } from "../helpers.ts";
 import { workspace } from "./fixtures.ts";

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdseError } from "../../src/errors.ts";
-import { coreRoutingPlugins, loadStore, loadSyncTransport, routingPlugins } from "../../src/plugin-host.ts";
+import { coreRoutingPlugins, loadStore, loadSyncTransport, routingPlugins } from "../../src/plugins/host.ts";
 import { openWorkspace } from "../../src/workspace.ts";
 import { idse } from "../helpers.ts";
 import { type PluginSpec, pluginFolder, registry, workspace } from "./fixtures.ts";

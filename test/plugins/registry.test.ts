@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Io } from "../../src/command.ts";
+import type { Io } from "../../src/cli/command.ts";
 import { sri } from "../../src/plugins/integrity.ts";
 import { registryFor, tokenFor } from "../../src/plugins/npmrc.ts";
 import { snapshot } from "../e2e/util.ts";

@@ -2,7 +2,7 @@ import { beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createFilesystemStore } from "../../src/stores/fs.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
 import { requireBinary } from "../e2e/util.ts";
 import { BINARY, idse, tempDir } from "../helpers.ts";
 import { spawnIdse } from "./audit.ts";

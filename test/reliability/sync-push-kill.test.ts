@@ -3,14 +3,14 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { generateWorkspace } from "../../scripts/bench-workspace.ts";
-import { STAGE_PATHS } from "../../src/layout.ts";
-import { alive } from "../../src/stores/file-lock.ts";
+import { alive } from "../../src/store/file-lock.ts";
+import { STAGE_PATHS } from "../../src/store/layout.ts";
 import { requireBinary } from "../e2e/util.ts";
 import { tempDir } from "../helpers.ts";
 import { spawnIdse } from "./audit.ts";
 
 // kill -9 during a batched `sync push` to a filesystem remote (src/sync/store-transport.ts putMany, the
-// batch writer of src/atomic-files.ts): at any moment, every document on the remote is either absent or
+// batch writer of src/store/atomic-files.ts): at any moment, every document on the remote is either absent or
 // exactly one of the local documents, byte for byte (never cut short), and an ordinary push afterwards
 // converges: every document on the remote, nothing left over (no temp file, no lock), `sync status` all
 // unchanged. 80 sessions make 560 documents of about 6 KB: more than one batch of 512.

@@ -1,4 +1,4 @@
-import { agentProfileYaml } from "../../src/rules/agent-profile-yaml.ts";
+import { agentProfileYaml } from "../../src/validation/rules/agent-profile-yaml.ts";
 import { FILLED, fileOf, lineOf, ruleTester, UNTOUCHED, withoutSection, withSectionBody } from "./harness.ts";
 
 const S = "Agent Profile";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { STAGES } from "../../src/layout.ts";
-import { artifactPresent } from "../../src/rules/artifact-present.ts";
+import { STAGES } from "../../src/store/layout.ts";
+import { artifactPresent } from "../../src/validation/rules/artifact-present.ts";
 import { fileOf, ruleTester, runRule, UNTOUCHED } from "./harness.ts";
 
 ruleTester(artifactPresent, {

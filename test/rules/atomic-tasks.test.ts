@@ -1,4 +1,4 @@
-import { atomicTasks } from "../../src/rules/atomic-tasks.ts";
+import { atomicTasks } from "../../src/validation/rules/atomic-tasks.ts";
 import { FILLED, fileOf, ruleTester, UNTOUCHED, withSectionBody } from "./harness.ts";
 
 const doc = (...lines: string[]) => `${["# Tasks", "", "## Phase 1", "", ...lines].join("\n")}\n`;

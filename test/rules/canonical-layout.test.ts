@@ -1,4 +1,4 @@
-import { canonicalLayout } from "../../src/rules/canonical-layout.ts";
+import { canonicalLayout } from "../../src/validation/rules/canonical-layout.ts";
 import { CANONICAL_FILES, DIR, ruleTester } from "./harness.ts";
 
 const files = (...extra: string[]) => ({ files: [...CANONICAL_FILES, ...extra] });

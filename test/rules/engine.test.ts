@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { IdseError } from "../../src/errors.ts";
-import { STAGES } from "../../src/layout.ts";
 import type { Finding } from "../../src/models/validation.ts";
-import { allRules, resolveRuleConfig } from "../../src/rules/index.ts";
-import { noRequiresInput } from "../../src/rules/no-requires-input.ts";
-import { requiredSectionsRule } from "../../src/rules/required-sections.ts";
-import { templateCompliance } from "../../src/rules/template-compliance.ts";
-import { PARSE_RULE, type Rule, type RuleConfig, validateSession } from "../../src/validation.ts";
+import { STAGES } from "../../src/store/layout.ts";
+import { PARSE_RULE, type Rule, type RuleConfig, validateSession } from "../../src/validation/engine.ts";
+import { allRules, resolveRuleConfig } from "../../src/validation/rules/index.ts";
+import { noRequiresInput } from "../../src/validation/rules/no-requires-input.ts";
+import { requiredSectionsRule } from "../../src/validation/rules/required-sections.ts";
+import { templateCompliance } from "../../src/validation/rules/template-compliance.ts";
 import { FILLED, fileOf, runRule, type Setup, sessionInput, UNTOUCHED } from "./harness.ts";
 
 const M = "[REQUIRES INPUT]";

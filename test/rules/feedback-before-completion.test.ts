@@ -1,4 +1,4 @@
-import { feedbackBeforeCompletion } from "../../src/rules/feedback-before-completion.ts";
+import { feedbackBeforeCompletion } from "../../src/validation/rules/feedback-before-completion.ts";
 import { appended, FILLED, fileOf, ruleTester, UNTOUCHED } from "./harness.ts";
 
 const M = "[REQUIRES INPUT]";

@@ -1,5 +1,5 @@
-import { implementationReport } from "../../src/rules/implementation-report.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
+import { implementationReport } from "../../src/validation/rules/implementation-report.ts";
 import { FILLED, fileOf, lineOf, ruleTester, UNTOUCHED, withoutSection, withSectionBody } from "./harness.ts";
 
 const S = "Component Impact Report";

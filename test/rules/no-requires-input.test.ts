@@ -1,4 +1,4 @@
-import { noRequiresInput } from "../../src/rules/no-requires-input.ts";
+import { noRequiresInput } from "../../src/validation/rules/no-requires-input.ts";
 import { fileOf, lineOf, ruleTester, UNTOUCHED } from "./harness.ts";
 
 const M = "[REQUIRES INPUT]";

@@ -1,6 +1,6 @@
-import { STAGES, type Stage } from "../../src/layout.ts";
-import { requiredSectionsRule } from "../../src/rules/required-sections.ts";
+import { STAGES, type Stage } from "../../src/store/layout.ts";
 import { STAGE_TEMPLATES } from "../../src/templates.ts";
+import { requiredSectionsRule } from "../../src/validation/rules/required-sections.ts";
 import {
   FILLED,
   type InvalidCase,

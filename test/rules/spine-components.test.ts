@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SessionMetadata } from "../../src/models/session-metadata.ts";
-import { spineComponents } from "../../src/rules/spine-components.ts";
 import { parseSpine } from "../../src/spine.ts";
-import { validateSession } from "../../src/validation.ts";
+import { validateSession } from "../../src/validation/engine.ts";
+import { spineComponents } from "../../src/validation/rules/spine-components.ts";
 import { FIXTURE } from "../helpers.ts";
 import { FILLED, fileOf, lineOf, sessionInput } from "./harness.ts";
 

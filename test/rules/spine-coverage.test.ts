@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { SessionMetadata } from "../../src/models/session-metadata.ts";
-import { spineCoverage } from "../../src/rules/spine-coverage.ts";
 import { parseSpine } from "../../src/spine.ts";
-import { validateSession } from "../../src/validation.ts";
+import { validateSession } from "../../src/validation/engine.ts";
+import { spineCoverage } from "../../src/validation/rules/spine-coverage.ts";
 import { sessionInput } from "./harness.ts";
 
 const TABLE = `# Spec
@@ -15,7 +15,7 @@ Active milestone: MVP
 |---|---|---|---|---|---|
 | ProjectWorkspace | workspace.ts | Foundation | Workspace | MVP | Primitive |
 | SessionGraph | session-graph.ts | Core Loop | Governance | MVP | Primitive |
-| DesignStore | design-store.ts | Platform | Storage | Later | Primitive |
+| DesignStore | store/contract.ts | Platform | Storage | Later | Primitive |
 `;
 
 function run(

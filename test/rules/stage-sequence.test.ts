@@ -1,6 +1,6 @@
-import { STAGES } from "../../src/layout.ts";
-import { stageSequence } from "../../src/rules/stage-sequence.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
+import { stageSequence } from "../../src/validation/rules/stage-sequence.ts";
 import { appended, FILLED, fileOf, ruleTester, type Setup, UNTOUCHED } from "./harness.ts";
 
 const ALL_UNTOUCHED = Object.fromEntries(STAGES.map((s) => [s, UNTOUCHED[s]])) as Setup["texts"];

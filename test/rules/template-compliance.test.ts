@@ -1,6 +1,6 @@
-import { STAGES } from "../../src/layout.ts";
-import { templateCompliance } from "../../src/rules/template-compliance.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { STAGE_TEMPLATES } from "../../src/templates.ts";
+import { templateCompliance } from "../../src/validation/rules/template-compliance.ts";
 import {
   FILLED,
   fileOf,

@@ -1,4 +1,4 @@
-import { traceability } from "../../src/rules/traceability.ts";
+import { traceability } from "../../src/validation/rules/traceability.ts";
 import { fileOf, ruleTester, UNTOUCHED } from "./harness.ts";
 
 const spec = (...lines: string[]) =>

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sha256Hex } from "../../src/design-store.ts";
+import { sha256Hex } from "../../src/store/contract.ts";
 import { DENO, REPO, tempDir } from "../helpers.ts";
 import { freshSchema, PG_URL, pgUnavailable } from "./pg.ts";
 

@@ -1,12 +1,12 @@
-import type { DesignStore } from "../../src/design-store.ts";
 import type {
   HostApi,
   OptionsSchema,
   PluginManifest,
   PluginModule,
   StorePlugin,
-} from "../../src/plugin-api.ts";
-import { PLUGIN_API_VERSION } from "../../src/plugin-api.ts";
+} from "../../src/plugins/api.ts";
+import { PLUGIN_API_VERSION } from "../../src/plugins/api.ts";
+import type { DesignStore } from "../../src/store/contract.ts";
 
 // A HostApi made by hand, for the store-specific tests that call a plugin's factory from its sources
 // (faults, options, migrations) and assert what the factory itself throws: it validates the options with

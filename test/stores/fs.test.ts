@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { IdseError } from "../../src/errors.ts";
-import { createFilesystemStore } from "../../src/stores/fs.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
 import { tempDir } from "../helpers.ts";
 
 // What the conformance suite (test/conformance/store/) cannot say about the filesystem store.

@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import pkg from "../../plugins/postgres-store/package.json" with { type: "json" };
 import * as plugin from "../../plugins/postgres-store/src/index.ts";
-import type { DesignStore } from "../../src/design-store.ts";
-import type { PluginManifest } from "../../src/plugin-api.ts";
+import type { PluginManifest } from "../../src/plugins/api.ts";
+import type { DesignStore } from "../../src/store/contract.ts";
 import { openPluginStore } from "./factory-host.ts";
 
 // The PostgreSQL server the tests use: IDSE_TEST_POSTGRES_URL, set by .ci/run (test/stores/

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createServer } from "node:net";
 import { SCHEMA_VERSION } from "../../plugins/postgres-store/src/migrations.ts";
-import type { DesignStore } from "../../src/design-store.ts";
+import type { DesignStore } from "../../src/store/contract.ts";
 import { adminSql, freshSchema, freshTenant, openPg, PG_TLS, PG_URL, pgUnavailable, urlWith } from "./pg.ts";
 
 // What the conformance suite cannot say about postgres-store, against a real server: every fault the

@@ -8,8 +8,8 @@ import pkg from "../../plugins/sqlite-store/package.json" with { type: "json" };
 import * as plugin from "../../plugins/sqlite-store/src/index.ts";
 import { APPLICATION_ID, SCHEMA_VERSION } from "../../plugins/sqlite-store/src/migrations.ts";
 import { createSqliteStore } from "../../plugins/sqlite-store/src/store.ts";
-import type { DesignStore } from "../../src/design-store.ts";
-import type { PluginManifest } from "../../src/plugin-api.ts";
+import type { PluginManifest } from "../../src/plugins/api.ts";
+import type { DesignStore } from "../../src/store/contract.ts";
 import { REPO, tempDir } from "../helpers.ts";
 import { openPluginStore } from "./factory-host.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { STAGES } from "../../src/layout.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { tempDir } from "../helpers.ts";
 import { randomString } from "./corpus.ts";
 import { outcomes, PROJECT, remoteArtifacts, remoteFile, workspace, wsAt } from "./util.ts";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { STAGES } from "../../src/layout.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { secretCorpus } from "./corpus.ts";
 import { startServer, type TestServer } from "./server.ts";
 import { outcomes, workspace } from "./util.ts";

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { REPO } from "../helpers.ts";
 
 // The secret guard's rules (secretlint's preset, 200-odd patterns) load only when a command scans: no
-// module that every command loads (src/cli.ts) reaches them statically, nor do the sync and store command
+// module that every command loads (src/cli/cli.ts) reaches them statically, nor do the sync and store command
 // modules, so `idse status`, the hook and `sync status` never pay for them. Read from the sources: every
 // static import, followed.
 
@@ -29,12 +29,12 @@ function staticGraph(entry: string): Set<string> {
 }
 
 test("no static import from the CLI, the sync or the store commands reaches the secret rules", () => {
-  const cli = staticGraph(join(REPO, "src", "cli.ts"));
+  const cli = staticGraph(join(REPO, "src", "cli", "cli.ts"));
   expect(cli.size).toBeGreaterThan(20);
-  expect(cli.has(join(REPO, "src", "commands", "index.ts"))).toBe(true);
+  expect(cli.has(join(REPO, "src", "cli", "commands", "index.ts"))).toBe(true);
   for (const entry of [
-    join(REPO, "src", "cli.ts"),
-    ...["sync.ts", "store.ts"].map((f) => join(REPO, "src", "commands", f)),
+    join(REPO, "src", "cli", "cli.ts"),
+    ...["sync.ts", "store.ts"].map((f) => join(REPO, "src", "cli", "commands", f)),
   ]) {
     const graph = staticGraph(entry);
     for (const lazy of ["secrets.ts", "secretlint-rules.ts", "secret-views.ts"]) {
@@ -44,7 +44,7 @@ test("no static import from the CLI, the sync or the store commands reaches the 
   }
   // The guard itself is reachable (its diagnostics), and it is what imports the rules, lazily.
   expect(
-    staticGraph(join(REPO, "src", "commands", "sync.ts")).has(join(REPO, "src", "sync", "guard.ts")),
+    staticGraph(join(REPO, "src", "cli", "commands", "sync.ts")).has(join(REPO, "src", "sync", "guard.ts")),
   ).toBe(true);
   expect(readFileSync(join(REPO, "src", "sync", "guard.ts"), "utf8")).toContain(
     'await import("./secrets.ts")',

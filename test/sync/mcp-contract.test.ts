@@ -8,7 +8,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import * as v from "valibot";
 import artifactCore from "../../plugins/artifact-core/src/index.ts";
 import { MCP_TOOLS, type Tool, ToolError } from "../../plugins/artifact-core/src/mcp-contract.ts";
-import type { HostApi, SyncTransport } from "../../src/plugin-api.ts";
+import type { HostApi, SyncTransport } from "../../src/plugins/api.ts";
 import { REPO, tempDir } from "../helpers.ts";
 import {
   createMcpServer,

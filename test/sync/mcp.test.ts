@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { STAGES } from "../../src/layout.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
 import { secretCorpus } from "./corpus.ts";
 import {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sha256Hex } from "../../src/design-store.ts";
-import { attachStatCache, openStatCache } from "../../src/stat-cache.ts";
-import { createFilesystemStore } from "../../src/stores/fs.ts";
+import { sha256Hex } from "../../src/store/contract.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
+import { attachStatCache, openStatCache } from "../../src/store/stat-cache.ts";
 import { hashKeys } from "../../src/sync/hash.ts";
 import { tempDir } from "../helpers.ts";
 
-// The stat cache (src/stat-cache.ts) behind sync's hashing: a hit is served without reading the file, any
+// The stat cache (src/store/stat-cache.ts) behind sync's hashing: a hit is served without reading the file, any
 // change to the file is seen (a same-size rewrite with its mtime put back included), the racy-git rule
 // re-hashes a file not older than the cache, and a corrupt cache is ignored and rebuilt.
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sha256Hex } from "../../src/design-store.ts";
-import { makeHostApi } from "../../src/plugin-host.ts";
-import { createFilesystemStore } from "../../src/stores/fs.ts";
-import { createMemoryStore } from "../../src/stores/memory.ts";
+import { makeHostApi } from "../../src/plugins/host.ts";
+import { sha256Hex } from "../../src/store/contract.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { hashKeys } from "../../src/sync/hash.ts";
 import { sideKey } from "../../src/sync/plan.ts";
 import { progressLine } from "../../src/sync/progress.ts";

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { STAGE_PATHS, type Stage } from "../../src/layout.ts";
+import { STAGE_PATHS, type Stage } from "../../src/store/layout.ts";
 import { idse, type RunResult, tempDir } from "../helpers.ts";
 
 // Helpers for the sync tests: a workspace with a project, paths of its artifacts, and a remote.

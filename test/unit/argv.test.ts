@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { optionShape, scanArgv } from "../../src/argv.ts";
+import { optionShape, scanArgv } from "../../src/cli/argv.ts";
 
 test("option values and positionals keep the exact strings typed", () => {
   const shapes = [

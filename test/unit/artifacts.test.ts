@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { parse } from "yaml";
 import { renderStage } from "../../src/artifacts.ts";
-import { STAGES } from "../../src/layout.ts";
-import { parseMarkdown } from "../../src/markdown.ts";
-import { occurrences } from "../../src/rules/util.ts";
+import { STAGES } from "../../src/store/layout.ts";
+import { parseMarkdown } from "../../src/validation/markdown.ts";
+import { occurrences } from "../../src/validation/rules/util.ts";
 
 /** Lines holding the marker outside code, as the validation engine sees them (idse/no-requires-input). */
 const markerLines = (text: string) =>

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { writeFilesAtomic } from "../../src/atomic-files.ts";
+import { writeFilesAtomic } from "../../src/store/atomic-files.ts";
 import { tempDir } from "../helpers.ts";
 
 // writeFilesAtomic: every file old or new, never partial, and no temp file left behind after a failure,

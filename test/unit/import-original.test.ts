@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import * as v from "valibot";
-import { STAGE_PATHS, STAGES } from "../../src/layout.ts";
 import {
   ImportHashesFile,
   ImportRecordFile,
@@ -13,6 +12,7 @@ import {
   OriginalRowsFile,
 } from "../../src/models/original.ts";
 import { verifyLedger } from "../../src/original/ledger.ts";
+import { STAGE_PATHS, STAGES } from "../../src/store/layout.ts";
 import { idse, tempDir } from "../helpers.ts";
 import { EXPECTED, sqliteFixtureCopy } from "../original-fixture.ts";
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { jsonElement, jsonPieces } from "../../src/json-stream.ts";
+import { jsonElement, jsonPieces } from "../../src/cli/json-stream.ts";
 
 // The streamed document must be byte for byte what JSON.stringify(v, null, 2) gives: scripts parse it,
 // and people diff it.

@@ -12,12 +12,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "../../src/atomic-file.ts";
 import { IdseError } from "../../src/errors.ts";
-import { boundaryOf, guardRead, guardWrite, lexicallyInside, resolveReal } from "../../src/path-guard.ts";
+import { readTextIfExists, writeFileAtomic } from "../../src/store/atomic-file.ts";
+import {
+  boundaryOf,
+  guardRead,
+  guardWrite,
+  lexicallyInside,
+  resolveReal,
+} from "../../src/store/path-guard.ts";
 import { tempDir } from "../helpers.ts";
 
-// src/path-guard.ts and the atomic writer built on it: where a path really leads, the refusal of one that
+// src/store/path-guard.ts and the atomic writer built on it: where a path really leads, the refusal of one that
 // leads out (naming the link), and writes that keep the replaced file's mode and owner and go through a
 // symlink inside the repository to its target.
 

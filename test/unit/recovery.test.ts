@@ -3,12 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSection, updateRepoConfig, withRepoLock } from "../../src/config.ts";
 import { beginIntent, readIntent } from "../../src/intent-journal.ts";
-import { keys } from "../../src/layout.ts";
 import { recoverProject } from "../../src/recovery.ts";
 import { createSession } from "../../src/session-graph.ts";
 import { pointStateAt, writeStageStateDoc } from "../../src/stage-state.ts";
-import { createMemoryStore } from "../../src/stores/memory.ts";
-import { sweepTemps, tempPid } from "../../src/temp-sweep.ts";
+import { keys } from "../../src/store/layout.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
+import { sweepTemps, tempPid } from "../../src/store/temp-sweep.ts";
 import { tempDir } from "../helpers.ts";
 
 const NOW = "2026-01-01T00:00:00.000Z";
@@ -143,7 +143,7 @@ describe("updateRepoConfig", () => {
 
 describe("a store switched while a command waited for the lock", () => {
   test("the waiting command changes nothing and says STORE_CHANGED", async () => {
-    const { createFilesystemStore } = await import("../../src/stores/fs.ts");
+    const { createFilesystemStore } = await import("../../src/store/fs.ts");
     const { idse, initShop } = await import("../helpers.ts");
     const cwd = await initShop("--no-create-agent-files");
     const idseDir = join(cwd, ".idse");

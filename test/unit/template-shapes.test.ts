@@ -2,10 +2,10 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { templateShapesText } from "../../scripts/template-shapes.ts";
-import { STAGES } from "../../src/layout.ts";
-import { fromShapeJson, parseMarkdown, reshape, toShapeJson } from "../../src/markdown.ts";
+import { STAGES } from "../../src/store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
-import { templateShape } from "../../src/validation.ts";
+import { templateShape } from "../../src/validation/engine.ts";
+import { fromShapeJson, parseMarkdown, reshape, toShapeJson } from "../../src/validation/markdown.ts";
 import { REPO } from "../helpers.ts";
 
 const vars = { project: "shop", session: "auth", stack: "go", date: "2026-01-01", owner: "ana" };

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import AjvDraft4 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { parse as junit2json } from "junit2json";
-import { allRules } from "../../src/rules/index.ts";
-import { formatSarif } from "../../src/validation-formats.ts";
+import { formatSarif } from "../../src/validation/formats.ts";
+import { allRules } from "../../src/validation/rules/index.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
 
 // The reports checked by software nobody here wrote: Microsoft's SARIF multitool with its SARIF and

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import AjvDraft4 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
-import { allRules } from "../../src/rules/index.ts";
+import { allRules } from "../../src/validation/rules/index.ts";
 import { FIXTURE, idse, REPO, tempDir } from "../helpers.ts";
 
 // SARIF is checked against the published SARIF 2.1.0 schema (a draft-04 schema, kept as a fixture);

@@ -1,4 +1,4 @@
-import type { HostApi } from "../../../src/plugin-api.ts";
+import type { HostApi } from "../../../src/plugins/api.ts";
 import type { HttpOptions, RetryOptions } from "./contract.ts";
 
 // One HTTP exchange with timeouts and retries. Retried: 429, 5xx (but 501 and 505, which will not

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as v from "valibot";
-import type { HostApi, RemoteEntry, SyncPlugin, SyncTransport } from "../../../src/plugin-api.ts";
+import type { HostApi, RemoteEntry, SyncPlugin, SyncTransport } from "../../../src/plugins/api.ts";
 import {
   ArtifactCoreOptions,
   DocumentResponse,

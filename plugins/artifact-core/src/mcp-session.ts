@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { JsonSchemaValidator, jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import type { HostApi } from "../../../src/plugin-api.ts";
+import type { HostApi } from "../../../src/plugins/api.ts";
 import type { McpOptions } from "./contract.ts";
 import { transportError } from "./http.ts";
 import type { Tool } from "./mcp-contract.ts";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import * as v from "valibot";
-import type { HostApi, RemoteEntry, SyncTransport } from "../../../src/plugin-api.ts";
+import type { HostApi, RemoteEntry, SyncTransport } from "../../../src/plugins/api.ts";
 import type { McpOptions } from "./contract.ts";
 import { backoffMs, transportError } from "./http.ts";
 import { MCP_TOOLS, type Tool, ToolError, type ToolInput, type ToolOutput } from "./mcp-contract.ts";

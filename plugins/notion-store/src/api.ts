@@ -1,5 +1,5 @@
 import { APIResponseError, Client, isHTTPResponseError, RequestTimeoutError } from "@notionhq/client";
-import type { HostApi } from "../../../src/plugin-api.ts";
+import type { HostApi } from "../../../src/plugins/api.ts";
 import { isNotionStoreError, type NotionCode, notionError, redact } from "./errors.ts";
 import type { NBlock } from "./text.ts";
 

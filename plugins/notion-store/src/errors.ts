@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
+import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
 
 // A plugin imports only types from idse, so it makes its errors itself: an Error whose `code` is one of
 // the DesignStore's STORE_ERROR_CODES (so the host maps it to exit 1) and whose data carries the Notion

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { HostApi, StorePlugin } from "../../../src/plugin-api.ts";
+import type { HostApi, StorePlugin } from "../../../src/plugins/api.ts";
 import { notionError } from "./errors.ts";
 import { NotionOptions } from "./options.ts";
 import { createNotionStore } from "./store.ts";

@@ -1,5 +1,5 @@
-// Keys (src/design-store.ts) and how they appear in Notion. The stage table is repeated here because a
-// plugin imports only types from idse; test/stores/notion checks it against src/layout.ts.
+// Keys (src/store/contract.ts) and how they appear in Notion. The stage table is repeated here because a
+// plugin imports only types from idse; test/stores/notion checks it against src/store/layout.ts.
 
 import { assertKey } from "../../shared/store-keys.ts";
 

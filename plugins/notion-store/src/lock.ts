@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Release } from "../../../src/plugin-api.ts";
+import type { Release } from "../../../src/plugins/api.ts";
 import { notionError } from "./errors.ts";
 import type { Pages } from "./pages.ts";
 

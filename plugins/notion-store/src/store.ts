@@ -1,4 +1,4 @@
-import type { DesignStore } from "../../../src/plugin-api.ts";
+import type { DesignStore } from "../../../src/plugins/api.ts";
 import { NotionApi, type RetryPolicy } from "./api.ts";
 import { addSecret, notionError } from "./errors.ts";
 import { assertKey, childrenOf, treeOf } from "./keys.ts";

@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
+import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
 import { isStoreErrorLike, storeErrorOf } from "../../shared/store-error.ts";
 
 // Nothing of the driver's error object is kept but its codes and message, so no connection option (the

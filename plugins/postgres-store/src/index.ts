@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { HostApi, StorePlugin } from "../../../src/plugin-api.ts";
+import type { HostApi, StorePlugin } from "../../../src/plugins/api.ts";
 import { storeError } from "./errors.ts";
 import { PostgresOptions } from "./options.ts";
 import { createPostgresStore } from "./store.ts";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import postgres, { type Sql } from "postgres";
-import type { DesignStore, Release, StoreEntry } from "../../../src/plugin-api.ts";
+import type { DesignStore, Release, StoreEntry } from "../../../src/plugins/api.ts";
 import { assertKey, byCodeUnit, range, treeOf } from "../../shared/store-keys.ts";
 import { driverOptions, redact, type Ssl } from "./connect.ts";
 import { fromPostgres, storeError } from "./errors.ts";

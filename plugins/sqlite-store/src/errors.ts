@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugin-api.ts";
+import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
 import { storeErrorOf } from "../../shared/store-error.ts";
 
 export const storeError = (

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as v from "valibot";
-import type { HostApi, StorePlugin } from "../../../src/plugin-api.ts";
+import type { HostApi, StorePlugin } from "../../../src/plugins/api.ts";
 import { storeError } from "./errors.ts";
 import { APPLICATION_ID } from "./migrations.ts";
 import { SqliteOptions } from "./options.ts";

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { DesignStore, Release, StoreEntry } from "../../../src/plugin-api.ts";
+import type { DesignStore, Release, StoreEntry } from "../../../src/plugins/api.ts";
 import { assertKey, byCodeUnit, range, treeOf } from "../../shared/store-keys.ts";
 import { fromSqlite, storeError } from "./errors.ts";
 import { migrate } from "./migrations.ts";

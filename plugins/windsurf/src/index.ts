@@ -1,4 +1,4 @@
-import type { RoutingHost, RoutingPlugin } from "../../../src/plugin-api.ts";
+import type { RoutingHost, RoutingPlugin } from "../../../src/plugins/api.ts";
 
 // Windsurf reads workspace rules from .windsurf/rules/*.md, and the older single .windsurfrules file.
 // Like the built-in Cursor adapter: the rules folder when the repository has one, else the single file.

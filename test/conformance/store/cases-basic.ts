@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { type DesignStore, sha256Hex } from "../../../src/design-store.ts";
+import { type DesignStore, sha256Hex } from "../../../src/store/contract.ts";
 import type { StoreCase } from "./suite.ts";
 
 // The key/value contract itself: listing, presence, removal, hashes, bad keys, batches, odd text.

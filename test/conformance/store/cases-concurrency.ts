@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { type DesignStore, withLock } from "../../../src/design-store.ts";
+import { type DesignStore, withLock } from "../../../src/store/contract.ts";
 import type { StoreCase } from "./suite.ts";
 
 // Writers at the same time (in one handle and across two handles on the same data), locks, persistence

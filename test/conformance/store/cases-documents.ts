@@ -1,9 +1,7 @@
 import { expect } from "bun:test";
 import { defaultRegistry, readRegistry, writeRegistry } from "../../../src/agent-registry.ts";
 import { readArtifact, writeArtifact } from "../../../src/artifacts.ts";
-import type { DesignStore } from "../../../src/design-store.ts";
 import { BLUEPRINT } from "../../../src/ids.ts";
-import { keys, STAGES } from "../../../src/layout.ts";
 import {
   createSession,
   readAllSessions,
@@ -18,6 +16,8 @@ import {
   readSessionStages,
   writeSessionStages,
 } from "../../../src/stage-state.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
+import { keys, STAGES } from "../../../src/store/layout.ts";
 import { listProjects, projectExists } from "../../../src/workspace.ts";
 import type { StoreCase } from "./suite.ts";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createFilesystemStore } from "../../../src/stores/fs.ts";
+import { createFilesystemStore } from "../../../src/store/fs.ts";
 import { tempDir } from "../../helpers.ts";
 import { storeConformance } from "./suite.ts";
 

@@ -2,12 +2,12 @@ import { afterAll } from "bun:test";
 import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DesignStore } from "../../../src/design-store.ts";
-import { type LoadOptions, loadStore } from "../../../src/plugin-host.ts";
+import { type LoadOptions, loadStore } from "../../../src/plugins/host.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { openWorkspace, type Workspace } from "../../../src/workspace.ts";
 import { idse, tempDir } from "../../helpers.ts";
 
-// Plugin stores opened the way the CLI opens them (src/store-select.ts): installed into a workspace with
+// Plugin stores opened the way the CLI opens them (src/store/select.ts): installed into a workspace with
 // `idse plugin add <name>` (this binary's own copy), then `loadStore`, which re-hashes the installed
 // files, validates the options with the plugin's schema, calls the factory with the real host API and
 // wraps every method. So the suite tests the bundle users run, not the plugin's sources.

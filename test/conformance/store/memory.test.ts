@@ -1,4 +1,4 @@
-import { createMemoryStore } from "../../../src/stores/memory.ts";
+import { createMemoryStore } from "../../../src/store/memory.ts";
 import { storeConformance } from "./suite.ts";
 
 storeConformance({

@@ -1,5 +1,5 @@
 import { afterAll } from "bun:test";
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { FakeNotion, TOKEN } from "../../stores/notion/fake-notion.ts";
 import { FAST } from "../../stores/notion/host.ts";
 import { installedStore, workspaceWith } from "./installed.ts";

@@ -1,4 +1,4 @@
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { freshSchema, freshTenant, PG_URL, pgUnavailable } from "../../stores/pg.ts";
 import { installedStore, workspaceWith } from "./installed.ts";
 import { storeConformance } from "./suite.ts";

@@ -1,4 +1,4 @@
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import type { Workspace } from "../../../src/workspace.ts";
 import { installedStore, workspaceWith } from "./installed.ts";
 import { storeConformance } from "./suite.ts";

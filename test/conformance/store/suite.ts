@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { BASIC_CASES } from "./cases-basic.ts";
 import { CLI_CASES } from "./cases-cli.ts";
 import { CONCURRENCY_CASES } from "./cases-concurrency.ts";

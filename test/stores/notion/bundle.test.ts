@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { PluginModule, StorePlugin } from "../../../src/plugin-api.ts";
+import type { PluginModule, StorePlugin } from "../../../src/plugins/api.ts";
 import { REPO, tempDir } from "../../helpers.ts";
 import { validateOptions } from "../factory-host.ts";
 import { FakeNotion } from "./fake-notion.ts";

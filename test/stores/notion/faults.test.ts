@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { retryAfterMs } from "../../../plugins/notion-store/src/api.ts";
-import type { DesignStore } from "../../../src/design-store.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { FakeNotion, TOKEN } from "./fake-notion.ts";
 import { openNotion } from "./host.ts";
 

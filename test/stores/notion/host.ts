@@ -1,9 +1,9 @@
 import pkg from "../../../plugins/notion-store/package.json" with { type: "json" };
 import * as plugin from "../../../plugins/notion-store/src/index.ts";
 import type { NotionOptions } from "../../../plugins/notion-store/src/options.ts";
-import type { DesignStore } from "../../../src/design-store.ts";
-import type { HostApi, PluginManifest } from "../../../src/plugin-api.ts";
-import { PLUGIN_API_VERSION } from "../../../src/plugin-api.ts";
+import type { HostApi, PluginManifest } from "../../../src/plugins/api.ts";
+import { PLUGIN_API_VERSION } from "../../../src/plugins/api.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { validateOptions } from "../factory-host.ts";
 import { type FakeNotion, TOKEN } from "./fake-notion.ts";
 

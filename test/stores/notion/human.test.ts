@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import * as plugin from "../../../plugins/notion-store/src/index.ts";
 import { sha256 } from "../../../plugins/notion-store/src/text.ts";
-import type { DesignStore } from "../../../src/design-store.ts";
-import type { StorePlugin } from "../../../src/plugin-api.ts";
-import { makeHostApi } from "../../../src/plugin-host.ts";
+import type { StorePlugin } from "../../../src/plugins/api.ts";
+import { makeHostApi } from "../../../src/plugins/host.ts";
+import type { DesignStore } from "../../../src/store/contract.ts";
 import { BOT_ID, FakeNotion, HUMAN_ID, TOKEN } from "./fake-notion.ts";
 import { manifest, openNotion } from "./host.ts";
 

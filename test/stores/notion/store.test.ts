@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as plugin from "../../../plugins/notion-store/src/index.ts";
-import { sha256Hex } from "../../../src/design-store.ts";
 import { CATALOGUE } from "../../../src/errors.ts";
-import { keys, STAGES } from "../../../src/layout.ts";
-import type { StorePlugin } from "../../../src/plugin-api.ts";
-import { checkMethods, instantiate } from "../../../src/plugin-host.ts";
+import type { StorePlugin } from "../../../src/plugins/api.ts";
+import { checkMethods, instantiate } from "../../../src/plugins/host.ts";
 import { guard } from "../../../src/plugins/wrap.ts";
+import { sha256Hex } from "../../../src/store/contract.ts";
+import { keys, STAGES } from "../../../src/store/layout.ts";
 import { defaultSchema } from "./fake-model.ts";
 import { FakeNotion, TOKEN } from "./fake-notion.ts";
 import createPageRequest from "./fixtures/create-page-request.json" with { type: "json" };

@@ -20,8 +20,8 @@ import {
   sha256,
   TEXT_LIMIT,
 } from "../../../plugins/notion-store/src/text.ts";
-import { assertKey as coreAssertKey, sha256Hex } from "../../../src/design-store.ts";
-import { STAGE_PATHS as CORE_STAGE_PATHS, keys, STAGES } from "../../../src/layout.ts";
+import { assertKey as coreAssertKey, sha256Hex } from "../../../src/store/contract.ts";
+import { STAGE_PATHS as CORE_STAGE_PATHS, keys, STAGES } from "../../../src/store/layout.ts";
 
 // The pure parts of notion-store: how text becomes blocks and rich_text chunks and back, the commit
 // record, and how keys become IDSE_IDs. The store's own copies of idse's key rules and stage table are

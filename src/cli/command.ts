@@ -1,0 +1,48 @@
+import type { Context } from "../context.ts";
+
+// What a command is: its name, arguments and options for the parser and the help, a run() that returns
+// data (never prints), and a text renderer for people. The CLI decides how to print.
+
+export type { Context, GlobalOptions, Io } from "../context.ts";
+
+export interface OptionSpec {
+  /** cac syntax: "--stack <stack>", "--force", "--no-create-agent-files". */
+  flags: string;
+  description: string;
+  /** Allowed values; anything else is a usage error (exit 2). */
+  choices?: readonly string[];
+  /** Repeatable option: collected into an array. */
+  multiple?: boolean;
+  /** The option must be given (a usage error otherwise). */
+  required?: boolean;
+}
+
+/** A command's implementation. Its name, arguments and summary live in the command table (commands/index.ts). */
+export interface CommandDef<O = Record<string, unknown>, D = unknown> {
+  options?: OptionSpec[];
+  examples?: string[];
+  run(ctx: Context, args: string[], opts: O): Promise<D>;
+  /** Text for people; omitted means the data is printed as indented JSON. */
+  text?(data: D): string | Iterable<string | Uint8Array>;
+  /** Exit code for a result that ran but found a failure (e.g. doctor finding problems). */
+  exitCode?(data: D): number;
+}
+
+/** A row of the command table: enough to parse, list and dispatch, without loading the implementation. */
+export interface CommandEntry {
+  name: string;
+  /** Positional arguments in cac syntax: "<project>", "[id]". */
+  args?: string;
+  summary: string;
+  load(): Promise<AnyCommand>;
+}
+
+/** A command ready to run: its table row and its loaded implementation. */
+export type Command = CommandEntry & AnyCommand;
+
+// biome-ignore lint/suspicious/noExplicitAny: the command table holds commands of every option/data shape
+export type AnyCommand = CommandDef<any, any>;
+
+export function defineCommand<O, D>(def: CommandDef<O, D>): CommandDef<O, D> {
+  return def;
+}

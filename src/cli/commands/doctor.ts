@@ -1,0 +1,292 @@
+import * as v from "valibot";
+import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
+import { renderStage } from "../../artifacts.ts";
+import { regenerateMeta } from "../../blueprint-meta.ts";
+import { IdseError } from "../../errors.ts";
+import { BLUEPRINT } from "../../ids.ts";
+import { parseJsonText } from "../../json-text.ts";
+import { AgentRegistry } from "../../models/agent-registry.ts";
+import type { DoctorOutput } from "../../models/outputs.ts";
+import { SessionMetadata } from "../../models/session-metadata.ts";
+import { SessionStageState, SessionState } from "../../models/session-state.ts";
+import { SyncStateFile } from "../../models/sync.ts";
+import { ignoredKeysNotice, readOriginalConfig } from "../../original/config.ts";
+import { originalDbDiagnostic } from "../../original/notice.ts";
+import { derivedMetadata, listSessionIds, readCurrentSession } from "../../session-graph.ts";
+import { pendingStages, pointStateAt, writeStageStateDoc } from "../../stage-state.ts";
+import type { DesignStore } from "../../store/contract.ts";
+import { readJsonDoc, writeJsonDoc } from "../../store/documents.ts";
+import { keys, STAGES } from "../../store/layout.ts";
+import { findRoot, listProjects } from "../../workspace.ts";
+import { type Context, defineCommand } from "../command.ts";
+import { moveAsideFile, settingsFiles } from "../doctor-files.ts";
+
+// doctor: checks every project of the workspace and, with --fix, repairs what can be derived from what
+// is on disk. It never rewrites artifact text: it only creates missing documents from templates. A
+// corrupt file is moved aside to `<file>.corrupt-<time>` before its replacement is written; a settings
+// file outside the store (config.json, plugins.json, the user's config; src/cli/doctor-files.ts) cannot be
+// rebuilt, so it is moved aside and the message names the copy and what to do next.
+
+export type DoctorData = DoctorOutput;
+type Finding = DoctorOutput["findings"][number];
+
+type Problem = "missing" | string;
+
+async function inspect<S extends v.GenericSchema>(
+  store: DesignStore,
+  key: string,
+  schema: S,
+): Promise<Problem | undefined> {
+  try {
+    return (await readJsonDoc(store, key, schema)) === undefined ? "missing" : undefined;
+  } catch (err) {
+    // A file that leads out of the repository is not corrupt: moving it aside would go through the link.
+    if (err instanceof IdseError && err.code === "PATH_OUTSIDE_WORKSPACE") throw err;
+    return err instanceof IdseError ? String(err.data.reason) : (err as Error).message;
+  }
+}
+
+const asideKey = (key: string, now: string) => `${key}.corrupt-${now.replace(/[:.]/g, "-")}`;
+
+async function moveAside(store: DesignStore, key: string, now: string): Promise<void> {
+  const text = await store.read(key);
+  if (text === undefined) return;
+  await store.write(asideKey(key, now), text);
+}
+
+/** Keeps every field of a damaged session.json that is still valid; derives the rest. */
+async function salvageMetadata(store: DesignStore, project: string, session: string, now: string) {
+  const ownerText = (await store.read(keys.owner(project, session))) ?? "";
+  const created = /Created:\s*(\S+)/.exec(ownerText)?.[1] ?? now;
+  const base = derivedMetadata(
+    project,
+    session,
+    v.is(SessionMetadata.pipe[0].entries.created_at, created) ? created : now,
+  );
+  let old: Record<string, unknown> = {};
+  try {
+    const parsed = parseJsonText((await store.read(keys.sessionMetadata(project, session))) ?? "{}");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) old = parsed;
+  } catch {}
+  const entries = SessionMetadata.pipe[0].entries as Record<string, v.GenericSchema>;
+  const kept = Object.fromEntries(
+    Object.entries(old).filter(([k, val]) => k !== "session_id" && (!entries[k] || v.is(entries[k], val))),
+  );
+  return { ...base, ...kept, session_id: session };
+}
+
+function summary(projects: string[], sessionsChecked: number, findings: Finding[]): DoctorData {
+  const fixed = findings.filter((f) => f.fixed).length;
+  return { projects, sessions_checked: sessionsChecked, findings, fixed, remaining: findings.length - fixed };
+}
+
+/**
+ * Checks (and with --fix moves aside) config.json, plugins.json, store-export.json, ~/.idseconfig.json
+ * and the credentials file. True when a file that every command reads is still corrupt, so the
+ * workspace cannot be opened to check the projects.
+ */
+function settingsFindings(ctx: Context, fix: boolean, findings: Finding[]): boolean {
+  const root = findRoot(ctx.global.cwd);
+  let blocked = false;
+  for (const f of settingsFiles({ root, home: ctx.io.home, env: ctx.io.env })) {
+    const problem = f.problem();
+    if (!problem) continue;
+    findings.push({ project: null, session: null, file: f.shown, code: "CORRUPT_FILE", problem, fixed: fix });
+    if (!fix) {
+      ctx.report({
+        severity: "error",
+        code: "CORRUPT_FILE",
+        message: `${f.shown}: ${problem}`,
+        file: f.shown,
+      });
+      if (f.blocksWorkspace) blocked = true;
+      continue;
+    }
+    const aside = moveAsideFile(f.path, ctx.now);
+    ctx.report({
+      severity: "info",
+      code: "CORRUPT_FILE",
+      message: `${f.shown}: ${problem} (fixed: moved aside to ${aside})`,
+      file: f.shown,
+      moved_to: aside,
+      hint: f.next,
+    });
+  }
+  return blocked && root !== undefined;
+}
+
+export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
+  options: [{ flags: "--fix", description: "Repair what can be rebuilt from what is on disk" }],
+  async run(ctx, _args, o) {
+    const fix = o.fix === true;
+    const findings: Finding[] = [];
+    // First the settings files outside the store: a corrupt config.json stops the workspace from
+    // opening at all, so they are checked (and moved aside) before it is opened.
+    const blocked = settingsFindings(ctx, fix, findings);
+    if (blocked) return summary([], 0, findings);
+    const ws = ctx.workspace();
+    const projects = ctx.global.project ? [await ctx.project()] : await listProjects(ws.store);
+    let sessionsChecked = 0;
+    for (const project of projects) {
+      const run = async (store: DesignStore) => {
+        // Each finding is data and also a diagnostic, so scripts see it under its stable code.
+        const add = (session: string | null, key: string, code: string, problem: string) => {
+          const file = `.idse/${key}`;
+          findings.push({ project, session, file, code, problem, fixed: fix });
+          // Every corrupt document is moved aside before it is rebuilt: the message names the copy.
+          const aside = fix && code === "CORRUPT_FILE" ? `.idse/${asideKey(key, ctx.now)}` : undefined;
+          ctx.report({
+            severity: fix ? "info" : "error",
+            code,
+            message: `${file}: ${problem}${aside ? ` (fixed: moved aside to ${aside})` : fix ? " (fixed)" : ""}`,
+            file,
+            ...(aside ? { moved_to: aside } : {}),
+          });
+        };
+        const sessions = await listSessionIds(store, project);
+        sessionsChecked += sessions.length;
+
+        for (const session of sessions) {
+          const metaKey = keys.sessionMetadata(project, session);
+          const metaProblem = await inspect(store, metaKey, SessionMetadata);
+          if (metaProblem) {
+            add(session, metaKey, metaProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", metaProblem);
+            if (fix) {
+              const meta = await salvageMetadata(store, project, session, ctx.now);
+              if (metaProblem !== "missing") await moveAside(store, metaKey, ctx.now);
+              await writeJsonDoc(store, metaKey, meta);
+            }
+          }
+          for (const stage of STAGES) {
+            const key = keys.artifact(project, session, stage);
+            if (await store.has(key)) continue;
+            add(session, key, "ARTIFACT_MISSING", `the ${stage} document is missing`);
+            if (fix)
+              await store.write(
+                key,
+                renderStage(stage, {
+                  project,
+                  session,
+                  stack: ws.config.values.stack,
+                  date: ctx.now.slice(0, 10),
+                  owner: ws.config.values.owner,
+                }),
+              );
+          }
+          const ownerKey = keys.owner(project, session);
+          if (!(await store.has(ownerKey))) {
+            add(session, ownerKey, "FILE_MISSING", "missing");
+            if (fix) await store.write(ownerKey, `Created: ${ctx.now}\n`);
+          }
+          const stageKey = keys.stageState(project, session);
+          const stageProblem = await inspect(store, stageKey, SessionStageState);
+          if (stageProblem && stageProblem !== "missing") {
+            add(session, stageKey, "CORRUPT_FILE", stageProblem);
+            if (fix) {
+              await moveAside(store, stageKey, ctx.now);
+              await writeStageStateDoc(store, project, session, pendingStages(), "unknown", ctx.now);
+            }
+          }
+        }
+
+        const curKey = keys.currentSession(project);
+        const current = await readCurrentSession(store, project);
+        const currentRaw = (await store.read(curKey))?.trim();
+        const stateKey = keys.sessionState(project);
+        const stateProblem = await inspect(store, stateKey, SessionState);
+        let target = current && sessions.includes(current) ? current : undefined;
+        if (!target) {
+          add(
+            null,
+            curKey,
+            currentRaw ? "NO_CURRENT_SESSION" : "FILE_MISSING",
+            currentRaw ? `names "${currentRaw}", which is not a session of the project` : "missing",
+          );
+          if (!stateProblem) {
+            const state = await readJsonDoc(store, stateKey, SessionState);
+            if (state && sessions.includes(state.session_id)) target = state.session_id;
+          }
+          target ??= sessions.includes(BLUEPRINT) ? BLUEPRINT : sessions[0];
+          if (fix && target) await store.write(curKey, target);
+        }
+        if (stateProblem) {
+          add(null, stateKey, stateProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", stateProblem);
+          if (fix && target) {
+            if (stateProblem !== "missing") await moveAside(store, stateKey, ctx.now);
+            if (stateProblem !== "missing") await store.remove(stateKey);
+            await pointStateAt(store, project, target, ctx.now);
+          }
+        } else if (fix && target && target !== current) {
+          await pointStateAt(store, project, target, ctx.now);
+        }
+
+        const regKey = keys.agentRegistry(project);
+        const regProblem = await inspect(store, regKey, AgentRegistry);
+        if (regProblem) {
+          add(null, regKey, regProblem === "missing" ? "FILE_MISSING" : "CORRUPT_FILE", regProblem);
+          if (fix) {
+            if (regProblem !== "missing") await moveAside(store, regKey, ctx.now);
+            await writeRegistry(store, project, defaultRegistry());
+          }
+        }
+
+        // Sync bases: a damaged one is moved aside; the next sync compares without a base, so a document
+        // that differs on both sides is a conflict to resolve, never an overwrite.
+        for (const entry of await store.list(`${keys.project(project)}/sync`)) {
+          if (entry.kind !== "file" || !entry.name.endsWith(".json")) continue;
+          const key = `${keys.project(project)}/sync/${entry.name}`;
+          const problem = await inspect(store, key, SyncStateFile);
+          if (!problem || problem === "missing") continue;
+          add(null, key, "CORRUPT_FILE", problem);
+          if (fix) {
+            await moveAside(store, key, ctx.now);
+            await store.remove(key);
+          }
+        }
+
+        const metaMd = keys.meta(project);
+        if (sessions.includes(BLUEPRINT) && !(await store.has(metaMd)))
+          add(BLUEPRINT, metaMd, "FILE_MISSING", "missing");
+        if (fix) await regenerateMeta(store, project, ctx.now);
+      };
+      if (fix) await ctx.mutate(project, (w) => run(w.store));
+      else await run(ws.store);
+    }
+    // The Python original's database, not imported yet: --fix cannot do that, `idse import-original` does.
+    const original = originalDbDiagnostic(ws.idseDir);
+    if (original) {
+      ctx.report(original);
+      findings.push({
+        project: projects[0] ?? "(workspace)",
+        session: null,
+        file: String(original.file),
+        code: original.code,
+        problem: original.message,
+        fixed: false,
+      });
+    }
+    const ignored = ignoredKeysNotice(readOriginalConfig(ctx.io.home));
+    if (ignored) ctx.report(ignored);
+    return summary(projects, sessionsChecked, findings);
+  },
+  exitCode: (d) => (d.remaining > 0 ? 1 : 0),
+  text(d) {
+    // The findings themselves are printed as diagnostics on stderr.
+    const lines: string[] = [];
+    lines.push(
+      `Checked ${d.projects.length} project(s), ${d.sessions_checked} session(s): ` +
+        (d.findings.length === 0
+          ? "no problems."
+          : `${d.findings.length} finding(s), ${d.fixed} fixed, ${d.remaining} remaining.`),
+    );
+    if (d.remaining > 0) {
+      // The original's database is imported by its own command; --fix cannot do that.
+      const left = d.findings.filter((f) => !f.fixed);
+      const onlyOriginal = left.every((f) => f.code === "ORIGINAL_DATABASE_FOUND");
+      if (!onlyOriginal) lines.push("Run `idse doctor --fix` to repair them.");
+      if (left.some((f) => f.code === "ORIGINAL_DATABASE_FOUND"))
+        lines.push("Run `idse import-original` to import the Python original's database.");
+    }
+    return lines.join("\n");
+  },
+});

@@ -1,0 +1,72 @@
+import { regenerateMeta } from "../../blueprint-meta.ts";
+import { type Diagnostic, IdseError } from "../../errors.ts";
+import { assertExistingId, BLUEPRINT } from "../../ids.ts";
+import { readCurrentSession, readSession, requireSession, sessionExists } from "../../session-graph.ts";
+import type { DesignStore } from "../../store/contract.ts";
+import type { Workspace } from "../../workspace.ts";
+import type { Context } from "../command.ts";
+
+// Helpers shared by the command modules.
+
+/** `--session` if given, else the project's current session; either must exist. */
+export async function targetSession(
+  store: DesignStore,
+  project: string,
+  explicit: string | undefined,
+): Promise<string> {
+  if (explicit !== undefined) return requireSession(store, project, assertExistingId("session", explicit));
+  const current = await readCurrentSession(store, project);
+  if (!current) throw new IdseError("NO_CURRENT_SESSION", { project });
+  return requireSession(store, project, current).catch(() => {
+    throw new IdseError("NO_CURRENT_SESSION", { project });
+  });
+}
+
+/** Regenerates the blueprint meta.md; a failure here is reported, never fatal to the change itself. */
+export async function refreshMeta(ctx: Context, store: DesignStore, project: string): Promise<void> {
+  try {
+    await regenerateMeta(store, project, ctx.now);
+  } catch (err) {
+    ctx.report({
+      severity: "warning",
+      code: "META_NOT_REFRESHED",
+      message: `blueprint meta.md was not regenerated: ${(err as Error).message}`,
+      hint: "run `idse doctor --fix`",
+    });
+  }
+}
+
+/** A fixed-width text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The info diagnostic for sessions whose stages were inferred from a `complete` status (docs/migrating.md). */
+export function inferredNotice(sessions: string[]): Diagnostic {
+  return {
+    severity: "info",
+    code: "STAGES_INFERRED",
+    message: `${sessions.join(", ")} ${sessions.length === 1 ? "has" : "have"} no stage state; status \`complete\` reads as every stage completed`,
+    hint: "record the real state with `idse session set-stage <id> --stage <stage> --status <status>`",
+    sessions,
+  };
+}
+
+/**
+ * The owner of a new session when --owner is not given: the config key `owner` when it is set anywhere,
+ * else the blueprint's owner (the `init --owner` of the project), else the default.
+ */
+export async function defaultOwner(ws: Workspace, project: string): Promise<string> {
+  if (ws.config.sources.owner !== "default") return ws.config.values.owner;
+  if (await sessionExists(ws.store, project, BLUEPRINT)) {
+    const { meta, derived } = await readSession(ws.store, project, BLUEPRINT);
+    if (!derived && meta.owner) return meta.owner;
+  }
+  return ws.config.values.owner;
+}

@@ -1,0 +1,85 @@
+import { type Diagnostic, EXIT, IdseError, toDiagnostic } from "../errors.ts";
+import { jsonPieces } from "./json-stream.ts";
+
+// The output contract (DESIGN.md §6). With --json: exactly one JSON document on stdout, on success and on
+// failure. Without: the command's text on stdout, diagnostics on stderr.
+
+export interface Envelope {
+  ok: boolean;
+  command: string;
+  data: unknown;
+  diagnostics: Diagnostic[];
+}
+
+export interface Printer {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** UTF-8 bytes for stdout, as they are; absent, they are decoded and given to `stdout`. */
+  stdoutBytes?(bytes: Uint8Array): void;
+}
+
+export function envelope(command: string, ok: boolean, data: unknown, diagnostics: Diagnostic[]): Envelope {
+  return { ok, command, data: data ?? null, diagnostics };
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  // Location first, as compilers print it, unless the message already names the file.
+  const located = typeof d.file === "string" && !d.message.includes(d.file);
+  const where = located ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
+  // A validation finding names its rule, so a reader can look it up or suppress it.
+  const rule = typeof d.rule_id === "string" ? ` ${d.rule_id}` : "";
+  const head = `${where}${d.severity}[${d.code}]${rule}: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+export function printResult(
+  out: Printer,
+  opts: { json: boolean; quiet: boolean; command: string },
+  ok: boolean,
+  data: unknown,
+  diagnostics: Diagnostic[],
+  /**
+   * A string, or chunks written one by one (text, or UTF-8 bytes copied from a scratch file) so large
+   * reports never sit in memory whole.
+   */
+  text: string | Iterable<string | Uint8Array> | undefined,
+): void {
+  if (opts.json) {
+    // Written as it is serialised: a large document (validate --all) never sits in memory as one string.
+    writePieces(out, jsonPieces(envelope(opts.command, ok, data, diagnostics)));
+    return;
+  }
+  if (text && !(opts.quiet && ok)) {
+    if (typeof text === "string") out.stdout(text.endsWith("\n") ? text : `${text}\n`);
+    else writePieces(out, text);
+  }
+  for (const d of diagnostics) {
+    if (opts.quiet && d.severity !== "error") continue;
+    out.stderr(`${formatDiagnostic(d)}\n`);
+  }
+}
+
+/** Writes text and byte pieces in order; bytes are decoded only for a printer that takes no bytes. */
+function writePieces(out: Printer, pieces: Iterable<string | Uint8Array>): void {
+  const decoder = out.stdoutBytes ? undefined : new TextDecoder();
+  for (const piece of pieces) {
+    if (typeof piece === "string") out.stdout((decoder?.decode() ?? "") + piece);
+    else if (decoder) out.stdout(decoder.decode(piece, { stream: true }));
+    else out.stdoutBytes!(piece);
+  }
+  const rest = decoder?.decode();
+  if (rest) out.stdout(rest);
+}
+
+/** Turns anything thrown into diagnostics and an exit code; unexpected errors become INTERNAL. */
+export function failure(err: unknown): { exitCode: number; diagnostics: Diagnostic[] } {
+  if (err instanceof IdseError)
+    return { exitCode: err.exitCode, diagnostics: [toDiagnostic(err), ...err.details] };
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === "string" && typeof e.path === "string") {
+    const io = new IdseError("IO_ERROR", { op: e.syscall ?? "access", file: e.path, reason: e.code });
+    return { exitCode: io.exitCode, diagnostics: [toDiagnostic(io)] };
+  }
+  const internal = new IdseError("INTERNAL", { reason: e?.message ?? String(err) });
+  return { exitCode: EXIT.failure, diagnostics: [toDiagnostic(internal)] };
+}

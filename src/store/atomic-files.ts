@@ -1,0 +1,170 @@
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { open } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { keepModeAndOwner, tempPath, writeTarget } from "./atomic-file.ts";
+import { alive } from "./file-lock.ts";
+
+// Many files at once, each one atomic as with writeFileAtomic (a sibling temp file, fsync, rename), for
+// `compile agent-spec --all`, which writes one file per session. Written by hand for speed, and kept
+// because the benchmark says so (docs/benchmarks.md, "The compile case"; the writer rows come from
+// scripts/bench-compile.ts): writeFileAtomic called 1,001 times waits for each fsync before starting the
+// next file (about 280 ms there); here every temp file is written first, then they are fsynced
+// concurrently on the runtime's I/O threads, then renamed (about 175 ms).
+//
+// A failure before the renames leaves every target as it was, and its temp files removed; during the
+// renames, each rename replaces one whole file. At any moment every target is old or new, never partial.
+
+/** How many fsyncs are in flight at once: enough to keep the I/O threads busy, few file descriptors. */
+const IN_FLIGHT = 16;
+
+/** A temp file of tempPath(): `<name>.<pid>.<n>.tmp`; group 1 is the name, group 2 the pid. */
+const TEMP = /^(.+)\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Removes the temp files a killed idse left in `dir` while writing one of `names` (their process is
+ * gone). Only those: `--out` may name a folder that holds other people's files, and a file merely shaped
+ * like a temp file (`notes.1.2.tmp`) is none of ours. A batch leaves up to one per file it was writing,
+ * where one writeFileAtomic at a time left at most one.
+ */
+function sweepTemps(dir: string, names: ReadonlySet<string>): void {
+  for (const name of readdirSync(dir)) {
+    const m = TEMP.exec(name);
+    if (!m || !names.has(m[1]!)) continue;
+    const pid = Number(m[2]);
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(`${dir}/${name}`, { force: true });
+  }
+}
+
+/**
+ * Writes every file atomically; on failure throws the first error, after removing the temp files.
+ * `within` bounds the targets as for writeFileAtomic (src/store/path-guard.ts): every path is resolved and
+ * checked before anything is written, and a symlinked target is written through.
+ */
+export async function writeFilesAtomic(
+  files: readonly { path: string; text: string }[],
+  within?: string | null,
+  o: { syncDirs?: boolean } = {},
+): Promise<void> {
+  const { targets, prev } = resolveTargets(files, within);
+  const temps: string[] = [];
+  let renamed = 0;
+  try {
+    const byDir = new Map<string, Set<string>>();
+    for (const t of targets) {
+      const names = byDir.get(dirname(t)) ?? byDir.set(dirname(t), new Set()).get(dirname(t))!;
+      names.add(basename(t));
+    }
+    for (const [dir, names] of byDir) {
+      mkdirSync(dir, { recursive: true });
+      sweepTemps(dir, names);
+    }
+    for (const [i, f] of files.entries()) {
+      const tmp = tempPath(targets[i]!);
+      temps.push(tmp);
+      if (!prev[i]) {
+        writeFileSync(tmp, f.text, { mode: 0o644 });
+        continue;
+      }
+      const fd = openSync(tmp, "w", 0o644);
+      try {
+        keepModeAndOwner(fd, prev[i]);
+        writeFileSync(fd, f.text);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    await eachLimited(temps, IN_FLIGHT, fsyncFile);
+    for (; renamed < files.length; renamed++) renameSync(temps[renamed]!, targets[renamed]!);
+  } catch (err) {
+    for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
+    throw err;
+  }
+  // syncDirs: the renames themselves made durable (each folder's entry list flushed), for a batch that
+  // reports the files as stored once it returns (sync's putMany). Atomicity does not depend on it.
+  if (o.syncDirs) await eachLimited([...new Set(targets.map((t) => dirname(t)))], IN_FLIGHT, fsyncDir);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    // Windows cannot open a folder this way; its renames are durable on their own (NTFS journal).
+    if (process.platform === "win32") return;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EPERM" && code !== "EISDIR") throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Where each file lands (src/store/path-guard.ts) and the file it replaces, if any. A folder is resolved and
+ * checked once for all its files (a first `--all` writes a thousand files into one folder); each file
+ * then costs one lstat, and only a file that is itself a symlink is resolved on its own.
+ */
+function resolveTargets(files: readonly { path: string }[], within: string | null | undefined) {
+  const dirs = new Map<string, string>();
+  const targets: string[] = [];
+  const prev: (Stats | undefined)[] = [];
+  for (const f of files) {
+    const dir = dirname(f.path);
+    let real = dirs.get(dir);
+    if (real === undefined) {
+      real = writeTarget(dir, within);
+      dirs.set(dir, real);
+    }
+    let target = join(real, basename(f.path));
+    let st = lstatSync(target, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) {
+      target = writeTarget(f.path, within);
+      st = statSync(target, { throwIfNoEntry: false });
+    }
+    targets.push(target);
+    prev.push(st);
+  }
+  return { targets, prev };
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `fn` over `items`, at most `limit` at a time; after a failure starts nothing new, then throws it. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
+}

@@ -1,0 +1,209 @@
+import { BLUEPRINT } from "../ids.ts";
+import type { StageStatus } from "../models/common.ts";
+import type { ValidationConfig, ValidationReport } from "../models/validation.ts";
+import { listSessionIds, readSession } from "../session-graph.ts";
+import { readSpine, touchedPrimitives } from "../spine.ts";
+import { readProjectState, writeSessionStages } from "../stage-state.ts";
+import type { DesignStore } from "../store/contract.ts";
+import { keys, STAGES, type Stage } from "../store/layout.ts";
+import { isUntouched, STAGE_TEMPLATES } from "../templates.ts";
+import { type Fix, validateSession } from "./engine.ts";
+import { loadSessionInput } from "./input.ts";
+import { allRules, resolveRuleConfig } from "./rules/index.ts";
+
+// Running the engine against a workspace: load each session through the store, validate, apply fixes,
+// and record the result in the session's stage state. Shared by `idse validate`, the completion gate
+// and `status` with stages.auto_detect.
+
+export interface RunOptions {
+  stack: string;
+  /** The `validation` section of the repository config (config.ts reads it; absent: defaults). */
+  validation?: ValidationConfig;
+  rules?: string[];
+  gate?: boolean;
+  stage?: Stage;
+  /** A clock (ms) to time each session and rule with; absent, nothing is timed. */
+  clock?: () => number;
+  /**
+   * Called with each session's report as soon as it is made, with the session's index in `sessions` (the
+   * blueprint may come last, out of order). Given, the reports are not kept: `reports` comes back empty
+   * and `outcomes` says what passed, so a run's memory does not grow with its findings (issue #16).
+   */
+  onReport?: (report: ValidationReport, index: number, timing: SessionTiming | undefined) => void;
+}
+
+/** What `recordStatus` needs of a report. */
+export type Outcome = Pick<ValidationReport, "session" | "passed">;
+
+/** How long one session took to check, and each rule within it (ms). */
+export interface SessionTiming {
+  total: number;
+  rules: Record<string, number>;
+}
+
+export async function validateSessions(
+  store: DesignStore,
+  project: string,
+  sessions: string[],
+  o: RunOptions,
+): Promise<{
+  reports: ValidationReport[];
+  outcomes: Outcome[];
+  fixes: Map<string, Fix["writeArtifact"][]>;
+  recorded: Recorded[];
+  timings: Map<string, SessionTiming>;
+}> {
+  const config = resolveRuleConfig(o.validation, o.rules);
+  // The completion gate requires a feature session's Spine findings clear, whatever their level.
+  if (o.gate && config[COMPONENTS]?.level !== "error")
+    config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
+  const rules = allRules();
+  const state = await readProjectState(store, project).catch(() => null);
+  const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");
+  const spine = spineRules ? await readSpine(store, project) : undefined;
+  // spine-coverage needs every feature session's documents: the blueprint is validated last, after the
+  // others of this run have been read, and sessions outside the run are read for it.
+  const coverage = spine?.declared && config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
+  const touched = new Map<string, string[]>();
+  const note = (session: string, texts: (string | undefined)[]) => {
+    for (const name of touchedPrimitives(spine!, texts))
+      touched.set(name, [...(touched.get(name) ?? []), session]);
+  };
+  const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
+  const byIndex = new Map<string, { report: ValidationReport | Outcome; recorded: Recorded }>();
+  const position = o.onReport ? new Map(sessions.map((x, i) => [x, i])) : undefined;
+  const fixes = new Map<string, Fix["writeArtifact"][]>();
+  const timings = new Map<string, SessionTiming>();
+  for (const session of order) {
+    const started = o.clock?.();
+    if (coverage && session === BLUEPRINT) {
+      const inRun = new Set(sessions);
+      for (const other of await listSessionIds(store, project)) {
+        if (inRun.has(other) || other === BLUEPRINT) continue;
+        if (!(await active(store, project, other))) continue;
+        note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
+      }
+    }
+    const input = await loadSessionInput(store, project, session, {
+      stack: o.stack,
+      gate: o.gate,
+      projectState: state ?? null,
+    });
+    input.spine = spine;
+    if (coverage && session !== BLUEPRINT && !["archived"].includes(input.meta.status))
+      note(
+        session,
+        input.artifacts.map((a) => a.text),
+      );
+    if (coverage && session === BLUEPRINT) input.spineTouched = touched;
+    const result = validateSession(input, rules, config, o.clock);
+    // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
+    // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
+    const found = failingStages(result.report);
+    const failing = o.rules?.length
+      ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
+      : found;
+    if (o.stage) {
+      const kept = result.report.findings.filter((f) => f.stage === o.stage);
+      const errors = kept.filter((f) => f.severity === "error").length;
+      result.report = {
+        ...result.report,
+        findings: kept,
+        errors,
+        warnings: kept.length - errors,
+        passed: errors === 0,
+      };
+    }
+    const timing =
+      started !== undefined ? { total: o.clock!() - started, rules: result.timings ?? {} } : undefined;
+    if (timing) timings.set(session, timing);
+    o.onReport?.(result.report, position!.get(session)!, timing);
+    byIndex.set(session, {
+      report: o.onReport ? { session, passed: result.report.passed } : result.report,
+      recorded: {
+        session,
+        stages: input.stages,
+        previous: input.previousStatus,
+        failing,
+        previousFailing: input.previousFailing,
+      },
+    });
+    if (result.fixes.length) fixes.set(session, result.fixes);
+  }
+  const outcomes = sessions.map((x) => byIndex.get(x)!.report);
+  const reports = o.onReport ? [] : (outcomes as ValidationReport[]);
+  const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
+  return { reports, outcomes, fixes, recorded, timings };
+}
+
+const COMPONENTS = "idse/spine-components";
+const COVERAGE = "idse/spine-coverage";
+
+/** Whether a session outside the run counts for coverage (an archived one works on nothing). */
+async function active(store: DesignStore, project: string, session: string): Promise<boolean> {
+  try {
+    return (await readSession(store, project, session)).meta.status !== "archived";
+  } catch {
+    return false; // an unreadable session is reported by its own validation, not here
+  }
+}
+
+/** What a session's stage state held when it was loaded, and the stages this run found failing. */
+export interface Recorded {
+  session: string;
+  stages: Record<Stage, StageStatus>;
+  previous: string | undefined;
+  failing: Stage[];
+  previousFailing: Stage[] | undefined;
+}
+
+/**
+ * The stages with at least one error, in pipeline order. Session-wide findings (stage null) name no
+ * stage: they fail the session but block no stage in `idse next`.
+ */
+export function failingStages(report: ValidationReport): Stage[] {
+  const failing = new Set(report.findings.filter((f) => f.severity === "error").map((f) => f.stage));
+  return STAGES.filter((s) => failing.has(s));
+}
+
+/**
+ * Records passing/failing and the failing stages in each session's stage state, writing only what
+ * changed. `idse next` reads the failing stages to block a session only on completed stages that fail.
+ */
+export async function recordStatus(
+  store: DesignStore,
+  project: string,
+  reports: Outcome[],
+  recorded: Recorded[],
+  now: string,
+) {
+  for (const [i, r] of reports.entries()) {
+    const status = r.passed ? "passing" : "failing";
+    const before = recorded[i]!;
+    const same = before.previousFailing?.join() === before.failing.join();
+    if (before.previous === status && same) continue;
+    await writeSessionStages(store, project, r.session, before.stages, status, now, before.failing);
+  }
+}
+
+/**
+ * stages.auto_detect: each stage's status from its document. Missing or untouched template → pending;
+ * edited but failing its rules → in_progress; passing → completed.
+ */
+export async function detectStages(
+  store: DesignStore,
+  project: string,
+  session: string,
+  stack: string,
+  validation?: ValidationConfig,
+): Promise<Record<Stage, StageStatus>> {
+  const { reports } = await validateSessions(store, project, [session], { stack, validation });
+  const failing = new Set(reports[0]!.findings.filter((f) => f.severity === "error").map((f) => f.stage));
+  const out = {} as Record<Stage, StageStatus>;
+  for (const stage of STAGES) {
+    const text = await store.read(keys.artifact(project, session, stage));
+    if (text === undefined || isUntouched(STAGE_TEMPLATES[stage], text)) out[stage] = "pending";
+    else out[stage] = failing.has(stage) ? "in_progress" : "completed";
+  }
+  return out;
+}
