@@ -9,7 +9,7 @@ import { tempPath } from "./atomic-file.ts";
 //
 // The scratch file is not written atomically: no one reads it but this process, which removes it once it
 // is read (or at exit). It is named like every idse temp file (`<name>.<pid>.<n>.tmp`), so the temp sweep
-// at the start of every command removes one a killed process left (src/temp-sweep.ts).
+// at the start of every command removes one a killed process left (src/store/temp-sweep.ts).
 
 /** Pieces up to this many bytes in all stay in memory. */
 export const SPILL_THRESHOLD = 8 << 20;

@@ -114,7 +114,7 @@ export const validate = defineCommand<
     const t = sink?.tally ?? formats.tally(result.reports);
     const data: ValidateOutput = {
       project,
-      // Streamed: the reports' text, which the JSON writer copies in place (src/json-stream.ts).
+      // Streamed: the reports' text, which the JSON writer copies in place (src/cli/json-stream.ts).
       reports: sink ? (sink.json() as unknown as ValidateOutput["reports"]) : result.reports,
       errors: t.errors,
       warnings: t.warnings,
