@@ -10,7 +10,7 @@ import type { DesignStore } from "./store/contract.ts";
 import { acquireFileLock, alive, isStaleLock } from "./store/file-lock.ts";
 import { keys } from "./store/layout.ts";
 import { isLeftoverTemp, sweepTemps, tempPid } from "./store/temp-sweep.ts";
-import { findRoot, type Workspace } from "./workspace.ts";
+import { findRoot, type Workspace, writeCurrentProject } from "./workspace.ts";
 
 // Crash recovery: what a killed idse left half done is finished or rolled back by the next run of any
 // command (docs/reliability.md, "Crash recovery").
@@ -59,9 +59,8 @@ export async function recoverProject(store: DesignStore, project: string, now: s
       done.push(`rolled back the unfinished creation of session ${session} in ${project}`);
     } else {
       if (intent.make_current) {
-        const { pointStateAt } = await import("./stage-state.ts");
-        await pointStateAt(store, project, session, now);
-        await store.write(keys.currentSession(project), session);
+        const { makeCurrent } = await import("./session-graph.ts");
+        await makeCurrent(store, project, session, now);
       }
       const { regenerateMeta } = await import("./blueprint-meta.ts");
       await regenerateMeta(store, project, now).catch(() => false);
@@ -70,9 +69,8 @@ export async function recoverProject(store: DesignStore, project: string, now: s
   } else if (intent.op === "session-switch") {
     // Finished rather than undone: both writes are idempotent, and the user asked for the switch.
     if (await store.has(keys.session(project, intent.session))) {
-      const { pointStateAt } = await import("./stage-state.ts");
-      await pointStateAt(store, project, intent.session, now);
-      await store.write(keys.currentSession(project), intent.session);
+      const { makeCurrent } = await import("./session-graph.ts");
+      await makeCurrent(store, project, intent.session, now);
       done.push(`finished the interrupted switch to session ${intent.session} in ${project}`);
     }
   } else if (intent.op === "project-create") {
@@ -84,7 +82,7 @@ export async function recoverProject(store: DesignStore, project: string, now: s
     }
     const { regenerateMeta } = await import("./blueprint-meta.ts");
     await regenerateMeta(store, project, now).catch(() => false);
-    await store.write(keys.currentProject, `${project}\n`);
+    await writeCurrentProject(store, project);
     done.push(`finished the interrupted creation of project ${project}`);
   } else if (intent.op === "stage-mirror") {
     const { readProjectState } = await import("./stage-state.ts");

@@ -2,7 +2,7 @@ import { writeTemplates } from "./artifacts.ts";
 import { IdseError } from "./errors.ts";
 import { assertExistingId, BLUEPRINT, isListableId } from "./ids.ts";
 import { SessionMetadata } from "./models/session-metadata.ts";
-import { pendingStages, writeStageStateDoc } from "./stage-state.ts";
+import { pendingStages, pointStateAt, writeStageStateDoc } from "./stage-state.ts";
 import type { DesignStore } from "./store/contract.ts";
 import { readJsonDoc, writeJsonDoc } from "./store/documents.ts";
 import { keys } from "./store/layout.ts";
@@ -128,6 +128,30 @@ export async function updateSession(
 export async function readCurrentSession(store: DesignStore, project: string): Promise<string | undefined> {
   const raw = (await store.read(keys.currentSession(project)))?.trim();
   return raw && isListableId(raw) ? raw : undefined;
+}
+
+/** Writes CURRENT_SESSION alone (init writes it before the project's state file exists). */
+export async function writeCurrentSession(
+  store: DesignStore,
+  project: string,
+  session: string,
+): Promise<void> {
+  await store.write(keys.currentSession(project), session);
+}
+
+/**
+ * Makes `session` the project's current one: the state file first, then CURRENT_SESSION, so a run that
+ * cannot write the state leaves CURRENT_SESSION naming the old session; both writes are idempotent, and
+ * the intent journal (recovery.ts) finishes a run killed between them.
+ */
+export async function makeCurrent(
+  store: DesignStore,
+  project: string,
+  session: string,
+  now: string,
+): Promise<void> {
+  await pointStateAt(store, project, session, now);
+  await writeCurrentSession(store, project, session);
 }
 
 /** Locale-independent order, the same as the stores list names in. */

@@ -74,6 +74,11 @@ export async function listProjects(store: DesignStore): Promise<string[]> {
   return entries.filter((e) => e.kind === "dir" && isListableId(e.name)).map((e) => e.name);
 }
 
+/** Records `project` in projects/CURRENT_PROJECT, the project commands use when nothing else says. */
+export async function writeCurrentProject(store: DesignStore, project: string): Promise<void> {
+  await store.write(keys.currentProject, `${project}\n`);
+}
+
 export async function projectExists(store: DesignStore, project: string): Promise<boolean> {
   return store.has(keys.sessionState(project)).then(async (yes) => yes || store.has(keys.sessions(project)));
 }

@@ -8,13 +8,19 @@ import { IdseError } from "../../errors.ts";
 import { assertNewId, BLUEPRINT } from "../../ids.ts";
 import { beginIntent, endIntent } from "../../intent-journal.ts";
 import type { InitOutput } from "../../models/outputs.ts";
-import { createSession } from "../../session-graph.ts";
+import { createSession, writeCurrentSession } from "../../session-graph.ts";
 import { detectStack, STACK_MARKERS } from "../../stack-detect.ts";
 import { pointStateAt } from "../../stage-state.ts";
 import { withLock } from "../../store/contract.ts";
 import { keys } from "../../store/layout.ts";
 import { closeStore } from "../../store/select.ts";
-import { findRoot, openWorkspaceAt, projectExists, type Workspace } from "../../workspace.ts";
+import {
+  findRoot,
+  openWorkspaceAt,
+  projectExists,
+  type Workspace,
+  writeCurrentProject,
+} from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
 
 export type InitData = InitOutput;
@@ -151,10 +157,10 @@ async function initIn(
       now: ctx.now,
     });
     await writeRegistry(ws.store, project, defaultRegistry());
-    await ws.store.write(keys.currentSession(project), BLUEPRINT);
+    await writeCurrentSession(ws.store, project, BLUEPRINT);
     await pointStateAt(ws.store, project, BLUEPRINT, ctx.now);
     await regenerateMeta(ws.store, project, ctx.now);
-    await ws.store.write(keys.currentProject, `${project}\n`);
+    await writeCurrentProject(ws.store, project);
     await endIntent(ws.store, project);
   });
   // A stack given or detected becomes the repository's (config key `stack`), so sessions created later

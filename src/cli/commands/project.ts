@@ -3,7 +3,7 @@ import { assertExistingId } from "../../ids.ts";
 import type { ProjectListOutput, ProjectUseOutput } from "../../models/outputs-project.ts";
 import { listSessionIds, readCurrentSession } from "../../session-graph.ts";
 import { keys } from "../../store/layout.ts";
-import { listProjects, projectExists, resolveProject } from "../../workspace.ts";
+import { listProjects, projectExists, resolveProject, writeCurrentProject } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 
@@ -54,7 +54,7 @@ export const projectUse = defineCommand<Record<string, never>, ProjectUseOutput>
       throw new IdseError("PROJECT_NOT_FOUND", { project, projects: await listProjects(ws.store) });
     }
     const previous = await currentProject(ctx);
-    await ctx.mutate(project, async () => ws.store.write(keys.currentProject, `${project}\n`));
+    await ctx.mutate(project, async () => writeCurrentProject(ws.store, project));
     const shadowed = ctx.io.env.IDSE_PROJECT;
     if (shadowed && shadowed !== project) {
       ctx.report({

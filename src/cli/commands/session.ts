@@ -1,5 +1,4 @@
-import { readSection } from "../../config.ts";
-import { type Diagnostic, IdseError } from "../../errors.ts";
+import { IdseError } from "../../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../../ids.ts";
 import { beginIntent, endIntent } from "../../intent-journal.ts";
 import { STAGE_STATUSES, type Stage, type StageStatus } from "../../models/common.ts";
@@ -8,14 +7,16 @@ import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../.
 import { recoverLocked } from "../../recovery.ts";
 import {
   createSession,
+  makeCurrent,
   readCurrentSession,
   readSession,
   requireSession,
   sessionExists,
   updateSession,
 } from "../../session-graph.ts";
-import { pointStateAt, readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
-import { keys, STAGES } from "../../store/layout.ts";
+import { readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
+import { STAGES } from "../../store/layout.ts";
+import { completionProblems } from "../../validation/gate.ts";
 import type { Workspace } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { defaultOwner, refreshMeta } from "./shared.ts";
@@ -77,8 +78,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
           now: ctx.now,
         });
         // State first: if it cannot be written, CURRENT_SESSION still names the old session.
-        await pointStateAt(ws.store, project, id, ctx.now);
-        await ws.store.write(keys.currentSession(project), id);
+        await makeCurrent(ws.store, project, id, ctx.now);
         await refreshMeta(ctx, ws.store, project);
         return {
           project,
@@ -145,8 +145,7 @@ export const sessionSwitch = defineCommand<Record<string, never>, SessionChange>
       // between the two is finished by the next idse run (the intent journal, recovery.ts).
       await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is written
       await beginIntent(ws.store, project, { op: "session-switch", session: id });
-      await pointStateAt(ws.store, project, id, ctx.now);
-      await ws.store.write(keys.currentSession(project), id);
+      await makeCurrent(ws.store, project, id, ctx.now);
       await endIntent(ws.store, project);
       const { meta } = await readSession(ws.store, project, id);
       const { refreshAgentFiles } = await import("../../routing/sync.ts");
@@ -230,33 +229,6 @@ export const sessionRemoveCollaborator = defineCommand<{ name: string }, Session
     ),
   text: say,
 });
-
-/**
- * The completion gate is the validation engine run as a gate (feedback required, every error counts).
- * It runs before anything is written, so a failed gate changes nothing (the Python original wrote
- * "complete" first). The engine is loaded only here.
- */
-async function completionProblems(ws: Workspace, project: string, id: string) {
-  const { validateSessions } = await import("../../validation/run.ts");
-  const { reports } = await validateSessions(ws.store, project, [id], {
-    stack: ws.config.values.stack,
-    validation: readSection(ws.idseDir, "validation"),
-    gate: true,
-  });
-  return reports[0]!.findings
-    .filter((f) => f.severity === "error")
-    .map(
-      (f): Diagnostic => ({
-        severity: "error",
-        code: "RULE_VIOLATION",
-        message: f.message,
-        file: f.file,
-        ...(f.line ? { line: f.line } : {}),
-        rule_id: f.rule_id,
-        stage: f.stage,
-      }),
-    );
-}
 
 export const sessionSetStatus = defineCommand<{ status: SessionMetadata["status"] }, SessionChange>({
   options: [
