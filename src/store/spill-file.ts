@@ -11,7 +11,7 @@ import { tempPath } from "./atomic-file.ts";
 // is read (or at exit). It is named like every idse temp file (`<name>.<pid>.<n>.tmp`), so the temp sweep
 // at the start of every command removes one a killed process left (src/store/temp-sweep.ts).
 
-/** Pieces up to this many bytes in all stay in memory. */
+/** Pieces up to this many characters in all stay in memory. */
 export const SPILL_THRESHOLD = 8 << 20;
 /** Bytes read back per read. */
 const BLOCK = 1 << 20;
@@ -34,7 +34,7 @@ export class Spill {
 
   /**
    * `dir`: called once, when the pieces outgrow `threshold`, for the folder of the scratch file (made
-   * ready by the caller). `join`: what follows each piece in the output but the last one (`,\n` between
+   * ready by the caller). `separator`: what follows each piece in the output but the last one (`,\n` between
    * JSON array elements). `block`: bytes per read (small in tests, to cut characters).
    */
   constructor(
@@ -43,11 +43,6 @@ export class Spill {
     private readonly separator = "",
     private readonly block = BLOCK,
   ) {}
-
-  /** Whether the pieces went to a file (for tests). */
-  get spilled(): boolean {
-    return this.file !== undefined;
-  }
 
   /** Adds the piece that goes at `index` of the output (pieces may come in any order, each index once). */
   put(index: number, text: string): void {
