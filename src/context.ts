@@ -12,6 +12,8 @@ export interface Io {
   home: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** UTF-8 bytes for stdout as they are (a large report copied from its scratch file); absent, decoded. */
+  stdoutBytes?(bytes: Uint8Array): void;
   readStdin(): Promise<string>;
   stdinIsTTY: boolean;
   /** Whether stdout is a terminal (colour and emoji are printed only then, src/cli/style.ts); absent means no. */

@@ -9,8 +9,11 @@ import { VERSION } from "./version.ts";
 // EPIPE: stop writing quietly, as other command-line tools do.
 const closed = new Set<number>();
 const pause = new Int32Array(new SharedArrayBuffer(4));
-function writeFd(fd: number, text: string): void {
-  let buf = Buffer.from(text, "utf8");
+function writeFd(fd: number, text: string | Uint8Array): void {
+  let buf =
+    typeof text === "string"
+      ? Buffer.from(text, "utf8")
+      : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   while (buf.length > 0 && !closed.has(fd)) {
     try {
       buf = buf.subarray(writeSync(fd, buf));
@@ -75,6 +78,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     env: process.env,
     home: process.env.HOME || process.env.USERPROFILE || (await homedir()),
     stdout: (t) => writeFd(1, t),
+    stdoutBytes: (b) => writeFd(1, b),
     stderr: (t) => writeFd(2, t),
     readStdin,
     // A getter: process.stdin builds a stream (about 2 ms), so only artifact write asks.

@@ -23,7 +23,7 @@ export interface CommandDef<O = Record<string, unknown>, D = unknown> {
   examples?: string[];
   run(ctx: Context, args: string[], opts: O): Promise<D>;
   /** Text for people; omitted means the data is printed as indented JSON. */
-  text?(data: D): string | Iterable<string>;
+  text?(data: D): string | Iterable<string | Uint8Array>;
   /** Exit code for a result that ran but found a failure (e.g. doctor finding problems). */
   exitCode?(data: D): number;
 }

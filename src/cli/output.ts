@@ -14,6 +14,8 @@ export interface Envelope {
 export interface Printer {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** UTF-8 bytes for stdout, as they are; absent, they are decoded and given to `stdout`. */
+  stdoutBytes?(bytes: Uint8Array): void;
 }
 
 export function envelope(command: string, ok: boolean, data: unknown, diagnostics: Diagnostic[]): Envelope {
@@ -36,22 +38,37 @@ export function printResult(
   ok: boolean,
   data: unknown,
   diagnostics: Diagnostic[],
-  /** A string, or chunks written one by one (each ending in a newline) so large reports never sit in memory whole. */
-  text: string | Iterable<string> | undefined,
+  /**
+   * A string, or chunks written one by one (text, or UTF-8 bytes copied from a scratch file) so large
+   * reports never sit in memory whole.
+   */
+  text: string | Iterable<string | Uint8Array> | undefined,
 ): void {
   if (opts.json) {
     // Written as it is serialised: a large document (validate --all) never sits in memory as one string.
-    for (const piece of jsonPieces(envelope(opts.command, ok, data, diagnostics))) out.stdout(piece);
+    writePieces(out, jsonPieces(envelope(opts.command, ok, data, diagnostics)));
     return;
   }
   if (text && !(opts.quiet && ok)) {
     if (typeof text === "string") out.stdout(text.endsWith("\n") ? text : `${text}\n`);
-    else for (const chunk of text) out.stdout(chunk);
+    else writePieces(out, text);
   }
   for (const d of diagnostics) {
     if (opts.quiet && d.severity !== "error") continue;
     out.stderr(`${formatDiagnostic(d)}\n`);
   }
+}
+
+/** Writes text and byte pieces in order; bytes are decoded only for a printer that takes no bytes. */
+function writePieces(out: Printer, pieces: Iterable<string | Uint8Array>): void {
+  const decoder = out.stdoutBytes ? undefined : new TextDecoder();
+  for (const piece of pieces) {
+    if (typeof piece === "string") out.stdout((decoder?.decode() ?? "") + piece);
+    else if (decoder) out.stdout(decoder.decode(piece, { stream: true }));
+    else out.stdoutBytes!(piece);
+  }
+  const rest = decoder?.decode();
+  if (rest) out.stdout(rest);
 }
 
 /** Turns anything thrown into diagnostics and an exit code; unexpected errors become INTERNAL. */

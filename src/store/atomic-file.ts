@@ -58,7 +58,12 @@ export function keepModeAndOwner(fd: number, prev: Stats | undefined): void {
   fchmodSync(fd, prev.mode & 0o7777);
 }
 
-export function writeFileAtomic(path: string, text: string | Uint8Array, within?: string | null): void {
+/** `text` may come in pieces (a large report: text or UTF-8 bytes), written one after another. */
+export function writeFileAtomic(
+  path: string,
+  text: string | Uint8Array | Iterable<string | Uint8Array>,
+  within?: string | null,
+): void {
   const target = writeTarget(path, within);
   mkdirSync(dirname(target), { recursive: true });
   const prev = statSync(target, { throwIfNoEntry: false });
@@ -67,7 +72,8 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, within?
   try {
     keepModeAndOwner(fd, prev);
     // writeFileSync on a descriptor writes everything (writeSync may stop short on a large buffer).
-    writeFileSync(fd, text);
+    if (typeof text === "string" || text instanceof Uint8Array) writeFileSync(fd, text);
+    else for (const piece of text) writeFileSync(fd, piece);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

@@ -12,22 +12,46 @@ export function* formatTextChunks(reports: ValidationReport[]): Generator<string
   for (const r of reports) {
     if (!r.findings.length) continue;
     any = true;
-    let chunk = "";
-    for (const f of r.findings) {
-      const at = `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ""}` : ""}`;
-      chunk += `${at} ${f.severity} ${f.rule_id} ${f.message}\n`;
-    }
-    yield chunk;
+    yield textChunk(r);
   }
   yield `${any ? "\n" : ""}${formatSummary(reports)}`;
 }
 
+/** One session's lines of the text report ("" without findings). */
+export function textChunk(r: ValidationReport): string {
+  let chunk = "";
+  for (const f of r.findings) {
+    const at = `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ""}` : ""}`;
+    chunk += `${at} ${f.severity} ${f.rule_id} ${f.message}\n`;
+  }
+  return chunk;
+}
+
+/** What the summary counts, kept while the reports themselves are written out (`validate --all`). */
+export interface Tally {
+  sessions: number;
+  errors: number;
+  warnings: number;
+  failing: number;
+}
+
+export function tally(reports: ValidationReport[]): Tally {
+  const t: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
+  for (const r of reports) count(t, r);
+  return t;
+}
+
+export function count(t: Tally, r: ValidationReport): void {
+  t.sessions++;
+  t.errors += r.errors;
+  t.warnings += r.warnings;
+  if (!r.passed) t.failing++;
+}
+
 /** The closing lines: how many sessions, errors and warnings, and what to do. */
-export function formatSummary(reports: ValidationReport[]): string {
-  const errors = reports.reduce((n, r) => n + r.errors, 0);
-  const warnings = reports.reduce((n, r) => n + r.warnings, 0);
-  const failing = reports.filter((r) => !r.passed).length;
-  let tail = `${reports.length} session(s) checked: ${errors} error(s), ${warnings} warning(s)`;
+export function formatSummary(reports: ValidationReport[] | Tally): string {
+  const { sessions, errors, warnings, failing } = Array.isArray(reports) ? tally(reports) : reports;
+  let tail = `${sessions} session(s) checked: ${errors} error(s), ${warnings} warning(s)`;
   tail += failing ? `; ${failing} session(s) failing\n` : "; passing\n";
   if (errors)
     tail += "hint: fill in the documents named above; `idse validate --fix` restores missing documents\n";
@@ -82,34 +106,18 @@ function fingerprints(findings: Finding[], prefix: string): string[] {
  * SARIF 2.1.0 that code scanning accepts as it is: checked in the suite by Microsoft's SARIF multitool with
  * its SARIF and GitHub rule kinds (0 errors) and against the official schema.
  */
-export function formatSarif(reports: ValidationReport[], rules: Rule[], o: SarifOptions = {}): object {
-  const prefix = o.prefix ?? "";
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const result = (f: Finding, fingerprint: string) => {
-    // A session-wide finding names the session's folder; a location must be a file, so it points at the
-    // session's metadata, line 1, as every file-level finding does.
-    const isFolder = f.stage === null && !/\.[A-Za-z0-9]+$/.test(f.file);
-    const uri = `${prefix}${isFolder ? `${f.file.replace(/\/$/, "")}/${SESSION_FILE}` : f.file}`;
-    return {
-      ruleId: f.rule_id,
-      ...(ruleIndex.has(f.rule_id) ? { ruleIndex: ruleIndex.get(f.rule_id) } : {}),
-      level: f.severity === "error" ? "error" : "warning",
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri, uriBaseId: "SRCROOT" },
-            region: {
-              startLine: (!isFolder && f.line) || 1,
-              ...(!isFolder && f.line && f.column ? { startColumn: f.column } : {}),
-            },
-          },
-        },
-      ],
-      partialFingerprints: { "idseFindingHash/v1": fingerprint },
-      properties: { stage: f.stage, article: f.article, messageId: f.message_id },
-    };
-  };
+/** Results serialised already (`JsonArrayText` of src/cli/json-stream.ts), which the writer copies in place. */
+export interface SerialisedResults {
+  readonly elementIndent: string;
+  toJSON(): unknown[];
+}
+
+export function formatSarif(
+  reports: ValidationReport[] | SerialisedResults,
+  rules: Rule[],
+  o: SarifOptions = {},
+): object {
+  const results = Array.isArray(reports) ? reports.flatMap(sarifResults(rules, o.prefix)) : reports;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -139,12 +147,46 @@ export function formatSarif(reports: ValidationReport[], rules: Rule[], o: Sarif
             ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
           },
         ],
-        results: reports.flatMap((r) => {
-          const prints = fingerprints(r.findings, prefix);
-          return r.findings.map((f, i) => result(f, prints[i]!));
-        }),
+        results,
       },
     ],
+  };
+}
+
+/** Where `formatSarif`'s results sit in its document: `JSON.stringify`'s indent of each result. */
+export const SARIF_RESULT_INDENT = " ".repeat(8);
+
+/** The SARIF results of one session's report, for `rules` and a repository prefix. */
+export function sarifResults(rules: Rule[], prefix = ""): (r: ValidationReport) => object[] {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const result = (f: Finding, fingerprint: string) => {
+    // A session-wide finding names the session's folder; a location must be a file, so it points at the
+    // session's metadata, line 1, as every file-level finding does.
+    const isFolder = f.stage === null && !/\.[A-Za-z0-9]+$/.test(f.file);
+    const uri = `${prefix}${isFolder ? `${f.file.replace(/\/$/, "")}/${SESSION_FILE}` : f.file}`;
+    return {
+      ruleId: f.rule_id,
+      ...(ruleIndex.has(f.rule_id) ? { ruleIndex: ruleIndex.get(f.rule_id) } : {}),
+      level: f.severity === "error" ? "error" : "warning",
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri, uriBaseId: "SRCROOT" },
+            region: {
+              startLine: (!isFolder && f.line) || 1,
+              ...(!isFolder && f.line && f.column ? { startColumn: f.column } : {}),
+            },
+          },
+        },
+      ],
+      partialFingerprints: { "idseFindingHash/v1": fingerprint },
+      properties: { stage: f.stage, article: f.article, messageId: f.message_id },
+    };
+  };
+  return (r) => {
+    const prints = fingerprints(r.findings, prefix);
+    return r.findings.map((f, i) => result(f, prints[i]!));
   };
 }
 
@@ -171,19 +213,26 @@ const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
  * test case of its own. Checked in the suite by two parsers nobody here wrote (junitparser, junit2json).
  */
 export function formatJunit(reports: ValidationReport[], rules: Rule[], o: JunitOptions = {}): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const suites = reports.map((r) => junitSuite(r, rules, o));
   const sum = (k: "tests" | "failures" | "errors") => suites.reduce((n, x) => n + x[k], 0);
   const time = [...(o.timings?.values() ?? [])].reduce((n, t) => n + t.total, 0);
-  out.push(
-    `<testsuites name="idse validate" tests="${sum("tests")}" failures="${sum("failures")}" errors="${sum("errors")}" time="${secs(time)}">`,
-  );
-  for (const x of suites) out.push(...x.lines);
-  out.push("</testsuites>", "");
-  return out.join("\n");
+  const totals = { tests: sum("tests"), failures: sum("failures"), errors: sum("errors"), time };
+  return `${junitHead(totals)}${suites.map(junitSuiteText).join("")}${JUNIT_TAIL}`;
 }
 
-function junitSuite(r: ValidationReport, rules: Rule[], o: JunitOptions) {
+/** The document's opening lines, with the totals of every suite (ms for `time`). */
+export function junitHead(t: { tests: number; failures: number; errors: number; time: number }): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="idse validate" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" time="${secs(t.time)}">\n`;
+}
+
+export const JUNIT_TAIL = "</testsuites>\n";
+
+/** One suite's lines, each ending in a newline. */
+export function junitSuiteText(suite: { lines: string[] }): string {
+  return `${suite.lines.join("\n")}\n`;
+}
+
+export function junitSuite(r: ValidationReport, rules: Rule[], o: JunitOptions) {
   const timing = o.timings?.get(r.session);
   const cases: string[] = [];
   let failures = 0;

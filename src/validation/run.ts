@@ -24,7 +24,16 @@ export interface RunOptions {
   stage?: Stage;
   /** A clock (ms) to time each session and rule with; absent, nothing is timed. */
   clock?: () => number;
+  /**
+   * Called with each session's report as soon as it is made, with the session's index in `sessions` (the
+   * blueprint may come last, out of order). Given, the reports are not kept: `reports` comes back empty
+   * and `outcomes` says what passed, so a run's memory does not grow with its findings (issue #16).
+   */
+  onReport?: (report: ValidationReport, index: number, timing: SessionTiming | undefined) => void;
 }
+
+/** What `recordStatus` needs of a report. */
+export type Outcome = Pick<ValidationReport, "session" | "passed">;
 
 /** How long one session took to check, and each rule within it (ms). */
 export interface SessionTiming {
@@ -39,6 +48,7 @@ export async function validateSessions(
   o: RunOptions,
 ): Promise<{
   reports: ValidationReport[];
+  outcomes: Outcome[];
   fixes: Map<string, Fix["writeArtifact"][]>;
   recorded: Recorded[];
   timings: Map<string, SessionTiming>;
@@ -60,7 +70,8 @@ export async function validateSessions(
       touched.set(name, [...(touched.get(name) ?? []), session]);
   };
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
-  const byIndex = new Map<string, { report: ValidationReport; recorded: Recorded }>();
+  const byIndex = new Map<string, { report: ValidationReport | Outcome; recorded: Recorded }>();
+  const position = o.onReport ? new Map(sessions.map((x, i) => [x, i])) : undefined;
   const fixes = new Map<string, Fix["writeArtifact"][]>();
   const timings = new Map<string, SessionTiming>();
   for (const session of order) {
@@ -103,8 +114,12 @@ export async function validateSessions(
         passed: errors === 0,
       };
     }
+    const timing =
+      started !== undefined ? { total: o.clock!() - started, rules: result.timings ?? {} } : undefined;
+    if (timing) timings.set(session, timing);
+    o.onReport?.(result.report, position!.get(session)!, timing);
     byIndex.set(session, {
-      report: result.report,
+      report: o.onReport ? { session, passed: result.report.passed } : result.report,
       recorded: {
         session,
         stages: input.stages,
@@ -114,12 +129,11 @@ export async function validateSessions(
       },
     });
     if (result.fixes.length) fixes.set(session, result.fixes);
-    if (started !== undefined)
-      timings.set(session, { total: o.clock!() - started, rules: result.timings ?? {} });
   }
-  const reports = sessions.map((x) => byIndex.get(x)!.report);
+  const outcomes = sessions.map((x) => byIndex.get(x)!.report);
+  const reports = o.onReport ? [] : (outcomes as ValidationReport[]);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
-  return { reports, fixes, recorded, timings };
+  return { reports, outcomes, fixes, recorded, timings };
 }
 
 const COMPONENTS = "idse/spine-components";
@@ -159,7 +173,7 @@ export function failingStages(report: ValidationReport): Stage[] {
 export async function recordStatus(
   store: DesignStore,
   project: string,
-  reports: ValidationReport[],
+  reports: Outcome[],
   recorded: Recorded[],
   now: string,
 ) {

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { jsonPieces } from "../../src/cli/json-stream.ts";
+import { jsonElement, jsonPieces } from "../../src/cli/json-stream.ts";
 
 // The streamed document must be byte for byte what JSON.stringify(v, null, 2) gives: scripts parse it,
 // and people diff it.
@@ -56,4 +56,14 @@ test("a large document comes in pieces of about the requested size, never as one
   expect(pieces.length).toBeGreaterThan(20);
   expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan((1 << 14) + 1024);
   expect(pieces.join("")).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+});
+
+test("jsonElement lays a value out at an indent as JSON.stringify does inside a document", () => {
+  for (let seed = 1; seed <= 500; seed++) {
+    const v = value(rng(seed), 0) ?? null;
+    for (const indent of ["", "  ", "      ", "        "]) {
+      const expected = `${indent}${JSON.stringify(v, null, 2).replaceAll("\n", `\n${indent}`)}`;
+      expect(jsonElement(v, indent), `seed ${seed}, indent ${indent.length}`).toBe(expected);
+    }
+  }
 });

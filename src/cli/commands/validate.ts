@@ -3,20 +3,26 @@ import { resolve } from "node:path";
 import { readSection } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
 import type { ValidateOutput } from "../../models/outputs.ts";
+import type { ValidationReport } from "../../models/validation.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
+import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
+import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
+import type { Rule } from "../../validation/engine.ts";
+import type { Tally } from "../../validation/formats.ts";
+import type { SessionTiming } from "../../validation/run.ts";
 import { defineCommand } from "../command.ts";
-import { jsonPieces } from "../json-stream.ts";
+import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 import { targetSession } from "./shared.ts";
 
 const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
 // The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
 // to text() through this map, so the JSON envelope carries only the data.
-const rendered = new WeakMap<object, () => Iterable<string>>();
+const rendered = new WeakMap<object, () => Iterable<string | Uint8Array>>();
 
 export const validate = defineCommand<
   {
@@ -48,77 +54,108 @@ export const validate = defineCommand<
     const project = await ctx.project();
     const format = ctx.global.json ? "json" : (o.format ?? "text");
     const { validateSessions, recordStatus } = await import("../../validation/run.ts");
-    const { formatJunit, formatSarif, formatSummary, formatTextChunks } = await import(
-      "../../validation/formats.ts"
-    );
+    const formats = await import("../../validation/formats.ts");
     const { allRules } = await import("../../validation/rules/index.ts");
-    const result = await ctx.mutate(project, async (ws) => {
-      const validation = readSection(ws.idseDir, "validation");
-      const sessions = o.all
-        ? await listSessionIds(ws.store, project)
-        : [await targetSession(ws.store, project, o.session)];
-      const run = () =>
-        validateSessions(ws.store, project, sessions, {
-          stack: ws.config.values.stack,
-          validation,
-          rules: o.rule,
-          stage: o.stage,
-          // JUnit shows durations; nothing else pays for the clock.
-          ...(format === "junit" ? { clock: () => performance.now() } : {}),
-        });
-      let { reports, fixes, recorded, timings } = await run();
-      const fixed: ValidateOutput["fixed"] = [];
-      if (o.fix && fixes.size) {
-        for (const [session, list] of fixes) {
-          for (const f of list) {
-            const key = keys.artifact(project, session, f.stage);
-            if (await ws.store.has(key)) continue; // fixes create; they never overwrite text
-            await ws.store.write(key, f.text);
-            fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
+    const rules = allRules();
+    const automationId = (first: string | undefined) =>
+      `idse/${project}/${o.all ? "all" : (first ?? "none")}/`;
+    // --all: each report is serialised in the chosen format as it is made and kept as text (in a scratch
+    // file past a threshold), with only the counts in memory; see reportSink.
+    let sink: ReportSink | undefined;
+    const result = await ctx
+      .mutate(project, async (ws) => {
+        const validation = readSection(ws.idseDir, "validation");
+        const sessions = o.all
+          ? await listSessionIds(ws.store, project)
+          : [await targetSession(ws.store, project, o.session)];
+        const run = () => {
+          sink?.spill.dispose();
+          sink = o.all
+            ? reportSink(format, formats, rules, {
+                dir: () => {
+                  ensureCacheDir(ws.idseDir);
+                  return cacheDir(ws.idseDir);
+                },
+                threshold: spillThreshold(ctx.io.env),
+                prefix: repositoryPrefix(ws.root),
+                timestamp: ctx.now.slice(0, 19),
+              })
+            : undefined;
+          return validateSessions(ws.store, project, sessions, {
+            stack: ws.config.values.stack,
+            validation,
+            rules: o.rule,
+            stage: o.stage,
+            // JUnit shows durations; nothing else pays for the clock.
+            ...(format === "junit" ? { clock: () => performance.now() } : {}),
+            ...(sink ? { onReport: sink.add } : {}),
+          });
+        };
+        let { reports, outcomes, fixes, recorded, timings } = await run();
+        const fixed: ValidateOutput["fixed"] = [];
+        if (o.fix && fixes.size) {
+          for (const [session, list] of fixes) {
+            for (const f of list) {
+              const key = keys.artifact(project, session, f.stage);
+              if (await ws.store.has(key)) continue; // fixes create; they never overwrite text
+              await ws.store.write(key, f.text);
+              fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
+            }
           }
+          ({ reports, outcomes, recorded, timings } = await run());
         }
-        ({ reports, recorded, timings } = await run());
-      }
-      await recordStatus(ws.store, project, reports, recorded, ctx.now);
-      return { reports, fixed, timings, root: ws.root };
-    });
-    const errors = result.reports.reduce((n, r) => n + r.errors, 0);
-    const warnings = result.reports.reduce((n, r) => n + r.warnings, 0);
+        await recordStatus(ws.store, project, outcomes, recorded, ctx.now);
+        return { reports, fixed, timings, root: ws.root };
+      })
+      .catch((err) => {
+        sink?.spill.dispose(); // the scratch file of a run that failed
+        throw err;
+      });
+    const t = sink?.tally ?? formats.tally(result.reports);
     const data: ValidateOutput = {
       project,
-      reports: result.reports,
-      errors,
-      warnings,
-      passed: errors === 0 && !(o.strict && warnings > 0),
+      // Streamed: the reports' text, which the JSON writer copies in place (src/cli/json-stream.ts).
+      reports: sink ? (sink.json() as unknown as ValidateOutput["reports"]) : result.reports,
+      errors: t.errors,
+      warnings: t.warnings,
+      passed: t.errors === 0 && !(o.strict && t.warnings > 0),
       fixed: result.fixed,
     };
     const exitCode = data.passed ? 0 : 1;
     // Each format as pieces, so a large report is written as it is produced (issue #16).
-    const document = (): Iterable<string> =>
-      format === "sarif"
-        ? jsonPieces(
-            formatSarif(data.reports, allRules(), {
-              prefix: repositoryPrefix(result.root),
-              automationId: `idse/${project}/${o.all ? "all" : (data.reports[0]?.session ?? "none")}/`,
-              exitCode,
-            }),
-          )
-        : format === "junit"
-          ? [
-              formatJunit(data.reports, allRules(), {
-                timings: result.timings,
-                timestamp: ctx.now.slice(0, 19),
-                hostname: hostname(),
+    const document = (): Iterable<string | Uint8Array> =>
+      sink
+        ? sink.document({
+            exitCode,
+            automationId: automationId(undefined),
+            data,
+            // --json --output: the envelope is printed too, after the file is written.
+            keep: format === "json",
+          })
+        : format === "sarif"
+          ? jsonPieces(
+              formats.formatSarif(data.reports, rules, {
+                prefix: repositoryPrefix(result.root),
+                automationId: automationId(data.reports[0]?.session),
+                exitCode,
               }),
-            ]
-          : format === "json"
-            ? jsonPieces({ ok: data.passed, command: "validate", data, diagnostics: [] })
-            : formatTextChunks(data.reports);
+            )
+          : format === "junit"
+            ? [
+                formats.formatJunit(data.reports, rules, {
+                  timings: result.timings,
+                  timestamp: ctx.now.slice(0, 19),
+                  hostname: hostname(),
+                }),
+              ]
+            : format === "json"
+              ? jsonPieces({ ok: data.passed, command: "validate", data, diagnostics: [] })
+              : formats.formatTextChunks(data.reports);
     if (o.output) {
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
-      writeFileAtomic(file, [...document()].join(""), boundaryFor(ctx.workspace().root, file));
-      rendered.set(data, () => [formatSummary(data.reports), `report written to ${o.output}\n`]);
+      writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
+      rendered.set(data, () => [formats.formatSummary(t), `report written to ${o.output}\n`]);
     } else if (format === "json") {
       ctx.global.json = true; // the CLI prints the envelope
     } else {
@@ -129,3 +166,111 @@ export const validate = defineCommand<
   text: (d) => rendered.get(d)?.() ?? "",
   exitCode: (d) => (d.passed ? 0 : 1),
 });
+
+/** The scratch threshold: IDSE_TEST_SPILL_BYTES lets a test spill a small workspace's reports. */
+function spillThreshold(env: Record<string, string | undefined>): number {
+  const n = Number(env.IDSE_TEST_SPILL_BYTES);
+  return Number.isInteger(n) && n >= 0 ? n : SPILL_THRESHOLD;
+}
+
+type Formats = typeof import("../../validation/formats.ts");
+
+interface ReportSink {
+  spill: Spill;
+  tally: Tally;
+  /** Takes one report (validateSessions' onReport). */
+  add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
+  /** The reports as the JSON envelope's `data.reports`. */
+  json(): JsonArrayText;
+  /** The whole document in the format, head, reports and tail. */
+  document(o: {
+    exitCode: number;
+    automationId: string;
+    data: ValidateOutput;
+    keep: boolean;
+  }): Iterable<string | Uint8Array>;
+}
+
+/**
+ * `validate --all`'s reports written as they are made. Every format opens with something that depends on
+ * all of them (the envelope's `ok`, SARIF's exit code, JUnit's totals, the text's summary comes last), so
+ * each report's text goes to a Spill in its format and only the counts stay; the document is then its
+ * head, the spill copied through in pieces, and its tail — byte for byte what the in-memory path writes
+ * (test/cli/validate-stream.test.ts). A two-pass run (count, then validate again and write) would cost a
+ * second validation; `ok` after the data would change the JSON contract.
+ */
+function reportSink(
+  format: string,
+  f: Formats,
+  rules: Rule[],
+  o: { dir: () => string; threshold: number; prefix: string; timestamp: string },
+): ReportSink {
+  const json = format === "json" || format === "sarif";
+  const spill = new Spill(o.dir, o.threshold, json ? ",\n" : "");
+  const tally: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
+  let elements = 0;
+  const junit = { tests: 0, failures: 0, errors: 0, time: 0 };
+  const sarif = format === "sarif" ? f.sarifResults(rules, o.prefix) : undefined;
+  const host = format === "junit" ? hostname() : "";
+  let findings = false;
+  const add = (report: ValidationReport, index: number, timing: SessionTiming | undefined) => {
+    f.count(tally, report);
+    if (report.findings.length) findings = true;
+    if (format === "json") {
+      elements++;
+      spill.put(index, jsonElement(report, REPORT_INDENT));
+    } else if (sarif) {
+      const results = sarif(report);
+      elements += results.length;
+      spill.put(index, results.map((r) => jsonElement(r, f.SARIF_RESULT_INDENT)).join(",\n"));
+    } else if (format === "junit") {
+      const timings = timing ? new Map([[report.session, timing]]) : undefined;
+      const suite = f.junitSuite(report, rules, { timings, timestamp: o.timestamp, hostname: host });
+      junit.tests += suite.tests;
+      junit.failures += suite.failures;
+      junit.errors += suite.errors;
+      junit.time += timing?.total ?? 0;
+      spill.put(index, f.junitSuiteText(suite));
+    } else {
+      spill.put(index, f.textChunk(report));
+    }
+  };
+  return {
+    spill,
+    tally,
+    add,
+    json: () => new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces()),
+    document({ exitCode, automationId, data, keep }) {
+      if (format === "json") {
+        const reports = new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces(keep));
+        return jsonPieces({
+          ok: data.passed,
+          command: "validate",
+          data: { ...data, reports },
+          diagnostics: [],
+        });
+      }
+      if (format === "sarif")
+        return jsonPieces(
+          f.formatSarif(new JsonArrayText(elements, f.SARIF_RESULT_INDENT, () => spill.pieces(keep)), rules, {
+            prefix: o.prefix,
+            automationId,
+            exitCode,
+          }),
+        );
+      if (format === "junit")
+        return (function* () {
+          yield f.junitHead(junit);
+          yield* spill.pieces(keep);
+          yield f.JUNIT_TAIL;
+        })();
+      return (function* () {
+        yield* spill.pieces(keep);
+        yield `${findings ? "\n" : ""}${f.formatSummary(tally)}`;
+      })();
+    },
+  };
+}
+
+/** `JSON.stringify`'s indent of each report in the envelope (`data.reports[i]`). */
+const REPORT_INDENT = " ".repeat(6);
