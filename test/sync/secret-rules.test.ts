@@ -308,8 +308,11 @@ describe("linear time", () => {
     expect(unbounded[1]).toStartWith("\\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-");
   });
 
-  test("scanning four times as much adversarial text takes less than six times the CPU time", () => {
-    const small = adversarial(512 * 1024);
+  // Eight times the text: linear costs 8 times the CPU, quadratic 64. The limit sits between with room on
+  // both sides, since CPU time on a busy machine still varies (the runtime's own threads count too): at
+  // four times the text and a limit of six, a load of 7 on 2 cores measured 6.38 for linear code.
+  test("scanning eight times as much adversarial text takes less than twenty times the CPU time", () => {
+    const small = adversarial(256 * 1024);
     const large = adversarial(2048 * 1024);
     expect(scanText(small)).toEqual([]);
     // CPU time of this process, not wall time: other processes on a busy machine do not count. The best
@@ -332,7 +335,7 @@ describe("linear time", () => {
       return Math.max(best, 1);
     };
     const ratio = perScan(large) / perScan(small);
-    expect(ratio).toBeLessThan(6);
+    expect(ratio).toBeLessThan(20);
   }, 120_000);
 });
 
