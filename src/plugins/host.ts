@@ -55,7 +55,7 @@ export interface LoadOptions {
 
 /**
  * What a plugin was granted: its manifest, as recorded at install (or built in), with its capabilities
- * under their current names (plugin-api.ts, CAPABILITY_ALIASES).
+ * under their current names (src/plugins/api.ts, CAPABILITY_ALIASES).
  */
 export interface Grants {
   name: string;

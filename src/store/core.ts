@@ -9,7 +9,7 @@ import {
   sha256Hex,
 } from "./contract.ts";
 
-// The store core: wraps any driver (src/design-store.ts, StoreDriver) into the DesignStore every caller
+// The store core: wraps any driver (src/store/contract.ts, StoreDriver) into the DesignStore every caller
 // uses, the way unstorage's createStorage wraps a driver. It checks every key once, here, and supplies
 // each method the driver lacks, once, here: folders from the driver's keys (or keys from its folders),
 // hash by reading, batches by writing one by one, a lock that serialises this process's callers, a
