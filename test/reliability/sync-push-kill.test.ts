@@ -33,7 +33,8 @@ function files(dir: string): string[] {
 }
 
 test("kill -9 during a batched sync push: no document half-written on the remote, and a re-push converges", async () => {
-  const ws = await generateWorkspace(tempDir("idse-pushkill-"), SESSIONS);
+  // The remote beside the repository, both inside one temporary folder, so the cleanup takes both.
+  const ws = await generateWorkspace(join(tempDir("idse-pushkill-"), "repo"), SESSIONS);
   const idse = join(ws.dir, ".idse");
   // Distinct, larger documents: a copy cut short, or one document's bytes under another's name, shows.
   const stagePaths = new Set(Object.values(STAGE_PATHS));
@@ -119,7 +120,7 @@ test("kill -9 during a batched sync push: no document half-written on the remote
 }, 600_000);
 
 test("a remote's lock left by a killed push is taken over by the next push that writes, and released", async () => {
-  const ws = await generateWorkspace(tempDir("idse-stalelock-"), 2);
+  const ws = await generateWorkspace(join(tempDir("idse-stalelock-"), "repo"), 2);
   const remote = join(ws.dir, "..", `${ws.dir.split("/").at(-1)}-remote`);
   expect((await spawnIdse(["remote", "add", "fs", remote], ws.dir)).code).toBe(0);
   const push = ["sync", "push", "fs", "--all-sessions", "--json"];
