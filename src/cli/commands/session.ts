@@ -53,6 +53,26 @@ async function journaled<T>(
   return out;
 }
 
+/** A feature session under `parent`, as `session create` and `spawn` make it (owner and stack by default). */
+async function createFeature(
+  ctx: Context,
+  ws: Workspace,
+  project: string,
+  id: string,
+  parent: string | null,
+  opts: { owner?: string; description?: string },
+) {
+  return createSession(ws.store, project, {
+    id,
+    type: "feature",
+    parent,
+    owner: opts.owner ?? (await defaultOwner(ws, project)),
+    description: opts.description ?? null,
+    stack: ws.config.values.stack,
+    now: ctx.now,
+  });
+}
+
 export const sessionCreate = defineCommand<{ description?: string; owner?: string }, SessionChange>({
   options: [
     { flags: "--description <text>", description: "Description of the session" },
@@ -68,15 +88,7 @@ export const sessionCreate = defineCommand<{ description?: string; owner?: strin
       await readProjectState(ws.store, project); // a corrupt state file fails here, before anything is created
       const parent = (await sessionExists(ws.store, project, BLUEPRINT)) ? BLUEPRINT : null;
       return journaled(ctx, ws, project, id, true, async () => {
-        const meta = await createSession(ws.store, project, {
-          id,
-          type: "feature",
-          parent,
-          owner: opts.owner ?? (await defaultOwner(ws, project)),
-          description: opts.description ?? null,
-          stack: ws.config.values.stack,
-          now: ctx.now,
-        });
+        const meta = await createFeature(ctx, ws, project, id, parent, opts);
         // State first: if it cannot be written, CURRENT_SESSION still names the old session.
         await makeCurrent(ws.store, project, id, ctx.now);
         await refreshMeta(ctx, ws.store, project);
@@ -113,15 +125,7 @@ export const spawn = defineCommand<
     return ctx.mutate(project, async (ws) => {
       await requireSession(ws.store, project, parent);
       return journaled(ctx, ws, project, id, false, async () => {
-        const meta = await createSession(ws.store, project, {
-          id,
-          type: "feature",
-          parent,
-          owner: opts.owner ?? (await defaultOwner(ws, project)),
-          description: opts.description ?? null,
-          stack: ws.config.values.stack,
-          now: ctx.now,
-        });
+        const meta = await createFeature(ctx, ws, project, id, parent, opts);
         await refreshMeta(ctx, ws.store, project);
         return {
           project,
