@@ -15,6 +15,8 @@ import { tempPath } from "./atomic-file.ts";
 export const SPILL_THRESHOLD = 8 << 20;
 /** Bytes read back per read. */
 const BLOCK = 1 << 20;
+/** Bytes gathered before a write to the scratch file. */
+const WRITE_BUFFER = 1 << 20;
 /** Text written or read between two collections of the garbage it leaves (see `churned`). */
 const COLLECT_EVERY = 128 << 20;
 
@@ -25,8 +27,13 @@ export class Spill {
   /** The pieces while in memory, by index. */
   private texts: (string | undefined)[] | undefined = [];
   private bytes = 0;
-  /** Bytes in the file so far. */
+  /** Bytes of pieces so far, in the file or in `buffer`. */
   private written = 0;
+  /** Bytes in the file so far. */
+  private inFile = 0;
+  /** Pieces encoded but not yet written, `used` bytes of it (allocated when the file is opened). */
+  private buffer = Buffer.alloc(0);
+  private used = 0;
   private fd: number | undefined;
   private file: string | undefined;
   private readonly onExit = () => this.dispose();
@@ -63,27 +70,49 @@ export class Spill {
     this.texts = undefined;
     this.file = tempPath(join(this.dir(), "validate-report"));
     this.fd = openSync(this.file, "wx+", 0o600);
+    this.buffer = Buffer.allocUnsafe(WRITE_BUFFER);
     process.on("exit", this.onExit);
     for (const [i, t] of texts.entries()) if (t !== undefined) this.append(i, t);
   }
 
   /**
-   * One write per piece, of the string itself: the runtime encodes it straight into the write, and the
-   * count it returns is the piece's length in bytes (no buffer, join or byteLength of our own).
+   * Encodes the piece into the write buffer (the count `write` returns is its length in bytes: no
+   * byteLength pass of our own) and writes the buffer out when the next piece might not fit. One
+   * `writeSync` per piece cost five times as much as one per megabyte: 10,001 reports of 3 KB took 70-110 ms
+   * against 16-21 ms (a write system call and an encode into a fresh buffer each); docs/benchmarks.md,
+   * "Scaling". A piece larger than the buffer is written on its own.
    */
   private append(index: number, piece: string): void {
-    let size = writeSync(this.fd!, piece, this.written, "utf8");
-    // Bytes are never fewer than UTF-16 units, and as many only for ASCII: only other text is measured.
-    if (size !== piece.length && size < Buffer.byteLength(piece)) {
-      // A short write (a full disk answers with an error instead): write the rest from a buffer.
-      const buf = Buffer.from(piece, "utf8");
-      while (size < buf.length)
-        size += writeSync(this.fd!, buf, size, buf.length - size, this.written + size);
+    // A UTF-16 unit is at most three bytes of UTF-8, so this much room always holds the piece.
+    const room = piece.length * 3;
+    if (this.used + room > this.buffer.length) this.flush();
+    let size: number;
+    if (room <= this.buffer.length) {
+      size = this.buffer.write(piece, this.used, "utf8");
+      this.used += size;
+    } else {
+      size = this.writeAll(Buffer.from(piece, "utf8"));
     }
     this.starts[index] = this.written;
     this.lengths[index] = size;
     this.written += size;
     this.churned(size);
+  }
+
+  /** Writes the buffered bytes to the file. */
+  private flush(): void {
+    if (this.used === 0) return;
+    this.writeAll(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  /** Writes `bytes` after what the file holds (a short write is continued; a full disk throws). */
+  private writeAll(bytes: Uint8Array): number {
+    let size = 0;
+    while (size < bytes.length)
+      size += writeSync(this.fd!, bytes, size, bytes.length - size, this.inFile + size);
+    this.inFile += size;
+    return size;
   }
 
   /**
@@ -121,6 +150,7 @@ export class Spill {
   }
 
   private *readBack(): Generator<Uint8Array> {
+    this.flush();
     // Ranges of consecutive pieces are read as one: in a run, only the blueprint (validated last, for
     // spine-coverage) comes out of order.
     const ranges: [number, number][] = [];
@@ -152,6 +182,8 @@ export class Spill {
   /** Removes the scratch file (once; also at exit, if the pieces were never read). */
   dispose(): void {
     this.texts = [];
+    this.buffer = Buffer.alloc(0);
+    this.used = 0;
     if (this.fd !== undefined) closeSync(this.fd);
     if (this.file !== undefined) rmSync(this.file, { force: true });
     this.fd = undefined;

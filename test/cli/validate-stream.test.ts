@@ -181,3 +181,15 @@ test("Spill: pieces put out of order, some past the threshold, read back in orde
     }
   }
 });
+
+test("Spill: pieces larger than its one-megabyte write buffer, between small ones, keep their places", () => {
+  const dir = tempDir("idse-spill-big-");
+  // 400,000 characters of three bytes each cannot go through the buffer: written on their own, after
+  // what the buffer held; the ones around them are buffered.
+  const big = (c: string) => c.repeat(400_000);
+  const pieces = ["a", big("✓"), "b", "ü".repeat(300_000), big("x"), "c"];
+  const spill = new Spill(() => dir, 0, ",\n");
+  for (const i of [5, 0, 1, 3, 2, 4]) spill.put(i, pieces[i]!);
+  expect(textOf(spill.pieces()) === pieces.join(",\n")).toBe(true);
+  expect(readdirSync(dir)).toEqual([]);
+});
