@@ -103,6 +103,14 @@ export async function validateSessions(
     const failing = o.rules?.length
       ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
       : found;
+    // The same for the session's status: the whole report's, not the --stage view of it (a run of one
+    // stage must not record a session passing whose other stages fail), and a run of some rules can fail
+    // a session but not clear one another rule failed.
+    const status: Recorded["status"] = !result.report.passed
+      ? "failing"
+      : o.rules?.length && input.previousStatus === "failing"
+        ? "failing"
+        : "passing";
     if (o.stage) {
       const kept = result.report.findings.filter((f) => f.stage === o.stage);
       const errors = kept.filter((f) => f.severity === "error").length;
@@ -124,6 +132,7 @@ export async function validateSessions(
         session,
         stages: input.stages,
         previous: input.previousStatus,
+        status,
         failing,
         previousFailing: input.previousFailing,
       },
@@ -153,6 +162,8 @@ export interface Recorded {
   session: string;
   stages: Record<Stage, StageStatus>;
   previous: string | undefined;
+  /** The status this run records: see validateSessions. */
+  status: "passing" | "failing";
   failing: Stage[];
   previousFailing: Stage[] | undefined;
 }
@@ -178,8 +189,8 @@ export async function recordStatus(
   now: string,
 ) {
   for (const [i, r] of reports.entries()) {
-    const status = r.passed ? "passing" : "failing";
     const before = recorded[i]!;
+    const status = before.status;
     const same = before.previousFailing?.join() === before.failing.join();
     if (before.previous === status && same) continue;
     await writeSessionStages(store, project, r.session, before.stages, status, now, before.failing);

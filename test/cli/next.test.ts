@@ -163,6 +163,10 @@ describe("idse next", () => {
       JSON.parse(
         readFileSync(join(cwd, `.idse/projects/shop/sessions/${s}/metadata/stage_state.json`), "utf8"),
       ).failing_stages;
+    const status = (s: string): string =>
+      JSON.parse(
+        readFileSync(join(cwd, `.idse/projects/shop/sessions/${s}/metadata/stage_state.json`), "utf8"),
+      ).validation_status;
     const queue = async () => {
       const items = (await run(["next"])).json!.data.items as QueueItem[];
       return Object.fromEntries(
@@ -215,11 +219,14 @@ describe("idse next", () => {
     await run(["validate", "--session", "bad", "--stage", "intent"]);
     expect(failing("bad")).not.toContain("intent");
     expect(failing("bad")).toContain("context");
+    // The run showed one stage, but the session's status is the whole report's: context still fails.
+    expect(status("bad")).toBe("failing");
     expect((await queue()).bad).toEqual(["context", "ready"]);
     // A run of some rules only cannot clear what another rule failed: the recorded stages stay.
     await complete("bad", "context");
     await run(["validate", "--session", "bad", "--rule", "idse/artifact-present"]); // every document is there
     expect(failing("bad")).toContain("context");
+    expect(status("bad")).toBe("failing"); // nor clear the status another rule failed
     expect((await queue()).bad).toEqual(["spec", "blocked", "validation:context"]);
   });
 
