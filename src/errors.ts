@@ -23,11 +23,19 @@ export {
   type TransportCode,
 } from "./catalogue/index.ts";
 
-/** The data argument(s): optional for a code whose data has no required field. */
+/** True for a union of codes: a code not known until run time. */
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+
+/**
+ * The data argument(s): optional for a code whose data has no required field; refused (never) for a
+ * code known only at run time, whose data nothing can check: that is `IdseError.of`.
+ */
 type DataArgs<C extends ErrorCode> =
-  Record<never, never> extends DataOf<C>
-    ? [data?: DataOf<C>, details?: Diagnostic[]]
-    : [data: DataOf<C>, details?: Diagnostic[]];
+  true extends IsUnion<C>
+    ? [data: never, details?: Diagnostic[]]
+    : Record<never, never> extends DataOf<C>
+      ? [data?: DataOf<C>, details?: Diagnostic[]]
+      : [data: DataOf<C>, details?: Diagnostic[]];
 
 export class IdseError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;

@@ -22,6 +22,8 @@ function refusedByTheCompiler(): IdseError[] {
     new IdseError("NO_SUCH_CODE", {}),
     // @ts-expect-error data left out of a code that has required fields
     new IdseError("USAGE"),
+    // @ts-expect-error a code known only at run time goes through IdseError.of
+    new IdseError("USAGE" as ErrorCode, { reason: "x" }),
     // @ts-expect-error a code's data is not another code's
     new IdseError("SESSION_NOT_FOUND", SAMPLES.USAGE),
   ];
@@ -62,7 +64,7 @@ describe("typed error codes", () => {
   test("every code's message and hint build from its sample without throwing, and say something", () => {
     const empty: string[] = [];
     for (const code of codes) {
-      const err = new IdseError(code, SAMPLES[code]);
+      const err = IdseError.of(code, SAMPLES[code]);
       if (!err.message.trim()) empty.push(`${code}: empty message`);
       if (err.hint !== undefined && !err.hint.trim()) empty.push(`${code}: empty hint`);
       expect(err.exitCode).toBe(CODES[code].exit);
