@@ -6,13 +6,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultRegistry } from "../src/agent-registry.ts";
+import { CODES } from "../src/catalogue/index.ts";
 import { IDE_TARGETS, IDES } from "../src/cli/mcp/install.ts";
 import { planningStages } from "../src/cli/mcp/policy.ts";
 import { PROMPTS } from "../src/cli/mcp/prompts.ts";
 import { STAGE_TEMPLATE } from "../src/cli/mcp/resources.ts";
 import { toolList } from "../src/cli/mcp/schemas.ts";
 import { TOOLS } from "../src/cli/mcp/tools.ts";
-import { CATALOGUE } from "../src/errors.ts";
 import { outputSchemaFor } from "../src/schemas.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -173,7 +173,7 @@ function render(): string {
     "",
     ...(["MCP_AGENT_UNKNOWN", "MCP_MODE_DENIED"] as const).map(
       (c) =>
-        `- \`${c}\` (exit ${CATALOGUE[c].exit} on the CLI): see [json-output.md](json-output.md#error-codes).`,
+        `- \`${c}\` (exit ${CODES[c].exit} on the CLI): see [json-output.md](json-output.md#error-codes).`,
     ),
     "",
   );

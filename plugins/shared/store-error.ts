@@ -1,20 +1,21 @@
-import type { StoreError, StoreErrorCode } from "../../src/plugins/api.ts";
+import type { StoreError, StoreErrorCode, StoreErrorData } from "../../src/plugins/api.ts";
 
 // The error every first-party store plugin throws (bundled into each by scripts/build-plugins.ts). A
 // plugin imports only types from idse, so it makes its errors itself: an Error with a code from
 // STORE_ERROR_CODES and printable data, which the host turns into a diagnostic.
 
 /** `<store> store: <reason>`, with `{ store, reason, ...data }` as its data. */
-export function storeErrorOf(
+export function storeErrorOf<C extends StoreErrorCode>(
   store: string,
-  code: StoreErrorCode,
+  code: C,
   reason: string,
-  data: Record<string, unknown> = {},
-): StoreError {
-  const err = new Error(`${store} store: ${reason}`) as StoreError;
+  data: Partial<StoreErrorData<C>> = {},
+): StoreError<C> {
+  const err = new Error(`${store} store: ${reason}`) as StoreError<C>;
   err.name = "StoreError";
   err.code = code;
-  err.data = { store, reason, ...data };
+  // Typed by the catalogue (`reason` and the backend's facts); the spread loses the link to C.
+  err.data = { store, reason, ...data } as StoreErrorData<C>;
   return err;
 }
 

@@ -232,7 +232,7 @@ export function parseProfile(session: string, file: string, markdown: string | u
       };
       return new IdseError("AGENT_PROFILE_YAML", data);
     });
-    throw new IdseError(first!.code, first!.data, rest.map(toDiagnostic));
+    throw IdseError.of(first!.code, first!.data, rest.map(toDiagnostic));
   }
   // An alias without its anchor is no parse error in yaml; it would fail later, without a position.
   let dangling: Node | undefined;

@@ -148,7 +148,7 @@ export function validateProfile(tree: MapTree, stamp: Stamp): AgentProfileSpec {
   }
 
   const [first, ...rest] = problems;
-  if (first) throw new IdseError(first.code, first.data, rest.map(toDiagnostic));
+  if (first) throw IdseError.of(first.code, first.data, rest.map(toDiagnostic));
   if (!result.success)
     throw new IdseError("INTERNAL", { reason: "profile failed validation without issues" });
   // Canonical key order, whatever order the block used; defaults filled in.

@@ -27,7 +27,7 @@ export function originalDbDiagnostic(idseDir: string): Diagnostic | undefined {
     severity: "warning",
     code: "ORIGINAL_DATABASE_FOUND",
     message: spec.message(data),
-    hint: spec.hint(),
+    hint: spec.hint?.(data),
     file: found.file,
   };
 }

@@ -19,6 +19,7 @@ import type {
   StoreEntry,
   StoreError,
   StoreErrorCode,
+  StoreErrorData,
 } from "../store/contract.ts";
 
 export type {
@@ -34,6 +35,7 @@ export type {
   StoreEntry,
   StoreError,
   StoreErrorCode,
+  StoreErrorData,
 };
 
 /** Bumped on any breaking change to HostApi or to a plugin shape; the host refuses other versions. */

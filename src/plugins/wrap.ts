@@ -14,7 +14,7 @@ export function attribute(plugin: string, method: string, err: unknown): Error {
   // the catalogue is kept (e.g. a store's LOCKED), anything else becomes PLUGIN_ERROR carrying it.
   if (typeof e?.code === "string" && Object.hasOwn(CATALOGUE, e.code)) {
     const data = { reason, ...(e.data && typeof e.data === "object" ? e.data : {}), plugin, method };
-    return Object.assign(new IdseError(e.code as ErrorCode, data), { cause: err });
+    return Object.assign(IdseError.of(e.code as ErrorCode, data), { cause: err });
   }
   const extra = typeof e?.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(e.code) ? { error_code: e.code } : {};
   return Object.assign(new IdseError("PLUGIN_ERROR", { plugin, method, reason, ...extra }), { cause: err });

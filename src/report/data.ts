@@ -1,5 +1,5 @@
 import { type Claim, readLedger, replay } from "../claims-ledger.ts";
-import { IdseError } from "../errors.ts";
+import { type Code, IdseError } from "../errors.ts";
 import { BLUEPRINT } from "../ids.ts";
 import type { QueueItem } from "../models/queue.ts";
 import { SyncStateFile } from "../models/sync.ts";
@@ -46,7 +46,7 @@ export interface ProjectReport {
 export interface ClaimsSummary {
   file: string;
   claims: Claim[];
-  error: { code: string; message: string; hint?: string } | null;
+  error: { code: Code; message: string; hint?: string } | null;
 }
 
 export interface ReportData {

@@ -6,7 +6,7 @@
 // a case it cannot support).
 
 import { createHash } from "node:crypto";
-import type { ErrorCode } from "../errors.ts";
+import type { DataOf, StoreErrorCode } from "../errors.ts";
 
 export interface StoreEntry {
   name: string;
@@ -72,43 +72,18 @@ export interface StoreDriver {
  */
 export type DesignStore = Required<StoreDriver>;
 
-/**
- * The codes a store's methods throw, as the `code` of a StoreError. Plugin stores cannot import idse's
- * errors at run time (they import only types), so they throw a plain Error carrying one of these; the
- * host maps it to a diagnostic with exit code 1. Messages never hold a secret (no password, no token).
- */
-export const STORE_ERROR_CODES = [
-  /** Options or environment missing or invalid (e.g. the connection-string variable is unset). */
-  "STORE_CONFIG",
-  /** Cannot connect or open: connection refused, unknown host, timeout, a file that cannot be opened. */
-  "STORE_UNREACHABLE",
-  /** The server refused the credentials or the role lacks a privilege. */
-  "STORE_AUTH",
-  /** TLS negotiation or certificate verification failed. */
-  "STORE_TLS",
-  /** The store's schema was written by a newer idse; nothing was changed. */
-  "STORE_SCHEMA_NEWER",
-  /** The connection dropped during the operation, which did not take effect (its transaction rolled back). */
-  "STORE_CONNECTION_LOST",
-  /** The data is damaged or is not an idse store (e.g. a file that is not a database). */
-  "STORE_CORRUPT",
-  /** This store cannot hold the value (e.g. U+0000 in PostgreSQL text); nothing was written. */
-  "STORE_INVALID_VALUE",
-  /** Any other failure of the backend; `data.reason` says what. */
-  "STORE_FAILED",
-  /** `lock()` timed out (the same code the filesystem store's lock file uses). */
-  "LOCKED",
-  // Each is a catalogue code (errors.ts), so the host keeps it as the error it is: the type-checker holds that.
-] as const satisfies readonly ErrorCode[];
-
-export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
+// The codes a store's methods throw (the `code` of a StoreError) are in the catalogue, with their data.
+export { STORE_ERROR_CODES, type StoreErrorCode } from "../errors.ts";
 
 /** What a store throws: an Error with a stable code and printable data (never a secret). */
-export interface StoreError extends Error {
-  code: StoreErrorCode;
+export interface StoreError<C extends StoreErrorCode = StoreErrorCode> extends Error {
+  code: C;
   /** Facts for the diagnostic: `store` (its kind), `reason`, `key`, backend codes such as `sqlstate`. */
-  data: Record<string, unknown>;
+  data: StoreErrorData<C>;
 }
+
+/** The data of a store error with code C (the catalogue's type for it): `reason` and the backend's facts. */
+export type StoreErrorData<C extends StoreErrorCode = StoreErrorCode> = DataOf<C>;
 
 /** Lowercase hex sha256 of the UTF-8 encoding of `text`: the value of `DesignStore.hash`. */
 export function sha256Hex(text: string): string {

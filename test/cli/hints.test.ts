@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CATALOGUE, type ErrorCode } from "../../src/errors.ts";
+import { CODES, type CodeSpec, type Data, type ErrorCode } from "../../src/catalogue/index.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
 import { call, connect } from "../mcp/util.ts";
 
@@ -23,6 +23,9 @@ async function ok(cwd: string, ...argv: string[]): Promise<Run> {
   expect(r.code, `idse ${argv.join(" ")}: ${r.stdout}`).toBe(0);
   return r;
 }
+/** Every code's spec over untyped data: these tests render each with placeholder values. */
+const specs = () => Object.entries(CODES) as [string, CodeSpec<Data>][];
+
 async function fails(code: ErrorCode, cwd: string, ...argv: string[]): Promise<Run> {
   const r = await run(cwd, ...argv);
   expect({ argv, code: codeOf(r) }).toEqual({ argv, code });
@@ -359,8 +362,8 @@ describe("a hint that names a read-only command shows the choices", () => {
 test("every catalogue hint that names an idse command is on one of the two lists", () => {
   // Any value serves as a string and as a list, so every hint can be rendered without real data.
   const data = new Proxy({}, { get: () => ["x"] }) as Record<string, unknown>;
-  const named = Object.entries(CATALOGUE)
-    .filter(([, spec]) => "hint" in spec && /`idse /.test(spec.hint(data)))
+  const named = specs()
+    .filter(([, spec]) => spec.hint !== undefined && /`idse /.test(spec.hint(data)))
     .map(([code]) => code)
     .sort();
   const listed = [...Object.keys(REPAIRS), ...Object.keys(SHOWS), ...Object.keys(ELSEWHERE)].sort();
@@ -457,8 +460,8 @@ describe("every `idse …` a hint or message names exists", () => {
 
   function spansInCatalogue(): { span: string; where: string }[] {
     const out: { span: string; where: string }[] = [];
-    for (const [code, spec] of Object.entries(CATALOGUE)) {
-      const texts = [spec.message(placeholder), "hint" in spec ? spec.hint(placeholder) : ""];
+    for (const [code, spec] of specs()) {
+      const texts = [spec.message(placeholder), spec.hint ? spec.hint(placeholder) : ""];
       for (const t of texts)
         for (const m of t.matchAll(/`idse ([^`]*)`/g)) out.push({ span: m[1]!, where: code });
     }

@@ -541,7 +541,7 @@ describe("compile: spec documents → profile or error", () => {
       expect(e.data.line).toBe(want.at === null ? undefined : lineOf(text, want.at));
       if (want.column !== undefined) expect(e.data.column).toBe(want.column);
       if (want.data) expect(e.data).toMatchObject(want.data);
-      expect(e.details.map((d) => d.code)).toEqual(want.details ?? []);
+      expect(e.details.map((d) => d.code as string)).toEqual(want.details ?? []);
       // Every detail points into a file too.
       for (const d of e.details) expect(typeof d.line).toBe("number");
     });

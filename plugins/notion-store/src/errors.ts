@@ -1,4 +1,4 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
+import type { StoreError, StoreErrorCode, StoreErrorData } from "../../../src/plugins/api.ts";
 
 // A plugin imports only types from idse, so it makes its errors itself: an Error whose `code` is one of
 // the DesignStore's STORE_ERROR_CODES (so the host maps it to exit 1) and whose data carries the Notion
@@ -33,7 +33,8 @@ export const NOTION_CODES = {
 export type NotionCode = keyof typeof NOTION_CODES;
 
 export interface NotionStoreError extends StoreError {
-  data: StoreError["data"] & { notion_code: NotionCode };
+  // A store error's data (`reason`, `store`, the backend's facts) whichever code, LOCKED included.
+  data: StoreErrorData<"STORE_FAILED"> & { notion_code: NotionCode };
 }
 
 let secrets: string[] = [];

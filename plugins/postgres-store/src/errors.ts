@@ -1,14 +1,15 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
+import type { StoreError, StoreErrorCode, StoreErrorData } from "../../../src/plugins/api.ts";
 import { isStoreErrorLike, storeErrorOf } from "../../shared/store-error.ts";
 
 // Nothing of the driver's error object is kept but its codes and message, so no connection option (the
 // password among them) can reach a diagnostic.
 
-export const storeError = (
-  code: StoreErrorCode,
+/** A store error of this store; its data typed by the catalogue for `code` (StoreErrorData). */
+export const storeError = <C extends StoreErrorCode>(
+  code: C,
   reason: string,
-  data?: Record<string, unknown>,
-): StoreError => storeErrorOf("postgres", code, reason, data);
+  data?: Partial<StoreErrorData<C>>,
+): StoreError<C> => storeErrorOf("postgres", code, reason, data);
 
 // SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 function bySqlstate(state: string, connecting: boolean): StoreErrorCode | undefined {

@@ -1,11 +1,12 @@
-import type { StoreError, StoreErrorCode } from "../../../src/plugins/api.ts";
+import type { StoreError, StoreErrorCode, StoreErrorData } from "../../../src/plugins/api.ts";
 import { storeErrorOf } from "../../shared/store-error.ts";
 
-export const storeError = (
-  code: StoreErrorCode,
+/** A store error of this store; its data typed by the catalogue for `code` (StoreErrorData). */
+export const storeError = <C extends StoreErrorCode>(
+  code: C,
   reason: string,
-  data?: Record<string, unknown>,
-): StoreError => storeErrorOf("sqlite", code, reason, data);
+  data?: Partial<StoreErrorData<C>>,
+): StoreError<C> => storeErrorOf("sqlite", code, reason, data);
 
 // SQLite result codes (the low byte of an extended code) and how each reads to a user. Bun's node:sqlite
 // puts the number in `errcode`; Deno's gives only the message, so the message is matched as well.

@@ -43,7 +43,7 @@ async function routingNames(ctx: Context): Promise<string[]> {
 
 const registryMissing = (project: string) => ({
   severity: "info" as const,
-  code: "REGISTRY_DEFAULTS",
+  code: "REGISTRY_DEFAULTS" as const,
   message: `projects/${project}/agent_registry.json is missing; showing the default agents`,
   hint: "any `idse agents` change writes the file; `idse doctor --fix` writes the defaults",
 });

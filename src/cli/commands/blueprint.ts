@@ -1,7 +1,7 @@
 import { blueprintKey, renderBlueprint } from "../../blueprint-views.ts";
 import { extractCandidates } from "../../claim-candidates.ts";
 import { CLAIM_STATUSES, CLASSES, readLedger, replay, sameText, sha256 } from "../../claims-ledger.ts";
-import { IdseError } from "../../errors.ts";
+import { type ErrorCode, IdseError } from "../../errors.ts";
 import type {
   CandidatesOutput,
   ClaimChangeOutput,
@@ -131,10 +131,10 @@ export const blueprintPromote = defineCommand<
         minDays,
       );
       for (const code of gate.failed_tests) {
-        const err = new IdseError(code as "NOT_CONSTITUTIONAL", gate.details[code]);
+        const err = IdseError.of(code as ErrorCode, gate.details[code]);
         ctx.report({
           severity: "error",
-          code,
+          code: err.code,
           message: err.message,
           ...(err.hint ? { hint: err.hint } : {}),
           ...gate.details[code],

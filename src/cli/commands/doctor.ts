@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
 import { renderStage } from "../../artifacts.ts";
 import { regenerateMeta } from "../../blueprint-meta.ts";
-import { IdseError } from "../../errors.ts";
+import { type Code, IdseError } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { parseJsonText } from "../../json-text.ts";
 import { AgentRegistry } from "../../models/agent-registry.ts";
@@ -130,7 +130,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
     for (const project of projects) {
       const run = async (store: DesignStore) => {
         // Each finding is data and also a diagnostic, so scripts see it under its stable code.
-        const add = (session: string | null, key: string, code: string, problem: string) => {
+        const add = (session: string | null, key: string, code: Code, problem: string) => {
           const file = `.idse/${key}`;
           findings.push({ project, session, file, code, problem, fixed: fix });
           // Every corrupt document is moved aside before it is rebuilt: the message names the copy.

@@ -26,7 +26,7 @@ import { table } from "./shared.ts";
 
 const notDeclared = (file: string) => ({
   severity: "info" as const,
-  code: "SPINE_NOT_DECLARED",
+  code: "SPINE_NOT_DECLARED" as const,
   message: new IdseError("SPINE_NOT_DECLARED", { file }).message,
   hint: new IdseError("SPINE_NOT_DECLARED", { file }).hint,
   file,

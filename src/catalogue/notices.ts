@@ -1,6 +1,6 @@
 // The catalogue of codes that are not errors: warnings and notes a command reports next to its result,
 // details that explain an error, and doctor's findings. Errors (with exit codes, messages and hints) are
-// in errors.ts; together the two are every code idse prints. A leaf: imports nothing.
+// in errors.ts; together the two are every code idse prints.
 //
 // test/contract/catalogue.test.ts reads src/ and plugins/ for every code raised and fails on one declared
 // in neither place; docs/json-output.md's table is generated from this list (scripts/gen-json-docs.ts).
@@ -15,7 +15,7 @@ export interface Notice {
   keys: string;
 }
 
-export const NOTICES: readonly Notice[] = [
+export const NOTICES = [
   {
     code: "RULE_VIOLATION",
     severity: "error",
@@ -306,7 +306,10 @@ export const NOTICES: readonly Notice[] = [
     where: "`idse store import`: an exported file is gone; the store keeps its document",
     keys: "`file`, `key`",
   },
-];
+] as const satisfies readonly Notice[];
+
+/** The code of a warning, a detail or a note. */
+export type NoticeCode = (typeof NOTICES)[number]["code"];
 
 /** Codes `idse doctor` puts in `data.findings[].code`. */
 export const DOCTOR_FINDING_CODES = [
@@ -316,3 +319,5 @@ export const DOCTOR_FINDING_CODES = [
   "NO_CURRENT_SESSION",
   "ORIGINAL_DATABASE_FOUND",
 ] as const;
+
+export type DoctorFindingCode = (typeof DOCTOR_FINDING_CODES)[number];
