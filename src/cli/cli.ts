@@ -11,7 +11,7 @@ import { openWorkspace, resolveProject, type Workspace } from "../workspace.ts";
 import { camel, optionShape, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { failure, printResult } from "./output.ts";
+import { commandOutput, failure, printResult } from "./output.ts";
 import { decideStyle, setStyle } from "./style.ts";
 
 // CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
@@ -128,6 +128,8 @@ interface Parsed {
 interface ParseState {
   commandName: string;
   json: boolean;
+  /** The command asked for its result in the JSON envelope (Output.envelope) without --json. */
+  envelope?: boolean;
 }
 
 async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed> {
@@ -329,7 +331,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (!cmd && parsed.version) {
       const versionCmd = await byName.get("version")!.load();
-      const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {});
+      const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {}, commandOutput());
       printResult(
         io,
         { json: global.json, quiet: false, command: "version" },
@@ -362,27 +364,33 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const notice = originalDbNotice(cmd.name, global.cwd);
     if (notice) diagnostics.push(notice);
     const ctx = makeContext(io, global, diagnostics);
+    const out = commandOutput();
     const data = await recoverAtStart(ctx)
-      .then(() => cmd.run(ctx, args, opts))
+      .then(() => cmd.run(ctx, args, opts, out))
       .finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
+    const json = global.json || out.json;
+    state.envelope = out.json; // a failure from here on is printed as the result would have been
     // With --json the text is never printed: do not build it (a large table costs milliseconds).
-    const text = global.json ? undefined : cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
+    const text = json
+      ? undefined
+      : out.pieces
+        ? out.pieces()
+        : cmd.text
+          ? cmd.text(data)
+          : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;
-    printResult(
-      io,
-      { json: global.json, quiet: global.quiet, command: cmd.name },
-      ok,
-      data,
-      diagnostics,
-      text,
-    );
+    printResult(io, { json, quiet: global.quiet, command: cmd.name }, ok, data, diagnostics, text);
     return exitCode;
   } catch (err) {
     const f = failure(err);
     printResult(
       io,
-      { json: parsed?.global.json ?? state.json, quiet: false, command: state.commandName },
+      {
+        json: state.envelope || (parsed?.global.json ?? state.json),
+        quiet: false,
+        command: state.commandName,
+      },
       false,
       null,
       [...diagnostics, ...f.diagnostics],

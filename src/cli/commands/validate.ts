@@ -20,10 +20,6 @@ import { targetSession } from "./shared.ts";
 
 const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
-// The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
-// to text() through this map, so the JSON envelope carries only the data.
-const rendered = new WeakMap<object, () => Iterable<string | Uint8Array>>();
-
 export const validate = defineCommand<
   {
     session?: string;
@@ -48,7 +44,9 @@ export const validate = defineCommand<
     { flags: "--fix", description: "Apply the fixes rules offer (never deletes text)" },
   ],
   examples: ["idse validate", "idse validate --all --format sarif --output idse.sarif"],
-  async run(ctx, _args, o) {
+  // The formatted report (text, SARIF or JUnit) is built here, where the engine is loaded, and handed to
+  // the printer through `out`, so the JSON envelope carries only the data.
+  async run(ctx, _args, o, out) {
     if (o.session !== undefined && o.all)
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
     const project = await ctx.project();
@@ -155,15 +153,14 @@ export const validate = defineCommand<
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
       writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
-      rendered.set(data, () => [formats.formatSummary(t), `report written to ${o.output}\n`]);
+      out.text(() => [formats.formatSummary(t), `report written to ${o.output}\n`]);
     } else if (format === "json") {
-      ctx.global.json = true; // the CLI prints the envelope
+      out.envelope();
     } else {
-      rendered.set(data, document);
+      out.text(document);
     }
     return data;
   },
-  text: (d) => rendered.get(d)?.() ?? "",
   exitCode: (d) => (d.passed ? 0 : 1),
 });
 
