@@ -18,7 +18,13 @@ export interface Workspace {
   store: DesignStore;
   config: ResolvedConfig;
   /** The user's home it was opened with: where this user's approvals (`idse trust`) are looked up. */
-  home?: string;
+  home: string;
+  /**
+   * The environment the run was given, and where a plugin's log lines go: the plugin host takes them
+   * from here, so nothing below the CLI reads the process's own (test/architecture.test.ts).
+   */
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
 }
 
 export interface WorkspaceEnv {
@@ -28,7 +34,7 @@ export interface WorkspaceEnv {
   flags?: Partial<ConfigValues>;
   /** Test seam: use this store instead of the configured one. */
   store?: DesignStore;
-  /** Where a store plugin's log lines go (default: stderr). */
+  /** Where a plugin's log lines go (the run's stderr); absent, they are dropped. */
   log?: (line: string) => void;
 }
 
@@ -56,8 +62,9 @@ export function openWorkspaceAt(root: string, wenv: WorkspaceEnv): Workspace {
   const config = loadConfig({ home: wenv.home, idseDir, env: wenv.env, flags: wenv.flags });
   // The store `store.plugin` names (docs/stores.md): the filesystem store by default; a plugin store is
   // loaded on its first call, so commands that never touch it (and the default) pay nothing for it.
-  const ws = { root, idseDir, config, home: wenv.home } as Workspace;
-  ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log: wenv.log });
+  const log = wenv.log ?? (() => {});
+  const ws = { root, idseDir, config, home: wenv.home, env: wenv.env, log } as Workspace;
+  ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log });
   return ws;
 }
 

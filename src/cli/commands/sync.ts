@@ -98,7 +98,6 @@ async function withRemote<T>(
     }
     const env: EngineEnv = {
       ws,
-      io: ctx.io,
       redactor,
       report,
       verbose: ctx.io.stderrIsTTY === true && !ctx.global.quiet,
