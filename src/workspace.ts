@@ -4,7 +4,7 @@ import { loadConfig, type ResolvedConfig } from "./config.ts";
 import { IdseError } from "./errors.ts";
 import { assertExistingId, isListableId } from "./ids.ts";
 import type { ConfigValues } from "./models/config.ts";
-import type { DesignStore } from "./store/contract.ts";
+import { type DesignStore, withLock } from "./store/contract.ts";
 import { keys } from "./store/layout.ts";
 import { configuredStore } from "./store/select.ts";
 
@@ -81,6 +81,19 @@ export async function listProjects(store: DesignStore): Promise<string[]> {
   return entries.filter((e) => e.kind === "dir" && isListableId(e.name)).map((e) => e.name);
 }
 
+/** What projects/CURRENT_PROJECT names, trimmed; undefined when missing or empty. */
+export async function readCurrentProject(store: DesignStore): Promise<string | undefined> {
+  return (await store.read(keys.currentProject))?.trim() || undefined;
+}
+
+/**
+ * Runs `fn` holding `project`'s lock in the workspace's store, waiting at most config's lock.timeout_ms,
+ * so concurrent idse processes do not interleave their writes to the project.
+ */
+export function withProjectLock<T>(ws: Workspace, project: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], fn);
+}
+
 /** Records `project` in projects/CURRENT_PROJECT, the project commands use when nothing else says. */
 export async function writeCurrentProject(store: DesignStore, project: string): Promise<void> {
   await store.write(keys.currentProject, `${project}\n`);
@@ -105,7 +118,7 @@ export async function resolveProject(ws: Workspace, flag: string | undefined, en
   }
   const projects = await listProjects(ws.store);
   if (projects.length === 1) return projects[0]!;
-  const current = (await ws.store.read(keys.currentProject))?.trim();
+  const current = await readCurrentProject(ws.store);
   if (current && projects.includes(current)) return current;
   if (projects.length === 0) throw new IdseError("PROJECT_NOT_FOUND", { project: "(any)", projects });
   throw new IdseError("NO_PROJECT", { projects });

@@ -253,6 +253,30 @@ describe("architecture: boundaries", () => {
     expect(bad).toEqual([]);
   });
 
+  test("the CLI names no store key: only the commands that report on keys import store/layout.ts", () => {
+    // Key knowledge lives in the Spine primitives that own it (artifacts.ts: artifactPath, createArtifact;
+    // session-graph.ts: recordArrivedSession; workspace.ts: withProjectLock …); the stage list is a model
+    // (models/common.ts). The exceptions, each with its reason; a new one fails here.
+    const allowed: Record<string, string> = {
+      "src/cli/commands/doctor.ts": "doctor checks and repairs each document of the layout by its key",
+      "src/cli/commands/store.ts": "store commands report on keys: a session's subtree for export and verify",
+      "src/cli/commands/compile.ts":
+        "compile names the spec file it read and writes its profiles beside the project",
+      "src/cli/mcp/resources.ts": "an MCP resource's URI maps onto one document of the layout, by its key",
+    };
+    const users = [
+      ...new Set(EDGES.filter((e) => CLI.test(e.from) && e.to === "src/store/layout.ts").map((e) => e.from)),
+    ];
+    expect(users.filter((f) => !allowed[f])).toEqual([]);
+    for (const a of Object.keys(allowed)) expect(users).toContain(a);
+  });
+
+  test("the sync engine takes a workspace and a transport, not the CLI's Io or Context (src/context.ts)", () => {
+    const bad = EDGES.filter((e) => e.from.startsWith("src/sync/") && e.to === "src/context.ts");
+    expect(bad.map(show)).toEqual([]);
+    expect(SRC.some((f) => relative(REPO, f) === "src/sync/engine.ts")).toBe(true);
+  });
+
   test("below the CLI nothing reads the process's env or stdio: the run's Io and the Workspace carry them", () => {
     // What a run was given (env, home, a log) reaches the layers below through the Workspace or the
     // Context, so an embedder or a test that passes its own is never overruled by the process's. The

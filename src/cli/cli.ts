@@ -3,11 +3,9 @@ import { readSection } from "../config.ts";
 import { type Diagnostic, EXIT, IdseError } from "../errors.ts";
 import { originalDbNotice } from "../original/notice.ts";
 import { recoverAtStart, recoverLocked } from "../recovery.ts";
-import { withLock } from "../store/contract.ts";
-import { keys } from "../store/layout.ts";
 import { closeStore } from "../store/select.ts";
 import { VERSION } from "../version.ts";
-import { openWorkspace, resolveProject, type Workspace } from "../workspace.ts";
+import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../workspace.ts";
 import { camel, optionShape, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
@@ -282,7 +280,7 @@ function makeContext(
     report: (d) => diagnostics.push(d),
     mutate: async (project, fn) => {
       const w = ctx.workspace();
-      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], async () => {
+      return withProjectLock(w, project, async () => {
         // `store migrate` may have switched the store while this process waited: its writes would go
         // to the old one. Checked under the lock, which a migration holds until it has switched.
         const now = storeSnapshot(w.idseDir);

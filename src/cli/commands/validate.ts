@@ -1,13 +1,14 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { artifactPath, createArtifact } from "../../artifacts.ts";
 import { readSection } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { ValidateOutput } from "../../models/outputs.ts";
 import type { ValidationReport } from "../../models/validation.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
-import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
 import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
 import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
@@ -94,10 +95,9 @@ export const validate = defineCommand<
         if (o.fix && fixes.size) {
           for (const [session, list] of fixes) {
             for (const f of list) {
-              const key = keys.artifact(project, session, f.stage);
-              if (await ws.store.has(key)) continue; // fixes create; they never overwrite text
-              await ws.store.write(key, f.text);
-              fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
+              // Fixes create; they never overwrite text.
+              if (await createArtifact(ws.store, project, session, f.stage, f.text))
+                fixed.push({ session, stage: f.stage, file: artifactPath(project, session, f.stage) });
             }
           }
           ({ reports, outcomes, recorded, timings } = await run());

@@ -1,7 +1,5 @@
 import type { Diagnostic } from "../../errors.ts";
-import { withLock } from "../../store/contract.ts";
-import { keys } from "../../store/layout.ts";
-import { openWorkspace, resolveProject, type Workspace } from "../../workspace.ts";
+import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../../workspace.ts";
 import type { AnyCommand, Context, Io } from "../command.ts";
 import { COMMANDS } from "../commands/index.ts";
 import { DATA_ONLY } from "../output.ts";
@@ -72,7 +70,7 @@ export function callContext(
     report: (d) => diagnostics.push(d),
     mutate: async (p, fn) => {
       const w = env.workspace();
-      return withLock(w.store, keys.lock(p), w.config.values["lock.timeout_ms"], () => fn(w));
+      return withProjectLock(w, p, () => fn(w));
     },
   };
   return ctx;
