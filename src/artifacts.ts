@@ -1,5 +1,5 @@
 import type { DesignStore } from "./store/contract.ts";
-import { keys, STAGES, type Stage } from "./store/layout.ts";
+import { keys, STAGE_PATHS, STAGES, type Stage } from "./store/layout.ts";
 import { render, STAGE_TEMPLATES, type TemplateVars } from "./templates.ts";
 
 // PipelineArtifacts: the seven stage documents of a session, read and written through the DesignStore.
@@ -8,6 +8,16 @@ export const REQUIRES_INPUT = "[REQUIRES INPUT]";
 
 export function renderStage(stage: Stage, vars: TemplateVars): string {
   return render(STAGE_TEMPLATES[stage], vars);
+}
+
+/** Where a stage document is, as printed (`.idse/projects/<p>/sessions/<s>/…`): commands name it, never build it. */
+export function artifactPath(project: string, session: string, stage: Stage): string {
+  return `.idse/${keys.artifact(project, session, stage)}`;
+}
+
+/** A stage document's path inside its session's folder (`intents/intent.md`), for short listings. */
+export function stagePath(stage: Stage): string {
+  return STAGE_PATHS[stage];
 }
 
 export async function readArtifact(store: DesignStore, project: string, session: string, stage: Stage) {
@@ -22,6 +32,20 @@ export async function writeArtifact(
   text: string,
 ): Promise<void> {
   await store.write(keys.artifact(project, session, stage), text);
+}
+
+/** Writes a stage document only where there is none (a fix creates; it never overwrites text); returns whether it wrote. */
+export async function createArtifact(
+  store: DesignStore,
+  project: string,
+  session: string,
+  stage: Stage,
+  text: string,
+): Promise<boolean> {
+  const key = keys.artifact(project, session, stage);
+  if (await store.has(key)) return false;
+  await store.write(key, text);
+  return true;
 }
 
 /** Writes every stage document that is missing (or all of them with `overwrite`); returns those written. */

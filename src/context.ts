@@ -25,12 +25,13 @@ export interface Io {
   store?: DesignStore;
 }
 
+/** What the global flags said; read-only, so a command cannot change how the CLI prints its result. */
 export interface GlobalOptions {
-  json: boolean;
-  quiet: boolean;
-  yes: boolean;
-  project?: string;
-  cwd: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly yes: boolean;
+  readonly project?: string;
+  readonly cwd: string;
 }
 
 export interface Context {

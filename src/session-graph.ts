@@ -130,6 +130,35 @@ export async function readCurrentSession(store: DesignStore, project: string): P
   return raw && isListableId(raw) ? raw : undefined;
 }
 
+/** Whether the project has a CURRENT_SESSION file at all (without one, the state file says which is current). */
+export async function hasCurrentSessionFile(store: DesignStore, project: string): Promise<boolean> {
+  return store.has(keys.currentSession(project));
+}
+
+/**
+ * Records a session a pull brought: one with metadata gets a new updated_at; a new one gets derived
+ * metadata (owned by `owner`) and, when it came without one, a pending stage-state document. Returns
+ * whether the session is new to this workspace.
+ */
+export async function recordArrivedSession(
+  store: DesignStore,
+  project: string,
+  session: string,
+  now: string,
+  owner: string | undefined,
+): Promise<boolean> {
+  if (await store.has(keys.sessionMetadata(project, session))) {
+    await updateSession(store, project, session, now, (m) => m);
+    return false;
+  }
+  const meta = derivedMetadata(project, session, now);
+  if (!(await store.has(keys.stageState(project, session)))) {
+    await writeStageStateDoc(store, project, session, pendingStages(), "unknown", now);
+  }
+  await writeJsonDoc(store, keys.sessionMetadata(project, session), { ...meta, owner });
+  return true;
+}
+
 /** Writes CURRENT_SESSION alone (init writes it before the project's state file exists). */
 export async function writeCurrentSession(
   store: DesignStore,

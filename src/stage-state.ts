@@ -164,6 +164,12 @@ export async function pointStateAt(store: DesignStore, project: string, session:
   return state;
 }
 
+/** Stamps the project's state file with the time of a sync that moved everything; no file, nothing. */
+export async function recordLastSync(store: DesignStore, project: string, now: string): Promise<void> {
+  const ps = await readProjectState(store, project);
+  if (ps) await writeJsonDoc(store, keys.sessionState(project), { ...ps, last_sync: now });
+}
+
 export function progressPercent(stages: Stages, status?: string): number {
   if (status === "complete") return 100;
   const done = STAGES.filter((s) => stages[s] === "completed").length;

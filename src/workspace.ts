@@ -4,7 +4,7 @@ import { loadConfig, type ResolvedConfig } from "./config.ts";
 import { IdseError } from "./errors.ts";
 import { assertExistingId, isListableId } from "./ids.ts";
 import type { ConfigValues } from "./models/config.ts";
-import type { DesignStore } from "./store/contract.ts";
+import { type DesignStore, withLock } from "./store/contract.ts";
 import { keys } from "./store/layout.ts";
 import { configuredStore } from "./store/select.ts";
 
@@ -18,7 +18,13 @@ export interface Workspace {
   store: DesignStore;
   config: ResolvedConfig;
   /** The user's home it was opened with: where this user's approvals (`idse trust`) are looked up. */
-  home?: string;
+  home: string;
+  /**
+   * The environment the run was given, and where a plugin's log lines go: the plugin host takes them
+   * from here, so nothing below the CLI reads the process's own (test/architecture.test.ts).
+   */
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
 }
 
 export interface WorkspaceEnv {
@@ -28,7 +34,7 @@ export interface WorkspaceEnv {
   flags?: Partial<ConfigValues>;
   /** Test seam: use this store instead of the configured one. */
   store?: DesignStore;
-  /** Where a store plugin's log lines go (default: stderr). */
+  /** Where a plugin's log lines go (the run's stderr); absent, they are dropped. */
   log?: (line: string) => void;
 }
 
@@ -56,8 +62,9 @@ export function openWorkspaceAt(root: string, wenv: WorkspaceEnv): Workspace {
   const config = loadConfig({ home: wenv.home, idseDir, env: wenv.env, flags: wenv.flags });
   // The store `store.plugin` names (docs/stores.md): the filesystem store by default; a plugin store is
   // loaded on its first call, so commands that never touch it (and the default) pay nothing for it.
-  const ws = { root, idseDir, config, home: wenv.home } as Workspace;
-  ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log: wenv.log });
+  const log = wenv.log ?? (() => {});
+  const ws = { root, idseDir, config, home: wenv.home, env: wenv.env, log } as Workspace;
+  ws.store = wenv.store ?? configuredStore(() => ws, { env: wenv.env, log });
   return ws;
 }
 
@@ -72,6 +79,19 @@ export function openWorkspace(wenv: WorkspaceEnv): Workspace {
 export async function listProjects(store: DesignStore): Promise<string[]> {
   const entries = await store.list(keys.projects);
   return entries.filter((e) => e.kind === "dir" && isListableId(e.name)).map((e) => e.name);
+}
+
+/** What projects/CURRENT_PROJECT names, trimmed; undefined when missing or empty. */
+export async function readCurrentProject(store: DesignStore): Promise<string | undefined> {
+  return (await store.read(keys.currentProject))?.trim() || undefined;
+}
+
+/**
+ * Runs `fn` holding `project`'s lock in the workspace's store, waiting at most config's lock.timeout_ms,
+ * so concurrent idse processes do not interleave their writes to the project.
+ */
+export function withProjectLock<T>(ws: Workspace, project: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], fn);
 }
 
 /** Records `project` in projects/CURRENT_PROJECT, the project commands use when nothing else says. */
@@ -98,7 +118,7 @@ export async function resolveProject(ws: Workspace, flag: string | undefined, en
   }
   const projects = await listProjects(ws.store);
   if (projects.length === 1) return projects[0]!;
-  const current = (await ws.store.read(keys.currentProject))?.trim();
+  const current = await readCurrentProject(ws.store);
   if (current && projects.includes(current)) return current;
   if (projects.length === 0) throw new IdseError("PROJECT_NOT_FOUND", { project: "(any)", projects });
   throw new IdseError("NO_PROJECT", { projects });

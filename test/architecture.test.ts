@@ -252,14 +252,66 @@ describe("architecture: boundaries", () => {
     const allowed: Record<string, string> = {
       "src/main.ts": "the entry: argv, env and stdio become an Io here",
       "src/plugins/confirm.ts": "an interactive question at a terminal, asked on stderr",
-      "src/plugins/host.ts": "the default log of an embedder's host that passed no Io (issue #15 moves it)",
     };
     const bad = SRC.map((f) => relative(REPO, f)).filter(
       (f) => !allowed[f] && /process\.(stdout|stderr)\b/.test(readFileSync(join(REPO, f), "utf8")),
     );
     expect(bad).toEqual([]);
   });
+
+  test("the CLI names no store key: only the commands that report on keys import store/layout.ts", () => {
+    // Key knowledge lives in the Spine primitives that own it (artifacts.ts: artifactPath, createArtifact;
+    // session-graph.ts: recordArrivedSession; workspace.ts: withProjectLock …); the stage list is a model
+    // (models/common.ts). The exceptions, each with its reason; a new one fails here.
+    const allowed: Record<string, string> = {
+      "src/cli/commands/doctor.ts": "doctor checks and repairs each document of the layout by its key",
+      "src/cli/commands/store.ts": "store commands report on keys: a session's subtree for export and verify",
+      "src/cli/commands/compile.ts":
+        "compile names the spec file it read and writes its profiles beside the project",
+      "src/cli/mcp/resources.ts": "an MCP resource's URI maps onto one document of the layout, by its key",
+    };
+    const users = [
+      ...new Set(EDGES.filter((e) => CLI.test(e.from) && e.to === "src/store/layout.ts").map((e) => e.from)),
+    ];
+    expect(users.filter((f) => !allowed[f])).toEqual([]);
+    for (const a of Object.keys(allowed)) expect(users).toContain(a);
+  });
+
+  test("the sync engine takes a workspace and a transport, not the CLI's Io or Context (src/context.ts)", () => {
+    const bad = EDGES.filter((e) => e.from.startsWith("src/sync/") && e.to === "src/context.ts");
+    expect(bad.map(show)).toEqual([]);
+    expect(SRC.some((f) => relative(REPO, f) === "src/sync/engine.ts")).toBe(true);
+  });
+
+  test("below the CLI nothing reads the process's env or stdio: the run's Io and the Workspace carry them", () => {
+    // What a run was given (env, home, a log) reaches the layers below through the Workspace or the
+    // Context, so an embedder or a test that passes its own is never overruled by the process's. The
+    // exceptions, each with its reason; a new one fails here.
+    const allowed: Record<string, string> = {
+      "src/plugins/confirm.ts":
+        "a question at a terminal: readline reads process.stdin and writes the prompt on process.stderr",
+      "src/plugins/npmrc.ts":
+        "`npm config get registry` runs npm from PATH: the process's PATH when the caller's env has none",
+    };
+    const uses = SRC.map((f) => relative(REPO, f))
+      .filter((f) => !CLI.test(f))
+      .filter((f) =>
+        /\bprocess\.(env|stdout|stderr|stdin)\b/.test(codeOf(readFileSync(join(REPO, f), "utf8"))),
+      );
+    expect(uses.filter((f) => !allowed[f])).toEqual([]);
+    for (const a of Object.keys(allowed)) expect(uses).toContain(a);
+    // The scan reads code, not the words of a comment or a string (models/plugins.ts says "process.env").
+    expect(codeOf('a = "process.env"; // process.stdout\nb = process.stdin')).not.toContain("process.env");
+  });
 });
+
+/** Source text without its comments and the contents of its string literals: what the code itself uses. */
+function codeOf(text: string): string {
+  return text.replace(
+    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g,
+    (m) => (m.startsWith("/") ? "" : m[0]! + m.at(-1)!),
+  );
+}
 
 describe("architecture: the map a newcomer reads", () => {
   test("README's Development section names every folder of src/ and of the repository, and links the page", () => {

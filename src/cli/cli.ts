@@ -3,15 +3,13 @@ import { readSection } from "../config.ts";
 import { type Diagnostic, EXIT, IdseError } from "../errors.ts";
 import { originalDbNotice } from "../original/notice.ts";
 import { recoverAtStart, recoverLocked } from "../recovery.ts";
-import { withLock } from "../store/contract.ts";
-import { keys } from "../store/layout.ts";
 import { closeStore } from "../store/select.ts";
 import { VERSION } from "../version.ts";
-import { openWorkspace, resolveProject, type Workspace } from "../workspace.ts";
+import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../workspace.ts";
 import { camel, optionShape, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { failure, printResult } from "./output.ts";
+import { commandOutput, failure, printResult } from "./output.ts";
 import { decideStyle, setStyle } from "./style.ts";
 
 // CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
@@ -128,6 +126,8 @@ interface Parsed {
 interface ParseState {
   commandName: string;
   json: boolean;
+  /** The command asked for its result in the JSON envelope (Output.envelope) without --json. */
+  envelope?: boolean;
 }
 
 async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed> {
@@ -280,7 +280,7 @@ function makeContext(
     report: (d) => diagnostics.push(d),
     mutate: async (project, fn) => {
       const w = ctx.workspace();
-      return withLock(w.store, keys.lock(project), w.config.values["lock.timeout_ms"], async () => {
+      return withProjectLock(w, project, async () => {
         // `store migrate` may have switched the store while this process waited: its writes would go
         // to the old one. Checked under the lock, which a migration holds until it has switched.
         const now = storeSnapshot(w.idseDir);
@@ -329,7 +329,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (!cmd && parsed.version) {
       const versionCmd = await byName.get("version")!.load();
-      const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {});
+      const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {}, commandOutput());
       printResult(
         io,
         { json: global.json, quiet: false, command: "version" },
@@ -362,27 +362,33 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const notice = originalDbNotice(cmd.name, global.cwd);
     if (notice) diagnostics.push(notice);
     const ctx = makeContext(io, global, diagnostics);
+    const out = commandOutput();
     const data = await recoverAtStart(ctx)
-      .then(() => cmd.run(ctx, args, opts))
+      .then(() => cmd.run(ctx, args, opts, out))
       .finally(() => ctx.close());
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
+    const json = global.json || out.json;
+    state.envelope = out.json; // a failure from here on is printed as the result would have been
     // With --json the text is never printed: do not build it (a large table costs milliseconds).
-    const text = global.json ? undefined : cmd.text ? cmd.text(data) : `${JSON.stringify(data, null, 2)}`;
+    const text = json
+      ? undefined
+      : out.pieces
+        ? out.pieces()
+        : cmd.text
+          ? cmd.text(data)
+          : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;
-    printResult(
-      io,
-      { json: global.json, quiet: global.quiet, command: cmd.name },
-      ok,
-      data,
-      diagnostics,
-      text,
-    );
+    printResult(io, { json, quiet: global.quiet, command: cmd.name }, ok, data, diagnostics, text);
     return exitCode;
   } catch (err) {
     const f = failure(err);
     printResult(
       io,
-      { json: parsed?.global.json ?? state.json, quiet: false, command: state.commandName },
+      {
+        json: state.envelope || (parsed?.global.json ?? state.json),
+        quiet: false,
+        command: state.commandName,
+      },
       false,
       null,
       [...diagnostics, ...f.diagnostics],

@@ -17,11 +17,24 @@ export interface OptionSpec {
   required?: boolean;
 }
 
+/**
+ * How run() asks for its result to be printed other than by text(data), when what is printed is made
+ * where the data is (validate's formatted report needs the engine run() loaded). The CLI gives one per
+ * run and output.ts prints what was asked; a caller that keeps only the data (the MCP server) gives one
+ * that ignores it. Nothing else is handed from run() to the printer.
+ */
+export interface Output {
+  /** Print these pieces (text or UTF-8 bytes, written one by one) instead of text(data). */
+  text(pieces: () => Iterable<string | Uint8Array>): void;
+  /** Print the data run() returns in the JSON envelope, as --json would (`validate --format json`). */
+  envelope(): void;
+}
+
 /** A command's implementation. Its name, arguments and summary live in the command table (commands/index.ts). */
 export interface CommandDef<O = Record<string, unknown>, D = unknown> {
   options?: OptionSpec[];
   examples?: string[];
-  run(ctx: Context, args: string[], opts: O): Promise<D>;
+  run(ctx: Context, args: string[], opts: O, out: Output): Promise<D>;
   /** Text for people; omitted means the data is printed as indented JSON. */
   text?(data: D): string | Iterable<string | Uint8Array>;
   /** Exit code for a result that ran but found a failure (e.g. doctor finding problems). */

@@ -1,4 +1,5 @@
 import { type Diagnostic, EXIT, IdseError, toDiagnostic } from "../errors.ts";
+import type { Output } from "./command.ts";
 import { jsonPieces } from "./json-stream.ts";
 
 // The output contract (DESIGN.md §6). With --json: exactly one JSON document on stdout, on success and on
@@ -17,6 +18,29 @@ export interface Printer {
   /** UTF-8 bytes for stdout, as they are; absent, they are decoded and given to `stdout`. */
   stdoutBytes?(bytes: Uint8Array): void;
 }
+
+/** What a command's run() asked of its Output: nothing (its text(data) or JSON), other pieces, or the envelope. */
+export interface OutputRequest extends Output {
+  pieces?: () => Iterable<string | Uint8Array>;
+  json: boolean;
+}
+
+/** A fresh Output for one run of a command; cli.ts reads what it was asked after run() returns. */
+export function commandOutput(): OutputRequest {
+  const req: OutputRequest = {
+    json: false,
+    text: (pieces) => {
+      req.pieces = pieces;
+    },
+    envelope: () => {
+      req.json = true;
+    },
+  };
+  return req;
+}
+
+/** The Output of a caller that keeps only the data (the MCP server): requests are ignored. */
+export const DATA_ONLY: Output = { text: () => {}, envelope: () => {} };
 
 export function envelope(command: string, ok: boolean, data: unknown, diagnostics: Diagnostic[]): Envelope {
   return { ok, command, data: data ?? null, diagnostics };

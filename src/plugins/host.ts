@@ -31,7 +31,7 @@ import { guard, wrapMethods } from "./wrap.ts";
 export interface LoadOptions {
   /** Merged over the options recorded in .idse/plugins.json. */
   options?: Record<string, unknown>;
-  /** Where host.env() reads (default: process.env); only the manifest's variables are visible. */
+  /** Where host.env() reads (default: the workspace's env, else none); only the manifest's variables are visible. */
   env?: Record<string, string | undefined>;
   /** The user's environment, where their approvals (`idse trust`) are found (default: `env`). */
   userEnv?: Record<string, string | undefined>;
@@ -41,7 +41,7 @@ export interface LoadOptions {
   require?: string[];
   /** Per-call limit; default IDSE_PLUGIN_TIMEOUT_MS or 30 s. */
   timeoutMs?: number;
-  /** Where host.log() writes (default: stderr). */
+  /** Where host.log() writes (default: the workspace's log, else nowhere). */
   log?: (line: string) => void;
   /** false: pass the options through unchecked (`plugin add` of a plugin whose options come later). */
   validateOptions?: false;
@@ -49,7 +49,7 @@ export interface LoadOptions {
   verbose?: boolean;
   /** Load the copy bundled in this binary when the repository has not installed the plugin. */
   bundled?: boolean;
-  /** The user's home, for the cache a bundled plugin is unpacked into (default: os.homedir()). */
+  /** The user's home, for the cache a bundled plugin is unpacked into (default: the workspace's). */
   home?: string;
 }
 
@@ -68,10 +68,16 @@ export interface Grants {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function timeoutOf(o: LoadOptions): number {
-  const env = Number((o.env ?? process.env).IDSE_PLUGIN_TIMEOUT_MS);
+export function timeoutOf(o: LoadOptions, ws?: Workspace): number {
+  const env = Number(envOf(o, ws).IDSE_PLUGIN_TIMEOUT_MS);
   return o.timeoutMs ?? (Number.isFinite(env) && env > 0 ? env : DEFAULT_TIMEOUT_MS);
 }
+
+/**
+ * The environment a plugin call sees: the caller's, else the workspace's (what the run was given). A host
+ * with neither (a core routing adapter, granted no variable) sees none: never the process's own.
+ */
+const envOf = (o: LoadOptions, ws?: Workspace) => o.env ?? ws?.env ?? {};
 
 const grantsOf = (e: PluginLockEntry): Grants => ({
   name: e.name,
@@ -92,9 +98,10 @@ export function makeHostApi(
   o: LoadOptions,
   ws?: Workspace,
 ): HostApi & Partial<RoutingHostApi> {
-  const env = o.env ?? process.env;
+  const env = envOf(o, ws);
   const secrets = g.env.map((n) => env[n]).filter((s): s is string => !!s && s.length >= 4);
-  const write = o.log ?? ((line: string) => process.stderr.write(line));
+  // A core routing adapter's host has no workspace: those adapters return data and never log.
+  const write = o.log ?? ws?.log ?? (() => {});
   let scoped: HostApi["fetch"] | undefined;
   const host: HostApi & Partial<RoutingHostApi> = {
     apiVersion: PLUGIN_API_VERSION,
@@ -198,7 +205,9 @@ export async function instantiate(
   const options =
     o.validateOptions === false ? (o.options ?? {}) : await validateOptions(g, m, o.options ?? {});
   const host = makeHostApi(g, options, o, ws);
-  const instance = (await guard(g.name, "default()", timeoutOf(o), () => factory(host))) as PluginInstance;
+  const instance = (await guard(g.name, "default()", timeoutOf(o, ws), () =>
+    factory(host),
+  )) as PluginInstance;
   if (!instance || typeof instance !== "object") {
     throw new IdseError("PLUGIN_ERROR", {
       plugin: g.name,
@@ -256,7 +265,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
   const lock = readLock(ws.idseDir);
   if (o.bundled && !findPlugin(lock, name)) {
     const { importBundled } = await import("./bundled.ts");
-    const b = await importBundled(name, { env: o.env ?? process.env, home: o.home });
+    const b = await importBundled(name, { env: envOf(o, ws), home: o.home ?? ws.home });
     if (b) {
       const m = b.manifest;
       if (m.kind !== kind)
@@ -277,7 +286,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
   if (entry.kind !== kind)
     throw new IdseError("PLUGIN_KIND", { plugin: name, expected: kind, found: entry.kind });
   const { importVerified } = await import("./load.ts");
-  const mod = await importVerified(ws, entry, { env: o.userEnv ?? o.env ?? process.env, home: o.home });
+  const mod = await importVerified(ws, entry, { env: o.userEnv ?? envOf(o, ws), home: o.home });
   const g = grantsOf(entry);
   const instance = await instantiate(mod, g, { ...o, options: { ...entry.options, ...o.options } }, ws);
   return { entry: g, instance };
@@ -289,7 +298,7 @@ export async function loadInstalled(ws: Workspace, name: string, kind: PluginKin
  */
 export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}): Promise<StoreDriver> {
   const { entry, instance } = await loadInstalled(ws, name, "store", o);
-  const t = timeoutOf(o);
+  const t = timeoutOf(o, ws);
   const store = await guard(name, "createStore()", t, () => (instance as StorePlugin).createStore());
   checkMethods(entry, store);
   const methods = [
@@ -318,7 +327,7 @@ export async function loadSyncTransport(
   o: LoadOptions = {},
 ): Promise<SyncTransport> {
   const { entry, instance } = await loadInstalled(ws, name, "sync", o);
-  const t = timeoutOf(o);
+  const t = timeoutOf(o, ws);
   const transport = await guard(name, "createTransport()", t, () =>
     (instance as SyncPlugin).createTransport(),
   );
@@ -364,7 +373,7 @@ export async function routingPlugins(ws?: Workspace, o: LoadOptions = {}): Promi
   for (const entry of readLock(ws.idseDir).plugins) {
     if (entry.kind !== "routing" || !entry.enabled) continue;
     const { instance } = await loadInstalled(ws, entry.name, "routing", o);
-    all.push(wrapRouting(instance as RoutingPlugin, timeoutOf(o)));
+    all.push(wrapRouting(instance as RoutingPlugin, timeoutOf(o, ws)));
   }
   return all;
 }

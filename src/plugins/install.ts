@@ -54,7 +54,13 @@ function grantLines(m: PluginManifest, resolved: string, prev: PluginLockEntry |
  * Swaps the staged folder in and writes the lockfile, journaled (src/plugins/journal.ts): a failure undoes
  * the swap here, a kill is finished or undone by the next run.
  */
-function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: PluginLockEntry) {
+function commit(
+  idseDir: string,
+  scratch: string,
+  lock: PluginsFile,
+  entry: PluginLockEntry,
+  env: Record<string, string | undefined>,
+) {
   refuseLinkedFolders(idseDir, entry.name);
   const root = join(idseDir, PLUGINS_DIR);
   const createdRoot = !existsSync(root);
@@ -62,14 +68,14 @@ function commit(idseDir: string, scratch: string, lock: PluginsFile, entry: Plug
   const target = pluginDir(idseDir, entry.name);
   const journal = { op: "add" as const, name: entry.name, scratch, prev: existsSync(target), entry };
   writeJournal(idseDir, journal);
-  killPoint("add:journal");
+  killPoint(env, "add:journal");
   try {
     if (journal.prev) renameSync(target, join(scratch, "old"));
-    killPoint("add:old-aside");
+    killPoint(env, "add:old-aside");
     renameSync(join(scratch, "package"), target);
-    killPoint("add:new-in-place");
+    killPoint(env, "add:new-in-place");
     writeLock(idseDir, { ...lock, plugins: [...lock.plugins.filter((p) => p.name !== entry.name), entry] });
-    killPoint("add:committed");
+    killPoint(env, "add:committed");
   } catch (err) {
     undo(idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
     if (createdRoot && readdirSync(root).length === 0) rmdirSync(root);
@@ -172,7 +178,7 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
         });
         await instantiate(mod, g, { options, env, log: ctx.io.stderr, validateOptions: false }, ws);
       });
-      commit(ws.idseDir, scratch, lock, entry);
+      commit(ws.idseDir, scratch, lock, entry, ctx.io.env);
       // The user just read what it is and said yes: this repository may load it (src/plugins/trust.ts).
       // A plugin copied from this binary needs no approval.
       if (entry.source !== "builtin") {

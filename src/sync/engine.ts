@@ -1,4 +1,3 @@
-import type { Io } from "../context.ts";
 import type { Diagnostic } from "../errors.ts";
 import { IdseError } from "../errors.ts";
 import type { RemoteInfo } from "../models/sync.ts";
@@ -28,9 +27,9 @@ const LARGE_APPLY = 4096;
 /** Variables that may hold a token for a remote: registered with the redactor whether read or not. */
 const TOKEN_VARS = ["IDSE_ARTIFACT_TOKEN", "IDSE_AGENCY_TOKEN"];
 
+/** What the engine works with; the run's env, home and log come with the workspace, not the CLI's Io. */
 export interface EngineEnv {
   ws: Workspace;
-  io: Io;
   redactor: Redactor;
   report(d: Diagnostic): void;
   /** Whether plugins' info lines reach stderr. */
@@ -42,7 +41,7 @@ export function remoteInfo(r: Remote): RemoteInfo {
 }
 
 export async function openTransport(env: EngineEnv, remote: Remote): Promise<SyncTransport> {
-  for (const name of TOKEN_VARS) env.redactor.add(env.io.env[name]);
+  for (const name of TOKEN_VARS) env.redactor.add(env.ws.env[name]);
   if (remote.plugin === "filesystem") {
     // Checked again here: the folder may have become a symlink to this workspace since `remote add`.
     // The remote's store is bounded by its own folder: a symlink in it that leads out is refused.
@@ -57,11 +56,11 @@ export async function openTransport(env: EngineEnv, remote: Remote): Promise<Syn
   return openPluginRemote(
     {
       ws: env.ws,
-      env: env.io.env,
-      home: env.io.home,
+      env: env.ws.env,
+      home: env.ws.home,
       redactor: env.redactor,
       report: env.report,
-      stderr: env.io.stderr,
+      stderr: env.ws.log,
       verbose: env.verbose,
     },
     remote,

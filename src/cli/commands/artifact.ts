@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { readArtifact, writeArtifact } from "../../artifacts.ts";
+import { artifactPath, readArtifact, writeArtifact } from "../../artifacts.ts";
 import { IdseError } from "../../errors.ts";
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { ArtifactOutput } from "../../models/outputs.ts";
 import { updateSession } from "../../session-graph.ts";
-import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { boundaryFor, readContained } from "../../store/path-guard.ts";
 import { decodeUtf8 } from "../../utf8.ts";
 import { defineCommand } from "../command.ts";
@@ -23,7 +23,7 @@ export const artifactRead = defineCommand<{ stage: Stage; session?: string }, Ar
     const session = await targetSession(ws.store, project, o.session);
     const content = await readArtifact(ws.store, project, session, o.stage);
     if (content === undefined) throw new IdseError("ARTIFACT_NOT_FOUND", { stage: o.stage, session });
-    const path = `.idse/${keys.artifact(project, session, o.stage)}`;
+    const path = artifactPath(project, session, o.stage);
     return { project, session, stage: o.stage, path, content, bytes: Buffer.byteLength(content) };
   },
   text: (d) => d.content ?? "",
@@ -82,7 +82,7 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
       const session = await targetSession(ws.store, project, o.session);
       await writeArtifact(ws.store, project, session, o.stage, content);
       await updateSession(ws.store, project, session, ctx.now, (m) => m);
-      const path = `.idse/${keys.artifact(project, session, o.stage)}`;
+      const path = artifactPath(project, session, o.stage);
       return { project, session, stage: o.stage, path, bytes: Buffer.byteLength(content) };
     });
   },

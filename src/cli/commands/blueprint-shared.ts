@@ -1,12 +1,13 @@
+import { readArtifact } from "../../artifacts.ts";
 import { sectionOf, writeViews } from "../../blueprint-views.ts";
 import { appendEvents, type Claim, type LedgerState, readLedger, replay } from "../../claims-ledger.ts";
 import { IdseError } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import type { ClaimChangeOutput, ClaimView } from "../../models/claims.ts";
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { GateFeedback, GateSource } from "../../promotion-gate.ts";
 import { listSessionIds, readSession } from "../../session-graph.ts";
 import type { DesignStore } from "../../store/contract.ts";
-import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { isUntouched, STAGE_TEMPLATES } from "../../templates.ts";
 import type { Context } from "../command.ts";
 
@@ -27,7 +28,7 @@ export async function loadSource(store: DesignStore, project: string, ref: strin
   const ids = await listSessionIds(store, project);
   if (!ids.includes(session))
     throw new IdseError("CLAIM_SOURCE_UNKNOWN", { source: ref, reason: `no session "${session}"` });
-  const text = await store.read(keys.artifact(project, session, stage));
+  const text = await readArtifact(store, project, session, stage);
   if (text === undefined)
     throw new IdseError("CLAIM_SOURCE_UNKNOWN", {
       source: ref,
@@ -45,7 +46,7 @@ export async function feedbackOf(
 ): Promise<GateFeedback[]> {
   return Promise.all(
     sessions.map(async (session) => {
-      const text = await store.read(keys.artifact(project, session, "feedback"));
+      const text = await readArtifact(store, project, session, "feedback");
       const written = text !== undefined && !isUntouched(STAGE_TEMPLATES.feedback, text);
       return { session, text: written ? text : undefined };
     }),

@@ -1,3 +1,4 @@
+import { readArtifact } from "../../artifacts.ts";
 import { blueprintKey, renderBlueprint } from "../../blueprint-views.ts";
 import { extractCandidates } from "../../claim-candidates.ts";
 import { CLAIM_STATUSES, CLASSES, readLedger, replay, sameText, sha256 } from "../../claims-ledger.ts";
@@ -10,9 +11,9 @@ import type {
   PromoteOutput,
   VerifyOutput,
 } from "../../models/claims.ts";
+import { STAGES } from "../../models/common.ts";
 import { canonicalJson, normalise, runGate } from "../../promotion-gate.ts";
 import { listSessionIds } from "../../session-graph.ts";
-import { keys, STAGES } from "../../store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../templates.ts";
 import { defineCommand } from "../command.ts";
 import {
@@ -480,7 +481,7 @@ export const blueprintExtractCandidates = defineCommand<
     const docs = [];
     for (const session of await listSessionIds(store, project))
       for (const stage of stages) {
-        const text = await store.read(keys.artifact(project, session, stage as (typeof STAGES)[number]));
+        const text = await readArtifact(store, project, session, stage as (typeof STAGES)[number]);
         if (text !== undefined) docs.push({ session, stage, text });
       }
     const active = [...replay((await readLedger(store, project)).events).claims.values()].filter(

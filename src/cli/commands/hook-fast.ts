@@ -20,6 +20,7 @@ export async function runHookFast(
       return io.stdinIsTTY;
     },
     readStdin: () => io.readStdin(),
+    stderr: io.stderr,
     report: (d) => diagnostics.push(d),
   });
   printResult(

@@ -38,6 +38,8 @@ export interface HookRun {
   agent?: string;
   stdinIsTTY: boolean;
   readStdin(): Promise<string>;
+  /** Where a store plugin's log lines go. */
+  stderr(text: string): void;
   report(d: Diagnostic): void;
 }
 
@@ -80,7 +82,7 @@ async function stateSource(root: string, run: HookRun): Promise<{ src: Source; c
   if (plainFileStore(idseDir, run.env)) return { src: fileSource(idseDir), close: async () => {} };
   const { openWorkspaceAt, listProjects } = await import("../../workspace.ts");
   const { closeStore } = await import("../../store/select.ts");
-  const ws = openWorkspaceAt(root, { cwd: root, home: run.home, env: run.env });
+  const ws = openWorkspaceAt(root, { cwd: root, home: run.home, env: run.env, log: run.stderr });
   return {
     src: {
       read: (key) => ws.store.read(key),
@@ -227,6 +229,7 @@ export const hookClaudePreToolUse = defineCommand<{ agent?: string }, Hook>({
         return ctx.io.stdinIsTTY;
       },
       readStdin: () => ctx.io.readStdin(),
+      stderr: ctx.io.stderr,
       report: (d) => ctx.report(d),
     });
   },

@@ -16,9 +16,8 @@ import {
 import { planImport } from "../../original/plan.ts";
 import { readOriginalDb } from "../../original/read.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
-import { withLock } from "../../store/contract.ts";
-import { keys } from "../../store/layout.ts";
 import { guardRead } from "../../store/path-guard.ts";
+import { withProjectLock } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 
 // `idse import-original`: the Python original's SQLite database (.idse/idse.db) into idse's workspace,
@@ -58,12 +57,9 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
     const hashes = readImportHashes(ws.idseDir);
 
     const projects = [...new Set(snap.projects!.map((p) => String(p.name)))].sort();
-    const timeout = ws.config.values["lock.timeout_ms"];
     // Every project's lock, so no other idse command writes while the import plans and commits.
     const locked = async <T>(fn: () => Promise<T>, i = 0): Promise<T> =>
-      i >= projects.length || o.dryRun
-        ? fn()
-        : withLock(ws.store, keys.lock(projects[i]!), timeout, () => locked(fn, i + 1));
+      i >= projects.length || o.dryRun ? fn() : withProjectLock(ws, projects[i]!, () => locked(fn, i + 1));
 
     return locked(async () => {
       const plan = await planImport(snap, ws.store, hashes, file);

@@ -11,14 +11,13 @@ import type { InitOutput } from "../../models/outputs.ts";
 import { createSession, writeCurrentSession } from "../../session-graph.ts";
 import { detectStack, STACK_MARKERS } from "../../stack-detect.ts";
 import { pointStateAt } from "../../stage-state.ts";
-import { withLock } from "../../store/contract.ts";
-import { keys } from "../../store/layout.ts";
 import { closeStore } from "../../store/select.ts";
 import {
   findRoot,
   openWorkspaceAt,
   projectExists,
   type Workspace,
+  withProjectLock,
   writeCurrentProject,
 } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
@@ -141,7 +140,7 @@ async function initIn(
   }
   mkdirSync(ws.idseDir, { recursive: true });
   const files: FileOutcome[] = [];
-  await withLock(ws.store, keys.lock(project), ws.config.values["lock.timeout_ms"], async () => {
+  await withProjectLock(ws, project, async () => {
     // Checked again under the lock: two concurrent inits of one project must not both proceed.
     if (await projectExists(ws.store, project)) throw new IdseError("PROJECT_EXISTS", { project });
     // A run killed part-way is rolled back (or finished) by the next idse run: never PROJECT_EXISTS

@@ -158,12 +158,12 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
       const journal = { op: "remove" as const, name: entry.name, scratch, prev: true, entry: null };
       try {
         writeJournal(ws.idseDir, journal);
-        killPoint("remove:journal");
+        killPoint(ctx.io.env, "remove:journal");
         if (existsSync(dir)) renameSync(dir, join(scratch, "old"));
-        killPoint("remove:old-aside");
+        killPoint(ctx.io.env, "remove:old-aside");
         try {
           writeLock(ws.idseDir, { ...lock, plugins: lock.plugins.filter((p) => p.name !== entry.name) });
-          killPoint("remove:committed");
+          killPoint(ctx.io.env, "remove:committed");
         } catch (err) {
           undo(ws.idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
           throw err;

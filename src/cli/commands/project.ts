@@ -2,8 +2,13 @@ import { IdseError } from "../../errors.ts";
 import { assertExistingId } from "../../ids.ts";
 import type { ProjectListOutput, ProjectUseOutput } from "../../models/outputs-project.ts";
 import { listSessionIds, readCurrentSession } from "../../session-graph.ts";
-import { keys } from "../../store/layout.ts";
-import { listProjects, projectExists, resolveProject, writeCurrentProject } from "../../workspace.ts";
+import {
+  listProjects,
+  projectExists,
+  readCurrentProject,
+  resolveProject,
+  writeCurrentProject,
+} from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 
@@ -12,8 +17,7 @@ import { table } from "./shared.ts";
 
 async function currentProject(ctx: Parameters<typeof projectList.run>[0]): Promise<string | null> {
   const ws = ctx.workspace();
-  const raw = (await ws.store.read(keys.currentProject))?.trim();
-  return raw || null;
+  return (await readCurrentProject(ws.store)) ?? null;
 }
 
 export const projectList = defineCommand<Record<string, never>, ProjectListOutput>({

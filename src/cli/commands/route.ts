@@ -1,8 +1,8 @@
 import { loadRegistry } from "../../agent-registry.ts";
 import { IdseError } from "../../errors.ts";
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { RouteOutput } from "../../models/routing.ts";
 import { readSessionStages } from "../../stage-state.ts";
-import { STAGES, type Stage } from "../../store/layout.ts";
 import { defineCommand } from "../command.ts";
 import { inferredNotice, targetSession } from "./shared.ts";
 

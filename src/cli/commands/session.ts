@@ -1,7 +1,7 @@
 import { IdseError } from "../../errors.ts";
 import { assertExistingId, assertNewId, BLUEPRINT } from "../../ids.ts";
 import { beginIntent, endIntent } from "../../intent-journal.ts";
-import { STAGE_STATUSES, type Stage, type StageStatus } from "../../models/common.ts";
+import { STAGE_STATUSES, STAGES, type Stage, type StageStatus } from "../../models/common.ts";
 import type { SessionChangeOutput } from "../../models/outputs.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, type SessionMetadata } from "../../models/session-metadata.ts";
 import { recoverLocked } from "../../recovery.ts";
@@ -15,7 +15,6 @@ import {
   updateSession,
 } from "../../session-graph.ts";
 import { readProjectState, readSessionStages, writeSessionStages } from "../../stage-state.ts";
-import { STAGES } from "../../store/layout.ts";
 import { completionProblems } from "../../validation/gate.ts";
 import type { Workspace } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";

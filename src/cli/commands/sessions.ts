@@ -1,5 +1,6 @@
 import { artifactPresence } from "../../artifacts.ts";
 import { assertExistingId } from "../../ids.ts";
+import { STAGES } from "../../models/common.ts";
 import type { SessionInfoOutput, SessionsOutput } from "../../models/outputs.ts";
 import { SESSION_STATUSES, SESSION_TYPES } from "../../models/session-metadata.ts";
 import {
@@ -11,7 +12,6 @@ import {
   requireSession,
 } from "../../session-graph.ts";
 import { readSessionStages } from "../../stage-state.ts";
-import { STAGES } from "../../store/layout.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 

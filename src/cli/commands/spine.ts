@@ -1,3 +1,4 @@
+import { artifactPath, readArtifact, writeArtifact } from "../../artifacts.ts";
 import { IdseError } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import type {
@@ -17,7 +18,6 @@ import {
   readSpine,
 } from "../../spine.ts";
 import { openProposal, proposalsKey, readProposals, writeProposals } from "../../spine-proposals.ts";
-import { keys } from "../../store/layout.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 
@@ -193,11 +193,10 @@ async function decide(
       decided_at: ctx.now,
       decision_reason: o.reason?.trim() || null,
     };
-    const specKey = keys.artifact(project, BLUEPRINT, "spec");
     let file = `.idse/${proposalsKey(project)}`;
     if (status === "accepted") {
-      const text = (await ws.store.read(specKey)) ?? "";
-      const s = parseSpine(text, `.idse/${specKey}`);
+      const text = (await readArtifact(ws.store, project, BLUEPRINT, "spec")) ?? "";
+      const s = parseSpine(text, artifactPath(project, BLUEPRINT, "spec"));
       const have = findPrimitive(s, open.name);
       if (have) throw new IdseError("SPINE_PRIMITIVE_EXISTS", { name: have.name, line: have.line });
       const next = addPrimitive(text, s, { ...open, area: open.area, layer: open.layer });
@@ -208,7 +207,7 @@ async function decide(
           line: s.line,
           reason: "the new row could not be added cleanly",
         });
-      await ws.store.write(specKey, next);
+      await writeArtifact(ws.store, project, BLUEPRINT, "spec", next);
       file = s.file;
     }
     await writeProposals(

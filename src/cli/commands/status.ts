@@ -1,15 +1,19 @@
 import { loadRegistry, routeStage } from "../../agent-registry.ts";
 import { IdseError } from "../../errors.ts";
-import type { StageStatus } from "../../models/common.ts";
+import { STAGES, type Stage, type StageStatus } from "../../models/common.ts";
 import type { AllStatusOutput, StatusOutput } from "../../models/outputs.ts";
-import { readAllSessions, readCurrentSession } from "../../session-graph.ts";
+import {
+  hasCurrentSessionFile,
+  readAllSessions,
+  readCurrentSession,
+  sessionExists,
+} from "../../session-graph.ts";
 import {
   progressPercent,
   readProjectState,
   readSessionStages,
   type ValidationStatus,
 } from "../../stage-state.ts";
-import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { listProjects } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { green, red, style, yellow } from "../style.ts";
@@ -74,11 +78,11 @@ export const status = defineCommand<{ all?: boolean }, StatusData>({
     const state = await readProjectState(ws.store, project);
     // Without a CURRENT_SESSION file the state file says which session is current; a file that holds
     // no valid session is an error for doctor to repair, not something to guess around.
-    const missing = !(await ws.store.has(keys.currentSession(project)));
+    const missing = !(await hasCurrentSessionFile(ws.store, project));
     const session =
       (await readCurrentSession(ws.store, project)) ?? (missing ? state?.session_id : undefined);
     if (!session) throw new IdseError("NO_CURRENT_SESSION", { project });
-    if (!(await ws.store.has(keys.session(project, session))))
+    if (!(await sessionExists(ws.store, project, session)))
       throw new IdseError("NO_CURRENT_SESSION", { project });
     let { stages, validation_status, failing_stages } = await readSessionStages(
       ws.store,

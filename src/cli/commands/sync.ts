@@ -1,10 +1,10 @@
+import { stagePath } from "../../artifacts.ts";
 import { type Diagnostic, IdseError } from "../../errors.ts";
 import { assertExistingId } from "../../ids.ts";
+import type { Stage } from "../../models/common.ts";
 import type { SyncOutput, SyncResult, SyncStatusOutput } from "../../models/sync.ts";
-import { derivedMetadata, updateSession } from "../../session-graph.ts";
-import { pendingStages, readProjectState, writeStageStateDoc } from "../../stage-state.ts";
-import { writeJsonDoc } from "../../store/documents.ts";
-import { keys, STAGE_PATHS } from "../../store/layout.ts";
+import { recordArrivedSession } from "../../session-graph.ts";
+import { recordLastSync } from "../../stage-state.ts";
 import { MOVED_OUTCOMES } from "../../sync/apply.ts";
 import {
   applySync,
@@ -98,7 +98,6 @@ async function withRemote<T>(
     }
     const env: EngineEnv = {
       ws,
-      io: ctx.io,
       redactor,
       report,
       verbose: ctx.io.stderrIsTTY === true && !ctx.global.quiet,
@@ -115,8 +114,7 @@ async function withRemote<T>(
 }
 
 const scopeName = (s: Scope) => (s.kind === "all" ? ("all-sessions" as const) : s.session);
-const shortPath = (r: { session: string; stage: keyof typeof STAGE_PATHS }) =>
-  `${r.session}/${STAGE_PATHS[r.stage]}`;
+const shortPath = (r: { session: string; stage: Stage }) => `${r.session}/${stagePath(r.stage)}`;
 
 export const syncStatus = defineCommand<ScopeOpts, SyncStatusOutput>({
   options: scopeOptions,
@@ -178,18 +176,9 @@ function reportProblems(report: (d: Diagnostic) => void, results: SyncResult[]):
 async function recordPulledSessions(ctx: Context, project: string, sessions: Set<string>): Promise<void> {
   const store = ctx.workspace().store;
   let created = false;
+  const owner = ctx.workspace().config.values.owner;
   for (const session of [...sessions].sort()) {
-    if (await store.has(keys.sessionMetadata(project, session))) {
-      await updateSession(store, project, session, ctx.now, (m) => m);
-      continue;
-    }
-    const meta = derivedMetadata(project, session, ctx.now);
-    const owner = ctx.workspace().config.values.owner;
-    if (!(await store.has(keys.stageState(project, session)))) {
-      await writeStageStateDoc(store, project, session, pendingStages(), "unknown", ctx.now);
-    }
-    await writeJsonDoc(store, keys.sessionMetadata(project, session), { ...meta, owner });
-    created = true;
+    if (await recordArrivedSession(store, project, session, ctx.now, owner)) created = true;
   }
   if (created) await refreshMeta(ctx, store, project);
 }
@@ -235,14 +224,7 @@ function syncCommand(direction: "push" | "pull") {
           });
           progress?.end();
           if (!o.dryRun) {
-            if (applied.failed === 0) {
-              const ps = await readProjectState(ctx.workspace().store, project);
-              if (ps)
-                await writeJsonDoc(ctx.workspace().store, keys.sessionState(project), {
-                  ...ps,
-                  last_sync: ctx.now,
-                });
-            }
+            if (applied.failed === 0) await recordLastSync(ctx.workspace().store, project, ctx.now);
             if (applied.pulledSessions.size) await recordPulledSessions(ctx, project, applied.pulledSessions);
           }
           reportProblems(env.report, applied.results);

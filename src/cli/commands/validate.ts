@@ -1,13 +1,14 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { artifactPath, createArtifact } from "../../artifacts.ts";
 import { readSection } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { ValidateOutput } from "../../models/outputs.ts";
 import type { ValidationReport } from "../../models/validation.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
-import { keys, STAGES, type Stage } from "../../store/layout.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
 import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
 import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
@@ -19,10 +20,6 @@ import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 import { targetSession } from "./shared.ts";
 
 const FORMATS = ["text", "json", "sarif", "junit"] as const;
-
-// The formatted report (text, SARIF or JUnit) is built in run(), where the engine is loaded, and handed
-// to text() through this map, so the JSON envelope carries only the data.
-const rendered = new WeakMap<object, () => Iterable<string | Uint8Array>>();
 
 export const validate = defineCommand<
   {
@@ -48,7 +45,9 @@ export const validate = defineCommand<
     { flags: "--fix", description: "Apply the fixes rules offer (never deletes text)" },
   ],
   examples: ["idse validate", "idse validate --all --format sarif --output idse.sarif"],
-  async run(ctx, _args, o) {
+  // The formatted report (text, SARIF or JUnit) is built here, where the engine is loaded, and handed to
+  // the printer through `out`, so the JSON envelope carries only the data.
+  async run(ctx, _args, o, out) {
     if (o.session !== undefined && o.all)
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
     const project = await ctx.project();
@@ -96,10 +95,9 @@ export const validate = defineCommand<
         if (o.fix && fixes.size) {
           for (const [session, list] of fixes) {
             for (const f of list) {
-              const key = keys.artifact(project, session, f.stage);
-              if (await ws.store.has(key)) continue; // fixes create; they never overwrite text
-              await ws.store.write(key, f.text);
-              fixed.push({ session, stage: f.stage, file: `.idse/${key}` });
+              // Fixes create; they never overwrite text.
+              if (await createArtifact(ws.store, project, session, f.stage, f.text))
+                fixed.push({ session, stage: f.stage, file: artifactPath(project, session, f.stage) });
             }
           }
           ({ reports, outcomes, recorded, timings } = await run());
@@ -155,15 +153,14 @@ export const validate = defineCommand<
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
       writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
-      rendered.set(data, () => [formats.formatSummary(t), `report written to ${o.output}\n`]);
+      out.text(() => [formats.formatSummary(t), `report written to ${o.output}\n`]);
     } else if (format === "json") {
-      ctx.global.json = true; // the CLI prints the envelope
+      out.envelope();
     } else {
-      rendered.set(data, document);
+      out.text(document);
     }
     return data;
   },
-  text: (d) => rendered.get(d)?.() ?? "",
   exitCode: (d) => (d.passed ? 0 : 1),
 });
 

@@ -1,4 +1,4 @@
-import { STAGES } from "../../store/layout.ts";
+import { STAGES } from "../../models/common.ts";
 import type { Workspace } from "../../workspace.ts";
 import { optionShape } from "../argv.ts";
 import type { CommandEntry, OptionSpec } from "../command.ts";

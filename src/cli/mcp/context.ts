@@ -1,9 +1,8 @@
 import type { Diagnostic } from "../../errors.ts";
-import { withLock } from "../../store/contract.ts";
-import { keys } from "../../store/layout.ts";
-import { openWorkspace, resolveProject, type Workspace } from "../../workspace.ts";
+import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../../workspace.ts";
 import type { AnyCommand, Context, Io } from "../command.ts";
 import { COMMANDS } from "../commands/index.ts";
+import { DATA_ONLY } from "../output.ts";
 
 // Runs a CLI command's run() for a tool call: the same functions `idse <command> --json` runs, with a
 // Context of their own per call (its own clock and diagnostics) and one workspace shared by the server's
@@ -71,7 +70,7 @@ export function callContext(
     report: (d) => diagnostics.push(d),
     mutate: async (p, fn) => {
       const w = env.workspace();
-      return withLock(w.store, keys.lock(p), w.config.values["lock.timeout_ms"], () => fn(w));
+      return withProjectLock(w, p, () => fn(w));
     },
   };
   return ctx;
@@ -88,6 +87,6 @@ export async function runCommand<D>(
   const cmd = await loadCommand(name);
   const diagnostics: Diagnostic[] = [];
   const ctx = callContext(env, o.project, diagnostics, o.stdin);
-  const data = (await cmd.run(ctx, args, opts)) as D;
+  const data = (await cmd.run(ctx, args, opts, DATA_ONLY)) as D;
   return { data, diagnostics };
 }

@@ -1,8 +1,8 @@
 import { routeAll } from "../../agent-registry.ts";
 import { IdseError } from "../../errors.ts";
 import type { Agent, AgentRegistry } from "../../models/agent-registry.ts";
+import type { Stage } from "../../models/common.ts";
 import { ideOf, routingAdapters } from "../../routing/agent-routing.ts";
-import type { Stage } from "../../store/layout.ts";
 
 // Which agent the server serves, and what it may change. The server is told the agent with `--agent`
 // (an agent id, or an IDE name such as claude-code or cursor), else it takes the name the client declares

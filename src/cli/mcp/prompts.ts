@@ -1,5 +1,5 @@
+import { STAGES, type Stage } from "../../models/common.ts";
 import type { RouteOutput } from "../../models/routing.ts";
-import { STAGES, type Stage } from "../../store/layout.ts";
 import { type McpEnv, runCommand } from "./context.ts";
 
 // One prompt per stage (`/idse-spec` in an IDE): "write the spec for session X", filled with the same

@@ -1,12 +1,14 @@
 import type * as v from "valibot";
 import { loadRegistry } from "../../agent-registry.ts";
+import { readArtifact } from "../../artifacts.ts";
 import { IdseError } from "../../errors.ts";
+import { BLUEPRINT } from "../../ids.ts";
 import { CompileOutput } from "../../models/agent-profile.ts";
+import type { Stage } from "../../models/common.ts";
 import * as I from "../../models/mcp.ts";
 import * as O from "../../models/outputs.ts";
 import { RouteOutput } from "../../models/routing.ts";
-import { isSpineDocument, spineChanged } from "../../spine.ts";
-import { keys, type Stage } from "../../store/layout.ts";
+import { spineChanged } from "../../spine.ts";
 import { resolveProject } from "../../workspace.ts";
 import { targetSession } from "../commands/shared.ts";
 import { type CallResult, type McpEnv, runCommand } from "./context.ts";
@@ -162,8 +164,9 @@ export const TOOLS: ToolDef[] = [
       // Agents never edit the Product Spine table: they propose (`idse spine propose`), a person accepts.
       if (i.stage === "spec") {
         const { ws, project, session } = await scope(env, i);
-        const key = keys.artifact(project, session, "spec");
-        if (isSpineDocument(key, project) && spineChanged(await ws.store.read(key), i.content))
+        // The blueprint's spec is the Spine document (spine.ts, isSpineDocument).
+        const spine = session === BLUEPRINT;
+        if (spine && spineChanged(await readArtifact(ws.store, project, session, "spec"), i.content))
           throw new IdseError("SPINE_EDIT_DENIED", { action: "artifact_write" });
       }
       return runCommand(
