@@ -12,17 +12,10 @@ import type {
 } from "../../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../../plugins/builtin.ts";
 import { checkInstalled, describeProblem, refuseLinkedFolders, reinstallSpec } from "../../plugins/check.ts";
-import {
-  finish,
-  killPoint,
-  makeScratch,
-  recover,
-  recoverIfNeeded,
-  undo,
-  writeJournal,
-} from "../../plugins/journal.ts";
+import { finish, makeScratch, recover, recoverIfNeeded, undo, writeJournal } from "../../plugins/journal.ts";
 import { pluginDir, readLock, requirePlugin, withPluginLock, writeLock } from "../../plugins/lockfile.ts";
 import { readManifest } from "../../plugins/manifest.ts";
+import { killPoint } from "../../store/kill-point.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 

@@ -1,0 +1,8 @@
+// A crash test's injection point: with IDSE_TEST_KILL_AT=<point>, the process kills itself with SIGKILL
+// there, between two writes, as `kill -9` would, so a test can stop a run at an exact step instead of
+// after a guessed delay (test/e2e/plugin-kill.test.ts: plugin add and remove; test/reliability/
+// sync-push-kill.test.ts: the batch writer's steps). Costs one env lookup.
+
+export function killPoint(point: string): void {
+  if (process.env.IDSE_TEST_KILL_AT === point) process.kill(process.pid, "SIGKILL");
+}
