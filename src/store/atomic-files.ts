@@ -95,16 +95,22 @@ export async function writeFilesAtomic(
       const names = byDir.get(dirname(t)) ?? byDir.set(dirname(t), new Set()).get(dirname(t))!;
       names.add(basename(t));
     }
+    /** Folders that were there before: the filesystems of the batch (a folder made here is on its parent's). */
+    const existing: string[] = [];
     for (const [dir, names] of byDir) {
       // A folder made here is a new entry in its parent: that parent is synced too (syncDirs).
       const first = mkdirSync(dir, { recursive: true });
       if (first !== undefined) {
         for (let d = dir; d !== dirname(first); d = dirname(d)) made.add(dirname(d));
+        existing.push(dirname(first));
+        // A folder made just now holds no temp file to sweep (a first push makes 70,007 of them).
+        continue;
       }
+      existing.push(dir);
       sweepTemps(dir, names);
     }
     // Before the first temp file: the descriptors must be older than our writes (src/store/syncfs.ts).
-    batch = await openBatchFlush([...byDir.keys(), ...made]);
+    batch = await openBatchFlush(new Set(existing));
     for (const [i, f] of files.entries()) {
       const tmp = tempPath(targets[i]!);
       temps.push(tmp);
