@@ -292,6 +292,9 @@ describe("architecture: boundaries", () => {
         "a question at a terminal: readline reads process.stdin and writes the prompt on process.stderr",
       "src/plugins/npmrc.ts":
         "`npm config get registry` runs npm from PATH: the process's PATH when the caller's env has none",
+      "src/store/kill-point.ts":
+        "a crash test's injection point inside the batch writer, which takes documents, not a run's env",
+      "src/store/syncfs.ts": "IDSE_BATCH_FLUSH=fsync, a switch for the batch writer (same reason)",
     };
     const uses = SRC.map((f) => relative(REPO, f))
       .filter((f) => !CLI.test(f))

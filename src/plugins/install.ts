@@ -3,12 +3,13 @@ import { basename, join } from "node:path";
 import type { Context } from "../context.ts";
 import { IdseError } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
+import { killPoint } from "../store/kill-point.ts";
 import { isCore } from "./builtin.ts";
 import { checkInstalled, refuseLinkedFolders } from "./check.ts";
 import { confirm } from "./confirm.ts";
 import { instantiate } from "./host.ts";
 import { hashTree, treeIntegrity } from "./integrity.ts";
-import { canon, finish, killPoint, makeScratch, recover, undo, writeJournal } from "./journal.ts";
+import { canon, finish, makeScratch, recover, undo, writeJournal } from "./journal.ts";
 import { importFile } from "./load.ts";
 import { findPlugin, PLUGINS_DIR, pluginDir, readLock, withPluginLock, writeLock } from "./lockfile.ts";
 import { readManifest } from "./manifest.ts";
@@ -68,14 +69,14 @@ function commit(
   const target = pluginDir(idseDir, entry.name);
   const journal = { op: "add" as const, name: entry.name, scratch, prev: existsSync(target), entry };
   writeJournal(idseDir, journal);
-  killPoint(env, "add:journal");
+  killPoint("add:journal", env);
   try {
     if (journal.prev) renameSync(target, join(scratch, "old"));
-    killPoint(env, "add:old-aside");
+    killPoint("add:old-aside", env);
     renameSync(join(scratch, "package"), target);
-    killPoint(env, "add:new-in-place");
+    killPoint("add:new-in-place", env);
     writeLock(idseDir, { ...lock, plugins: [...lock.plugins.filter((p) => p.name !== entry.name), entry] });
-    killPoint(env, "add:committed");
+    killPoint("add:committed", env);
   } catch (err) {
     undo(idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
     if (createdRoot && readdirSync(root).length === 0) rmdirSync(root);

@@ -37,15 +37,6 @@ type Journal = v.InferOutput<typeof Journal>;
 
 const journalPath = (idseDir: string) => join(idseDir, JOURNAL);
 
-/**
- * A crash test's injection point (test/e2e/plugin-kill.test.ts): with IDSE_TEST_KILL_AT=<point>, the
- * process kills itself with SIGKILL there, between two writes, as `kill -9` would. Costs one env lookup
- * (in the run's env, `ctx.io.env`).
- */
-export function killPoint(env: Record<string, string | undefined>, point: string): void {
-  if (env.IDSE_TEST_KILL_AT === point) process.kill(process.pid, "SIGKILL");
-}
-
 /** A new staging folder for this process (call holding the plugins lock). */
 export function makeScratch(idseDir: string): string {
   return mkdtempSync(join(idseDir, `${STAGING_PREFIX}${process.pid}-`));

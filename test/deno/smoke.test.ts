@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DENO, idseDeno, tempDir } from "../helpers.ts";
 
 // The same source must run on Deno (DESIGN.md §3): node:* built-ins, embedded text imports, npm packages.
@@ -24,4 +25,15 @@ test("idse runs from source on Deno: init, session create, status --json, artifa
   const bad = deno(["session", "create", "../x", "--json"], cwd);
   expect(bad.code).toBe(2);
   expect(JSON.parse(bad.stdout).diagnostics[0].code).toBe("INVALID_ID");
+}, 120_000);
+
+test("sync push to a filesystem remote on Deno: the batch writer, without bun:ffi, falls back to fsyncs", () => {
+  const cwd = tempDir("idse-deno-");
+  const remote = join(tempDir("idse-deno-remote-"), "r");
+  expect(deno(["init", "shop", "--no-create-agent-files"], cwd).code).toBe(0);
+  expect(deno(["remote", "add", "fs", remote], cwd).code).toBe(0);
+  const push = deno(["sync", "push", "fs", "--json"], cwd);
+  expect(push.code, push.stdout).toBe(0);
+  const spec = join("projects", "shop", "sessions", "__blueprint__", "specs", "spec.md");
+  expect(readFileSync(join(remote, spec), "utf8")).toBe(readFileSync(join(cwd, ".idse", spec), "utf8"));
 }, 120_000);

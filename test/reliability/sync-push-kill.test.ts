@@ -119,6 +119,53 @@ test("kill -9 during a batched sync push: no document half-written on the remote
   expect(kills).toBeGreaterThan(0);
 }, 600_000);
 
+test("kill -9 at each step of a batch (IDSE_TEST_KILL_AT): every remote document old or new, and a re-push completes", async () => {
+  // The batch writer's steps (src/store/atomic-files.ts): temp files written, flushed (syncfs or fsyncs),
+  // half of the renames done, all done (before the folders are flushed). The remote holds an old text
+  // of every document; the killed push sends a new text of every one, in batches of 512.
+  const ws = await generateWorkspace(join(tempDir("idse-batchkill-"), "repo"), SESSIONS);
+  const idse = join(ws.dir, ".idse");
+  const stagePaths = new Set(Object.values(STAGE_PATHS));
+  const docs = files(join(idse, "projects")).filter((f) => stagePaths.has(f.split("/").slice(-2).join("/")));
+  const version = (tag: string) => new Map(docs.map((f) => [f, `# ${f} ${tag}\n\n${`${f} `.repeat(60)}\n`]));
+  const [oldText, newText] = [version("old"), version("new")];
+  const setLocal = (texts: Map<string, string>) => {
+    for (const [f, text] of texts) writeFileSync(join(idse, "projects", f), text);
+  };
+  const remote = join(ws.dir, "..", "remote");
+  const push = ["sync", "push", "fs", "--all-sessions", "--json"];
+  expect((await spawnIdse(["remote", "add", "fs", remote], ws.dir)).code).toBe(0);
+  const seen: Record<string, number> = {};
+  const leftTemps: Record<string, boolean> = {};
+  for (const point of ["batch:written", "batch:flushed", "batch:renaming", "batch:renamed"]) {
+    setLocal(oldText);
+    expect((await spawnIdse(push, ws.dir)).code).toBe(0);
+    setLocal(newText);
+    const killed = await spawnIdse(push, ws.dir, { env: { IDSE_TEST_KILL_AT: point } });
+    expect(killed.signal).toBe("SIGKILL");
+    let fresh = 0;
+    for (const f of docs) {
+      const text = readFileSync(join(remote, "projects", f), "utf8");
+      if (text === newText.get(f)) fresh++;
+      else expect(text).toBe(oldText.get(f)!);
+    }
+    seen[point] = fresh;
+    leftTemps[point] = files(remote).some((f) => /\.\d+\.\d+\.tmp$/.test(f));
+    // The re-push finds the temp files and the lock of a dead process, and finishes the change.
+    const again = await spawnIdse(push, ws.dir);
+    expect(again.code, again.stdout.slice(0, 400)).toBe(0);
+    for (const f of docs) expect(readFileSync(join(remote, "projects", f), "utf8")).toBe(newText.get(f)!);
+    expect(files(remote).filter((f) => !f.startsWith("projects/") || !newText.has(f.slice(9)))).toEqual([]);
+  }
+  // Nothing renamed before the renames; half of the first batch after "renaming"; all of it after.
+  expect(seen).toEqual({
+    "batch:written": 0,
+    "batch:flushed": 0,
+    "batch:renaming": 256,
+    "batch:renamed": 512,
+  });
+}, 300_000);
+
 test("a remote's lock left by a killed push is taken over by the next push that writes, and released", async () => {
   const ws = await generateWorkspace(join(tempDir("idse-stalelock-"), "repo"), 2);
   const remote = join(ws.dir, "..", `${ws.dir.split("/").at(-1)}-remote`);

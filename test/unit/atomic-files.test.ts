@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   chmodSync,
   lstatSync,
@@ -22,53 +22,68 @@ const files = (dir: string, n: number, text: (i: number) => string) =>
 const leftovers = (dir: string) =>
   (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".tmp"));
 
-describe("writeFilesAtomic", () => {
-  test("writes every file, creating folders, and leaves no temp file", async () => {
-    const dir = tempDir();
-    const batch = [...files(dir, 40, (i) => `file ${i}\n`), { path: join(dir, "a/b/c.txt"), text: "deep" }];
-    await writeFilesAtomic(batch);
-    for (const f of batch) expect(readFileSync(f.path, "utf8")).toBe(f.text);
-    expect(leftovers(dir)).toEqual([]);
-    await writeFilesAtomic([]);
-  });
+// Each case twice: with syncfs where this machine has it (src/store/syncfs.ts), and with the per-file
+// fsyncs used everywhere else (IDSE_BATCH_FLUSH=fsync).
+for (const flush of ["default", "fsync"] as const)
+  describe(`writeFilesAtomic (flush: ${flush})`, () => {
+    const saved = process.env.IDSE_BATCH_FLUSH;
+    beforeAll(() => {
+      if (flush === "fsync") process.env.IDSE_BATCH_FLUSH = "fsync";
+    });
+    afterAll(() => {
+      if (saved === undefined) delete process.env.IDSE_BATCH_FLUSH;
+      else process.env.IDSE_BATCH_FLUSH = saved;
+    });
 
-  test("replaces existing files", async () => {
-    const dir = tempDir();
-    await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
-    await writeFilesAtomic(files(dir, 10, (i) => `new ${i}`));
-    for (const f of files(dir, 10, (i) => `new ${i}`)) expect(readFileSync(f.path, "utf8")).toBe(f.text);
-    expect(leftovers(dir)).toEqual([]);
-  });
+    test("writes every file, creating folders, and leaves no temp file", async () => {
+      const dir = tempDir();
+      const batch = [...files(dir, 40, (i) => `file ${i}\n`), { path: join(dir, "a/b/c.txt"), text: "deep" }];
+      await writeFilesAtomic(batch);
+      for (const f of batch) expect(readFileSync(f.path, "utf8")).toBe(f.text);
+      expect(leftovers(dir)).toEqual([]);
+      await writeFilesAtomic([]);
+    });
 
-  test("a failure before the renames leaves every target old", async () => {
-    const dir = tempDir();
-    await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
-    writeFileSync(join(dir, "blocker"), "a file where a folder should be");
-    const batch = [...files(dir, 10, (i) => `new ${i}`), { path: join(dir, "blocker", "x.txt"), text: "x" }];
-    await expect(writeFilesAtomic(batch)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
-    // A name too long for a temp file, after five temp files were written: they are removed.
-    const long = files(dir, 10, (i) => `new ${i}`);
-    long.splice(5, 0, { path: join(dir, "out", `${"x".repeat(250)}.txt`), text: "x" });
-    await expect(writeFilesAtomic(long)).rejects.toMatchObject({ code: "ENAMETOOLONG" });
-    for (const f of files(dir, 10, (i) => `old ${i}`)) expect(readFileSync(f.path, "utf8")).toBe(f.text);
-    expect(leftovers(dir)).toEqual([]);
-  });
+    test("replaces existing files", async () => {
+      const dir = tempDir();
+      await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
+      await writeFilesAtomic(files(dir, 10, (i) => `new ${i}`));
+      for (const f of files(dir, 10, (i) => `new ${i}`)) expect(readFileSync(f.path, "utf8")).toBe(f.text);
+      expect(leftovers(dir)).toEqual([]);
+    });
 
-  test("a failure during the renames leaves each target old or new, and removes the rest", async () => {
-    const dir = tempDir();
-    await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
-    // A folder with something in it cannot be replaced by a file: the sixth rename fails.
-    const batch = files(dir, 10, (i) => `new ${i}`);
-    const stuck = join(dir, "out", "stuck");
-    mkdirSync(join(stuck, "inside"), { recursive: true });
-    batch.splice(5, 0, { path: stuck, text: "x" });
-    await expect(writeFilesAtomic(batch)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
-    for (let i = 0; i < 10; i++) {
-      expect(readFileSync(join(dir, "out", `f${i}.txt`), "utf8")).toBe(i < 5 ? `new ${i}` : `old ${i}`);
-    }
-    expect(leftovers(dir)).toEqual([]);
+    test("a failure before the renames leaves every target old", async () => {
+      const dir = tempDir();
+      await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
+      writeFileSync(join(dir, "blocker"), "a file where a folder should be");
+      const batch = [
+        ...files(dir, 10, (i) => `new ${i}`),
+        { path: join(dir, "blocker", "x.txt"), text: "x" },
+      ];
+      await expect(writeFilesAtomic(batch)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+      // A name too long for a temp file, after five temp files were written: they are removed.
+      const long = files(dir, 10, (i) => `new ${i}`);
+      long.splice(5, 0, { path: join(dir, "out", `${"x".repeat(250)}.txt`), text: "x" });
+      await expect(writeFilesAtomic(long)).rejects.toMatchObject({ code: "ENAMETOOLONG" });
+      for (const f of files(dir, 10, (i) => `old ${i}`)) expect(readFileSync(f.path, "utf8")).toBe(f.text);
+      expect(leftovers(dir)).toEqual([]);
+    });
+
+    test("a failure during the renames leaves each target old or new, and removes the rest", async () => {
+      const dir = tempDir();
+      await writeFilesAtomic(files(dir, 10, (i) => `old ${i}`));
+      // A folder with something in it cannot be replaced by a file: the sixth rename fails.
+      const batch = files(dir, 10, (i) => `new ${i}`);
+      const stuck = join(dir, "out", "stuck");
+      mkdirSync(join(stuck, "inside"), { recursive: true });
+      batch.splice(5, 0, { path: stuck, text: "x" });
+      await expect(writeFilesAtomic(batch)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+      for (let i = 0; i < 10; i++) {
+        expect(readFileSync(join(dir, "out", `f${i}.txt`), "utf8")).toBe(i < 5 ? `new ${i}` : `old ${i}`);
+      }
+      expect(leftovers(dir)).toEqual([]);
+    });
   });
-});
 
 test("temp files left by a killed process are swept; a live process's are kept", async () => {
   const dir = tempDir();

@@ -12,17 +12,10 @@ import type {
 } from "../../models/plugins.ts";
 import { CORE_PLUGINS, embeddedPlugins } from "../../plugins/builtin.ts";
 import { checkInstalled, describeProblem, refuseLinkedFolders, reinstallSpec } from "../../plugins/check.ts";
-import {
-  finish,
-  killPoint,
-  makeScratch,
-  recover,
-  recoverIfNeeded,
-  undo,
-  writeJournal,
-} from "../../plugins/journal.ts";
+import { finish, makeScratch, recover, recoverIfNeeded, undo, writeJournal } from "../../plugins/journal.ts";
 import { pluginDir, readLock, requirePlugin, withPluginLock, writeLock } from "../../plugins/lockfile.ts";
 import { readManifest } from "../../plugins/manifest.ts";
+import { killPoint } from "../../store/kill-point.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { table } from "./shared.ts";
 
@@ -158,12 +151,12 @@ export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOut
       const journal = { op: "remove" as const, name: entry.name, scratch, prev: true, entry: null };
       try {
         writeJournal(ws.idseDir, journal);
-        killPoint(ctx.io.env, "remove:journal");
+        killPoint("remove:journal", ctx.io.env);
         if (existsSync(dir)) renameSync(dir, join(scratch, "old"));
-        killPoint(ctx.io.env, "remove:old-aside");
+        killPoint("remove:old-aside", ctx.io.env);
         try {
           writeLock(ws.idseDir, { ...lock, plugins: lock.plugins.filter((p) => p.name !== entry.name) });
-          killPoint(ctx.io.env, "remove:committed");
+          killPoint("remove:committed", ctx.io.env);
         } catch (err) {
           undo(ws.idseDir, { ...journal, scratch: basename(scratch), pid: process.pid });
           throw err;
