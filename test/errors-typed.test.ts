@@ -101,4 +101,19 @@ describe("typed error codes", () => {
       });
     }
   });
+
+  test("LOCKED from a store's own lock says what its reason says, not an empty pid", () => {
+    const thrown = Object.assign(new Error("boom"), {
+      code: "LOCKED",
+      data: { reason: "projects/p/.idse.lock is locked by another idse process", store: "sqlite" },
+    });
+    const err = attribute("sqlite-store", "lock()", thrown) as IdseError;
+    expect(err.message).toBe(
+      'store "sqlite-store" is locked: projects/p/.idse.lock is locked by another idse process',
+    );
+    // The file lock's own error keeps its words.
+    expect(new IdseError("LOCKED", { file: ".idse/projects/p/.lock", pid: 7 }).message).toBe(
+      ".idse/projects/p/.lock is locked by another idse process (pid 7)",
+    );
+  });
 });

@@ -133,7 +133,12 @@ export const ERROR_CODES = {
   }),
   LOCKED: code<{ file: string; pid: number | string } | StoreData>({
     exit: 1,
-    message: (d) => `${s(d.file)} is locked by another idse process (pid ${s(d.pid)})`,
+    // The file lock names its file and holder; a store's own lock (sqlite, postgres, Notion) names
+    // neither, only its reason, which says what is locked.
+    message: (d) =>
+      "reason" in d
+        ? `store ${who(d)} is locked: ${s(d.reason)}`
+        : `${s(d.file)} is locked by another idse process (pid ${s(d.pid)})`,
     hint: () => "wait for it to finish; a lock left by a dead process is taken over automatically",
   }),
   INPUT_REQUIRED: code<{ reason: string }>({
