@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { laterSync } from "../../src/sync/state.ts";
 import { idse, tempDir } from "../helpers.ts";
 import { PROJECT, workspace } from "./util.ts";
 
@@ -60,6 +61,22 @@ describe("a sync with nothing to do", () => {
     const dry = await at(["sync", "push", "--all-sessions", "--dry-run"], T3);
     expect(dry.json!.data.last_sync).toBe(T2.toISOString());
     expect(JSON.parse(readFileSync(last, "utf8")).last_sync).toBe(T2.toISOString());
+
+    // A pull with nothing to do takes the same path.
+    const pull = await at(["sync", "pull", "--all-sessions"], T3);
+    expect(pull.code, pull.stdout).toBe(0);
+    expect(pull.json!.data.last_sync).toBe(T3.toISOString());
+    expect(readFileSync(base, "utf8")).toBe(bytes);
+    expect(JSON.parse(readFileSync(last, "utf8")).last_sync).toBe(T3.toISOString());
+  });
+
+  test("the later of two times is compared as instants, not as text", () => {
+    expect(laterSync(null, null)).toBeNull();
+    expect(laterSync("2026-03-01T10:00:00Z", null)).toBe("2026-03-01T10:00:00Z");
+    expect(laterSync(null, "2026-03-01T10:00:00Z")).toBe("2026-03-01T10:00:00Z");
+    // As text the first is later; as instants the second is (09:30 UTC+0 > 10:00 UTC+2 = 08:00 UTC).
+    expect(laterSync("2026-03-01T10:00:00+02:00", "2026-03-01T09:30:00Z")).toBe("2026-03-01T09:30:00Z");
+    expect(laterSync("2026-03-01T09:30:00Z", "2026-03-01T10:00:00+02:00")).toBe("2026-03-01T09:30:00Z");
   });
 
   test("a push that changes something still writes the base, and its time wins", async () => {
