@@ -326,6 +326,13 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     output(await ws.run(["sync", "status"], 0));
     output(await ws.run(["sync", "push"], 0));
     file("sync-state", ".idse/projects/shop/sync/backup.json", "`idse sync push`");
+    // A second push has nothing to do: it leaves the base alone and writes only the last-sync file.
+    await ws.run(["sync", "push"], 0);
+    file(
+      "last-sync",
+      ".idse/projects/shop/sync/backup.last-sync.json",
+      "a second `idse sync push` with nothing to do",
+    );
     // The store, in a workspace of its own (the one above holds sync state, whose text names a temporary
     // path): every document moves into sqlite, then an agent's edit of a file left on disk comes back.
     const st = new Workspace();

@@ -86,6 +86,12 @@ export const SCHEMAS: SchemaEntry[] = [
     model: S.SyncStateFile,
   },
   {
+    name: "last-sync",
+    kind: "file",
+    about: ".idse/projects/<project>/sync/<remote>.last-sync.json",
+    model: S.LastSyncFile,
+  },
+  {
     name: "credentials",
     kind: "file",
     about: "$XDG_CONFIG_HOME/idse/credentials.json (default ~/.config/idse/credentials.json)",

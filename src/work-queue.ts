@@ -9,6 +9,7 @@ import { readProjectState, readSessionStages, type Stages } from "./stage-state.
 import type { DesignStore } from "./store/contract.ts";
 import { readJsonDoc } from "./store/documents.ts";
 import { keys, parseArtifactKey, STAGES, type Stage } from "./store/layout.ts";
+import { isBaseFileName } from "./sync/state.ts";
 
 // WorkQueue: every open session's next stage across a project, whether it can start, who owns it, and
 // the command that starts it. Its stage is the one `idse route --next` hands off (the first stage not
@@ -61,7 +62,7 @@ async function syncConflicts(
 ): Promise<Map<string, { remote: string; stage: Stage }[]>> {
   const out = new Map<string, { remote: string; stage: Stage }[]>();
   const dir = `${keys.project(project)}/sync`;
-  const files = (await store.list(dir)).filter((e) => e.kind === "file" && e.name.endsWith(".json"));
+  const files = (await store.list(dir)).filter((e) => e.kind === "file" && isBaseFileName(e.name));
   for (const f of files.sort((a, b) => byCodePoint(a.name, b.name))) {
     const state = await readJsonDoc(store, `${dir}/${f.name}`, SyncStateFile);
     if (!state) continue;

@@ -104,7 +104,10 @@ export const SyncStateFile = d(
     $schema: v.optional(d(v.string(), "JSON Schema reference.")),
     remote: RemoteName,
     location: d(v.string(), "Where the remote was (URL or path) when this base was recorded."),
-    last_sync: d(v.nullable(Timestamp), "When a sync with this remote last finished with no failure."),
+    last_sync: d(
+      v.nullable(Timestamp),
+      "When the last sync that changed this base finished with no failure; a later sync that changed nothing is in <remote>.last-sync.json.",
+    ),
     artifacts: d(
       v.record(
         v.string(),
@@ -127,6 +130,23 @@ export const SyncStateFile = d(
   "Sync base with one remote: the hash of every artifact at its last successful sync.",
 );
 export type SyncStateFile = v.InferOutput<typeof SyncStateFile>;
+
+/**
+ * `.idse/projects/<project>/sync/<remote>.last-sync.json`: when a sync that changed no base entry last
+ * finished with no failure. Such a sync writes this small file instead of the whole base (issue 16); the
+ * last sync reported is the later of this and the base's `last_sync`.
+ */
+export const LastSyncFile = d(
+  v.object({
+    $schema: v.optional(d(v.string(), "JSON Schema reference.")),
+    last_sync: d(
+      Timestamp,
+      "When a sync with this remote that changed no base entry last finished with no failure.",
+    ),
+  }),
+  "When a sync with one remote last finished with no failure and nothing to record in its base.",
+);
+export type LastSyncFile = v.InferOutput<typeof LastSyncFile>;
 
 /** `$XDG_CONFIG_HOME/idse/credentials.json`: secrets for remotes, outside every repository. */
 export const CredentialsFile = d(

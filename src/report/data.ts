@@ -10,6 +10,7 @@ import type { DesignStore } from "../store/contract.ts";
 import { readJsonDoc } from "../store/documents.ts";
 import { keys } from "../store/layout.ts";
 import { spineTable } from "../sync/spine.ts";
+import { isBaseFileName, lastSyncOf } from "../sync/state.ts";
 import { validateSessions } from "../validation/run.ts";
 import { projectQueue, sortQueue } from "../work-queue.ts";
 import { listProjects } from "../workspace.ts";
@@ -57,7 +58,7 @@ export interface ReportData {
 
 async function syncSummaries(store: DesignStore, project: string): Promise<SyncSummary[]> {
   const dir = `${keys.project(project)}/sync`;
-  const files = (await store.list(dir)).filter((e) => e.kind === "file" && e.name.endsWith(".json"));
+  const files = (await store.list(dir)).filter((e) => e.kind === "file" && isBaseFileName(e.name));
   const out: SyncSummary[] = [];
   for (const f of files.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const s = await readJsonDoc(store, `${dir}/${f.name}`, SyncStateFile);
@@ -68,7 +69,7 @@ async function syncSummaries(store: DesignStore, project: string): Promise<SyncS
     out.push({
       remote: s.remote,
       location: s.location,
-      last_sync: s.last_sync,
+      last_sync: await lastSyncOf(store, project, s.remote, s.last_sync),
       artifacts: Object.keys(s.artifacts).length,
       conflicts,
     });

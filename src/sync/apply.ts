@@ -31,6 +31,8 @@ export interface Applied {
   results: SyncResult[];
   /** Sessions that received a pulled document. */
   pulledSessions: Set<string>;
+  /** Whether any base entry was added, changed or dropped: if not, the base file need not be rewritten. */
+  baseChanged: boolean;
 }
 
 /** A push queued in a batch: its result once the batch is sent. */
@@ -84,10 +86,15 @@ export async function applyPlan(
     const error = errorOf(err);
     return done(item, "failed", error.message, { error });
   };
+  let baseChanged = false;
   const setBase = (key: string, hash: string, etag: string | undefined) => {
+    // An entry set to what it already was leaves the file's bytes as they were (its key keeps its place).
+    const prev = state.artifacts[key];
+    if (prev?.hash !== hash || prev.etag !== etag || prev.pending_remote !== undefined) baseChanged = true;
     state.artifacts[key] = etag !== undefined ? { hash, etag } : { hash };
   };
   const dropBase = (key: string) => {
+    if (Object.hasOwn(state.artifacts, key)) baseChanged = true;
     delete state.artifacts[key];
   };
 
@@ -254,6 +261,7 @@ export async function applyPlan(
     await store.write(sideKey(item.key), got.text);
     const base = state.artifacts[item.key];
     state.artifacts[item.key] = { ...base, pending_remote: sha256Hex(got.text) };
+    baseChanged = true;
     return done(item, "conflict", `changed on both sides; the remote text is in ${beside}: ${hint}`, {
       kept: beside,
     });
@@ -363,5 +371,5 @@ export async function applyPlan(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, work.length)) }, worker));
   await flush();
   await Promise.all(pending);
-  return { results: results.filter((r): r is SyncResult => r !== undefined), pulledSessions };
+  return { results: results.filter((r): r is SyncResult => r !== undefined), pulledSessions, baseChanged };
 }

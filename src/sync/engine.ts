@@ -11,7 +11,14 @@ import { collectGarbage } from "./gc-pace.ts";
 import { makePlan, type Plan, type Scope } from "./plan.ts";
 import type { Redactor } from "./redact.ts";
 import { assertRemoteElsewhere, type Remote, remotePath } from "./remotes.ts";
-import { readSyncState, type SyncState, writeSyncState } from "./state.ts";
+import {
+  lastSyncOf,
+  readSyncState,
+  type SyncState,
+  syncStateKey,
+  writeLastSync,
+  writeSyncState,
+} from "./state.ts";
 import { storeTransport } from "./store-transport.ts";
 
 // ArtifactSyncEngine: opens the transport of a remote, makes the three-way plan (sync/plan.ts) and applies
@@ -94,40 +101,51 @@ export async function planSync(
   remote: Remote,
   project: string,
   scope: Scope,
-): Promise<{ plan: Plan; state: SyncState }> {
+): Promise<{ plan: Plan; state: SyncState; lastSync: string | null }> {
   const store: DesignStore = env.ws.store;
   if (store.kind === "filesystem" && !statCacheOf(store)) {
     attachStatCache(store, openStatCache(env.ws.idseDir, "local"));
   }
   const state = await readSyncState(store, project, remote.name, remote.location);
+  const lastSync = await lastSyncOf(store, project, remote.name, state.last_sync);
   try {
     const plan = await makePlan({ store, transport, project, scope, state, report: env.report });
     // What the plan hashed is kept for the next run (a no-op status or push then reads nothing unchanged).
     statCacheOf(store)?.save();
     const remoteStore = (transport as { store?: DesignStore }).store;
     if (remoteStore) statCacheOf(remoteStore)?.save();
-    return { plan, state };
+    return { plan, state, lastSync };
   } catch (err) {
     throw remoteError(remote, err);
   }
 }
 
-/** Applies the plan and records the new base; `last_sync` moves only when nothing failed. */
+/**
+ * Applies the plan and records the new base; `last_sync` moves only when nothing failed. A run that
+ * changed no base entry leaves the base's bytes alone and records its time in the small last-sync file
+ * (issue 16): rewriting a base of one entry per artifact to move one timestamp was most of a no-op push.
+ * `lastSync` (from planSync) is the last sync before this run, reported when this one does not move it.
+ */
 export async function applySync(
   env: EngineEnv,
   transport: SyncTransport,
   plan: Plan,
   state: SyncState,
-  o: ApplyOptions & { now: string },
+  o: ApplyOptions & { now: string; lastSync: string | null },
 ): Promise<Applied & { failed: number; lastSync: string | null }> {
   const applied = await applyPlan(env.ws.store, transport, plan, state, o);
   // After thousands of documents, their texts and scans are garbage: collected before the base (one entry
   // per artifact) is serialized and the results printed, which is where a first push peaked (issue 16).
   if (plan.items.length >= LARGE_APPLY) collectGarbage();
   const failed = applied.results.filter((r) => FAILED_OUTCOMES.includes(r.outcome)).length;
-  if (!o.dryRun) {
+  if (o.dryRun) return { ...applied, failed, lastSync: o.lastSync };
+  const store = env.ws.store;
+  // A base not on disk yet is written even when empty, as before: the remote's first sync leaves its base.
+  if (applied.baseChanged || !(await store.has(syncStateKey(plan.project, state.remote)))) {
     if (failed === 0) state.last_sync = o.now;
-    await writeSyncState(env.ws.store, plan.project, state);
+    await writeSyncState(store, plan.project, state);
+  } else if (failed === 0) {
+    await writeLastSync(store, plan.project, state.remote, o.now);
   }
-  return { ...applied, failed, lastSync: state.last_sync };
+  return { ...applied, failed, lastSync: failed === 0 ? o.now : o.lastSync };
 }

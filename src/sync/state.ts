@@ -1,9 +1,9 @@
 import * as v from "valibot";
 import { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
-import { SyncStateFile } from "../models/sync.ts";
+import { LastSyncFile, SyncStateFile } from "../models/sync.ts";
 import type { DesignStore } from "../store/contract.ts";
-import { displayKey, parseJsonDoc } from "../store/documents.ts";
+import { displayKey, parseJsonDoc, readJsonDoc, writeJsonDoc } from "../store/documents.ts";
 import { keys, schemaRef } from "../store/layout.ts";
 
 // The sync base: `.idse/projects/<project>/sync/<remote>.json`, one file per project and remote, holding
@@ -13,6 +13,20 @@ import { keys, schemaRef } from "../store/layout.ts";
 
 export const syncStateKey = (project: string, remote: string) =>
   `${keys.project(project)}/sync/${remote}.json`;
+
+// Beside it, `<remote>.last-sync.json` holds only the time of the last sync that changed no base entry: such
+// a sync writes that small file rather than rewriting the whole base (~16 MB at 10,001 sessions) to move
+// one timestamp (issue 16). The base's own `last_sync` is then the last sync that changed the base; the
+// last sync reported anywhere is the later of the two (`lastSyncOf`). A remote name is a slug without dots,
+// so `<name>.last-sync.json` can never be another remote's base.
+
+export const LAST_SYNC_SUFFIX = ".last-sync.json";
+
+export const lastSyncKey = (project: string, remote: string) =>
+  `${keys.project(project)}/sync/${remote}${LAST_SYNC_SUFFIX}`;
+
+/** Whether a file name in `sync/` is a remote's base (not its last-sync file, nor anything else). */
+export const isBaseFileName = (name: string) => name.endsWith(".json") && !name.endsWith(LAST_SYNC_SUFFIX);
 
 export type SyncState = SyncStateFile;
 export type BaseEntry = SyncState["artifacts"][string];
@@ -104,9 +118,54 @@ export async function writeSyncState(store: DesignStore, project: string, state:
   await store.write(key, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
+/** The last-sync file's time, or null without one; a damaged one is CORRUPT_FILE, like a damaged base. */
+export async function readLastSync(
+  store: DesignStore,
+  project: string,
+  remote: string,
+): Promise<string | null> {
+  return (await readJsonDoc(store, lastSyncKey(project, remote), LastSyncFile))?.last_sync ?? null;
+}
+
+export async function writeLastSync(
+  store: DesignStore,
+  project: string,
+  remote: string,
+  now: string,
+): Promise<void> {
+  const key = lastSyncKey(project, remote);
+  const doc: LastSyncFile = { $schema: schemaRef(key, "last-sync"), last_sync: now };
+  await writeJsonDoc(store, key, doc);
+}
+
+/** The later of two `last_sync` times (either may be null): what every report of the last sync shows. */
+export function laterSync(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  // Timestamps may differ in precision or offset: compared as instants, the text only when unparsable.
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return a < b ? b : a;
+  return ta < tb ? b : a;
+}
+
+/** The last sync with a remote: the later of its base's `last_sync` and its last-sync file's. */
+export async function lastSyncOf(
+  store: DesignStore,
+  project: string,
+  remote: string,
+  base: string | null,
+): Promise<string | null> {
+  return laterSync(base, await readLastSync(store, project, remote));
+}
+
+/** Removes a remote's base and its last-sync file; true when either was there. */
 export async function removeSyncState(store: DesignStore, project: string, remote: string): Promise<boolean> {
-  const key = syncStateKey(project, remote);
-  if (!(await store.has(key))) return false;
-  await store.remove(key);
-  return true;
+  let removed = false;
+  for (const key of [syncStateKey(project, remote), lastSyncKey(project, remote)]) {
+    if (!(await store.has(key))) continue;
+    await store.remove(key);
+    removed = true;
+  }
+  return removed;
 }

@@ -9,7 +9,7 @@ import { AgentRegistry } from "../../models/agent-registry.ts";
 import type { DoctorOutput } from "../../models/outputs.ts";
 import { SessionMetadata } from "../../models/session-metadata.ts";
 import { SessionStageState, SessionState } from "../../models/session-state.ts";
-import { SyncStateFile } from "../../models/sync.ts";
+import { LastSyncFile, SyncStateFile } from "../../models/sync.ts";
 import { ignoredKeysNotice, readOriginalConfig } from "../../original/config.ts";
 import { originalDbDiagnostic } from "../../original/notice.ts";
 import { derivedMetadata, listSessionIds, readCurrentSession } from "../../session-graph.ts";
@@ -17,6 +17,7 @@ import { pendingStages, pointStateAt, writeStageStateDoc } from "../../stage-sta
 import type { DesignStore } from "../../store/contract.ts";
 import { readJsonDoc, writeJsonDoc } from "../../store/documents.ts";
 import { keys, STAGES } from "../../store/layout.ts";
+import { isBaseFileName } from "../../sync/state.ts";
 import { findRoot, listProjects } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { moveAsideFile, settingsFiles } from "../doctor-files.ts";
@@ -231,11 +232,16 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
         }
 
         // Sync bases: a damaged one is moved aside; the next sync compares without a base, so a document
-        // that differs on both sides is a conflict to resolve, never an overwrite.
+        // that differs on both sides is a conflict to resolve, never an overwrite. A damaged last-sync file
+        // (only a time) goes the same way: the next sync that changes nothing writes it again.
         for (const entry of await store.list(`${keys.project(project)}/sync`)) {
           if (entry.kind !== "file" || !entry.name.endsWith(".json")) continue;
           const key = `${keys.project(project)}/sync/${entry.name}`;
-          const problem = await inspect(store, key, SyncStateFile);
+          const problem = await inspect(
+            store,
+            key,
+            isBaseFileName(entry.name) ? SyncStateFile : LastSyncFile,
+          );
           if (!problem || problem === "missing") continue;
           add(null, key, "CORRUPT_FILE", problem);
           if (fix) {

@@ -123,14 +123,14 @@ export const syncStatus = defineCommand<ScopeOpts, SyncStatusOutput>({
     const project = await ctx.project();
     const scope = await resolveScope(ctx, project, o, false);
     return withRemote(ctx, name, async (env, remote, transport) => {
-      const { plan, state } = await planSync(env, transport, remote, project, scope);
+      const { plan, lastSync } = await planSync(env, transport, remote, project, scope);
       return {
         project,
         remote: remoteInfo(remote),
         scope: scopeName(scope),
         counts: plan.counts,
         entries: plan.items.map(({ etag: _e, base: _b, ...entry }) => entry),
-        last_sync: state.last_sync,
+        last_sync: lastSync,
       };
     });
   },
@@ -205,7 +205,7 @@ function syncCommand(direction: "push" | "pull") {
       const scope = await resolveScope(ctx, project, o, direction === "push");
       const run = () =>
         withRemote(ctx, name, async (env, remote, transport) => {
-          const { plan, state } = await planSync(env, transport, remote, project, scope);
+          const { plan, state, lastSync } = await planSync(env, transport, remote, project, scope);
           const concurrency = remote.config.concurrency ?? 8;
           const allow = readAllowlist(env.ws.idseDir);
           const progress = env.verbose
@@ -220,6 +220,7 @@ function syncCommand(direction: "push" | "pull") {
             concurrency,
             allowlist: allow,
             now: ctx.now,
+            lastSync,
             onProgress: progress?.update,
           });
           progress?.end();
