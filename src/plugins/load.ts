@@ -1,4 +1,3 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { IdseError } from "../errors.ts";
@@ -32,9 +31,7 @@ export async function importVerified(
 ): Promise<unknown> {
   const checked = await requireIntact(ws.idseDir, entry);
   if (!checked.bundled) {
-    requireTrusted({ env: o.env, home: o.home ?? ws.home ?? homedir() }, ws.root, [
-      pluginItem(entry, checked.integrity),
-    ]);
+    requireTrusted({ env: o.env, home: o.home ?? ws.home }, ws.root, [pluginItem(entry, checked.integrity)]);
   }
   return importFile(join(pluginDir(ws.idseDir, entry.name), entry.entry), entry.name);
 }
