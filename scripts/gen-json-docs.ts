@@ -559,7 +559,10 @@ function schemaSections(examples: Map<string, Example>): string[] {
 
 function render(examples: Map<string, Example>, gate: Run): string {
   const diagnosticCodes = [
-    ...NOTICES.map((d) => `| \`${d.code}\` | ${d.severity} | ${d.where} | ${d.keys} |`),
+    // A "|" inside a cell (`sync push|pull`) would end it: GFM tables take it escaped, code spans too.
+    ...NOTICES.map(
+      (d) => `| \`${d.code}\` | ${d.severity} | ${d.where.replaceAll("|", "\\|")} | ${d.keys} |`,
+    ),
     ...Object.entries(TRANSPORT_CODES).map(
       ([code, t]) =>
         `| \`${code}\` | (transport) | ${t.meaning}${t.becomes === "conflict" ? "" : `; \`idse sync\` reports it as \`${t.becomes}\` with \`transport_code\``} | see src/plugins/api.ts |`,

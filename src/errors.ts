@@ -5,6 +5,11 @@ import {
   type Data,
   type DataOf,
   type ErrorCode,
+  NOTICE_CODES,
+  type NoticeCode,
+  type NoticeDataOf,
+  type NoticeSpec,
+  type Severity,
 } from "./catalogue/index.ts";
 
 // The error every command throws for a failure, and the diagnostic it becomes. Its codes, messages and
@@ -16,6 +21,7 @@ export {
   type DataOf,
   type ErrorCode,
   EXIT,
+  type NoticeCode,
   STORE_ERROR_CODES,
   type StoreData,
   type StoreErrorCode,
@@ -77,7 +83,7 @@ function spec(code: ErrorCode): CodeSpec<Data> {
 }
 
 export interface Diagnostic {
-  severity: "error" | "warning" | "info";
+  severity: Severity;
   code: Code;
   message: string;
   hint?: string;
@@ -91,4 +97,23 @@ export function toDiagnostic(err: IdseError): Diagnostic {
   if (hint) d.hint = hint;
   for (const [k, v] of Object.entries(err.data)) if (!(k in d)) d[k] = v;
   return d;
+}
+
+/** The data argument of a notice: optional when its data has no required field. */
+type NoticeArgs<C extends NoticeCode> =
+  Record<never, never> extends NoticeDataOf<C> ? [data?: NoticeDataOf<C>] : [data: NoticeDataOf<C>];
+
+/**
+ * A warning, a note or an error's detail, built from the catalogue (src/catalogue/notices.ts): its
+ * severity, the message and hint made from `data` (type-checked against the code's), and the data's keys
+ * the code declares, in that order. A key whose value is undefined is left out; so is an empty hint.
+ */
+export function notice<C extends NoticeCode>(code: C, ...[data]: NoticeArgs<C>): Diagnostic {
+  const spec = NOTICE_CODES[code] as unknown as NoticeSpec<Record<string, unknown>>;
+  const d = (data ?? {}) as Record<string, unknown>;
+  const out: Diagnostic = { severity: spec.severity, code, message: spec.message(d) };
+  const hint = spec.hint?.(d);
+  if (hint) out.hint = hint;
+  for (const k of spec.keys) if (d[k] !== undefined) out[k] = d[k];
+  return out;
 }

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { REPO_LOCK_FILE, readSection } from "./config.ts";
 import type { Context } from "./context.ts";
+import { notice } from "./errors.ts";
 import { isListableId } from "./ids.ts";
 import { readIntent } from "./intent-journal.ts";
 import { writeFileAtomic } from "./store/atomic-file.ts";
@@ -31,15 +32,11 @@ const INTENT_FILE = ".idse-intent.json";
 const LOCK_FILE = ".idse.lock";
 
 function report(ctx: Context, done: string[]): void {
-  for (const message of done) ctx.report({ severity: "info", code: "RECOVERED", message });
+  for (const what of done) ctx.report(notice("RECOVERED", { what }));
 }
 
 function failed(ctx: Context, what: string, err: unknown): void {
-  ctx.report({
-    severity: "warning",
-    code: "RECOVERY_FAILED",
-    message: `could not recover ${what}: ${(err as Error).message}`,
-  });
+  ctx.report(notice("RECOVERY_FAILED", { what, reason: (err as Error).message }));
 }
 
 /**

@@ -19,9 +19,13 @@ export {
 export {
   DOCTOR_FINDING_CODES,
   type DoctorFindingCode,
+  NOTICE_CODES,
   NOTICES,
   type Notice,
   type NoticeCode,
+  type NoticeDataOf,
+  type NoticeSpec,
+  type Severity,
 } from "./notices.ts";
 export { TRANSPORT_CODES, type TransportCode } from "./transport.ts";
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.ts";
+import { notice } from "../errors.ts";
 import type { RemoteConfig } from "../models/sync.ts";
 import { readTextIfExists } from "../store/atomic-file.ts";
 
@@ -165,11 +166,5 @@ export function readOriginalConfig(home: string): OriginalConfig | undefined {
 export function ignoredKeysNotice(cfg: OriginalConfig | undefined): Diagnostic | undefined {
   const ignored = cfg?.entries.filter((e) => !e.applied) ?? [];
   if (!cfg || ignored.length === 0) return undefined;
-  return {
-    severity: "info",
-    code: "ORIGINAL_CONFIG_IGNORED",
-    message: `${cfg.file} holds key(s) of the Python original that idse does not use: ${ignored.map((e) => e.key).join(", ")}`,
-    hint: "`idse config list` says why for each; remove them when you no longer run the original",
-    keys: ignored.map((e) => e.key),
-  };
+  return notice("ORIGINAL_CONFIG_IGNORED", { file: cfg.file, keys: ignored.map((e) => e.key) });
 }

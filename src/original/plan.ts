@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { is } from "valibot";
 import type { Diagnostic } from "../errors.ts";
-import { IdseError } from "../errors.ts";
+import { IdseError, notice } from "../errors.ts";
 import { BLUEPRINT, isListableId } from "../ids.ts";
 import { STAGE_STATUSES, Timestamp } from "../models/common.ts";
 import { COLLABORATOR_ROLES, SESSION_STATUSES, SESSION_TYPES } from "../models/session-metadata.ts";
@@ -287,12 +287,9 @@ export async function planImport(
             views.push([vk, held]);
             plan.changes.push({ key: vk, action: "keep-view", of: key });
           }
-          plan.diagnostics.push({
-            severity: "warning",
-            code: "ORIGINAL_VIEW_DIFFERS",
-            message: `.idse/${key} differs from the database; the database's text is imported${vk ? ` and the file's text kept as .idse/${vk}` : ""}`,
-            file: `.idse/${key}`,
-          });
+          plan.diagnostics.push(
+            notice("ORIGINAL_VIEW_DIFFERS", { file: `.idse/${key}`, view: vk ? `.idse/${vk}` : undefined }),
+          );
         }
         plan.writes.push([key, content]);
         plan.changes.push({ key, action: held === undefined ? "create" : "update" });
@@ -315,23 +312,11 @@ export async function planImport(
     }
 
     if (withoutView.length) {
-      // One diagnostic per project, not one per session: a first import into an empty folder lists them all.
-      const shown = withoutView.slice(0, 5).join(", ");
-      plan.diagnostics.push({
-        severity: "info",
-        code: "ORIGINAL_ROW_WITHOUT_VIEW",
-        message: `${withoutView.length} session(s) of ${project} are in the database but have no markdown view (${shown}${withoutView.length > 5 ? ", …" : ""}); they are created from the database`,
-        project,
-        sessions: withoutView,
-      });
+      plan.diagnostics.push(notice("ORIGINAL_ROW_WITHOUT_VIEW", { project, sessions: withoutView }));
     }
     for (const e of await store.list(keys.sessions(project))) {
       if (e.kind === "dir" && !dbSessionIds.has(e.name)) {
-        plan.diagnostics.push({
-          severity: "warning",
-          code: "ORIGINAL_VIEW_ONLY",
-          message: `session ${project}/${e.name} has markdown but no row in the database; it is left as it is`,
-        });
+        plan.diagnostics.push(notice("ORIGINAL_VIEW_ONLY", { project, session: e.name }));
       }
     }
 
@@ -420,11 +405,13 @@ export async function planImport(
       sameJson(held, JSON.parse(JSON.stringify(extra))),
     );
     if (extra.sync_metadata.length) {
-      plan.diagnostics.push({
-        severity: "info",
-        code: "ORIGINAL_SYNC_NOT_MAPPED",
-        message: `${extra.sync_metadata.length} sync record(s) of ${project} name the original's sync backends; they are kept in .idse/${originalKey(project)}, and idse's first sync with a remote compares contents`,
-      });
+      plan.diagnostics.push(
+        notice("ORIGINAL_SYNC_NOT_MAPPED", {
+          project,
+          records: extra.sync_metadata.length,
+          file: `.idse/${originalKey(project)}`,
+        }),
+      );
     }
     plan.projects.push({
       project,

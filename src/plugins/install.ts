@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Context } from "../context.ts";
-import { IdseError } from "../errors.ts";
+import { IdseError, notice } from "../errors.ts";
 import type { PluginAddOutput, PluginLockEntry, PluginManifest, PluginsFile } from "../models/plugins.ts";
 import { killPoint } from "../store/kill-point.ts";
 import { isCore } from "./builtin.ts";
@@ -170,13 +170,14 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
         ) {
           throw err;
         }
-        ctx.report({
-          severity: "warning",
-          code: "PLUGIN_OPTIONS_NEEDED",
-          message: `${manifest.name} needs options before it can be used: ${String(err.data.reason)}`,
-          plugin: manifest.name,
-          hint: `run \`idse plugin add ${spec} ${((err.data.options as string[] | undefined)?.length ? (err.data.options as string[]) : ["key"]).map((o) => `--option ${o}=<value>`).join(" ")}\``,
-        });
+        ctx.report(
+          notice("PLUGIN_OPTIONS_NEEDED", {
+            plugin: manifest.name,
+            reason: String(err.data.reason),
+            spec,
+            options: err.data.options as string[] | undefined,
+          }),
+        );
         await instantiate(mod, g, { options, env, log: ctx.io.stderr, validateOptions: false }, ws);
       });
       commit(ws.idseDir, scratch, lock, entry, ctx.io.env);
@@ -185,13 +186,7 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
       if (entry.source !== "builtin") {
         const item = pluginItem(entry, entry.files_integrity);
         await approve({ env, home: ctx.io.home }, ws.root, [item], ctx.now, false).catch((err) => {
-          ctx.report({
-            severity: "warning",
-            code: "WORKSPACE_UNTRUSTED",
-            message: `installed, but your approval could not be recorded: ${(err as Error).message}`,
-            plugin: entry.name,
-            hint: "run `idse trust` to approve it",
-          });
+          ctx.report(notice("WORKSPACE_UNTRUSTED", { plugin: entry.name, reason: (err as Error).message }));
         });
       }
       const action = prev ? "updated" : "added";

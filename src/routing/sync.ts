@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadRegistry } from "../agent-registry.ts";
-import { type Diagnostic, IdseError } from "../errors.ts";
+import { type Diagnostic, IdseError, notice } from "../errors.ts";
 import type { AgentRegistry } from "../models/agent-registry.ts";
 import type { AgentFilesManifest, SyncOutput } from "../models/routing.ts";
 import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
@@ -100,38 +100,15 @@ export async function syncAgentFiles(
   }));
   for (const f of files) {
     if (f.bytes > MAX_FILE_BYTES) {
-      diagnostics.push({
-        severity: "warning",
-        code: "AGENT_FILE_LARGE",
-        message: `${f.path} is ${f.bytes} bytes, over the ${MAX_FILE_BYTES}-byte budget for agent context`,
-        file: f.path,
-        hint: "register fewer agents, or shorten their descriptions",
-      });
+      diagnostics.push(notice("AGENT_FILE_LARGE", { file: f.path, bytes: f.bytes, budget: MAX_FILE_BYTES }));
     }
     if (o.check && (f.action === "missing" || f.action === "stale" || f.reason === "edited")) {
-      diagnostics.push({
-        severity: "error",
-        code: "AGENT_FILE_STALE",
-        message: `${f.path} ${f.action === "missing" ? "is missing" : f.reason === "edited" ? "was edited between the idse markers" : "is out of date"}`,
-        file: f.path,
-        hint: `run \`idse agents sync-files${f.reason === "edited" ? " --force" : ""}\``,
-      });
+      const state = f.action === "missing" ? "missing" : f.reason === "edited" ? "edited" : "stale";
+      diagnostics.push(notice("AGENT_FILE_STALE", { file: f.path, state }));
     } else if (f.reason === "edited") {
-      diagnostics.push({
-        severity: "warning",
-        code: "FILE_EDITED",
-        message: `${f.path} was edited between the idse markers and was kept`,
-        file: f.path,
-        hint: "move your text outside the markers, or use --force to regenerate the block",
-      });
+      diagnostics.push(notice("FILE_EDITED", { file: f.path }));
     } else if (f.action === "kept") {
-      diagnostics.push({
-        severity: "warning",
-        code: "FILE_KEPT",
-        message: `${f.path} exists ${f.reason === "malformed" ? "with broken idse markers" : "without idse markers"} and was kept`,
-        file: f.path,
-        hint: "use --force to add the generated block (your text is kept)",
-      });
+      diagnostics.push(notice("FILE_KEPT", { file: f.path, malformed: f.reason === "malformed" }));
     }
   }
   const stale = files.some((f) => f.action === "missing" || f.action === "stale" || f.reason === "edited");

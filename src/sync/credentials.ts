@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import * as v from "valibot";
 import type { Diagnostic } from "../errors.ts";
-import { IdseError } from "../errors.ts";
+import { IdseError, notice } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { CredentialsFile } from "../models/sync.ts";
 import { readTextIfExists } from "../store/atomic-file.ts";
@@ -53,12 +53,7 @@ export function loadCredentials(
   if (process.platform !== "win32" && report) {
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) {
-      report({
-        severity: "warning",
-        code: "CREDENTIALS_FILE_OPEN",
-        message: `${file} can be read by other users (mode ${mode.toString(8)})`,
-        hint: `chmod 600 ${file}`,
-      });
+      report(notice("CREDENTIALS_FILE_OPEN", { file, mode: mode.toString(8) }));
     }
   }
   const o = origin(remote.url);

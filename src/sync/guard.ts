@@ -1,4 +1,4 @@
-import { type Diagnostic, IdseError } from "../errors.ts";
+import { type Diagnostic, IdseError, notice } from "../errors.ts";
 import type { SecretFinding } from "../models/sync.ts";
 
 // The secret guard at the edge of the machine, for callers that move whole documents: `store migrate`
@@ -39,18 +39,20 @@ export async function findSecrets(
 }
 
 /** The diagnostic a blocked finding is reported with, by sync and by store migrate alike. */
-export function secretDiagnostic(f: SecretFinding): Diagnostic {
-  return {
-    severity: "error",
-    code: "SECRET_FOUND",
-    message: `${f.description} (${f.rule}): ${f.masked}`,
+export function secretDiagnostic(
+  f: SecretFinding,
+  at: { session?: string; stage?: string } = {},
+): Diagnostic {
+  return notice("SECRET_FOUND", {
+    description: f.description,
+    masked: f.masked,
     file: f.file,
     line: f.line,
     column: f.column,
     rule: f.rule,
     fingerprint: f.fingerprint,
-    hint: `not a secret? add {"fingerprint": "${f.fingerprint}"} to sync.secret_allowlist in .idse/config.json`,
-  };
+    ...at,
+  });
 }
 
 /** Every finding in the documents `keys`, each read with `read`. */
@@ -105,6 +107,6 @@ export function refusal(found: readonly SecretFinding[], target: string): IdseEr
       rule: first.rule,
       masked: first.masked,
     },
-    found.map(secretDiagnostic),
+    found.map((f) => secretDiagnostic(f)),
   );
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../errors.ts";
+import { notice } from "../errors.ts";
 import { isListableId } from "../ids.ts";
 import type { PlanEntry, SyncAction, SyncCounts } from "../models/sync.ts";
 import type { RemoteEntry, SyncTransport } from "../plugins/api.ts";
@@ -91,11 +92,7 @@ function remoteArtifacts(
       assertKey(e.key);
       if (!isListableId(parsed.session)) throw new Error("unsafe session id");
     } catch {
-      report({
-        severity: "warning",
-        code: "REMOTE_KEY_SKIPPED",
-        message: `the remote lists ${JSON.stringify(e.key)}, which is not a safe artifact key; skipped`,
-      });
+      report(notice("REMOTE_KEY_SKIPPED", { key: e.key }));
       continue;
     }
     out.set(e.key, e);

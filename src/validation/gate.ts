@@ -1,5 +1,6 @@
 import { readSection } from "../config.ts";
 import type { Diagnostic } from "../errors.ts";
+import { notice } from "../errors.ts";
 import type { Workspace } from "../workspace.ts";
 
 // The completion gate: the validation engine run as a gate (feedback required, every error counts, a
@@ -18,14 +19,13 @@ export async function completionProblems(ws: Workspace, project: string, id: str
   return reports[0]!.findings
     .filter((f) => f.severity === "error")
     .map(
-      (f): Diagnostic => ({
-        severity: "error",
-        code: "RULE_VIOLATION",
-        message: f.message,
-        file: f.file,
-        ...(f.line ? { line: f.line } : {}),
-        rule_id: f.rule_id,
-        stage: f.stage,
-      }),
+      (f): Diagnostic =>
+        notice("RULE_VIOLATION", {
+          reason: f.message,
+          file: f.file,
+          line: f.line || undefined,
+          rule_id: f.rule_id,
+          stage: f.stage,
+        }),
     );
 }

@@ -6,10 +6,12 @@ import {
   CODES as CATALOGUE,
   DOCTOR_FINDING_CODES,
   type ErrorCode,
+  NOTICE_CODES,
   NOTICES,
+  type NoticeCode,
   TRANSPORT_CODES,
 } from "../../src/catalogue/index.ts";
-import { IdseError } from "../../src/errors.ts";
+import { IdseError, notice } from "../../src/errors.ts";
 import { attribute } from "../../src/plugins/wrap.ts";
 import { STORE_ERROR_CODES } from "../../src/store/contract.ts";
 import { remoteError } from "../../src/sync/engine.ts";
@@ -35,13 +37,21 @@ const PLUGIN_DETAIL = new Set(Object.keys(NOTION_CODES));
 /** Declared in both catalogues on purpose, each with its reason. */
 const BOTH: Record<string, string> = {
   SECRET_FOUND: "the error of a push the guard stopped, and one error detail per finding it lists",
+  CORRUPT_FILE:
+    "the error of a command that cannot read a file, and doctor's report of a settings file (an info once fixed)",
+  WORKSPACE_UNTRUSTED:
+    "the error of a command that would run unapproved code, and the warning of a plugin installed whose approval could not be recorded",
+  SPINE_UNKNOWN_LAYER:
+    "the error when the Spine declares its layers, and the warning when it uses idse's defaults (the proposal is kept)",
 };
 
 interface Raised {
   code: string;
   file: string;
   /** What raised it: an IdseError, a plugin's store/transport error, or a `code:` property. */
-  how: "IdseError" | "plugin error" | "code property" | "doctor finding" | "gate detail";
+  how: "IdseError" | "plugin error" | "code property" | "doctor finding" | "gate detail" | "notice";
+  /** The source line, for a code property. */
+  line?: string;
 }
 
 function tsFiles(dir: string): string[] {
@@ -67,8 +77,13 @@ function raised(): Raised[] {
       out.push({ code: m[1]!, file, how: "IdseError" });
     for (const m of text.matchAll(new RegExp(`\\b(?:storeError|transportError|fail)\\(\\s*"${CODE}"`, "g")))
       out.push({ code: m[1]!, file, how: "plugin error" });
-    for (const m of text.matchAll(new RegExp(`\\bcode:\\s*"${CODE}"`, "g")))
-      out.push({ code: m[1]!, file, how: "code property" });
+    for (const m of text.matchAll(new RegExp(`\\bcode:\\s*"${CODE}"`, "g"))) {
+      const start = text.lastIndexOf("\n", m.index) + 1;
+      const line = text.slice(start, text.indexOf("\n", m.index));
+      out.push({ code: m[1]!, file, how: "code property", line });
+    }
+    for (const m of text.matchAll(new RegExp(`\\bnotice\\(\\s*"${CODE}"`, "g")))
+      out.push({ code: m[1]!, file, how: "notice" });
     // The promotion gate names each failed test by its code, as a key of `details`.
     for (const m of text.matchAll(new RegExp(`\\bdetails\\.${CODE}\\s*=`, "g")))
       out.push({ code: m[1]!, file, how: "gate detail" });
@@ -90,6 +105,7 @@ describe("one catalogue of codes", () => {
       "code property",
       "doctor finding",
       "gate detail",
+      "notice",
       "plugin error",
     ]);
     expect(RAISED.length).toBeGreaterThan(200);
@@ -98,6 +114,7 @@ describe("one catalogue of codes", () => {
   test("every code raised in src/ and plugins/ is declared", () => {
     const undeclared = RAISED.filter((r) => {
       if (r.how === "IdseError" || r.how === "gate detail") return !ERRORS.has(r.code);
+      if (r.how === "notice") return !(r.code in NOTICE_CODES);
       if (r.file.startsWith("plugins/") && PLUGIN_DETAIL.has(r.code)) return false;
       if (r.how === "plugin error") return !ERRORS.has(r.code) && !TRANSPORT.has(r.code);
       if (r.how === "doctor finding")
@@ -131,6 +148,46 @@ describe("one catalogue of codes", () => {
     expect(twice).toEqual([]);
     for (const code of Object.keys(BOTH))
       expect({ code, both: ERRORS.has(code) && NOTICE.has(code) }).toEqual({ code, both: true });
+  });
+
+  test("a notice is built by notice() from its catalogue entry, never as an object by hand", () => {
+    // A doctor finding carries a code in `data.findings[]`, not a diagnostic: that is its own list.
+    const byHand = RAISED.filter(
+      (r) => r.how === "code property" && r.code in NOTICE_CODES && !/findings\.push\(/.test(r.line ?? ""),
+    ).map((r) => `${r.code} in ${r.file}: ${r.line?.trim()}`);
+    expect(byHand).toEqual([]);
+  });
+
+  test("a notice is its catalogue's: severity, message, hint, and only the keys it declares", () => {
+    const d = notice("AGENT_FILE_LARGE", { file: "CLAUDE.md", bytes: 9000, budget: 8192 });
+    expect(d).toEqual({
+      severity: "warning",
+      code: "AGENT_FILE_LARGE",
+      message: "CLAUDE.md is 9000 bytes, over the 8192-byte budget for agent context",
+      hint: "register fewer agents, or shorten their descriptions",
+      file: "CLAUDE.md",
+    });
+    // Undefined keys and empty hints are left out.
+    expect(notice("SPINE_CHANGE_HELD", { file: "a.md", reason: "the Spine changed" })).toEqual({
+      severity: "error",
+      code: "SPINE_CHANGE_HELD",
+      message: "the Spine changed",
+      file: "a.md",
+    });
+  });
+
+  test("every notice's message and hint render whatever data a caller left out, and name only declared keys", () => {
+    const failing: string[] = [];
+    for (const code of Object.keys(NOTICE_CODES) as NoticeCode[]) {
+      try {
+        const d = notice(code, {} as never);
+        expect(typeof d.message).toBe("string");
+        expect(Object.keys(d).every((k) => ["severity", "code", "message", "hint"].includes(k))).toBe(true);
+      } catch (err) {
+        failing.push(`${code}: ${(err as Error).message}`);
+      }
+    }
+    expect(failing).toEqual([]);
   });
 
   test("every message and hint renders whatever data a caller left out (building an error never throws)", () => {

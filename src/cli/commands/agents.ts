@@ -8,7 +8,7 @@ import {
   updateAgent,
   writeRegistry,
 } from "../../agent-registry.ts";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { AGENT_MODES, type Agent, type AgentMode, type AgentRegistry } from "../../models/agent-registry.ts";
 import type { AgentChangeOutput, AgentsListOutput, SyncOutput } from "../../models/routing.ts";
 import { ROUTING_PLUGIN_NAMES } from "../../routing/index.ts";
@@ -41,12 +41,7 @@ async function routingNames(ctx: Context): Promise<string[]> {
   return [...ROUTING_PLUGIN_NAMES, ...installed.map((p) => p.name)];
 }
 
-const registryMissing = (project: string) => ({
-  severity: "info" as const,
-  code: "REGISTRY_DEFAULTS" as const,
-  message: `projects/${project}/agent_registry.json is missing; showing the default agents`,
-  hint: "any `idse agents` change writes the file; `idse doctor --fix` writes the defaults",
-});
+const registryMissing = (project: string) => notice("REGISTRY_DEFAULTS", { project });
 
 type Change = { registry: AgentRegistry; agent: Agent; action: AgentChangeOutput["action"]; message: string };
 
@@ -61,12 +56,7 @@ async function change(ctx: Context, fn: (r: AgentRegistry, project: string) => C
     const before = new Set(unroutedStages(registry));
     const lost = unroutedStages(r.registry).filter((s) => !before.has(s));
     if (lost.length) {
-      ctx.report({
-        severity: "warning",
-        code: "NO_AGENT_FOR_STAGE",
-        message: `no agent is routed to ${lost.join(", ")} any more`,
-        hint: "route them with `idse agents set-stages <id> <stages>`",
-      });
+      ctx.report(notice("NO_AGENT_FOR_STAGE", { stages: lost, lost: true }));
     }
     const agents = r.registry.agents.map(agentView);
     return { project, action: r.action, agent: agentView(r.agent), agents, message: r.message };
@@ -115,12 +105,7 @@ export const agentsAdd = defineCommand<AddOptions, AgentChangeOutput>({
     if (o.description !== undefined) agent.description = o.description;
     if (o.ide !== undefined) agent.ide = o.ide;
     if (o.ide !== undefined && !(await routingNames(ctx)).includes(o.ide)) {
-      ctx.report({
-        severity: "warning",
-        code: "UNKNOWN_IDE",
-        message: `no routing adapter renders files for IDE "${o.ide}"`,
-        hint: `built-in adapters: ${ROUTING_PLUGIN_NAMES.join(", ")}`,
-      });
+      ctx.report(notice("UNKNOWN_IDE", { ide: o.ide, adapters: [...ROUTING_PLUGIN_NAMES] }));
     }
     return change(ctx, (r, project) => ({
       registry: addAgent(r, project, agent),

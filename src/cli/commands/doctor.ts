@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
 import { renderStage } from "../../artifacts.ts";
 import { regenerateMeta } from "../../blueprint-meta.ts";
-import { type Code, IdseError } from "../../errors.ts";
+import { type Code, IdseError, notice } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { parseJsonText } from "../../json-text.ts";
 import { AgentRegistry } from "../../models/agent-registry.ts";
@@ -94,23 +94,15 @@ function settingsFindings(ctx: Context, fix: boolean, findings: Finding[]): bool
     if (!problem) continue;
     findings.push({ project: null, session: null, file: f.shown, code: "CORRUPT_FILE", problem, fixed: fix });
     if (!fix) {
-      ctx.report({
-        severity: "error",
-        code: "CORRUPT_FILE",
-        message: `${f.shown}: ${problem}`,
-        file: f.shown,
-      });
+      ctx.report(notice("CORRUPT_FILE", { file: f.shown, problem }));
       if (f.blocksWorkspace) blocked = true;
       continue;
     }
     const aside = moveAsideFile(f.path, ctx.now);
+    // Fixed: a note, no longer an error.
     ctx.report({
+      ...notice("CORRUPT_FILE", { file: f.shown, problem, moved_to: aside, next: f.next }),
       severity: "info",
-      code: "CORRUPT_FILE",
-      message: `${f.shown}: ${problem} (fixed: moved aside to ${aside})`,
-      file: f.shown,
-      moved_to: aside,
-      hint: f.next,
     });
   }
   return blocked && root !== undefined;

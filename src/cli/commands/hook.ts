@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../../errors.ts";
+import { notice } from "../../errors.ts";
 import { decide } from "../../hooks/claude.ts";
 import {
   activeAgent,
@@ -101,7 +102,7 @@ export async function evaluateHook(run: HookRun): Promise<Hook> {
     const dir = run.explicitCwd ? run.cwd : run.env.CLAUDE_PROJECT_DIR || run.cwd;
     const message = err instanceof Error ? err.message : String(err);
     if (!findRoot(dir)) return silent(`no .idse workspace in ${dir}`);
-    run.report({ severity: "warning", code: "HOOK_ERROR", message: `idse hook failed: ${message}` });
+    run.report(notice("HOOK_ERROR", { reason: message, when: "failed" }));
     const base = { event: "PreToolUse", tool: null, agent: null, mode: "planning" as const };
     return denial(
       base,
@@ -172,7 +173,7 @@ async function evaluate(run: HookRun): Promise<Hook> {
   const base = { event, tool, agent: agent?.id ?? null, mode };
   if (mode === "implementation") {
     for (const p of problems) {
-      run.report({ severity: "warning", code: "HOOK_ERROR", message: `idse hook: ${describe(p)}` });
+      run.report(notice("HOOK_ERROR", { reason: describe(p), when: "allowed" }));
     }
     return {
       ...base,
@@ -182,7 +183,7 @@ async function evaluate(run: HookRun): Promise<Hook> {
     };
   }
   if (problems.length) {
-    for (const p of problems) run.report({ severity: "warning", code: "HOOK_ERROR", message: describe(p) });
+    for (const p of problems) run.report(notice("HOOK_ERROR", { reason: describe(p) }));
     const reason = [
       `idse: the Claude Code hook cannot read idse's own state, so ${agent ? `${agent.id} (planning mode)` : "the agent"} may not use ${tool ?? "tools"} until it is repaired:`,
       problems.map(describe).join("; "),
@@ -191,7 +192,7 @@ async function evaluate(run: HookRun): Promise<Hook> {
     return denial(base, reason);
   }
   if (typeof input === "string") {
-    run.report({ severity: "warning", code: "HOOK_ERROR", message: input });
+    run.report(notice("HOOK_ERROR", { reason: input }));
     return denial(base, `idse: ${input}, so a planning-mode call is denied`);
   }
   const d = decide({ ...input, cwd: inputCwd ?? run.cwd }, { mode, root, project: state.project! });
@@ -251,13 +252,7 @@ export const agentsInstallHooks = defineCommand<{ command?: string }, InstallHoo
     const selfCmd = o.command ?? selfCommand(ctx.io.env);
     const entries = routingAdapters().flatMap((p) => p.hooks?.({ selfCommand: selfCmd }) ?? []);
     for (const e of entries.filter((x) => hookFile(x) !== x.file)) {
-      ctx.report({
-        severity: "warning",
-        code: "HOOK_LOCAL",
-        message: `the hook runs idse by a path of this machine (${e.command}), so it went to ${hookFile(e)}, which is yours only and not committed, instead of ${e.file}`,
-        file: hookFile(e),
-        hint: "put idse on PATH, then run `idse agents install-hooks` again to record `idse hook …` in the committed settings for everyone",
-      });
+      ctx.report(notice("HOOK_LOCAL", { command: e.command, file: hookFile(e), committed: e.file }));
     }
     return ctx.mutate(project, async (ws) => ({
       project,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import {
   canonical,
   closeStore,
@@ -31,12 +31,7 @@ export async function ensureStorePlugin(ctx: Context, ws: Workspace, name: strin
   }
   const { addPlugin } = await import("../../plugins/install.ts");
   await addPlugin({ ...ctx, global: { ...ctx.global, yes: true } }, name, { offline: true, options: {} });
-  ctx.report({
-    severity: "info",
-    code: "STORE_PLUGIN_INSTALLED",
-    message: `installed the bundled store plugin ${name} ${bundled!.manifest.version} into .idse/plugins/${name}/`,
-    plugin: name,
-  });
+  ctx.report(notice("STORE_PLUGIN_INSTALLED", { plugin: name, version: bundled!.manifest.version }));
   return true;
 }
 

@@ -4,7 +4,7 @@ import { type FileOutcome, writeFileSchemas, writeGovernanceDocs } from "../../a
 import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
 import { regenerateMeta } from "../../blueprint-meta.ts";
 import { REPO_CONFIG_FILE, readRepoConfig, updateRepoConfig } from "../../config.ts";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { assertNewId, BLUEPRINT } from "../../ids.ts";
 import { beginIntent, endIntent } from "../../intent-journal.ts";
 import type { InitOutput } from "../../models/outputs.ts";
@@ -184,12 +184,7 @@ async function initIn(
     // sessions get that one.
     const configured = ctx.io.env.IDSE_STACK ?? readRepoConfig(ws.idseDir)?.stack;
     if (typeof configured === "string" && configured !== stack) {
-      ctx.report({
-        severity: "warning",
-        code: "STACK_DIFFERS",
-        message: `the blueprint of ${project} uses ${stack}, but the repository's stack (config key \`stack\`) is ${configured}: sessions created later get ${configured}`,
-        hint: `\`IDSE_STACK=${stack} idse spawn <name> --plan feature\` for a session of this stack, or \`idse config set stack ${stack}\` for every project`,
-      });
+      ctx.report(notice("STACK_DIFFERS", { project, stack, configured }));
     }
   }
   files.push(...writeGovernanceDocs(ws.idseDir, false), ...(await writeFileSchemas(ws.idseDir)));

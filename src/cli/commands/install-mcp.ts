@@ -1,4 +1,4 @@
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { type InstallMcpOutput, MCP_IDES } from "../../models/mcp.ts";
 import { defineCommand } from "../command.ts";
 
@@ -25,20 +25,10 @@ export const agentsInstallMcp = defineCommand<{ ide: string[] }, InstallMcpOutpu
     }
     const files = installMcp(ws.root, ides);
     if (!idseOnPath(ctx.io.env)) {
-      ctx.report({
-        severity: "warning",
-        code: "IDSE_NOT_ON_PATH",
-        message: "no `idse` on PATH: the IDEs start the server as `idse mcp` and will not find it",
-        hint: "put the idse binary in a directory on PATH (e.g. ~/.local/bin), then restart the IDE",
-      });
+      ctx.report(notice("IDSE_NOT_ON_PATH"));
     }
     if (ides.includes("codex")) {
-      ctx.report({
-        severity: "info",
-        code: "CODEX_TRUST",
-        message: "Codex reads .codex/config.toml only in a project it trusts",
-        hint: "open the repository in Codex and trust it when asked",
-      });
+      ctx.report(notice("CODEX_TRUST"));
     }
     return { command: COMMAND, files };
   },

@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from "node:fs";
 import { basename, join } from "node:path";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import type {
   AvailablePlugin,
   PluginAddOutput,
@@ -278,14 +278,14 @@ export const pluginVerify = defineCommand<Record<string, never>, PluginVerifyOut
     for (const e of entries) plugins.push(await verifyOne(ws.idseDir, e));
     for (const [i, p] of plugins.entries()) {
       for (const x of p.problems) {
-        ctx.report({
-          severity: "error",
-          code: "PLUGIN_TAMPERED",
-          message: describeProblem(p.name, x),
-          file: x.file === "plugins.json" ? ".idse/plugins.json" : `.idse/plugins/${p.name}/${x.file}`,
-          plugin: p.name,
-          hint: `reinstall it with \`idse plugin add ${reinstallSpec(entries[i]!)} --yes\`, or remove it with \`idse plugin remove ${p.name}\``,
-        });
+        ctx.report(
+          notice("PLUGIN_TAMPERED", {
+            reason: describeProblem(p.name, x),
+            file: x.file === "plugins.json" ? ".idse/plugins.json" : `.idse/plugins/${p.name}/${x.file}`,
+            plugin: p.name,
+            reinstall: reinstallSpec(entries[i]!),
+          }),
+        );
       }
     }
     return { ok: plugins.every((p) => p.ok), plugins };

@@ -1,4 +1,4 @@
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { assertExistingId } from "../../ids.ts";
 import type { ProjectListOutput, ProjectUseOutput } from "../../models/outputs-project.ts";
 import { listSessionIds, readCurrentSession } from "../../session-graph.ts";
@@ -61,12 +61,7 @@ export const projectUse = defineCommand<Record<string, never>, ProjectUseOutput>
     await ctx.mutate(project, async () => writeCurrentProject(ws.store, project));
     const shadowed = ctx.io.env.IDSE_PROJECT;
     if (shadowed && shadowed !== project) {
-      ctx.report({
-        severity: "warning",
-        code: "PROJECT_SHADOWED",
-        message: `IDSE_PROJECT=${shadowed} is set, and it wins over the current project`,
-        hint: "run `unset IDSE_PROJECT`",
-      });
+      ctx.report(notice("PROJECT_SHADOWED", { env_project: shadowed }));
     }
     return { project, previous };
   },

@@ -1,4 +1,4 @@
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import type { RemoteChangeOutput, RemoteListOutput } from "../../models/sync.ts";
 import { personalRemotesPath } from "../../sync/personal-remotes.ts";
 import { remoteOptions, remotePluginInfo } from "../../sync/remote-plugin.ts";
@@ -109,12 +109,7 @@ export const remoteAdd = defineCommand<
     }
     const file = remote.source === "user" ? personalRemotesPath(add.user) : ".idse/config.json";
     if (remote.source === "user") {
-      ctx.report({
-        severity: "warning",
-        code: "REMOTE_PERSONAL",
-        message: `${remote.config.path} is neither inside the repository nor beside it: it names a folder on this machine only, so ${remote.name} was recorded as your personal remote in ${file}, not in the committed .idse/config.json`,
-        file,
-      });
+      ctx.report(notice("REMOTE_PERSONAL", { path: String(remote.config.path), remote: remote.name, file }));
     }
     return {
       action: "added",

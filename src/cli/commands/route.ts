@@ -1,5 +1,5 @@
 import { loadRegistry } from "../../agent-registry.ts";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { STAGES, type Stage } from "../../models/common.ts";
 import type { RouteOutput } from "../../models/routing.ts";
 import { readSessionStages } from "../../stage-state.ts";
@@ -35,12 +35,7 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
     const session = await targetSession(ws.store, project, o.session);
     const { registry, source } = await loadRegistry(ws.store, project);
     if (source === "default") {
-      ctx.report({
-        severity: "info",
-        code: "REGISTRY_DEFAULTS",
-        message: `projects/${project}/agent_registry.json is missing; routing with the default agents`,
-        hint: "`idse doctor --fix` writes the defaults",
-      });
+      ctx.report(notice("REGISTRY_DEFAULTS", { project, routing: true }));
     }
     const st = await readSessionStages(ws.store, project, session);
     if (st.source === "inferred") ctx.report(inferredNotice([`${project}/${session}`]));
@@ -60,12 +55,7 @@ export const route = defineCommand<{ session?: string; next?: boolean }, RouteOu
       },
     );
     if (data.stage && data.agents.length === 0) {
-      ctx.report({
-        severity: "warning",
-        code: "NO_AGENT_FOR_STAGE",
-        message: `no agent is routed to ${data.stage}`,
-        hint: "route it with `idse agents set-stages <id> <stages>`",
-      });
+      ctx.report(notice("NO_AGENT_FOR_STAGE", { stages: [data.stage] }));
     }
     return data;
   },

@@ -1,5 +1,5 @@
 import { regenerateMeta } from "../../blueprint-meta.ts";
-import { type Diagnostic, IdseError } from "../../errors.ts";
+import { type Diagnostic, IdseError, notice } from "../../errors.ts";
 import { assertExistingId, BLUEPRINT } from "../../ids.ts";
 import { readCurrentSession, readSession, requireSession, sessionExists } from "../../session-graph.ts";
 import type { DesignStore } from "../../store/contract.ts";
@@ -27,12 +27,7 @@ export async function refreshMeta(ctx: Context, store: DesignStore, project: str
   try {
     await regenerateMeta(store, project, ctx.now);
   } catch (err) {
-    ctx.report({
-      severity: "warning",
-      code: "META_NOT_REFRESHED",
-      message: `blueprint meta.md was not regenerated: ${(err as Error).message}`,
-      hint: "run `idse doctor --fix`",
-    });
+    ctx.report(notice("META_NOT_REFRESHED", { reason: (err as Error).message }));
   }
 }
 
@@ -49,13 +44,7 @@ export function table(headers: string[], rows: string[][]): string {
 
 /** The info diagnostic for sessions whose stages were inferred from a `complete` status (docs/migrating.md). */
 export function inferredNotice(sessions: string[]): Diagnostic {
-  return {
-    severity: "info",
-    code: "STAGES_INFERRED",
-    message: `${sessions.join(", ")} ${sessions.length === 1 ? "has" : "have"} no stage state; status \`complete\` reads as every stage completed`,
-    hint: "record the real state with `idse session set-stage <id> --stage <stage> --status <status>`",
-    sessions,
-  };
+  return notice("STAGES_INFERRED", { sessions });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { artifactPath, readArtifact, writeArtifact } from "../../artifacts.ts";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice, toDiagnostic } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import type {
   SpineCheckOutput,
@@ -24,12 +24,10 @@ import { table } from "./shared.ts";
 // `idse spine …`: the Product Spine as data, its check, and proposals. `spine accept` is the one command
 // of idse that edits the Spine table (DESIGN.md §1: idse never mutates Spine entries on its own).
 
+/** No Spine is a note here, where the error elsewhere: the catalogue's message and hint, as info. */
 const notDeclared = (file: string) => ({
+  ...toDiagnostic(new IdseError("SPINE_NOT_DECLARED", { file })),
   severity: "info" as const,
-  code: "SPINE_NOT_DECLARED" as const,
-  message: new IdseError("SPINE_NOT_DECLARED", { file }).message,
-  hint: new IdseError("SPINE_NOT_DECLARED", { file }).hint,
-  file,
 });
 
 export const spine = defineCommand<Record<string, never>, SpineOutput>({
@@ -142,12 +140,7 @@ export const spinePropose = defineCommand<
       const layers = s.layers ?? DEFAULT_LAYERS;
       if (!layers.some((l) => nameKey(l) === nameKey(o.layer))) {
         if (s.layers) throw new IdseError("SPINE_UNKNOWN_LAYER", { layer: o.layer, layers });
-        ctx.report({
-          severity: "warning",
-          code: "SPINE_UNKNOWN_LAYER",
-          message: new IdseError("SPINE_UNKNOWN_LAYER", { layer: o.layer }).message,
-          hint: `idse's default layers: ${DEFAULT_LAYERS.join(", ")}; a Spine may declare its own with a "Layers: A, B" line`,
-        });
+        ctx.report(notice("SPINE_UNKNOWN_LAYER", { layer: o.layer, defaults: [...DEFAULT_LAYERS] }));
       }
       const proposals = await readProposals(ws.store, project);
       if (openProposal(proposals, name!, nameKey)) throw new IdseError("SPINE_PROPOSAL_EXISTS", { name });

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { withRepoLock } from "../../config.ts";
-import { IdseError } from "../../errors.ts";
+import { IdseError, notice } from "../../errors.ts";
 import { assertExistingId } from "../../ids.ts";
 import type {
   StoreExportOutput,
@@ -214,12 +214,9 @@ export const storeMigrate = defineCommand<
             endMigration(ws.idseDir);
           }
           if (r.extra.length) {
-            ctx.report({
-              severity: "warning",
-              code: "STORE_EXTRA_KEYS",
-              message: `${to} already held ${r.extra.length} document(s) the source lacks (first: ${r.extra[0]}); they were left in place`,
-              keys: r.extra.slice(0, 20),
-            });
+            ctx.report(
+              notice("STORE_EXTRA_KEYS", { store: to, count: r.extra.length, keys: r.extra.slice(0, 20) }),
+            );
           }
           return {
             dry_run: dryRun,
@@ -290,12 +287,9 @@ function beforeSwitch(
   }
   const source = ws.config.sources["store.plugin"];
   if (source === "env" || source === "flag") {
-    ctx.report({
-      severity: "warning",
-      code: "STORE_CONFIG_OVERRIDDEN",
-      message: `.idse/config.json now names ${to}, but IDSE_STORE_PLUGIN still selects ${ws.config.values["store.plugin"]}`,
-      hint: "unset IDSE_STORE_PLUGIN",
-    });
+    ctx.report(
+      notice("STORE_CONFIG_OVERRIDDEN", { store: to, selected: String(ws.config.values["store.plugin"]) }),
+    );
   }
 }
 

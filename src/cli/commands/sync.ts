@@ -1,5 +1,5 @@
 import { stagePath } from "../../artifacts.ts";
-import { type Diagnostic, IdseError } from "../../errors.ts";
+import { type Diagnostic, IdseError, notice } from "../../errors.ts";
 import { assertExistingId } from "../../ids.ts";
 import type { Stage } from "../../models/common.ts";
 import type { SyncOutput, SyncResult, SyncStatusOutput } from "../../models/sync.ts";
@@ -89,12 +89,7 @@ async function withRemote<T>(
     const ws = ctx.workspace();
     const remote = resolveRemote(ws.idseDir, ws.root, ctx.io.env, name, ctx.io.home);
     if (remote.source === "original") {
-      report({
-        severity: "info",
-        code: "ORIGINAL_REMOTE",
-        message: `remote "${remote.name}" (${remote.location}) comes from the Python original's ~/.idseconfig.json`,
-        hint: `make it the repository's own with \`idse remote add ${remote.name} ${remote.location} --default\``,
-      });
+      report(notice("ORIGINAL_REMOTE", { remote: remote.name, location: remote.location }));
     }
     const env: EngineEnv = {
       ws,
@@ -150,24 +145,15 @@ export const syncStatus = defineCommand<ScopeOpts, SyncStatusOutput>({
 /** One diagnostic per artifact that did not make it, so CI logs and --json consumers see each. */
 function reportProblems(report: (d: Diagnostic) => void, results: SyncResult[]): void {
   for (const r of results) {
-    const base = { severity: "error" as const, file: r.path, session: r.session, stage: r.stage };
+    const at = { file: r.path, session: r.session, stage: r.stage, reason: r.message };
     if (r.outcome === "blocked") {
-      for (const f of r.findings ?? []) report({ ...base, ...secretDiagnostic(f) });
+      for (const f of r.findings ?? []) report(secretDiagnostic(f, { session: r.session, stage: r.stage }));
     } else if (r.outcome === "conflict") {
-      report({ ...base, code: "SYNC_CONFLICT", message: r.message });
+      report(notice("SYNC_CONFLICT", at));
     } else if (r.outcome === "held") {
-      report({
-        ...base,
-        code: /Spine/.test(r.message) ? "SPINE_CHANGE_HELD" : "DELETION_HELD",
-        message: r.message,
-      });
+      report(/Spine/.test(r.message) ? notice("SPINE_CHANGE_HELD", at) : notice("DELETION_HELD", at));
     } else if (r.outcome === "failed") {
-      report({
-        ...base,
-        code: "SYNC_FAILED",
-        message: r.message,
-        error_code: r.error?.code ?? "REMOTE_ERROR",
-      });
+      report(notice("SYNC_FAILED", { ...at, error_code: r.error?.code ?? "REMOTE_ERROR" }));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Diagnostic } from "../../errors.ts";
+import { notice } from "../../errors.ts";
 import { EXPORT_ACTIONS, type ExportAction, type StoreExportOutput } from "../../models/store.ts";
 import type { Workspace } from "../../workspace.ts";
 import { writeFilesAtomic } from "../atomic-files.ts";
@@ -69,14 +70,7 @@ export async function exportFiles(
       else if (files[key] !== diskHash) action = o.force ? "overwritten" : "kept";
     }
     if (action === "kept") {
-      o.report({
-        severity: "error",
-        code: "STORE_FILE_EDITED",
-        message: `${file} was edited since it was exported and differs from the store; it was kept`,
-        file,
-        key,
-        hint: "take the edit in with `idse store import`, or overwrite it with `idse store export --force`",
-      });
+      o.report(notice("STORE_FILE_EDITED", { file, key }));
     } else {
       if (action !== "unchanged") {
         batch.push({ path, text });

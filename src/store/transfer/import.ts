@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { type Diagnostic, IdseError } from "../../errors.ts";
+import { type Diagnostic, IdseError, notice } from "../../errors.ts";
 import { IMPORT_RESULTS, type ImportResult, type StoreImportOutput } from "../../models/store.ts";
 import { isSpineDocument, spineChanged } from "../../spine.ts";
 import type { Workspace } from "../../workspace.ts";
@@ -116,40 +116,9 @@ export async function importFiles(
 }
 
 function diagnosticFor(result: ImportResult, file: string, key: string): Diagnostic | undefined {
-  if (result === "conflict")
-    return {
-      severity: "error",
-      code: "STORE_CONFLICT",
-      message: `${file} and the store both changed since the export; nothing was written for it`,
-      file,
-      key,
-      hint: "merge by hand (`idse artifact read` shows the store's text), or take the file with `idse store import --force`",
-    };
-  if (result === "stale")
-    return {
-      severity: "warning",
-      code: "STORE_FILE_STALE",
-      message: `${file} is older than the store's document (the store changed since the export)`,
-      file,
-      key,
-      hint: "run `idse store export` to refresh it",
-    };
-  if (result === "held")
-    return {
-      severity: "error",
-      code: "SPINE_CHANGE_HELD",
-      message: `${file} changes the Product Spine table; nothing was written for it`,
-      file,
-      key,
-      hint: "review the change; a person takes it with `idse store import --accept-spine`, or proposes components with `idse spine propose`",
-    };
-  if (result === "missing")
-    return {
-      severity: "warning",
-      code: "STORE_FILE_MISSING",
-      message: `${file} was exported but is gone; the store keeps its document`,
-      file,
-      key,
-    };
+  if (result === "conflict") return notice("STORE_CONFLICT", { file, key });
+  if (result === "stale") return notice("STORE_FILE_STALE", { file, key });
+  if (result === "held") return notice("SPINE_CHANGE_HELD", { file, key });
+  if (result === "missing") return notice("STORE_FILE_MISSING", { file, key });
   return undefined;
 }
