@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import { IdseError, toDiagnostic } from "../errors.ts";
 import { parseWithLimits, YamlLimit } from "./limits.ts";
+import { isPlainProfile } from "./plain.ts";
 
 // Parse: find the `## Agent Profile` section of a spec, take the first ```yaml fence inside it, and parse
 // it into a tree whose every node remembers where it came from, so any later error (merge, validation)
@@ -196,6 +197,29 @@ export type ParsedProfile = { tree: MapTree; src: Source } | { missing: string; 
  * merge may supply it), the reason in `missing`; throws for a block that is there but unusable.
  */
 export function parseProfile(session: string, file: string, markdown: string | undefined): ParsedProfile {
+  const located = locateClosed(session, file, markdown);
+  return "missing" in located ? located : parseLocated(session, file, located);
+}
+
+/**
+ * What parseProfile says of a spec without the tree: the reason a block is missing, undefined when it
+ * parses, an IdseError thrown when it does not. `validate` asks only this, so a block plainly fine
+ * (plain.ts) skips the yaml library: same findings, a fraction of the time.
+ */
+export function checkProfile(session: string, file: string, markdown: string | undefined) {
+  const located = locateClosed(session, file, markdown);
+  if ("missing" in located) return located;
+  if (!isPlainProfile(located.text)) parseLocated(session, file, located);
+  return undefined;
+}
+
+type Found = Extract<Located, { found: true }>;
+
+function locateClosed(
+  session: string,
+  file: string,
+  markdown: string | undefined,
+): Found | { missing: string; line?: number } {
   if (markdown === undefined) return { missing: "its spec.md does not exist" };
   const located = locateProfile(markdown);
   if (!located.found) return { missing: located.reason, line: located.line };
@@ -204,6 +228,10 @@ export function parseProfile(session: string, file: string, markdown: string | u
     const at = { file, line: located.fenceLine, column: 1 };
     throw invalid(at, "the ```yaml block is never closed", { session });
   }
+  return located;
+}
+
+function parseLocated(session: string, file: string, located: Found): { tree: MapTree; src: Source } {
   const lines = new LineCounter();
   let doc: ReturnType<typeof parseWithLimits>;
   try {
