@@ -233,9 +233,9 @@ function locateClosed(
 
 function parseLocated(session: string, file: string, located: Found): { tree: MapTree; src: Source } {
   const lines = new LineCounter();
-  let doc: ReturnType<typeof parseWithLimits>;
+  let parsed: ReturnType<typeof parseWithLimits>;
   try {
-    doc = parseWithLimits(located.text, lines);
+    parsed = parseWithLimits(located.text, lines);
   } catch (err) {
     if (!(err instanceof YamlLimit)) throw err;
     const lp = lines.linePos(err.offset);
@@ -247,6 +247,7 @@ function parseLocated(session: string, file: string, located: Found): { tree: Ma
       reason: err.reason,
     });
   }
+  const { doc, aliases } = parsed;
   const src: Source = { session, file, fenceLine: located.fenceLine, indent: located.indent, doc, lines };
   if (doc.errors.length) {
     const [first, ...rest] = doc.errors.map((e) => {
@@ -264,14 +265,15 @@ function parseLocated(session: string, file: string, located: Found): { tree: Ma
   }
   // An alias without its anchor is no parse error in yaml; it would fail later, without a position.
   let dangling: Node | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      if (!alias.resolve(doc)) {
-        dangling = alias;
-        return visit.BREAK;
-      }
-    },
-  });
+  if (aliases)
+    visit(doc, {
+      Alias(_, alias) {
+        if (!alias.resolve(doc)) {
+          dangling = alias;
+          return visit.BREAK;
+        }
+      },
+    });
   if (dangling) {
     throw new IdseError("AGENT_PROFILE_YAML", {
       ...posOf(src, dangling),
