@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import { IdseError, toDiagnostic } from "../errors.ts";
 import { parseWithLimits, YamlLimit } from "./limits.ts";
+import { isPlainProfile } from "./plain.ts";
 
 // Parse: find the `## Agent Profile` section of a spec, take the first ```yaml fence inside it, and parse
 // it into a tree whose every node remembers where it came from, so any later error (merge, validation)
@@ -196,6 +197,29 @@ export type ParsedProfile = { tree: MapTree; src: Source } | { missing: string; 
  * merge may supply it), the reason in `missing`; throws for a block that is there but unusable.
  */
 export function parseProfile(session: string, file: string, markdown: string | undefined): ParsedProfile {
+  const located = locateClosed(session, file, markdown);
+  return "missing" in located ? located : parseLocated(session, file, located);
+}
+
+/**
+ * What parseProfile says of a spec without the tree: the reason a block is missing, undefined when it
+ * parses, an IdseError thrown when it does not. `validate` asks only this, so a block plainly fine
+ * (plain.ts) skips the yaml library: same findings, a fraction of the time.
+ */
+export function checkProfile(session: string, file: string, markdown: string | undefined) {
+  const located = locateClosed(session, file, markdown);
+  if ("missing" in located) return located;
+  if (!isPlainProfile(located.text)) parseLocated(session, file, located);
+  return undefined;
+}
+
+type Found = Extract<Located, { found: true }>;
+
+function locateClosed(
+  session: string,
+  file: string,
+  markdown: string | undefined,
+): Found | { missing: string; line?: number } {
   if (markdown === undefined) return { missing: "its spec.md does not exist" };
   const located = locateProfile(markdown);
   if (!located.found) return { missing: located.reason, line: located.line };
@@ -204,10 +228,14 @@ export function parseProfile(session: string, file: string, markdown: string | u
     const at = { file, line: located.fenceLine, column: 1 };
     throw invalid(at, "the ```yaml block is never closed", { session });
   }
+  return located;
+}
+
+function parseLocated(session: string, file: string, located: Found): { tree: MapTree; src: Source } {
   const lines = new LineCounter();
-  let doc: ReturnType<typeof parseWithLimits>;
+  let parsed: ReturnType<typeof parseWithLimits>;
   try {
-    doc = parseWithLimits(located.text, lines);
+    parsed = parseWithLimits(located.text, lines);
   } catch (err) {
     if (!(err instanceof YamlLimit)) throw err;
     const lp = lines.linePos(err.offset);
@@ -219,6 +247,7 @@ export function parseProfile(session: string, file: string, markdown: string | u
       reason: err.reason,
     });
   }
+  const { doc, aliases } = parsed;
   const src: Source = { session, file, fenceLine: located.fenceLine, indent: located.indent, doc, lines };
   if (doc.errors.length) {
     const [first, ...rest] = doc.errors.map((e) => {
@@ -236,14 +265,15 @@ export function parseProfile(session: string, file: string, markdown: string | u
   }
   // An alias without its anchor is no parse error in yaml; it would fail later, without a position.
   let dangling: Node | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      if (!alias.resolve(doc)) {
-        dangling = alias;
-        return visit.BREAK;
-      }
-    },
-  });
+  if (aliases)
+    visit(doc, {
+      Alias(_, alias) {
+        if (!alias.resolve(doc)) {
+          dangling = alias;
+          return visit.BREAK;
+        }
+      },
+    });
   if (dangling) {
     throw new IdseError("AGENT_PROFILE_YAML", {
       ...posOf(src, dangling),

@@ -1,4 +1,4 @@
-import { parseProfile } from "../../compiler/parse.ts";
+import { checkProfile } from "../../compiler/parse.ts";
 import { IdseError } from "../../errors.ts";
 import type { Rule } from "../engine.ts";
 
@@ -26,8 +26,8 @@ export const agentProfileYaml: Rule = {
         // keeps the yaml parser off the hot path of `validate --all`.
         if (a.untouched) return;
         try {
-          const parsed = parseProfile(ctx.session.session, a.file, a.doc!.text);
-          if ("missing" in parsed && parsed.line) {
+          const parsed = checkProfile(ctx.session.session, a.file, a.doc!.text);
+          if (parsed?.line) {
             ctx.report({ messageId: "no-block", stage: "spec", line: parsed.line, column: 1 });
           }
         } catch (err) {
