@@ -305,14 +305,26 @@ describe("architecture: boundaries", () => {
     for (const a of Object.keys(allowed)) expect(uses).toContain(a);
     // The scan reads code, not the words of a comment or a string (models/plugins.ts says "process.env").
     expect(codeOf('a = "process.env"; // process.stdout\nb = process.stdin')).not.toContain("process.env");
+    // …but the code inside a template literal's substitutions is read: `${process.env.X}` counts.
+    const $ = "$"; // a template literal's source, written without biome taking it for a slip
+    expect(codeOf(`a = \`at ${$}{process.env.HOME} now\``)).toContain("process.env.HOME");
+    expect(codeOf(`a = \`process.env ${$}{x}\``)).not.toContain("process.env");
   });
 });
 
-/** Source text without its comments and the contents of its string literals: what the code itself uses. */
+/**
+ * Source text without its comments and the contents of its string literals: what the code itself uses.
+ * A template literal keeps its `${…}` substitutions, which are code (one level of braces inside).
+ */
 function codeOf(text: string): string {
   return text.replace(
     /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g,
-    (m) => (m.startsWith("/") ? "" : m[0]! + m.at(-1)!),
+    (m) => {
+      if (m.startsWith("/")) return "";
+      if (!m.startsWith("`")) return m[0]! + m.at(-1)!;
+      const subs = [...m.matchAll(/\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map((s) => `\${${s[1]}}`);
+      return `\`${subs.join("")}\``;
+    },
   );
 }
 
