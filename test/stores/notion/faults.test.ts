@@ -122,10 +122,8 @@ describe("retries", () => {
       code: "rate_limited",
       headers: { "retry-after": "60" },
     });
-    const started = Date.now();
+    // One attempt, so no 60 s wait: the store gave up at once (a clock bound would measure the machine).
     const err = await errorOf(store.read("a.md"));
-    // Waiting would take the 60 s Retry-After; half of it is a bound no busy machine reaches otherwise.
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect([err?.data?.notion_code, err?.data?.attempts, err?.data?.retry_after_ms]).toEqual([
       "NOTION_RATE_LIMITED",
       1,
