@@ -1,9 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { assertKey, type DesignStore, sha256Hex } from "../store/contract.ts";
 import { readStoreBytes, storeBoundary } from "../store/fs.ts";
-import { guardRead } from "../store/path-guard.ts";
 import { type StatCache, statCacheOf, statKey } from "../store/stat-cache.ts";
 import { gcPacer } from "./gc-pace.ts";
 
@@ -15,8 +14,12 @@ import { gcPacer } from "./gc-pace.ts";
 // bytes that are not valid UTF-8 are hashed as the store would read them, decoded.
 //
 // With a stat cache attached to the store (src/store/stat-cache.ts), a document whose stat has not changed is
-// not read at all: its folder is resolved and checked once (the same containment as a read), then the
-// file costs one lstat.
+// not read at all: it costs one lstat of its path. A hit needs no containment check of its folders, since
+// it reads nothing: an entry is recorded only after a read through the store (which refuses a path that
+// leads out), and a hit is the same file (device and inode) with the same size, mtime and ctime, so its
+// hash is that read's. A miss, a symlink or a changed file is read through the store, checked as ever.
+// Checking each document's folder first (one readdir per session folder, on both sides) was a quarter of
+// a no-op `sync status` at 10,001 sessions (docs/benchmarks.md, "Scaling").
 
 /** Hashes in flight for a store that is not the local filesystem. */
 const REMOTE_HASH_CONCURRENCY = 16;
@@ -89,64 +92,14 @@ function lstatOf(path: string) {
   }
 }
 
-/**
- * The real folder of each store folder, contained: the store root is resolved with realpath once, and each
- * folder below from its parent's listing (one readdir per parent instead of a realpath per folder, which
- * was half of a no-op `sync status` at 10,001 sessions: 140,000 realpath calls). A folder that is a
- * symlink is resolved and checked by guardRead; a missing one is null.
- */
-function folderResolver(base: string, within: string): (folder: string) => string | null {
-  const real = new Map<string, string | null>();
-  const listings = new Map<string, Map<string, "dir" | "link" | "other">>();
-  const listing = (dir: string) => {
-    let hit = listings.get(dir);
-    if (hit) return hit;
-    hit = new Map();
-    try {
-      for (const e of readdirSync(dir, { withFileTypes: true }))
-        hit.set(e.name, e.isDirectory() ? "dir" : e.isSymbolicLink() ? "link" : "other");
-    } catch (err) {
-      if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
-    }
-    listings.set(dir, hit);
-    return hit;
-  };
-  const checked = (folder: string): string | null => {
-    try {
-      return guardRead(within, base + folder) ?? null;
-    } catch (err) {
-      if (!MISSING.has((err as NodeJS.ErrnoException).code ?? "")) throw err;
-      return null;
-    }
-  };
-  const resolve = (folder: string): string | null => {
-    let r = real.get(folder);
-    if (r !== undefined) return r;
-    const slash = folder.lastIndexOf("/");
-    if (folder === "") r = checked("");
-    else {
-      const parent = resolve(slash < 0 ? "" : folder.slice(0, slash));
-      const name = folder.slice(slash + 1);
-      const kind = parent === null ? undefined : listing(parent).get(name);
-      r = kind === "dir" ? `${parent}/${name}` : kind === "link" ? checked(folder) : null;
-    }
-    real.set(folder, r);
-    return r;
-  };
-  return resolve;
-}
-
 /** hashKeys of a filesystem store through its stat cache: only files whose stat changed are read. */
 function hashCached(store: DesignStore, keys: readonly string[], cache: StatCache, out: Map<string, string>) {
-  const { base, within } = storeBoundary(store);
-  const folderOf = folderResolver(base, within);
+  const { base } = storeBoundary(store);
   const pace = gcPacer(GC_EVERY);
   for (const key of keys) {
     pace();
-    const slash = assertKey(key).lastIndexOf("/");
-    const real = folderOf(slash < 0 ? "" : key.slice(0, slash));
-    const path = real === null ? undefined : `${real}/${key.slice(slash + 1)}`;
-    const st = path === undefined ? undefined : lstatOf(path);
+    const path = base + assertKey(key);
+    const st = lstatOf(path);
     if (st?.isFile()) {
       const hit = cache.lookup(key, st);
       if (hit !== undefined) {
@@ -162,7 +115,7 @@ function hashCached(store: DesignStore, keys: readonly string[], cache: StatCach
     }
     out.set(key, hash);
     // Recorded only when the file did not change while it was read: the stat must describe these bytes.
-    const after = st?.isFile() ? lstatOf(path!) : undefined;
+    const after = st?.isFile() ? lstatOf(path) : undefined;
     if (after && statKey(after) === statKey(st!)) cache.record(key, st!, hash);
   }
 }

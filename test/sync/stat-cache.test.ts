@@ -125,4 +125,24 @@ describe("stat cache: containment", () => {
     symlinkSync(outside, specs);
     await expect(w.hashNow()).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
   });
+
+  test("a hit reads nothing, so the same file moved out behind a symlink is never read there", async () => {
+    const { symlinkSync, renameSync } = await import("node:fs");
+    const w = workspace();
+    const c = await w.hashNow();
+    // A planted hash beside the file's stat: answered from it, the file was not opened.
+    const text = readFileSync(c.cache.file, "utf8");
+    writeFileSync(c.cache.file, text.replace(/[0-9a-f]{64}\n/, `${FAKE}\n`));
+    setMtime(c.cache.file, mtimeSecs(w.file) + 10);
+    // The folder itself (the same inodes) moved out of the repository and linked back.
+    const specs = join(w.file, "..");
+    const outside = join(tempDir("idse-statcache-out-"), "specs");
+    renameSync(specs, outside);
+    symlinkSync(outside, specs);
+    expect((await w.hashNow()).h).toBe(FAKE);
+    // Anything that reads or writes it goes through the store, which refuses the path.
+    const store = createFilesystemStore(w.idseDir, w.root);
+    await expect(store.read(KEY)).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+    await expect(store.write(KEY, "x")).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+  });
 });
