@@ -38,15 +38,8 @@ function bytesHash(buf: Buffer): string {
   return isUtf8(buf) ? hashBytes(buf) : sha256Hex(buf.toString("utf8"));
 }
 
-/**
- * sha256 of each key's text; keys with no document are left out. `cache`: the stat cache to hash a
- * filesystem store's documents through (default: the one attached to the store, if any).
- */
-export async function hashKeys(
-  store: DesignStore,
-  keys: readonly string[],
-  cache: StatCache | undefined = statCacheOf(store),
-): Promise<Map<string, string>> {
+/** sha256 of each key's text; keys with no document are left out. */
+export async function hashKeys(store: DesignStore, keys: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (store.kind !== "filesystem") {
     // A database or a service answers each key in a round trip: several in flight hide the latency (the
@@ -65,6 +58,7 @@ export async function hashKeys(
     });
     return out;
   }
+  const cache = statCacheOf(store);
   if (cache) {
     hashCached(store, keys, cache, out);
     return out;

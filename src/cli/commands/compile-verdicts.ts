@@ -1,10 +1,10 @@
-import { lstatSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
 import type { CompiledProfile } from "../../models/agent-profile.ts";
-import { readTextIfExists, writeFileAtomic } from "../../store/atomic-file.ts";
+import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { type DesignStore, sha256Hex } from "../../store/contract.ts";
+import { storeBoundary } from "../../store/fs.ts";
 import { guardRead } from "../../store/path-guard.ts";
 import { cacheDir, ensureCacheDir, openStatCache, statKey } from "../../store/stat-cache.ts";
-import { hashKeys } from "../../sync/hash.ts";
 import { VERSION } from "../../version.ts";
 
 // Verdicts of `compile agent-spec --all` (issue 16, "`compile --check` reads only what changed"): a session
@@ -114,34 +114,48 @@ function binaryStamp(): string {
 }
 
 /**
+ * The real path of each store folder below the store's real root, one lstat a folder: a folder that is a
+ * symlink (or not a folder) is null, so what the cache stats is where a contained read would land. (sync's
+ * resolver lists each parent instead, which pays when a folder holds many documents; here each session
+ * folder leads to one spec.)
+ */
+function folderResolver(realRoot: string): (folder: string) => string | null {
+  const real = new Map<string, string | null>([["", realRoot]]);
+  const resolve = (folder: string): string | null => {
+    let r = real.get(folder);
+    if (r !== undefined) return r;
+    const slash = folder.lastIndexOf("/");
+    const parent = resolve(slash < 0 ? "" : folder.slice(0, slash));
+    const path = parent === null ? undefined : `${parent}/${folder.slice(slash + 1)}`;
+    r = path !== undefined && lstatOf(path)?.isDirectory() ? path : null;
+    real.set(folder, r);
+    return r;
+  };
+  return resolve;
+}
+
+/**
  * The verdicts of a filesystem store's workspace; undefined for any other store (its reads cannot be
  * stat-ed, so it compiles every session as before).
  */
-export async function openVerdicts(input: VerdictInput): Promise<Verdicts | undefined> {
+export function openVerdicts(input: VerdictInput): Verdicts | undefined {
   const { store, idseDir } = input;
   if (store.kind !== "filesystem") return undefined;
-  // Outputs are found through the output folder's real path, resolved and contained once, as the
-  // command's own reads would be; a folder that leads out (the read then refuses) turns the cache off.
+  // The store's root and the output folder are resolved and contained once, as the command's own reads
+  // would be; one that leads out (the read then refuses) turns the cache off.
   let realOut: string | undefined;
+  let realStore: string | undefined;
+  const { base, within } = storeBoundary(store);
   try {
     realOut = input.within === null ? input.outDir : guardRead(input.within, input.outDir);
+    realStore = guardRead(within, base);
   } catch {
     return undefined;
   }
+  const storeFolder = realStore === undefined ? () => null : folderResolver(realStore);
   const file = `${cacheDir(idseDir)}/compile-verdicts.tsv`;
   const known = loadVerdicts(file);
   const stats = openStatCache(idseDir, "compile");
-  let specHash: Map<string, string>;
-  try {
-    specHash = await hashKeys(
-      store,
-      input.sessions.map((s) => s.specKey),
-      stats,
-    );
-  } catch {
-    // A spec that cannot be read: the compile reads it too and fails as it always did.
-    return undefined;
-  }
   const specKeyOf = new Map(input.sessions.map((s) => [s.session, s.specKey]));
   const fixed = JSON.stringify([
     FORMAT,
@@ -161,49 +175,60 @@ export async function openVerdicts(input: VerdictInput): Promise<Verdicts | unde
   const keyOf = (session: string, spec: string, outputs: readonly string[]) =>
     sha256Hex(JSON.stringify([fixed, session, spec, outputs]));
 
-  /** Content hash of an output file, through the stat cache; undefined when it is missing or not a plain file. */
-  const outputHash = (session: string, fmt: string): string | undefined => {
-    if (realOut === undefined) return undefined;
-    const path = input.outPath(session, fmt);
-    const real = `${realOut}/${path.slice(path.lastIndexOf("/") + 1)}`;
+  // A file whose stat the cache does not know is not read here: the compile reads it anyway, and when it
+  // records a verdict it hands over the texts it read, whose hashes are then recorded against the stat
+  // taken here, if the file still has it (so the stat describes those bytes).
+  const pending = new Map<string, { real: string; st: Stats }>();
+  /** The cached hash of the plain file `real` (cache key `key`), or undefined: a miss. */
+  const hashOf = (real: string, key: string): string | undefined => {
     const st = lstatOf(real);
     if (!st?.isFile()) return undefined;
-    const hit = stats.lookup(path, st);
-    if (hit !== undefined) return hit;
-    let text: string | undefined;
-    try {
-      text = readTextIfExists(path, input.within);
-    } catch {
-      return undefined; // the compile's own read reports it
-    }
-    if (text === undefined) return undefined;
-    const hash = sha256Hex(text);
-    const after = lstatOf(real);
-    if (after && statKey(after) === statKey(st)) stats.record(path, st, hash);
-    return hash;
+    const hit = stats.lookup(key, st);
+    if (hit === undefined) pending.set(key, { real, st });
+    return hit;
+  };
+  const settle = (key: string, hash: string) => {
+    const p = pending.get(key);
+    const after = p && lstatOf(p.real);
+    if (after && statKey(after) === statKey(p.st)) stats.record(key, p.st, hash);
+  };
+  const specFile = (session: string): { key: string; real: string } | undefined => {
+    const key = specKeyOf.get(session);
+    const slash = key?.lastIndexOf("/") ?? -1;
+    const folder = key === undefined || slash < 0 ? null : storeFolder(key.slice(0, slash));
+    return folder === null ? undefined : { key: key!, real: `${folder}/${key!.slice(slash + 1)}` };
+  };
+  const outFile = (session: string, fmt: string) => {
+    const key = input.outPath(session, fmt);
+    return { key, real: `${realOut}/${key.slice(key.lastIndexOf("/") + 1)}` };
   };
 
   const kept = new Map<string, string>();
   return {
     cached(session) {
-      const key = specKeyOf.get(session);
-      const spec = key === undefined ? undefined : specHash.get(key);
-      // Hashed even when there is no verdict yet, so the stat cache knows the outputs by the next run.
-      if (spec === undefined) return undefined;
-      const outputs: string[] = [];
-      for (const fmt of input.formats) {
-        const h = outputHash(session, fmt);
-        if (h === undefined) return undefined;
-        outputs.push(h);
-      }
-      const k = keyOf(session, spec, outputs);
+      const spec = specFile(session);
+      const specHash = spec && hashOf(spec.real, spec.key);
+      // Every output is looked at even after a miss, so that each unknown one is pending.
+      const outputs = input.formats.map((fmt) => {
+        const f = outFile(session, fmt);
+        return realOut === undefined ? undefined : hashOf(f.real, f.key);
+      });
+      if (specHash === undefined || outputs.some((h) => h === undefined)) return undefined;
+      const k = keyOf(session, specHash, outputs as string[]);
       const json = known.get(k);
       const row = json === undefined ? undefined : parseRow(json);
       if (row) kept.set(k, json!);
       return row;
     },
     current(session, spec, outputs, row) {
-      kept.set(keyOf(session, sha256Hex(spec), outputs.map(sha256Hex)), JSON.stringify(row));
+      const specHash = sha256Hex(spec);
+      const outHashes = outputs.map(sha256Hex);
+      kept.set(keyOf(session, specHash, outHashes), JSON.stringify(row));
+      const sf = specFile(session);
+      if (sf) settle(sf.key, specHash);
+      input.formats.forEach((fmt, i) => {
+        settle(outFile(session, fmt).key, outHashes[i]!);
+      });
     },
     save() {
       stats.save();

@@ -97,7 +97,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     // then differ by their time) nor --dry-run (it prints every file's text).
     const verdicts =
       o.all && !o.dryRun && !o.timestamp
-        ? await openVerdicts({
+        ? openVerdicts({
             store,
             idseDir: ws.idseDir,
             project,
