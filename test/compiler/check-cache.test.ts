@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openVerdicts } from "../../src/cli/commands/compile-verdicts.ts";
+import { createFilesystemStore } from "../../src/store/fs.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { idse, tempDir } from "../helpers.ts";
 
 // The verdicts of `compile agent-spec --all` (src/cli/commands/compile-verdicts.ts): a session found
@@ -182,5 +185,23 @@ describe("compile agent-spec --all: cached verdicts", () => {
     expect(r.json!.data.counts).toMatchObject({ compiled: 2, changed: 0 });
     expect(billingRow(r).profile.name).toBe("Billing Agent");
     expect((await run(cwd)).code).toBe(0);
+  });
+
+  test("only a filesystem store has verdicts: any other compiles every session as before", () => {
+    const root = tempDir();
+    const input = {
+      idseDir: join(root, ".idse"),
+      project: "shop",
+      blueprint: "__blueprint__",
+      blueprintSpec: undefined,
+      sessions: [{ session: "billing", specKey: "projects/shop/sessions/billing/specs/spec.md" }],
+      outDir: join(root, "out"),
+      within: root,
+      formats: ["yaml"],
+      schemaRef: "schema.json",
+      outPath: (session: string, fmt: string) => join(root, "out", `${session}.profile.${fmt}`),
+    };
+    expect(openVerdicts({ ...input, store: createMemoryStore() })).toBeUndefined();
+    expect(openVerdicts({ ...input, store: createFilesystemStore(join(root, ".idse"), root) })).toBeDefined();
   });
 });

@@ -1,4 +1,5 @@
 import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { CompiledProfile } from "../../models/agent-profile.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { type DesignStore, sha256Hex } from "../../store/contract.ts";
@@ -200,7 +201,7 @@ export function openVerdicts(input: VerdictInput): Verdicts | undefined {
   };
   const outFile = (session: string, fmt: string) => {
     const key = input.outPath(session, fmt);
-    return { key, real: `${realOut}/${key.slice(key.lastIndexOf("/") + 1)}` };
+    return { key, real: `${realOut}/${basename(key)}` };
   };
 
   const kept = new Map<string, string>();
