@@ -17,6 +17,7 @@ import { writeFilesAtomic } from "../../store/atomic-files.ts";
 import { keys } from "../../store/layout.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
 import { defineCommand } from "../command.ts";
+import { openVerdicts } from "./compile-verdicts.ts";
 import { targetSession } from "./shared.ts";
 
 // `idse compile agent-spec`: reads specs through the DesignStore, hands them to the compiler (loaded
@@ -91,10 +92,45 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     const within = boundaryFor(ws.root, outDir);
     const schemaRef = relative(outDir, join(ws.idseDir, "schemas", "agent-profile.schema.json"));
     const formats: ("yaml" | "json")[] = format === "both" ? ["yaml", "json"] : [format];
+    const outPath = (session: string, fmt: string) => join(outDir, `${session}.profile.${fmt}`);
+    // --all remembers the sessions found current (./compile-verdicts.ts). Not with --timestamp (the files
+    // then differ by their time) nor --dry-run (it prints every file's text).
+    const verdicts =
+      o.all && !o.dryRun && !o.timestamp
+        ? openVerdicts({
+            store,
+            idseDir: ws.idseDir,
+            project,
+            blueprint,
+            blueprintSpec: baseDoc,
+            sessions: sessions.map((session) => ({
+              session,
+              specKey: keys.artifact(project, session, "spec"),
+            })),
+            outDir,
+            within,
+            formats,
+            schemaRef,
+            outPath,
+          })
+        : undefined;
 
     const rows: CompiledProfile[] = [];
     const writes: { path: string; text: string }[] = [];
     for (const session of sessions) {
+      const hit = verdicts?.cached(session);
+      if (hit) {
+        const files = formats.map(
+          (fmt): CompiledFile => ({
+            path: display(outPath(session, fmt)),
+            format: fmt,
+            status: "unchanged",
+            written: false,
+          }),
+        );
+        rows.push({ session, status: "compiled", ...hit, files });
+        continue;
+      }
       const alone = session === blueprint;
       const own = alone && baseDoc ? baseDoc : await spec(session);
       let profile: CompiledProfile["profile"];
@@ -122,10 +158,12 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
         schemaRef,
         ...(o.timestamp ? { timestamp: ctx.now } : {}),
       };
+      const exact: string[] = []; // the outputs that are byte for byte what this compile renders
       const files = formats.map((fmt): CompiledFile => {
-        const path = join(outDir, `${session}.profile.${fmt}`);
+        const path = outPath(session, fmt);
         const text = fmt === "yaml" ? C.renderYaml(profile, prov) : C.renderJson(profile, prov);
         const disk = readTextIfExists(path, within);
+        if (disk === text) exact.push(disk);
         // --check ignores the --timestamp line, so files written with it can still be checked.
         const same = o.check
           ? disk !== undefined && C.withoutTimestamp(disk) === C.withoutTimestamp(text)
@@ -135,7 +173,11 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
         if (written) writes.push({ path, text });
         return { path: display(path), format: fmt, status, written, ...(o.dryRun ? { content: text } : {}) };
       });
-      rows.push({ session, status: "compiled", content_hash: C.contentHash(profile), profile, files });
+      const content_hash = C.contentHash(profile);
+      if (verdicts && own.text !== undefined && exact.length === formats.length) {
+        verdicts.current(session, own.text, exact, { content_hash, profile });
+      }
+      rows.push({ session, status: "compiled", content_hash, profile, files });
     }
 
     if (writes.length) {
@@ -143,6 +185,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
       // session, and their fsyncs overlap (src/store/atomic-files.ts). Each file is still old or new.
       await ctx.mutate(project, () => writeFilesAtomic(writes, within));
     }
+    verdicts?.save();
     const changed = rows.flatMap((r) => r.files).filter((f) => f.status !== "unchanged");
     if (o.check) {
       for (const row of rows)
