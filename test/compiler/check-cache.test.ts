@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openVerdicts } from "../../src/cli/commands/compile-verdicts.ts";
 import { createFilesystemStore } from "../../src/store/fs.ts";
@@ -90,6 +90,26 @@ describe("compile agent-spec --all: cached verdicts", () => {
     expect(billingRow(await run(cwd, "--check", "--timestamp")).profile.name).toBe("Billing Agent");
     const one = await idse(["compile", "agent-spec", "--session", "billing", "--check", "--json"], { cwd });
     expect(one.json!.data.profiles[0].profile.name).toBe("Billing Agent");
+  });
+
+  test("--no-cache neither serves nor writes the record, and the MCP tool (read-only) writes none", async () => {
+    const cwd = await cachedShop();
+    const path = join(cwd, VERDICTS);
+    const planted = readFileSync(path, "utf8").replace('"name":"Billing Agent"', '"name":"Planted Agent"');
+    writeFileSync(path, planted);
+    const r = await run(cwd, "--check", "--no-cache");
+    expect(billingRow(r).profile.name).toBe("Billing Agent");
+    expect(readFileSync(path, "utf8")).toBe(planted);
+    // The MCP tool says it writes nothing: with the cache gone, a check of every session leaves none.
+    rmSync(join(cwd, ".idse", ".cache"), { recursive: true, force: true });
+    const { call, connect } = await import("../mcp/util.ts");
+    const { client, close } = await connect(cwd);
+    const res = await call(client, "compile_agent_spec", { all: true, mode: "check" });
+    await close();
+    expect(res.isError).toBeUndefined();
+    expect(res.structuredContent.counts).toMatchObject({ compiled: 2, changed: 0 });
+    expect(existsSync(join(cwd, ".idse", ".cache", "compile-verdicts.tsv"))).toBe(false);
+    expect(existsSync(join(cwd, ".idse", ".cache", "stat", "compile.tsv"))).toBe(false);
   });
 
   // An edit always changes a file's stat, so the stat cache alone would miss; this holds the verdict's key

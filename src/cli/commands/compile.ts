@@ -33,6 +33,8 @@ interface Options {
   dryRun?: boolean;
   check?: boolean;
   timestamp?: boolean;
+  /** false with --no-cache: the sessions found current are neither looked up nor recorded. */
+  cache?: boolean;
 }
 
 export const compileAgentSpec = defineCommand<Options, CompileOutput>({
@@ -46,8 +48,15 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     },
     { flags: "--format <format>", description: "Files to write (default: yaml)", choices: PROFILE_FORMATS },
     { flags: "--dry-run", description: "Print the files instead of writing them" },
-    { flags: "--check", description: "Write nothing; exit 1 when a file differs from what would be written" },
+    {
+      flags: "--check",
+      description: "Write no profile; exit 1 when a file differs from what would be written",
+    },
     { flags: "--timestamp", description: "Put the generation time in the header (the bytes then vary)" },
+    {
+      flags: "--no-cache",
+      description: "With --all: neither use nor update .idse/.cache/'s record of sessions found current",
+    },
   ],
   examples: [
     "idse compile agent-spec --session billing",
@@ -94,9 +103,10 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     const formats: ("yaml" | "json")[] = format === "both" ? ["yaml", "json"] : [format];
     const outPath = (session: string, fmt: string) => join(outDir, `${session}.profile.${fmt}`);
     // --all remembers the sessions found current (./compile-verdicts.ts). Not with --timestamp (the files
-    // then differ by their time) nor --dry-run (it prints every file's text).
+    // then differ by their time), --dry-run (it prints every file's text) or --no-cache (the MCP tool,
+    // which promises to write nothing).
     const verdicts =
-      o.all && !o.dryRun && !o.timestamp
+      o.all && !o.dryRun && !o.timestamp && o.cache !== false
         ? openVerdicts({
             store,
             idseDir: ws.idseDir,

@@ -261,6 +261,8 @@ export const TOOLS: ToolDef[] = [
           format: i.format,
           check: mode === "check",
           dryRun: mode === "dry_run",
+          // Read-only: not even the cache of sessions found current is written.
+          cache: false,
         },
         i,
       );
