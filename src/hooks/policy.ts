@@ -299,10 +299,11 @@ export const IDSE_COMMANDS: IdseRow[] = [
       "--dry-run",
       "--check",
       "--timestamp",
+      "--no-cache",
     ],
     deny: ["--out"],
     requireOne: ["--check", "--dry-run"],
-    why: "with --check or --dry-run, writes nothing",
+    why: "with --check or --dry-run, writes no profile (at most idse's own cache in .idse/.cache/)",
   },
   { command: "agents list", options: [], why: "reads" },
   {
