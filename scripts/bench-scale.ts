@@ -16,9 +16,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { timeProcess } from "./bench.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
+import { emptyBinary, FLOOR_NAME, hookPayload } from "./bench-hook.ts";
 
 const REPO = join(import.meta.dir, "..");
 const DOC = join(REPO, "docs", "benchmarks.md");
@@ -28,7 +29,7 @@ const IDSE = process.env.IDSE_BENCH_BIN ?? join(REPO, "dist", "idse");
 
 interface ScaleCase extends ProcessCase {
   /** Which floor the budget is a multiple of, and the multiple. */
-  floor?: { of: "list" | "read"; ratio: number };
+  floor?: { of: "list" | "read" | "empty"; ratio: number };
 }
 
 interface Result {
@@ -135,6 +136,64 @@ function validateRows(dir: string, idse: string, label: string): ScaleCase[] {
   ];
 }
 
+/**
+ * Commands whose cost must not grow with the workspace (issue 16: ≤ 2.5× an empty compiled binary at every
+ * size), after their floor: the empty binary, timed in the same run.
+ */
+function startupRows(dir: string, empty: string, root: string): ScaleCase[] {
+  const planning = hookPayload(root, dir, "Write", {
+    file_path: join(dir, "src", "server.ts"),
+    content: "x",
+  });
+  const flat = { of: "empty" as const, ratio: 2.5 };
+  const current = readFileSync(join(dir, ".idse", "projects", "bench", "CURRENT_SESSION"), "utf8").trim();
+  return [
+    {
+      name: `floor: ${FLOOR_NAME}`,
+      cwd: dirname(empty),
+      bin: empty,
+      argv: [],
+      runs: 10,
+      check: (out) => expectOutput(out === "", "empty binary"),
+    },
+    {
+      name: "start-up: `status`",
+      cwd: dir,
+      argv: ["status"],
+      runs: 10,
+      floor: flat,
+      check: (out) => expectOutput(out.includes("feature-"), "status names the session"),
+    },
+    {
+      name: "start-up: `session-info <id>` (the current session)",
+      cwd: dir,
+      argv: ["session-info", current],
+      runs: 10,
+      floor: flat,
+      check: (out) => expectOutput(out.includes("feature-"), "session-info names the session"),
+    },
+    {
+      name: "start-up: `validate` (the current session)",
+      cwd: dir,
+      argv: ["validate"],
+      okCodes: [0, 1],
+      runs: 10,
+      floor: flat,
+      check: () => {},
+    },
+    {
+      name: "start-up: `hook claude-pre-tool-use`, a Write of src/ denied",
+      cwd: dir,
+      argv: ["hook", "claude-pre-tool-use"],
+      stdin: planning,
+      runs: 10,
+      floor: flat,
+      check: (out) =>
+        expectOutput(JSON.parse(out).hookSpecificOutput?.permissionDecision === "deny", "hook denies"),
+    },
+  ];
+}
+
 /** The read floor of the workspace in `dir`. */
 function readFloor(dir: string, label: string): ScaleCase {
   return {
@@ -191,6 +250,7 @@ function runScale(sessions: number, root: string): Result[] {
   const filled = join(root, `ws-${sessions}-filled`);
   generate(filled, sessions, "--profiles");
   const cases = [
+    ...startupRows(dir, emptyBinary(root), root),
     ...casesFor(dir, remote, sessions),
     readFloor(filled, " (filled)"),
     ...validateRows(filled, IDSE, " (filled)"),
@@ -201,6 +261,7 @@ function runScale(sessions: number, root: string): Result[] {
     console.error(`bench-scale: ${sessions} — ${c.name}`);
     const row = timeProcess({ ...c, bin: c.bin ?? IDSE }, env, c.runs ?? 3, 1);
     if (c.name.startsWith("floor: `find")) floors.list = row.medianMs;
+    else if (c.name === `floor: ${FLOOR_NAME}`) floors.empty = row.medianMs;
     else if (c.name.startsWith("floor: read")) floors.read = row.medianMs; // the rows after it use it
     const r: Result = {
       sessions,
