@@ -116,9 +116,9 @@ function binaryStamp(): string {
 
 /**
  * The real path of each store folder below the store's real root, one lstat a folder: a folder that is a
- * symlink (or not a folder) is null, so what the cache stats is where a contained read would land. (sync's
- * resolver lists each parent instead, which pays when a folder holds many documents; here each session
- * folder leads to one spec.)
+ * symlink (or not a folder) is null, so what the cache stats is where a contained read would land. Sync
+ * (src/sync/hash.ts) skips this check for a hit, which reads nothing; here it is kept because a verdict
+ * serves a whole compiled row, and a folder check per session is a small part of a run.
  */
 function folderResolver(realRoot: string): (folder: string) => string | null {
   const real = new Map<string, string | null>([["", realRoot]]);
