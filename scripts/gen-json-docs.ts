@@ -25,7 +25,7 @@ import {
   DOCTOR_FINDING_CODES,
   type ErrorCode,
   EXIT,
-  NOTICES,
+  notices,
   TRANSPORT_CODES,
 } from "../src/catalogue/index.ts";
 import { SAMPLES } from "../src/catalogue/samples.ts";
@@ -560,7 +560,7 @@ function schemaSections(examples: Map<string, Example>): string[] {
 function render(examples: Map<string, Example>, gate: Run): string {
   const diagnosticCodes = [
     // A "|" inside a cell (`sync push|pull`) would end it: GFM tables take it escaped, code spans too.
-    ...NOTICES.map(
+    ...notices().map(
       (d) => `| \`${d.code}\` | ${d.severity} | ${d.where.replaceAll("|", "\\|")} | ${d.keys} |`,
     ),
     ...Object.entries(TRANSPORT_CODES).map(

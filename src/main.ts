@@ -8,7 +8,8 @@ import { VERSION } from "./version.ts";
 // EAGAIN: wait a millisecond and retry. A reader that went away (`idse sessions | head -1`) answers
 // EPIPE: stop writing quietly, as other command-line tools do.
 const closed = new Set<number>();
-const pause = new Int32Array(new SharedArrayBuffer(4));
+// Made on the first EAGAIN only: the first SharedArrayBuffer of a process costs about 1 ms to create.
+let pause: Int32Array | undefined;
 function writeFd(fd: number, text: string | Uint8Array): void {
   let buf =
     typeof text === "string"
@@ -20,8 +21,10 @@ function writeFd(fd: number, text: string | Uint8Array): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EPIPE") closed.add(fd);
-      else if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1);
-      else throw err;
+      else if (code === "EAGAIN") {
+        pause ??= new Int32Array(new SharedArrayBuffer(4));
+        Atomics.wait(pause, 0, 0, 1);
+      } else throw err;
     }
   }
 }

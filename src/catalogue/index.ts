@@ -20,11 +20,11 @@ export {
   DOCTOR_FINDING_CODES,
   type DoctorFindingCode,
   NOTICE_CODES,
-  NOTICES,
   type Notice,
   type NoticeCode,
   type NoticeDataOf,
   type NoticeSpec,
+  notices,
   type Severity,
 } from "./notices.ts";
 export { TRANSPORT_CODES, type TransportCode } from "./transport.ts";

@@ -359,7 +359,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     checkArgs(cmd, args);
     // Once per run: the repository still holds the Python original's database (docs/migrating.md).
-    const notice = originalDbNotice(cmd.name, global.cwd);
+    const notice = await originalDbNotice(cmd.name, global.cwd);
     if (notice) diagnostics.push(notice);
     const ctx = makeContext(io, global, diagnostics);
     const out = commandOutput();

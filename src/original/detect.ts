@@ -4,19 +4,13 @@ import * as v from "valibot";
 import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
 import { readTextIfExists } from "../store/atomic-file.ts";
 import { guardRead } from "../store/path-guard.ts";
+import { IDSE_STORE_APP_ID, IMPORT_HASHES, IMPORT_RECORD, ORIGINAL_DB } from "./files.ts";
+
+export { IDSE_STORE_APP_ID, IMPORT_HASHES, IMPORT_RECORD, ORIGINAL_DB } from "./files.ts";
 
 // Finding the Python original's database (`.idse/idse.db`, its default SQLite mode) cheaply enough to run
 // before every command: one stat of a file that is usually absent; only when it exists, 100 bytes of its
 // header and the small import record beside it. No SQLite is opened here (docs/migrating.md).
-
-/** The original's database, relative to `.idse/`. idse itself never writes a file by this name. */
-export const ORIGINAL_DB = "idse.db";
-/** What `idse import-original` recorded about the database it imported, relative to `.idse/`. */
-export const IMPORT_RECORD = "original-import.json";
-/** Beside it: the hash of every document the import established (large; only import-original reads it). */
-export const IMPORT_HASHES = "original-import.hashes.json";
-/** PRAGMA application_id of idse's own sqlite-store ('idse' in ASCII); the original leaves it 0. */
-export const IDSE_STORE_APP_ID = 0x69647365;
 
 export type DbKind = "missing" | "idse-store" | "sqlite" | "empty" | "not-sqlite";
 

@@ -1,6 +1,4 @@
 import { closeSync, openSync, statfsSync, statSync } from "node:fs";
-import { release } from "node:os";
-import { getSystemErrorName } from "node:util";
 
 // syncfs(2): one system call that makes every file of one filesystem durable, data and metadata (renames,
 // new folder entries), instead of one fsync per file and one per folder. The batch writer
@@ -11,6 +9,8 @@ import { getSystemErrorName } from "node:util";
 // There is no syncfs in node:fs, so it is called through bun:ffi from the C library. Loaded on the first
 // batch only (about 2 ms), behind a dynamic import that may fail: the same source runs on Deno and under
 // other runtimes, where this module answers "no syncfs" and the writer does what it did before.
+// node:os and node:util are imported there too, not at the top: this module is in every command's start
+// path (the store imports the batch writer), and node:util alone costs a compiled binary about 2.5 ms.
 
 /** Filesystems whose syncfs writes back data and metadata, by statfs f_type. Others fall back. */
 const LOCAL_FS = new Set([
@@ -28,6 +28,8 @@ export interface SyncFs {
   flush(fd: number): undefined | "unavailable" | number;
   /** Whether the filesystem holding `dir` is one where syncfs is trusted. */
   suits(dir: string): boolean;
+  /** The name of a (negative) errno: node:util's getSystemErrorName, loaded with the rest. */
+  errorName(errno: number): string;
 }
 
 let loaded: Promise<SyncFs | undefined> | undefined;
@@ -51,7 +53,9 @@ export function kernelReportsErrors(rel: string): boolean {
 }
 
 async function load(): Promise<SyncFs | undefined> {
-  if (process.platform !== "linux" || !kernelReportsErrors(release())) return undefined;
+  if (process.platform !== "linux") return undefined;
+  const [{ release }, { getSystemErrorName }] = await Promise.all([import("node:os"), import("node:util")]);
+  if (!kernelReportsErrors(release())) return undefined;
   // A variable specifier: bundlers and Deno leave it to run time, where it may throw (caught above).
   const specifier = "bun:ffi";
   const ffi = (await import(specifier)) as typeof import("bun:ffi");
@@ -60,6 +64,7 @@ async function load(): Promise<SyncFs | undefined> {
     __errno_location: { args: [], returns: ffi.FFIType.ptr },
   });
   return {
+    errorName: getSystemErrorName,
     flush(fd) {
       if (symbols.syncfs(fd) === 0) return undefined;
       // errno is read on the same thread right after the call, before anything else can change it.
@@ -119,7 +124,7 @@ export async function openBatchFlush(dirs: Iterable<string>): Promise<BatchFlush
         if (r === "unavailable") return false;
         // A write-back error (EIO, ENOSPC …) is the batch's failure: falling back to fsync would hide it,
         // since a descriptor opened after the error does not see it.
-        if (r !== undefined) throw errnoError(r);
+        if (r !== undefined) throw errnoError(r, sys.errorName);
       }
       return true;
     },
@@ -127,8 +132,8 @@ export async function openBatchFlush(dirs: Iterable<string>): Promise<BatchFlush
   };
 }
 
-function errnoError(errno: number): NodeJS.ErrnoException {
-  const code = getSystemErrorName(-errno);
+function errnoError(errno: number, nameOf: (errno: number) => string): NodeJS.ErrnoException {
+  const code = nameOf(-errno);
   return Object.assign(new Error(`${code}: syncfs failed to write the batch back to disk`), {
     code,
     errno: -errno,

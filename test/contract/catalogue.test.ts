@@ -7,8 +7,8 @@ import {
   DOCTOR_FINDING_CODES,
   type ErrorCode,
   NOTICE_CODES,
-  NOTICES,
   type NoticeCode,
+  notices,
   TRANSPORT_CODES,
 } from "../../src/catalogue/index.ts";
 import { IdseError, notice } from "../../src/errors.ts";
@@ -25,7 +25,7 @@ import { REPO } from "../helpers.ts";
 
 const ERRORS = new Set(Object.keys(CATALOGUE));
 const TRANSPORT = new Set(Object.keys(TRANSPORT_CODES));
-const NOTICE = new Set<string>(NOTICES.map((n) => n.code));
+const NOTICE = new Set<string>(notices().map((n) => n.code));
 const FINDINGS = new Set<string>(DOCTOR_FINDING_CODES);
 
 /**
@@ -143,7 +143,9 @@ describe("one catalogue of codes", () => {
     const twice = [
       ...[...NOTICE].filter((c) => ERRORS.has(c) && !BOTH[c]),
       ...[...TRANSPORT].filter((c) => NOTICE.has(c)),
-      ...NOTICES.map((n) => n.code).filter((c, i, all) => all.indexOf(c) !== i),
+      ...notices()
+        .map((n) => n.code)
+        .filter((c, i, all) => all.indexOf(c) !== i),
     ];
     expect(twice).toEqual([]);
     for (const code of Object.keys(BOTH))

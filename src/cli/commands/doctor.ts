@@ -251,7 +251,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
       else await run(ws.store);
     }
     // The Python original's database, not imported yet: --fix cannot do that, `idse import-original` does.
-    const original = originalDbDiagnostic(ws.idseDir);
+    const original = await originalDbDiagnostic(ws.idseDir);
     if (original) {
       ctx.report(original);
       findings.push({
