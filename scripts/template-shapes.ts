@@ -3,7 +3,10 @@
 // of `idse validate` on one session (docs/benchmarks.md). gen-schemas.ts writes and checks the file.
 import { STAGES } from "../src/store/layout.ts";
 import { STAGE_TEMPLATES, templateFingerprint } from "../src/templates.ts";
-import { parseMarkdown, toShapeJson } from "../src/validation/markdown.ts";
+import { loadMarkdownIt, parseMarkdown, toShapeJson } from "../src/validation/markdown.ts";
+
+// markdown-it loads on first need (src/on-demand.ts): this module parses synchronously, so it loads it now.
+await loadMarkdownIt();
 
 export function templateShapesText(): string {
   const out: Record<string, unknown> = {};

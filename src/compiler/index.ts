@@ -1,12 +1,12 @@
 import { IdseError } from "../errors.ts";
 import type { AgentProfileSpec } from "../models/agent-profile.ts";
 import { mergeTrees } from "./merge.ts";
-import { type ParsedProfile, parseProfile } from "./parse.ts";
+import type { ParsedProfile } from "./parse.ts";
 import { validateProfile } from "./validate.ts";
 
-// DocToAgentProfileSpecCompiler: parse → merge → validate → emit. It takes documents, never paths (the
-// command reads specs through the DesignStore and writes the files). Loaded lazily by the command, so
-// other commands do not load `yaml`.
+// DocToAgentProfileSpecCompiler: parse (check.ts's readProfile) → merge → validate → emit. It takes
+// documents, never paths (the command reads specs through the DesignStore and writes the files). Loaded
+// lazily by the command, so other commands do not load `yaml`.
 
 export { contentHash, type Provenance, renderJson, renderYaml, withoutTimestamp } from "./emit.ts";
 export type { ParsedProfile };
@@ -16,11 +16,6 @@ export interface SpecDoc {
   session: string;
   file: string;
   text: string | undefined;
-}
-
-/** The profile block of one spec, parsed; `missing` when it has none. Throws for an unusable block. */
-export function readProfile(doc: SpecDoc): ParsedProfile {
-  return parseProfile(doc.session, doc.file, doc.text);
 }
 
 export const hasProfile = (p: ParsedProfile | undefined): p is Extract<ParsedProfile, { tree: unknown }> =>

@@ -1,4 +1,5 @@
-import markdownIt, { type MarkdownIt } from "markdown-it";
+import type { MarkdownIt } from "markdown-it";
+import { onDemand } from "../on-demand.ts";
 
 // Markdown for the validation engine: a CommonMark parse (markdown-it, block level only: inline parsing
 // is switched off because no rule needs inline trees, and it is most of the parse time) reduced to what
@@ -64,10 +65,15 @@ export interface MdDoc {
 export const MAX_PARSE_BYTES = 5 * 1024 * 1024;
 const MAX_DEPTH = 20;
 
+// Loaded only when a document is parsed: a session of untouched templates is validated from their stored
+// shapes (engine.ts) and never needs it (src/on-demand.ts).
+const library = onDemand(() => import("markdown-it"));
+/** Loads markdown-it now, for a caller that parses outside validateSessions (a test). */
+export const loadMarkdownIt = () => library.load();
 let parser: MarkdownIt | undefined;
 function md(): MarkdownIt {
   if (!parser) {
-    parser = markdownIt("commonmark", { maxNesting: 200 });
+    parser = library.get().default("commonmark", { maxNesting: 200 });
     parser.core.ruler.disable(["inline"]);
   }
   return parser;

@@ -1,6 +1,7 @@
 import { BLUEPRINT } from "../ids.ts";
 import type { StageStatus } from "../models/common.ts";
 import type { ValidationConfig, ValidationReport } from "../models/validation.ts";
+import { withLibraries } from "../on-demand.ts";
 import { listSessionIds, readSession } from "../session-graph.ts";
 import { readSpine, touchedPrimitives } from "../spine.ts";
 import { readProjectState, writeSessionStages } from "../stage-state.ts";
@@ -96,7 +97,8 @@ export async function validateSessions(
         input.artifacts.map((a) => a.text),
       );
     if (coverage && session === BLUEPRINT) input.spineTouched = touched;
-    const result = validateSession(input, rules, config, o.clock);
+    // markdown-it and yaml are loaded by the first document that needs them (src/on-demand.ts).
+    const result = await withLibraries(() => validateSession(input, rules, config, o.clock));
     // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
     // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
     const found = failingStages(result.report);

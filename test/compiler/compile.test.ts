@@ -1,9 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { renderStage } from "../../src/artifacts.ts";
-import { compileProfile, readProfile, type SpecDoc } from "../../src/compiler/index.ts";
-import { locateProfile } from "../../src/compiler/parse.ts";
+import { loadProfileParser, readProfile } from "../../src/compiler/check.ts";
+import { compileProfile, type SpecDoc } from "../../src/compiler/index.ts";
+import { locateProfile } from "../../src/compiler/locate.ts";
 import { IdseError } from "../../src/errors.ts";
 import type { AgentProfileSpec } from "../../src/models/agent-profile.ts";
+
+// The yaml side of readProfile loads on demand (src/compiler/check.ts); the command awaits it, so do these.
+await loadProfileParser();
 
 // Spec documents → the profile they compile to, or the error and the line of spec.md it points at. Covers
 // every case of the Python original's tests (section missing, empty block, not a mapping, bad YAML, missing

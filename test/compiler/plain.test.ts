@@ -1,8 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { checkProfile, locateProfile, parseProfile } from "../../src/compiler/parse.ts";
+import { checkProfile, loadProfileParser, readProfile } from "../../src/compiler/check.ts";
+import { locateProfile } from "../../src/compiler/locate.ts";
 import { isPlainProfile } from "../../src/compiler/plain.ts";
 import { fuzzRuns } from "../fuzz/mutate.ts";
+
+// The yaml side loads on first need (src/on-demand.ts); checkProfile is called directly here.
+await loadProfileParser();
 
 // plain.ts answers "this block certainly parses" without the yaml library, so `validate` can skip the
 // parse; a wrong yes would hide a finding. Every block it accepts must parse with the library, and the
@@ -13,7 +17,7 @@ const md = (yaml: string) => `# Spec\n\n## Agent Profile\n\n\`\`\`yaml\n${yaml}\
 /** True when the full parse (limits, aliases, a non-empty mapping) accepts the block. */
 function parses(yaml: string): boolean {
   try {
-    return "tree" in parseProfile("s", "spec.md", md(yaml));
+    return "tree" in readProfile({ session: "s", file: "spec.md", text: md(yaml) });
   } catch {
     return false;
   }

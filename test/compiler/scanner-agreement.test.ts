@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { locateProfile } from "../../src/compiler/parse.ts";
-import { parseMarkdown } from "../../src/validation/markdown.ts";
+import { locateProfile } from "../../src/compiler/locate.ts";
+import { loadMarkdownIt, parseMarkdown } from "../../src/validation/markdown.ts";
+
+// markdown-it loads on first need (src/on-demand.ts); this test parses directly, so it loads it first.
+await loadMarkdownIt();
 
 // The compiler finds a spec's Agent Profile block with a line scanner of its own (src/compiler/parse.ts:
 // headings and fences only), not with the validation engine's CommonMark parse (markdown-it), for

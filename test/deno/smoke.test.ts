@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DENO, idseDeno, tempDir } from "../helpers.ts";
 
@@ -36,4 +36,21 @@ test("sync push to a filesystem remote on Deno: the batch writer, without bun:ff
   expect(push.code, push.stdout).toBe(0);
   const spec = join("projects", "shop", "sessions", "__blueprint__", "specs", "spec.md");
   expect(readFileSync(join(remote, spec), "utf8")).toBe(readFileSync(join(cwd, ".idse", spec), "utf8"));
+}, 120_000);
+
+test("validate and compile on Deno: markdown-it and yaml load on demand (src/on-demand.ts)", () => {
+  const cwd = tempDir("idse-deno-");
+  expect(deno(["init", "shop", "--no-create-agent-files"], cwd).code).toBe(0);
+  expect(deno(["session", "create", "auth"], cwd).code).toBe(0);
+  // An edited spec (a markdown parse) whose profile is not plain (a yaml parse) and does not parse.
+  const spec = join(cwd, ".idse", "projects", "shop", "sessions", "auth", "specs", "spec.md");
+  writeFileSync(spec, "# Spec\n\n## Agent Profile\n\n```yaml\nid: [auth\n```\n");
+  const v = deno(["validate", "--json"], cwd);
+  expect(v.code, v.stderr).toBe(1);
+  const findings = JSON.parse(v.stdout).data.reports[0].findings as { rule_id: string; message: string }[];
+  expect(findings.find((f) => f.rule_id === "idse/agent-profile-yaml")?.message).toContain("does not parse");
+  expect(findings.some((f) => f.rule_id === "idse/required-sections")).toBe(true);
+  writeFileSync(spec, "# Spec\n\n## Agent Profile\n\n```yaml\nid: auth\nname: &n Auth\ndescription: *n\n```\n");
+  const c = deno(["compile", "agent-spec", "--json"], cwd);
+  expect(c.code, c.stdout + c.stderr).toBe(0);
 }, 120_000);

@@ -28,6 +28,22 @@ tools: [git]
 `;
 
 describe("compile agent-spec (binary)", () => {
+  test("validate loads markdown-it and yaml on demand: an edited spec whose block does not parse", () => {
+    // The compiled binary loads both libraries only when a document needs them (src/on-demand.ts): the
+    // first run to need them is this one, in a fresh process.
+    const cwd = tempDir();
+    ok(["init", "shop", "-q"], { cwd });
+    ok(["session", "create", "billing", "-q"], { cwd });
+    const spec = "# Spec: shop\n\n## Agent Profile\n\n```yaml\nid: [billing\n```\n";
+    ok(["artifact", "write", "--stage", "spec", "--session", "billing"], { cwd, stdin: spec });
+    const r = json(["validate", "--session", "billing"], { cwd });
+    expect(r.code).toBe(1);
+    const findings = (r.env.data as { reports: { findings: { rule_id: string; message: string }[] }[] })
+      .reports[0]!.findings;
+    expect(findings.find((f) => f.rule_id === "idse/agent-profile-yaml")?.message).toContain("does not parse");
+    expect(findings.some((f) => f.rule_id === "idse/required-sections")).toBe(true);
+  });
+
   test("template → unfinished with its line; filled → a file; --check passes, then fails after an edit", () => {
     const cwd = tempDir();
     ok(["init", "shop", "-q"], { cwd });

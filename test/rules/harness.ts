@@ -1,10 +1,16 @@
 import { describe, expect, test } from "bun:test";
+import { loadProfileParser } from "../../src/compiler/check.ts";
 import type { StageStatus } from "../../src/models/common.ts";
 import type { SESSION_STATUSES, SessionMetadata } from "../../src/models/session-metadata.ts";
 import type { Finding, RuleLevel, ValidationReport } from "../../src/models/validation.ts";
 import { STAGE_PATHS, STAGES, type Stage } from "../../src/store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { type Fix, type Rule, type SessionInput, validateSession } from "../../src/validation/engine.ts";
+import { loadMarkdownIt } from "../../src/validation/markdown.ts";
+
+// The engine's markdown-it and the profile's yaml load on first need (src/on-demand.ts), which
+// validateSessions does; these tests call the engine directly, so they load both first.
+await Promise.all([loadMarkdownIt(), loadProfileParser()]);
 
 // Test harness for the validation rules: builds a SessionInput from a partial description and runs the
 // engine with only the rule under test enabled. Defaults describe a healthy session: every stage a

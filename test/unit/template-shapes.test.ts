@@ -5,8 +5,17 @@ import { templateShapesText } from "../../scripts/template-shapes.ts";
 import { STAGES } from "../../src/store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { templateShape } from "../../src/validation/engine.ts";
-import { fromShapeJson, parseMarkdown, reshape, toShapeJson } from "../../src/validation/markdown.ts";
+import {
+  fromShapeJson,
+  loadMarkdownIt,
+  parseMarkdown,
+  reshape,
+  toShapeJson,
+} from "../../src/validation/markdown.ts";
 import { REPO } from "../helpers.ts";
+
+// markdown-it loads on first need (src/on-demand.ts); this test parses directly, so it loads it first.
+await loadMarkdownIt();
 
 const vars = { project: "shop", session: "auth", stack: "go", date: "2026-01-01", owner: "ana" };
 

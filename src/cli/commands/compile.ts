@@ -76,7 +76,12 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     const sessions = o.all
       ? await listSessionIds(store, project)
       : [await targetSession(store, project, o.session)];
-    const C = await import("../../compiler/index.ts");
+    // The profile reader and its yaml side load on demand (src/compiler/check.ts): this command needs both.
+    const [C, { readProfile, loadProfileParser }] = await Promise.all([
+      import("../../compiler/index.ts"),
+      import("../../compiler/check.ts"),
+    ]);
+    await loadProfileParser();
 
     const spec = async (session: string): Promise<SpecDoc> => ({
       session,
@@ -85,7 +90,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
     });
     // Parsed once: every session is merged over it, so a broken blueprint block fails the whole run.
     const baseDoc = (await sessionExists(store, project, blueprint)) ? await spec(blueprint) : undefined;
-    const baseProfile = baseDoc ? C.readProfile(baseDoc) : undefined;
+    const baseProfile = baseDoc ? readProfile(baseDoc) : undefined;
 
     // Display paths are relative to the repository root when inside it, with forward slashes.
     const display = (abs: string) => {
@@ -145,7 +150,7 @@ export const compileAgentSpec = defineCommand<Options, CompileOutput>({
       const own = alone && baseDoc ? baseDoc : await spec(session);
       let profile: CompiledProfile["profile"];
       try {
-        const ownProfile = alone && baseProfile ? baseProfile : C.readProfile(own);
+        const ownProfile = alone && baseProfile ? baseProfile : readProfile(own);
         // --all compiles the sessions that have a block of their own, not every session the blueprint covers.
         if (o.all && !C.hasProfile(ownProfile)) continue;
         const base = alone ? undefined : baseProfile;

@@ -1,6 +1,11 @@
-import { checkProfile } from "../../compiler/parse.ts";
 import { IdseError } from "../../errors.ts";
+import { onDemand } from "../../on-demand.ts";
 import type { Rule } from "../engine.ts";
+
+// The profile reader is loaded by the first edited spec (src/on-demand.ts): imported here statically, it
+// would share a chunk of the compiled binary with the compiler's, and so with the yaml library, which
+// every `validate` would then load (src/compiler/check.ts).
+const profiles = onDemand(() => import("../../compiler/check.ts"));
 
 // The spec's `## Agent Profile` block is compiled into an AgentProfileSpec; it must at least parse. The
 // compiler's own reader finds and parses it, so `validate` and `compile agent-spec` agree on what the
@@ -26,7 +31,7 @@ export const agentProfileYaml: Rule = {
         // keeps the yaml parser off the hot path of `validate --all`.
         if (a.untouched) return;
         try {
-          const parsed = checkProfile(ctx.session.session, a.file, a.doc!.text);
+          const parsed = profiles.get().checkProfile(ctx.session.session, a.file, a.doc!.text);
           if (parsed?.line) {
             ctx.report({ messageId: "no-block", stage: "spec", line: parsed.line, column: 1 });
           }
