@@ -50,7 +50,10 @@ test("validate and compile on Deno: markdown-it and yaml load on demand (src/on-
   const findings = JSON.parse(v.stdout).data.reports[0].findings as { rule_id: string; message: string }[];
   expect(findings.find((f) => f.rule_id === "idse/agent-profile-yaml")?.message).toContain("does not parse");
   expect(findings.some((f) => f.rule_id === "idse/required-sections")).toBe(true);
-  writeFileSync(spec, "# Spec\n\n## Agent Profile\n\n```yaml\nid: auth\nname: &n Auth\ndescription: *n\n```\n");
+  writeFileSync(
+    spec,
+    "# Spec\n\n## Agent Profile\n\n```yaml\nid: auth\nname: &n Auth\ndescription: *n\n```\n",
+  );
   const c = deno(["compile", "agent-spec", "--json"], cwd);
   expect(c.code, c.stdout + c.stderr).toBe(0);
 }, 120_000);

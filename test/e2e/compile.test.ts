@@ -40,7 +40,9 @@ describe("compile agent-spec (binary)", () => {
     expect(r.code).toBe(1);
     const findings = (r.env.data as { reports: { findings: { rule_id: string; message: string }[] }[] })
       .reports[0]!.findings;
-    expect(findings.find((f) => f.rule_id === "idse/agent-profile-yaml")?.message).toContain("does not parse");
+    expect(findings.find((f) => f.rule_id === "idse/agent-profile-yaml")?.message).toContain(
+      "does not parse",
+    );
     expect(findings.some((f) => f.rule_id === "idse/required-sections")).toBe(true);
   });
 
