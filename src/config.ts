@@ -10,8 +10,8 @@ import {
   isRepoOnly,
   StoreConfig,
 } from "./models/config.ts";
-import { RemoteConfig, RemoteName, SyncConfig } from "./models/sync.ts";
-import { ValidationConfig } from "./models/validation.ts";
+import { RemoteConfig, RemoteName, SyncConfig } from "./models/remote-config.ts";
+import { ValidationConfig } from "./models/validation-config.ts";
 import { readTextIfExists, writeFileAtomic } from "./store/atomic-file.ts";
 import { issueText } from "./store/documents.ts";
 import { acquireFileLock } from "./store/file-lock.ts";

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { d } from "./common.ts";
-import { RemoteConfig, RemoteName, SyncConfig } from "./sync.ts";
-import { ValidationConfig } from "./validation.ts";
+import { RemoteConfig, RemoteName, SyncConfig } from "./remote-config.ts";
+import { ValidationConfig } from "./validation-config.ts";
 
 // The configuration keys idse understands, flat and dotted. Files hold them nested
 // ({"stages": {"auto_detect": true}}); the environment holds them as IDSE_<KEY> with dots as underscores.

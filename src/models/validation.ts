@@ -1,10 +1,12 @@
 import * as v from "valibot";
 import { d, Id, Stage } from "./common.ts";
 
-export const RULE_LEVELS = ["off", "warn", "error"] as const;
-export const RuleLevel = d(v.picklist(RULE_LEVELS), "How a rule's findings count: off, warn or error.");
-export type RuleLevel = v.InferOutput<typeof RuleLevel>;
-export const PRESETS = ["recommended", "strict"] as const;
+export {
+  PRESETS,
+  RULE_LEVELS,
+  RuleLevel,
+  ValidationConfig,
+} from "./validation-config.ts";
 
 export const Finding = d(
   v.object({
@@ -35,25 +37,3 @@ export const ValidationReport = d(
   "Validation report of one session.",
 );
 export type ValidationReport = v.InferOutput<typeof ValidationReport>;
-
-/** Repository config `validation` block: a preset and per-rule levels with options. */
-export const ValidationConfig = d(
-  v.looseObject({
-    preset: v.optional(d(v.picklist(PRESETS), "recommended (default) or strict.")),
-    rules: v.optional(
-      d(
-        v.record(
-          v.string(),
-          v.union([
-            RuleLevel,
-            v.strictTuple([RuleLevel]),
-            v.strictTuple([RuleLevel, v.record(v.string(), v.unknown())]),
-          ]),
-        ),
-        "Per rule: a level, or [level, options].",
-      ),
-    ),
-  }),
-  "Validation settings.",
-);
-export type ValidationConfig = v.InferOutput<typeof ValidationConfig>;
