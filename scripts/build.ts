@@ -18,6 +18,9 @@ export const COMPILE_FLAGS = [
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
+  // JavaScriptCore's JIT starts 64 times more reluctant to compile: most of a command runs once, and a
+  // command that turns out to do bulk work restores the normal policy (src/jit-policy.ts).
+  "--compile-jit-policy=64",
 ];
 
 let pluginsBuilt = false;

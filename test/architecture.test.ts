@@ -176,9 +176,10 @@ describe("architecture: boundaries", () => {
   test("src/store/ loads the plugin host only from select.ts, lazily; the store core needs only the contract", () => {
     const host = runtime.filter((e) => e.from.startsWith("src/store/") && HOST.test(e.to)).map(show);
     expect(host).toEqual(["src/store/select.ts imports src/plugins/host.ts (dynamic)"]);
-    // The core wraps any driver, the plugin host's included: it knows the contract and the error catalogue.
+    // The core wraps any driver, the plugin host's included: it knows the contract and the error catalogue,
+    // and counts the documents read for the JIT policy (a leaf).
     const core = runtime.filter((e) => e.from === "src/store/core.ts").map((e) => e.to);
-    expect(core.sort()).toEqual(["src/errors.ts", "src/store/contract.ts"]);
+    expect(core.sort()).toEqual(["src/errors.ts", "src/jit-policy.ts", "src/store/contract.ts"]);
   });
 
   test("no caller tests a store for a method: the store core supplies every one (src/store/core.ts)", () => {

@@ -1,4 +1,5 @@
 import { IdseError } from "../errors.ts";
+import { touch } from "../jit-policy.ts";
 import type { StoreInfoOutput } from "../models/store.ts";
 import {
   assertKey,
@@ -164,14 +165,21 @@ export function storeCore(driver: StoreDriver): DesignStore {
     get location() {
       return d.location;
     },
-    read: async (key) => d.read(assertKey(key)),
+    // Every document read or hashed counts towards restoring the normal JIT for bulk work (jit-policy.ts).
+    read: async (key) => {
+      touch();
+      return d.read(assertKey(key));
+    },
     write: async (key, value) => d.write(assertKey(key), value),
     remove: async (key) => d.remove(assertKey(key)),
     has: async (key) => has(assertKey(key)),
     list: async (prefix) => list(assertKey(prefix)),
     keys: async (prefix) => keys(assertKey(prefix)),
     listTree: async (prefix) => listTree(assertKey(prefix)),
-    hash: async (key) => hash(assertKey(key)),
+    hash: async (key) => {
+      touch();
+      return hash(assertKey(key));
+    },
     writeMany: async (entries) => {
       for (const [key] of entries) assertKey(key);
       return writeMany(entries);

@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { lstatSync } from "node:fs";
+import { touch } from "../jit-policy.ts";
 import { assertKey, type DesignStore, sha256Hex } from "../store/contract.ts";
 import { readStoreBytes, storeBoundary } from "../store/fs.ts";
 import { type StatCache, statCacheOf, statKey } from "../store/stat-cache.ts";
@@ -43,6 +44,8 @@ function bytesHash(buf: Buffer): string {
 
 /** sha256 of each key's text; keys with no document are left out. */
 export async function hashKeys(store: DesignStore, keys: readonly string[]): Promise<Map<string, string>> {
+  // The filesystem paths below read without the store's read(): counted here, all at once (jit-policy.ts).
+  if (store.kind === "filesystem") touch(keys.length);
   const out = new Map<string, string>();
   if (store.kind !== "filesystem") {
     // A database or a service answers each key in a round trip: several in flight hide the latency (the

@@ -1,4 +1,5 @@
 import { BLUEPRINT } from "../ids.ts";
+import { touch } from "../jit-policy.ts";
 import type { StageStatus } from "../models/common.ts";
 import type { ValidationConfig, ValidationReport } from "../models/validation.ts";
 import { withLibraries } from "../on-demand.ts";
@@ -58,6 +59,8 @@ export async function validateSessions(
   // The completion gate requires a feature session's Spine findings clear, whatever their level.
   if (o.gate && config[COMPONENTS]?.level !== "error")
     config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
+  // Each session's documents are about to be read: many sessions restore the normal JIT at once.
+  touch(sessions.length * STAGES.length);
   const rules = allRules();
   const state = await readProjectState(store, project).catch(() => null);
   const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");

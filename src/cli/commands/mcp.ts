@@ -1,4 +1,5 @@
 import { IdseError } from "../../errors.ts";
+import { normalJit } from "../../jit-policy.ts";
 import type { McpServeOutput } from "../../models/mcp.ts";
 import { defineCommand } from "../command.ts";
 
@@ -38,6 +39,8 @@ export const mcp = defineCommand<Options, McpServeOutput>({
     }
     // Fail before serving when there is no workspace, rather than at the first call.
     ctx.workspace();
+    // A server runs for long: the JIT held back for a command's start-up is given back (jit-policy.ts).
+    normalJit();
     const { mcpEnv } = await import("../mcp/context.ts");
     const env = mcpEnv(ctx.io, ctx.global.cwd, ctx.global.project);
     const log = (line: string) => ctx.io.stderr(line);
