@@ -22,6 +22,12 @@ export interface ProcessCase {
   bin?: string;
   /** Budget as a multiple of the floor case's median in the same run (scripts/bench-hook.ts). */
   floorRatio?: number;
+  /**
+   * A floor timed alternately with this case, round for round, in the same launcher: on a machine whose
+   * speed drifts within minutes (a shared VM), a ratio of two medians taken minutes apart moves with the
+   * drift; taken in the same rounds it does not.
+   */
+  interleave?: { bin: string; argv: string[]; cwd: string; stdin?: string };
 }
 
 /** Fails the case: its output is not what the command should print. */

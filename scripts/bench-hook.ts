@@ -53,6 +53,8 @@ export function hookCases(root: string, big: string, sessions: number): ProcessC
     hookPayload(root, big, tool_name, tool_input);
   const n = sessions.toLocaleString("en");
   const argv = ["hook", "claude-pre-tool-use"];
+  // Each hook row is timed round for round with the empty binary and budgeted against that (bench.ts).
+  const interleave = { bin: empty, argv: [], cwd: dir };
   return [
     {
       name: FLOOR_NAME,
@@ -67,6 +69,7 @@ export function hookCases(root: string, big: string, sessions: number): ProcessC
       argv,
       stdin: payload("Write", { file_path: join(big, "src", "server.ts"), content: "export {};\n" }),
       floorRatio: 2.5,
+      interleave,
       check: (out) =>
         expectOutput(
           JSON.parse(out).hookSpecificOutput?.permissionDecision === "deny",
@@ -79,6 +82,7 @@ export function hookCases(root: string, big: string, sessions: number): ProcessC
       argv,
       stdin: payload("Bash", { command: "git status --short && idse route --next --json | jq .data.stage" }),
       floorRatio: 2.5,
+      interleave,
       check: (out) => expectOutput(out === "", "hook has no objection to read-only Bash"),
     },
   ];

@@ -58,6 +58,8 @@ interface Row {
   p95Ms: number;
   /** Peak RSS over all runs, in MB; undefined for in-process rows (the bench process is not idse). */
   rssMb?: number;
+  /** The median of the case's interleaved floor (ProcessCase.interleave), timed in the same rounds. */
+  pairMedianMs?: number;
   budgetMs?: number;
   /** Timed runs (whole process) or tinybench samples (in-process). */
   samples: number;
@@ -88,28 +90,32 @@ export function median(sorted: readonly number[]): number {
 const LAUNCHER = `
 const fs = require("node:fs");
 const spec = JSON.parse(await Bun.stdin.text());
-const out = { first: "", times: [], rss: [], floor: 0 };
-function once() {
+const out = { first: "", times: [], rss: [], floor: 0, pairTimes: [] };
+function once(s) {
   Bun.gc(true);
   try { fs.writeFileSync("/proc/self/clear_refs", "5"); } catch {}
-  if (spec.before) Bun.spawnSync(spec.before, { cwd: spec.cwd, env: spec.env, stdout: "ignore", stderr: "ignore" });
+  if (s.before) Bun.spawnSync(s.before, { cwd: s.cwd, env: spec.env, stdout: "ignore", stderr: "ignore" });
   out.floor = Math.max(out.floor, process.memoryUsage.rss());
   const t0 = performance.now();
-  const stdin = spec.stdin === undefined ? "ignore" : Buffer.from(spec.stdin);
-  const r = Bun.spawnSync([spec.bin, ...spec.argv], { cwd: spec.cwd, env: spec.env, stdin, stdout: "pipe", stderr: "pipe" });
+  const stdin = s.stdin === undefined ? "ignore" : Buffer.from(s.stdin);
+  const r = Bun.spawnSync([s.bin, ...s.argv], { cwd: s.cwd, env: spec.env, stdin, stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
-  if (!(spec.okCodes ?? [0]).includes(r.exitCode)) {
+  if (!(s.okCodes ?? [0]).includes(r.exitCode)) {
     console.error("exit " + r.exitCode + ": " + r.stderr.toString().slice(0, 500));
     process.exit(1);
   }
   return { ms, rss: r.resourceUsage.maxRSS, stdout: r.stdout };
 }
-out.first = once().stdout.toString();
-for (let i = 1; i < spec.warmup; i++) once();
+out.first = once(spec).stdout.toString();
+for (let i = 1; i < spec.warmup; i++) once(spec);
+if (spec.pair) once(spec.pair);
 for (let i = 0; i < spec.runs; i++) {
-  const r = once();
+  // With a pair (the floor it is judged against), the two alternate, each first every other round.
+  if (spec.pair && i % 2 === 0) out.pairTimes.push(once(spec.pair).ms);
+  const r = once(spec);
   out.times.push(r.ms);
   out.rss.push(r.rss);
+  if (spec.pair && i % 2 === 1) out.pairTimes.push(once(spec.pair).ms);
 }
 process.stdout.write(JSON.stringify(out));
 `;
@@ -119,6 +125,8 @@ interface LauncherOutput {
   times: number[];
   rss: number[];
   floor: number;
+  /** The pair's times (ProcessCase.interleave), run for run. */
+  pairTimes: number[];
 }
 
 /** Largest RSS of the launcher itself before a spawn, in MB: peak RSS figures below it are not exact. */
@@ -136,6 +144,7 @@ export function timeProcess(c: ProcessCase, env: Record<string, string>, runs: n
     okCodes: c.okCodes,
     before: c.before,
     stdin: c.stdin,
+    pair: c.interleave,
   };
   const r = Bun.spawnSync([process.execPath, "-e", LAUNCHER], {
     cwd: c.cwd,
@@ -153,6 +162,7 @@ export function timeProcess(c: ProcessCase, env: Record<string, string>, runs: n
     name: c.name,
     kind: "process",
     medianMs: median(times),
+    ...(c.interleave ? { pairMedianMs: median(out.pairTimes.sort((a, b) => a - b)) } : {}),
     p95Ms: percentile(times, 95),
     rssMb: Math.max(...out.rss) / MB,
     budgetMs: c.budgetMs,
@@ -630,7 +640,10 @@ async function main(): Promise<number> {
     }
     const floorRow = rows.find((r) => r.name === FLOOR_NAME);
     timed.forEach((c, i) => {
-      if (c.floorRatio && floorRow) rows[i]!.budgetMs = Number((c.floorRatio * floorRow.medianMs).toFixed(2));
+      // Against the floor timed round for round with the row when it has one (ProcessCase.interleave).
+      const floorMs = rows[i]!.pairMedianMs ?? floorRow?.medianMs;
+      if (c.floorRatio && floorMs !== undefined)
+        rows[i]!.budgetMs = Number((c.floorRatio * floorMs).toFixed(2));
     });
     const inProcess: [words: string, run: () => Promise<Row[]>][] = [
       ["idse mcp round trips tool", () => mcpRoundTrips(BINARY, big, env, ws.current, n)],
