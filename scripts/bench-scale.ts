@@ -17,6 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { STAGE_PATHS } from "../src/store/layout.ts";
 import { timeProcess } from "./bench.ts";
 import { expectOutput, type ProcessCase } from "./bench-case.ts";
 import { emptyBinary, FLOOR_NAME, hookPayload } from "./bench-hook.ts";
@@ -40,6 +41,8 @@ interface Result {
   runs: number;
   floor?: ScaleCase["floor"];
   ratio?: number;
+  /** The first push against the write floor: shown beside its budgeted ratio, with no budget of its own. */
+  writeRatio?: number;
   pass?: boolean;
 }
 
@@ -53,6 +56,35 @@ for (const e of fs.readdirSync(".idse", { recursive: true, withFileTypes: true }
 }
 process.stdout.write(n + " files " + bytes + " bytes\\n");
 `;
+
+/**
+ * The write floor of a first push: every artifact of the workspace copied into `dest` (folders made as
+ * needed), then one `sync -f` (syncfs of that filesystem: every file and folder durable at once). The
+ * least a durable copy of the documents can cost, with none of a push's atomicity (no temp file and
+ * rename per document) or bookkeeping (hashes, the sync base). No budget: it says how close to the disk
+ * a push is, where the read floor, which writes nothing, cannot.
+ */
+function writeAll(dest: string): string {
+  return `
+const fs = require("node:fs");
+const dest = ${JSON.stringify(dest)}, stages = ${JSON.stringify(Object.values(STAGE_PATHS))};
+let n = 0;
+for (const p of fs.readdirSync(".idse/projects")) {
+  const sessions = ".idse/projects/" + p + "/sessions";
+  if (!fs.existsSync(sessions)) continue;
+  for (const s of fs.readdirSync(sessions)) for (const rel of stages) {
+    let text;
+    try { text = fs.readFileSync(sessions + "/" + s + "/" + rel); } catch { continue; }
+    const out = dest + "/projects/" + p + "/sessions/" + s + "/" + rel;
+    fs.mkdirSync(out.slice(0, out.lastIndexOf("/")), { recursive: true });
+    fs.writeFileSync(out, text);
+    n++;
+  }
+}
+if (Bun.spawnSync(["sync", "-f", dest]).exitCode !== 0) throw new Error("sync -f failed");
+process.stdout.write(n + " files\\n");
+`;
+}
 
 function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): ScaleCase[] {
   const artifacts = sessions * 7;
@@ -73,6 +105,16 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: (out) => expectOutput(out.split("\n").length > artifacts, "find lists every file"),
     },
     readFloor(dir, ""),
+    {
+      name: `floor: copy the ${artifacts.toLocaleString("en")} artifacts to a fresh folder, then one \`sync -f\` (one bun process)`,
+      cwd: dir,
+      bin: process.execPath,
+      argv: ["-e", writeAll(`${remote}-copy`)],
+      before: rm(`${remote}-copy`),
+      runs: 3,
+      check: (out) =>
+        expectOutput(out.trim() === `${artifacts} files`, "the write floor copies every artifact"),
+    },
     {
       name: `first \`sync push --all-sessions\` of ${artifacts.toLocaleString("en")} artifacts (filesystem remote)`,
       cwd: dir,
@@ -269,7 +311,9 @@ function runScale(sessions: number, root: string): Result[] {
     const row = timeProcess({ ...c, bin: c.bin ?? IDSE }, env, c.runs ?? 3, 1);
     if (c.name.startsWith("floor: `find")) floors.list = row.medianMs;
     else if (c.name === `floor: ${FLOOR_NAME}`) floors.empty = row.medianMs;
-    else if (c.name.startsWith("floor: read")) floors.read = row.medianMs; // the rows after it use it
+    else if (c.name.startsWith("floor: read"))
+      floors.read = row.medianMs; // the rows after it use it
+    else if (c.name.startsWith("floor: copy")) floors.write = row.medianMs;
     const r: Result = {
       sessions,
       name: c.name,
@@ -282,6 +326,7 @@ function runScale(sessions: number, root: string): Result[] {
       // An interleaved floor, timed in the same rounds, when the row has one (startupRows).
       r.ratio = row.medianMs / (row.pairMedianMs ?? floors[c.floor.of]!);
       r.pass = r.ratio <= c.floor.ratio && r.rssMb <= RSS_BUDGET_MB;
+      if (c.name.startsWith("first `sync push") && floors.write) r.writeRatio = row.medianMs / floors.write;
     }
     out.push(r);
     const pair = row.pairMedianMs === undefined ? "" : ` (its interleaved floor ${fmtMs(row.pairMedianMs)})`;
@@ -301,7 +346,9 @@ function table(results: Result[]): string {
     r.sessions.toLocaleString("en"),
     String(r.runs),
     fmtMs(r.medianMs),
-    r.ratio === undefined ? "—" : `${r.ratio.toFixed(2)}× ${r.floor!.of}`,
+    r.ratio === undefined
+      ? "—"
+      : `${r.ratio.toFixed(2)}× ${r.floor!.of}${r.writeRatio ? ` (${r.writeRatio.toFixed(2)}× write)` : ""}`,
     r.rssMb.toFixed(0),
     r.floor ? `≤ ${r.floor.ratio}× ${r.floor.of}, ≤ ${RSS_BUDGET_MB} MB` : "—",
     r.pass === undefined ? "—" : r.pass ? "pass" : "FAIL",
