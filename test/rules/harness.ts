@@ -7,10 +7,13 @@ import { STAGE_PATHS, STAGES, type Stage } from "../../src/store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { type Fix, type Rule, type SessionInput, validateSession } from "../../src/validation/engine.ts";
 import { loadMarkdownIt } from "../../src/validation/markdown.ts";
+import { loadProfileReader } from "../../src/validation/rules/agent-profile-yaml.ts";
 
-// The engine's markdown-it and the profile's yaml load on first need (src/on-demand.ts), which
-// validateSessions does; these tests call the engine directly, so they load both first.
-await Promise.all([loadMarkdownIt(), loadProfileParser()]);
+// The engine's markdown-it, the rule's profile reader and its yaml side load on first need
+// (src/on-demand.ts), which validateSessions does; these tests call the engine directly, so they load
+// all three first. Each test file must: in-process files share one module registry, so a file that
+// forgot would pass or fail by which ran before it.
+await Promise.all([loadMarkdownIt(), loadProfileReader(), loadProfileParser()]);
 
 // Test harness for the validation rules: builds a SessionInput from a partial description and runs the
 // engine with only the rule under test enabled. Defaults describe a healthy session: every stage a

@@ -6,6 +6,8 @@ import type { Rule } from "../engine.ts";
 // would share a chunk of the compiled binary with the compiler's, and so with the yaml library, which
 // every `validate` would then load (src/compiler/check.ts).
 const profiles = onDemand(() => import("../../compiler/check.ts"));
+/** Loads the profile reader now, for a caller that runs the rule outside validateSessions (a test). */
+export const loadProfileReader = () => profiles.load();
 
 // The spec's `## Agent Profile` block is compiled into an AgentProfileSpec; it must at least parse. The
 // compiler's own reader finds and parses it, so `validate` and `compile agent-spec` agree on what the
