@@ -94,6 +94,10 @@ describe("what a command loads at start", () => {
     expect(libraries(loadedWith("src/compiler/parse.ts"))).toContain("yaml");
   });
 
+  test("the profile reader (check.ts), loaded for an edited spec, does not bring yaml: a plain block skips it", () => {
+    expect(libraries(loadedWith("src/compiler/check.ts"))).not.toContain("yaml");
+  });
+
   test("status and validate: no node:crypto, node:util or node:child_process at start", () => {
     for (const list of [all(STATUS), all(VALIDATE)]) {
       const names = builtins(list);

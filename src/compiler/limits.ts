@@ -8,13 +8,12 @@ import {
   parseDocument,
   visit,
 } from "yaml";
+import { YAML_LIMITS } from "./yaml-limits.ts";
 
 // Limits on an Agent Profile's YAML, so that a hostile or broken block is a stable error with a line
 // (PROFILE_YAML_LIMIT), never a parser crash reported as INTERNAL: an alias bomb (aliases that expand
 // exponentially: the yaml library's maxAliasCount), nesting deep enough to exhaust the stack, and size.
 // A real profile is a few flat keys, far inside all three.
-
-export const YAML_LIMITS = { bytes: 64 * 1024, depth: 64, aliases: 100 } as const;
 
 /** A limit the block goes past: why, and the offset in the block where it shows. */
 export class YamlLimit extends Error {

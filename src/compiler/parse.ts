@@ -81,6 +81,7 @@ function toTree(src: Source, node: Node | null): Tree {
   return { kind: "map", src, node, entries };
 }
 
+/** locate.ts's `invalid`, written again here: importing it would put locate.ts in yaml's chunk (above). */
 function invalid(pos: Pos, reason: string, extra: Record<string, unknown> = {}): IdseError {
   return new IdseError("AGENT_PROFILE_INVALID", { ...pos, reason, ...extra });
 }

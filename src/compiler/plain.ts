@@ -1,4 +1,4 @@
-import { YAML_LIMITS } from "./limits.ts";
+import { YAML_LIMITS } from "./yaml-limits.ts";
 
 // A yaml block that is certainly fine, recognised without the yaml library. `validate --all` only asks
 // whether each filled profile parses (the agent-profile-yaml rule), and most profiles are a few flat
