@@ -21,10 +21,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  CODES,
   DOCTOR_FINDING_CODES,
   type ErrorCode,
   EXIT,
+  errorCodes,
   notices,
   TRANSPORT_CODES,
 } from "../src/catalogue/index.ts";
@@ -507,9 +507,9 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
 // --- the page ---------------------------------------------------------------------------------------
 
 function catalogueRows(): string[] {
-  const codes = Object.keys(CODES) as ErrorCode[];
+  const codes = Object.keys(errorCodes()) as ErrorCode[];
   return codes.map((code) => {
-    const spec = CODES[code] as unknown as Spec;
+    const spec = errorCodes()[code] as unknown as Spec;
     const data: Data = SAMPLES[code];
     const hint = spec.hint?.(data);
     return `| \`${code}\` | ${spec.exit} | ${cell(spec.message(data))} | ${hint ? cell(hint) : ""} |`;

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultRegistry } from "../src/agent-registry.ts";
-import { CODES } from "../src/catalogue/index.ts";
+import { errorCodes } from "../src/catalogue/index.ts";
 import { IDE_TARGETS, IDES } from "../src/cli/mcp/install.ts";
 import { planningStages } from "../src/cli/mcp/policy.ts";
 import { PROMPTS } from "../src/cli/mcp/prompts.ts";
@@ -173,7 +173,7 @@ function render(): string {
     "",
     ...(["MCP_AGENT_UNKNOWN", "MCP_MODE_DENIED"] as const).map(
       (c) =>
-        `- \`${c}\` (exit ${CODES[c].exit} on the CLI): see [json-output.md](json-output.md#error-codes).`,
+        `- \`${c}\` (exit ${errorCodes()[c].exit} on the CLI): see [json-output.md](json-output.md#error-codes).`,
     ),
     "",
   );

@@ -1,14 +1,14 @@
 import {
-  CODES,
   type Code,
   type CodeSpec,
   type Data,
   type DataOf,
   type ErrorCode,
-  NOTICE_CODES,
+  errorCodes,
   type NoticeCode,
   type NoticeDataOf,
   type NoticeSpec,
+  noticeCodes,
   type Severity,
 } from "./catalogue/index.ts";
 
@@ -16,11 +16,11 @@ import {
 // hints are the catalogue's (src/catalogue/); the names callers used before it moved are re-exported here.
 
 export {
-  CODES as CATALOGUE,
   type Code,
   type DataOf,
   type ErrorCode,
   EXIT,
+  errorCodes,
   type NoticeCode,
   STORE_ERROR_CODES,
   type StoreData,
@@ -69,7 +69,7 @@ export class IdseError<C extends ErrorCode = ErrorCode> extends Error {
   }
 
   get exitCode(): number {
-    return CODES[this.code].exit;
+    return errorCodes()[this.code].exit;
   }
 
   get hint(): string | undefined {
@@ -79,7 +79,7 @@ export class IdseError<C extends ErrorCode = ErrorCode> extends Error {
 
 /** A code's spec over untyped data: the constructor has checked the data against the code's type. */
 function spec(code: ErrorCode): CodeSpec<Data> {
-  return CODES[code] as unknown as CodeSpec<Data>;
+  return errorCodes()[code] as unknown as CodeSpec<Data>;
 }
 
 export interface Diagnostic {
@@ -109,7 +109,7 @@ type NoticeArgs<C extends NoticeCode> =
  * the code declares, in that order. A key whose value is undefined is left out; so is an empty hint.
  */
 export function notice<C extends NoticeCode>(code: C, ...[data]: NoticeArgs<C>): Diagnostic {
-  const spec = NOTICE_CODES[code] as unknown as NoticeSpec<Record<string, unknown>>;
+  const spec = noticeCodes()[code] as unknown as NoticeSpec<Record<string, unknown>>;
   const d = (data ?? {}) as Record<string, unknown>;
   const out: Diagnostic = { severity: spec.severity, code, message: spec.message(d) };
   const hint = spec.hint?.(d);

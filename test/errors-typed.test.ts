@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CODES, type ErrorCode, STORE_ERROR_CODES } from "../src/catalogue/index.ts";
+import { type ErrorCode, errorCodes, STORE_ERROR_CODES } from "../src/catalogue/index.ts";
 import { SAMPLES } from "../src/catalogue/samples.ts";
 import { type Diagnostic, IdseError, toDiagnostic } from "../src/errors.ts";
 import type { StoreErrorData } from "../src/plugins/api.ts";
@@ -54,7 +54,7 @@ function storeDataIsTyped(): StoreErrorData<"STORE_AUTH">[] {
 // Referenced so the type-only functions are not flagged as unused; never called.
 export const typeChecks = [refusedByTheCompiler, acceptedByTheCompiler, storeDataIsTyped];
 
-const codes = Object.keys(CODES) as ErrorCode[];
+const codes = Object.keys(errorCodes()) as ErrorCode[];
 
 describe("typed error codes", () => {
   test("every code has a sample, and every sample is a code", () => {
@@ -67,7 +67,7 @@ describe("typed error codes", () => {
       const err = IdseError.of(code, SAMPLES[code]);
       if (!err.message.trim()) empty.push(`${code}: empty message`);
       if (err.hint !== undefined && !err.hint.trim()) empty.push(`${code}: empty hint`);
-      expect(err.exitCode).toBe(CODES[code].exit);
+      expect(err.exitCode).toBe(errorCodes()[code].exit);
     }
     expect(empty).toEqual([]);
   });

@@ -28,7 +28,10 @@ type RemoteData = { remote: string; reason: string; location?: string; transport
 /** The store an error is about: its plugin, else its kind. */
 const who = (d: { plugin?: unknown; store?: unknown }) => `"${s(d.plugin ?? d.store) || "store"}"`;
 
-export const ERROR_CODES = {
+// The table is built on first use, not when the module loads: evaluating its entries and their functions
+// was about 1.5 ms of every start of the compiled binary, paid by the commands that raise no error
+// (docs/benchmarks.md, "What a command loads at start").
+const table = () => ({
   USAGE: code<{ reason: string }>({ exit: 2, message: (d) => s(d.reason) }),
   UNKNOWN_COMMAND: code<{ command: string; suggestion?: string }>({
     exit: 2,
@@ -733,9 +736,19 @@ export const ERROR_CODES = {
     message: (d) => `internal error: ${s(d.reason)}`,
     hint: () => "please report this",
   }),
+});
+
+/** The type of the table: each code's declaration with its data type. */
+export type ErrorCodes = ReturnType<typeof table>;
+let built: ErrorCodes | undefined;
+
+/** Every error code's exit code, message and hint (built on the first call). */
+export const errorCodes = (): ErrorCodes => {
+  built ??= table();
+  return built;
 };
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type ErrorCode = keyof ErrorCodes;
 
 /**
  * The codes a store's methods throw, as the `code` of a StoreError (store/contract.ts). Plugin stores

@@ -3,15 +3,16 @@
 // docs/json-output.md's tables are generated from it (scripts/gen-json-docs.ts, `--check` in CI). A leaf.
 
 import type { CodeDef } from "./define.ts";
-import type { ERROR_CODES, ErrorCode } from "./errors.ts";
+import type { ErrorCode, ErrorCodes } from "./errors.ts";
 import type { DoctorFindingCode, NoticeCode } from "./notices.ts";
 import type { TransportCode } from "./transport.ts";
 
 export { type CodeSpec, code, type Data, type Exit } from "./define.ts";
 export {
-  ERROR_CODES as CODES,
   type ErrorCode,
+  type ErrorCodes,
   EXIT,
+  errorCodes,
   STORE_ERROR_CODES,
   type StoreData,
   type StoreErrorCode,
@@ -19,11 +20,12 @@ export {
 export {
   DOCTOR_FINDING_CODES,
   type DoctorFindingCode,
-  NOTICE_CODES,
   type Notice,
   type NoticeCode,
+  type NoticeCodes,
   type NoticeDataOf,
   type NoticeSpec,
+  noticeCodes,
   notices,
   type Severity,
 } from "./notices.ts";
@@ -34,7 +36,7 @@ export type Code = ErrorCode | NoticeCode | TransportCode | DoctorFindingCode;
 
 /** The data an error code's message is made from: `new IdseError(code, data)` must pass it. */
 export type DataOf<C extends ErrorCode> = C extends ErrorCode
-  ? (typeof ERROR_CODES)[C] extends CodeDef<infer D>
+  ? ErrorCodes[C] extends CodeDef<infer D>
     ? D
     : never
   : never;

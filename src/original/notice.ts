@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.ts";
-import { CATALOGUE } from "../errors.ts";
+import { errorCodes } from "../errors.ts";
 import { findRoot } from "../workspace.ts";
 import { ORIGINAL_DB } from "./files.ts";
 
@@ -25,7 +25,7 @@ export async function originalDbDiagnostic(idseDir: string): Promise<Diagnostic 
   const { detectOriginalDb } = await import("./detect.ts");
   const found = detectOriginalDb(idseDir);
   if (!found || found.imported) return undefined;
-  const spec = CATALOGUE.ORIGINAL_DATABASE_FOUND;
+  const spec = errorCodes().ORIGINAL_DATABASE_FOUND;
   const data = { file: found.file, changed: found.changedSinceImport };
   return {
     severity: "warning",

@@ -1,4 +1,4 @@
-import { CATALOGUE, type ErrorCode, IdseError, TRANSPORT_CODES } from "../errors.ts";
+import { type ErrorCode, errorCodes, IdseError, TRANSPORT_CODES } from "../errors.ts";
 
 // Every call into a plugin goes through here (Rollup's plugin driver is the model): an error names the
 // plugin and the method, and a call that never settles fails with PLUGIN_TIMEOUT instead of hanging idse.
@@ -12,7 +12,7 @@ export function attribute(plugin: string, method: string, err: unknown): Error {
   const reason = e?.message ?? String(err);
   // A plugin cannot import idse's errors, so it throws an Error with a `code` (and `data`): a code of
   // the catalogue is kept (e.g. a store's LOCKED), anything else becomes PLUGIN_ERROR carrying it.
-  if (typeof e?.code === "string" && Object.hasOwn(CATALOGUE, e.code)) {
+  if (typeof e?.code === "string" && Object.hasOwn(errorCodes(), e.code)) {
     const data = { reason, ...(e.data && typeof e.data === "object" ? e.data : {}), plugin, method };
     return Object.assign(IdseError.of(e.code as ErrorCode, data), { cause: err });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CODES, type CodeSpec, type Data, type ErrorCode } from "../../src/catalogue/index.ts";
+import { type CodeSpec, type Data, type ErrorCode, errorCodes } from "../../src/catalogue/index.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
 import { call, connect } from "../mcp/util.ts";
 
@@ -24,7 +24,7 @@ async function ok(cwd: string, ...argv: string[]): Promise<Run> {
   return r;
 }
 /** Every code's spec over untyped data: these tests render each with placeholder values. */
-const specs = () => Object.entries(CODES) as [string, CodeSpec<Data>][];
+const specs = () => Object.entries(errorCodes()) as [string, CodeSpec<Data>][];
 
 async function fails(code: ErrorCode, cwd: string, ...argv: string[]): Promise<Run> {
   const r = await run(cwd, ...argv);

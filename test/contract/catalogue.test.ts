@@ -3,11 +3,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NOTION_CODES } from "../../plugins/notion-store/src/errors.ts";
 import {
-  CODES as CATALOGUE,
   DOCTOR_FINDING_CODES,
   type ErrorCode,
-  NOTICE_CODES,
+  errorCodes,
   type NoticeCode,
+  noticeCodes,
   notices,
   TRANSPORT_CODES,
 } from "../../src/catalogue/index.ts";
@@ -23,7 +23,7 @@ import { REPO } from "../helpers.ts";
 // findings). Read from the source text, so a code typed into a new `throw` or `ctx.report` fails here
 // until it is declared.
 
-const ERRORS = new Set(Object.keys(CATALOGUE));
+const ERRORS = new Set(Object.keys(errorCodes()));
 const TRANSPORT = new Set(Object.keys(TRANSPORT_CODES));
 const NOTICE = new Set<string>(notices().map((n) => n.code));
 const FINDINGS = new Set<string>(DOCTOR_FINDING_CODES);
@@ -114,7 +114,7 @@ describe("one catalogue of codes", () => {
   test("every code raised in src/ and plugins/ is declared", () => {
     const undeclared = RAISED.filter((r) => {
       if (r.how === "IdseError" || r.how === "gate detail") return !ERRORS.has(r.code);
-      if (r.how === "notice") return !(r.code in NOTICE_CODES);
+      if (r.how === "notice") return !(r.code in noticeCodes());
       if (r.file.startsWith("plugins/") && PLUGIN_DETAIL.has(r.code)) return false;
       if (r.how === "plugin error") return !ERRORS.has(r.code) && !TRANSPORT.has(r.code);
       if (r.how === "doctor finding")
@@ -155,7 +155,7 @@ describe("one catalogue of codes", () => {
   test("a notice is built by notice() from its catalogue entry, never as an object by hand", () => {
     // A doctor finding carries a code in `data.findings[]`, not a diagnostic: that is its own list.
     const byHand = RAISED.filter(
-      (r) => r.how === "code property" && r.code in NOTICE_CODES && !/findings\.push\(/.test(r.line ?? ""),
+      (r) => r.how === "code property" && r.code in noticeCodes() && !/findings\.push\(/.test(r.line ?? ""),
     ).map((r) => `${r.code} in ${r.file}: ${r.line?.trim()}`);
     expect(byHand).toEqual([]);
   });
@@ -180,7 +180,7 @@ describe("one catalogue of codes", () => {
 
   test("every notice's message and hint render whatever data a caller left out, and name only declared keys", () => {
     const failing: string[] = [];
-    for (const code of Object.keys(NOTICE_CODES) as NoticeCode[]) {
+    for (const code of Object.keys(noticeCodes()) as NoticeCode[]) {
       try {
         const d = notice(code, {} as never);
         expect(typeof d.message).toBe("string");
@@ -194,7 +194,7 @@ describe("one catalogue of codes", () => {
 
   test("every message and hint renders whatever data a caller left out (building an error never throws)", () => {
     const failing: string[] = [];
-    for (const [code, spec] of Object.entries(CATALOGUE)) {
+    for (const [code, spec] of Object.entries(errorCodes())) {
       try {
         const e = IdseError.of(code as ErrorCode, {});
         expect(typeof e.message).toBe("string");

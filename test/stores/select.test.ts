@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
-import { CATALOGUE, IdseError } from "../../src/errors.ts";
+import { type ErrorCode, errorCodes, IdseError } from "../../src/errors.ts";
 import { STORE_ERROR_CODES } from "../../src/store/contract.ts";
 import { isLazyStore } from "../../src/store/select.ts";
 import { openWorkspace } from "../../src/workspace.ts";
@@ -194,8 +194,8 @@ describe("ws.store", () => {
 describe("store errors", () => {
   test("every STORE_* code of the contract is in the catalogue, so the host keeps it (exit 1)", () => {
     for (const code of STORE_ERROR_CODES) {
-      expect(Object.hasOwn(CATALOGUE, code), code).toBe(true);
-      expect(CATALOGUE[code as keyof typeof CATALOGUE].exit).toBe(1);
+      expect(Object.hasOwn(errorCodes(), code), code).toBe(true);
+      expect(errorCodes()[code as ErrorCode].exit).toBe(1);
     }
   });
 

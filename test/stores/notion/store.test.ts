@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as plugin from "../../../plugins/notion-store/src/index.ts";
-import { CATALOGUE } from "../../../src/errors.ts";
+import { errorCodes } from "../../../src/errors.ts";
 import type { StorePlugin } from "../../../src/plugins/api.ts";
 import { checkMethods, instantiate } from "../../../src/plugins/host.ts";
 import { guard } from "../../../src/plugins/wrap.ts";
@@ -168,7 +168,7 @@ describe("the connectivity check", () => {
     );
     // The store's code is kept (a catalogue code since issue 8 item 5), with the plugin's data.
     expect(err?.code).toBe("STORE_CONFIG");
-    expect(CATALOGUE.STORE_CONFIG.exit).toBe(1);
+    expect(errorCodes().STORE_CONFIG.exit).toBe(1);
     expect(err?.data).toMatchObject({ plugin: "notion-store", notion_code: "NOTION_SCHEMA" });
     expect(String(err?.data?.reason)).toContain(
       '"Status" (status) has type checkbox, expected status or select',
