@@ -29,13 +29,10 @@ export interface RunOptions {
   /**
    * Called with each session's report as soon as it is made, with the session's index in `sessions` (the
    * blueprint may come last, out of order). Given, the reports are not kept: `reports` comes back empty
-   * and `outcomes` says what passed, so a run's memory does not grow with its findings (issue #16).
+   * and `recorded` says what each session's status is, so a run's memory does not grow with its findings (issue #16).
    */
   onReport?: (report: ValidationReport, index: number, timing: SessionTiming | undefined) => void;
 }
-
-/** What `recordStatus` needs of a report. */
-export type Outcome = Pick<ValidationReport, "session" | "passed">;
 
 /** How long one session took to check, and each rule within it (ms). */
 export interface SessionTiming {
@@ -50,7 +47,6 @@ export async function validateSessions(
   o: RunOptions,
 ): Promise<{
   reports: ValidationReport[];
-  outcomes: Outcome[];
   fixes: Map<string, Fix["writeArtifact"][]>;
   recorded: Recorded[];
   timings: Map<string, SessionTiming>;
@@ -74,7 +70,7 @@ export async function validateSessions(
       touched.set(name, [...(touched.get(name) ?? []), session]);
   };
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
-  const byIndex = new Map<string, { report: ValidationReport | Outcome; recorded: Recorded }>();
+  const byIndex = new Map<string, { report?: ValidationReport; recorded: Recorded }>();
   const position = o.onReport ? new Map(sessions.map((x, i) => [x, i])) : undefined;
   const fixes = new Map<string, Fix["writeArtifact"][]>();
   const timings = new Map<string, SessionTiming>();
@@ -132,7 +128,7 @@ export async function validateSessions(
     if (timing) timings.set(session, timing);
     o.onReport?.(result.report, position!.get(session)!, timing);
     byIndex.set(session, {
-      report: o.onReport ? { session, passed: result.report.passed } : result.report,
+      ...(o.onReport ? {} : { report: result.report }),
       recorded: {
         session,
         stages: input.stages,
@@ -144,10 +140,9 @@ export async function validateSessions(
     });
     if (result.fixes.length) fixes.set(session, result.fixes);
   }
-  const outcomes = sessions.map((x) => byIndex.get(x)!.report);
-  const reports = o.onReport ? [] : (outcomes as ValidationReport[]);
+  const reports = o.onReport ? [] : sessions.map((x) => byIndex.get(x)!.report!);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);
-  return { reports, outcomes, fixes, recorded, timings };
+  return { reports, fixes, recorded, timings };
 }
 
 const COMPONENTS = "idse/spine-components";
@@ -186,20 +181,14 @@ export function failingStages(report: ValidationReport): Stage[] {
  * Records passing/failing and the failing stages in each session's stage state, writing only what
  * changed. `idse next` reads the failing stages to block a session only on completed stages that fail.
  */
-export async function recordStatus(
-  store: DesignStore,
-  project: string,
-  reports: Outcome[],
-  recorded: Recorded[],
-  now: string,
-) {
-  for (const [i, r] of reports.entries()) {
-    const before = recorded[i]!;
-    const status = before.status;
-    const same = before.previousFailing?.join() === before.failing.join();
-    if (before.previous === status && same) continue;
-    await writeSessionStages(store, project, r.session, before.stages, status, now, before.failing);
-  }
+export async function recordStatus(store: DesignStore, project: string, recorded: Recorded[], now: string) {
+  for (const r of toRecord(recorded))
+    await writeSessionStages(store, project, r.session, r.stages, r.status, now, r.failing);
+}
+
+/** The sessions whose status or failing stages differ from what their stage state holds. */
+export function toRecord(recorded: Recorded[]): Recorded[] {
+  return recorded.filter((r) => r.previous !== r.status || r.previousFailing?.join() !== r.failing.join());
 }
 
 /**

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { acquireFileLock } from "../../src/store/file-lock.ts";
 import { idse, tempDir } from "../helpers.ts";
 
 const P = (cwd: string, ...rest: string[]) => join(cwd, ".idse/projects/shop", ...rest);
@@ -92,4 +93,32 @@ test("configuration: preset strict, per-rule off, and inline suppression", async
     .map((f: { line: number }) => f.line);
   expect(lines).toEqual([5]);
   expect(existsSync(cfg)).toBe(true);
+});
+
+test("one session's validate takes the project lock only to record a changed status; --all always", async () => {
+  const cwd = await shop();
+  expect((await idse(["validate"], { cwd })).code).toBe(1); // records "failing"
+  const state = P(cwd, "sessions/__blueprint__/metadata/stage_state.json");
+  const env = { IDSE_LOCK_TIMEOUT_MS: "50" };
+  // Another live process (this one) holds the project's lock.
+  const release = await acquireFileLock(P(cwd, ".idse.lock"), 1000);
+  try {
+    // The status it would record is the one recorded: answered without waiting for the lock.
+    const same = await idse(["validate", "--json"], { cwd, env });
+    expect([same.code, same.json?.data.passed, same.json?.data.errors > 0]).toEqual([1, false, true]);
+    // --all holds the lock throughout (it records many sessions), so it waits, and here gives up.
+    const all = await idse(["validate", "--all", "--json"], { cwd, env });
+    expect([all.code, all.json?.diagnostics[0].code]).toEqual([1, "LOCKED"]);
+    // A status that must change is recorded under the lock: the run waits for it, and here gives up.
+    const before = readFileSync(state, "utf8");
+    writeFileSync(state, before.replace('"failing"', '"passing"'));
+    const changed = await idse(["validate", "--json"], { cwd, env });
+    expect([changed.code, changed.json?.diagnostics[0].code]).toEqual([1, "LOCKED"]);
+    expect(JSON.parse(readFileSync(state, "utf8")).validation_status).toBe("passing");
+  } finally {
+    await release();
+  }
+  // The lock free, the same run records the status it found.
+  expect((await idse(["validate"], { cwd })).code).toBe(1);
+  expect(JSON.parse(readFileSync(state, "utf8")).validation_status).toBe("failing");
 });

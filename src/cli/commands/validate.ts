@@ -15,6 +15,7 @@ import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Rule } from "../../validation/engine.ts";
 import type { Tally } from "../../validation/formats.ts";
 import type { SessionTiming } from "../../validation/run.ts";
+import type { Workspace } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 import { targetSession } from "./shared.ts";
@@ -52,7 +53,7 @@ export const validate = defineCommand<
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
     const project = await ctx.project();
     const format = ctx.global.json ? "json" : (o.format ?? "text");
-    const { validateSessions, recordStatus } = await import("../../validation/run.ts");
+    const { validateSessions, recordStatus, toRecord } = await import("../../validation/run.ts");
     const formats = await import("../../validation/formats.ts");
     const { allRules } = await import("../../validation/rules/index.ts");
     const rules = allRules();
@@ -61,50 +62,57 @@ export const validate = defineCommand<
     // --all: each report is serialised in the chosen format as it is made and kept as text (in a scratch
     // file past a threshold), with only the counts in memory; see reportSink.
     let sink: ReportSink | undefined;
-    const result = await ctx
-      .mutate(project, async (ws) => {
-        const validation = readSection(ws.idseDir, "validation");
-        const sessions = o.all
-          ? await listSessionIds(ws.store, project)
-          : [await targetSession(ws.store, project, o.session)];
-        const run = () => {
-          sink?.spill.dispose();
-          sink = o.all
-            ? reportSink(format, formats, rules, {
-                dir: () => {
-                  ensureCacheDir(ws.idseDir);
-                  return cacheDir(ws.idseDir);
-                },
-                threshold: spillThreshold(ctx.io.env),
-                prefix: repositoryPrefix(ws.root),
-                timestamp: ctx.now.slice(0, 19),
-              })
-            : undefined;
-          return validateSessions(ws.store, project, sessions, {
-            stack: ws.config.values.stack,
-            validation,
-            rules: o.rule,
-            stage: o.stage,
-            // JUnit shows durations; nothing else pays for the clock.
-            ...(format === "junit" ? { clock: () => performance.now() } : {}),
-            ...(sink ? { onReport: sink.add } : {}),
-          });
-        };
-        let { reports, outcomes, fixes, recorded, timings } = await run();
-        const fixed: ValidateOutput["fixed"] = [];
-        if (o.fix && fixes.size) {
-          for (const [session, list] of fixes) {
-            for (const f of list) {
-              // Fixes create; they never overwrite text.
-              if (await createArtifact(ws.store, project, session, f.stage, f.text))
-                fixed.push({ session, stage: f.stage, file: artifactPath(project, session, f.stage) });
-            }
+    /** One pass; `locked: false` gives up (undefined) where a status would have to be recorded. */
+    const pass = async (ws: Workspace, locked: boolean) => {
+      const validation = readSection(ws.idseDir, "validation");
+      const sessions = o.all
+        ? await listSessionIds(ws.store, project)
+        : [await targetSession(ws.store, project, o.session)];
+      const run = () => {
+        sink?.spill.dispose();
+        sink = o.all
+          ? reportSink(format, formats, rules, {
+              dir: () => {
+                ensureCacheDir(ws.idseDir);
+                return cacheDir(ws.idseDir);
+              },
+              threshold: spillThreshold(ctx.io.env),
+              prefix: repositoryPrefix(ws.root),
+              timestamp: ctx.now.slice(0, 19),
+            })
+          : undefined;
+        return validateSessions(ws.store, project, sessions, {
+          stack: ws.config.values.stack,
+          validation,
+          rules: o.rule,
+          stage: o.stage,
+          // JUnit shows durations; nothing else pays for the clock.
+          ...(format === "junit" ? { clock: () => performance.now() } : {}),
+          ...(sink ? { onReport: sink.add } : {}),
+        });
+      };
+      let { reports, fixes, recorded, timings } = await run();
+      const fixed: ValidateOutput["fixed"] = [];
+      if (o.fix && fixes.size) {
+        for (const [session, list] of fixes) {
+          for (const f of list) {
+            // Fixes create; they never overwrite text.
+            if (await createArtifact(ws.store, project, session, f.stage, f.text))
+              fixed.push({ session, stage: f.stage, file: artifactPath(project, session, f.stage) });
           }
-          ({ reports, outcomes, recorded, timings } = await run());
         }
-        await recordStatus(ws.store, project, outcomes, recorded, ctx.now);
-        return { reports, fixed, timings, root: ws.root };
-      })
+        ({ reports, recorded, timings } = await run());
+      }
+      if (!locked && toRecord(recorded).length) return undefined;
+      await recordStatus(ws.store, project, recorded, ctx.now);
+      return { reports, fixed, timings, root: ws.root };
+    };
+    // One session, nothing to fix: read without the project lock first, as `status` reads, and take the
+    // lock only when the session's recorded status must change; it is then validated again under the
+    // lock, so what is recorded is what a locked read saw (taking the lock was about 1.6 ms of this
+    // most-run check; docs/benchmarks.md). --all and --fix hold the lock throughout.
+    const result = await (o.all || o.fix ? Promise.resolve(undefined) : pass(ctx.workspace(), false))
+      .then((r) => r ?? ctx.mutate(project, (ws) => pass(ws, true).then((x) => x!)))
       .catch((err) => {
         sink?.spill.dispose(); // the scratch file of a run that failed
         throw err;
