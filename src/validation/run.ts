@@ -1,6 +1,8 @@
 import { BLUEPRINT } from "../ids.ts";
 import { touch } from "../jit-policy.ts";
 import type { StageStatus } from "../models/common.ts";
+import type { SessionState } from "../models/session-state.ts";
+import type { Spine } from "../models/spine.ts";
 import type { ValidationConfig, ValidationReport } from "../models/validation.ts";
 import { withLibraries } from "../on-demand.ts";
 import { listSessionIds, readSession } from "../session-graph.ts";
@@ -9,7 +11,7 @@ import { readProjectState, writeSessionStages } from "../stage-state.ts";
 import type { DesignStore } from "../store/contract.ts";
 import { keys, STAGES, type Stage } from "../store/layout.ts";
 import { isUntouched, STAGE_TEMPLATES } from "../templates.ts";
-import { type Fix, validateSession } from "./engine.ts";
+import { type Fix, type Rule, type RuleConfig, validateSession } from "./engine.ts";
 import { loadSessionInput } from "./input.ts";
 import { allRules, resolveRuleConfig } from "./rules/index.ts";
 
@@ -40,6 +42,103 @@ export interface SessionTiming {
   rules: Record<string, number>;
 }
 
+/** What a run reads once, before its sessions: the rule configuration, the rules, the project state, the Spine. */
+export interface RunSetup {
+  config: RuleConfig;
+  rules: Rule[];
+  state: SessionState | null;
+  spine: Spine | undefined;
+}
+
+export async function prepareRun(store: DesignStore, project: string, o: RunOptions): Promise<RunSetup> {
+  const config = resolveRuleConfig(o.validation, o.rules);
+  // The completion gate requires a feature session's Spine findings clear, whatever their level.
+  if (o.gate && config[COMPONENTS]?.level !== "error")
+    config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
+  const rules = allRules();
+  const state = (await readProjectState(store, project).catch(() => null)) ?? null;
+  const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");
+  const spine = spineRules ? await readSpine(store, project) : undefined;
+  return { config, rules, state, spine };
+}
+
+/**
+ * Whether spine-coverage applies to a run of `sessions`: it needs every feature session's documents, so
+ * the blueprint is validated last, after the others of the run have been read (and those outside it).
+ */
+export function coverageApplies(setup: RunSetup, sessions: string[]): boolean {
+  return !!setup.spine?.declared && setup.config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
+}
+
+/** One session checked: its report (after the --stage filter), what to record, its fixes, its timing. */
+export interface SessionResult {
+  report: ValidationReport;
+  recorded: Recorded;
+  fixes: Fix["writeArtifact"][];
+  timing: SessionTiming | undefined;
+  /** Its documents' texts and whether it is archived: what spine-coverage notes of it. */
+  texts: (string | undefined)[];
+  archived: boolean;
+}
+
+/** Loads and validates one session; `spineTouched` is given to the blueprint's run under spine-coverage. */
+export async function validateOne(
+  store: DesignStore,
+  project: string,
+  session: string,
+  setup: RunSetup,
+  o: RunOptions,
+  spineTouched?: Map<string, string[]>,
+): Promise<SessionResult> {
+  const started = o.clock?.();
+  const input = await loadSessionInput(store, project, session, {
+    stack: o.stack,
+    gate: o.gate,
+    projectState: setup.state,
+  });
+  input.spine = setup.spine;
+  if (spineTouched) input.spineTouched = spineTouched;
+  // markdown-it and yaml are loaded by the first document that needs them (src/on-demand.ts).
+  const result = await withLibraries(() => validateSession(input, setup.rules, setup.config, o.clock));
+  // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
+  // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
+  const found = failingStages(result.report);
+  const failing = o.rules?.length
+    ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
+    : found;
+  // The same for the session's status: the whole report's, not the --stage view of it (a run of one
+  // stage must not record a session passing whose other stages fail), and a run of some rules can fail
+  // a session but not clear one another rule failed.
+  const status: Recorded["status"] = !result.report.passed
+    ? "failing"
+    : o.rules?.length && input.previousStatus === "failing"
+      ? "failing"
+      : "passing";
+  let report = result.report;
+  if (o.stage) {
+    const kept = report.findings.filter((f) => f.stage === o.stage);
+    const errors = kept.filter((f) => f.severity === "error").length;
+    report = { ...report, findings: kept, errors, warnings: kept.length - errors, passed: errors === 0 };
+  }
+  const timing =
+    started !== undefined ? { total: o.clock!() - started, rules: result.timings ?? {} } : undefined;
+  return {
+    report,
+    recorded: {
+      session,
+      stages: input.stages,
+      previous: input.previousStatus,
+      status,
+      failing,
+      previousFailing: input.previousFailing,
+    },
+    fixes: result.fixes,
+    timing,
+    texts: input.artifacts.map((a) => a.text),
+    archived: input.meta.status === "archived",
+  };
+}
+
 export async function validateSessions(
   store: DesignStore,
   project: string,
@@ -51,22 +150,13 @@ export async function validateSessions(
   recorded: Recorded[];
   timings: Map<string, SessionTiming>;
 }> {
-  const config = resolveRuleConfig(o.validation, o.rules);
-  // The completion gate requires a feature session's Spine findings clear, whatever their level.
-  if (o.gate && config[COMPONENTS]?.level !== "error")
-    config[COMPONENTS] = { ...config[COMPONENTS], level: "error" };
   // Each session's documents are about to be read: many sessions restore the normal JIT at once.
   touch(sessions.length * STAGES.length);
-  const rules = allRules();
-  const state = await readProjectState(store, project).catch(() => null);
-  const spineRules = [COMPONENTS, COVERAGE].some((id) => (config[id]?.level ?? "off") !== "off");
-  const spine = spineRules ? await readSpine(store, project) : undefined;
-  // spine-coverage needs every feature session's documents: the blueprint is validated last, after the
-  // others of this run have been read, and sessions outside the run are read for it.
-  const coverage = spine?.declared && config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
+  const setup = await prepareRun(store, project, o);
+  const coverage = coverageApplies(setup, sessions);
   const touched = new Map<string, string[]>();
   const note = (session: string, texts: (string | undefined)[]) => {
-    for (const name of touchedPrimitives(spine!, texts))
+    for (const name of touchedPrimitives(setup.spine!, texts))
       touched.set(name, [...(touched.get(name) ?? []), session]);
   };
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
@@ -75,8 +165,8 @@ export async function validateSessions(
   const fixes = new Map<string, Fix["writeArtifact"][]>();
   const timings = new Map<string, SessionTiming>();
   for (const session of order) {
-    const started = o.clock?.();
     if (coverage && session === BLUEPRINT) {
+      // Sessions outside the run count too (an archived one works on nothing).
       const inRun = new Set(sessions);
       for (const other of await listSessionIds(store, project)) {
         if (inRun.has(other) || other === BLUEPRINT) continue;
@@ -84,61 +174,19 @@ export async function validateSessions(
         note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
       }
     }
-    const input = await loadSessionInput(store, project, session, {
-      stack: o.stack,
-      gate: o.gate,
-      projectState: state ?? null,
-    });
-    input.spine = spine;
-    if (coverage && session !== BLUEPRINT && !["archived"].includes(input.meta.status))
-      note(
-        session,
-        input.artifacts.map((a) => a.text),
-      );
-    if (coverage && session === BLUEPRINT) input.spineTouched = touched;
-    // markdown-it and yaml are loaded by the first document that needs them (src/on-demand.ts).
-    const result = await withLibraries(() => validateSession(input, rules, config, o.clock));
-    // Taken before the --stage filter: every stage was checked, so every stage's result is known. With
-    // --rule only some rules ran, which cannot clear a stage another rule failed: the recorded ones stay.
-    const found = failingStages(result.report);
-    const failing = o.rules?.length
-      ? STAGES.filter((s) => found.includes(s) || input.previousFailing?.includes(s))
-      : found;
-    // The same for the session's status: the whole report's, not the --stage view of it (a run of one
-    // stage must not record a session passing whose other stages fail), and a run of some rules can fail
-    // a session but not clear one another rule failed.
-    const status: Recorded["status"] = !result.report.passed
-      ? "failing"
-      : o.rules?.length && input.previousStatus === "failing"
-        ? "failing"
-        : "passing";
-    if (o.stage) {
-      const kept = result.report.findings.filter((f) => f.stage === o.stage);
-      const errors = kept.filter((f) => f.severity === "error").length;
-      result.report = {
-        ...result.report,
-        findings: kept,
-        errors,
-        warnings: kept.length - errors,
-        passed: errors === 0,
-      };
-    }
-    const timing =
-      started !== undefined ? { total: o.clock!() - started, rules: result.timings ?? {} } : undefined;
-    if (timing) timings.set(session, timing);
-    o.onReport?.(result.report, position!.get(session)!, timing);
-    byIndex.set(session, {
-      ...(o.onReport ? {} : { report: result.report }),
-      recorded: {
-        session,
-        stages: input.stages,
-        previous: input.previousStatus,
-        status,
-        failing,
-        previousFailing: input.previousFailing,
-      },
-    });
-    if (result.fixes.length) fixes.set(session, result.fixes);
+    const r = await validateOne(
+      store,
+      project,
+      session,
+      setup,
+      o,
+      coverage && session === BLUEPRINT ? touched : undefined,
+    );
+    if (coverage && session !== BLUEPRINT && !r.archived) note(session, r.texts);
+    if (r.timing) timings.set(session, r.timing);
+    o.onReport?.(r.report, position!.get(session)!, r.timing);
+    byIndex.set(session, { ...(o.onReport ? {} : { report: r.report }), recorded: r.recorded });
+    if (r.fixes.length) fixes.set(session, r.fixes);
   }
   const reports = o.onReport ? [] : sessions.map((x) => byIndex.get(x)!.report!);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);

@@ -5,20 +5,17 @@ import { readSection } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
 import { STAGES, type Stage } from "../../models/common.ts";
 import type { ValidateOutput } from "../../models/outputs.ts";
-import type { ValidationReport } from "../../models/validation.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
-import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
+import { SPILL_THRESHOLD } from "../../store/spill-file.ts";
 import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
-import type { Rule } from "../../validation/engine.ts";
-import type { Tally } from "../../validation/formats.ts";
-import type { SessionTiming } from "../../validation/run.ts";
 import type { Workspace } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
-import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
+import { jsonPieces } from "../json-stream.ts";
 import { targetSession } from "./shared.ts";
+import { type ReportSink, reportSink } from "./validate-sink.ts";
 
 const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
@@ -71,7 +68,9 @@ export const validate = defineCommand<
       const run = () => {
         sink?.spill.dispose();
         sink = o.all
-          ? reportSink(format, formats, rules, {
+          ? reportSink(formats, rules, {
+              format,
+              hostname: format === "junit" ? hostname() : "",
               dir: () => {
                 ensureCacheDir(ws.idseDir);
                 return cacheDir(ws.idseDir);
@@ -177,105 +176,3 @@ function spillThreshold(env: Record<string, string | undefined>): number {
   const n = Number(env.IDSE_TEST_SPILL_BYTES);
   return Number.isInteger(n) && n >= 0 ? n : SPILL_THRESHOLD;
 }
-
-type Formats = typeof import("../../validation/formats.ts");
-
-interface ReportSink {
-  spill: Spill;
-  tally: Tally;
-  /** Takes one report (validateSessions' onReport). */
-  add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
-  /** The reports as the JSON envelope's `data.reports`. */
-  json(): JsonArrayText;
-  /** The whole document in the format, head, reports and tail. */
-  document(o: {
-    exitCode: number;
-    automationId: string;
-    data: ValidateOutput;
-    keep: boolean;
-  }): Iterable<string | Uint8Array>;
-}
-
-/**
- * `validate --all`'s reports written as they are made. Every format opens with something that depends on
- * all of them (the envelope's `ok`, SARIF's exit code, JUnit's totals, the text's summary comes last), so
- * each report's text goes to a Spill in its format and only the counts stay; the document is then its
- * head, the spill copied through in pieces, and its tail — byte for byte what the in-memory path writes
- * (test/cli/validate-stream.test.ts). A two-pass run (count, then validate again and write) would cost a
- * second validation; `ok` after the data would change the JSON contract.
- */
-function reportSink(
-  format: string,
-  f: Formats,
-  rules: Rule[],
-  o: { dir: () => string; threshold: number; prefix: string; timestamp: string },
-): ReportSink {
-  const json = format === "json" || format === "sarif";
-  const spill = new Spill(o.dir, o.threshold, json ? ",\n" : "");
-  const tally: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
-  let elements = 0;
-  const junit = { tests: 0, failures: 0, errors: 0, time: 0 };
-  const sarif = format === "sarif" ? f.sarifResults(rules, o.prefix) : undefined;
-  const host = format === "junit" ? hostname() : "";
-  let findings = false;
-  const add = (report: ValidationReport, index: number, timing: SessionTiming | undefined) => {
-    f.count(tally, report);
-    if (report.findings.length) findings = true;
-    if (format === "json") {
-      elements++;
-      spill.put(index, jsonElement(report, REPORT_INDENT));
-    } else if (sarif) {
-      const results = sarif(report);
-      elements += results.length;
-      spill.put(index, results.map((r) => jsonElement(r, f.SARIF_RESULT_INDENT)).join(",\n"));
-    } else if (format === "junit") {
-      const timings = timing ? new Map([[report.session, timing]]) : undefined;
-      const suite = f.junitSuite(report, rules, { timings, timestamp: o.timestamp, hostname: host });
-      junit.tests += suite.tests;
-      junit.failures += suite.failures;
-      junit.errors += suite.errors;
-      junit.time += timing?.total ?? 0;
-      spill.put(index, f.junitSuiteText(suite));
-    } else {
-      spill.put(index, f.textChunk(report));
-    }
-  };
-  return {
-    spill,
-    tally,
-    add,
-    json: () => new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces()),
-    document({ exitCode, automationId, data, keep }) {
-      if (format === "json") {
-        const reports = new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces(keep));
-        return jsonPieces({
-          ok: data.passed,
-          command: "validate",
-          data: { ...data, reports },
-          diagnostics: [],
-        });
-      }
-      if (format === "sarif")
-        return jsonPieces(
-          f.formatSarif(new JsonArrayText(elements, f.SARIF_RESULT_INDENT, () => spill.pieces(keep)), rules, {
-            prefix: o.prefix,
-            automationId,
-            exitCode,
-          }),
-        );
-      if (format === "junit")
-        return (function* () {
-          yield f.junitHead(junit);
-          yield* spill.pieces(keep);
-          yield f.JUNIT_TAIL;
-        })();
-      return (function* () {
-        yield* spill.pieces(keep);
-        yield `${findings ? "\n" : ""}${f.formatSummary(tally)}`;
-      })();
-    },
-  };
-}
-
-/** `JSON.stringify`'s indent of each report in the envelope (`data.reports[i]`). */
-const REPORT_INDENT = " ".repeat(6);

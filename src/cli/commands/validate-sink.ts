@@ -1,0 +1,160 @@
+import type { ValidateOutput } from "../../models/outputs.ts";
+import type { ValidationReport } from "../../models/validation.ts";
+import { Spill } from "../../store/spill-file.ts";
+import type { Rule } from "../../validation/engine.ts";
+import type { Tally } from "../../validation/formats.ts";
+import type { SessionTiming } from "../../validation/run.ts";
+import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
+
+// `validate --all`'s reports written as they are made. Every format opens with something that depends on
+// all of them (the envelope's `ok`, SARIF's exit code, JUnit's totals, the text's summary comes last), so
+// each report's text goes to a Spill in its format and only the counts stay; the document is then its
+// head, the spill copied through in pieces, and its tail — byte for byte what the in-memory path writes
+// (test/cli/validate-stream.test.ts). A two-pass run (count, then validate again and write) would cost a
+// second validation; `ok` after the data would change the JSON contract.
+//
+// A report is rendered (made into its text and counts) apart from being taken into the document, so the
+// threads of a parallel run (validate-parallel.ts) render their own and send only text and counts.
+
+export type Formats = typeof import("../../validation/formats.ts");
+
+/** `JSON.stringify`'s indent of each report in the envelope (`data.reports[i]`). */
+const REPORT_INDENT = " ".repeat(6);
+
+/** What the document needs of one report: its text in the format and what the head and tail count. */
+export interface Rendered {
+  text: string;
+  /** JSON array elements the text holds (reports for JSON, results for SARIF). */
+  elements: number;
+  errors: number;
+  warnings: number;
+  passed: boolean;
+  findings: boolean;
+  junit?: { tests: number; failures: number; errors: number; time: number };
+}
+
+export interface SinkOptions {
+  format: string;
+  prefix: string;
+  timestamp: string;
+  hostname: string;
+}
+
+/** Renders reports in `o.format`; a pure function of the report, so any thread can run it. */
+export function reportRenderer(
+  f: Formats,
+  rules: Rule[],
+  o: SinkOptions,
+): (report: ValidationReport, timing: SessionTiming | undefined) => Rendered {
+  const sarif = o.format === "sarif" ? f.sarifResults(rules, o.prefix) : undefined;
+  return (report, timing) => {
+    const base = {
+      errors: report.errors,
+      warnings: report.warnings,
+      passed: report.passed,
+      findings: report.findings.length > 0,
+    };
+    if (o.format === "json") return { ...base, text: jsonElement(report, REPORT_INDENT), elements: 1 };
+    if (sarif) {
+      const results = sarif(report);
+      const text = results.map((r) => jsonElement(r, f.SARIF_RESULT_INDENT)).join(",\n");
+      return { ...base, text, elements: results.length };
+    }
+    if (o.format === "junit") {
+      const timings = timing ? new Map([[report.session, timing]]) : undefined;
+      const suite = f.junitSuite(report, rules, { timings, timestamp: o.timestamp, hostname: o.hostname });
+      const junit = {
+        tests: suite.tests,
+        failures: suite.failures,
+        errors: suite.errors,
+        time: timing?.total ?? 0,
+      };
+      return { ...base, text: f.junitSuiteText(suite), elements: 0, junit };
+    }
+    return { ...base, text: f.textChunk(report), elements: 0 };
+  };
+}
+
+export interface ReportSink {
+  spill: Spill;
+  tally: Tally;
+  /** Renders and takes one report (validateSessions' onReport). */
+  add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
+  /** Takes one report rendered elsewhere, at `index` of the document. */
+  accept(index: number, r: Rendered): void;
+  /** The reports as the JSON envelope's `data.reports`. */
+  json(): JsonArrayText;
+  /** The whole document in the format, head, reports and tail. */
+  document(o: {
+    exitCode: number;
+    automationId: string;
+    data: ValidateOutput;
+    keep: boolean;
+  }): Iterable<string | Uint8Array>;
+}
+
+export function reportSink(
+  f: Formats,
+  rules: Rule[],
+  o: SinkOptions & { dir: () => string; threshold: number },
+): ReportSink {
+  const { format } = o;
+  const json = format === "json" || format === "sarif";
+  const spill = new Spill(o.dir, o.threshold, json ? ",\n" : "");
+  const tally: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
+  let elements = 0;
+  const junit = { tests: 0, failures: 0, errors: 0, time: 0 };
+  let findings = false;
+  const render = reportRenderer(f, rules, o);
+  const accept = (index: number, r: Rendered) => {
+    tally.sessions++;
+    tally.errors += r.errors;
+    tally.warnings += r.warnings;
+    if (!r.passed) tally.failing++;
+    if (r.findings) findings = true;
+    elements += r.elements;
+    if (r.junit) {
+      junit.tests += r.junit.tests;
+      junit.failures += r.junit.failures;
+      junit.errors += r.junit.errors;
+      junit.time += r.junit.time;
+    }
+    spill.put(index, r.text);
+  };
+  return {
+    spill,
+    tally,
+    add: (report, index, timing) => accept(index, render(report, timing)),
+    accept,
+    json: () => new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces()),
+    document({ exitCode, automationId, data, keep }) {
+      if (format === "json") {
+        const reports = new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces(keep));
+        return jsonPieces({
+          ok: data.passed,
+          command: "validate",
+          data: { ...data, reports },
+          diagnostics: [],
+        });
+      }
+      if (format === "sarif")
+        return jsonPieces(
+          f.formatSarif(new JsonArrayText(elements, f.SARIF_RESULT_INDENT, () => spill.pieces(keep)), rules, {
+            prefix: o.prefix,
+            automationId,
+            exitCode,
+          }),
+        );
+      if (format === "junit")
+        return (function* () {
+          yield f.junitHead(junit);
+          yield* spill.pieces(keep);
+          yield f.JUNIT_TAIL;
+        })();
+      return (function* () {
+        yield* spill.pieces(keep);
+        yield `${findings ? "\n" : ""}${f.formatSummary(tally)}`;
+      })();
+    },
+  };
+}
