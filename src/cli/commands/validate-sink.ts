@@ -13,8 +13,8 @@ import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 // (test/cli/validate-stream.test.ts). A two-pass run (count, then validate again and write) would cost a
 // second validation; `ok` after the data would change the JSON contract.
 //
-// A report is rendered (made into its text and counts) apart from being taken into the document, so the
-// threads of a parallel run (validate-parallel.ts) render their own and send only text and counts.
+// A report is rendered (made into its text and counts) by a pure function of the report, apart from
+// being taken into the document.
 
 export type Formats = typeof import("../../validation/formats.ts");
 
@@ -40,7 +40,7 @@ export interface SinkOptions {
   hostname: string;
 }
 
-/** Renders reports in `o.format`; a pure function of the report, so any thread can run it. */
+/** Renders reports in `o.format`: a pure function of the report and its timing. */
 export function reportRenderer(
   f: Formats,
   rules: Rule[],
@@ -80,8 +80,6 @@ export interface ReportSink {
   tally: Tally;
   /** Renders and takes one report (validateSessions' onReport). */
   add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
-  /** Takes one report rendered elsewhere, at `index` of the document. */
-  accept(index: number, r: Rendered): void;
   /** The reports as the JSON envelope's `data.reports`. */
   json(): JsonArrayText;
   /** The whole document in the format, head, reports and tail. */
@@ -125,7 +123,6 @@ export function reportSink(
     spill,
     tally,
     add: (report, index, timing) => accept(index, render(report, timing)),
-    accept,
     json: () => new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces()),
     document({ exitCode, automationId, data, keep }) {
       if (format === "json") {
