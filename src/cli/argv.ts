@@ -1,9 +1,9 @@
 import type { OptionSpec } from "./command.ts";
 
-// A small scanner run beside cac. cac (through mri) turns numeric-looking values into numbers, so
-// `--owner 007` or a session id `0123` would lose their zeros; this scanner keeps positionals and
-// option values as the exact strings the user typed, and finds where the command words are so that
-// two-word commands ("session create") can be folded into one token before cac matches them.
+// The command line's own reader. It keeps positionals and option values as the exact strings the user
+// typed (a general parser such as mri turns numeric-looking values into numbers, so `--owner 007` or a
+// session id `0123` would lose their zeros), finds where the command words are so that two-word commands
+// ("session create") are folded into one token, and reads the flags (readFlags).
 
 export interface OptionShape {
   names: string[];
@@ -59,4 +59,59 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
     positionals.push({ value: tok, index: i });
   }
   return { positionals, values, options };
+}
+
+/**
+ * The flags of argv, as cac (through mri) gave them before it was dropped: a flag is true and every name
+ * of its option is set; `--no-x` is false, and a negated option's x is true when not given; short flags
+ * may be combined (`-qy`); a value option given without a value is true (the caller reports it), with
+ * its value otherwise (the caller takes the exact strings from scanArgv); an undeclared flag comes back
+ * camelCased, for the caller to report. Tokens after `--` are `"--"`. Written by hand for start-up:
+ * building cac's parser cost 2–3 ms of every command's start (docs/benchmarks.md, "Start-up").
+ */
+export function readFlags(argv: string[], shapes: OptionShape[]): Record<string, unknown> {
+  const byName = new Map<string, OptionShape>();
+  for (const s of shapes) for (const n of s.names) byName.set(n, s);
+  const end = argv.indexOf("--");
+  const tokens = end < 0 ? argv : argv.slice(0, end);
+  const out: Record<string, unknown> = { "--": end < 0 ? [] : argv.slice(end + 1) };
+  const set = (shape: OptionShape | undefined, name: string, value: unknown) => {
+    for (const n of shape ? shape.names : [name]) out[camel(n.replace(/^no-/, ""))] = value;
+  };
+  // A negated option is on unless it is given.
+  for (const s of shapes) if (s.names.some((n) => n.startsWith("no-"))) set(s, "", true);
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (!tok.startsWith("-") || tok.length < 2) continue;
+    if (tok.startsWith("--")) {
+      const body = tok.slice(2);
+      const eq = body.indexOf("=");
+      const name = eq >= 0 ? body.slice(0, eq) : body;
+      const shape = byName.get(name);
+      if (!shape && name.startsWith("no-")) {
+        set(byName.get(name.slice(3)), name.slice(3), false);
+        continue;
+      }
+      if (shape?.takesValue) {
+        if (eq >= 0) set(shape, name, body.slice(eq + 1));
+        else if (i + 1 < tokens.length && !tokens[i + 1]!.startsWith("-")) set(shape, name, tokens[++i]);
+        else set(shape, name, true);
+        continue;
+      }
+      const negated = shape !== undefined && name.startsWith("no-");
+      const raw = eq >= 0 ? body.slice(eq + 1) : undefined;
+      const value = raw === undefined || raw === "true" ? true : raw === "false" ? false : raw;
+      set(shape, name, negated ? !value : value);
+      continue;
+    }
+    const letters = tok.slice(1);
+    for (let k = 0; k < letters.length; k++) {
+      const shape = byName.get(letters[k]!);
+      const last = k === letters.length - 1;
+      if (shape?.takesValue && last && i + 1 < tokens.length && !tokens[i + 1]!.startsWith("-"))
+        set(shape, letters[k]!, tokens[++i]);
+      else set(shape, letters[k]!, true);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,3 @@
-import cac from "cac";
 import { readSection } from "../config.ts";
 import { type Diagnostic, EXIT, IdseError } from "../errors.ts";
 import { originalDbNotice } from "../original/notice.ts";
@@ -6,15 +5,15 @@ import { recoverAtStart, recoverLocked } from "../recovery.ts";
 import { closeStore } from "../store/select.ts";
 import { VERSION } from "../version.ts";
 import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../workspace.ts";
-import { camel, optionShape, scanArgv } from "./argv.ts";
+import { camel, optionShape, readFlags, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { commandOutput, failure, printResult } from "./output.ts";
 import { decideStyle, setStyle } from "./style.ts";
 
 // CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
-// Parsed value every later step reads. cac parses options; argv.ts keeps the exact strings and folds
-// two-word commands ("session create") into the single token cac can match.
+// Parsed value every later step reads: argv.ts finds the command words (folding "session create" into
+// one), the flags, and the exact strings of option values.
 
 export const GLOBAL_OPTIONS: OptionSpec[] = [
   { flags: "--json", description: "Print exactly one JSON document on stdout" },
@@ -166,20 +165,11 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
     options.map((o) => o.shape),
   );
 
-  const cli = cac("idse");
-  for (const g of GLOBAL_OPTIONS) cli.option(g.flags, g.description);
-  if (cmd) {
-    const registered = cli.command(`${cmd.name}${cmd.args ? ` ${cmd.args}` : ""}`, cmd.summary);
-    for (const o of cmd.options ?? []) registered.option(o.flags, o.description);
-  }
-  let parsedOpts: Record<string, unknown>;
-  try {
-    parsedOpts = cli.parse(["idse", "idse", ...folded], { run: false }).options;
-  } catch (err) {
-    throw new IdseError("USAGE", { reason: (err as Error).message.replace(/`/g, "") });
-  }
-  // Unknown options are checked here rather than by cac, which skips the check whenever an unknown
-  // option swallowed the command word (`idse --bogus status`).
+  const parsedOpts = readFlags(
+    folded,
+    options.map((o) => o.shape),
+  );
+  // Unknown options: readFlags gives them back, camelCased, and they are reported here with a suggestion.
   const known = new Set(["--"]);
   for (const { shape } of options) {
     known.add(shape.long);
@@ -198,7 +188,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
     });
   }
 
-  // Exact strings for value options (see argv.ts); booleans and negations come from cac.
+  // Exact strings for value options (scanArgv); booleans and negations come from readFlags.
   const opts: Record<string, unknown> = { ...parsedOpts };
   for (const { spec: o, shape } of options) {
     if (!shape.takesValue) continue;

@@ -6,7 +6,7 @@ import type { Context } from "../context.ts";
 export type { Context, GlobalOptions, Io } from "../context.ts";
 
 export interface OptionSpec {
-  /** cac syntax: "--stack <stack>", "--force", "--no-create-agent-files". */
+  /** Flags as help shows them: "--stack <stack>", "--force", "-q, --quiet", "--no-create-agent-files". */
   flags: string;
   description: string;
   /** Allowed values; anything else is a usage error (exit 2). */
@@ -44,7 +44,7 @@ export interface CommandDef<O = Record<string, unknown>, D = unknown> {
 /** A row of the command table: enough to parse, list and dispatch, without loading the implementation. */
 export interface CommandEntry {
   name: string;
-  /** Positional arguments in cac syntax: "<project>", "[id]". */
+  /** Positional arguments: "<project>" required, "[id]" optional, "[...files]" any number. */
   args?: string;
   summary: string;
   load(): Promise<AnyCommand>;

@@ -5,7 +5,7 @@ import { REPO } from "../helpers.ts";
 
 // The hook's fast path (issue 16): what `idse hook claude-pre-tool-use` loads before it answers, for the
 // filesystem store. The static import graph from src/cli/commands/hook-fast.ts (type-only imports and lazy
-// `await import()`s are not loaded with it) must leave out the command table, cac, the config models
+// `await import()`s are not loaded with it) must leave out the command table, the config models
 // (valibot), the store drivers, the plugin host, routing and validation: docs/benchmarks.md promises it.
 
 function staticGraph(entry: string): string[] {
@@ -31,7 +31,6 @@ test("the fast path loads only the hook's own modules", () => {
   for (const heavy of [
     "src/cli/cli.ts",
     "src/cli/commands/index.ts",
-    "cac",
     "valibot",
     "src/config.ts",
     "src/workspace.ts",
