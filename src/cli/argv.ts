@@ -12,16 +12,43 @@ export interface OptionShape {
 }
 
 export function optionShape(spec: OptionSpec): OptionShape {
-  const head = spec.flags.replace(/[<[].*$/, "");
-  const names = head
+  // String operations rather than regexes: this runs for every option at every start, and compiling the
+  // four regexes it used was about half a millisecond of it (docs/benchmarks.md, "Start-up").
+  const { flags } = spec;
+  const value = firstOf(flags, "<", "[");
+  const names = (value < 0 ? flags : flags.slice(0, value))
     .split(",")
-    .map((s) => s.trim().replace(/^-{1,2}/, ""))
+    .map((s) => unflag(s.trim()))
     .filter(Boolean);
-  const long = camel((names.find((n) => n.length > 1) ?? names[0]!).replace(/^no-/, ""));
-  return { names, takesValue: /[<[]/.test(spec.flags), long };
+  const long = camel(positive(names.find((n) => n.length > 1) ?? names[0]!));
+  return { names, takesValue: value >= 0, long };
 }
 
-export const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** The first index of either character in `s`, or -1. */
+function firstOf(s: string, a: string, b: string): number {
+  const i = s.indexOf(a);
+  const j = s.indexOf(b);
+  return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+}
+
+/** A flag's name without its leading dashes ("--json" → "json", "-q" → "q"). */
+const unflag = (s: string) => (s.startsWith("--") ? s.slice(2) : s.startsWith("-") ? s.slice(1) : s);
+
+/** The option a negation names ("no-cache" → "cache"). */
+export const positive = (name: string) => (name.startsWith("no-") ? name.slice(3) : name);
+
+/** kebab-case to camelCase ("create-agent-files" → "createAgentFiles"), as option keys are read. */
+export const camel = (s: string) => {
+  if (!s.includes("-")) return s;
+  const parts = s.split("-");
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i]!;
+    // Only a lowercase letter after a dash is raised, as the regex /-([a-z])/ did.
+    out += p && p[0]! >= "a" && p[0]! <= "z" ? `${p[0]!.toUpperCase()}${p.slice(1)}` : `-${p}`;
+  }
+  return out;
+};
 
 export interface Scan {
   positionals: { value: string; index: number }[];
@@ -47,7 +74,7 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
     }
     if (tok.startsWith("-") && tok.length > 1) {
       options.add(tok);
-      const body = tok.replace(/^-{1,2}/, "");
+      const body = unflag(tok);
       const eq = body.indexOf("=");
       const name = eq >= 0 ? body.slice(0, eq) : body;
       const shape = byName.get(name);
@@ -76,7 +103,7 @@ export function readFlags(argv: string[], shapes: OptionShape[]): Record<string,
   const tokens = end < 0 ? argv : argv.slice(0, end);
   const out: Record<string, unknown> = { "--": end < 0 ? [] : argv.slice(end + 1) };
   const set = (shape: OptionShape | undefined, name: string, value: unknown) => {
-    for (const n of shape ? shape.names : [name]) out[camel(n.replace(/^no-/, ""))] = value;
+    for (const n of shape ? shape.names : [name]) out[camel(positive(n))] = value;
   };
   // A negated option is on unless it is given.
   for (const s of shapes) if (s.names.some((n) => n.startsWith("no-"))) set(s, "", true);

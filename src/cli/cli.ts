@@ -5,7 +5,7 @@ import { recoverAtStart, recoverLocked } from "../recovery.ts";
 import { closeStore } from "../store/select.ts";
 import { VERSION } from "../version.ts";
 import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "../workspace.ts";
-import { camel, optionShape, readFlags, scanArgv } from "./argv.ts";
+import { camel, optionShape, positive, readFlags, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { commandOutput, failure, printResult } from "./output.ts";
@@ -173,7 +173,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
   const known = new Set(["--"]);
   for (const { shape } of options) {
     known.add(shape.long);
-    for (const n of shape.names) known.add(camel(n.replace(/^no-/, "")));
+    for (const n of shape.names) known.add(camel(positive(n)));
   }
   for (const name of Object.keys(parsedOpts)) {
     if (known.has(name)) continue;
@@ -232,6 +232,7 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
 }
 
 function checkArgs(cmd: Command, args: string[]): void {
+  if (!cmd.args && !args.length) return;
   const specs = [...(cmd.args ?? "").matchAll(/[<[]([^>\]]+)[>\]]/g)].map((m) => ({
     name: m[1]!,
     required: m[0].startsWith("<"),
