@@ -113,6 +113,17 @@ describe("what a command loads at start", () => {
     }
   });
 
+  test("one session's validate: not the --all report sink or its scratch file", () => {
+    const sources = all(VALIDATE).flatMap((c) => c.sources);
+    expect(sources).toContain("src/validation/engine.ts");
+    for (const later of [
+      "src/cli/commands/validate-sink.ts",
+      "src/store/spill-file.ts",
+      "src/store/stat-cache.ts",
+    ])
+      expect(sources).not.toContain(later);
+  });
+
   test("status: the Python original's reader is not loaded (one stat decides)", () => {
     const sources = all(STATUS).flatMap((c) => c.sources);
     expect(sources).toContain("src/original/notice.ts");

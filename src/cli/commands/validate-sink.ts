@@ -1,6 +1,7 @@
 import type { ValidateOutput } from "../../models/outputs.ts";
 import type { ValidationReport } from "../../models/validation.ts";
-import { Spill } from "../../store/spill-file.ts";
+import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
+import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Rule } from "../../validation/engine.ts";
 import type { Tally } from "../../validation/formats.ts";
 import type { SessionTiming } from "../../validation/run.ts";
@@ -91,14 +92,25 @@ export interface ReportSink {
   }): Iterable<string | Uint8Array>;
 }
 
+/** The scratch threshold: IDSE_TEST_SPILL_BYTES lets a test spill a small workspace's reports. */
+function spillThreshold(env: Record<string, string | undefined>): number {
+  const n = Number(env.IDSE_TEST_SPILL_BYTES);
+  return Number.isInteger(n) && n >= 0 ? n : SPILL_THRESHOLD;
+}
+
 export function reportSink(
   f: Formats,
   rules: Rule[],
-  o: SinkOptions & { dir: () => string; threshold: number },
+  o: SinkOptions & { idseDir: string; env: Record<string, string | undefined> },
 ): ReportSink {
   const { format } = o;
   const json = format === "json" || format === "sarif";
-  const spill = new Spill(o.dir, o.threshold, json ? ",\n" : "");
+  // The scratch file, if the reports outgrow the threshold, goes under .idse/.cache/ (made then).
+  const dir = () => {
+    ensureCacheDir(o.idseDir);
+    return cacheDir(o.idseDir);
+  };
+  const spill = new Spill(dir, spillThreshold(o.env), json ? ",\n" : "");
   const tally: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
   let elements = 0;
   const junit = { tests: 0, failures: 0, errors: 0, time: 0 };

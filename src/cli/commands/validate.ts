@@ -9,13 +9,11 @@ import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
-import { SPILL_THRESHOLD } from "../../store/spill-file.ts";
-import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Workspace } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { jsonPieces } from "../json-stream.ts";
 import { targetSession } from "./shared.ts";
-import { type ReportSink, reportSink } from "./validate-sink.ts";
+import type { ReportSink } from "./validate-sink.ts";
 
 const FORMATS = ["text", "json", "sarif", "junit"] as const;
 
@@ -59,6 +57,8 @@ export const validate = defineCommand<
     // --all: each report is serialised in the chosen format as it is made and kept as text (in a scratch
     // file past a threshold), with only the counts in memory; see reportSink.
     let sink: ReportSink | undefined;
+    // The sink (and its scratch file) only for --all: one session's report is printed as it is.
+    const sinks = o.all ? await import("./validate-sink.ts") : undefined;
     /** One pass; `locked: false` gives up (undefined) where a status would have to be recorded. */
     const pass = async (ws: Workspace, locked: boolean) => {
       const validation = readSection(ws.idseDir, "validation");
@@ -67,19 +67,14 @@ export const validate = defineCommand<
         : [await targetSession(ws.store, project, o.session)];
       const run = () => {
         sink?.spill.dispose();
-        sink = o.all
-          ? reportSink(formats, rules, {
-              format,
-              hostname: format === "junit" ? hostname() : "",
-              dir: () => {
-                ensureCacheDir(ws.idseDir);
-                return cacheDir(ws.idseDir);
-              },
-              threshold: spillThreshold(ctx.io.env),
-              prefix: repositoryPrefix(ws.root),
-              timestamp: ctx.now.slice(0, 19),
-            })
-          : undefined;
+        sink = sinks?.reportSink(formats, rules, {
+          format,
+          hostname: format === "junit" ? hostname() : "",
+          idseDir: ws.idseDir,
+          env: ctx.io.env,
+          prefix: repositoryPrefix(ws.root),
+          timestamp: ctx.now.slice(0, 19),
+        });
         return validateSessions(ws.store, project, sessions, {
           stack: ws.config.values.stack,
           validation,
@@ -170,9 +165,3 @@ export const validate = defineCommand<
   },
   exitCode: (d) => (d.passed ? 0 : 1),
 });
-
-/** The scratch threshold: IDSE_TEST_SPILL_BYTES lets a test spill a small workspace's reports. */
-function spillThreshold(env: Record<string, string | undefined>): number {
-  const n = Number(env.IDSE_TEST_SPILL_BYTES);
-  return Number.isInteger(n) && n >= 0 ? n : SPILL_THRESHOLD;
-}
