@@ -33,3 +33,12 @@ export const s = (v: unknown): string => String(v ?? "");
 export const list = (v: unknown, sep = ", "): string => (Array.isArray(v) ? v.map(s).join(sep) : s(v));
 /** The first item of a list in the data. */
 export const first = (v: unknown): string => (Array.isArray(v) ? s(v[0]) : s(v));
+
+/** `make()` on the first call, the same value after: a table built when it is first needed. */
+export function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}

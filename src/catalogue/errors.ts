@@ -1,4 +1,4 @@
-import { code, first, list, s } from "./define.ts";
+import { code, first, list, once, s } from "./define.ts";
 
 // Every error code: its exit code, message and hint, and (its type argument) the data a caller passes.
 // A code is stable once released: scripts match on it, so words may change but codes and their exit codes
@@ -740,13 +740,9 @@ const table = () => ({
 
 /** The type of the table: each code's declaration with its data type. */
 export type ErrorCodes = ReturnType<typeof table>;
-let built: ErrorCodes | undefined;
 
 /** Every error code's exit code, message and hint (built on the first call). */
-export const errorCodes = (): ErrorCodes => {
-  built ??= table();
-  return built;
-};
+export const errorCodes = once(table);
 
 export type ErrorCode = keyof ErrorCodes;
 

@@ -1,4 +1,4 @@
-import { list, s } from "./define.ts";
+import { list, once, s } from "./define.ts";
 
 // The catalogue of codes that are not errors: warnings and notes a command reports next to its result,
 // and details that explain an error. Each is declared like an error code (errors.ts): its data type, its
@@ -437,13 +437,9 @@ const table = () => ({
 
 /** The type of the table: each notice's declaration with its data type. */
 export type NoticeCodes = ReturnType<typeof table>;
-let built: NoticeCodes | undefined;
 
 /** Every notice's severity, keys, message and hint (built on the first call). */
-export const noticeCodes = (): NoticeCodes => {
-  built ??= table();
-  return built;
-};
+export const noticeCodes = once(table);
 
 /** The code of a warning, a detail or a note. */
 export type NoticeCode = keyof NoticeCodes;
