@@ -51,11 +51,11 @@ const homedir = async () => (await import("node:os")).homedir();
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   // Fast path, written by hand for the `--version` budget (docs/benchmarks.md): answering before the
-  // command table, cac and the models are loaded halves the start-up time of this most-run probe.
+  // command table, the flag reader and the models are loaded halves the start-up time of this most-run probe.
   writeFd(1, `idse ${VERSION}\n`);
 } else if (argv.length === 2 && argv[0] === "hook" && argv[1] === "claude-pre-tool-use") {
   // Fast path for the Claude Code hook, run before every Edit, Write and Bash call of an agent: exactly
-  // the command Claude Code runs, answered without the command table, cac or the plugin host (issue 16).
+  // the command Claude Code runs, answered without the command table, the flag reader or the plugin host (issue 16).
   const { runHookFast } = await import("./cli/commands/hook-fast.ts");
   process.exitCode = await runHookFast({
     cwd: process.cwd(),

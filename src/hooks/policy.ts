@@ -233,7 +233,7 @@ export const COMMAND_GROUPS = [
 
 export interface IdseRow {
   command: string;
-  /** The command's own options, in cac syntax (a test compares them with the command's definition). */
+  /** The command's own options, in the CLI's flag syntax (a test compares them with the command's definition). */
   options: string[];
   /** Options that would make it write or run something: denied. */
   deny?: string[];

@@ -4,7 +4,7 @@ import { printResult } from "../output.ts";
 import { evaluateHook, hookText } from "./hook.ts";
 
 // `idse hook claude-pre-tool-use` with no option, as Claude Code runs it: the same evaluation and output
-// as through the CLI (src/cli/commands/hook.ts), without loading the command table or cac. evaluateHook never
+// as through the CLI (src/cli/commands/hook.ts), without loading the command table or the flag reader. evaluateHook never
 // throws (its own failures are denials in a workspace), and the hook always exits 0, as Claude Code expects.
 
 export async function runHookFast(

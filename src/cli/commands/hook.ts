@@ -24,7 +24,7 @@ import { type Context, defineCommand } from "../command.ts";
 // `.idse/` at all gets no objection: idse is not in charge there.
 //
 // Fast path: this module and what it imports statically (src/hooks/*) are all the hook loads for the
-// filesystem store, in one chunk of the binary; main.ts runs it without the command table and cac
+// filesystem store, in one chunk of the binary; main.ts runs it without the command table and the flag reader
 // (docs/benchmarks.md). The workspace and store modules are imported only for a store plugin.
 
 type Hook = HookOutput;
