@@ -2,6 +2,8 @@ import { expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acquireFileLock } from "../../src/store/file-lock.ts";
+import { keys } from "../../src/store/layout.ts";
+import { createMemoryStore } from "../../src/store/memory.ts";
 import { idse, tempDir } from "../helpers.ts";
 
 const P = (cwd: string, ...rest: string[]) => join(cwd, ".idse/projects/shop", ...rest);
@@ -121,4 +123,20 @@ test("one session's validate takes the project lock only to record a changed sta
   // The lock free, the same run records the status it found.
   expect((await idse(["validate"], { cwd })).code).toBe(1);
   expect(JSON.parse(readFileSync(state, "utf8")).validation_status).toBe("failing");
+});
+
+test("on a plugin store one session's validate holds the project lock throughout", async () => {
+  // Another kind than the filesystem store: its killed changes are finished only under the lock.
+  const cwd = tempDir();
+  const io = { store: createMemoryStore() };
+  expect((await idse(["init", "shop", "--no-create-agent-files"], { cwd, io })).code).toBe(0);
+  expect((await idse(["validate"], { cwd, io })).code).toBe(1); // records "failing"
+  const release = await io.store.lock(keys.lock("shop"), { timeoutMs: 1000 });
+  try {
+    const r = await idse(["validate", "--json"], { cwd, io, env: { IDSE_LOCK_TIMEOUT_MS: "50" } });
+    expect([r.code, r.json?.diagnostics[0].code]).toEqual([1, "LOCKED"]);
+  } finally {
+    await release();
+  }
+  expect((await idse(["validate"], { cwd, io })).code).toBe(1);
 });

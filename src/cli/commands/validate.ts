@@ -101,11 +101,14 @@ export const validate = defineCommand<
       await recordStatus(ws.store, project, recorded, ctx.now);
       return { reports, fixed, timings, root: ws.root };
     };
-    // One session, nothing to fix: read without the project lock first, as `status` reads, and take the
-    // lock only when the session's recorded status must change; it is then validated again under the
-    // lock, so what is recorded is what a locked read saw (taking the lock was about 1.6 ms of this
-    // most-run check; docs/benchmarks.md). --all and --fix hold the lock throughout.
-    const result = await (o.all || o.fix ? Promise.resolve(undefined) : pass(ctx.workspace(), false))
+    // One session, nothing to fix, the filesystem store: read without the project lock first, as `status`
+    // reads, and take the lock only when the session's recorded status must change; it is then validated
+    // again under the lock, so what is recorded is what a locked read saw (taking the lock was about 1.6 ms
+    // of this most-run check; docs/benchmarks.md). A killed run's half-done change is finished at every
+    // start for the filesystem store (recoverAtStart), but for a plugin store only under the lock: there,
+    // as with --all and --fix, the lock is held throughout.
+    const lockFree = !o.all && !o.fix && ctx.workspace().store.kind === "filesystem";
+    const result = await (lockFree ? pass(ctx.workspace(), false) : Promise.resolve(undefined))
       .then((r) => r ?? ctx.mutate(project, (ws) => pass(ws, true).then((x) => x!)))
       .catch((err) => {
         sink?.spill.dispose(); // the scratch file of a run that failed
