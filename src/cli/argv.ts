@@ -13,7 +13,7 @@ export interface OptionShape {
 
 export function optionShape(spec: OptionSpec): OptionShape {
   // String operations rather than regexes: this runs for every option at every start, and compiling the
-  // four regexes it used was about half a millisecond of it (docs/benchmarks.md, "Start-up").
+  // four regexes it used was about 0.3 ms of every start (docs/benchmarks.md, "Start-up").
   const { flags } = spec;
   const value = firstOf(flags, "<", "[");
   const names = (value < 0 ? flags : flags.slice(0, value))
