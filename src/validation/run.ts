@@ -43,14 +43,14 @@ export interface SessionTiming {
 }
 
 /** What a run reads once, before its sessions: the rule configuration, the rules, the project state, the Spine. */
-export interface RunSetup {
+interface RunSetup {
   config: RuleConfig;
   rules: Rule[];
   state: SessionState | null;
   spine: Spine | undefined;
 }
 
-export async function prepareRun(store: DesignStore, project: string, o: RunOptions): Promise<RunSetup> {
+async function prepareRun(store: DesignStore, project: string, o: RunOptions): Promise<RunSetup> {
   const config = resolveRuleConfig(o.validation, o.rules);
   // The completion gate requires a feature session's Spine findings clear, whatever their level.
   if (o.gate && config[COMPONENTS]?.level !== "error")
@@ -66,12 +66,12 @@ export async function prepareRun(store: DesignStore, project: string, o: RunOpti
  * Whether spine-coverage applies to a run of `sessions`: it needs every feature session's documents, so
  * the blueprint is validated last, after the others of the run have been read (and those outside it).
  */
-export function coverageApplies(setup: RunSetup, sessions: string[]): boolean {
+function coverageApplies(setup: RunSetup, sessions: string[]): boolean {
   return !!setup.spine?.declared && setup.config[COVERAGE]?.level !== "off" && sessions.includes(BLUEPRINT);
 }
 
 /** One session checked: its report (after the --stage filter), what to record, its fixes, its timing. */
-export interface SessionResult {
+interface SessionResult {
   report: ValidationReport;
   recorded: Recorded;
   fixes: Fix["writeArtifact"][];
@@ -82,7 +82,7 @@ export interface SessionResult {
 }
 
 /** Loads and validates one session; `spineTouched` is given to the blueprint's run under spine-coverage. */
-export async function validateOne(
+async function validateOne(
   store: DesignStore,
   project: string,
   session: string,

@@ -17,13 +17,13 @@ import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 // A report is rendered (made into its text and counts) by a pure function of the report, apart from
 // being taken into the document.
 
-export type Formats = typeof import("../../validation/formats.ts");
+type Formats = typeof import("../../validation/formats.ts");
 
 /** `JSON.stringify`'s indent of each report in the envelope (`data.reports[i]`). */
 const REPORT_INDENT = " ".repeat(6);
 
 /** What the document needs of one report: its text in the format and what the head and tail count. */
-export interface Rendered {
+interface Rendered {
   text: string;
   /** JSON array elements the text holds (reports for JSON, results for SARIF). */
   elements: number;
@@ -34,7 +34,7 @@ export interface Rendered {
   junit?: { tests: number; failures: number; errors: number; time: number };
 }
 
-export interface SinkOptions {
+interface SinkOptions {
   format: string;
   prefix: string;
   timestamp: string;
@@ -42,7 +42,7 @@ export interface SinkOptions {
 }
 
 /** Renders reports in `o.format`: a pure function of the report and its timing. */
-export function reportRenderer(
+function reportRenderer(
   f: Formats,
   rules: Rule[],
   o: SinkOptions,
