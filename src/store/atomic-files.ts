@@ -10,7 +10,6 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { keepModeAndOwner, tempPath, writeTarget } from "./atomic-file.ts";
 import { alive } from "./file-lock.ts";
@@ -160,6 +159,14 @@ function closeFlush(batch: BatchFlush | undefined): undefined {
   batch?.close();
   return undefined;
 }
+
+// node:fs/promises on first use only: this module is on every command's start path (through the lock
+// and the store), and importing it costs a compiled binary about 1.3 ms (docs/benchmarks.md).
+let promises: typeof import("node:fs/promises") | undefined;
+const open: typeof import("node:fs/promises").open = async (path, flags) => {
+  promises ??= await import("node:fs/promises");
+  return promises.open(path, flags);
+};
 
 async function fsyncDir(path: string): Promise<void> {
   let handle: Awaited<ReturnType<typeof open>>;
