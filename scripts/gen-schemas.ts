@@ -8,6 +8,7 @@ import { SCHEMAS, schemaText } from "../src/schemas.ts";
 import { MCP_CONTRACT_FILE, mcpContractText } from "./artifact-core-mcp.ts";
 import { IDSE_MCP_FILE, idseMcpText } from "./idse-mcp-contract.ts";
 import { templateShapesText } from "./template-shapes.ts";
+import { templateTextsText } from "./template-texts.ts";
 
 const dir = join(import.meta.dir, "..", "schemas");
 const check = process.argv.includes("--check");
@@ -32,7 +33,10 @@ if (!existsSync(idseMcpFile) || readFileSync(idseMcpFile, "utf8") !== idseMcp)
 // Derived from the templates, not the models, but generated and checked the same way.
 const shapesFile = join(import.meta.dir, "..", "src", "generated", "template-shapes.json");
 const shapes = templateShapesText();
+const textsFile = join(import.meta.dir, "..", "src", "generated", "templates.json");
+const texts = templateTextsText();
 const shapesDrift = !existsSync(shapesFile) || readFileSync(shapesFile, "utf8") !== shapes;
+const textsDrift = !existsSync(textsFile) || readFileSync(textsFile, "utf8") !== texts;
 
 const docs = () =>
   Bun.spawnSync(
@@ -47,7 +51,10 @@ if (check) {
   for (const line of drift) process.stderr.write(`schemas/${line}\n`);
   if (drift.length) process.stderr.write("run `npm run gen:schemas` and commit schemas/\n");
   if (shapesDrift) process.stderr.write("src/generated/template-shapes.json differs from the templates\n");
-  process.exit(drift.length || shapesDrift || docs() !== 0 ? 1 : 0);
+  if (textsDrift) process.stderr.write("src/generated/templates.json differs from the templates\n");
+  if (shapesDrift || textsDrift)
+    process.stderr.write("run `npm run gen:schemas` and commit src/generated/\n");
+  process.exit(drift.length || shapesDrift || textsDrift || docs() !== 0 ? 1 : 0);
 }
 mkdirSync(dir, { recursive: true });
 for (const file of present) if (!wanted.has(file)) rmSync(join(dir, file));
@@ -56,5 +63,6 @@ writeFileSync(mcpFile, mcp);
 writeFileSync(idseMcpFile, idseMcp);
 mkdirSync(join(shapesFile, ".."), { recursive: true });
 writeFileSync(shapesFile, shapes);
+writeFileSync(textsFile, texts);
 process.stdout.write(`wrote ${wanted.size} schemas to schemas/ (${drift.length} changed)\n`);
 process.exit(docs());

@@ -2,16 +2,19 @@
 // validating untouched documents needs no markdown parse at all: the seven cold parses were a quarter
 // of `idse validate` on one session (docs/benchmarks.md). gen-schemas.ts writes and checks the file.
 import { STAGES } from "../src/store/layout.ts";
-import { STAGE_TEMPLATES, templateFingerprint } from "../src/templates.ts";
+import { templateFingerprint } from "../src/templates.ts";
 import { loadMarkdownIt, parseMarkdown, toShapeJson } from "../src/validation/markdown.ts";
+import { readTemplateTexts } from "./template-texts.ts";
 
 // markdown-it loads on first need (src/on-demand.ts): this module parses synchronously, so it loads it now.
 await loadMarkdownIt();
 
 export function templateShapesText(): string {
   const out: Record<string, unknown> = {};
+  // From templates/ itself: src/templates.ts serves the generated texts, which may be the stale ones.
+  const texts = readTemplateTexts();
   for (const stage of STAGES) {
-    const template = STAGE_TEMPLATES[stage];
+    const template = texts[`stages/${stage}.md`];
     out[stage] = { fingerprint: templateFingerprint(template), shape: toShapeJson(parseMarkdown(template)) };
   }
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -1,34 +1,27 @@
-import agentInstructions from "../templates/agents/instructions.md" with { type: "text" };
-import constitution from "../templates/governance/IDSE_CONSTITUTION.md" with { type: "text" };
-import pipeline from "../templates/governance/IDSE_PIPELINE.md" with { type: "text" };
-import context from "../templates/stages/context.md" with { type: "text" };
-import feedback from "../templates/stages/feedback.md" with { type: "text" };
-import implementation from "../templates/stages/implementation.md" with { type: "text" };
-import intent from "../templates/stages/intent.md" with { type: "text" };
-import plan from "../templates/stages/plan.md" with { type: "text" };
-import spec from "../templates/stages/spec.md" with { type: "text" };
-import tasks from "../templates/stages/tasks.md" with { type: "text" };
+import TEXTS from "./generated/templates.json" with { type: "json" };
 import type { Stage } from "./models/common.ts";
 
-// Templates are embedded into the binary as text, so idse needs no files beside it.
+// Templates are embedded into the binary, so idse needs no files beside it. Their source is templates/;
+// src/generated/templates.json holds their text (scripts/template-texts.ts says why a JSON module rather
+// than text imports: about 1 ms of start-up), and `npm run gen:schemas` rewrites it.
 
 export const STAGE_TEMPLATES: Record<Stage, string> = {
-  intent,
-  context,
-  spec,
-  plan,
-  tasks,
-  implementation,
-  feedback,
+  intent: TEXTS["stages/intent.md"],
+  context: TEXTS["stages/context.md"],
+  spec: TEXTS["stages/spec.md"],
+  plan: TEXTS["stages/plan.md"],
+  tasks: TEXTS["stages/tasks.md"],
+  implementation: TEXTS["stages/implementation.md"],
+  feedback: TEXTS["stages/feedback.md"],
 };
 
 export const GOVERNANCE_DOCS: Record<string, string> = {
-  "IDSE_CONSTITUTION.md": constitution,
-  "IDSE_PIPELINE.md": pipeline,
+  "IDSE_CONSTITUTION.md": TEXTS["governance/IDSE_CONSTITUTION.md"],
+  "IDSE_PIPELINE.md": TEXTS["governance/IDSE_PIPELINE.md"],
 };
 
 /** The body of every IDE agent's instruction file (see src/routing/instructions.ts). */
-export const AGENT_INSTRUCTIONS: string = agentInstructions;
+export const AGENT_INSTRUCTIONS: string = TEXTS["agents/instructions.md"];
 
 export interface TemplateVars {
   project: string;

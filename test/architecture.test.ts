@@ -337,7 +337,7 @@ describe("architecture: the map a newcomer reads", () => {
       ...readdirSync(join(REPO, "src"), { withFileTypes: true })
         .filter((d) => d.isDirectory())
         .map((d) => `src/${d.name}/`),
-      ...["plugins/", "templates/", "schemas/", "test/", "scripts/", "docs/", "types/"],
+      ...["plugins/", "templates/", "schemas/", "test/", "scripts/", "docs/"],
     ];
     expect(folders.filter((f) => !section.includes(`\`${f}\``))).toEqual([]);
     expect(section).toContain("(docs/architecture.md)");

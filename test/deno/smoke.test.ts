@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DENO, idseDeno, tempDir } from "../helpers.ts";
 
-// The same source must run on Deno (DESIGN.md §3): node:* built-ins, embedded text imports, npm packages.
+// The same source must run on Deno (DESIGN.md §3): node:* built-ins, embedded JSON imports, npm packages.
 const deno = idseDeno;
 
 test("deno is installed from the npm registry", () => {

@@ -2,8 +2,9 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { templateShapesText } from "../../scripts/template-shapes.ts";
+import { templateTextsText } from "../../scripts/template-texts.ts";
 import { STAGES } from "../../src/store/layout.ts";
-import { render, STAGE_TEMPLATES } from "../../src/templates.ts";
+import { AGENT_INSTRUCTIONS, GOVERNANCE_DOCS, render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { templateShape } from "../../src/validation/engine.ts";
 import {
   fromShapeJson,
@@ -21,6 +22,15 @@ const vars = { project: "shop", session: "auth", stack: "go", date: "2026-01-01"
 
 test("the stored template shapes are current", () => {
   expect(readFileSync(join(REPO, "src/generated/template-shapes.json"), "utf8")).toBe(templateShapesText());
+});
+
+test("the embedded template texts are current, and are templates/ itself", () => {
+  expect(readFileSync(join(REPO, "src/generated/templates.json"), "utf8")).toBe(templateTextsText());
+  const file = (path: string) => readFileSync(join(REPO, "templates", path), "utf8");
+  for (const stage of STAGES) expect(STAGE_TEMPLATES[stage]).toBe(file(`stages/${stage}.md`));
+  for (const name of ["IDSE_CONSTITUTION.md", "IDSE_PIPELINE.md"])
+    expect(GOVERNANCE_DOCS[name]).toBe(file(`governance/${name}`));
+  expect(AGENT_INSTRUCTIONS).toBe(file("agents/instructions.md"));
 });
 
 test("a shape replayed onto a rendered template equals a real parse of it", () => {
