@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from "node:fs";
+import { fstatSync, readSync, writeSync } from "node:fs";
 import { VERSION } from "./version.ts";
 
 // Entry point: wires the process to runCli. The only place that exits the process.
@@ -10,6 +10,11 @@ import { VERSION } from "./version.ts";
 const closed = new Set<number>();
 // Made on the first EAGAIN only: the first SharedArrayBuffer of a process costs about 1 ms to create.
 let pause: Int32Array | undefined;
+/** Waits a millisecond (a non-blocking pipe that answered EAGAIN). */
+function nap(): void {
+  pause ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(pause, 0, 0, 1);
+}
 function writeFd(fd: number, text: string | Uint8Array): void {
   let buf =
     typeof text === "string"
@@ -21,26 +26,38 @@ function writeFd(fd: number, text: string | Uint8Array): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EPIPE") closed.add(fd);
-      else if (code === "EAGAIN") {
-        pause ??= new Int32Array(new SharedArrayBuffer(4));
-        Atomics.wait(pause, 0, 0, 1);
-      } else throw err;
+      else if (code === "EAGAIN") nap();
+      else throw err;
     }
   }
 }
 
+// Standard input is read with readSync until its end, as the output is written: Bun.stdin.bytes() sets
+// up Bun's stream machinery first, about 2 ms of every hook call, and process.stdin builds a Node stream,
+// about 18 ms (docs/benchmarks.md). The same on Deno. A non-blocking pipe with nothing in it yet answers
+// EAGAIN: wait and retry. A closed standard input (`<&-`) reads as empty, as it did through Bun's reader.
 async function readStdin(): Promise<string> {
-  // Bun's own reader: iterating process.stdin builds a Node stream first, about 18 ms of a compiled
-  // binary's start (the hook reads stdin on every agent call; docs/benchmarks.md).
-  const bun = (globalThis as { Bun?: { stdin: { bytes(): Promise<Uint8Array> } } }).Bun;
-  if (bun) {
-    // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD; a BOM is kept.
-    const { decodeUtf8 } = await import("./utf8.ts");
-    return decodeUtf8(Buffer.from(await bun.stdin.bytes()), "standard input");
-  }
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD (loaded only when stdin is read).
+  for (;;) {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        nap();
+        continue;
+      }
+      // EOF: the end of a pipe on Windows; EBADF: no standard input at all (Bun opens /dev/null on a
+      // closed descriptor 0 at start; a runtime that does not gets here).
+      if (code === "EOF" || code === "EBADF") break;
+      throw err;
+    }
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+  }
+  // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD; a BOM is kept.
   const { decodeUtf8 } = await import("./utf8.ts");
   return decodeUtf8(Buffer.concat(chunks), "standard input");
 }

@@ -317,8 +317,10 @@ export const IDSE_COMMANDS: IdseRow[] = [
   { command: "version", options: [], why: "reads" },
 ];
 
-const ROWS = new Map(IDSE_COMMANDS.map((r) => [r.command, r]));
-const GLOBAL_SHAPES = GLOBAL_FLAGS.map((flags) => optionShape({ flags, description: "" }));
+// Built by the first idse command line the hook reads, not at load: most tool calls an agent makes are
+// edits and writes, which never need them.
+let rows: Map<string, IdseRow> | undefined;
+let globalShapes: OptionShape[] | undefined;
 
 export interface IdseScope extends Scope {
   /** IDSE_PROJECT set on the command line (`IDSE_PROJECT=x idse …`), if any. */
@@ -335,7 +337,9 @@ function optionNames(tok: string): string[] {
 
 /** May a planning agent run `idse <argv>`? argv is what follows the program name, quotes removed. */
 export function idseVerdict(argv: string[], scope: IdseScope): Verdict {
-  const first = scanArgv(argv, GLOBAL_SHAPES);
+  rows ??= new Map(IDSE_COMMANDS.map((r) => [r.command, r]));
+  globalShapes ??= GLOBAL_FLAGS.map((flags) => optionShape({ flags, description: "" }));
+  const first = scanArgv(argv, globalShapes);
   const [p0, p1] = first.positionals;
   if (!p0) {
     // `idse`, `idse --help`, `idse --version`: help and version only, if nothing else is given.
@@ -348,7 +352,7 @@ export function idseVerdict(argv: string[], scope: IdseScope): Verdict {
   }
   const two = p1 && p1.index === p0.index + 1 ? `${p0.value} ${p1.value}` : undefined;
   const name = COMMAND_GROUPS.includes(p0.value) && two ? two : p0.value;
-  const row = ROWS.get(name);
+  const row = rows.get(name);
   if (!row) {
     return no(
       "idse-command",
@@ -356,7 +360,7 @@ export function idseVerdict(argv: string[], scope: IdseScope): Verdict {
     );
   }
   const shapes: OptionShape[] = [
-    ...GLOBAL_SHAPES,
+    ...globalShapes,
     ...row.options.map((flags) => optionShape({ flags, description: "" })),
   ];
   const known = new Set(shapes.flatMap((s) => s.names));
