@@ -9,7 +9,7 @@ import { join } from "node:path";
 const DIR = join(import.meta.dir, "..", "templates");
 
 /** The embedded templates, by path under templates/. */
-export const TEMPLATE_FILES = [
+const TEMPLATE_FILES = [
   "agents/instructions.md",
   "governance/IDSE_CONSTITUTION.md",
   "governance/IDSE_PIPELINE.md",

@@ -38,8 +38,9 @@ function writeFd(fd: number, text: string | Uint8Array): void {
 // EAGAIN: wait and retry. A closed standard input (`<&-`) reads as empty, as it did through Bun's reader.
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
+  // A new buffer only once the last one holds data: a late writer's EAGAINs reuse the same one.
+  let buf = Buffer.allocUnsafe(64 * 1024);
   for (;;) {
-    const buf = Buffer.allocUnsafe(64 * 1024);
     let n: number;
     try {
       n = readSync(0, buf, 0, buf.length, null);
@@ -56,6 +57,7 @@ async function readStdin(): Promise<string> {
     }
     if (n === 0) break;
     chunks.push(buf.subarray(0, n));
+    buf = Buffer.allocUnsafe(64 * 1024);
   }
   // Strict: bytes that are not UTF-8 are INVALID_ENCODING, never U+FFFD; a BOM is kept.
   const { decodeUtf8 } = await import("./utf8.ts");

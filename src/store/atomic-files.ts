@@ -163,10 +163,10 @@ function closeFlush(batch: BatchFlush | undefined): undefined {
 // node:fs/promises on first use only: this module is on every command's start path (through the lock
 // and the store), and importing it costs a compiled binary about 1.3 ms (docs/benchmarks.md).
 let promises: typeof import("node:fs/promises") | undefined;
-const open: typeof import("node:fs/promises").open = async (path, flags) => {
+async function open(path: string, flags: "r" | "r+") {
   promises ??= await import("node:fs/promises");
   return promises.open(path, flags);
-};
+}
 
 async function fsyncDir(path: string): Promise<void> {
   let handle: Awaited<ReturnType<typeof open>>;
