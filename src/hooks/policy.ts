@@ -277,6 +277,7 @@ export const IDSE_COMMANDS: IdseRow[] = [
       "--format <format>",
       "--output <file>",
       "--fix",
+      "--no-cache",
     ],
     deny: ["--fix", "--output"],
     why: "checks (without --fix, which rewrites documents, or --output, which writes a file anywhere)",

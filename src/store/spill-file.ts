@@ -10,6 +10,10 @@ import { tempPath } from "./atomic-file.ts";
 // The scratch file is not written atomically: no one reads it but this process, which removes it once it
 // is read (or at exit). It is named like every idse temp file (`<name>.<pid>.<n>.tmp`), so the temp sweep
 // at the start of every command removes one a killed process left (src/store/temp-sweep.ts).
+//
+// A spill can instead be backed by a file that outlives it (`backWith`: the findings cache's data file,
+// src/validation/findings-cache.ts): new pieces are appended after what it holds, a piece an earlier run
+// wrote there is taken by its place (`reuse`), nothing is kept in memory, and the file stays.
 
 /** Pieces up to this many characters in all stay in memory. */
 export const SPILL_THRESHOLD = 8 << 20;
@@ -17,7 +21,7 @@ export const SPILL_THRESHOLD = 8 << 20;
 const BLOCK = 1 << 20;
 /** Bytes gathered before a write to the scratch file. */
 const WRITE_BUFFER = 1 << 20;
-/** Text written or read between two collections of the garbage it leaves (see `churned`). */
+/** Text written between two collections of the garbage it leaves (see `churned`). */
 const COLLECT_EVERY = 128 << 20;
 
 export class Spill {
@@ -27,14 +31,17 @@ export class Spill {
   /** The pieces while in memory, by index. */
   private texts: (string | undefined)[] | undefined = [];
   private bytes = 0;
-  /** Bytes of pieces so far, in the file or in `buffer`. */
-  private written = 0;
+  /** Where the next piece goes in the file: bytes in the file plus those in `buffer`. */
+  private end = 0;
+  /** Bytes of all the pieces taken, wherever they are in the file. */
+  private total = 0;
   /** Bytes in the file so far. */
   private inFile = 0;
   /** Pieces encoded but not yet written, `used` bytes of it (allocated when the file is opened). */
   private buffer = Buffer.alloc(0);
   private used = 0;
   private fd: number | undefined;
+  /** The scratch file, removed by dispose (undefined for a backing file, which stays). */
   private file: string | undefined;
   private readonly onExit = () => this.dispose();
   private churn = 0;
@@ -65,6 +72,34 @@ export class Spill {
     this.append(index, piece);
   }
 
+  /**
+   * Backs the spill with the open file `fd` of `size` bytes, before any piece: pieces are appended after
+   * them, and `reuse` takes one already there. The descriptor is the spill's now (closed by dispose); the
+   * file is not removed.
+   */
+  backWith(fd: number, size: number): void {
+    if (!this.texts || this.texts.length) throw new Error("a spill is backed before its first piece");
+    this.texts = undefined;
+    this.fd = fd;
+    this.inFile = this.end = size;
+    this.buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+  }
+
+  /** Takes the `length` bytes at `start` of the backing file (a piece with its separator) as piece `index`. */
+  reuse(index: number, start: number, length: number): void {
+    if (this.texts) throw new Error("only a backed spill reuses a piece");
+    if (length === 0) return;
+    this.starts[index] = start;
+    this.lengths[index] = length;
+    this.total += length;
+  }
+
+  /** Where piece `index` lies in the file (undefined: none, or still in memory). */
+  range(index: number): { start: number; length: number } | undefined {
+    const start = this.starts[index];
+    return start === undefined || this.texts ? undefined : { start, length: this.lengths[index]! };
+  }
+
   private open(): void {
     const texts = this.texts!;
     this.texts = undefined;
@@ -93,14 +128,15 @@ export class Spill {
     } else {
       size = this.writeAll(Buffer.from(piece, "utf8"));
     }
-    this.starts[index] = this.written;
+    this.starts[index] = this.end;
     this.lengths[index] = size;
-    this.written += size;
+    this.end += size;
+    this.total += size;
     this.churned(size);
   }
 
   /** Writes the buffered bytes to the file. */
-  private flush(): void {
+  flush(): void {
     if (this.used === 0) return;
     this.writeAll(this.buffer.subarray(0, this.used));
     this.used = 0;
@@ -116,12 +152,13 @@ export class Spill {
   }
 
   /**
-   * Collects the garbage every few megabytes of text. Each report is serialised into strings that die at
-   * once, and each block read back becomes a string and a buffer on its way to stdout; JavaScriptCore
-   * counts such large strings as "extra memory" and lets them pile up before it collects. Peak RSS of
-   * `validate --all --json` on 10,001 filled sessions (566 MB of JSON), in process: 201 MB without this,
-   * 154 MB with a collection every 128 MB, 139 MB every 64 MB but a third more CPU time (each collection
-   * hands memory back to the system, which the next reports fault in again).
+   * Collects the garbage every few megabytes of text written. Each report is serialised into strings that
+   * die at once; JavaScriptCore counts such large strings as "extra memory" and lets them pile up before it
+   * collects. Peak RSS of `validate --all --json` on 10,001 filled sessions (566 MB of JSON), in process:
+   * 201 MB without this, 154 MB with a collection every 128 MB, 139 MB every 64 MB but a third more CPU
+   * time (each collection hands memory back to the system, which the next reports fault in again). Reading
+   * back needs none: the blocks go out as bytes, through one buffer (peak RSS of that run from the binary,
+   * text or JSON, to a file or a pipe, the same with and without, 91-126 MB; four collections cost 0.1 s).
    */
   private churned(bytes: number): void {
     this.churn += bytes;
@@ -162,7 +199,7 @@ export class Spill {
       if (last && last[0] + last[1] === start) last[1] += this.lengths[i]!;
       else ranges.push([start, this.lengths[i]!]);
     }
-    const total = this.written - Buffer.byteLength(this.separator);
+    const total = this.total - Buffer.byteLength(this.separator);
     let left = total;
     // One buffer for every block: a fresh one each time cost a page fault per 4 KiB read (a tenth of a
     // 10,001-session run's output time). Hence the rule in `pieces`.
@@ -176,7 +213,6 @@ export class Spill {
         at += n;
         rest -= n;
         left -= n;
-        this.churned(n);
         yield buf.subarray(0, n);
       }
     }

@@ -34,6 +34,33 @@ export interface RunOptions {
    * and `recorded` says what each session's status is, so a run's memory does not grow with its findings (issue #16).
    */
   onReport?: (report: ValidationReport, index: number, timing: SessionTiming | undefined) => void;
+  /**
+   * Reports of an earlier run to reuse (validate --all's findings cache), opened with what the run's
+   * reports depend on once it is known; with onReport only, and not with rules, stage or gate.
+   */
+  reuse?: (setup: { key: unknown; blueprintDepends: boolean }) => ReportReuse | undefined;
+}
+
+/** What a later run needs of a session's check besides its report's text (src/validation/findings-cache.ts). */
+export interface ReusedOutcome {
+  status: "passing" | "failing";
+  failing: Stage[];
+  archived: boolean;
+  /** The Spine primitives its documents name, when spine-coverage applies (else empty). */
+  touched: string[];
+}
+
+/** An earlier run's reports, taken instead of validating a session again. */
+export interface ReportReuse {
+  /** The session's outcome, its report already handed to the output; undefined: validate it. */
+  reuse(session: string, index: number): ReusedOutcome | undefined;
+  /**
+   * Called before a session's documents are read; may return the session's tree as it listed it (the
+   * store's listTree form), which the run then uses rather than listing the tree again.
+   */
+  before(session: string): string[] | undefined;
+  /** The session was validated and its report given to onReport. */
+  validated(session: string, index: number, outcome: ReusedOutcome): void;
 }
 
 /** How long one session took to check, and each rule within it (ms). */
@@ -89,12 +116,14 @@ async function validateOne(
   setup: RunSetup,
   o: RunOptions,
   spineTouched?: Map<string, string[]>,
+  files?: string[],
 ): Promise<SessionResult> {
   const started = o.clock?.();
   const input = await loadSessionInput(store, project, session, {
     stack: o.stack,
     gate: o.gate,
     projectState: setup.state,
+    ...(files ? { files } : {}),
   });
   input.spine = setup.spine;
   if (spineTouched) input.spineTouched = spineTouched;
@@ -155,10 +184,19 @@ export async function validateSessions(
   const setup = await prepareRun(store, project, o);
   const coverage = coverageApplies(setup, sessions);
   const touched = new Map<string, string[]>();
-  const note = (session: string, texts: (string | undefined)[]) => {
-    for (const name of touchedPrimitives(setup.spine!, texts))
-      touched.set(name, [...(touched.get(name) ?? []), session]);
+  const mark = (session: string, names: Iterable<string>) => {
+    for (const name of names) touched.set(name, [...(touched.get(name) ?? []), session]);
   };
+  const note = (session: string, texts: (string | undefined)[]) =>
+    mark(session, touchedPrimitives(setup.spine!, texts));
+  // Everything a session's report depends on beyond its own folder (src/validation/findings-cache.ts).
+  const reuse =
+    o.onReport && !o.rules?.length && !o.stage && !o.gate
+      ? o.reuse?.({
+          key: { config: setup.config, state: setup.state, spine: setup.spine, stack: o.stack, coverage },
+          blueprintDepends: coverage,
+        })
+      : undefined;
   const order = coverage ? [...sessions.filter((x) => x !== BLUEPRINT), BLUEPRINT] : sessions;
   const byIndex = new Map<string, { report?: ValidationReport; recorded: Recorded }>();
   const position = o.onReport ? new Map(sessions.map((x, i) => [x, i])) : undefined;
@@ -174,6 +212,17 @@ export async function validateSessions(
         note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
       }
     }
+    const index = position?.get(session);
+    const hit = reuse?.reuse(session, index!);
+    if (hit) {
+      if (coverage && session !== BLUEPRINT && !hit.archived) mark(session, hit.touched);
+      // What its stage state holds (else it would not have been kept): nothing to record.
+      const { status, failing } = hit;
+      const recorded = { session, previous: status, status, failing, previousFailing: failing };
+      byIndex.set(session, { recorded });
+      continue;
+    }
+    const files = reuse?.before(session);
     const r = await validateOne(
       store,
       project,
@@ -181,10 +230,19 @@ export async function validateSessions(
       setup,
       o,
       coverage && session === BLUEPRINT ? touched : undefined,
+      files,
     );
-    if (coverage && session !== BLUEPRINT && !r.archived) note(session, r.texts);
+    const names =
+      coverage && session !== BLUEPRINT && !r.archived ? touchedPrimitives(setup.spine!, r.texts) : [];
+    mark(session, names);
     if (r.timing) timings.set(session, r.timing);
-    o.onReport?.(r.report, position!.get(session)!, r.timing);
+    o.onReport?.(r.report, index!, r.timing);
+    reuse?.validated(session, index!, {
+      status: r.recorded.status,
+      failing: r.recorded.failing,
+      archived: r.archived,
+      touched: [...names],
+    });
     byIndex.set(session, { ...(o.onReport ? {} : { report: r.report }), recorded: r.recorded });
     if (r.fixes.length) fixes.set(session, r.fixes);
   }
@@ -208,7 +266,8 @@ async function active(store: DesignStore, project: string, session: string): Pro
 /** What a session's stage state held when it was loaded, and the stages this run found failing. */
 export interface Recorded {
   session: string;
-  stages: Record<Stage, StageStatus>;
+  /** The stages as loaded; absent for a reused report, which has nothing to record. */
+  stages?: Record<Stage, StageStatus>;
   previous: string | undefined;
   /** The status this run records: see validateSessions. */
   status: "passing" | "failing";
@@ -231,7 +290,7 @@ export function failingStages(report: ValidationReport): Stage[] {
  */
 export async function recordStatus(store: DesignStore, project: string, recorded: Recorded[], now: string) {
   for (const r of toRecord(recorded))
-    await writeSessionStages(store, project, r.session, r.stages, r.status, now, r.failing);
+    await writeSessionStages(store, project, r.session, r.stages!, r.status, now, r.failing);
 }
 
 /** The sessions whose status or failing stages differ from what their stage state holds. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { textOf } from "../../src/cli/json-stream.ts";
 import { repositoryPrefix } from "../../src/repo-root.ts";
@@ -122,20 +122,31 @@ describe("validate --all streams its reports", () => {
       ["text", []],
     ];
     for (const [name, flags] of formats) {
-      const spilled = await run(cwd, ["validate", "--all", ...flags], 0);
-      const asBytes = await run(cwd, ["validate", "--all", ...flags], 0, true);
-      const inMemory = await run(cwd, ["validate", "--all", ...flags], 1 << 30);
+      // The scratch file is the path without the findings cache (test/validation/findings-cache.test.ts).
+      const argv = ["validate", "--all", "--no-cache", ...flags];
+      const spilled = await run(cwd, argv, 0);
+      const asBytes = await run(cwd, argv, 0, true);
+      const inMemory = await run(cwd, argv, 1 << 30);
+      // With the cache (every format but JUnit's), the reports are written to its data file instead, and
+      // a second run may copy them from there: the same document either way.
+      const filled = await run(cwd, ["validate", "--all", ...flags], 0, true);
+      const reused = await run(cwd, ["validate", "--all", ...flags], 0, true);
       expect([name, spilled.code, spilled.stderr]).toEqual([name, 1, ""]);
       expect([name, spilled.seen.size, asBytes.seen.size]).toEqual([name, 1, 1]); // there while writing
       expect([name, inMemory.seen.size]).toEqual([name, 0]);
       expect(cacheFiles(cwd)).toEqual([]); // and is gone
       const wanted = want[name as keyof typeof want] as string;
-      for (const got of [spilled, asBytes, inMemory]) {
+      for (const got of [spilled, asBytes, inMemory, filled, reused]) {
         if (name === "junit") expect(steady(got.stdout)).toBe(steady(wanted));
         else expect(got.stdout).toBe(wanted);
       }
     }
-    // --json --output: the file and the envelope on stdout, both whole, from one scratch file.
+    // --json --output: the file and the envelope on stdout, both whole, from one scratch file (or the cache).
+    for (const cache of [["--no-cache"], []]) {
+      const both = await run(cwd, ["validate", "--all", "--json", "--output", "report.json", ...cache], 0);
+      expect(both.stdout).toBe(want.json);
+      expect(readFileSync(join(cwd, "report.json"), "utf8")).toBe(want.json);
+    }
     const both = await run(cwd, ["validate", "--all", "--json", "--output", "report.json"], 0);
     expect(both.stdout).toBe(want.json);
     expect(readFileSync(join(cwd, "report.json"), "utf8")).toBe(want.json);
@@ -192,4 +203,35 @@ test("Spill: pieces larger than its one-megabyte write buffer, between small one
   for (const i of [5, 0, 1, 3, 2, 4]) spill.put(i, pieces[i]!);
   expect(textOf(spill.pieces()) === pieces.join(",\n")).toBe(true);
   expect(readdirSync(dir)).toEqual([]);
+});
+
+test("Spill backed by a kept file: earlier pieces reused by place, new ones appended, all read back in order", () => {
+  const dir = tempDir("idse-spill-backed-");
+  const file = join(dir, "data");
+  // An earlier run's pieces, each with its separator, at known places.
+  const old = ["zero", "één", "two😀"].map((t) => `${t},\n`);
+  writeFileSync(file, old.join(""));
+  const starts = old.map((_, i) => Buffer.byteLength(old.slice(0, i).join("")));
+  for (const block of [1, 3, 1 << 20]) {
+    const before = readFileSync(file);
+    const fd = openSync(file, "r+");
+    const spill = new Spill(() => dir, 0, ",\n", block);
+    spill.backWith(fd, before.length);
+    spill.reuse(2, starts[0]!, Buffer.byteLength(old[0]!)); // "zero" at index 2
+    spill.put(0, "new ✓");
+    spill.reuse(1, starts[2]!, Buffer.byteLength(old[2]!)); // "two😀" at index 1
+    spill.put(3, "last");
+    spill.reuse(4, 0, 0); // an empty piece is none
+    const place = spill.range(3)!;
+    expect(textOf(spill.pieces(true))).toBe("new ✓,\ntwo😀,\nzero,\nlast");
+    // The appended pieces are in the file after what it held, where range() says; the file stays.
+    expect(
+      readFileSync(file)
+        .subarray(place.start, place.start + place.length)
+        .toString(),
+    ).toBe("last,\n");
+    expect(readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+    spill.dispose();
+    expect(existsSync(file)).toBe(true);
+  }
 });

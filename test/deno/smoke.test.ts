@@ -57,3 +57,26 @@ test("validate and compile on Deno: markdown-it and yaml load on demand (src/on-
   const c = deno(["compile", "agent-spec", "--json"], cwd);
   expect(c.code, c.stdout + c.stderr).toBe(0);
 }, 120_000);
+
+test("validate --all on Deno: the findings cache is filled and then serves the reports (src/validation/findings-cache.ts)", async () => {
+  const cwd = tempDir("idse-deno-");
+  expect(deno(["init", "shop", "--no-create-agent-files"], cwd).code).toBe(0);
+  expect(deno(["session", "create", "auth"], cwd).code).toBe(0);
+  // Past the stamp's clock tick (the racy rule), then a run that records, one that keeps. Deno's
+  // node:fs gives ctimeMs in whole seconds: a file is kept from the second after it was written.
+  await Bun.sleep(1100);
+  deno(["validate", "--all", "--json"], cwd);
+  await Bun.sleep(1100);
+  const filled = deno(["validate", "--all", "--json"], cwd);
+  const data = join(cwd, ".idse", ".cache", "findings", "shop.json.data");
+  // Marked in place: a report served from the cache shows the mark.
+  writeFileSync(
+    data,
+    readFileSync(data, "utf8").replaceAll('"severity": "warning"', '"severity": "WARNING"'),
+  );
+  const served = deno(["validate", "--all", "--json"], cwd);
+  expect(served.stdout).toContain('"severity": "WARNING"');
+  expect(served.stdout.replaceAll('"WARNING"', '"warning"')).toBe(filled.stdout);
+  const fresh = deno(["validate", "--all", "--json", "--no-cache"], cwd);
+  expect(fresh.stdout).toBe(filled.stdout);
+}, 120_000);

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../e2e/util.ts";
 import { tempDir } from "../helpers.ts";
@@ -139,7 +139,32 @@ test("concurrent store migrations: one moves the documents, the others refuse wi
   expect(lost).toBe(0);
 }, 300_000);
 
+test("concurrent validate --all runs, with documents changing beneath them, leave no stale cached report", async () => {
+  const cwd = await shop();
+  const sessions = ["v0", "v1", "v2", "v3"];
+  for (const s of sessions) expect((await spawnIdse(["session", "create", s], cwd)).code).toBe(0);
+  const intent = (s: string) => join(cwd, ".idse", "projects", "shop", "sessions", s, "intents", "intent.md");
+  // The findings cache (src/validation/findings-cache.ts) is read and written by each run under the
+  // project's lock, while this process rewrites documents at moments spread over the runs.
+  const runs = together(
+    cwd,
+    Array.from({ length: N }, (_, i) => ["validate", "--all", ...(i % 2 ? ["--json"] : [])]),
+  );
+  for (let i = 0; i < 20; i++) {
+    writeFileSync(intent(sessions[i % 4]!), `# Intent ${i}\n\n${"x".repeat(i)}\n`);
+    await Bun.sleep(10);
+  }
+  const exits = await runs;
+  expect(exits.filter((e) => e.code !== 0 && e.code !== 1).map((e) => e.stderr)).toEqual([]);
+  const cached = await spawnIdse(["validate", "--all", "--json"], cwd, { env: ENV });
+  const fresh = await spawnIdse(["validate", "--all", "--json", "--no-cache"], cwd, { env: ENV });
+  const stale = cached.stdout === fresh.stdout ? 0 : 1;
+  record("validate --all ×N, docs changing", N, stale);
+  expect(cached.stdout).toBe(fresh.stdout);
+  expect(problems(audit(cwd))).toBe(0);
+}, 300_000);
+
 test("figures", () => {
   console.log(`concurrency harness:\n${figures.join("\n")}`);
-  expect(figures.length).toBe(5);
+  expect(figures.length).toBe(6);
 });

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../e2e/util.ts";
 import { tempDir } from "../helpers.ts";
@@ -9,7 +9,7 @@ import { type Audit, audit, type Exit, spawnIdse } from "./audit.ts";
 // SIGKILL at moments spread over its run, then one ordinary command (`idse status`) runs, and the
 // workspace is audited from disk: no half-made session, no state files out of step, no temp file,
 // journal or lock left, every JSON file whole, and the killed command works when run again.
-// IDSE_KILL_RUNS sets the injections per command (default 30: 210 over the seven commands).
+// IDSE_KILL_RUNS sets the injections per command (default 30: 240 over the eight commands).
 
 const RUNS = Math.max(1, Number(process.env.IDSE_KILL_RUNS ?? 30));
 const STAGES = ["intent", "context", "spec", "plan", "tasks", "implementation", "feedback"];
@@ -141,6 +141,29 @@ const SCENARIOS: Scenario[] = [
       if (manifest !== (storeOf(cwd) !== "filesystem")) {
         return `export manifest ${manifest ? "present" : "missing"} with store ${storeOf(cwd)}`;
       }
+      return undefined;
+    },
+  },
+  {
+    // The findings cache (src/validation/findings-cache.ts): a run killed while it appends reports or
+    // writes the index must never leave the cache able to serve a report the documents no longer make.
+    name: "validate --all",
+    async setup() {
+      const cwd = await shop();
+      for (const s of ["a", "b", "c", "d"]) await ok(["session", "create", s], cwd);
+      return cwd;
+    },
+    args: (i) => ["validate", "--all", ...(i % 3 === 2 ? [] : ["--json"])],
+    async retry(i, cwd) {
+      // One session's document changes between attempts, so a stale report would show.
+      writeFileSync(
+        join(cwd, `.idse/projects/shop/sessions/${"abcd"[i % 4]}/intents/intent.md`),
+        `# Intent ${i}\n`,
+      );
+      const cached = await spawnIdse(["validate", "--all", "--json"], cwd);
+      const fresh = await spawnIdse(["validate", "--all", "--json", "--no-cache"], cwd);
+      if (cached.stdout !== fresh.stdout || cached.code !== fresh.code)
+        return `validate --all after kill ${i}: the cached document differs from a fresh one`;
       return undefined;
     },
   },

@@ -3,8 +3,9 @@ import type { ValidationReport } from "../../models/validation.ts";
 import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
 import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Rule } from "../../validation/engine.ts";
+import type { FindingsCache, KeptCounts } from "../../validation/findings-cache.ts";
 import type { Tally } from "../../validation/formats.ts";
-import type { SessionTiming } from "../../validation/run.ts";
+import type { ReportReuse, SessionTiming } from "../../validation/run.ts";
 import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
 
 // `validate --all`'s reports written as they are made. Every format opens with something that depends on
@@ -81,6 +82,11 @@ export interface ReportSink {
   tally: Tally;
   /** Renders and takes one report (validateSessions' onReport). */
   add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
+  /**
+   * Backs the sink with the findings cache (before any report): reports are written to its data file,
+   * and a kept one is taken from there as it is. Returns what validateSessions reuses reports through.
+   */
+  attach(cache: FindingsCache): ReportReuse & { save(recorded: ReadonlySet<string>): void };
   /** The reports as the JSON envelope's `data.reports`. */
   json(): JsonArrayText;
   /** The whole document in the format, head, reports and tail. */
@@ -116,7 +122,10 @@ export function reportSink(
   const junit = { tests: 0, failures: 0, errors: 0, time: 0 };
   let findings = false;
   const render = reportRenderer(f, rules, o);
-  const accept = (index: number, r: Rendered) => {
+  /** With a cache attached: each new report's counts, until the run says what to keep of it. */
+  let counts: Map<number, KeptCounts> | undefined;
+  /** Counts one report in the head and tail. */
+  const accept = (r: Omit<Rendered, "text">) => {
     tally.sessions++;
     tally.errors += r.errors;
     tally.warnings += r.warnings;
@@ -129,12 +138,41 @@ export function reportSink(
       junit.errors += r.junit.errors;
       junit.time += r.junit.time;
     }
-    spill.put(index, r.text);
   };
   return {
     spill,
     tally,
-    add: (report, index, timing) => accept(index, render(report, timing)),
+    add(report, index, timing) {
+      const r = render(report, timing);
+      accept(r);
+      spill.put(index, r.text);
+      counts?.set(index, r);
+    },
+    attach(cache) {
+      spill.backWith(cache.fd, cache.size);
+      counts = new Map();
+      return {
+        reuse(session, index) {
+          const kept = cache.lookup(session);
+          if (!kept) return undefined;
+          accept(kept);
+          spill.reuse(index, kept.start, kept.length);
+          return kept;
+        },
+        before: (session) => cache.before(session),
+        validated(session, index, outcome) {
+          const { elements, errors, warnings, passed, findings } = counts!.get(index)!;
+          counts!.delete(index);
+          // An empty text (a report with nothing to show in the format) is no piece: kept as empty.
+          const place = spill.range(index) ?? { start: 0, length: 0 };
+          cache.keep(session, place, { elements, errors, warnings, passed, findings }, outcome);
+        },
+        save(recorded) {
+          spill.flush();
+          cache.save(recorded);
+        },
+      };
+    },
     json: () => new JsonArrayText(elements, REPORT_INDENT, () => spill.pieces()),
     document({ exitCode, automationId, data, keep }) {
       if (format === "json") {

@@ -9,6 +9,7 @@ import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { boundaryFor } from "../../store/path-guard.ts";
+import type { RunOptions } from "../../validation/run.ts";
 import type { Workspace } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 import { jsonPieces } from "../json-stream.ts";
@@ -27,6 +28,7 @@ export const validate = defineCommand<
     format?: (typeof FORMATS)[number];
     output?: string;
     fix?: boolean;
+    cache?: boolean;
   },
   ValidateOutput
 >({
@@ -39,6 +41,10 @@ export const validate = defineCommand<
     { flags: "--format <format>", description: "Report format (default: text)", choices: FORMATS },
     { flags: "--output <file>", description: "Write the report to a file" },
     { flags: "--fix", description: "Apply the fixes rules offer (never deletes text)" },
+    {
+      flags: "--no-cache",
+      description: "With --all: neither use nor update the findings cache in .idse/.cache/",
+    },
   ],
   examples: ["idse validate", "idse validate --all --format sarif --output idse.sarif"],
   // The formatted report (text, SARIF or JUnit) is built here, where the engine is loaded, and handed to
@@ -58,23 +64,47 @@ export const validate = defineCommand<
     // file past a threshold), with only the counts in memory; see reportSink.
     let sink: ReportSink | undefined;
     // The sink (and its scratch file) only for --all: one session's report is printed as it is.
-    const sinks = o.all ? await import("./validate-sink.ts") : undefined;
+    const sinks = o.all
+      ? { ...(await import("./validate-sink.ts")), cache: await import("../../validation/findings-cache.ts") }
+      : undefined;
     /** One pass; `locked: false` gives up (undefined) where a status would have to be recorded. */
     const pass = async (ws: Workspace, locked: boolean) => {
       const validation = readSection(ws.idseDir, "validation");
       const sessions = o.all
         ? await listSessionIds(ws.store, project)
         : [await targetSession(ws.store, project, o.session)];
+      // The findings cache (src/validation/findings-cache.ts): a run of every rule over every session, in a
+      // format whose report does not vary from run to run (JUnit's has durations), of a filesystem store.
+      const cacheable =
+        sinks && o.cache !== false && !o.fix && !o.rule.length && !o.stage && format !== "junit";
+      let kept: ReturnType<ReportSink["attach"]> | undefined;
       const run = () => {
         sink?.spill.dispose();
+        const prefix = repositoryPrefix(ws.root);
         sink = sinks?.reportSink(formats, rules, {
           format,
           hostname: format === "junit" ? hostname() : "",
           idseDir: ws.idseDir,
           env: ctx.io.env,
-          prefix: repositoryPrefix(ws.root),
+          prefix,
           timestamp: ctx.now.slice(0, 19),
         });
+        const reuse: RunOptions["reuse"] = (setup) => {
+          const cache =
+            cacheable &&
+            sinks.cache.openFindingsCache({
+              idseDir: ws.idseDir,
+              store: ws.store,
+              project,
+              format,
+              // SARIF's results name files from the repository's root.
+              runKey: [setup.key, format === "sarif" ? prefix : ""],
+              blueprintDepends: setup.blueprintDepends,
+            });
+          if (!cache) return undefined;
+          kept = sink!.attach(cache);
+          return kept;
+        };
         return validateSessions(ws.store, project, sessions, {
           stack: ws.config.values.stack,
           validation,
@@ -82,7 +112,7 @@ export const validate = defineCommand<
           stage: o.stage,
           // JUnit shows durations; nothing else pays for the clock.
           ...(format === "junit" ? { clock: () => performance.now() } : {}),
-          ...(sink ? { onReport: sink.add } : {}),
+          ...(sink ? { onReport: sink.add, reuse } : {}),
         });
       };
       let { reports, fixes, recorded, timings } = await run();
@@ -97,8 +127,10 @@ export const validate = defineCommand<
         }
         ({ reports, recorded, timings } = await run());
       }
-      if (!locked && toRecord(recorded).length) return undefined;
+      const changed = toRecord(recorded);
+      if (!locked && changed.length) return undefined;
       await recordStatus(ws.store, project, recorded, ctx.now);
+      kept?.save(new Set(changed.map((r) => r.session)));
       return { reports, fixed, timings, root: ws.root };
     };
     // One session, nothing to fix, the filesystem store: read without the project lock first, as `status`
