@@ -46,11 +46,13 @@ interface Result {
   pass?: boolean;
 }
 
+// The workspace's files, not idse's caches under .idse/.cache/ (the findings cache alone is about the size
+// of the document validate --all prints).
 const READ_ALL = `
 const fs = require("node:fs");
 let n = 0, bytes = 0;
 for (const e of fs.readdirSync(".idse", { recursive: true, withFileTypes: true })) {
-  if (!e.isFile()) continue;
+  if (!e.isFile() || e.parentPath === ".idse/.cache" || e.parentPath.startsWith(".idse/.cache/")) continue;
   bytes += fs.readFileSync(e.parentPath + "/" + e.name).length;
   n++;
 }
@@ -160,20 +162,33 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
   ];
 }
 
-/** The `validate --all --json` row on the workspace in `dir`; `label` names the workspace. */
+/**
+ * The `validate --all --json` rows on the workspace in `dir` (`label` names it): a first run, the findings
+ * cache removed before each, then a second run with nothing changed, served from the cache the first left.
+ */
 function validateRows(dir: string, idse: string, label: string): ScaleCase[] {
+  // The JSON document of 10,001 reports is too large to hand back through the launcher: written to
+  // /dev/null by the command itself (`exec`, so the measured process is idse); checked once, in runScale.
+  const row = {
+    cwd: dir,
+    bin: "sh",
+    argv: ["-c", 'exec "$0" validate --all --json >/dev/null', idse],
+    okCodes: [0, 1],
+    runs: 2,
+    check: () => {},
+  };
   return [
-    // The JSON document of 10,001 reports is too large to hand back through the launcher: written to
-    // /dev/null by the command itself (`exec`, so the measured process is idse); checked once, below.
     {
-      name: `\`validate --all --json\`${label}`,
-      cwd: dir,
-      bin: "sh",
-      argv: ["-c", 'exec "$0" validate --all --json >/dev/null', idse],
-      okCodes: [0, 1],
-      runs: 2,
+      ...row,
+      name: `\`validate --all --json\`${label}, first run`,
+      before: ["rm", "-rf", ".idse/.cache/findings"],
       floor: { of: "read", ratio: 3 },
-      check: () => {},
+    },
+    {
+      ...row,
+      name: `\`validate --all --json\`${label}, second run, nothing changed`,
+      runs: 5,
+      floor: { of: "read", ratio: 0.5 },
     },
   ];
 }
@@ -280,20 +295,31 @@ function runScale(sessions: number, root: string): Result[] {
   const env = { PATH: process.env.PATH ?? "", HOME: root };
   if (generate(dir, sessions))
     execFileSync(IDSE, ["remote", "add", "scale", remote, "-q"], { cwd: dir, env });
-  // The validate rows send their output to /dev/null: one untimed run checks it is the whole document.
-  const report = join(root, `validate-${sessions}.json`);
-  const v = Bun.spawnSync(["sh", "-c", 'exec "$0" validate --all --json >"$1"', IDSE, report], {
-    cwd: dir,
-    env,
-  });
-  const doc = JSON.parse(readFileSync(report, "utf8"));
-  if (![0, 1].includes(v.exitCode) || doc.data.reports.length !== sessions) {
-    throw new Error(`validate --all --json: exit ${v.exitCode}, ${doc.data?.reports?.length} reports`);
-  }
+  // The validate rows send their output to /dev/null: untimed runs check it is the whole document, and
+  // that a run served from the findings cache prints what one that checks every session does.
+  const report = (n: string) => join(root, `validate-${sessions}-${n}.json`);
+  const validate = (n: string, ...flags: string[]) => {
+    const v = Bun.spawnSync(
+      ["sh", "-c", 'f="$1"; shift; exec "$0" validate --all --json "$@" >"$f"', IDSE, report(n), ...flags],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    if (![0, 1].includes(v.exitCode)) throw new Error(`validate --all --json ${flags}: exit ${v.exitCode}`);
+    return readFileSync(report(n), "utf8");
+  };
+  const fresh = validate("fresh", "--no-cache");
+  const doc = JSON.parse(fresh);
+  if (doc.data.reports.length !== sessions)
+    throw new Error(`validate --all --json: ${doc.data?.reports?.length} reports`);
+  validate("fill");
+  if (validate("cached") !== fresh)
+    throw new Error("validate --all --json from the findings cache differs from a fresh run");
   console.error(
-    `bench-scale: validate --all --json writes ${(statSync(report).size / 2 ** 20).toFixed(1)} MB`,
+    `bench-scale: validate --all --json writes ${(statSync(report("fresh")).size / 2 ** 20).toFixed(1)} MB`,
   );
-  rmSync(report);
+  for (const n of ["fresh", "fill", "cached"]) rmSync(report(n));
   // A copy whose every spec has a filled Agent Profile block: no session is all untouched templates, so
   // validation parses every spec (scripts/bench-workspace.ts --profiles).
   const filled = join(root, `ws-${sessions}-filled`);
