@@ -550,7 +550,8 @@ async function main(): Promise<number> {
         argv: ["validate", "--all"],
         rssBudgetMb: 150,
         okCodes: [1],
-        check: (out) => expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all, cached"),
+        check: (out) =>
+          expectOutput(out.includes(`${SESSIONS} session(s) checked`), "validate --all, cached"),
       },
       {
         name: `\`artifact read --stage spec\` (${n} sessions)`,
