@@ -5,6 +5,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   type Stats,
   statSync,
 } from "node:fs";
@@ -265,6 +266,22 @@ function load(text: string, runKey: string, dataSize: number) {
 }
 
 /**
+ * The stamp: what the filesystem's clock says now, in its own granularity (see the head of this file),
+ * read from a file made afresh. Made with O_EXCL, which never follows a symlink, after removing what was
+ * there; not fsynced (nothing needs it to survive a crash, and a sync per run would cost a disk flush).
+ */
+function stampNow(file: string): number {
+  rmSync(file, { force: true });
+  const fd = openSync(file, "wx", 0o600);
+  try {
+    const st = fstatSync(fd);
+    return Math.min(st.mtimeMs, st.ctimeMs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Opens the cache of a run of `validate --all` in `format`; undefined when it cannot be used (a folder
  * that is not a plain folder, a file that is not a plain file, one that cannot be made): the run then
  * validates everything, as without a cache.
@@ -281,10 +298,7 @@ export function openFindingsCache(input: CacheInput): FindingsCache | undefined 
     ensureCacheDir(input.idseDir);
     if (!lstatOf(dir)) writeFileAtomic(join(dir, ".keep"), "");
     if (!lstatOf(dir)?.isDirectory()) return undefined;
-    // The stamp: what the filesystem's clock says now, in its own granularity (see the head of this file).
-    writeFileAtomic(`${base}.stamp`, `${process.pid}\n`);
-    const stamp = lstatSync(`${base}.stamp`);
-    const below = Math.min(stamp.mtimeMs, stamp.ctimeMs);
+    const below = stampNow(`${base}.stamp`);
 
     let old: ReturnType<typeof load>;
     let data = lstatOf(`${base}.data`);

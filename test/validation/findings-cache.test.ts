@@ -192,15 +192,18 @@ describe("validate --all's findings cache", () => {
     expect(served(cached.bySession.get("gamma"))).toBe(true);
   });
 
-  test("a corrupt index or a data file cut short is rebuilt silently", async () => {
+  test("a corrupt index, a data file cut short or gone, or no .idse/.cache at all: rebuilt silently", async () => {
     for (const damage of [
       (cwd: string) => writeFileSync(join(cwd, INDEX), "idse-findings-cache 1\nnot a key\n"),
       (cwd: string) => truncateSync(join(cwd, DATA), 100),
       (cwd: string) => rmSync(join(cwd, DATA)),
+      // README: removing .idse/.cache is always safe.
+      (cwd: string) => rmSync(join(cwd, ".idse/.cache"), { recursive: true }),
     ]) {
       const cwd = await warmed();
       damage(cwd);
       const cached = await validateAll(cwd);
+      expect(readFileSync(join(cwd, INDEX), "utf8")).toStartWith("idse-findings-cache 1\n"); // made anew
       const truth = await validateAll(cwd, "--no-cache");
       expect(cached.stdout).toBe(truth.stdout);
       expect(cached.code).toBe(truth.code);
