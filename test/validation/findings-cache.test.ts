@@ -179,17 +179,36 @@ describe("validate --all's findings cache", () => {
     expect(uncovered((await validateAll(cwd)).bySession.get("__blueprint__"))).toBe(true);
   });
 
-  test("a file newer than the run's stamp (racy), or a symlink in the folder, keeps the session out", async () => {
+  test("a file newer than the run's stamp (racy), a symlink or a FIFO in the folder keeps the session out", async () => {
     const cwd = await warmed((cwd) => {
       const future = Date.now() / 1000 + 3600;
       utimesSync(join(cwd, S("alpha", "tasks/tasks.md")), future, future);
       symlinkSync("../specs/spec.md", join(cwd, S("beta", "plans/link.md")));
+      expect(spawnSync("mkfifo", [join(cwd, S("gamma", "plans/pipe"))]).status).toBe(0);
     });
     const cached = await validateAll(cwd);
     const truth = await validateAll(cwd, "--no-cache");
-    expect(cached.bySession.get("alpha")).toEqual(truth.bySession.get("alpha"));
-    expect(cached.bySession.get("beta")).toEqual(truth.bySession.get("beta"));
-    expect(served(cached.bySession.get("gamma"))).toBe(true);
+    for (const s of ["alpha", "beta", "gamma"])
+      expect([s, cached.bySession.get(s)]).toEqual([s, truth.bySession.get(s)]);
+    // Nothing of theirs was kept: the index holds its two head lines and no session (nor the blueprint).
+    expect(
+      readFileSync(join(cwd, INDEX), "utf8")
+        .split("\n")
+        .slice(2)
+        .filter((l) => l && !l.startsWith("/")),
+    ).toEqual([]);
+  });
+
+  test("a store other than the filesystem (sqlite-store) has no findings cache", async () => {
+    const cwd = tempDir("idse-findings-cache-sqlite-");
+    expect(
+      (await idse(["init", "shop", "--store", "sqlite-store", "--no-create-agent-files"], { cwd })).code,
+    ).toBe(0);
+    expect((await idse(["session", "create", "auth"], { cwd })).code).toBe(0);
+    await settle();
+    const runs = [await validateAll(cwd), await validateAll(cwd)];
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(existsSync(join(cwd, ".idse/.cache/findings"))).toBe(false);
   });
 
   test("a corrupt index, a data file cut short or gone, or no .idse/.cache at all: rebuilt silently", async () => {
