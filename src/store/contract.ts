@@ -84,20 +84,23 @@ export interface StoreError<C extends StoreErrorCode = StoreErrorCode> extends E
 /** The data of a store error with code C (the catalogue's type for it): `reason` and the backend's facts. */
 export type StoreErrorData<C extends StoreErrorCode = StoreErrorCode> = DataOf<C>;
 
-type Hasher = new (algorithm: string) => { update(text: string): { digest(enc: "hex"): string } };
+type Hasher = new (
+  algorithm: string,
+) => { update(text: string | Uint8Array): { digest(enc: "hex"): string } };
 const BunHasher = (globalThis as { Bun?: { CryptoHasher: Hasher } }).Bun?.CryptoHasher;
 let nodeCrypto: typeof import("node:crypto") | undefined;
 
 /**
- * Lowercase hex sha256 of the UTF-8 encoding of `text`: the value of `DesignStore.hash`. Bun hashes
+ * Lowercase hex sha256 of the UTF-8 encoding of `text` (or of bytes): the value of `DesignStore.hash`. Bun hashes
  * natively; elsewhere node:crypto is taken on first use, not imported: importing it costs a compiled
  * binary about 10 ms of every start (Bun builds its stream classes for it), more than all of `status`'s
  * own work, and most commands hash nothing (docs/benchmarks.md, "Start-up").
  */
-export function sha256Hex(text: string): string {
+export function sha256Hex(text: string | Uint8Array): string {
   if (BunHasher) return new BunHasher("sha256").update(text).digest("hex");
   nodeCrypto ??= process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
-  return nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex");
+  const hash = nodeCrypto.createHash("sha256");
+  return (typeof text === "string" ? hash.update(text, "utf8") : hash.update(text)).digest("hex");
 }
 
 /** Runs `fn` under the store's lock on `key`. */

@@ -55,7 +55,7 @@ import type { ReusedOutcome } from "./run.ts";
 // read, has another format or run key, or names bytes past the data file's end is ignored as a whole, and
 // the run starts the cache anew.
 
-const FORMAT = "idse-findings-cache 1";
+const FORMAT = "idse-findings-cache 2";
 /** What starts a line of the shapes table: a '/', which no session's name can hold (any other line is a session's). */
 const SHAPE = "/";
 /**
@@ -158,21 +158,31 @@ function statPaths(listing: readonly string[], reads: ReadonlySet<string>): Stat
   return out;
 }
 
+/** Five numbers per entry: the fields of statKey (src/store/stat-cache.ts), as doubles. */
+const FIELDS = 5;
+let numbers = new Float64Array(64 * FIELDS);
+
 /**
- * The key of the entries `paths` below `root` (sha256 of their statKeys) and the newest mtime or ctime
- * among them; undefined when one is gone or no longer the folder or file it was. One pass, one string:
- * at 10,001 sessions this runs 180,000 times on a second run, where the lstats are most of the time.
+ * The key of the entries `paths` below `root` (sha256 of their device, inode, size, mtime and ctime as
+ * doubles, exact as stat gives them) and the newest mtime or ctime among them; undefined when one is gone
+ * or no longer the folder or file it was. At 10,001 sessions this runs for 180,000 entries on a second
+ * run: hashing the numbers' bytes, not a string of them, took 13-57 ms against 92-125 ms there.
  */
 function statsOf(root: string, paths: readonly StatPath[]): { hash: string; newest: number } | undefined {
-  let text = "";
+  if (numbers.length < paths.length * FIELDS) numbers = new Float64Array(paths.length * FIELDS * 2);
   let newest = 0;
+  let at = 0;
   for (const p of paths) {
     const st = lstatOf(root + p.suffix);
     if (!st || (p.folder ? !st.isDirectory() : !st.isFile())) return undefined;
-    text += `${statKey(st)}\n`;
+    numbers[at++] = st.dev;
+    numbers[at++] = st.ino;
+    numbers[at++] = st.size;
+    numbers[at++] = st.mtimeMs;
+    numbers[at++] = st.ctimeMs;
     newest = Math.max(newest, st.mtimeMs, st.ctimeMs);
   }
-  return { hash: sha256Hex(text), newest };
+  return { hash: sha256Hex(new Uint8Array(numbers.buffer, 0, at * 8)), newest };
 }
 
 /**

@@ -213,7 +213,7 @@ describe("validate --all's findings cache", () => {
 
   test("a corrupt index, a data file cut short or gone, or no .idse/.cache at all: rebuilt silently", async () => {
     for (const damage of [
-      (cwd: string) => writeFileSync(join(cwd, INDEX), "idse-findings-cache 1\nnot a key\n"),
+      (cwd: string) => writeFileSync(join(cwd, INDEX), "idse-findings-cache 2\nnot a key\n"),
       (cwd: string) => truncateSync(join(cwd, DATA), 100),
       (cwd: string) => rmSync(join(cwd, DATA)),
       // README: removing .idse/.cache is always safe.
@@ -222,7 +222,7 @@ describe("validate --all's findings cache", () => {
       const cwd = await warmed();
       damage(cwd);
       const cached = await validateAll(cwd);
-      expect(readFileSync(join(cwd, INDEX), "utf8")).toStartWith("idse-findings-cache 1\n"); // made anew
+      expect(readFileSync(join(cwd, INDEX), "utf8")).toStartWith("idse-findings-cache 2\n"); // made anew
       const truth = await validateAll(cwd, "--no-cache");
       expect(cached.stdout).toBe(truth.stdout);
       expect(cached.code).toBe(truth.code);
