@@ -30,12 +30,15 @@ import type { ReusedOutcome } from "./run.ts";
 // folder alone: the text of the files SESSION_READS names (metadata, stage state, the seven documents)
 // and the listing of its tree; the rest comes from the run (the stack, and the project state for a session
 // without a stage state of its own). The setup is the rule configuration, the rules (idse's version and
-// the binary's own stat: a rebuild of the same version may check differently), the project state and the
-// Spine. So an entry is keyed on:
+// the binary's own stat: a rebuild of the same version may check differently) and the Spine. So an entry
+// is keyed on:
 // - the run's key: all of the setup, serialised as the engine gets it, with the format and its options;
 // - the session's key: the lstat (device, inode, size, mtime, ctime) of the folder, of every folder in it
-//   and of each file SESSION_READS names, taken with its listing before anything is read. A document
-//   changed in any way changes its own stat; a file added, removed or renamed changes its folder's mtime.
+//   and of each file SESSION_READS names, taken with its listing before anything is read, and the project
+//   state when the session has no stage state of its own (such a session gets one recorded by the run, so
+//   it is in practice validated afresh). A document changed in any way changes its own stat; a file
+//   added, removed or renamed changes its folder's mtime. A `session switch` changes the project state
+//   and nothing else a session with its own stage state reads.
 // A stat is only trusted when it is older than the run that took it (the racy-git rule): each run first
 // writes a stamp file, and a session with any mtime or ctime not older than the stamp's is not kept, since
 // a later change within the same clock tick could leave its stat as it was. Any change after the stamp
@@ -116,6 +119,11 @@ export interface CacheInput {
   format: string;
   /** Everything else the reports depend on, as the run has it: the setup, the stack, the format's options. */
   runKey: unknown;
+  /**
+   * The project state (session_state.json): an input only of a session without a stage state of its own
+   * (src/stage-state.ts readSessionStages), so only such a session's key holds it.
+   */
+  projectState: unknown;
   /** True when the blueprint's report depends on the other sessions (spine-coverage applies). */
   blueprintDepends: boolean;
 }
@@ -144,18 +152,25 @@ interface StatPath {
   folder: boolean;
 }
 
+/** The file whose absence makes a session read the project state instead (src/stage-state.ts). */
+const OWN_STATE = "metadata/stage_state.json";
+
 /**
  * What a session is keyed on, given its tree's listing (folders with a trailing '/'): the folder itself,
  * every folder in it, and the files the input reads that are there. Other files count by their names
- * only, which their folder's mtime covers.
+ * only, which their folder's mtime covers. `ownState`: the session has a stage state of its own (else the
+ * project state is part of its key).
  */
-function statPaths(listing: readonly string[], reads: ReadonlySet<string>): StatPath[] {
-  const out: StatPath[] = [{ suffix: "", folder: true }];
+function statPaths(
+  listing: readonly string[],
+  reads: ReadonlySet<string>,
+): { paths: StatPath[]; ownState: boolean } {
+  const paths: StatPath[] = [{ suffix: "", folder: true }];
   for (const p of listing) {
-    if (p.endsWith("/")) out.push({ suffix: `/${p.slice(0, -1)}`, folder: true });
-    else if (reads.has(p)) out.push({ suffix: `/${p}`, folder: false });
+    if (p.endsWith("/")) paths.push({ suffix: `/${p.slice(0, -1)}`, folder: true });
+    else if (reads.has(p)) paths.push({ suffix: `/${p}`, folder: false });
   }
-  return out;
+  return { paths, ownState: listing.includes(OWN_STATE) };
 }
 
 /** Five numbers per entry: the fields of statKey (src/store/stat-cache.ts), as doubles. */
@@ -357,8 +372,15 @@ function cache(
   const shapes = o.old?.shapes ?? [];
   const shapeIds = new Map(shapes.map((s, i) => [s.join("\t"), i]));
   /** Each shape's statPaths, made on first use. */
-  const paths: (StatPath[] | undefined)[] = [];
-  const pathsOf = (shape: number) => (paths[shape] ??= statPaths(shapes[shape]!, reads));
+  const paths: (ReturnType<typeof statPaths> | undefined)[] = [];
+  const stateHash = sha256Hex(JSON.stringify(input.projectState ?? null));
+  /** The key of the session at `root` of `shape`, and its newest stat; with the project state if it reads it. */
+  const keyOf = (root: string, shape: number) => {
+    paths[shape] ??= statPaths(shapes[shape]!, reads);
+    const of = paths[shape];
+    const stats = statsOf(root, of.paths);
+    return stats && !of.ownState ? { ...stats, hash: sha256Hex(`${stats.hash}\n${stateHash}`) } : stats;
+  };
   const entries = o.old?.entries ?? new Map<string, Entry>();
   /** The trees of sessions validated afresh, listed and stat-ed before their documents were read. */
   const walked = new Map<string, { shape: number; stats: string }>();
@@ -372,7 +394,7 @@ function cache(
       const e = entries.get(session);
       if (!e || skip(session)) return undefined;
       const root = `${sessionsDir}/${session}`;
-      if (statsOf(root, pathsOf(e.shape))?.hash !== e.stats) return undefined;
+      if (keyOf(root, e.shape)?.hash !== e.stats) return undefined;
       kept.set(session, e);
       return e;
     },
@@ -387,7 +409,7 @@ function cache(
         shape = shapes.push(tree.shape) - 1;
         shapeIds.set(key, shape);
       }
-      const stats = statsOf(root, pathsOf(shape));
+      const stats = keyOf(root, shape);
       // Kept only with every stat older than the stamp (racy-git; see the head of this file).
       if (stats && stats.newest < o.below) walked.set(session, { shape, stats: stats.hash });
       // The listing in the store's listTree form, for the input: the same entries (no symlink among them).

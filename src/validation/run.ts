@@ -38,7 +38,12 @@ export interface RunOptions {
    * Reports of an earlier run to reuse (validate --all's findings cache), opened with what the run's
    * reports depend on once it is known; with onReport only, and not with rules, stage or gate.
    */
-  reuse?: (setup: { key: unknown; blueprintDepends: boolean }) => ReportReuse | undefined;
+  reuse?: (setup: {
+    key: unknown;
+    /** The project state, which only a session without a stage state of its own reads. */
+    state: SessionState | null;
+    blueprintDepends: boolean;
+  }) => ReportReuse | undefined;
 }
 
 /** What a later run needs of a session's check besides its report's text (src/validation/findings-cache.ts). */
@@ -193,7 +198,8 @@ export async function validateSessions(
   const reuse =
     o.onReport && !o.rules?.length && !o.stage && !o.gate
       ? o.reuse?.({
-          key: { config: setup.config, state: setup.state, spine: setup.spine, stack: o.stack, coverage },
+          key: { config: setup.config, spine: setup.spine, stack: o.stack, coverage },
+          state: setup.state,
           blueprintDepends: coverage,
         })
       : undefined;

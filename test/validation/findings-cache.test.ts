@@ -164,6 +164,22 @@ describe("validate --all's findings cache", () => {
     });
   }
 
+  test("a session switch (the project state changes) leaves the sessions with their own stage state served", async () => {
+    const cwd = await warmed();
+    const state = join(cwd, PROJECT, "session_state.json");
+    const before = readFileSync(state, "utf8");
+    expect((await idse(["session", "switch", "beta"], { cwd })).code).toBe(0);
+    expect(readFileSync(state, "utf8")).not.toBe(before);
+    const cached = await validateAll(cwd);
+    const truth = await validateAll(cwd, "--no-cache");
+    for (const s of ["alpha", "beta", "gamma"]) {
+      const got = cached.bySession.get(s);
+      // Served, or (if the switch rewrote its folder) made afresh: never stale.
+      if (!served(got)) expect([s, got]).toEqual([s, truth.bySession.get(s)]);
+    }
+    expect(served(cached.bySession.get("gamma"))).toBe(true);
+  });
+
   test("spine-coverage sees what a served session names, as when it was validated", async () => {
     const cwd = await warmed((cwd) =>
       writeFileSync(join(cwd, S("beta", "intents/intent.md")), "# Intent\n\nThe Catalog lists products.\n"),

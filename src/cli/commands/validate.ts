@@ -99,6 +99,7 @@ export const validate = defineCommand<
               format,
               // SARIF's results name files from the repository's root.
               runKey: [setup.key, format === "sarif" ? prefix : ""],
+              projectState: setup.state,
               blueprintDepends: setup.blueprintDepends,
             });
           if (!cache) return undefined;
