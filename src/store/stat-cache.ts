@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { writeFileAtomic, writeTarget } from "./atomic-file.ts";
 import type { DesignStore } from "./contract.ts";
 
 // git's index idea for idse's content hashes (issue 16): per file, what stat says about it (device, inode,
@@ -49,13 +49,19 @@ export function cacheDir(idseDir: string): string {
   return join(idseDir, ".cache");
 }
 
-/** Makes `.idse/.cache/` with its `.gitignore` of `*` (once). */
-export function ensureCacheDir(idseDir: string): void {
-  const dir = cacheDir(idseDir);
+/**
+ * Makes `.idse/.cache/` with its `.gitignore` of `*` (once) and returns its real path, for files written
+ * there by plain opens (the report scratch file, the findings cache): a `.cache` that is a symlink out of
+ * the repository (a cloned repository can hold one) is refused with PATH_OUTSIDE_WORKSPACE, before
+ * anything is written through it.
+ */
+export function ensureCacheDir(idseDir: string): string {
+  const dir = writeTarget(cacheDir(idseDir), undefined);
   const ignore = join(dir, ".gitignore");
-  if (statSync(ignore, { throwIfNoEntry: false })) return;
+  if (statSync(ignore, { throwIfNoEntry: false })) return dir;
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(ignore, "# idse's private caches: never committed\n*\n");
+  return dir;
 }
 
 /**

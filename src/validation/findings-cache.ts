@@ -16,7 +16,7 @@ import { type DesignStore, sha256Hex } from "../store/contract.ts";
 import { storeBoundary } from "../store/fs.ts";
 import { keys, STAGES, type Stage } from "../store/layout.ts";
 import { guardRead } from "../store/path-guard.ts";
-import { cacheDir, ensureCacheDir, statKey } from "../store/stat-cache.ts";
+import { ensureCacheDir, statKey } from "../store/stat-cache.ts";
 import { VERSION } from "../version.ts";
 import { SESSION_READS } from "./input.ts";
 import type { ReusedOutcome } from "./run.ts";
@@ -315,12 +315,13 @@ export function openFindingsCache(input: CacheInput): FindingsCache | undefined 
   const { project, format } = input;
   const sessionsDir = sessionsFolder(input.store, project);
   if (!sessionsDir) return undefined;
-  const dir = join(cacheDir(input.idseDir), "findings");
-  const base = join(dir, `${project}.${format}`);
   const runKey = sha256Hex(JSON.stringify([FORMAT, VERSION, binaryStamp(), project, format, input.runKey]));
   let fd: number | undefined;
   try {
-    ensureCacheDir(input.idseDir);
+    // The real path, inside the repository (ensureCacheDir refuses a .cache that leads out), then a plain
+    // folder checked with lstat: what is opened below it by name stays inside.
+    const dir = join(ensureCacheDir(input.idseDir), "findings");
+    const base = join(dir, `${project}.${format}`);
     if (!lstatOf(dir)) writeFileAtomic(join(dir, ".keep"), "");
     if (!lstatOf(dir)?.isDirectory()) return undefined;
     const below = stampNow(`${base}.stamp`);

@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
+  mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -213,6 +215,28 @@ describe("validate --all's findings cache", () => {
         .slice(2)
         .filter((l) => l && !l.startsWith("/")),
     ).toEqual([]);
+  });
+
+  test(".idse/.cache as a symlink out of the repository: nothing is written through it", async () => {
+    const cwd = await workspace();
+    // What a cloned repository could hold: the link, to a folder that looks like a cache already.
+    const outside = tempDir("idse-findings-cache-outside-");
+    writeFileSync(join(outside, ".gitignore"), "*\n");
+    mkdirSync(join(outside, "findings"));
+    symlinkSync(outside, join(cwd, ".idse/.cache"));
+    await settle();
+    const first = await validateAll(cwd);
+    const truth = await validateAll(cwd, "--no-cache");
+    expect(first.stdout).toBe(truth.stdout);
+    // A run whose reports would go to a scratch file there refuses, naming the link.
+    const r = await idse(["validate", "--all", "--json", "--no-cache"], {
+      cwd,
+      env: { IDSE_TEST_SPILL_BYTES: "0" },
+    });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics[0].code).toBe("PATH_OUTSIDE_WORKSPACE");
+    expect(readdirSync(outside).sort()).toEqual([".gitignore", "findings"]);
+    expect(readdirSync(join(outside, "findings"))).toEqual([]);
   });
 
   test("a store other than the filesystem (sqlite-store) has no findings cache", async () => {

@@ -1,7 +1,7 @@
 import type { ValidateOutput } from "../../models/outputs.ts";
 import type { ValidationReport } from "../../models/validation.ts";
 import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
-import { cacheDir, ensureCacheDir } from "../../store/stat-cache.ts";
+import { ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Rule } from "../../validation/engine.ts";
 import type { FindingsCache, KeptCounts } from "../../validation/findings-cache.ts";
 import type { Tally } from "../../validation/formats.ts";
@@ -113,8 +113,7 @@ export function reportSink(
   const json = format === "json" || format === "sarif";
   // The scratch file, if the reports outgrow the threshold, goes under .idse/.cache/ (made then).
   const dir = () => {
-    ensureCacheDir(o.idseDir);
-    return cacheDir(o.idseDir);
+    return ensureCacheDir(o.idseDir);
   };
   const spill = new Spill(dir, spillThreshold(o.env), json ? ",\n" : "");
   const tally: Tally = { sessions: 0, errors: 0, warnings: 0, failing: 0 };
