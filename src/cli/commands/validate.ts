@@ -61,11 +61,14 @@ export const validate = defineCommand<
     const automationId = (first: string | undefined) =>
       `idse/${project}/${o.all ? "all" : (first ?? "none")}/`;
     // --all: each report is serialised in the chosen format as it is made and kept as text (in a scratch
-    // file past a threshold), with only the counts in memory; see reportSink.
+    // file past a threshold, or in the findings cache's data file), with only the counts in memory; see
+    // reportSink.
     let sink: ReportSink | undefined;
-    // The sink (and its scratch file) only for --all: one session's report is printed as it is.
+    // The sink (its scratch file, the findings cache) only for --all: one session's report is printed as it is.
     const sinks = o.all
-      ? { ...(await import("./validate-sink.ts")), cache: await import("../../validation/findings-cache.ts") }
+      ? await Promise.all([import("./validate-sink.ts"), import("../../validation/findings-cache.ts")]).then(
+          ([sinkModule, cache]) => ({ ...sinkModule, cache }),
+        )
       : undefined;
     /** One pass; `locked: false` gives up (undefined) where a status would have to be recorded. */
     const pass = async (ws: Workspace, locked: boolean) => {
