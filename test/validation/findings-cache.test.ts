@@ -239,6 +239,15 @@ describe("validate --all's findings cache", () => {
     expect(readdirSync(join(outside, "findings"))).toEqual([]);
   });
 
+  test("a copy of the workspace, cache and all, times kept (as a CI cache restore would), serves nothing", async () => {
+    const cwd = await warmed();
+    const copy = join(tempDir("idse-findings-cache-copy-"), "ws");
+    expect(spawnSync("cp", ["-a", cwd, copy]).status).toBe(0);
+    const cached = await validateAll(copy);
+    expect([...cached.bySession.values()].some(served)).toBe(false);
+    expect(cached.stdout).toBe((await validateAll(copy, "--no-cache")).stdout);
+  });
+
   test("a store other than the filesystem (sqlite-store) has no findings cache", async () => {
     const cwd = tempDir("idse-findings-cache-sqlite-");
     expect(
