@@ -31,13 +31,31 @@ export function isLeftoverTemp(path: string, now = Date.now()): boolean {
 }
 
 /**
+ * Every entry below `dir`, as paths relative to it, without going into a symlinked folder: a link can
+ * lead out of the repository (a cloned repository can hold one), and Bun's recursive readdir follows
+ * links, so a link to a large tree was listed, and its temp-named files removed, at every start.
+ */
+function entriesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const folders = [""];
+  for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
+    for (const e of readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true })) {
+      const path = rel ? join(rel, e.name) : e.name;
+      out.push(path);
+      if (e.isDirectory()) folders.push(path); // a Dirent of a symlink is never a directory
+    }
+  }
+  return out;
+}
+
+/**
  * Removes the leftover temp files in `dir` (and below it, with `recursive`); returns their paths relative
  * to `dir`. A missing folder has none.
  */
 export function sweepTemps(dir: string, o: { recursive?: boolean } = {}): string[] {
   let names: string[];
   try {
-    names = readdirSync(dir, { recursive: o.recursive === true, encoding: "utf8" });
+    names = o.recursive ? entriesBelow(dir) : readdirSync(dir, { encoding: "utf8" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return [];

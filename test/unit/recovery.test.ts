@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSection, updateRepoConfig, withRepoLock } from "../../src/config.ts";
 import { beginIntent, readIntent } from "../../src/intent-journal.ts";
@@ -9,7 +9,7 @@ import { pointStateAt, writeStageStateDoc } from "../../src/stage-state.ts";
 import { keys } from "../../src/store/layout.ts";
 import { createMemoryStore } from "../../src/store/memory.ts";
 import { sweepTemps, tempPid } from "../../src/store/temp-sweep.ts";
-import { tempDir } from "../helpers.ts";
+import { idse, tempDir } from "../helpers.ts";
 
 const NOW = "2026-01-01T00:00:00.000Z";
 
@@ -57,6 +57,20 @@ describe("temp sweep", () => {
       expect(existsSync(join(dir, f))).toBe(true);
     }
     expect(sweepTemps(join(dir, "missing"))).toEqual([]);
+  });
+
+  test("a symlinked folder is not gone into: what it leads to (outside the repository) is left alone", async () => {
+    const repo = tempDir("idse-sweep-repo-");
+    const outside = tempDir("idse-sweep-outside-");
+    const dead = deadPid();
+    const theirs = join(outside, `data.json.${dead}.1.tmp`);
+    writeFileSync(theirs, "someone else's");
+    mkdirSync(join(repo, ".idse", "governance"), { recursive: true });
+    symlinkSync(outside, join(repo, ".idse", "governance", "link"));
+    expect(sweepTemps(join(repo, ".idse", "governance"), { recursive: true })).toEqual([]);
+    // And through the start of any command (recoverAtStart sweeps .idse's folders).
+    await idse(["status"], { cwd: repo });
+    expect(readFileSync(theirs, "utf8")).toBe("someone else's");
   });
 });
 
