@@ -15,6 +15,13 @@ export const STAGE_PATHS: Record<Stage, string> = {
   feedback: "feedback/feedback.md",
 };
 
+/** Files of a session's folder that are not stage documents, relative to the folder. */
+export const SESSION_FILES = {
+  metadata: "metadata/session.json",
+  owner: "metadata/.owner",
+  stageState: "metadata/stage_state.json",
+} as const;
+
 const P = (project: string) => `projects/${project}`;
 const S = (project: string, session: string) => `${P(project)}/sessions/${session}`;
 
@@ -31,9 +38,9 @@ export const keys = {
   session: S,
   artifact: (p: string, s: string, stage: Stage) => `${S(p, s)}/${STAGE_PATHS[stage]}`,
   metadataDir: (p: string, s: string) => `${S(p, s)}/metadata`,
-  sessionMetadata: (p: string, s: string) => `${S(p, s)}/metadata/session.json`,
-  owner: (p: string, s: string) => `${S(p, s)}/metadata/.owner`,
-  stageState: (p: string, s: string) => `${S(p, s)}/metadata/stage_state.json`,
+  sessionMetadata: (p: string, s: string) => `${S(p, s)}/${SESSION_FILES.metadata}`,
+  owner: (p: string, s: string) => `${S(p, s)}/${SESSION_FILES.owner}`,
+  stageState: (p: string, s: string) => `${S(p, s)}/${SESSION_FILES.stageState}`,
   meta: (p: string) => `${S(p, "__blueprint__")}/metadata/meta.md`,
   lock: (p: string) => `${P(p)}/.idse.lock`,
   /** The project's intent journal: a multi-file change in progress (src/intent-journal.ts). */

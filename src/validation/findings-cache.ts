@@ -14,7 +14,7 @@ import { BLUEPRINT } from "../ids.ts";
 import { writeFileAtomic } from "../store/atomic-file.ts";
 import { type DesignStore, sha256Hex } from "../store/contract.ts";
 import { storeBoundary } from "../store/fs.ts";
-import { keys, STAGES, type Stage } from "../store/layout.ts";
+import { keys, SESSION_FILES, STAGES, type Stage } from "../store/layout.ts";
 import { guardRead } from "../store/path-guard.ts";
 import { ensureCacheDir, statKey } from "../store/stat-cache.ts";
 import { VERSION } from "../version.ts";
@@ -153,7 +153,7 @@ interface StatPath {
 }
 
 /** The file whose absence makes a session read the project state instead (src/stage-state.ts). */
-const OWN_STATE = "metadata/stage_state.json";
+const OWN_STATE = SESSION_FILES.stageState;
 
 /**
  * What a session is keyed on, given its tree's listing (folders with a trailing '/'): the folder itself,

@@ -1,5 +1,6 @@
 import type { Finding, ValidationReport } from "../models/validation.ts";
 import { sha256Hex } from "../store/contract.ts";
+import { SESSION_FILES } from "../store/layout.ts";
 import { VERSION } from "../version.ts";
 import { PARSE_RULE, type Rule } from "./engine.ts";
 import type { SessionTiming } from "./run.ts";
@@ -66,8 +67,6 @@ export interface SarifOptions {
   /** The exit status `idse validate` ends with, recorded in `invocations`. */
   exitCode?: number;
 }
-
-const SESSION_FILE = "metadata/session.json";
 
 /** Help for one rule, as code scanning shows it beside a result: what, why (the article), how to fix. */
 function ruleHelp(rule: Rule): { text: string; markdown: string } {
@@ -164,7 +163,7 @@ export function sarifResults(rules: Rule[], prefix = ""): (r: ValidationReport) 
     // A session-wide finding names the session's folder; a location must be a file, so it points at the
     // session's metadata, line 1, as every file-level finding does.
     const isFolder = f.stage === null && !/\.[A-Za-z0-9]+$/.test(f.file);
-    const uri = `${prefix}${isFolder ? `${f.file.replace(/\/$/, "")}/${SESSION_FILE}` : f.file}`;
+    const uri = `${prefix}${isFolder ? `${f.file.replace(/\/$/, "")}/${SESSION_FILES.metadata}` : f.file}`;
     return {
       ruleId: f.rule_id,
       ...(ruleIndex.has(f.rule_id) ? { ruleIndex: ruleIndex.get(f.rule_id) } : {}),

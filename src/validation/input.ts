@@ -2,7 +2,7 @@ import type { SessionState } from "../models/session-state.ts";
 import { readSession } from "../session-graph.ts";
 import { readSessionStages } from "../stage-state.ts";
 import type { DesignStore } from "../store/contract.ts";
-import { keys, STAGE_PATHS, STAGES } from "../store/layout.ts";
+import { keys, SESSION_FILES, STAGE_PATHS, STAGES } from "../store/layout.ts";
 import { render, STAGE_TEMPLATES } from "../templates.ts";
 import type { SessionInput } from "./engine.ts";
 
@@ -15,8 +15,8 @@ import type { SessionInput } from "./engine.ts";
  * test/validation/findings-cache.test.ts fails when loadSessionInput reads anything else.
  */
 export const SESSION_READS: readonly string[] = [
-  "metadata/session.json",
-  "metadata/stage_state.json",
+  SESSION_FILES.metadata,
+  SESSION_FILES.stageState,
   ...STAGES.map((stage) => STAGE_PATHS[stage]),
 ];
 

@@ -247,7 +247,7 @@ export async function validateSessions(
       status: r.recorded.status,
       failing: r.recorded.failing,
       archived: r.archived,
-      touched: [...names],
+      touched: names,
     });
     byIndex.set(session, { ...(o.onReport ? {} : { report: r.report }), recorded: r.recorded });
     if (r.fixes.length) fixes.set(session, r.fixes);
