@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import * as v from "valibot";
+import { hostname } from "./host-name.ts";
 import type { DesignStore } from "./store/contract.ts";
 import { writeJsonDoc } from "./store/documents.ts";
 import { keys } from "./store/layout.ts";

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { REPO_LOCK_FILE, readSection } from "./config.ts";
 import type { Context } from "./context.ts";
 import { notice } from "./errors.ts";
+import { hostname } from "./host-name.ts";
 import { isListableId } from "./ids.ts";
 import { readIntent } from "./intent-journal.ts";
 import { writeFileAtomic } from "./store/atomic-file.ts";

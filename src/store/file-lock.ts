@@ -1,7 +1,7 @@
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { IdseError } from "../errors.ts";
+import { hostname } from "../host-name.ts";
 import type { Release } from "./contract.ts";
 import { boundaryOf, guardWrite } from "./path-guard.ts";
 

@@ -1,8 +1,8 @@
-import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { artifactPath, createArtifact } from "../../artifacts.ts";
 import { readSection } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
+import { hostname } from "../../host-name.ts";
 import { STAGES, type Stage } from "../../models/common.ts";
 import type { ValidateOutput } from "../../models/outputs.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
