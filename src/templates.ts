@@ -119,16 +119,3 @@ export function fills(parts: readonly string[], text: string, plain: boolean): b
 export function isUntouched(template: string, text: string): boolean {
   return untouchedKind(template, text) !== false;
 }
-
-/**
- * A cheap fingerprint (FNV-1a, 32 bit) of a template, to tell whether precomputed data about it is
- * current. Not a security hash: it only guards against a stale generated file in a development tree.
- */
-export function templateFingerprint(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `${text.length}:${h.toString(16)}`;
-}

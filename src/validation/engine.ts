@@ -6,7 +6,7 @@ import type { Spine } from "../models/spine.ts";
 import type { Finding, RuleLevel, ValidationReport } from "../models/validation.ts";
 import type { Stage } from "../store/layout.ts";
 import { STAGES } from "../store/layout.ts";
-import { STAGE_TEMPLATES, templateFingerprint, untouchedKind } from "../templates.ts";
+import { STAGE_TEMPLATES, untouchedKind } from "../templates.ts";
 import {
   fromShapeJson,
   type MdDoc,
@@ -153,18 +153,18 @@ const untouchedFindings = new WeakMap<Rule, Map<string, Finding[]>>();
 const shapes = new Map<Stage, MdDoc>();
 /**
  * The parse of a stage's raw template, shared by every untouched document of that stage. It comes from
- * src/generated/template-shapes.json when that is current (no markdown parse on the common path), and
- * from the parser otherwise.
+ * src/generated/template-shapes.json when that was made from this very template (no markdown parse on
+ * the common path; the file stores the template, and a string comparison is native where a hash of the
+ * text cost start-up time), and from the parser otherwise (a template edited in a development tree).
  */
 export function templateShape(stage: Stage): MdDoc {
   let doc = shapes.get(stage);
   if (!doc) {
     const template = STAGE_TEMPLATES[stage];
-    const stored = (TEMPLATE_SHAPES as Record<string, { fingerprint: string; shape: ShapeJson }>)[stage];
+    const stored = (TEMPLATE_SHAPES as Record<string, { template: string; shape: ShapeJson }>)[stage];
     doc =
-      (stored?.fingerprint === templateFingerprint(template)
-        ? fromShapeJson(stored.shape, template)
-        : undefined) ?? parseMarkdown(template);
+      (stored?.template === template ? fromShapeJson(stored.shape, template) : undefined) ??
+      parseMarkdown(template);
     shapes.set(stage, doc);
   }
   return doc;
