@@ -150,6 +150,21 @@ export const PARSE_RULE = "idse/parse";
 /** Findings of document-only rules on untouched templates, per rule object, by stage, severity and options. */
 const untouchedFindings = new WeakMap<Rule, Map<string, Finding[]>>();
 
+/** src/generated/template-shapes.json, per stage (scripts/template-shapes.ts). */
+interface StoredTemplate {
+  template: string;
+  shape: ShapeJson;
+  /** What each document-only rule reports on the untouched template, with its default options. */
+  findings: Record<string, { options: string; reports: Report[] }>;
+}
+const STORED = TEMPLATE_SHAPES as Record<string, StoredTemplate | undefined>;
+
+/** The stored data about a stage's template, when it was made from this very template. */
+function storedFor(stage: Stage): StoredTemplate | undefined {
+  const stored = STORED[stage];
+  return stored?.template === STAGE_TEMPLATES[stage] ? stored : undefined;
+}
+
 const shapes = new Map<Stage, MdDoc>();
 /**
  * The parse of a stage's raw template, shared by every untouched document of that stage. It comes from
@@ -161,10 +176,8 @@ export function templateShape(stage: Stage): MdDoc {
   let doc = shapes.get(stage);
   if (!doc) {
     const template = STAGE_TEMPLATES[stage];
-    const stored = (TEMPLATE_SHAPES as Record<string, { template: string; shape: ShapeJson }>)[stage];
-    doc =
-      (stored?.template === template ? fromShapeJson(stored.shape, template) : undefined) ??
-      parseMarkdown(template);
+    const stored = storedFor(stage);
+    doc = (stored ? fromShapeJson(stored.shape, template) : undefined) ?? parseMarkdown(template);
     shapes.set(stage, doc);
   }
   return doc;
@@ -251,7 +264,12 @@ export function validateSession(
           continue;
         }
         recording = memoKey ? [] : undefined;
-        visitors.artifact(a);
+        // The first such document of the process: what the rule reports on the untouched template was
+        // recorded at build time (scripts/template-shapes.ts); replayed through report(), as the rule
+        // would report it, when the rule runs with the options it was recorded with.
+        const stored = memoKey ? storedFor(stage)?.findings[rule.id] : undefined;
+        if (stored && stored.options === optionsKey) for (const r of stored.reports) ctx.report(r);
+        else visitors.artifact(a);
         if (memoKey && recording) memos.set(memoKey, recording);
         recording = undefined;
       }

@@ -296,7 +296,8 @@ export function toShapeJson(doc: MdDoc): ShapeJson {
 export function fromShapeJson(j: ShapeJson, text: string): MdDoc | undefined {
   const skeleton: MdDoc = {
     text: "",
-    lines: Array.from({ length: j.lines }, () => ""),
+    // fill, not Array.from with a callback: a call per line, in the interpreter, at every start.
+    lines: new Array<string>(j.lines).fill(""),
     headings: j.headings.map((h) => ({ ...h, text: "" })),
     fences: j.fences.map((f) => ({
       info: f.info,

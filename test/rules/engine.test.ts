@@ -266,6 +266,38 @@ describe("results are per session, though untouched templates are checked once",
     expect(second.map((f) => [f.line, f.column])).toEqual(first.map((f) => [f.line, f.column]));
   });
 
+  test("a fresh session replays what each document-only rule reported at build time, which is what it reports", () => {
+    const documentOnly = allRules().filter((r) => r.meta.documentOnly);
+    expect(documentOnly.length).toBeGreaterThan(3);
+    for (const rule of documentOnly) {
+      let visits = 0;
+      // A new rule object (so no memo of this process) with the same id: the stored findings apply.
+      const spy: Rule = {
+        ...rule,
+        create: (ctx) => {
+          const visitors = rule.create(ctx);
+          return {
+            ...visitors,
+            artifact: (a) => {
+              visits++;
+              visitors.artifact?.(a);
+            },
+          };
+        },
+      };
+      const replayed = validateSession(sessionInput({ texts: UNTOUCHED }), [spy], {
+        [rule.id]: { level: "warn" },
+      }).report.findings;
+      expect({ rule: rule.id, visits }).toEqual({ rule: rule.id, visits: 0 });
+      // Options given (none of these rules has any): another memo key, so the rule itself runs.
+      const ran = validateSession(sessionInput({ texts: UNTOUCHED }), [{ ...spy }], {
+        [rule.id]: { level: "warn", options: {} },
+      }).report.findings;
+      expect(visits).toBeGreaterThan(0);
+      expect(ran).toEqual(replayed);
+    }
+  });
+
   test("required-sections on an untouched template gives the same findings twice", () => {
     const a = runRule(requiredSectionsRule, { texts: { plan: UNTOUCHED.plan } }).findings;
     const b = runRule(requiredSectionsRule, { texts: { plan: UNTOUCHED.plan } }).findings;
