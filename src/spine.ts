@@ -67,6 +67,9 @@ export const nameKey = (s: string) =>
 
 /** The Product Spine section's lines (1-based numbers), or undefined when the document has none. */
 function section(text: string): { heading: string; start: number; lines: [number, string][] } | undefined {
+  // No "product spine" anywhere, so no such heading: one native search instead of a line loop, which a
+  // blueprint without a Spine (every new project's) ran at the start of every `validate`.
+  if (!SPINE_HEADING.test(text)) return undefined;
   const lines = text.split(/\r?\n/);
   let level = 0;
   let heading = "";

@@ -8,12 +8,12 @@ import type { Stage } from "../store/layout.ts";
 import { STAGES } from "../store/layout.ts";
 import { STAGE_TEMPLATES, untouchedKind } from "../templates.ts";
 import {
-  fromShapeJson,
   type MdDoc,
   type ParseProblem,
   parseMarkdown,
   reshape,
   type ShapeJson,
+  skeletonOf,
 } from "./markdown.ts";
 
 // ValidationEngine: a pure function from a session's documents and a rule configuration to a report.
@@ -165,6 +165,35 @@ function storedFor(stage: Stage): StoredTemplate | undefined {
   return stored?.template === STAGE_TEMPLATES[stage] ? stored : undefined;
 }
 
+const skeletons = new Map<Stage, MdDoc>();
+/**
+ * A stage template's block structure without its text, which each untouched document of the stage is
+ * reshaped from: straight from the stored shape, so a run whose rules never ask for the template's own
+ * parse (a fresh session's replayed findings) does not make it.
+ */
+function skeleton(stage: Stage): MdDoc {
+  let doc = skeletons.get(stage);
+  if (!doc) {
+    const stored = storedFor(stage);
+    doc = stored ? skeletonOf(stored.shape) : templateShape(stage);
+    skeletons.set(stage, doc);
+  }
+  return doc;
+}
+
+const reshaped = new Map<Stage, number>();
+/**
+ * What an untouched document of `stage` is reshaped from: the skeleton for the process's first one (one
+ * session's `validate` never makes the template's own parse), the template's parse after that, whose
+ * lines the document mostly shares, so reshape recomputes only the lines the values went into (`validate
+ * --all`).
+ */
+function untouchedBase(stage: Stage): MdDoc {
+  const n = (reshaped.get(stage) ?? 0) + 1;
+  reshaped.set(stage, n);
+  return n === 1 ? skeleton(stage) : templateShape(stage);
+}
+
 const shapes = new Map<Stage, MdDoc>();
 /**
  * The parse of a stage's raw template, shared by every untouched document of that stage. It comes from
@@ -177,7 +206,7 @@ export function templateShape(stage: Stage): MdDoc {
   if (!doc) {
     const template = STAGE_TEMPLATES[stage];
     const stored = storedFor(stage);
-    doc = (stored ? fromShapeJson(stored.shape, template) : undefined) ?? parseMarkdown(template);
+    doc = (stored ? reshape(skeleton(stage), template) : undefined) ?? parseMarkdown(template);
     shapes.set(stage, doc);
   }
   return doc;
@@ -206,7 +235,7 @@ export function validateSession(
     const doc =
       a.text === undefined
         ? undefined
-        : ((untouched ? reshape(templateShape(a.stage), a.text) : undefined) ?? parseMarkdown(a.text));
+        : ((untouched ? reshape(untouchedBase(a.stage), a.text) : undefined) ?? parseMarkdown(a.text));
     artifacts[a.stage] = { ...a, doc, untouched };
     for (const p of doc?.problems ?? []) findings.push(parseFinding(a, p));
   }

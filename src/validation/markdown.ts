@@ -242,26 +242,47 @@ export function reshape(shape: MdDoc, text: string): MdDoc | undefined {
   const lines = text.split("\n");
   if (lines.length !== shape.lines.length) return undefined;
   const at = (line: number) => lines[line - 1] ?? "";
+  // A line the same as the shape's has the same heading or item text: the shape's own entry is taken
+  // as it is (its objects are never changed), so a rendered template recomputes only the lines its
+  // values went into. Most of `validate --all`'s reshaping, on workspaces of untouched documents.
+  const same = (line: number) => lines[line - 1] === shape.lines[line - 1];
+  const fenceSame = (f: Fence) => {
+    for (let l = f.line; l <= (f.endLine ?? lines.length); l++) if (!same(l)) return false;
+    return true;
+  };
   return {
     ...shape,
     text,
     lines,
-    headings: shape.headings.map((h) => ({
-      ...h,
-      text: at(h.line)
-        .replace(/^\s*#+\s*|\s+#+\s*$/g, "")
-        .trim(),
-    })),
-    fences: shape.fences.map((f) => ({
-      ...f,
-      content: lines.slice(f.line, (f.endLine ?? lines.length + 1) - 1).join("\n") + (f.content ? "\n" : ""),
-    })),
-    listItems: shape.listItems.map((li) => ({
-      ...li,
-      text: at(li.line)
-        .replace(/^\s*(?:[-+*]|\d+[.)])\s?/, "")
-        .replace(/^\[([ xX])\]\s?/, ""),
-    })),
+    headings: shape.headings.map((h) =>
+      same(h.line)
+        ? h
+        : {
+            ...h,
+            text: at(h.line)
+              .replace(/^\s*#+\s*|\s+#+\s*$/g, "")
+              .trim(),
+          },
+    ),
+    fences: shape.fences.map((f) =>
+      fenceSame(f)
+        ? f
+        : {
+            ...f,
+            content:
+              lines.slice(f.line, (f.endLine ?? lines.length + 1) - 1).join("\n") + (f.content ? "\n" : ""),
+          },
+    ),
+    listItems: shape.listItems.map((li) =>
+      same(li.line)
+        ? li
+        : {
+            ...li,
+            text: at(li.line)
+              .replace(/^\s*(?:[-+*]|\d+[.)])\s?/, "")
+              .replace(/^\[([ xX])\]\s?/, ""),
+          },
+    ),
     problems: [],
   };
 }
@@ -294,7 +315,12 @@ export function toShapeJson(doc: MdDoc): ShapeJson {
 
 /** The parse of `text` from a stored shape (see reshape); undefined when the text does not fit it. */
 export function fromShapeJson(j: ShapeJson, text: string): MdDoc | undefined {
-  const skeleton: MdDoc = {
+  return reshape(skeletonOf(j), text);
+}
+
+/** A stored shape as a parse without text (empty lines): what `reshape` fills with a document's lines. */
+export function skeletonOf(j: ShapeJson): MdDoc {
+  return {
     text: "",
     // fill, not Array.from with a callback: a call per line, in the interpreter, at every start.
     lines: new Array<string>(j.lines).fill(""),
@@ -311,7 +337,6 @@ export function fromShapeJson(j: ShapeJson, text: string): MdDoc | undefined {
     problems: [],
     parsed: true,
   };
-  return reshape(skeleton, text);
 }
 
 /** A prose line with inline code spans blanked out (same length, so columns stay true). */
