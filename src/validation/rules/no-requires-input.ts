@@ -1,5 +1,5 @@
 import type { Rule } from "../engine.ts";
-import { occurrences } from "./util.ts";
+import { MARKER, occurrences } from "./util.ts";
 
 export const noRequiresInput: Rule = {
   id: "idse/no-requires-input",
@@ -15,7 +15,7 @@ export const noRequiresInput: Rule = {
   create(ctx) {
     return {
       artifact(a) {
-        for (const hit of occurrences(a.doc!, /\[REQUIRES INPUT\]/)) {
+        for (const hit of occurrences(a.doc!, /\[REQUIRES INPUT\]/, MARKER)) {
           ctx.report({
             messageId: "marker",
             data: { stage: a.stage },

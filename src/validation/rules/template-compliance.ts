@@ -19,7 +19,7 @@ export const templateCompliance: Rule = {
     return {
       artifact(a) {
         const doc = a.doc!;
-        for (const hit of occurrences(doc, /\{\{\s*[\w.-]+\s*\}\}/)) {
+        for (const hit of occurrences(doc, /\{\{\s*[\w.-]+\s*\}\}/, "{{")) {
           ctx.report({
             messageId: "placeholder",
             data: { text: hit.match },

@@ -2,6 +2,8 @@ import type { Rule } from "../engine.ts";
 import { occurrences } from "./util.ts";
 
 const REQ = /\b(?:FR|NFR)-\d+\b/;
+/** What every match of REQ holds: the lines without it are not searched (occurrences). */
+const REQ_NEEDLE = "FR-";
 
 // Requirements and tasks point at each other: every requirement of the spec is covered by a task, and
 // a task cites only requirements that exist.
@@ -26,9 +28,10 @@ export const traceability: Rule = {
         const tasks = ctx.artifacts.tasks?.doc;
         if (!spec?.parsed || !tasks?.parsed) return;
         const defined = new Map<string, { line: number; column: number }>();
-        for (const hit of occurrences(spec, REQ)) if (!defined.has(hit.match)) defined.set(hit.match, hit);
+        for (const hit of occurrences(spec, REQ, REQ_NEEDLE))
+          if (!defined.has(hit.match)) defined.set(hit.match, hit);
         const cited = new Set<string>();
-        for (const hit of occurrences(tasks, REQ)) {
+        for (const hit of occurrences(tasks, REQ, REQ_NEEDLE)) {
           cited.add(hit.match);
           if (!defined.has(hit.match)) {
             ctx.report({
