@@ -50,7 +50,8 @@ const docs = () =>
 if (check) {
   for (const line of drift) process.stderr.write(`schemas/${line}\n`);
   if (drift.length) process.stderr.write("run `npm run gen:schemas` and commit schemas/\n");
-  if (shapesDrift) process.stderr.write("src/generated/template-shapes.json differs from the templates or the rules\n");
+  if (shapesDrift)
+    process.stderr.write("src/generated/template-shapes.json differs from the templates or the rules\n");
   if (textsDrift) process.stderr.write("src/generated/templates.json differs from the templates\n");
   if (shapesDrift || textsDrift)
     process.stderr.write("run `npm run gen:schemas` and commit src/generated/\n");
