@@ -313,11 +313,6 @@ export function toShapeJson(doc: MdDoc): ShapeJson {
   };
 }
 
-/** The parse of `text` from a stored shape (see reshape); undefined when the text does not fit it. */
-export function fromShapeJson(j: ShapeJson, text: string): MdDoc | undefined {
-  return reshape(skeletonOf(j), text);
-}
-
 /** A stored shape as a parse without text (empty lines): what `reshape` fills with a document's lines. */
 export function skeletonOf(j: ShapeJson): MdDoc {
   return {

@@ -7,10 +7,10 @@ import { STAGES } from "../../src/store/layout.ts";
 import { AGENT_INSTRUCTIONS, GOVERNANCE_DOCS, render, STAGE_TEMPLATES } from "../../src/templates.ts";
 import { templateShape } from "../../src/validation/engine.ts";
 import {
-  fromShapeJson,
   loadMarkdownIt,
   parseMarkdown,
   reshape,
+  skeletonOf,
   toShapeJson,
 } from "../../src/validation/markdown.ts";
 import { REPO } from "../helpers.ts";
@@ -38,7 +38,7 @@ test("a shape replayed onto a rendered template equals a real parse of it", () =
     const text = render(STAGE_TEMPLATES[stage], vars);
     const parsed = parseMarkdown(text);
     const fromStored = reshape(templateShape(stage), text)!;
-    const fromJson = fromShapeJson(toShapeJson(parseMarkdown(STAGE_TEMPLATES[stage])), text)!;
+    const fromJson = reshape(skeletonOf(toShapeJson(parseMarkdown(STAGE_TEMPLATES[stage]))), text)!;
     for (const doc of [fromStored, fromJson]) {
       expect(doc.headings).toEqual(parsed.headings);
       expect(doc.fences).toEqual(parsed.fences);
@@ -53,4 +53,40 @@ test("a shape replayed onto a rendered template equals a real parse of it", () =
 test("a text that does not fit the shape is refused", () => {
   expect(reshape(templateShape("spec"), "# Spec\n")).toBeUndefined();
   expect(reshape(templateShape("spec"), `${render(STAGE_TEMPLATES.spec, vars)}\r\n`)).toBeUndefined();
+});
+
+test("reshape recomputes exactly the headings, items and fences whose lines changed, and reuses the rest", () => {
+  const before = [
+    "# Title one",
+    "",
+    "- item a",
+    "- [ ] task b",
+    "",
+    "## Section ##",
+    "",
+    "```yaml",
+    "key: value",
+    "```",
+    "",
+    "```",
+    "kept: 1",
+    "```",
+    "",
+  ].join("\n");
+  const after = before
+    .replace("# Title one", "# Title two")
+    .replace("- [ ] task b", "- [ ] task c")
+    .replace("key: value", "key: other");
+  const shape = parseMarkdown(before);
+  const reshaped = reshape(shape, after)!;
+  const parsed = parseMarkdown(after);
+  expect(reshaped.headings).toEqual(parsed.headings);
+  expect(reshaped.listItems).toEqual(parsed.listItems);
+  expect(reshaped.fences).toEqual(parsed.fences);
+  // The unchanged lines' entries are the shape's own; the changed ones are new.
+  expect(reshaped.headings[1]).toBe(shape.headings[1]!);
+  expect(reshaped.headings[0]).not.toBe(shape.headings[0]!);
+  expect(reshaped.listItems[0]).toBe(shape.listItems[0]!);
+  expect(reshaped.fences[1]).toBe(shape.fences[1]!);
+  expect(reshaped.fences[0]).not.toBe(shape.fences[0]!);
 });
