@@ -44,6 +44,8 @@ export function build(outfile: string, target?: string): void {
     ...COMPILE_FLAGS,
     ...(target ? [`--target=${target}`] : []),
     "src/main.ts",
+    // A second entry point: validate --all's worker threads (src/cli/commands/validate-pool.ts).
+    "src/cli/commands/validate-worker.ts",
     "--outfile",
     outfile,
   ];

@@ -17,6 +17,8 @@ import { tempPath } from "./atomic-file.ts";
 
 /** Pieces up to this many characters in all stay in memory. */
 export const SPILL_THRESHOLD = 8 << 20;
+const decoder = new TextDecoder();
+
 /** Bytes read back per read. */
 const BLOCK = 1 << 20;
 /** Bytes gathered before a write to the scratch file. */
@@ -44,6 +46,7 @@ export class Spill {
   /** The scratch file, removed by dispose (undefined for a backing file, which stays). */
   private file: string | undefined;
   private readonly onExit = () => this.dispose();
+  private readonly separatorBytes: Uint8Array;
   private churn = 0;
 
   /**
@@ -56,11 +59,23 @@ export class Spill {
     private readonly threshold = SPILL_THRESHOLD,
     private readonly separator = "",
     private readonly block = BLOCK,
-  ) {}
+  ) {
+    this.separatorBytes = Buffer.from(separator, "utf8");
+  }
 
-  /** Adds the piece that goes at `index` of the output (pieces may come in any order, each index once). */
-  put(index: number, text: string): void {
-    if (!text) return;
+  /**
+   * Adds the piece that goes at `index` of the output (pieces may come in any order, each index once): text,
+   * or its UTF-8 bytes (a worker thread's report, encoded there and handed over without a copy).
+   */
+  put(index: number, text: string | Uint8Array): void {
+    if (!text.length) return;
+    if (typeof text !== "string") {
+      if (!this.texts) {
+        this.appendBytes(index, text);
+        return;
+      }
+      text = decoder.decode(text); // below the threshold: kept as text, like every other piece
+    }
     const piece = text + this.separator;
     if (this.texts) {
       this.texts[index] = piece;
@@ -127,6 +142,26 @@ export class Spill {
       this.used += size;
     } else {
       size = this.writeAll(Buffer.from(piece, "utf8"));
+    }
+    this.starts[index] = this.end;
+    this.lengths[index] = size;
+    this.end += size;
+    this.total += size;
+    this.churned(size);
+  }
+
+  /** `append` for a piece already in UTF-8: copied into the write buffer, then its separator. */
+  private appendBytes(index: number, bytes: Uint8Array): void {
+    const separator = this.separatorBytes;
+    const size = bytes.length + separator.length;
+    if (this.used + size > this.buffer.length) this.flush();
+    if (size <= this.buffer.length) {
+      this.buffer.set(bytes, this.used);
+      this.buffer.set(separator, this.used + bytes.length);
+      this.used += size;
+    } else {
+      this.writeAll(bytes);
+      this.writeAll(separator);
     }
     this.starts[index] = this.end;
     this.lengths[index] = size;

@@ -101,6 +101,10 @@ export interface FindingsCache {
    * store's listTree form (undefined when it is not kept: the run lists it itself).
    */
   before(session: string): string[] | undefined;
+  /** How to walk a session as `before` does, as plain data: a worker thread walks with it (`walker`). */
+  readonly walk: WalkSpec;
+  /** Takes a session walked elsewhere, as `before` would have taken it; its tree as `before` returns it. */
+  adopt(session: string, walked: Walked | undefined): string[] | undefined;
   /** What the run found for a session `before` was called for, once its report is in the data file. */
   keep(
     session: string,
@@ -171,6 +175,63 @@ function statPaths(
     else if (reads.has(p)) paths.push({ suffix: `/${p}`, folder: false });
   }
   return { paths, ownState: listing.includes(OWN_STATE) };
+}
+
+/** How a session's tree is walked and keyed: what `walker` needs, plain data that crosses threads. */
+export interface WalkSpec {
+  /** The project's sessions folder, as lstat is given it (see sessionsFolder). */
+  sessionsDir: string;
+  reads: readonly string[];
+  /** The hash of the project state, part of the key of a session without a stage state of its own. */
+  stateHash: string;
+  /** Whether the blueprint is never kept (its report depends on every session). */
+  blueprintDepends: boolean;
+}
+
+/** A session's tree, listed and stat-ed before its documents are read. */
+export interface Walked {
+  /** The listing in the store's listTree form (the engine's input). */
+  names: string[];
+  /** The listing with a trailing '/' on each folder: the session's shape. */
+  shape: string[];
+  /** Its key and newest stat; undefined when an entry changed under the walk. */
+  stats: { hash: string; newest: number } | undefined;
+}
+
+/** Sessions never kept: the blueprint when its report depends on the others, a name with a tab or line break. */
+function skipped(spec: WalkSpec, session: string): boolean {
+  return (session === BLUEPRINT && spec.blueprintDepends) || /[\t\n\r]/.test(session);
+}
+
+/**
+ * The key of the session at `root` whose tree has `of`'s statPaths: its stats, with the project state when
+ * it has no stage state of its own.
+ */
+function keyed(root: string, of: ReturnType<typeof statPaths>, stateHash: string) {
+  const stats = statsOf(root, of.paths);
+  return stats && !of.ownState ? { ...stats, hash: sha256Hex(`${stats.hash}\n${stateHash}`) } : stats;
+}
+
+/**
+ * Walks sessions as the cache's `before` does, in any thread: each one's listing and key, or undefined
+ * when it is never kept or cannot be listed (the run lists it itself).
+ */
+export function walker(spec: WalkSpec): (session: string) => Walked | undefined {
+  const reads = new Set(spec.reads);
+  const paths = new Map<string, ReturnType<typeof statPaths>>();
+  return (session) => {
+    if (skipped(spec, session)) return undefined;
+    const root = `${spec.sessionsDir}/${session}`;
+    const tree = listing(root);
+    if (!tree) return undefined;
+    const key = tree.shape.join("\t");
+    let of = paths.get(key);
+    if (!of) {
+      of = statPaths(tree.shape, reads);
+      paths.set(key, of);
+    }
+    return { names: tree.names, shape: tree.shape, stats: keyed(root, of, spec.stateHash) };
+  };
 }
 
 /** Five numbers per entry: the fields of statKey (src/store/stat-cache.ts), as doubles. */
@@ -374,48 +435,45 @@ function cache(
   const shapeIds = new Map(shapes.map((s, i) => [s.join("\t"), i]));
   /** Each shape's statPaths, made on first use. */
   const paths: (ReturnType<typeof statPaths> | undefined)[] = [];
-  const stateHash = sha256Hex(JSON.stringify(input.projectState ?? null));
-  /** The key of the session at `root` of `shape`, and its newest stat; with the project state if it reads it. */
-  const keyOf = (root: string, shape: number) => {
-    paths[shape] ??= statPaths(shapes[shape]!, reads);
-    const of = paths[shape];
-    const stats = statsOf(root, of.paths);
-    return stats && !of.ownState ? { ...stats, hash: sha256Hex(`${stats.hash}\n${stateHash}`) } : stats;
+  const walk: WalkSpec = {
+    sessionsDir,
+    reads: SESSION_READS,
+    stateHash: sha256Hex(JSON.stringify(input.projectState ?? null)),
+    blueprintDepends: input.blueprintDepends,
   };
+  const walkHere = walker(walk);
   const entries = o.old?.entries ?? new Map<string, Entry>();
   /** The trees of sessions validated afresh, listed and stat-ed before their documents were read. */
   const walked = new Map<string, { shape: number; stats: string }>();
   const kept = new Map<string, Entry>();
-  const skip = (session: string) =>
-    (session === BLUEPRINT && input.blueprintDepends) || /[\t\n\r]/.test(session);
+  const adopt = (session: string, w: Walked | undefined) => {
+    if (!w) return undefined;
+    const key = w.shape.join("\t");
+    let shape = shapeIds.get(key);
+    if (shape === undefined) {
+      shape = shapes.push(w.shape) - 1;
+      shapeIds.set(key, shape);
+    }
+    // Kept only with every stat older than the stamp (racy-git; see the head of this file).
+    if (w.stats && w.stats.newest < o.below) walked.set(session, { shape, stats: w.stats.hash });
+    // The listing in the store's listTree form, for the input: the same entries (no symlink among them).
+    return w.names;
+  };
   return {
     fd: o.fd,
     size: o.size,
+    walk,
     lookup(session) {
       const e = entries.get(session);
-      if (!e || skip(session)) return undefined;
+      if (!e || skipped(walk, session)) return undefined;
       const root = `${sessionsDir}/${session}`;
-      if (keyOf(root, e.shape)?.hash !== e.stats) return undefined;
+      paths[e.shape] ??= statPaths(shapes[e.shape]!, reads);
+      if (keyed(root, paths[e.shape]!, walk.stateHash)?.hash !== e.stats) return undefined;
       kept.set(session, e);
       return e;
     },
-    before(session) {
-      if (skip(session)) return undefined;
-      const root = `${sessionsDir}/${session}`;
-      const tree = listing(root);
-      if (!tree) return undefined;
-      const key = tree.shape.join("\t");
-      let shape = shapeIds.get(key);
-      if (shape === undefined) {
-        shape = shapes.push(tree.shape) - 1;
-        shapeIds.set(key, shape);
-      }
-      const stats = keyOf(root, shape);
-      // Kept only with every stat older than the stamp (racy-git; see the head of this file).
-      if (stats && stats.newest < o.below) walked.set(session, { shape, stats: stats.hash });
-      // The listing in the store's listTree form, for the input: the same entries (no symlink among them).
-      return tree.names;
-    },
+    before: (session) => adopt(session, walkHere(session)),
+    adopt,
     keep(session, place, counts, outcome) {
       const tree = walked.get(session);
       walked.delete(session);

@@ -44,6 +44,43 @@ export interface RunOptions {
     state: SessionState | null;
     blueprintDepends: boolean;
   }) => ReportReuse | undefined;
+  /**
+   * Validates sessions elsewhere (validate --all's worker threads, src/cli/commands/validate-pool.ts),
+   * opened with the run's setup once it is known; with onReport only, and not with rules, stage or gate.
+   * The blueprint under spine-coverage is still validated here, after every other session.
+   */
+  offload?: (setup: SharedSetup, walk: unknown) => Offload | undefined;
+}
+
+/** What a run reads once and another thread needs to check a session as this one would. */
+export interface SharedSetup {
+  config: RuleConfig;
+  state: SessionState | null;
+  spine: Spine | undefined;
+  /** Whether spine-coverage applies: each session's Spine primitive names are then wanted. */
+  coverage: boolean;
+}
+
+/** Validates sessions away from the run's thread, their reports handed to the output in the run's order. */
+export interface Offload {
+  /** How many sessions may be in flight at once. */
+  window: number;
+  /** Validates `session`, walking it first as the run's reuse says (the `walk` it was opened with). */
+  validate(session: string, index: number): Promise<Offloaded>;
+  /** Ends the threads (the run is over, or failed). */
+  close(): void;
+}
+
+/** A session validated elsewhere: what the run records and notes of it. */
+export interface Offloaded {
+  recorded: Recorded;
+  archived: boolean;
+  /** The Spine primitives its documents name, when spine-coverage applies and it is active (else empty). */
+  touched: string[];
+  /** How it was walked, for the run's reuse (undefined: not walked, or not to be kept). */
+  walked?: unknown;
+  /** Gives its report to the output (what onReport does for a session validated here). */
+  deliver(): void;
 }
 
 /** What a later run needs of a session's check besides its report's text (src/validation/findings-cache.ts). */
@@ -66,6 +103,10 @@ export interface ReportReuse {
   before(session: string): string[] | undefined;
   /** The session was validated and its report given to onReport. */
   validated(session: string, index: number, outcome: ReusedOutcome): void;
+  /** How another thread walks a session as `before` would (plain data), for an offload. */
+  walk?: unknown;
+  /** Takes a session another thread walked with `walk`, as `before` would have walked it. */
+  adopt?(session: string, walked: unknown): void;
 }
 
 /** How long one session took to check, and each rule within it (ms). */
@@ -75,7 +116,7 @@ export interface SessionTiming {
 }
 
 /** What a run reads once, before its sessions: the rule configuration, the rules, the project state, the Spine. */
-interface RunSetup {
+export interface RunSetup {
   config: RuleConfig;
   rules: Rule[];
   state: SessionState | null;
@@ -103,7 +144,7 @@ function coverageApplies(setup: RunSetup, sessions: string[]): boolean {
 }
 
 /** One session checked: its report (after the --stage filter), what to record, its fixes, its timing. */
-interface SessionResult {
+export interface SessionResult {
   report: ValidationReport;
   recorded: Recorded;
   fixes: Fix["writeArtifact"][];
@@ -111,6 +152,25 @@ interface SessionResult {
   /** Its documents' texts and whether it is archived: what spine-coverage notes of it. */
   texts: (string | undefined)[];
   archived: boolean;
+}
+
+/**
+ * Validates one session of a run without spine-coverage's blueprint (which needs the others' names): its
+ * result and, when `coverage` applies and the session is active, the Spine primitives its documents name.
+ * What a worker thread runs for each session it is given.
+ */
+export async function checkSession(
+  store: DesignStore,
+  project: string,
+  session: string,
+  setup: RunSetup,
+  o: RunOptions,
+  coverage: boolean,
+  files?: string[],
+): Promise<{ result: SessionResult; touched: string[] }> {
+  const result = await validateOne(store, project, session, setup, o, undefined, files);
+  const touched = coverage && !result.archived ? touchedPrimitives(setup.spine!, result.texts) : [];
+  return { result, touched };
 }
 
 /** Loads and validates one session; `spineTouched` is given to the blueprint's run under spine-coverage. */
@@ -208,49 +268,82 @@ export async function validateSessions(
   const position = o.onReport ? new Map(sessions.map((x, i) => [x, i])) : undefined;
   const fixes = new Map<string, Fix["writeArtifact"][]>();
   const timings = new Map<string, SessionTiming>();
-  for (const session of order) {
-    if (coverage && session === BLUEPRINT) {
-      // Sessions outside the run count too (an archived one works on nothing).
-      const inRun = new Set(sessions);
-      for (const other of await listSessionIds(store, project)) {
-        if (inRun.has(other) || other === BLUEPRINT) continue;
-        if (!(await active(store, project, other))) continue;
-        note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
-      }
-    }
-    const index = position?.get(session);
-    const hit = reuse?.reuse(session, index!);
-    if (hit) {
-      if (coverage && session !== BLUEPRINT && !hit.archived) mark(session, hit.touched);
-      // What its stage state holds (else it would not have been kept): nothing to record.
-      const { status, failing } = hit;
-      const recorded = { session, previous: status, status, failing, previousFailing: failing };
-      byIndex.set(session, { recorded });
-      continue;
-    }
-    const files = reuse?.before(session);
-    const r = await validateOne(
-      store,
-      project,
-      session,
-      setup,
-      o,
-      coverage && session === BLUEPRINT ? touched : undefined,
-      files,
-    );
-    const names =
-      coverage && session !== BLUEPRINT && !r.archived ? touchedPrimitives(setup.spine!, r.texts) : [];
+  /** What the run keeps of a session validated here or elsewhere. */
+  const validated = (
+    session: string,
+    index: number,
+    recorded: Recorded,
+    archived: boolean,
+    names: string[],
+  ) => {
     mark(session, names);
-    if (r.timing) timings.set(session, r.timing);
-    o.onReport?.(r.report, index!, r.timing);
-    reuse?.validated(session, index!, {
-      status: r.recorded.status,
-      failing: r.recorded.failing,
-      archived: r.archived,
+    reuse?.validated(session, index, {
+      status: recorded.status,
+      failing: recorded.failing,
+      archived,
       touched: names,
     });
-    byIndex.set(session, { ...(o.onReport ? {} : { report: r.report }), recorded: r.recorded });
-    if (r.fixes.length) fixes.set(session, r.fixes);
+  };
+  const offload =
+    o.onReport && !o.rules?.length && !o.stage && !o.gate
+      ? o.offload?.({ config: setup.config, state: setup.state, spine: setup.spine, coverage }, reuse?.walk)
+      : undefined;
+  /** Sessions given to the offload, oldest first: taken in the run's order, so its output is the same. */
+  const inFlight: { session: string; index: number; done: Promise<Offloaded> }[] = [];
+  /** Takes the offloaded sessions until at most `keep` are left in flight. */
+  const settle = async (keep: number) => {
+    while (inFlight.length > keep) {
+      const { session, index, done } = inFlight.shift()!;
+      const r = await done;
+      if (r.walked !== undefined) reuse?.adopt?.(session, r.walked);
+      r.deliver();
+      validated(session, index, r.recorded, r.archived, r.touched);
+      byIndex.set(session, { recorded: r.recorded });
+    }
+  };
+  try {
+    for (const session of order) {
+      if (coverage && session === BLUEPRINT) {
+        await settle(0); // every other session's names first
+        // Sessions outside the run count too (an archived one works on nothing).
+        const inRun = new Set(sessions);
+        for (const other of await listSessionIds(store, project)) {
+          if (inRun.has(other) || other === BLUEPRINT) continue;
+          if (!(await active(store, project, other))) continue;
+          note(other, await Promise.all(STAGES.map((st) => store.read(keys.artifact(project, other, st)))));
+        }
+      }
+      const index = position?.get(session);
+      const hit = reuse?.reuse(session, index!);
+      if (hit) {
+        if (coverage && session !== BLUEPRINT && !hit.archived) mark(session, hit.touched);
+        // What its stage state holds (else it would not have been kept): nothing to record.
+        const { status, failing } = hit;
+        const recorded = { session, previous: status, status, failing, previousFailing: failing };
+        byIndex.set(session, { recorded });
+        continue;
+      }
+      if (offload && !(coverage && session === BLUEPRINT)) {
+        const done = offload.validate(session, index!);
+        done.catch(() => {}); // a failure is thrown where it is taken, in order
+        inFlight.push({ session, index: index!, done });
+        await settle(offload.window);
+        continue;
+      }
+      const files = reuse?.before(session);
+      const blueprint = coverage && session === BLUEPRINT;
+      const { result: r, touched: names } = blueprint
+        ? { result: await validateOne(store, project, session, setup, o, touched, files), touched: [] }
+        : await checkSession(store, project, session, setup, o, coverage, files);
+      if (r.timing) timings.set(session, r.timing);
+      o.onReport?.(r.report, index!, r.timing);
+      validated(session, index!, r.recorded, r.archived, names);
+      byIndex.set(session, { ...(o.onReport ? {} : { report: r.report }), recorded: r.recorded });
+      if (r.fixes.length) fixes.set(session, r.fixes);
+    }
+    await settle(0);
+  } finally {
+    offload?.close();
   }
   const reports = o.onReport ? [] : sessions.map((x) => byIndex.get(x)!.report!);
   const recorded = sessions.map((x) => byIndex.get(x)!.recorded);

@@ -146,9 +146,13 @@ test("concurrent validate --all runs, with documents changing beneath them, leav
   const intent = (s: string) => join(cwd, ".idse", "projects", "shop", "sessions", s, "intents", "intent.md");
   // The findings cache (src/validation/findings-cache.ts) is read and written by each run under the
   // project's lock, while this process rewrites documents at moments spread over the runs.
-  const runs = together(
-    cwd,
-    Array.from({ length: N }, (_, i) => ["validate", "--all", ...(i % 2 ? ["--json"] : [])]),
+  // Half of them on worker threads (src/cli/commands/validate-pool.ts), which walk and read in parallel.
+  const runs = Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      spawnIdse(["validate", "--all", ...(i % 2 ? ["--json"] : [])], cwd, {
+        env: { ...ENV, ...(i % 4 < 2 ? { IDSE_VALIDATE_THREADS: "2" } : {}) },
+      }),
+    ),
   );
   for (let i = 0; i < 20; i++) {
     writeFileSync(intent(sessions[i % 4]!), `# Intent ${i}\n\n${"x".repeat(i)}\n`);

@@ -17,12 +17,17 @@ const STATUSES = ["pending", "in_progress", "completed"];
 
 beforeAll(requireBinary);
 
+/** Every other attempt of validate --all on two worker threads (src/cli/commands/validate-pool.ts). */
+const threadsEvery2 = (i: number): Record<string, string> => (i % 2 ? { IDSE_VALIDATE_THREADS: "2" } : {});
+
 interface Scenario {
   name: string;
   /** Makes the workspace; returns its folder. */
   setup(): Promise<string>;
   /** The command of attempt `i`. */
   args(i: number, cwd: string): string[];
+  /** The environment of attempt `i`, beyond HOME and PATH. */
+  env?(i: number): Record<string, string>;
   /** After recovery: the command run again (not killed) must work; returns a problem or undefined. */
   retry?(i: number, cwd: string): Promise<string | undefined>;
 }
@@ -154,13 +159,15 @@ const SCENARIOS: Scenario[] = [
       return cwd;
     },
     args: (i) => ["validate", "--all", ...(i % 3 === 2 ? [] : ["--json"])],
+    // Every other attempt on worker threads (src/cli/commands/validate-pool.ts): killed with them running.
+    env: threadsEvery2,
     async retry(i, cwd) {
       // One session's document changes between attempts, so a stale report would show.
       writeFileSync(
         join(cwd, `.idse/projects/shop/sessions/${"abcd"[i % 4]}/intents/intent.md`),
         `# Intent ${i}\n`,
       );
-      const cached = await spawnIdse(["validate", "--all", "--json"], cwd);
+      const cached = await spawnIdse(["validate", "--all", "--json"], cwd, { env: threadsEvery2(i) });
       const fresh = await spawnIdse(["validate", "--all", "--json", "--no-cache"], cwd);
       if (cached.stdout !== fresh.stdout || cached.code !== fresh.code)
         return `validate --all after kill ${i}: the cached document differs from a fresh one`;
@@ -174,7 +181,7 @@ async function calibrate(s: Scenario, cwd: string): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    await spawnIdse(s.args(-1 - i, cwd), cwd);
+    await spawnIdse(s.args(-1 - i, cwd), cwd, { env: s.env?.(-1 - i) ?? {} });
     times.push(performance.now() - t);
   }
   return times.sort((a, b) => a - b)[1]!;
@@ -198,7 +205,7 @@ async function runScenario(s: Scenario): Promise<Tally> {
     // Spread over the whole run, from the first instant (a fraction of the median run time).
     const at = span * (((i * 7) % RUNS) / RUNS);
     const started = performance.now();
-    const r = await spawnIdse(s.args(i, cwd), cwd, { killAfterMs: at });
+    const r = await spawnIdse(s.args(i, cwd), cwd, { killAfterMs: at, env: s.env?.(i) ?? {} });
     if (r.signal === "SIGKILL") t.injections++;
     else {
       // It outran its kill: runs are this fast now (a busy machine's speed changes), so aim within it.

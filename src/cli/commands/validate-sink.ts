@@ -3,7 +3,7 @@ import type { ValidationReport } from "../../models/validation.ts";
 import { SPILL_THRESHOLD, Spill } from "../../store/spill-file.ts";
 import { ensureCacheDir } from "../../store/stat-cache.ts";
 import type { Rule } from "../../validation/engine.ts";
-import type { FindingsCache, KeptCounts } from "../../validation/findings-cache.ts";
+import type { FindingsCache, KeptCounts, Walked } from "../../validation/findings-cache.ts";
 import type { Tally } from "../../validation/formats.ts";
 import type { ReportReuse, SessionTiming } from "../../validation/run.ts";
 import { JsonArrayText, jsonElement, jsonPieces } from "../json-stream.ts";
@@ -24,8 +24,9 @@ type Formats = typeof import("../../validation/formats.ts");
 const REPORT_INDENT = " ".repeat(6);
 
 /** What the document needs of one report: its text in the format and what the head and tail count. */
-interface Rendered {
-  text: string;
+export interface Rendered {
+  /** The text, or its UTF-8 bytes (as a worker thread hands it over). */
+  text: string | Uint8Array;
   /** JSON array elements the text holds (reports for JSON, results for SARIF). */
   elements: number;
   errors: number;
@@ -35,7 +36,8 @@ interface Rendered {
   junit?: { tests: number; failures: number; errors: number; time: number };
 }
 
-interface SinkOptions {
+/** How reports are rendered (what a worker thread is told to render them as, src/cli/commands/validate-pool.ts). */
+export interface SinkOptions {
   format: string;
   prefix: string;
   timestamp: string;
@@ -43,7 +45,7 @@ interface SinkOptions {
 }
 
 /** Renders reports in `o.format`: a pure function of the report and its timing. */
-function reportRenderer(
+export function reportRenderer(
   f: Formats,
   rules: Rule[],
   o: SinkOptions,
@@ -82,6 +84,10 @@ export interface ReportSink {
   tally: Tally;
   /** Renders and takes one report (validateSessions' onReport). */
   add(report: ValidationReport, index: number, timing: SessionTiming | undefined): void;
+  /** Takes one report rendered elsewhere (by a worker thread, with this sink's options). */
+  take(rendered: Rendered, index: number): void;
+  /** What reports are rendered with. */
+  options: SinkOptions;
   /**
    * Backs the sink with the findings cache (before any report): reports are written to its data file,
    * and a kept one is taken from there as it is. Returns what validateSessions reuses reports through.
@@ -138,15 +144,26 @@ export function reportSink(
       junit.time += r.junit.time;
     }
   };
+  const take = (r: Rendered, index: number) => {
+    accept(r);
+    spill.put(index, r.text);
+    // The counts, not the text (which the spill has now).
+    counts?.set(index, {
+      elements: r.elements,
+      errors: r.errors,
+      warnings: r.warnings,
+      passed: r.passed,
+      findings: r.findings,
+    });
+  };
   return {
     spill,
     tally,
     add(report, index, timing) {
-      const r = render(report, timing);
-      accept(r);
-      spill.put(index, r.text);
-      counts?.set(index, r);
+      take(render(report, timing), index);
     },
+    take,
+    options: { format: o.format, prefix: o.prefix, timestamp: o.timestamp, hostname: o.hostname },
     attach(cache) {
       spill.backWith(cache.fd, cache.size);
       counts = new Map();
@@ -159,6 +176,8 @@ export function reportSink(
           return kept;
         },
         before: (session) => cache.before(session),
+        walk: cache.walk,
+        adopt: (session, walked) => cache.adopt(session, walked as Walked | undefined),
         validated(session, index, outcome) {
           const { elements, errors, warnings, passed, findings } = counts!.get(index)!;
           counts!.delete(index);

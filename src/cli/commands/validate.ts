@@ -66,9 +66,11 @@ export const validate = defineCommand<
     let sink: ReportSink | undefined;
     // The sink (its scratch file, the findings cache) only for --all: one session's report is printed as it is.
     const sinks = o.all
-      ? await Promise.all([import("./validate-sink.ts"), import("../../validation/findings-cache.ts")]).then(
-          ([sinkModule, cache]) => ({ ...sinkModule, cache }),
-        )
+      ? await Promise.all([
+          import("./validate-sink.ts"),
+          import("../../validation/findings-cache.ts"),
+          import("./validate-pool.ts"),
+        ]).then(([sinkModule, cache, pool]) => ({ ...sinkModule, cache, pool }))
       : undefined;
     /** One pass; `locked: false` gives up (undefined) where a status would have to be recorded. */
     const pass = async (ws: Workspace, locked: boolean) => {
@@ -117,6 +119,18 @@ export const validate = defineCommand<
           // JUnit shows durations; nothing else pays for the clock.
           ...(format === "junit" ? { clock: () => performance.now() } : {}),
           ...(sink ? { onReport: sink.add, reuse } : {}),
+          // Worker threads, for a run whose reports are the same whoever makes them (no fixes, no clock).
+          ...(sink && sinks && !o.fix && format !== "junit"
+            ? {
+                offload: sinks.pool.validationPool(
+                  sinks.pool.threadsFor(sessions.length, ctx.io.env),
+                  ws.store,
+                  project,
+                  ws.config.values.stack,
+                  sink,
+                ),
+              }
+            : {}),
         });
       };
       let { reports, fixes, recorded, timings } = await run();
