@@ -151,11 +151,11 @@ export async function initShop(...initArgs: string[]): Promise<string> {
 export const DENO = join(REPO, "node_modules", ".bin", "deno");
 
 /** Runs idse from source on Deno (DESIGN.md §3), as a user of `deno run -A src/main.ts` would. */
-export function idseDeno(args: string[], cwd: string) {
+export function idseDeno(args: string[], cwd: string, env: Record<string, string> = {}) {
   const r = spawnSync(DENO, ["run", "-A", "--quiet", join(REPO, "src/main.ts"), ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, HOME: cwd, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    env: { ...process.env, HOME: cwd, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

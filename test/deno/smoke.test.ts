@@ -80,3 +80,15 @@ test("validate --all on Deno: the findings cache is filled and then serves the r
   const fresh = deno(["validate", "--all", "--json", "--no-cache"], cwd);
   expect(fresh.stdout).toBe(filled.stdout);
 }, 120_000);
+
+test("validate --all on Deno's worker threads writes the one thread's document (src/cli/commands/validate-pool.ts)", () => {
+  const cwd = tempDir("idse-deno-");
+  expect(deno(["init", "shop", "--no-create-agent-files"], cwd).code).toBe(0);
+  for (const s of ["auth", "billing", "search"]) expect(deno(["session", "create", s], cwd).code).toBe(0);
+  writeFileSync(join(cwd, ".idse/projects/shop/sessions/billing/intents/intent.md"), "# Intent\n\nÉté ✓\n");
+  const one = deno(["validate", "--all", "--json", "--no-cache"], cwd, { IDSE_VALIDATE_THREADS: "0" });
+  const many = deno(["validate", "--all", "--json", "--no-cache"], cwd, { IDSE_VALIDATE_THREADS: "2" });
+  expect(one.code).toBe(1);
+  expect([many.code, many.stderr]).toEqual([1, ""]);
+  expect(many.stdout).toBe(one.stdout);
+}, 120_000);
