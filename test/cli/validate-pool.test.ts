@@ -2,7 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MIN_SESSIONS, threadsFor, validationPool } from "../../src/cli/commands/validate-pool.ts";
+import {
+  MIN_SESSIONS,
+  quotaCores,
+  threadsFor,
+  validationPool,
+} from "../../src/cli/commands/validate-pool.ts";
 import { reportSink } from "../../src/cli/commands/validate-sink.ts";
 import { textOf } from "../../src/cli/json-stream.ts";
 import { listSessionIds } from "../../src/session-graph.ts";
@@ -165,6 +170,17 @@ describe("validate --all on worker threads", () => {
     expect(threadsFor(10_001, { IDSE_VALIDATE_THREADS: "0" })).toBe(0);
     expect(threadsFor(3, { IDSE_VALIDATE_THREADS: "3" })).toBe(3);
     expect(threadsFor(10_001, {})).toBeGreaterThanOrEqual(0);
+  });
+
+  test("a CPU quota caps the workers: whole cores of quota over period, none without a quota", () => {
+    expect(quotaCores("200000 100000\n")).toBe(2);
+    expect(quotaCores("150000 100000")).toBe(1);
+    expect(quotaCores("50000 100000")).toBe(1);
+    expect(quotaCores("400000 100000")).toBe(4);
+    expect(quotaCores("max 100000")).toBeUndefined();
+    expect(quotaCores("-1 100000")).toBeUndefined();
+    expect(quotaCores("")).toBeUndefined();
+    expect(quotaCores(undefined)).toBeUndefined();
   });
 
   test("the compiled binary starts its workers (their entry is built in) and writes the same document", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { IdseError } from "../../errors.ts";
 import type { DesignStore } from "../../store/contract.ts";
@@ -29,7 +30,8 @@ const PER_WORKER = 16;
 
 /**
  * How many worker threads a run of `sessions` gets: IDSE_VALIDATE_THREADS when set (0: none), else one
- * per core up to MAX_THREADS, none on one core or below MIN_SESSIONS.
+ * per core the process may use (its CPU quota counted) up to MAX_THREADS, none on one core or below
+ * MIN_SESSIONS.
  */
 export function threadsFor(sessions: number, env: Record<string, string | undefined>): number {
   const set = env.IDSE_VALIDATE_THREADS;
@@ -42,8 +44,35 @@ export function threadsFor(sessions: number, env: Record<string, string | undefi
     return n;
   }
   if (sessions < MIN_SESSIONS) return 0;
-  const cores = availableParallelism();
+  const cores = Math.min(availableParallelism(), quotaCores(readQuota()) ?? Infinity);
   return cores < 2 ? 0 : Math.min(cores, MAX_THREADS);
+}
+
+/**
+ * The cores a CPU quota allows: "<quota> <period>" (cgroup v2's cpu.max, or v1's two files joined), whole
+ * cores only; undefined without a quota ("max", -1) or a file to read. A container limited to 2 CPUs on a
+ * 64-core host sees 64 in availableParallelism(), and 4 workers on 2 cores took twice as long as 2.
+ */
+export function quotaCores(text: string | undefined): number | undefined {
+  const [quota, period] = (text ?? "").trim().split(/\s+/).map(Number);
+  if (!quota || !period || quota <= 0 || period <= 0) return undefined;
+  return Math.max(1, Math.floor(quota / period));
+}
+
+/** The process's CPU quota as quotaCores reads it (cgroup v2, else v1), or undefined. */
+function readQuota(): string | undefined {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = read("/sys/fs/cgroup/cpu.max");
+  if (v2 !== undefined) return v2;
+  const quota = read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
+  const period = read("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
+  return quota && period ? `${quota.trim()} ${period.trim()}` : undefined;
 }
 
 /**
