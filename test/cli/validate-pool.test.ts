@@ -149,6 +149,25 @@ describe("validate --all on worker threads", () => {
     }
   });
 
+  test("a closed pool fails a session given to it rather than leaving it waiting", async () => {
+    const cwd = await workspace();
+    const ws = openWorkspace({ cwd, home: cwd, env: {} });
+    const sink = reportSink(formats, allRules(), {
+      format: "json",
+      prefix: "",
+      timestamp: "",
+      hostname: "",
+      idseDir: ws.idseDir,
+      env: {},
+    });
+    const setup = { config: {}, state: null, spine: undefined, coverage: false };
+    const pool = validationPool(1, ws.store, "shop", "python", sink)(setup, undefined)!;
+    const first = pool.validate("alpha", 0);
+    pool.close();
+    await expect(first).rejects.toThrow("the validation threads were closed");
+    await expect(pool.validate("beta", 1)).rejects.toThrow("the validation threads were closed");
+  });
+
   test("a session that cannot be read fails the run as it does on one thread", async () => {
     const cwd = await workspace();
     writeFileSync(join(cwd, S("delta", "metadata/session.json")), "{bad");

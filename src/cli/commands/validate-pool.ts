@@ -8,11 +8,11 @@ import type { Offload, Offloaded, SharedSetup } from "../../validation/run.ts";
 import type { ReportSink } from "./validate-sink.ts";
 import type { WorkerInit, WorkerJob, WorkerReply } from "./validate-worker.ts";
 
-// `validate --all` on more than one core: worker threads load, validate and render sessions while the
-// main thread lists them, keys the findings cache, and writes the document. On 2 cores a first run of
-// 10,001 filled sessions took about half the time of one thread (docs/benchmarks.md, "Scaling"): the
-// engine and the JSON of the reports were two thirds of it, and they run in parallel. The output is the
-// same byte for byte (test/cli/validate-pool.test.ts): reports are taken in the run's order.
+// `validate --all` on more than one core: worker threads walk (list and stat, for the findings cache),
+// load, validate and render sessions while the main thread takes their results in order, keeps what the
+// cache needs and writes the document. On 2 cores a first run of 10,001 filled sessions took 6.1 s
+// where one thread took 8.7-10.5 s (docs/benchmarks.md, "Scaling"). The output is the same byte for byte
+// (test/cli/validate-pool.test.ts): reports are taken in the run's order.
 //
 // Only the filesystem store: a worker opens its own store on the same folder, with the same boundary;
 // a plugin store's connection cannot be shared. The workers read; every write stays on the main thread.
@@ -23,7 +23,7 @@ import type { WorkerInit, WorkerJob, WorkerReply } from "./validate-worker.ts";
  * 10,001 about 6.5 s against 8.7 s; the lines cross near 1,800.
  */
 export const MIN_SESSIONS = 2000;
-/** Most worker threads, whatever the machine: the main thread's share (listing, writing) caps the gain. */
+/** Most worker threads, whatever the machine: the main thread's share (taking results, writing) caps the gain. */
 const MAX_THREADS = 4;
 /** Sessions in flight per worker: enough to keep it busy while the main thread takes results. */
 const PER_WORKER = 16;
@@ -109,6 +109,13 @@ export function validationPool(
     };
     const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
     const load: number[] = [];
+    /** Set once a worker failed or the pool closed: every job then fails with it, none waits forever. */
+    let failure: Error | undefined;
+    const fail = (err: Error) => {
+      failure ??= err;
+      for (const job of waiting.values()) job.reject(failure);
+      waiting.clear();
+    };
     const workers = Array.from({ length: threads }, (_, i) => {
       const w = new Worker(entry(), { type: "module" });
       load.push(0);
@@ -118,13 +125,12 @@ export function validationPool(
         waiting.delete(e.data.index);
         job?.resolve(e.data);
       };
-      // A worker that fails outside a job (it could not load): every job still waiting fails with it.
+      // A worker that fails outside a job (it could not load) or stops: the run fails with it.
       w.onerror = (e: ErrorEvent) => {
         e.preventDefault?.();
-        const err = new Error(`a validation thread failed: ${e.message}`);
-        for (const job of waiting.values()) job.reject(err);
-        waiting.clear();
+        fail(new Error(`a validation thread failed: ${e.message}`));
       };
+      w.addEventListener("close", () => fail(new Error("a validation thread stopped")));
       w.postMessage(init);
       return w;
     });
@@ -137,6 +143,7 @@ export function validationPool(
         load[pick]!++;
         const job: WorkerJob = { type: "job", session, index };
         return new Promise<WorkerReply>((resolve, reject) => {
+          if (failure) return reject(failure);
           waiting.set(index, { resolve, reject });
           workers[pick]!.postMessage(job);
         }).then((reply): Offloaded => {
@@ -151,6 +158,7 @@ export function validationPool(
         });
       },
       close() {
+        fail(new Error("the validation threads were closed"));
         for (const w of workers) w.terminate();
       },
     };
