@@ -284,7 +284,9 @@ function generate(dir: string, sessions: number, ...flags: string[]): boolean {
     console.error(`bench-scale: reusing ${dir}`);
     return false;
   }
-  console.error(`bench-scale: generating ${sessions} sessions${flags.length ? " (filled)" : ""}…`);
+  console.error(
+    `bench-scale: generating ${sessions} sessions${flags.length ? ` (${flags.join(" ")})` : ""}…`,
+  );
   const gen = join(REPO, "scripts", "bench-workspace.ts");
   execFileSync(process.execPath, [gen, dir, String(sessions), ...flags], {
     stdio: ["ignore", "ignore", "inherit"],
@@ -327,11 +329,17 @@ function runScale(sessions: number, root: string): Result[] {
   // validation parses every spec (scripts/bench-workspace.ts --profiles).
   const filled = join(root, `ws-${sessions}-filled`);
   generate(filled, sessions, "--profiles");
+  // And one whose every document is written, as a team would (--written): real text for the engine to
+  // parse and check, and a report of a few findings where the templates give a hundred a session.
+  const written = join(root, `ws-${sessions}-written`);
+  generate(written, sessions, "--written");
   const cases = [
     ...startupRows(dir, emptyBinary(root), root),
     ...casesFor(dir, remote, sessions),
     readFloor(filled, " (filled)"),
     ...validateRows(filled, IDSE, " (filled)"),
+    readFloor(written, " (written)"),
+    ...validateRows(written, IDSE, " (written)"),
   ].filter(wanted);
   const floors: Record<string, number> = {};
   const out: Result[] = [];

@@ -5,9 +5,11 @@
 // instead of running `spawn` a thousand times skips the per-spawn meta.md regeneration, which would make
 // generation quadratic in the number of sessions.
 //
-// With --profiles, every spec's `## Agent Profile` block is filled in too (see addAgentProfiles).
+// With --profiles, every spec's `## Agent Profile` block is filled in too (see addAgentProfiles). With
+// --written, every document of every session is written as a team would write it (see writeDocuments):
+// no guidance or marker left, so the engine parses and checks real text and reports little.
 //
-// Usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles]
+// Usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles | --written]
 //   (sessions counts __blueprint__; default 1001)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -22,6 +24,7 @@ import { pointStateAt, type Stages, type ValidationStatus, writeSessionStages } 
 import { assertKey, type DesignStore } from "../src/store/contract.ts";
 import { createFilesystemStore } from "../src/store/fs.ts";
 import { keys, STAGES } from "../src/store/layout.ts";
+import { writtenDocument } from "./bench-documents.ts";
 
 export const BENCH_PROJECT = "bench";
 
@@ -212,19 +215,45 @@ export async function addAgentProfiles(ws: GeneratedWorkspace): Promise<void> {
   }
 }
 
+/**
+ * Writes every document of every session as a team would (scripts/bench-documents.ts), with each spec's
+ * Agent Profile block filled in first (addAgentProfiles). A task is ticked in a session whose tasks
+ * stage is completed; a draft leaves one question open.
+ */
+export async function writeDocuments(ws: GeneratedWorkspace): Promise<void> {
+  await addAgentProfiles(ws);
+  const store = bulkStore(join(ws.dir, ".idse"));
+  for (const [i, id] of ws.sessions.entries()) {
+    const shape = shapeOf(i);
+    const feature = id !== BLUEPRINT;
+    const o = {
+      done: feature && shape.stages.tasks === "completed",
+      draft: feature && shape.status === "draft",
+    };
+    for (const stage of STAGES) {
+      const key = keys.artifact(ws.project, id, stage);
+      const text = await store.read(key);
+      if (text === undefined) throw new Error(`${key} is missing`);
+      await store.write(key, writtenDocument(stage, text, i, id, o));
+    }
+  }
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const profiles = args.includes("--profiles");
-  const [dir, n] = args.filter((a) => a !== "--profiles");
-  if (!dir || (n !== undefined && !/^\d+$/.test(n))) {
-    console.error("usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles]");
+  const written = args.includes("--written");
+  const [dir, n] = args.filter((a) => a !== "--profiles" && a !== "--written");
+  if (!dir || (n !== undefined && !/^\d+$/.test(n)) || (profiles && written)) {
+    console.error("usage: bun scripts/bench-workspace.ts <dir> [sessions] [--profiles | --written]");
     process.exit(2);
   }
   const started = performance.now();
   const ws = await generateWorkspace(dir, n === undefined ? undefined : Number(n));
   if (profiles) await addAgentProfiles(ws);
+  else if (written) await writeDocuments(ws);
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const what = profiles ? " (with Agent Profile blocks)" : "";
+  const what = profiles ? " (with Agent Profile blocks)" : written ? " (every document written)" : "";
   console.log(
     `Generated ${ws.sessions.length} sessions of project ${ws.project}${what} in ${ws.dir} (${secs} s)`,
   );
