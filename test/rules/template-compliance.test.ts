@@ -127,6 +127,18 @@ ruleTester(templateCompliance, {
       errors: [{ messageId: "scaffold", line: 3, column: 3 }],
     },
     {
+      // The rule skips, untrimmed, a line starting with printable ASCII other than `_` and `*`: any
+      // whitespace trim() takes off must still lead to the check.
+      name: "a guidance sentence after a no-break space or an em space is reported",
+      setup: {
+        texts: { intent: doc("# Intent", "", `\u00a0${GOAL_GUIDANCE}`, "", `\u2003${GOAL_GUIDANCE}`) },
+      },
+      errors: [
+        { messageId: "scaffold", line: 3, column: 2 },
+        { messageId: "scaffold", line: 5, column: 2 },
+      ],
+    },
+    {
       name: "CRLF document: placeholder line and column stay true",
       setup: { texts: { intent: ["# Intent", "", "Hello {{owner}}", ""].join("\r\n") } },
       errors: [{ messageId: "placeholder", line: 3, column: 7 }],

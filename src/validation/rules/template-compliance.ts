@@ -30,6 +30,10 @@ export const templateCompliance: Rule = {
         }
         const scaffold = scaffoldSentences(a.stage);
         doc.lines.forEach((line, i) => {
+          // A guidance sentence is whole-line emphasis: a line that starts with a printable ASCII character
+          // other than `_` or `*` (so not with anything trim() would take off) is none, known untrimmed.
+          const c = line.charCodeAt(0);
+          if (c > 32 && c < 127 && c !== 95 && c !== 42) return;
           if (doc.nonProse.has(i + 1) || !scaffold.has(line.trim())) return;
           ctx.report({
             messageId: "scaffold",

@@ -6,12 +6,24 @@ import { type MdDoc, proseOf, sectionRange } from "../markdown.ts";
 
 export const MARKER = "[REQUIRES INPUT]";
 
-const norm = (s: string) =>
+const normalise = (s: string) =>
   s
     .toLowerCase()
     .replace(/[`*_:]/g, "")
     .replace(/\s+/g, " ")
     .trim();
+/** Headings repeat across a workspace's sessions (the templates' titles): each is normalised once. */
+const normed = new Map<string, string>();
+const NORMED_MAX = 4096;
+function norm(s: string): string {
+  let n = normed.get(s);
+  if (n === undefined) {
+    n = normalise(s);
+    if (normed.size >= NORMED_MAX) normed.clear();
+    normed.set(s, n);
+  }
+  return n;
+}
 
 const templateDoc = templateShape;
 const cache = <T>(make: (stage: Stage) => T) => {
@@ -75,8 +87,11 @@ export function isContentLine(doc: MdDoc, line: number, scaffold: Set<string>): 
     const fence = doc.fences.find((f) => line >= f.line && line <= (f.endLine ?? doc.lines.length));
     return !fence?.content.includes(MARKER);
   }
-  const rest = src
-    .replace(/^(?:[-+*]|\d+[.)])\s+(?:\[[ xX]\]\s*)?/, "")
+  const body = src.replace(/^(?:[-+*]|\d+[.)])\s+(?:\[[ xX]\]\s*)?/, "");
+  // A lowercase letter outlives what is taken out below (the marker, ids and punctuation hold none): the
+  // line says something, found without the three replacements that were most of a written document's check.
+  if (/[a-z]/.test(body)) return true;
+  const rest = body
     .replaceAll(MARKER, "")
     .replace(/\b[A-Z]{1,4}-\d+\b/g, "")
     .replace(/[\s:.,;()[\]*_`-]+/g, "");
