@@ -4,6 +4,10 @@ import { onDemand } from "../on-demand.ts";
 // Markdown for the validation engine: a CommonMark parse (markdown-it, block level only: inline parsing
 // is switched off because no rule needs inline trees, and it is most of the parse time) reduced to what
 // rules ask about, with 1-based lines. Inline code spans are handled by `proseOf`, on the source line.
+//
+// markdown-it comes from its 14.3 line, maintained beside 15 (both had a release on 2026-10-16): 15's
+// published build lowers class fields into a helper call per field, a dozen for every token, and that
+// was 7-8 % of `validate --all` on 10,001 written sessions (docs/benchmarks.md, "Scaling").
 
 export interface Heading {
   level: number;
@@ -73,7 +77,9 @@ export const loadMarkdownIt = () => library.load();
 let parser: MarkdownIt | undefined;
 function md(): MarkdownIt {
   if (!parser) {
-    parser = library.get().default("commonmark", { maxNesting: 200 });
+    // maxNesting is one of markdown-it's options (its presets set it) that @types/markdown-it leaves out.
+    const options: object = { maxNesting: 200 };
+    parser = library.get().default("commonmark", options);
     parser.core.ruler.disable(["inline"]);
   }
   return parser;
