@@ -19,6 +19,22 @@ const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const NOT_PARAGRAPH = /^\s*$|^ {0,3}([-+*]|\d+[.)])(\s|$)|^ {0,3}>|^ {4}/;
 
+/**
+ * Whether `line` can open or close a fence, be an ATX heading or underline a setext one: its first
+ * character after at most three spaces is a backtick, a tilde, `#`, `=` or `-`, as each of those three
+ * patterns requires. Most lines of a written spec are not, and skip the patterns (`validate --all` runs
+ * this scan on every spec; test/compiler/locate.test.ts holds it to the patterns).
+ */
+export function mayMark(line: string): boolean {
+  let k = 0;
+  while (k < 3 && line.charCodeAt(k) === 32) k++;
+  const c = line.charCodeAt(k);
+  return c === 96 || c === 126 || c === 35 || c === 61 || c === 45;
+}
+
+/** The patterns mayMark stands before, for its test. */
+export const MARK_PATTERNS = { FENCE, ATX, SETEXT } as const;
+
 interface Heading {
   level: number;
   text: string;
@@ -39,6 +55,7 @@ function scan(lines: string[]): { headings: Heading[]; fences: Fence[] } {
   let open: (Fence & { marker: string }) | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    if (!mayMark(line)) continue;
     if (open) {
       const m = FENCE.exec(line);
       if (m && m[2]![0] === open.marker[0] && m[2]!.length >= open.marker.length && !m[3]!.trim()) {
