@@ -97,6 +97,10 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
     `for (const p of ${JSON.stringify(paths)}) require("node:fs").rmSync(p, { recursive: true, force: true });`,
   ];
   const n = sessions.toLocaleString("en");
+  // The rows judged against the list floor are timed round for round with it, as the validate rows are
+  // with the read floor: a floor timed once drifted by a fifth within minutes on this machine, more than
+  // these rows' margin.
+  const listed = { interleave: { bin: "find", argv: [".idse", "-type", "f"], cwd: dir } };
   return [
     {
       name: "floor: `find .idse -type f` (list only)",
@@ -127,6 +131,7 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: (out) => expectOutput(out.includes(`${artifacts} moved, 0 failed`), "first push moves all"),
     },
     {
+      ...listed,
       name: "`sync status --all-sessions`, nothing to do",
       cwd: dir,
       argv: ["sync", "status", "scale", "--all-sessions"],
@@ -135,6 +140,7 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: (out) => expectOutput(out.includes(`${artifacts} unchanged`), "sync status: all unchanged"),
     },
     {
+      ...listed,
       name: "`sync push --all-sessions`, nothing to do",
       cwd: dir,
       argv: ["sync", "push", "scale", "--all-sessions"],
@@ -143,6 +149,7 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: (out) => expectOutput(out.includes("0 moved, 0 failed"), "no-op push moves nothing"),
     },
     {
+      ...listed,
       name: "`status --all`",
       cwd: dir,
       argv: ["status", "--all"],
@@ -151,6 +158,7 @@ function casesFor(dir: string, remote: string, sessions: number, idse = IDSE): S
       check: (out) => expectOutput(out.includes("feature-"), "status --all lists sessions"),
     },
     {
+      ...listed,
       name: "`sessions --json`",
       cwd: dir,
       argv: ["sessions", "--json"],
