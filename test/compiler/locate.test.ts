@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { MARK_PATTERNS, mayMark } from "../../src/compiler/locate.ts";
+import { seeded } from "../seeded.ts";
 
 // The profile locator's scan skips a line before its three patterns when mayMark says it cannot match
 // them. Random lines built from what the patterns look at (indentation of spaces and tabs, fence runs,
@@ -28,21 +29,11 @@ const PIECES = [
   ">",
 ];
 
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("a line mayMark rejects matches none of the fence, ATX and setext patterns", () => {
   const matched = { FENCE: 0, ATX: 0, SETEXT: 0 };
   let rejected = 0;
   for (let seed = 1; seed <= 20000; seed++) {
-    const next = random(seed);
+    const next = seeded(seed);
     let line = "";
     const parts = Math.floor(next() * 5);
     for (let p = 0; p < parts; p++) line += PIECES[Math.floor(next() * PIECES.length)];

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { loadMarkdownIt, parseMarkdown } from "../../src/validation/markdown.ts";
 import { isContentLine, MARKER, scaffoldSentences } from "../../src/validation/rules/util.ts";
+import { seeded } from "../seeded.ts";
 
 // isContentLine answers "says something" from a lowercase letter before it strips the marker, ids and
 // punctuation, and template-compliance skips lines by their first character before trimming them. Both
@@ -44,16 +45,6 @@ const PIECES = [
 
 const SPACES = ["", " ", "  ", "\t", "\u00a0", "\u2003", "\v", "\ufeff"];
 
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** isContentLine as it was before its shortcut, for a line outside code and HTML. */
 function wholeTest(src: string, scaffold: Set<string>): boolean {
   const t = src.trim();
@@ -71,7 +62,7 @@ test("isContentLine and the guidance shortcut agree with the whole test on rando
   let content = 0;
   let guidance = 0;
   for (let seed = 1; seed <= 5000; seed++) {
-    const next = random(seed);
+    const next = seeded(seed);
     let line = "";
     const parts = Math.floor(next() * 6);
     for (let p = 0; p < parts; p++) line += PIECES[Math.floor(next() * PIECES.length)];

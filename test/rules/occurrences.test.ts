@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { loadMarkdownIt, parseMarkdown } from "../../src/validation/markdown.ts";
 import { MARKER, occurrences } from "../../src/validation/rules/util.ts";
+import { seeded } from "../seeded.ts";
 
 // occurrences' `needle` skips the lines that do not hold it (one indexOf over the text); the answer must
 // be exactly the one a look at every line gives. Random documents built from the pieces that matter
@@ -37,17 +38,6 @@ const PIECES = [
   "> ",
 ];
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function document(next: () => number): string {
   const lines: string[] = [];
   const count = 1 + Math.floor(next() * 12);
@@ -66,7 +56,7 @@ function document(next: () => number): string {
 test("with a needle, occurrences finds exactly what a look at every line finds", () => {
   let found = 0;
   for (let seed = 1; seed <= 3000; seed++) {
-    const doc = parseMarkdown(document(random(seed)));
+    const doc = parseMarkdown(document(seeded(seed)));
     if (!doc.parsed) continue;
     for (const [pattern, needle] of SEARCHES) {
       const everyLine = [...occurrences(doc, pattern)];

@@ -1,20 +1,10 @@
+import { seeded } from "../seeded.ts";
+
 // Synthetic secrets for the secret guard's tests: one or more per credential format the guard knows
 // (secretlint's preset, the rules translated from gitleaks, idse's own), the evasions a writer could use,
 // and look-alikes that must pass. Nothing here is a real credential, and no value appears in the source as
 // one string: each is assembled at run time from a template (`{A:36}` = 36 random letters and digits) and
 // a seeded generator, so secret scanners such as GitHub push protection have nothing to flag in this file.
-
-/** A deterministic generator (mulberry32), so every run builds the same corpus. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -22,7 +12,7 @@ const DIGITS = "0123456789";
 const ALNUM = UPPER + LOWER + DIGITS;
 
 export function randomString(alphabet: string, n: number, seed: number): string {
-  const next = generator(seed);
+  const next = seeded(seed);
   let out = "";
   for (let i = 0; i < n; i++) out += alphabet[Math.floor(next() * alphabet.length)];
   // Generated secrets have mixed classes; force a digit and a letter so entropy rules see a real shape.

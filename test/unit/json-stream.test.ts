@@ -1,18 +1,9 @@
 import { expect, test } from "bun:test";
 import { jsonElement, jsonPieces } from "../../src/cli/json-stream.ts";
+import { seeded } from "../seeded.ts";
 
 // The streamed document must be byte for byte what JSON.stringify(v, null, 2) gives: scripts parse it,
 // and people diff it.
-
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function value(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 6 ? 6 : 10));
@@ -42,7 +33,7 @@ function value(r: () => number, depth: number): unknown {
 
 test("jsonPieces joins to JSON.stringify(v, null, 2) + newline, for 2,000 random values", () => {
   for (let seed = 1; seed <= 2000; seed++) {
-    const v = value(rng(seed), 0);
+    const v = value(seeded(seed), 0);
     const expected = `${JSON.stringify(v, null, 2) ?? "null"}\n`;
     expect([...jsonPieces(v, 7)].join(""), `seed ${seed}`).toBe(expected);
   }
@@ -60,7 +51,7 @@ test("a large document comes in pieces of about the requested size, never as one
 
 test("jsonElement lays a value out at an indent as JSON.stringify does inside a document", () => {
   for (let seed = 1; seed <= 500; seed++) {
-    const v = value(rng(seed), 0) ?? null;
+    const v = value(seeded(seed), 0) ?? null;
     for (const indent of ["", "  ", "      ", "        "]) {
       const expected = `${indent}${JSON.stringify(v, null, 2).replaceAll("\n", `\n${indent}`)}`;
       expect(jsonElement(v, indent), `seed ${seed}, indent ${indent.length}`).toBe(expected);
