@@ -7,7 +7,7 @@ import { onDemand } from "../on-demand.ts";
 //
 // markdown-it comes from its 14.3 line, maintained beside 15 (both had a release on 2026-10-16): 15's
 // published build lowers class fields into a helper call per field, a dozen for every token, and that
-// was 7-8 % of `validate --all` on 10,001 written sessions (docs/benchmarks.md, "Scaling").
+// was 7-10 % of `validate --all` on 10,001 written sessions (docs/benchmarks.md, "Scaling").
 
 export interface Heading {
   level: number;
