@@ -48,6 +48,10 @@ async function workspace(): Promise<string> {
   return cwd;
 }
 
+/** A sink of reports in JSON, as `validate --all --json` makes one, for runs driven in process. */
+const jsonSink = (idseDir: string, rules: ReturnType<typeof allRules>) =>
+  reportSink(formats, rules, { format: "json", prefix: "", timestamp: "", hostname: "", idseDir, env: {} });
+
 /** `validate --all`; with `--spill`, the reports go to a scratch file however few (IDSE_TEST_SPILL_BYTES). */
 const run = (cwd: string, threads: number, ...args: string[]) =>
   idse(["validate", "--all", ...args.filter((a) => a !== "--spill")], {
@@ -85,14 +89,7 @@ describe("validate --all on worker threads", () => {
     const sessions = await listSessionIds(ws.store, "shop");
     const rules = allRules();
     const render = (threads: number, given: string[]) => {
-      const sink = reportSink(formats, rules, {
-        format: "json",
-        prefix: "",
-        timestamp: "",
-        hostname: "",
-        idseDir: ws.idseDir,
-        env: {},
-      });
+      const sink = jsonSink(ws.idseDir, rules);
       const pool = validationPool(threads, ws.store, "shop", "python", sink);
       return validateSessions(ws.store, "shop", sessions, {
         stack: "python",
@@ -152,14 +149,7 @@ describe("validate --all on worker threads", () => {
   test("a closed pool fails a session given to it rather than leaving it waiting", async () => {
     const cwd = await workspace();
     const ws = openWorkspace({ cwd, home: cwd, env: {} });
-    const sink = reportSink(formats, allRules(), {
-      format: "json",
-      prefix: "",
-      timestamp: "",
-      hostname: "",
-      idseDir: ws.idseDir,
-      env: {},
-    });
+    const sink = jsonSink(ws.idseDir, allRules());
     const setup = { config: {}, state: null, spine: undefined, coverage: false };
     const pool = validationPool(1, ws.store, "shop", "python", sink)(setup, undefined)!;
     const first = pool.validate("alpha", 0);
