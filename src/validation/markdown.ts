@@ -1,5 +1,6 @@
 import type { MarkdownIt } from "markdown-it";
 import { onDemand } from "../on-demand.ts";
+import { leanParagraph } from "./lean-paragraph.ts";
 
 // Markdown for the validation engine: a CommonMark parse (markdown-it, block level only: inline parsing
 // is switched off because no rule needs inline trees, and it is most of the parse time) reduced to what
@@ -74,18 +75,38 @@ const MAX_DEPTH = 20;
 const library = onDemand(() => import("markdown-it"));
 /** Loads markdown-it now, for a caller that parses outside validateSessions (a test). */
 export const loadMarkdownIt = () => library.load();
-let parser: MarkdownIt | undefined;
-function md(): MarkdownIt {
-  if (!parser) {
-    // maxNesting is one of markdown-it's options (its presets set it) that @types/markdown-it leaves out.
-    const options: object = { maxNesting: 200 };
-    parser = library.get().default("commonmark", options);
-    parser.core.ruler.disable(["inline"]);
+let lean: MarkdownIt | undefined;
+let stock: MarkdownIt | undefined;
+/**
+ * The parser: CommonMark, block level, with paragraphs left untokenised (src/validation/lean-paragraph.ts)
+ * and without the `normalize` step (parseMarkdown has turned CRLF into LF and refused NUL; a lone CR is
+ * turned into LF for the parse as normalize did). `stock`: markdown-it's own rules, for the test that holds
+ * the two to the same result.
+ */
+function md(o: { stock?: boolean } = {}): MarkdownIt {
+  if (o.stock) {
+    stock ??= blockParser();
+    return stock;
   }
+  if (!lean) {
+    lean = blockParser();
+    lean.core.ruler.disable(["normalize"]);
+    lean.block.ruler.at("paragraph", leanParagraph);
+    lean.block.ruler.disable(["lheading"]);
+  }
+  return lean;
+}
+
+function blockParser(): MarkdownIt {
+  // maxNesting is one of markdown-it's options (its presets set it) that @types/markdown-it leaves out.
+  const options: object = { maxNesting: 200 };
+  const parser = library.get().default("commonmark", options);
+  parser.core.ruler.disable(["inline"]);
   return parser;
 }
 
-export function parseMarkdown(raw: string): MdDoc {
+/** `stock`: parse with markdown-it's own block rules (for the test that compares the two). */
+export function parseMarkdown(raw: string, o: { stock?: boolean } = {}): MdDoc {
   const problems: ParseProblem[] = [];
   let text = raw;
   if (text.charCodeAt(0) === 0xfeff) {
@@ -147,13 +168,16 @@ export function parseMarkdown(raw: string): MdDoc {
   if (text.trim() === "") {
     problems.push({ id: "EMPTY_FILE", message: "the file is empty", line: 1, severity: "error" });
   }
-  collect(doc);
+  collect(doc, o.stock === true);
   doc.parsed = true;
   return doc;
 }
 
-function collect(doc: MdDoc): void {
-  const tokens = md().parse(doc.text, {});
+function collect(doc: MdDoc, stock: boolean): void {
+  // What markdown-it's normalize step does, which the lean parser leaves out: NUL was refused above, so
+  // only line ends are left to it (a CR that the CRLF replacement left, or made: "\r\r\n" gives "\r\n").
+  const src = stock || !doc.text.includes("\r") ? doc.text : doc.text.replace(/\r\n?/g, "\n");
+  const tokens = md({ stock }).parse(src, {});
   let depth = 0;
   let deepest = 0;
   for (let i = 0; i < tokens.length; i++) {
