@@ -16,20 +16,37 @@ function nap(): void {
   Atomics.wait(pause, 0, 0, 1);
 }
 function writeFd(fd: number, text: string | Uint8Array): void {
-  let buf =
-    typeof text === "string"
-      ? Buffer.from(text, "utf8")
-      : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  let rest: Uint8Array = typeof text === "string" ? new Uint8Array(0) : text;
+  if (typeof text === "string") {
+    // A string goes to writeSync as it is: encoding it into a Buffer first cost about 0.2 ms of the
+    // first write of every command (docs/benchmarks.md). Only what a partial write left goes as bytes.
+    let n = -1;
+    while (n < 0 && !closed.has(fd)) {
+      try {
+        n = writeSync(fd, text);
+      } catch (err) {
+        failedWrite(fd, err);
+      }
+    }
+    if (n < 0 || n === Buffer.byteLength(text, "utf8")) return;
+    rest = Buffer.from(text, "utf8").subarray(n);
+  }
+  let buf = Buffer.from(rest.buffer, rest.byteOffset, rest.byteLength);
   while (buf.length > 0 && !closed.has(fd)) {
     try {
       buf = buf.subarray(writeSync(fd, buf));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") closed.add(fd);
-      else if (code === "EAGAIN") nap();
-      else throw err;
+      failedWrite(fd, err);
     }
   }
+}
+
+/** EPIPE: the reader is gone, stop writing; EAGAIN: wait and retry; anything else is thrown. */
+function failedWrite(fd: number, err: unknown): void {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EPIPE") closed.add(fd);
+  else if (code === "EAGAIN") nap();
+  else throw err;
 }
 
 // Standard input is read with readSync until its end, as the output is written: Bun.stdin.bytes() sets
