@@ -164,6 +164,9 @@ describe("lean paragraph parse", () => {
       "Para\r---\r",
       "Text  \n  ===  \n",
       "  Indented\n===\n",
+      // Past markdown-it's nesting limit (200 levels), where it stops parsing.
+      `${"> ".repeat(250)}text\n===\n\n# after\n`,
+      `${Array.from({ length: 120 }, (_, i) => `${"  ".repeat(i)}- item ${i}\n`).join("")}text\n---\n`,
     ])
       same(text);
   });
