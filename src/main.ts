@@ -84,6 +84,14 @@ async function readStdin(): Promise<string> {
 // node:os only when HOME is unset: importing it costs about 1 ms of every start (the hook's budget).
 const homedir = async () => (await import("node:os")).homedir();
 
+// A `validate --all` run again by its parent with FTL off (src/rerun.ts): die with that parent. The name
+// is rerun.ts's RERUN_PARENT, spelt out here so that every start does not load that module.
+const rerunParent = process.env.IDSE_RERUN_PARENT;
+if (rerunParent !== undefined) {
+  delete process.env.IDSE_RERUN_PARENT; // not handed on to anything this run starts
+  await (await import("./rerun.ts")).followParent(rerunParent);
+}
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   // Fast path, written by hand for the `--version` budget (docs/benchmarks.md): answering before the

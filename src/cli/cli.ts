@@ -357,6 +357,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const data = await recoverAtStart(ctx)
       .then(() => cmd.run(ctx, args, opts, out))
       .finally(() => ctx.close());
+    if (out.handedOff !== undefined) return out.handedOff; // printed by the process it ran (src/rerun.ts)
     const exitCode = cmd.exitCode?.(data) ?? EXIT.ok;
     const json = global.json || out.json;
     state.envelope = out.json; // a failure from here on is printed as the result would have been

@@ -28,6 +28,11 @@ export interface Output {
   text(pieces: () => Iterable<string | Uint8Array>): void;
   /** Print the data run() returns in the JSON envelope, as --json would (`validate --format json`). */
   envelope(): void;
+  /**
+   * Another process printed this run's output and ended with `exitCode` (src/rerun.ts): print nothing,
+   * exit with that. Absent where the caller keeps the data (the MCP server): the command runs itself.
+   */
+  handOff?(exitCode: number): void;
 }
 
 /** A command's implementation. Its name, arguments and summary live in the command table (commands/index.ts). */

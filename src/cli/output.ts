@@ -23,6 +23,8 @@ export interface Printer {
 export interface OutputRequest extends Output {
   pieces?: () => Iterable<string | Uint8Array>;
   json: boolean;
+  /** Set by handOff: the exit code of the process that printed the output. */
+  handedOff?: number;
 }
 
 /** A fresh Output for one run of a command; cli.ts reads what it was asked after run() returns. */
@@ -34,6 +36,9 @@ export function commandOutput(): OutputRequest {
     },
     envelope: () => {
       req.json = true;
+    },
+    handOff: (exitCode) => {
+      req.handedOff = exitCode;
     },
   };
   return req;

@@ -14,9 +14,26 @@ import { boundaryOf, guardWrite } from "./path-guard.ts";
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  return !exited(pid);
+}
+
+/**
+ * Whether `pid` has exited but not been reaped (a zombie): it still answers the signal test above but holds
+ * nothing and never runs again. A `validate --all` run again by its parent (src/rerun.ts) leaves such a
+ * child when the parent is killed, until init reaps it. Linux says so in /proc; elsewhere, false.
+ */
+function exited(pid: number): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state …": the name may itself hold ") ", so the state follows the last one.
+    const state = stat.charAt(stat.lastIndexOf(") ") + 2);
+    return state === "Z" || state === "X" || state === "x";
+  } catch {
+    return false;
   }
 }
 
