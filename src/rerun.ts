@@ -34,12 +34,31 @@ export function canRerun(env: Env): boolean {
   );
 }
 
+type Prctl = (option: number, arg: number) => number;
+let prctl: Promise<Prctl | undefined> | undefined;
+
+/** prctl(2) from the C library, through bun:ffi; undefined where there is none (musl, Deno). */
+function loadPrctl(): Promise<Prctl | undefined> {
+  prctl ??= (async () => {
+    // A variable specifier, as in src/store/syncfs.ts: bundlers and Deno leave it to run time.
+    const specifier = "bun:ffi";
+    const ffi = (await import(specifier)) as typeof import("bun:ffi");
+    const { symbols } = ffi.dlopen("libc.so.6", {
+      prctl: { args: [ffi.FFIType.i32, ffi.FFIType.u64], returns: ffi.FFIType.i32 },
+    });
+    return (option: number, arg: number) => symbols.prctl(option, arg) as number;
+  })().catch(() => undefined);
+  return prctl;
+}
+
 /**
  * Runs this binary again with the same arguments and FTL off, its standard streams this process's own;
  * resolves to its exit code (when it ends by a signal, this process ends by the same signal), or to
- * undefined when it could not be started (the binary moved or replaced): the caller then runs in-process.
+ * undefined when it is not started: prctl(2) is not reachable (the child could not be made to die with
+ * this process), or the binary cannot be run (moved or replaced). The caller then runs in-process.
  */
 export async function rerun(env: Env): Promise<number | undefined> {
+  if (!(await loadPrctl())) return undefined;
   const [{ spawn }, { constants }] = await Promise.all([import("node:child_process"), import("node:os")]);
   const child = spawn(process.execPath, process.argv.slice(2), {
     stdio: "inherit",
@@ -72,15 +91,11 @@ export async function rerun(env: Env): Promise<number | undefined> {
  * (PR_SET_PDEATHSIG), and at once if the parent is already gone.
  */
 export async function followParent(parent: string): Promise<void> {
-  // A variable specifier, as in src/store/syncfs.ts: bundlers and Deno leave it to run time.
-  const specifier = "bun:ffi";
-  const ffi = (await import(specifier)) as typeof import("bun:ffi");
-  const { symbols } = ffi.dlopen("libc.so.6", {
-    prctl: { args: [ffi.FFIType.i32, ffi.FFIType.u64], returns: ffi.FFIType.i32 },
-  });
   const PR_SET_PDEATHSIG = 1;
   const SIGKILL = 9;
-  symbols.prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The parent found prctl before starting this process; should it fail here all the same, the run goes
+  // on (it would only outlive a parent killed with SIGKILL).
+  (await loadPrctl())?.(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died before the line above: then no one waits for this run.
   if (String(process.ppid) !== parent) process.kill(process.pid, "SIGKILL");
 }

@@ -368,6 +368,14 @@ function stampNow(file: string): number {
 }
 
 /**
+ * Whether runs of `validate --all` in `format` have a cache here (its index file): then a run is likely to
+ * be served from it. A guess for choosing how to run (src/rerun.ts); openFindingsCache decides.
+ */
+export function hasFindingsCache(idseDir: string, project: string, format: string): boolean {
+  return lstatOf(join(idseDir, ".cache", "findings", `${project}.${format}.index`))?.isFile() === true;
+}
+
+/**
  * Opens the cache of a run of `validate --all` in `format`; undefined when it cannot be used (a folder
  * that is not a plain folder, a file that is not a plain file, one that cannot be made): the run then
  * validates everything, as without a cache.

@@ -48,12 +48,12 @@ async function waitEnded(pid: number): Promise<boolean> {
 }
 
 /** Starts the binary with standard output into a FIFO that is read only when `drain` is called. */
-function startHeld(cwd: string, env: Record<string, string>) {
+function startHeld(cwd: string, env: Record<string, string>, argv = ARGV) {
   const fifo = join(tempDir("idse-rerun-"), "out");
   expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
   const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const writer = openSync(fifo, constants.O_WRONLY);
-  const parent = Bun.spawn([BINARY, ...ARGV], { cwd, env, stdout: writer, stderr: "pipe" });
+  const parent = Bun.spawn([BINARY, ...argv], { cwd, env, stdout: writer, stderr: "pipe" });
   closeSync(writer);
   const buf = Buffer.alloc(65_536);
   /** Bytes read now: undefined while the pipe is empty, an empty buffer at its end. */
@@ -95,7 +95,12 @@ test("it runs again with FTL off, and prints what a run in one process prints", 
   expect(plain.stdout.length).toBeGreaterThan(2 * 65_536); // more than a pipe holds
   const held = startHeld(cwd, env);
   const child = await childOf(held.parent.pid);
-  const environ = readFileSync(`/proc/${child}/environ`, "utf8").split("\0");
+  // Between fork and exec the child still shows its parent's environment: wait for the exec.
+  let environ: string[] = [];
+  for (let i = 0; i < 500 && !environ.includes("BUN_JSC_useFTLJIT=0"); i++) {
+    environ = readFileSync(`/proc/${child}/environ`, "utf8").split("\0");
+    if (!environ.includes("BUN_JSC_useFTLJIT=0")) await Bun.sleep(10);
+  }
   expect(environ).toContain("BUN_JSC_useFTLJIT=0");
   expect(environ).toContain(`IDSE_RERUN_PARENT=${held.parent.pid}`);
   const out = await held.drain();
@@ -110,6 +115,18 @@ test("it runs again with FTL off, and prints what a run in one process prints", 
   expect(readFileSync(`/proc/${own.parent.pid}/task/${own.parent.pid}/children`, "utf8").trim()).toBe("");
   expect(first + (await own.drain())).toBe(plain.stdout);
   expect(await own.parent.exited).toBe(plain.status!);
+});
+
+test("a run the findings cache will serve stays in one process (copying cached reports wants FTL)", async () => {
+  const { cwd, env } = workspace();
+  const args = ["validate", "--all", "--json"]; // with the cache
+  const first = spawnSync(BINARY, args, { cwd, env, encoding: "utf8" }); // a first run: it reruns, and fills the cache
+  expect(existsSync(join(cwd, ".idse/.cache/findings/shop.json.index"))).toBe(true);
+  const held = startHeld(cwd, env, args);
+  const start = await held.firstBytes();
+  expect(readFileSync(`/proc/${held.parent.pid}/task/${held.parent.pid}/children`, "utf8").trim()).toBe("");
+  expect(start + (await held.drain())).toBe(first.stdout);
+  expect(await held.parent.exited).toBe(first.status!);
 });
 
 test("a parent killed with SIGKILL takes the child with it, and the project lock is free", async () => {

@@ -72,13 +72,20 @@ export const validate = defineCommand<
           import("./validate-pool.ts"),
         ]).then(([sinkModule, cache, pool]) => ({ ...sinkModule, cache, pool }))
       : undefined;
-    // A run large enough for worker threads goes faster with JavaScriptCore's FTL tier off, which only a
-    // new process can have: this binary runs itself again, before any lock, and passes its result on.
+    // The findings cache (src/validation/findings-cache.ts): a run of every rule over every session, in a
+    // format whose report does not vary from run to run (JUnit's has durations), of a filesystem store.
+    const cacheable =
+      sinks && o.cache !== false && !o.fix && !o.rule.length && !o.stage && format !== "junit";
+    // A run that validates enough sessions for worker threads goes faster with JavaScriptCore's FTL tier
+    // off, which only a new process can have: this binary runs itself again, before any lock, and passes
+    // its result on (src/rerun.ts). Not when the findings cache will likely serve the run: copying its
+    // reports out is the work then, and that took 14 % longer without FTL (docs/benchmarks.md).
     if (sinks && out.handOff && !o.fix && format !== "junit") {
       const { canRerun, rerun } = await import("../../rerun.ts");
       const env = ctx.io.env;
       if (
         canRerun(env) &&
+        !(cacheable && sinks.cache.hasFindingsCache(ctx.workspace().idseDir, project, format)) &&
         sinks.pool.threadsFor((await listSessionIds(ctx.workspace().store, project)).length, env)
       ) {
         const exitCode = await rerun(env);
@@ -94,10 +101,6 @@ export const validate = defineCommand<
       const sessions = o.all
         ? await listSessionIds(ws.store, project)
         : [await targetSession(ws.store, project, o.session)];
-      // The findings cache (src/validation/findings-cache.ts): a run of every rule over every session, in a
-      // format whose report does not vary from run to run (JUnit's has durations), of a filesystem store.
-      const cacheable =
-        sinks && o.cache !== false && !o.fix && !o.rule.length && !o.stage && format !== "junit";
       let kept: ReturnType<ReportSink["attach"]> | undefined;
       const run = () => {
         sink?.spill.dispose();
