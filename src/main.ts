@@ -16,7 +16,7 @@ function nap(): void {
   Atomics.wait(pause, 0, 0, 1);
 }
 function writeFd(fd: number, text: string | Uint8Array): void {
-  let rest: Uint8Array = typeof text === "string" ? new Uint8Array(0) : text;
+  let bytes: Uint8Array;
   if (typeof text === "string") {
     // A string goes to writeSync as it is: encoding it into a Buffer first cost about 0.2 ms of the
     // first write of every command (docs/benchmarks.md). Only what a partial write left goes as bytes.
@@ -29,9 +29,9 @@ function writeFd(fd: number, text: string | Uint8Array): void {
       }
     }
     if (n < 0 || n === Buffer.byteLength(text, "utf8")) return;
-    rest = Buffer.from(text, "utf8").subarray(n);
-  }
-  let buf = Buffer.from(rest.buffer, rest.byteOffset, rest.byteLength);
+    bytes = Buffer.from(text, "utf8").subarray(n);
+  } else bytes = text;
+  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (buf.length > 0 && !closed.has(fd)) {
     try {
       buf = buf.subarray(writeSync(fd, buf));
