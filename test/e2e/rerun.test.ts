@@ -22,15 +22,30 @@ function workspace(): { cwd: string; env: Record<string, string> } {
 
 const ARGV = ["validate", "--all", "--json", "--no-cache"];
 
-/** The parent's children, from /proc (Linux), waiting until there is one. */
-async function childOf(pid: number): Promise<number> {
+/** A process's children, from /proc (Linux): their pids, space-separated ("" for none). */
+function children(pid: number): string {
   const file = `/proc/${pid}/task/${pid}/children`;
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+}
+
+/** The parent's child, waiting until there is one. */
+async function childOf(pid: number): Promise<number> {
   for (let i = 0; i < 500; i++) {
-    const found = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    const found = children(pid);
     if (found) return Number(found.split(" ")[0]);
     await Bun.sleep(20);
   }
   throw new Error(`process ${pid} started no child`);
+}
+
+/** A held rerun whose parent is sent `signal`; resolves once the parent has ended, with its child's pid. */
+async function signalHeld(signal: NodeJS.Signals) {
+  const { cwd, env } = workspace();
+  const held = startHeld(cwd, env);
+  const child = await childOf(held.parent.pid);
+  held.parent.kill(signal);
+  await held.parent.exited;
+  return { cwd, env, held, child };
 }
 
 /** Whether `pid` has ended (gone, or a zombie waiting to be reaped). */
@@ -112,7 +127,7 @@ test("it runs again with FTL off, and prints what a run in one process prints", 
   const own = startHeld(cwd, { ...env, BUN_JSC_useFTLJIT: "1" });
   const first = await own.firstBytes();
   expect(existsSync(`/proc/${own.parent.pid}/task/${own.parent.pid}/children`)).toBe(true);
-  expect(readFileSync(`/proc/${own.parent.pid}/task/${own.parent.pid}/children`, "utf8").trim()).toBe("");
+  expect(children(own.parent.pid)).toBe("");
   expect(first + (await own.drain())).toBe(plain.stdout);
   expect(await own.parent.exited).toBe(plain.status!);
 });
@@ -124,17 +139,14 @@ test("a run the findings cache will serve stays in one process (copying cached r
   expect(existsSync(join(cwd, ".idse/.cache/findings/shop.json.index"))).toBe(true);
   const held = startHeld(cwd, env, args);
   const start = await held.firstBytes();
-  expect(readFileSync(`/proc/${held.parent.pid}/task/${held.parent.pid}/children`, "utf8").trim()).toBe("");
+  expect(existsSync(`/proc/${held.parent.pid}/task/${held.parent.pid}/children`)).toBe(true);
+  expect(children(held.parent.pid)).toBe("");
   expect(start + (await held.drain())).toBe(first.stdout);
   expect(await held.parent.exited).toBe(first.status!);
 });
 
 test("a parent killed with SIGKILL takes the child with it, and the project lock is free", async () => {
-  const { cwd, env } = workspace();
-  const held = startHeld(cwd, env);
-  const child = await childOf(held.parent.pid);
-  held.parent.kill("SIGKILL");
-  await held.parent.exited;
+  const { cwd, env, held, child } = await signalHeld("SIGKILL");
   expect(await waitEnded(child)).toBe(true);
   held.close();
   const again = spawnSync(BINARY, ["validate", "--all", "--json"], { cwd, env, encoding: "utf8" });
@@ -143,11 +155,7 @@ test("a parent killed with SIGKILL takes the child with it, and the project lock
 });
 
 test("SIGTERM sent to the parent reaches the child; the parent ends as the child did", async () => {
-  const { cwd, env } = workspace();
-  const held = startHeld(cwd, env);
-  const child = await childOf(held.parent.pid);
-  held.parent.kill("SIGTERM");
-  await held.parent.exited;
+  const { held, child } = await signalHeld("SIGTERM");
   expect(await waitEnded(child)).toBe(true);
   const status = held.parent.signalCode ?? held.parent.exitCode;
   expect([143, "SIGTERM"]).toContain(status!);
