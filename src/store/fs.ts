@@ -1,11 +1,12 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, sep } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { writeFilesAtomic } from "./atomic-files.ts";
 import { assertKey, type DesignStore, type StoreDriver, type StoreEntry } from "./contract.ts";
 import { storeCore } from "./core.ts";
 import { acquireFileLock } from "./file-lock.ts";
 import { guardRead, guardWrite, readContained } from "./path-guard.ts";
+import { walkTree } from "./walk-tree.ts";
 
 /**
  * DesignStoreFilesystem, the default store: markdown and JSON files under `.idse/`, in the layout of the
@@ -120,12 +121,12 @@ export function createFilesystemStore(root: string, within: string = root): Desi
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     async listTree(prefix) {
-      // Names only (no file types): one readdir per folder, which is what `validate --all` pays for.
+      // One readdir per folder; a symlinked folder is entered when it stays inside the boundary (as reads
+      // follow it), and a link that leads out is refused, as `list` refuses it (src/store/walk-tree.ts).
       try {
         const real = dir(prefix);
         if (real === undefined) return [];
-        const list = readdirSync(real, { recursive: true }) as string[];
-        return (sep === "/" ? list : list.map((p) => p.split(sep).join("/"))).sort();
+        return walkTree(real, { real, follow: (p) => guardRead(within, p) })!.sort();
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT" || code === "ENOTDIR") return [];

@@ -1,6 +1,7 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { alive } from "./file-lock.ts";
+import { walkTree } from "./walk-tree.ts";
 
 // Leftover temp files of killed idse processes. Only names idse itself gives its temp files are touched:
 // `<file>.<pid>.<n>.tmp` (atomic-file.ts tempPath, atomic-files.ts) and `<lock>.<pid>.tmp` (the lock
@@ -31,31 +32,14 @@ export function isLeftoverTemp(path: string, now = Date.now()): boolean {
 }
 
 /**
- * Every entry below `dir`, as paths relative to it, without going into a symlinked folder: a link can
- * lead out of the repository (a cloned repository can hold one), and Bun's recursive readdir follows
- * links, so a link to a large tree was listed, and its temp-named files removed, at every start.
- */
-function entriesBelow(dir: string): string[] {
-  const out: string[] = [];
-  const folders = [""];
-  for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
-    for (const e of readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true })) {
-      const path = rel ? join(rel, e.name) : e.name;
-      out.push(path);
-      if (e.isDirectory()) folders.push(path); // a Dirent of a symlink is never a directory
-    }
-  }
-  return out;
-}
-
-/**
  * Removes the leftover temp files in `dir` (and below it, with `recursive`); returns their paths relative
  * to `dir`. A missing folder has none.
  */
 export function sweepTemps(dir: string, o: { recursive?: boolean } = {}): string[] {
   let names: string[];
   try {
-    names = o.recursive ? entriesBelow(dir) : readdirSync(dir, { encoding: "utf8" });
+    // No symlinked folder is entered: a link can lead out of the repository (src/store/walk-tree.ts).
+    names = o.recursive ? walkTree(dir)! : readdirSync(dir, { encoding: "utf8" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return [];

@@ -3,7 +3,6 @@ import {
   fstatSync,
   lstatSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmSync,
   type Stats,
@@ -17,6 +16,7 @@ import { storeBoundary } from "../store/fs.ts";
 import { keys, SESSION_FILES, STAGES, type Stage } from "../store/layout.ts";
 import { guardRead } from "../store/path-guard.ts";
 import { ensureCacheDir, statKey } from "../store/stat-cache.ts";
+import { walkTree } from "../store/walk-tree.ts";
 import { VERSION } from "../version.ts";
 import { SESSION_READS } from "./input.ts";
 import type { ReusedOutcome } from "./run.ts";
@@ -264,27 +264,25 @@ function statsOf(root: string, paths: readonly StatPath[]): { hash: string; newe
 /**
  * The listing of the folder `root`, or undefined when it cannot be kept: an entry that is a symlink or no
  * plain file or folder, a name with a tab or a line break. `names`: every entry below it, '/'-separated and
- * sorted, as the store's listTree gives them (one recursive readdir, as listTree's); `shape`: the same with
- * a trailing '/' on each folder.
+ * sorted, as the store's listTree gives them; `shape`: the same with a trailing '/' on each folder.
  */
 function listing(root: string): { names: string[]; shape: string[] } | undefined {
-  let entries: import("node:fs").Dirent[];
+  const folders = new Set<string>();
+  let names: string[] | undefined;
   try {
-    entries = readdirSync(root, { recursive: true, withFileTypes: true });
+    // No link is entered (walkTree without `follow`); one found ends the listing.
+    names = walkTree(root, {
+      visit(rel, e) {
+        if (/[\t\n\r]/.test(rel)) return false;
+        if (e.isDirectory()) folders.add(rel);
+        else if (!e.isFile()) return false; // a symlink, a FIFO
+        return true;
+      },
+    });
   } catch {
     return undefined;
   }
-  const names: string[] = [];
-  const folders = new Set<string>();
-  for (const e of entries) {
-    const d = e as unknown as { parentPath?: string; path: string };
-    const parent = d.parentPath ?? d.path;
-    const rel = parent === root ? e.name : `${parent.slice(root.length + 1)}/${e.name}`;
-    if (/[\t\n\r]/.test(rel)) return undefined;
-    if (e.isDirectory()) folders.add(rel);
-    else if (!e.isFile()) return undefined; // a symlink (Bun's readdir would follow it into anything), a FIFO
-    names.push(rel);
-  }
+  if (!names) return undefined;
   names.sort();
   return { names, shape: names.map((n) => (folders.has(n) ? `${n}/` : n)) };
 }

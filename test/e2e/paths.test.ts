@@ -87,6 +87,11 @@ describe("the compiled binary refuses paths that lead outside the repository", (
         },
       },
       {
+        name: "validate of a session whose tree holds a link to a folder outside",
+        argv: ["validate"],
+        setup: (cwd, out) => symlinkSync(out, join(cwd, bp, "notes")),
+      },
+      {
         name: "docs install into a linked .idse/governance folder",
         argv: ["docs", "install"],
         setup: (cwd, out) => linkOut(cwd, ".idse/governance", out),
@@ -109,6 +114,16 @@ describe("the compiled binary refuses paths that lead outside the repository", (
       expect(snapshot(out)).toEqual(before);
     });
   }
+
+  test("validate --all ends on a session whose tree holds links back up (Bun's recursive readdir looped)", () => {
+    const cwd = repo();
+    symlinkSync("..", join(cwd, bp, "specs", "up"));
+    symlinkSync("../../../../..", join(cwd, bp, "repo-root"));
+    for (const argv of [["validate"], ["validate", "--all"], ["validate", "--all", "--no-cache"]]) {
+      const r = json(argv, { cwd });
+      expect(r.env.data.reports[0].session).toBe("__blueprint__");
+    }
+  });
 
   test("remote add: a link to .idse is this workspace (real paths compared)", () => {
     const cwd = repo();

@@ -135,6 +135,15 @@ const CASES: Case[] = [
     argv: ["validate", "--all"],
     link: (r, o) => linkOut(r, `${bp}/specs`, o),
   },
+  // A link that is on no document's way, only in the session's tree: the listing refuses it rather than
+  // going through it (Bun's recursive readdir listed whatever it led to, and never ended on a loop).
+  ...[["validate"], ["validate", "--all"], ["validate", "--all", "--no-cache"]].map(
+    (argv): Case => ({
+      name: `${argv.join(" ")}: a link in the session's tree leads out`,
+      argv,
+      link: (r, o) => symlinkSync(o, join(r, bp, "notes")),
+    }),
+  ),
   {
     name: "doctor --fix: metadata/ is a link out",
     argv: ["doctor", "--fix"],
@@ -582,6 +591,33 @@ describe("symlink corpus: every command refuses a path that leads outside the re
 });
 
 describe("a symlink that stays inside the repository is followed", () => {
+  test("validate lists what a linked folder in the session holds, once, and stops at links back up", async () => {
+    const repo = tempDir();
+    await ok(["init", PROJECT, "-q"], repo);
+    mkdirSync(join(repo, "docs", "old"), { recursive: true });
+    writeFileSync(join(repo, "docs", "old", "spec.md"), "# Spec\n\nan old draft\n");
+    const session = join(repo, bp);
+    symlinkSync("../../../../../docs/old", join(session, "archive"));
+    symlinkSync("../../../../../docs/old", join(session, "archive-again"));
+    // Loops: Bun's recursive readdir never came back from these.
+    symlinkSync("..", join(session, "specs", "up"));
+    symlinkSync(".", join(session, "self"));
+    symlinkSync("../../../../..", join(session, "repo-root"));
+    const r = await idse(["validate", "--json"], { cwd: repo });
+    expect(r.json, r.stdout + r.stderr).toBeDefined();
+    const layout = r
+      .json!.data.reports[0].findings.filter(
+        (f: { rule_id: string }) => f.rule_id === "idse/canonical-layout",
+      )
+      .map((f: { message: string }) => f.message);
+    // One link to docs/old is entered (which one depends on the order readdir gives); the other leads
+    // where the walk has been.
+    expect(layout).toHaveLength(1);
+    expect(layout[0]).toMatch(
+      /^archive(-again)?\/spec\.md looks like a stage document outside its canonical place$/,
+    );
+  });
+
   test("artifact write goes through a linked specs/ folder to its target; the link stays a link", async () => {
     const repo = tempDir();
     await ok(["init", PROJECT, "-q"], repo);

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -370,6 +371,29 @@ describe("store export / import", () => {
     expect(imp.json?.data).toMatchObject({ dir: "agent-view", counts: { imported: 1 } });
     const bad = await code(cwd, ["store", "export", "--session", "ghost"]);
     expect([bad.code, bad.codes[0]]).toEqual([1, "SESSION_NOT_FOUND"]);
+  });
+
+  test("import: a new file through a linked folder comes in; a link back up ends; a link out is refused", async () => {
+    const cwd = await sqliteWorkspace();
+    await ok(["store", "export"], cwd);
+    // A folder elsewhere in the repository, linked into the session: its new document is found.
+    mkdirSync(join(cwd, "drafts"));
+    writeFileSync(join(cwd, "drafts", "notes.md"), "# Notes\n\nthrough the link\n");
+    symlinkSync("../../../../../../drafts", sessionFile(cwd, "implementation/drafts"));
+    // Loops: Bun's recursive readdir never came back from these.
+    symlinkSync("..", sessionFile(cwd, "specs/up"));
+    symlinkSync("..", join(cwd, "drafts", "repo")); // the repository root
+    const imp = await ok(["store", "import"], cwd);
+    expect(imp.json?.data.results.filter((r: { result: string }) => r.result === "added")).toEqual([
+      {
+        key: "projects/shop/sessions/auth/implementation/drafts/notes.md",
+        file: ".idse/projects/shop/sessions/auth/implementation/drafts/notes.md",
+        result: "added",
+      },
+    ]);
+    symlinkSync(tempDir("idse-outside-"), sessionFile(cwd, "plans/out"));
+    const out = await code(cwd, ["store", "import"]);
+    expect([out.code, out.codes[0]]).toEqual([1, "PATH_OUTSIDE_WORKSPACE"]);
   });
 
   test("after a migration from the filesystem, the files left behind are tracked as an export", async () => {

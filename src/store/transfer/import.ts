@@ -1,11 +1,12 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type Diagnostic, IdseError, notice } from "../../errors.ts";
 import { IMPORT_RESULTS, type ImportResult, type StoreImportOutput } from "../../models/store.ts";
 import { isSpineDocument, spineChanged } from "../../spine.ts";
 import type { Workspace } from "../../workspace.ts";
 import { type DesignStore, sha256Hex } from "../contract.ts";
-import { boundaryFor } from "../path-guard.ts";
+import { boundaryFor, guardRead } from "../path-guard.ts";
+import { walkTree } from "../walk-tree.ts";
 import { isDocumentKey, withProjectLocks } from "./documents.ts";
 import {
   manifestPath,
@@ -20,17 +21,27 @@ import {
 // file's hash with the manifest's and the store's (see files.ts); a conflict is never resolved silently.
 
 /** Files on disk below the exported scopes that may be new documents: only inside session folders. */
-function newFiles(dir: string, scopes: readonly string[], known: Set<string>): string[] {
+function newFiles(
+  dir: string,
+  scopes: readonly string[],
+  known: Set<string>,
+  within: string | null,
+): string[] {
   const out = new Set<string>();
   for (const scope of scopes) {
     let rels: string[];
     try {
-      rels = readdirSync(join(dir, scope), { recursive: true, encoding: "utf8" });
-    } catch {
+      // In the repository a symlinked folder is entered when it stays inside (one that leads out is
+      // refused, as reads refuse it); in a folder outside the repository no link is entered.
+      const real = within === null ? join(dir, scope) : guardRead(within, join(dir, scope));
+      if (real === undefined) continue;
+      rels = walkTree(real, within === null ? {} : { real, follow: (p) => guardRead(within, p) })!;
+    } catch (err) {
+      if ((err as IdseError).code === "PATH_OUTSIDE_WORKSPACE") throw err;
       continue;
     }
     for (const rel of rels) {
-      const key = `${scope}/${rel.split(sep).join("/")}`;
+      const key = `${scope}/${rel}`;
       if (known.has(key) || !isDocumentKey(key)) continue;
       if (!/^projects\/[^/]+\/sessions\/[^/]+\/.+/.test(key)) continue;
       if (statSync(join(dir, key), { throwIfNoEntry: false })?.isFile()) out.add(key);
@@ -59,7 +70,7 @@ export async function importFiles(
   const dir = resolve(ws.root, manifest.dir);
   const within = boundaryFor(ws.root, dir);
   const known = new Set(Object.keys(manifest.files));
-  const candidates = [...known, ...newFiles(dir, manifest.scopes, known)];
+  const candidates = [...known, ...newFiles(dir, manifest.scopes, known, within)];
   candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const results: StoreImportOutput["results"] = [];
   const counts = zero(IMPORT_RESULTS);
