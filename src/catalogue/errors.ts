@@ -520,6 +520,20 @@ const table = () => ({
     hint: (d) =>
       `leave ${s(d.stage)} to the agent \`idse route ${s(d.stage)}\` names; only a person changes modes (\`idse agents set-mode\`)`,
   }),
+  MCP_HANDOVER_DENIED: code<{
+    action: string;
+    agent: string;
+    next: string;
+    session: string;
+    stage: string;
+    status: string;
+  }>({
+    exit: 1,
+    message: (d) =>
+      `${s(d.action)} refused: setting ${s(d.stage)} to ${s(d.status)} would put agent "${s(d.next)}" (implementation mode) in charge of session ${s(d.session)}, and agent "${s(d.agent)}" works in planning mode`,
+    hint: (d) =>
+      `that hand-over is a person's to make: \`idse session set-stage ${s(d.session)} --stage ${s(d.stage)} --status ${s(d.status)}\``,
+  }),
   INVALID_ENCODING: code<{ file: string; offset: number; byte: string; line: number }>({
     exit: 1,
     message: (d) =>

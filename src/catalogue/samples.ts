@@ -234,6 +234,14 @@ export const SAMPLES: { [C in ErrorCode]: DataOf<C> } = {
     action: "artifact_write",
     allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
   },
+  MCP_HANDOVER_DENIED: {
+    action: "set_stage",
+    agent: "claude-code",
+    next: "claude-impl",
+    session: "auth",
+    stage: "tasks",
+    status: "completed",
+  },
   INVALID_ENCODING: { file: "plan.md", offset: 9, line: 3, byte: "0xe9" },
   PROFILE_YAML_LIMIT: {
     file: ".idse/projects/shop/sessions/billing/specs/spec.md",

@@ -4,6 +4,7 @@ import {
   ALLOWED_ENV,
   gitVerdict,
   HELPERS,
+  type IdseScope,
   idseVerdict,
   pathVerdict,
   TOOLS,
@@ -32,6 +33,8 @@ export interface Policy {
   root: string;
   /** The project whose design documents a planning agent may write. */
   project: string;
+  /** Why a planning agent may not set a stage's status (`idse session set-stage`); see IdseScope. */
+  markStage?: IdseScope["markStage"];
 }
 
 export interface Decision {
@@ -153,6 +156,7 @@ export function bashProblem(command: string, policy: Policy, cwd: string): strin
     ) {
       const v = idseVerdict(words.slice(1), {
         project: policy.project,
+        markStage: policy.markStage,
         envProject,
         cwdInRepo: dir !== undefined && inside(policy.root, dir),
       });

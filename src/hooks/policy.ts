@@ -241,13 +241,16 @@ export interface IdseRow {
   requireOne?: string[];
   /** It writes design documents: only of the agent's project, from a directory inside the repository. */
   writesDesign?: boolean;
+  /** It sets a stage's status: only of a stage routed to a planning agent (`--stage` required). */
+  setsStage?: boolean;
   why: string;
 }
 
 /**
  * Every idse command a planning agent may run; anything not listed is denied (configuration, plugins,
- * remotes, stores, agents, hooks, modes, trust, sessions, stage state, sync, docs install, schema emit,
- * init, and commands this table does not know yet).
+ * remotes, stores, agents, hooks, modes, trust, sessions, the Spine's decisions, sync, docs install,
+ * schema emit, init, and commands this table does not know yet). What the instruction files and the
+ * route's handoff tell a planning agent to run is here (test/agents/policy.test.ts checks it).
  */
 export const IDSE_COMMANDS: IdseRow[] = [
   { command: "status", options: ["--all"], why: "reads" },
@@ -313,6 +316,33 @@ export const IDSE_COMMANDS: IdseRow[] = [
     deny: ["--fix"],
     why: "checks (without --fix, which rewrites idse's state)",
   },
+  {
+    command: "session set-stage",
+    options: ["--stage <stage>", "--status <status>"],
+    writesDesign: true,
+    setsStage: true,
+    why: "sets the status of a stage routed to a planning agent (the MCP server's set_stage allows the same)",
+  },
+  { command: "spine", options: [], why: "reads" },
+  { command: "spine check", options: [], why: "reads" },
+  { command: "spine proposals", options: ["--all"], why: "reads" },
+  {
+    command: "spine propose",
+    options: [
+      "--area <area>",
+      "--layer <layer>",
+      "--reason <text>",
+      "--module <module>",
+      "--milestone <milestone>",
+      "--role <role>",
+      "--session <id>",
+      "--actor <name>",
+    ],
+    // Who proposes is recorded: an agent may not write somebody else's name there.
+    deny: ["--actor"],
+    writesDesign: true,
+    why: "records a proposal in the blueprint; only `idse spine accept`, which a planning agent may not run, changes the Spine table",
+  },
   { command: "schema list", options: [], why: "reads" },
   { command: "schema show", options: [], why: "reads" },
   { command: "version", options: [], why: "reads" },
@@ -324,6 +354,11 @@ let rows: Map<string, IdseRow> | undefined;
 let globalShapes: OptionShape[] | undefined;
 
 export interface IdseScope extends Scope {
+  /**
+   * Why a planning agent may not set `stage` of `session` to `status` (undefined: it may). The hook
+   * answers from the registry and the stage state; without it every stage change is denied.
+   */
+  markStage?: (session: string | undefined, stage: string, status: string | undefined) => string | undefined;
   /** IDSE_PROJECT set on the command line (`IDSE_PROJECT=x idse …`), if any. */
   envProject?: string;
   /** Whether the command runs from a directory inside the repository (false when unknown). */
@@ -399,6 +434,18 @@ export function idseVerdict(argv: string[], scope: IdseScope): Verdict {
       );
     if (given.has("cwd") || !scope.cwdInRepo)
       return no("idse-cwd", `\`idse ${name}\` must run inside this repository (no --cwd, no cd elsewhere)`);
+  }
+  if (row.setsStage) {
+    const stages = scan.values.get("stage") ?? [];
+    if (stages.length === 0) return no("idse-stage", `\`idse ${name}\` needs --stage`);
+    const session = scan.positionals.find((p) => p.index > (p1?.index ?? p0.index))?.value;
+    const status = scan.values.get("status")?.at(-1);
+    for (const stage of stages) {
+      const why = scope.markStage
+        ? scope.markStage(session, stage, status)
+        : "the hook cannot tell which stages are a planning agent's";
+      if (why) return no("idse-stage", why);
+    }
   }
   return yes(`idse ${name}`, `\`idse ${name}\` ${row.why}`);
 }

@@ -297,3 +297,20 @@ export function activeAgent(
   const strict = mine.find((a) => a.mode === "planning") ?? mine[0]!;
   return { agent: strict, why: `${strict.id} is the strictest claude-code agent` };
 }
+
+/**
+ * The implementation-mode agent that setting `stage` to `status` in the current session would put in
+ * charge of it (activeAgent: the owner of the first stage not completed), when one is not already:
+ * marking the last planning stage done is how a planning agent would hand the session, and its own next
+ * calls, to implementation mode. Undefined when the change leaves the mode as it is.
+ */
+export function handsOverTo(
+  agents: HookAgent[],
+  stages: Record<StageName, string>,
+  stage: StageName,
+  status: string,
+): HookAgent | undefined {
+  if (activeAgent(agents, stages).agent?.mode === "implementation") return undefined;
+  const after = activeAgent(agents, { ...stages, [stage]: status }).agent;
+  return after?.mode === "implementation" ? after : undefined;
+}

@@ -258,6 +258,67 @@ describe("idse hook claude-pre-tool-use (in-process)", () => {
     expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
+  test("planning: marking a planning stage done is allowed, the implementation stage is not", async () => {
+    const cwd = await project();
+    const bash = (command: string) => hook(cwd, input(cwd, "Bash", { command }));
+    const done = await bash("idse session set-stage __blueprint__ --stage intent --status completed");
+    expect({ code: done.code, stdout: done.stdout }).toEqual({ code: 0, stdout: "" });
+    const impl = JSON.parse(
+      (await bash("idse session set-stage __blueprint__ --stage implementation --status completed")).stdout,
+    );
+    expect(impl.hookSpecificOutput.permissionDecision).toBe("deny");
+    expect(impl.hookSpecificOutput.permissionDecisionReason).toContain(
+      "stage implementation is not routed to a planning agent",
+    );
+    // Routed away from the planning agent, a stage is no longer its to mark.
+    await idse(["agents", "set-stages", "gpt-codex", "implementation,feedback"], { cwd });
+    await idse(["agents", "set-stages", "claude-code", "intent,context,spec,plan,tasks"], { cwd });
+    const feedback = JSON.parse(
+      (await bash("idse session set-stage __blueprint__ --stage feedback --status completed")).stdout,
+    );
+    expect(feedback.hookSpecificOutput.permissionDecision).toBe("deny");
+  });
+
+  test("planning: marking the last planning stage done is denied when it hands the session to a Claude Code implementer", async () => {
+    const cwd = await project();
+    const bash = (command: string, env: Record<string, string> = {}) =>
+      hook(cwd, input(cwd, "Bash", { command }), env);
+    await idse(["agents", "set-stages", "gpt-codex", "none"], { cwd });
+    await idse(["agents", "set-stages", "github-copilot", "feedback"], { cwd });
+    await idse(
+      [
+        "agents",
+        "add",
+        "claude-impl",
+        "--ide",
+        "claude-code",
+        "--mode",
+        "implementation",
+        "--stages",
+        "implementation",
+      ],
+      { cwd },
+    );
+    for (const stage of ["intent", "context", "spec", "plan"])
+      await idse(["session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed"], {
+        cwd,
+      });
+    const tasks = "idse session set-stage __blueprint__ --stage tasks --status completed";
+    const out = JSON.parse((await bash(tasks)).stdout).hookSpecificOutput;
+    expect(out.permissionDecision).toBe("deny");
+    expect(out.permissionDecisionReason).toContain("would put claude-impl (implementation mode) in charge");
+    // Other changes keep the planner in charge; a named agent's mode does not follow the stages.
+    expect(
+      (await bash("idse session set-stage __blueprint__ --stage tasks --status in_progress")).stdout,
+    ).toBe("");
+    expect((await bash(tasks, { IDSE_AGENT: "claude-code" })).stdout).toBe("");
+    // Once the user has made the hand-over, the implementer is in charge and the hook lets it work.
+    await idse(["session", "set-stage", "__blueprint__", "--stage", "tasks", "--status", "completed"], {
+      cwd,
+    });
+    expect((await bash("npm test")).stdout).toBe("");
+  });
+
   test("implementation mode allows code edits (IDSE_AGENT, --agent, or by routing)", async () => {
     const cwd = await project();
     const write = input(cwd, "Write", { file_path: join(cwd, "src/app.ts"), content: "x" });

@@ -170,7 +170,11 @@ describe("managed blocks of instruction files", () => {
 
 // ---- idse ---------------------------------------------------------------------------------------------
 
-const inRepo = { ...scope, cwdInRepo: true };
+// The default registry's planning stages (claude-code: all but implementation); the hook's own answer,
+// with the stage state, is tested in test/agents/hook.test.ts.
+const markStage = (_session: string | undefined, stage: string) =>
+  stage === "implementation" ? "stage implementation is not routed to a planning agent" : undefined;
+const inRepo = { ...scope, cwdInRepo: true, markStage };
 const IDSE_CASES: Record<string, [allowed: string[][], denied: string[][]]> = {
   status: [
     [["status"], ["status", "--all", "--json"], ["--json", "status"], ["status", "-q"]],
@@ -237,6 +241,66 @@ const IDSE_CASES: Record<string, [allowed: string[][], denied: string[][]]> = {
   ],
   next: [[["next"], ["next", "--all-projects", "--mine", "--limit", "3", "--json"]], [["next", "--fix"]]],
   "agents list": [[["agents", "list", "--json"]], [["agents", "list", "--mode", "implementation"]]],
+  "session set-stage": [
+    [
+      ["session", "set-stage", "auth", "--stage", "tasks", "--status", "completed"],
+      ["session", "set-stage", "auth", "--stage=spec", "--status", "in_progress", "--json"],
+    ],
+    [
+      ["session", "set-stage", "auth", "--stage", "implementation", "--status", "completed"],
+      [
+        "session",
+        "set-stage",
+        "auth",
+        "--stage",
+        "spec",
+        "--stage",
+        "implementation",
+        "--status",
+        "completed",
+      ],
+      ["session", "set-stage", "auth", "--status", "completed"],
+      ["--project", "other", "session", "set-stage", "auth", "--stage", "spec", "--status", "completed"],
+      ["--cwd", "/elsewhere", "session", "set-stage", "auth", "--stage", "spec", "--status", "completed"],
+    ],
+  ],
+  spine: [[["spine"], ["spine", "--json"]], [["spine", "--all"]]],
+  "spine check": [[["spine", "check"]], [["spine", "check", "--fix"]]],
+  "spine proposals": [[["spine", "proposals", "--all"]], [["spine", "proposals", "--out", "x"]]],
+  "spine propose": [
+    [
+      [
+        "spine",
+        "propose",
+        "Cart",
+        "--area",
+        "Shop",
+        "--layer",
+        "Core",
+        "--reason",
+        "a cart",
+        "--session",
+        "auth",
+      ],
+    ],
+    [
+      ["spine", "propose", "Cart", "--area", "Shop", "--layer", "Core", "--reason", "r", "--actor", "alice"],
+      [
+        "--project",
+        "other",
+        "spine",
+        "propose",
+        "Cart",
+        "--area",
+        "Shop",
+        "--layer",
+        "Core",
+        "--reason",
+        "r",
+      ],
+      ["spine", "accept", "Cart"],
+    ],
+  ],
   doctor: [[["doctor"], ["doctor", "--json"]], [["doctor", "--fix"]]],
   "schema list": [[["schema", "list"]], [["schema", "list", "--dir", "x"]]],
   "schema show": [[["schema", "show", "config"]], [["schema", "show", "config", "--out", "x"]]],
@@ -278,7 +342,8 @@ describe("IDSE_COMMANDS", () => {
       ["agents", "set-mode", "claude-code", "implementation"],
       ["agents", "install-hooks"],
       ["session", "switch", "done"],
-      ["session", "set-stage", "auth", "--stage", "tasks", "--status", "completed"],
+      ["spine", "accept", "Cart"],
+      ["spine", "reject", "Cart"],
       ["trust"],
       ["mcp"],
       ["init", "evil"],
@@ -287,6 +352,15 @@ describe("IDSE_COMMANDS", () => {
     ]) {
       expect({ argv, ok: idseVerdict(argv, inRepo).ok }).toEqual({ argv, ok: false });
     }
+  });
+
+  test("without the hook's answer on stages, every stage change is denied (fail closed)", () => {
+    const argv = ["session", "set-stage", "auth", "--stage", "spec", "--status", "completed"];
+    expect(idseVerdict(argv, { ...scope, cwdInRepo: true })).toMatchObject({ ok: false, rule: "idse-stage" });
+    // The session, stage and status the hook is asked about are the command line's.
+    const asked: unknown[] = [];
+    idseVerdict(argv, { ...inRepo, markStage: (...a) => void asked.push(a) });
+    expect(asked).toEqual([["auth", "spec", "completed"]]);
   });
 
   test("a write from outside the repository is denied, a read is not", () => {

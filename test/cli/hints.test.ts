@@ -54,6 +54,39 @@ const ELSEWHERE: Partial<Record<ErrorCode, [file: string, command: string]>> = {
 
 /** Hints that repair: the test that runs the named command (here, or where it already lives). */
 const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async MCP_HANDOVER_DENIED() {
+    // A Claude Code implementer owns implementation: the planner completing tasks would hand it the session.
+    const cwd = await shop();
+    await ok(cwd, "agents", "set-stages", "gpt-codex", "none");
+    await ok(cwd, "agents", "set-stages", "github-copilot", "feedback");
+    await ok(
+      cwd,
+      "agents",
+      "add",
+      "claude-impl",
+      "--ide",
+      "claude-code",
+      "--mode",
+      "implementation",
+      "--stages",
+      "implementation",
+    );
+    for (const stage of ["intent", "context", "spec", "plan"])
+      await ok(cwd, "session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed");
+    const planner = await connect(cwd, { agent: "claude-code" });
+    const args = { stage: "tasks", status: "completed" };
+    const denied = await call(planner.client, "set_stage", args);
+    expect(denied.isError).toBe(true);
+    expect(denied.content[0]!.text).toContain("MCP_HANDOVER_DENIED");
+    expect(denied.content[0]!.text).toContain(
+      "`idse session set-stage __blueprint__ --stage tasks --status completed`",
+    );
+    await ok(cwd, "session", "set-stage", "__blueprint__", "--stage", "tasks", "--status", "completed");
+    // Made by the person, the hand-over is no longer the agent's: the same call now changes nothing it may not.
+    const again = await call(planner.client, "set_stage", args);
+    expect(again.isError ?? false).toBe(false);
+    await planner.close();
+  },
   async BLUEPRINT_HASH_MISMATCH() {
     const cwd = await shop();
     await ok(cwd, "blueprint", "verify");

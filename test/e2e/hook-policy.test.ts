@@ -56,7 +56,7 @@ const FORBIDDEN_COMMANDS = [
   "idse agents add me --mode implementation --stages intent",
   "idse agents install-hooks",
   "idse session switch __blueprint__",
-  "idse session set-stage __blueprint__ --stage tasks --status completed",
+  "idse session set-stage __blueprint__ --stage implementation --status completed",
   "git stash",
   // The same, hidden.
   "IDSE_STORE_PLUGIN=helper idse status",
@@ -178,9 +178,37 @@ describe("the hook-policy corpus (planning mode, compiled binary)", () => {
       "git status && git log --oneline -5 && git diff HEAD -- src",
       "git stash list",
       "ls .idse/projects/shop/sessions/*/specs",
+      // What its instructions and the route's handoff tell it to run (test/agents/told-allowed.test.ts).
+      "idse session set-stage __blueprint__ --stage tasks --status completed",
+      "idse spine",
+      "idse spine propose Cart --area Shop --layer Core --reason carts",
     ]) {
       expect({ command, reason: bash(root, command) }).toEqual({ command, reason: null });
     }
+  });
+
+  test("completing the last planning stage is denied when it would hand the session to a Claude Code implementer", () => {
+    const root = shop();
+    const idse = (...argv: string[]) => expect(run(argv, { cwd: root }).code).toBe(0);
+    idse("agents", "set-stages", "gpt-codex", "none");
+    idse("agents", "set-stages", "github-copilot", "feedback");
+    idse(
+      "agents",
+      "add",
+      "claude-impl",
+      "--ide",
+      "claude-code",
+      "--mode",
+      "implementation",
+      "--stages",
+      "implementation",
+    );
+    for (const stage of ["intent", "context", "spec", "plan"])
+      idse("session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed");
+    expect(bash(root, "idse session set-stage __blueprint__ --stage tasks --status completed")).toContain(
+      "would put claude-impl (implementation mode) in charge",
+    );
+    expect(bash(root, "rm -rf src")).toContain("planning mode");
   });
 
   test("without .idse/ idse is not in charge: no objection", () => {

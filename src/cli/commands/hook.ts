@@ -1,14 +1,17 @@
 import type { Diagnostic } from "../../errors.ts";
 import { notice } from "../../errors.ts";
-import { decide } from "../../hooks/claude.ts";
+import { decide, type Policy } from "../../hooks/claude.ts";
 import {
   activeAgent,
   fileSource,
   findRoot,
+  type HookState,
+  handsOverTo,
   type Problem,
   plainFileStore,
   readHookState,
   type Source,
+  STAGE_NAMES,
 } from "../../hooks/state.ts";
 import type { HookOutput, InstallHooksOutput } from "../../models/routing.ts";
 import { type Context, defineCommand } from "../command.ts";
@@ -195,7 +198,11 @@ async function evaluate(run: HookRun): Promise<Hook> {
     run.report(notice("HOOK_ERROR", { reason: input }));
     return denial(base, `idse: ${input}, so a planning-mode call is denied`);
   }
-  const d = decide({ ...input, cwd: inputCwd ?? run.cwd }, { mode, root, project: state.project! });
+  const markStage = stageMarker(state, named);
+  const d = decide(
+    { ...input, cwd: inputCwd ?? run.cwd },
+    { mode, root, project: state.project!, markStage },
+  );
   if (d.decision === "allow") return { ...base, decision: "allow", reason: d.reason, output: null };
   const implementer = state.agents?.find((a) => a.stages.includes("implementation"));
   const reason = [
@@ -206,6 +213,29 @@ async function evaluate(run: HookRun): Promise<Hook> {
     .filter(Boolean)
     .join(" ");
   return denial(base, reason);
+}
+
+/**
+ * Which stage changes a planning agent may make (`idse session set-stage`): a stage routed to a planning
+ * agent, as the MCP server's set_stage allows (src/cli/mcp/policy.ts), and not one that would put an
+ * implementation-mode agent in charge of the current session, since that would be the agent's own way out
+ * of planning mode (when IDSE_AGENT or --agent names the agent, the stages do not decide its mode).
+ */
+function stageMarker(state: HookState, named: string | undefined): Policy["markStage"] {
+  const agents = state.agents ?? [];
+  const planning = STAGE_NAMES.filter((s) =>
+    agents.some((a) => a.mode === "planning" && a.stages.includes(s)),
+  );
+  return (session, stage, status) => {
+    const st = planning.find((s) => s === stage);
+    if (st === undefined)
+      return `stage ${stage} is not routed to a planning agent (planning stages: ${planning.join(", ") || "none"})`;
+    if (named || !state.stages || (session !== undefined && session !== state.session)) return undefined;
+    const next = handsOverTo(agents, state.stages, st, status ?? state.stages[st]);
+    return next
+      ? `setting ${stage} to ${status} would put ${next.id} (implementation mode) in charge of session ${state.session}: that hand-over is the user's to make (\`idse session set-stage ${state.session} --stage ${stage} --status ${status}\`)`
+      : undefined;
+  };
 }
 
 export const hookText = (d: Hook) => (d.output ? JSON.stringify(d.output) : "");

@@ -2,17 +2,20 @@ import type * as v from "valibot";
 import { loadRegistry } from "../../agent-registry.ts";
 import { readArtifact } from "../../artifacts.ts";
 import { IdseError } from "../../errors.ts";
+import { handsOverTo } from "../../hooks/state.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { CompileOutput } from "../../models/agent-profile.ts";
 import type { Stage } from "../../models/common.ts";
 import * as I from "../../models/mcp.ts";
 import * as O from "../../models/outputs.ts";
 import { RouteOutput } from "../../models/routing.ts";
+import { readCurrentSession } from "../../session-graph.ts";
 import { spineChanged } from "../../spine.ts";
+import { readSessionStages } from "../../stage-state.ts";
 import { resolveProject } from "../../workspace.ts";
 import { targetSession } from "../commands/shared.ts";
 import { type CallResult, type McpEnv, runCommand } from "./context.ts";
-import { assertMayChange } from "./policy.ts";
+import { assertMayChange, findAgent } from "./policy.ts";
 
 // The tools of `idse mcp`: each one is a CLI command (the `cli` field), called through the same run()
 // with the same models, so a tool's outputSchema is the `data` schema of that command's --json output.
@@ -77,6 +80,37 @@ async function guard(
   const project = await resolveProject(ws, input.project ?? env.project, env.io.env);
   const { registry } = await loadRegistry(ws.store, project);
   assertMayChange(registry, project, agent, stage, what);
+}
+
+/**
+ * Refuses a planning agent's stage change that would put an implementation-mode agent in charge of the
+ * current session (src/hooks/state.ts handsOverTo): the Claude Code hook reads whose mode applies from
+ * the stages, so this would be the agent's own way out of planning mode, as the hook also refuses.
+ */
+async function guardHandOver(
+  env: McpEnv,
+  input: Scoped,
+  agent: string | undefined,
+  session: string,
+  stage: Stage,
+  status: string,
+) {
+  const ws = env.workspace();
+  const project = await resolveProject(ws, input.project ?? env.project, env.io.env);
+  const { registry } = await loadRegistry(ws.store, project);
+  const me = findAgent(registry, agent);
+  if (me?.mode !== "planning" || (await readCurrentSession(ws.store, project)) !== session) return;
+  const { stages } = await readSessionStages(ws.store, project, session);
+  const next = handsOverTo(registry.agents, stages, stage, status);
+  if (next)
+    throw new IdseError("MCP_HANDOVER_DENIED", {
+      action: "set_stage",
+      agent: me.id,
+      next: next.id,
+      session,
+      stage,
+      status,
+    });
 }
 
 const sessionOpt = (input: Scoped) => (input.session === undefined ? {} : { session: input.session });
@@ -200,7 +234,7 @@ export const TOOLS: ToolDef[] = [
     name: "set_stage",
     title: "Set a stage's status",
     description:
-      "Sets one stage of a session to pending, in_progress or completed. A planning-mode agent may set only the stages routed to planning agents.",
+      "Sets one stage of a session to pending, in_progress or completed. A planning-mode agent may set only the stages routed to planning agents, and not hand the current session to an implementation-mode agent (completing the last planning stage is then a person's step).",
     cli: "session set-stage",
     input: I.SetStageInput,
     output: O.SessionChangeOutput,
@@ -208,6 +242,7 @@ export const TOOLS: ToolDef[] = [
     async run(env, i, agent) {
       await guard(env, i, agent, i.stage, "set_stage");
       const { session } = await scope(env, i);
+      await guardHandOver(env, i, agent, session, i.stage, i.status);
       return runCommand(env, "session set-stage", [session], { stage: i.stage, status: i.status }, i);
     },
   },
