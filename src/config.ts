@@ -57,9 +57,20 @@ function setPath(obj: Record<string, unknown>, key: string, value: unknown): voi
   cur[parts.at(-1)!] = value;
 }
 
-function check(key: ConfigKey, value: unknown, file: string): unknown {
+/** Where a value came from, for the hint that repairs it: the repository file is idse's to change. */
+type Origin = "repo" | "home" | "env" | "flag";
+
+function check(key: ConfigKey, value: unknown, file: string, origin: Origin): unknown {
   const r = v.safeParse(CONFIG_KEYS[key].schema, value);
-  if (!r.success) throw new IdseError("INVALID_CONFIG", { key, file, reason: r.issues[0].message });
+  if (!r.success) {
+    const reason = r.issues[0].message;
+    throw new IdseError("INVALID_CONFIG", {
+      key,
+      file,
+      reason,
+      ...(origin === "repo" ? { unset: key } : {}),
+    });
+  }
   return r.output;
 }
 
@@ -91,7 +102,10 @@ export function coerce(key: ConfigKey, raw: string): unknown {
     if (/^(false|0|no|off)$/i.test(raw)) return false;
     return raw;
   }
-  if (typeof def === "number") return raw.trim() === "" ? raw : Number(raw);
+  if (typeof def === "number") {
+    const n = Number(raw);
+    return raw.trim() === "" || Number.isNaN(n) ? raw : n;
+  }
   return raw;
 }
 
@@ -120,19 +134,19 @@ export function loadConfig(opts: {
       if (source === "home" && isRepoOnly(key)) continue;
       const raw = getPath(obj, key) ?? legacy(obj, key);
       if (raw === undefined) continue;
-      values[key] = check(key, raw, file);
+      values[key] = check(key, raw, file, source === "repo" ? "repo" : "home");
       sources[key] = source;
     }
   }
   for (const key of KNOWN_KEYS) {
     const raw = opts.env[envName(key)];
     if (raw === undefined || raw === "") continue;
-    values[key] = check(key, coerce(key, raw), `environment variable ${envName(key)}`);
+    values[key] = check(key, coerce(key, raw), `environment variable ${envName(key)}`, "env");
     sources[key] = "env";
   }
   for (const [key, value] of Object.entries(opts.flags ?? {})) {
     if (value === undefined || !isConfigKey(key)) continue;
-    values[key] = check(key, value, "command-line flag");
+    values[key] = check(key, value, "command-line flag", "flag");
     sources[key] = "flag";
   }
   return { values: values as ConfigValues, sources, files: { home: homeFile, repo: repoFile } };
@@ -236,7 +250,16 @@ export async function setRepoConfig(
   raw: string,
   o: { timeoutMs?: number } = {},
 ): Promise<unknown> {
-  const value = check(key, coerce(key, raw), join(idseDir, REPO_CONFIG_FILE));
+  let value: unknown;
+  try {
+    value = check(key, coerce(key, raw), "the command line", "flag");
+  } catch (err) {
+    // The value given is what is wrong, not the file: a usage error, and nothing is written.
+    const reason = (err as IdseError).data?.reason;
+    throw new IdseError("USAGE", {
+      reason: `invalid value ${JSON.stringify(raw)} for config key "${key}": ${reason}; nothing was written`,
+    });
+  }
   await updateRepoConfig(idseDir, (obj) => setPath(obj, key, value), o);
   return value;
 }

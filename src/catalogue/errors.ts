@@ -108,9 +108,14 @@ const table = () => ({
     hint: () =>
       "run `idse doctor --fix`: it rebuilds the file from what is on disk, or moves it aside (naming the copy) when nothing can",
   }),
-  INVALID_CONFIG: code<{ key: string; file: string; reason: string }>({
+  INVALID_CONFIG: code<{ key: string; file: string; reason: string; unset?: string }>({
     exit: 1,
     message: (d) => `invalid value for config key "${s(d.key)}" in ${s(d.file)}: ${s(d.reason)}`,
+    // A flat key of the repository's file: `config set` and `config unset` work with it in that state.
+    hint: (d) =>
+      d.unset
+        ? `run \`idse config unset ${s(d.unset)}\` to go back to the default, or \`idse config set ${s(d.unset)} <value>\``
+        : "",
   }),
   UNKNOWN_CONFIG_KEY: code<{ key: string; known: string[] }>({
     exit: 2,
@@ -467,10 +472,10 @@ const table = () => ({
       `another idse process switched the store to ${s(d.store)} while this one waited for the lock; nothing was changed`,
     hint: () => "run the command again: it uses the store config.json names now (`idse store info`)",
   }),
-  STORE_IN_USE: code<{ current: string; projects: string[]; requested: string }>({
+  STORE_IN_USE: code<{ current: string; projects: string[]; requested: string; by?: string }>({
     exit: 1,
     message: (d) =>
-      `the repository keeps its projects in ${s(d.current)} (${list(d.projects)}); \`init --store ${s(d.requested)}\` would hide them`,
+      `the repository keeps its projects in ${s(d.current)} (${list(d.projects)}); \`${s(d.by) || `init --store ${s(d.requested)}`}\` would hide them`,
     hint: (d) => `move them first: \`idse store migrate --to ${s(d.requested)}\``,
   }),
   STORE_VERIFY_FAILED: code<{ count: number; target: string; key?: string; keys?: string[]; source: string }>(

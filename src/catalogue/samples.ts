@@ -31,7 +31,12 @@ export const SAMPLES: { [C in ErrorCode]: DataOf<C> } = {
     file: ".idse/projects/shop/session_state.json",
     reason: "Unexpected end of JSON input",
   },
-  INVALID_CONFIG: { key: "lock.timeout_ms", file: ".idse/config.json", reason: "expected a number" },
+  INVALID_CONFIG: {
+    key: "lock.timeout_ms",
+    file: ".idse/config.json",
+    reason: "expected a number",
+    unset: "lock.timeout_ms",
+  },
   UNKNOWN_CONFIG_KEY: { key: "nope", known: ["owner", "stack"] },
   ARTIFACT_NOT_FOUND: { stage: "plan", session: "auth" },
   COMPLETION_GATE_FAILED: { session: "auth", reason: "2 problems in its artifacts" },

@@ -54,6 +54,14 @@ const ELSEWHERE: Partial<Record<ErrorCode, [file: string, command: string]>> = {
 
 /** Hints that repair: the test that runs the named command (here, or where it already lives). */
 const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
+  async INVALID_CONFIG() {
+    const cwd = await shop();
+    writeFileSync(join(cwd, ".idse/config.json"), JSON.stringify({ lock: { timeout_ms: "abc" } }));
+    const r = await fails("INVALID_CONFIG", cwd, "status");
+    expect(hintOf(r)).toContain("`idse config unset lock.timeout_ms`");
+    await ok(cwd, "config", "unset", "lock.timeout_ms");
+    await ok(cwd, "status");
+  },
   async MCP_HANDOVER_DENIED() {
     // A Claude Code implementer owns implementation: the planner completing tasks would hand it the session.
     const cwd = await shop();

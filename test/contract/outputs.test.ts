@@ -67,7 +67,7 @@ test("every command's --json output matches its schema, on success and on failur
   await run(["docs", "install"], 0);
   await run(["generate-agent-files"], 0);
   await run(["config", "set", "owner", "dee"], 0);
-  await run(["config", "set", "lock.timeout_ms", "soon"], 1);
+  await run(["config", "set", "lock.timeout_ms", "soon"], 2);
   await run(["config", "get", "owner"], 0);
   await run(["config", "list"], 0);
   await run(["config", "unset", "owner"], 0);

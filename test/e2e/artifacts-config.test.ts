@@ -235,7 +235,7 @@ describe("config", () => {
     expect(readJson(join(cwd, ".idseconfig.json"))).toEqual({ stack: "go", owner: "home-owner" });
   });
 
-  test("an invalid value exits 1 naming the key and the file, and writes nothing", () => {
+  test("an invalid value given to config set is a usage error (exit 2) naming the key and the value, and writes nothing", () => {
     const cwd = shop();
     ok(["config", "set", "owner", "alice"], { cwd });
     const before = snapshot(cwd);
@@ -245,12 +245,14 @@ describe("config", () => {
       ["stages.auto_detect", "maybe"],
       ["owner", ""],
     ] as const) {
-      const r = expectFail(json(["config", "set", key, value], { cwd }), 1, "INVALID_CONFIG");
+      const r = expectFail(json(["config", "set", key, value], { cwd }), 2, "USAGE");
       expect(errorOf(r).message).toContain(`"${key}"`);
-      expect(errorOf(r).message).toContain(file);
-      const t = expectFail(run(["config", "set", key, value], { cwd }), 1, "INVALID_CONFIG");
+      expect(errorOf(r).message).toContain(JSON.stringify(value));
+      expect(errorOf(r).message).toContain("nothing was written");
+      // The file holds nothing wrong: it is not blamed.
+      expect(errorOf(r).message).not.toContain(file);
+      const t = expectFail(run(["config", "set", key, value], { cwd }), 2, "USAGE");
       expect(t.stderr).toContain(key);
-      expect(t.stderr).toContain(file);
     }
     expect(snapshot(cwd)).toEqual(before);
   });
@@ -264,6 +266,14 @@ describe("config", () => {
     expect(errorOf(r).message).toContain(file);
     const s = expectFail(run(["status"], { cwd }), 1, "INVALID_CONFIG");
     expect(s.stderr).toContain(file);
+    // The hint's commands work with the file in that state: set replaces the value, unset removes it.
+    expect(errorOf(r).hint).toContain("`idse config unset lock.timeout_ms`");
+    ok(["config", "set", "lock.timeout_ms", "2000"], { cwd });
+    ok(["status"], { cwd });
+    writeFileSync(file, JSON.stringify({ owner: "ana", lock: { timeout_ms: "later" } }));
+    ok(["config", "unset", "lock.timeout_ms"], { cwd });
+    expect(readJson(file)).toEqual({ owner: "ana", lock: {} });
+    ok(["status"], { cwd });
     const env = expectFail(
       json(["config", "list"], { cwd: tempDir(), env: { IDSE_LOCK_TIMEOUT_MS: "x" } }),
       1,

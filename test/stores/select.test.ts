@@ -112,6 +112,50 @@ describe("the store setting", () => {
   });
 });
 
+describe("config set|unset store.plugin", () => {
+  const run = async (cwd: string, ...argv: string[]) => {
+    const r = await idse([...argv, "--json"], { cwd });
+    return {
+      code: r.code,
+      codes: r.json?.diagnostics.map((d: { code: string }) => d.code) ?? [],
+      json: r.json,
+    };
+  };
+
+  test("refused while the configured store holds projects, as init --store is: they would vanish", async () => {
+    const cwd = tempDir();
+    expect((await run(cwd, "init", "shop", "--no-create-agent-files")).code).toBe(0);
+    expect(existsSync(join(cwd, ".idse", "config.json"))).toBe(false);
+    const r = await run(cwd, "config", "set", "store.plugin", "bogus");
+    expect([r.code, r.codes[0]]).toEqual([1, "STORE_IN_USE"]);
+    expect(r.json!.diagnostics[0].message).toContain("`config set store.plugin bogus` would hide them");
+    expect(r.json!.diagnostics[0].hint).toContain("`idse store migrate --to bogus`");
+    expect(existsSync(join(cwd, ".idse", "config.json"))).toBe(false);
+    // Setting the store already in use changes nothing it could hide.
+    expect((await run(cwd, "config", "set", "store.plugin", "filesystem")).code).toBe(0);
+    expect((await run(cwd, "status")).code).toBe(0);
+  });
+
+  test("unset of a plugin store that holds projects is refused; with the value invalid, unset is the repair", async () => {
+    const cwd = tempDir();
+    expect((await run(cwd, "init", "shop", "--store", "sqlite-store", "--no-create-agent-files")).code).toBe(
+      0,
+    );
+    const r = await run(cwd, "config", "unset", "store.plugin");
+    expect([r.code, r.codes[0]]).toEqual([1, "STORE_IN_USE"]);
+    expect((await run(cwd, "status")).code).toBe(0);
+    writeJson(join(cwd, ".idse", "config.json"), { store: { plugin: "Not A Name" } });
+    expect((await run(cwd, "status")).codes[0]).toBe("INVALID_CONFIG");
+    expect((await run(cwd, "config", "unset", "store.plugin")).code).toBe(0);
+  });
+
+  test("in a repository without projects the store may be chosen", async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, ".idse"));
+    expect((await run(cwd, "config", "set", "store.plugin", "sqlite-store")).code).toBe(0);
+  });
+});
+
 describe("ws.store", () => {
   test("the default is the filesystem store itself, not a proxy", async () => {
     const cwd = tempDir();

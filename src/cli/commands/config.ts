@@ -8,7 +8,7 @@ import {
   unsetRepoConfig,
 } from "../../config.ts";
 import { IdseError } from "../../errors.ts";
-import type { ConfigKey } from "../../models/config.ts";
+import { CONFIG_KEYS, type ConfigKey } from "../../models/config.ts";
 import type {
   ConfigGetOutput,
   ConfigListOutput,
@@ -16,7 +16,8 @@ import type {
   ConfigUnsetOutput,
 } from "../../models/outputs.ts";
 import { ignoredKeysNotice, readOriginalConfig } from "../../original/config.ts";
-import { findRoot } from "../../workspace.ts";
+import { FILESYSTEM, storeChoice } from "../../store/select.ts";
+import { findRoot, listProjects, type Workspace } from "../../workspace.ts";
 import type { Context } from "../command.ts";
 import { defineCommand } from "../command.ts";
 
@@ -68,13 +69,44 @@ export const configList = defineCommand<Record<string, never>, ConfigListOutput>
     ].join("\n"),
 });
 
+/**
+ * The repository's .idse/ and the lock timeout, for `config set|unset`: these repair a bad value in
+ * config.json (INVALID_CONFIG's hint names them), so that value must not stop them. The workspace is
+ * opened as every command opens it; when its config holds an invalid value, the folder is found without
+ * it and the lock waits the default time.
+ */
+function repoConfigTarget(ctx: Context): { idseDir: string; timeoutMs: number; ws?: Workspace } {
+  try {
+    const ws = ctx.workspace();
+    return { idseDir: ws.idseDir, timeoutMs: ws.config.values["lock.timeout_ms"], ws };
+  } catch (err) {
+    const root = findRoot(ctx.global.cwd);
+    if ((err as IdseError).code !== "INVALID_CONFIG" || !root) throw err;
+    return { idseDir: join(root, ".idse"), timeoutMs: CONFIG_KEYS["lock.timeout_ms"].default };
+  }
+}
+
+/**
+ * `store.plugin` names the store every command reads the documents from; changing it moves nothing. So,
+ * as `init --store` does, a change is refused while the store now configured holds projects: they would
+ * vanish from every command (`store migrate` moves them). Not checked while the config is invalid (`ws`
+ * undefined): then the change is the repair.
+ */
+async function checkStoreSwitch(ws: Workspace | undefined, argv: string, to: string): Promise<void> {
+  if (!ws) return;
+  const current = storeChoice(ws.config, ws.idseDir);
+  if (current.plugin === to) return;
+  const projects = await listProjects(ws.store);
+  if (projects.length)
+    throw new IdseError("STORE_IN_USE", { current: current.plugin, requested: to, projects, by: argv });
+}
+
 export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
   async run(ctx, [raw, value]) {
     const k = key(raw!);
-    const ws = ctx.workspace();
-    const stored = (await setRepoConfig(ws.idseDir, k, value!, {
-      timeoutMs: ws.config.values["lock.timeout_ms"],
-    })) as ConfigSetOutput["value"];
+    const { idseDir, timeoutMs, ws } = repoConfigTarget(ctx);
+    if (k === "store.plugin") await checkStoreSwitch(ws, `config set store.plugin ${value}`, value!);
+    const stored = (await setRepoConfig(idseDir, k, value!, { timeoutMs })) as ConfigSetOutput["value"];
     return { key: k, value: stored, source: "repo", file: ".idse/config.json" };
   },
   text: (d) => `${d.key} = ${show(d.value)} (written to ${d.file})`,
@@ -83,9 +115,9 @@ export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({
 export const configUnset = defineCommand<Record<string, never>, ConfigUnsetOutput>({
   async run(ctx, [raw]) {
     const k = key(raw!);
-    const ws = ctx.workspace();
-    const timeoutMs = ws.config.values["lock.timeout_ms"];
-    return { key: k, removed: await unsetRepoConfig(ws.idseDir, k, { timeoutMs }) };
+    const { idseDir, timeoutMs, ws } = repoConfigTarget(ctx);
+    if (k === "store.plugin") await checkStoreSwitch(ws, "config unset store.plugin", FILESYSTEM);
+    return { key: k, removed: await unsetRepoConfig(idseDir, k, { timeoutMs }) };
   },
   text: (d) =>
     d.removed ? `Removed ${d.key} from .idse/config.json` : `${d.key} was not set in .idse/config.json`,
