@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_LOCK_FILE, readSection } from "./config.ts";
 import type { Context } from "./context.ts";
@@ -10,6 +10,7 @@ import { writeFileAtomic } from "./store/atomic-file.ts";
 import type { DesignStore } from "./store/contract.ts";
 import { acquireFileLock, alive, isStaleLock } from "./store/file-lock.ts";
 import { keys } from "./store/layout.ts";
+import { ownText, readOwnFile, STATE_MAX_BYTES } from "./store/own-file.ts";
 import { isLeftoverTemp, sweepTemps, tempPid } from "./store/temp-sweep.ts";
 import { findRoot, type Workspace, writeCurrentProject } from "./workspace.ts";
 
@@ -138,7 +139,8 @@ export function endMigration(idseDir: string): void {
 
 function readMigration(idseDir: string): MigrationJournal | undefined {
   try {
-    return JSON.parse(readFileSync(join(idseDir, MIGRATION_JOURNAL), "utf8")) as MigrationJournal;
+    const text = ownText(join(idseDir, MIGRATION_JOURNAL), STATE_MAX_BYTES);
+    return text === undefined ? undefined : (JSON.parse(text) as MigrationJournal);
   } catch {
     return undefined;
   }
@@ -176,10 +178,17 @@ export async function recoverMigration(idseDir: string): Promise<string | undefi
 
 // --- the scan at start-up -------------------------------------------------------------------------------
 
-/** Whether a journal file holds the pid of a process that is gone (a running one is still at work). */
+/**
+ * Whether a journal file holds the pid of a process that is gone (a running one is still at work). A file
+ * that is no journal idse wrote (a link, a device: a cloned repository can commit one, and a read of a
+ * link to /dev/stdin never ends) is not read and is nothing to recover.
+ */
 function ownerGone(file: string): boolean {
   try {
-    const { pid, host } = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; host?: unknown };
+    const f = readOwnFile(file, STATE_MAX_BYTES);
+    if (f === "foreign") return false;
+    if (f === "missing") return true;
+    const { pid, host } = JSON.parse(f.text) as { pid?: unknown; host?: unknown };
     if (typeof pid !== "number") return true;
     return host === hostname() && !alive(pid);
   } catch {
@@ -272,7 +281,8 @@ function sweepManagedTemps(root: string, idseDir: string): void {
 function managedFiles(root: string, idseDir: string): Set<string> {
   const out = new Set([join(root, ".claude", "settings.json")]);
   try {
-    const m = JSON.parse(readFileSync(join(idseDir, "agent_files.json"), "utf8")) as { files?: object };
+    const text = ownText(join(idseDir, "agent_files.json"), STATE_MAX_BYTES);
+    const m = (text === undefined ? {} : JSON.parse(text)) as { files?: object };
     for (const file of Object.keys(m.files ?? {})) out.add(join(root, file));
   } catch {
     // no manifest (or an unreadable one): only settings.json is known

@@ -139,15 +139,22 @@ const table = () => ({
     exit: 1,
     message: (d) => `"${s(d.name)}" is not a collaborator of session "${s(d.session)}"`,
   }),
-  LOCKED: code<{ file: string; pid: number | string } | StoreData>({
+  LOCKED: code<{ file: string; pid: number | string; host?: string; foreign?: boolean } | StoreData>({
     exit: 1,
     // The file lock names its file and holder; a store's own lock (sqlite, postgres, Notion) names
     // neither, only its reason, which says what is locked.
     message: (d) =>
       "reason" in d
         ? `store ${who(d)} is locked: ${s(d.reason)}`
-        : `${s(d.file)} is locked by another idse process (pid ${s(d.pid)})`,
-    hint: () => "wait for it to finish; a lock left by a dead process is taken over automatically",
+        : d.foreign
+          ? `${s(d.file)} is in the way of idse's lock: it is no lock file idse wrote (a link, a folder or a device)`
+          : `${s(d.file)} is locked by another idse process (pid ${s(d.pid)}${d.host ? ` on host ${s(d.host)}` : ""})`,
+    // Only a lock of this host is known to be dead when its process is gone; one from another host (a
+    // container, a lock committed by mistake) or a file that is no lock waits for the user.
+    hint: (d) =>
+      !("reason" in d) && (d.foreign || d.host)
+        ? `if no idse process is working on this repository${d.host ? ` on ${s(d.host)}` : ""}, remove it: \`rm ${s(d.file)}\`, and run the command again`
+        : "wait for it to finish; a lock left by a dead process on this host is taken over automatically",
   }),
   INPUT_REQUIRED: code<{ reason: string }>({
     exit: 1,

@@ -2,11 +2,13 @@ import { readFileSync, renameSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as v from "valibot";
 import { HOME_CONFIG_FILE, REPO_CONFIG_FILE } from "../config.ts";
+import type { IdseError } from "../errors.ts";
 import { parseJsonText } from "../json-text.ts";
 import { PluginsFile } from "../models/plugins.ts";
 import { StoreExportFile } from "../models/store.ts";
 import { CredentialsFile } from "../models/sync.ts";
 import { issueText } from "../store/documents.ts";
+import { readContained } from "../store/path-guard.ts";
 import { credentialsPath } from "../sync/credentials.ts";
 
 // `idse doctor` for the JSON files that live outside the DesignStore: the repository's config.json,
@@ -31,12 +33,22 @@ export interface SettingsFile {
 
 const isObject = (x: unknown) => x !== null && typeof x === "object" && !Array.isArray(x);
 
-/** The problem of a JSON file for a reader that requires `shape`; undefined when absent or fine. */
-function jsonProblem(path: string, shape: (json: unknown) => string | undefined): string | undefined {
-  let bytes: Buffer;
+/**
+ * The problem of a JSON file for a reader that requires `shape`; undefined when absent or fine. A file of
+ * the repository (`root`) is read as the readers read it: one that a link leads out of the repository is
+ * not read (what is there is never quoted) and is its problem.
+ */
+function jsonProblem(
+  path: string,
+  shape: (json: unknown) => string | undefined,
+  root: string | undefined,
+): string | undefined {
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(path);
+    bytes = root === undefined ? readFileSync(path) : readContained(root, path);
+    if (bytes === undefined) return undefined;
   } catch (err) {
+    if ((err as IdseError).code === "PATH_OUTSIDE_WORKSPACE") return (err as IdseError).message;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     return `cannot be read (${code})`;
@@ -99,11 +111,14 @@ export function settingsFiles(o: {
     model(CredentialsFile, false),
     "copy your credentials back into a new file from the moved one (docs/sync.md)",
   );
-  return files.map((f, i) => ({
-    ...f,
-    shown: o.root && !relative(o.root, f.path).startsWith("..") ? relative(o.root, f.path) : f.path,
-    problem: () => jsonProblem(f.path, checks[i]!),
-  }));
+  return files.map((f, i) => {
+    const inRepo = o.root !== undefined && !relative(o.root, f.path).startsWith("..");
+    return {
+      ...f,
+      shown: inRepo ? relative(o.root!, f.path) : f.path,
+      problem: () => jsonProblem(f.path, checks[i]!, inRepo ? o.root : undefined),
+    };
+  });
 }
 
 /** Renames `path` to `<path>.corrupt-<time>` (same bytes, same mode) and returns the new path. */

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { readContained } from "../store/path-guard.ts";
 
 // What the Claude Code hook needs to know to decide, read the cheap way: the project, its agent registry,
 // the current session and that session's stage state. Plain reads and JSON.parse, checked for exactly the
@@ -65,11 +66,14 @@ export function findRoot(cwd: string): string | undefined {
 export function plainFileStore(idseDir: string, env: Record<string, string | undefined>): boolean {
   const fromEnv = env.IDSE_STORE_PLUGIN;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv === "filesystem";
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(join(idseDir, "config.json"), "utf8");
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ENOENT";
+    // As every reader of the repository's files: nothing a link leads out to is read (a link to
+    // /dev/stdin would hang the hook); such a file goes the slow way, which reports it.
+    text = readContained(dirname(idseDir), join(idseDir, "config.json"), "utf8");
+    if (text === undefined) return true;
+  } catch {
+    return false;
   }
   try {
     const doc = JSON.parse(text);
@@ -95,7 +99,8 @@ export function fileSource(idseDir: string): Source {
   return {
     async read(key) {
       try {
-        return readFileSync(join(idseDir, key), "utf8");
+        // PATH_OUTSIDE_WORKSPACE for a file a link leads out of the repository: a problem, so a denial.
+        return readContained(dirname(idseDir), join(idseDir, key), "utf8");
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT" || code === "ENOTDIR") return undefined;

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import ini from "ini";
 import getAuthToken from "registry-auth-token";
 import { IdseError } from "../errors.ts";
 import { readTextIfExists } from "../store/atomic-file.ts";
+import { readRegularFile } from "../store/own-file.ts";
 
 // Which npm registry to ask, with which credentials and certificates, the way npm itself decides, so
 // `idse plugin add` and `npm view` agree on every .npmrc (test/plugins/npmrc-parity.test.ts runs both).
@@ -221,14 +222,23 @@ export function tlsFor(o: RegistryEnv): Tls | undefined {
   const ca = lookup(all, "ca")?.value;
   const cafile = lookup(all, "cafile")?.value;
   if (cafile) {
+    // A repository's .npmrc names it: a link to /dev/stdin or /dev/zero must not hang the command or fill
+    // memory, so only a regular file of a certificate bundle's size is read.
+    let f: ReturnType<typeof readRegularFile>;
     try {
-      tls.ca = [readFileSync(cafile, "utf8")];
+      f = readRegularFile(cafile, 16 << 20, { links: true });
     } catch (err) {
       throw new IdseError("PLUGIN_REGISTRY", {
         url: cafile,
         reason: `cannot read the cafile named in the npm config: ${(err as Error).message}`,
       });
     }
+    if (typeof f !== "object")
+      throw new IdseError("PLUGIN_REGISTRY", {
+        url: cafile,
+        reason: `the cafile named in the npm config is ${f === "missing" ? "missing" : "no regular file of a certificate bundle's size"}`,
+      });
+    tls.ca = [f.text];
   } else if (ca) tls.ca = ca.split("\n").filter(Boolean);
   const cert = lookup(all, "cert")?.value;
   const key = lookup(all, "key")?.value;

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { IdseError } from "../errors.ts";
 import { hostname } from "../host-name.ts";
 import type { Release } from "./contract.ts";
+import { readOwnFile, STATE_MAX_BYTES } from "./own-file.ts";
 import { boundaryOf, guardWrite } from "./path-guard.ts";
 
 // A lock file holding "pid host time", created atomically with link(2). Written by hand rather than with
@@ -37,14 +38,21 @@ function exited(pid: number): boolean {
   }
 }
 
-function readOwner(file: string): { pid: number; host: string; raw: string } | undefined {
+/**
+ * The lock's holder as its file says; `foreign` when the file is not one idse writes (a link, a folder, a
+ * device: a cloned repository can commit one, and a read of a link to /dev/stdin never ends).
+ */
+function readOwner(file: string): { pid: number; host: string; raw: string; foreign?: true } | undefined {
+  let f: ReturnType<typeof readOwnFile>;
   try {
-    const raw = readFileSync(file, "utf8");
-    const [pid, host] = raw.split(" ");
-    return { pid: Number(pid), host: host ?? "", raw };
+    f = readOwnFile(file, STATE_MAX_BYTES);
   } catch {
     return undefined;
   }
+  if (f === "missing") return undefined;
+  if (f === "foreign") return { pid: Number.NaN, host: "", raw: "", foreign: true };
+  const [pid, host] = f.text.split(" ");
+  return { pid: Number(pid), host: host ?? "", raw: f.text };
 }
 
 /**
@@ -85,7 +93,16 @@ export async function acquireFileLock(path: string, timeoutMs: number): Promise<
       if (readOwner(file)?.raw === owner.raw) unlinkSync(file);
       continue;
     }
-    if (Date.now() >= deadline) throw new IdseError("LOCKED", { file, pid: owner?.pid ?? "?" });
+    if (Date.now() >= deadline) {
+      const foreign = owner?.foreign === true;
+      const host = owner && !foreign && owner.host !== hostname() ? owner.host : undefined;
+      throw new IdseError("LOCKED", {
+        file,
+        pid: foreign ? "?" : (owner?.pid ?? "?"),
+        ...(host ? { host } : {}),
+        ...(foreign ? { foreign } : {}),
+      });
+    }
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, 100);
   }

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, type Stats, statSync } from "node:fs";
+import { mkdirSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic, writeTarget } from "./atomic-file.ts";
 import type { DesignStore } from "./contract.ts";
+import { CACHE_MAX_BYTES, ownText } from "./own-file.ts";
 
 // git's index idea for idse's content hashes (issue 16): per file, what stat says about it (device, inode,
 // size, mtime and ctime) next to the sha256 of its text, so a `sync status` or `sync push`
@@ -75,7 +76,10 @@ function load(file: string): { entries: Map<string, string>; writtenMs: number }
   let writtenMs: number;
   try {
     writtenMs = statSync(file).mtimeMs;
-    text = readFileSync(file, "utf8");
+    // Not a file idse wrote (a link, a device: a clone can commit one) is no cache: every file is read.
+    const own = ownText(file, CACHE_MAX_BYTES);
+    if (own === undefined) return empty;
+    text = own;
   } catch {
     return empty;
   }

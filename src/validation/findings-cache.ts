@@ -1,19 +1,11 @@
-import {
-  closeSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  type Stats,
-  statSync,
-} from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, rmSync, type Stats, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { BLUEPRINT } from "../ids.ts";
 import { writeFileAtomic } from "../store/atomic-file.ts";
 import { type DesignStore, sha256Hex } from "../store/contract.ts";
 import { storeBoundary } from "../store/fs.ts";
 import { keys, SESSION_FILES, STAGES, type Stage } from "../store/layout.ts";
+import { CACHE_MAX_BYTES, ownText } from "../store/own-file.ts";
 import { guardRead } from "../store/path-guard.ts";
 import { ensureCacheDir, statKey } from "../store/stat-cache.ts";
 import { walkTree } from "../store/walk-tree.ts";
@@ -398,7 +390,9 @@ export function openFindingsCache(input: CacheInput): FindingsCache | undefined 
     if (data && !data.isFile()) return undefined;
     if (data) {
       try {
-        old = load(readFileSync(`${base}.index`, "utf8"), runKey, data.size);
+        // Not a file idse wrote (a link, a device: a clone can commit one) is no index: the cache starts anew.
+        const index = ownText(`${base}.index`, CACHE_MAX_BYTES);
+        old = index === undefined ? undefined : load(index, runKey, data.size);
       } catch {
         old = undefined;
       }

@@ -1,8 +1,10 @@
 import { expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { alive } from "../../src/store/file-lock.ts";
+import type { IdseError } from "../../src/errors.ts";
+import { hostname } from "../../src/host-name.ts";
+import { acquireFileLock, alive } from "../../src/store/file-lock.ts";
 import { tempDir } from "../helpers.ts";
 
 // A lock's holder is alive only while it can still run: a zombie (exited, not yet reaped) answers
@@ -38,4 +40,24 @@ test("a running process is alive; one that exited and was not reaped is not", as
   } finally {
     sh.kill("SIGKILL");
   }
+});
+
+test("a lock of another host is not taken over: LOCKED names the host and how to remove the lock", async () => {
+  const file = join(tempDir("idse-lock-"), ".idse.lock");
+  writeFileSync(file, "999999 otherhost 2020-01-01T00:00:00Z");
+  const err = await acquireFileLock(file, 50).then(
+    () => undefined,
+    (e: IdseError) => e,
+  );
+  expect(err?.code).toBe("LOCKED");
+  expect(err?.message).toContain("pid 999999 on host otherhost");
+  expect(err?.hint).toContain(`\`rm ${file}\``);
+  expect(readFileSync(file, "utf8")).toStartWith("999999 otherhost");
+  // A lock of this host whose process is alive: wait, it is taken over once the process is gone.
+  writeFileSync(file, `${process.pid} ${hostname()} now`);
+  const mine = await acquireFileLock(file, 50).then(
+    () => undefined,
+    (e: IdseError) => e,
+  );
+  expect(mine?.hint).toContain("taken over automatically");
 });

@@ -1,9 +1,10 @@
-import { lstatSync, readFileSync, type Stats, statSync } from "node:fs";
+import { lstatSync, type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { CompiledProfile } from "../../models/agent-profile.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
 import { type DesignStore, sha256Hex } from "../../store/contract.ts";
 import { storeBoundary } from "../../store/fs.ts";
+import { CACHE_MAX_BYTES, ownText } from "../../store/own-file.ts";
 import { guardRead } from "../../store/path-guard.ts";
 import { cacheDir, ensureCacheDir, openStatCache, statKey } from "../../store/stat-cache.ts";
 import { VERSION } from "../../version.ts";
@@ -65,12 +66,9 @@ export interface VerdictInput {
 
 function loadVerdicts(file: string): Map<string, string> {
   const entries = new Map<string, string>();
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return entries;
-  }
+  // Not a file idse wrote (a link, a device: a clone can commit one) is no cache: every profile is checked.
+  const text = ownText(file, CACHE_MAX_BYTES);
+  if (text === undefined) return entries;
   if (!text.startsWith(`${FORMAT}\n`) || !text.endsWith("\n")) return entries;
   for (const line of text.slice(FORMAT.length + 1, -1).split("\n")) {
     if (!/^[0-9a-f]{64}\t\{/.test(line)) return new Map();
