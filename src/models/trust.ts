@@ -33,11 +33,21 @@ export const ApprovedCommand = d(
   "One approved MCP stdio command of a remote.",
 );
 
+export const ApprovedEndpoint = d(
+  v.object({
+    hosts: Names("The origins (scheme, host and port) of the remote's URLs when it was approved."),
+  }),
+  "One approved remote endpoint: where the remote may send this user's credentials and documents.",
+);
+
 export const RepoTrust = d(
   v.object({
     approved_at: d(v.string(), "When it was last approved (ISO-8601)."),
     plugins: d(v.record(v.string(), ApprovedPlugin), "Plugin name → what was approved."),
     commands: d(v.record(v.string(), ApprovedCommand), "Remote name → its approved command."),
+    endpoints: v.optional(
+      d(v.record(v.string(), ApprovedEndpoint), "Remote name → the origins it was approved to reach."),
+    ),
   }),
   "What the user approved in one repository.",
 );
@@ -54,14 +64,19 @@ export type TrustFile = v.InferOutput<typeof TrustFile>;
 
 export const Runnable = d(
   v.object({
-    kind: d(v.picklist(["plugin", "command"]), "An installed plugin, or a remote's MCP stdio command."),
+    kind: d(
+      v.picklist(["plugin", "command", "endpoint"]),
+      "An installed plugin, a remote's MCP stdio command, or the URL a remote of the repository's config would send this user's credentials and documents to.",
+    ),
     name: d(v.string(), "The plugin's name, or the remote's."),
     version: v.optional(d(v.string(), "Plugin version.")),
     plugin_kind: v.optional(d(v.string(), "store, sync or routing.")),
     source: v.optional(d(v.string(), "Where the plugin came from: source: resolved.")),
     integrity: v.optional(Integrity),
     env: v.optional(Names("Environment variables its host API may read.")),
-    hosts: v.optional(Names("Network hosts its host API may reach.")),
+    hosts: v.optional(
+      Names("Network hosts its host API may reach; for an endpoint, the remote's URL origins."),
+    ),
     command: v.optional(Names("The command and its arguments.")),
     cwd: v.optional(d(v.nullable(v.string()), "Its working directory as configured.")),
     files: v.optional(

@@ -11,8 +11,8 @@ import { readLock } from "./lockfile.ts";
 import { repoKey } from "./trust.ts";
 
 // What code a repository would make idse run, for `idse trust` to show and approve: every enabled
-// installed plugin that is not byte for byte this binary's own copy, and every remote's MCP stdio
-// command. Nothing here imports or runs any of it; a plugin whose files do not match plugins.json is
+// installed plugin that is not byte for byte this binary's own copy, every remote's MCP stdio command,
+// and every remote URL (where this user's credentials would go). Nothing here imports or runs any of it; a plugin whose files do not match plugins.json is
 // refused (PLUGIN_INTEGRITY) rather than offered for approval.
 
 export type Item = Omit<Runnable, "approved">;
@@ -67,6 +67,29 @@ export function commandItem(name: string, c: RemoteConfig, root: string): Item |
   return { kind: "command", name, command, cwd, files: namedFiles(root, cwd, command) };
 }
 
+/** The http(s) origins among `urls` (anything else is no place to fetch). */
+export function httpOrigins(urls: unknown[]): string[] {
+  const out: string[] = [];
+  for (const u of urls) {
+    if (typeof u !== "string" || !/^https?:\/\//i.test(u)) continue;
+    try {
+      out.push(new URL(u).origin);
+    } catch {}
+  }
+  return [...new Set(out)].sort();
+}
+
+/**
+ * Where a remote of the repository's config would be reached: its URL origins (a sync plugin's `url`, a
+ * store plugin's `url` or `base_url` option). A cloned repository can name any server there, and the remote
+ * would send it this user's credentials (IDSE_ARTIFACT_TOKEN, credentials.json) and the documents.
+ */
+export function endpointItem(name: string, c: RemoteConfig): Item | undefined {
+  const opts = (c.options ?? {}) as Record<string, unknown>;
+  const hosts = httpOrigins([c.url, opts.url, opts.base_url]);
+  return hosts.length ? { kind: "endpoint", name, hosts } : undefined;
+}
+
 export async function workspaceRunnables(ws: Workspace): Promise<Item[]> {
   const items: Item[] = [];
   for (const e of readLock(ws.idseDir).plugins) {
@@ -77,6 +100,8 @@ export async function workspaceRunnables(ws: Workspace): Promise<Item[]> {
   for (const [name, c] of Object.entries(readRemotes(ws.idseDir))) {
     const item = commandItem(name, c, ws.root);
     if (item) items.push(item);
+    const endpoint = endpointItem(name, c);
+    if (endpoint) items.push(endpoint);
   }
   return items;
 }

@@ -7,7 +7,8 @@ import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 
 // Workspace trust, after direnv's `allow` and mise's `trust`: code a repository brings (an installed
 // plugin that is not this binary's own copy, a remote's MCP stdio command) runs only once this user has
-// approved exactly those bytes and that command for this repository. Approvals live in the user's config
+// approved exactly those bytes and that command for this repository, and a remote URL the repository's
+// config names is reached (with this user's credentials, and the documents) only once approved too. Approvals live in the user's config
 // directory, beside credentials.json, keyed by the repository's real path; a clone elsewhere, a changed
 // byte or a changed grant is not approved. IDSE_TRUST=all trusts everything (CI images that build their
 // own repository).
@@ -46,6 +47,10 @@ export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approv
     const p = rec.plugins[r.name];
     return !!p && p.integrity === r.integrity && same(p.env, r.env ?? []) && same(p.hosts, r.hosts ?? []);
   }
+  if (r.kind === "endpoint") {
+    const e = rec.endpoints?.[r.name];
+    return !!e && same(e.hosts, r.hosts ?? []);
+  }
   const c = rec.commands[r.name];
   const files = (x: Record<string, string> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort());
   return (
@@ -54,9 +59,11 @@ export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approv
 }
 
 export function describeRunnable(r: Omit<Runnable, "approved">): string {
-  return r.kind === "plugin"
-    ? `plugin ${r.name} ${r.version ?? ""} (${r.source ?? "?"}, ${r.integrity?.slice(0, 23) ?? "?"}…)`
-    : `the MCP stdio command of remote ${r.name} (${(r.command ?? []).join(" ")})`;
+  if (r.kind === "plugin")
+    return `plugin ${r.name} ${r.version ?? ""} (${r.source ?? "?"}, ${r.integrity?.slice(0, 23) ?? "?"}…)`;
+  if (r.kind === "endpoint")
+    return `remote ${r.name} at ${(r.hosts ?? []).join(", ")} (it would get your credentials and documents)`;
+  return `the MCP stdio command of remote ${r.name} (${(r.command ?? []).join(" ")})`;
 }
 
 /** Throws WORKSPACE_UNTRUSTED unless every item is approved for the repository at `root`. */
@@ -94,9 +101,12 @@ export async function approve(
       approved_at: now,
       plugins: replace ? {} : { ...(old?.plugins ?? {}) },
       commands: replace ? {} : { ...(old?.commands ?? {}) },
+      endpoints: replace ? {} : { ...(old?.endpoints ?? {}) },
     };
     for (const r of items) {
-      if (r.kind === "plugin") {
+      if (r.kind === "endpoint") {
+        rec.endpoints![r.name] = { hosts: [...(r.hosts ?? [])] };
+      } else if (r.kind === "plugin") {
         rec.plugins[r.name] = {
           integrity: r.integrity!,
           env: [...(r.env ?? [])],

@@ -65,27 +65,7 @@ function callLimit(options: Record<string, unknown>): number {
   return t * (r + 1) + 30_000 * r + 5_000;
 }
 
-/** The http(s) origins among `urls` (anything else is no place to fetch). */
-function origins(urls: unknown[]): string[] {
-  const out: string[] = [];
-  for (const u of urls) {
-    if (typeof u !== "string" || !/^https?:\/\//i.test(u)) continue;
-    try {
-      out.push(new URL(u).origin);
-    } catch {}
-  }
-  return out;
-}
-
 export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Promise<SyncTransport> {
-  // A command in the repository's config (artifact-core's mcp-stdio) is code the repository brings: it
-  // starts only once this user approved it here (`idse trust`, src/plugins/trust.ts).
-  const { commandItem } = await import("../plugins/runnables.ts");
-  const command = commandItem(remote.name, remote.config, e.ws.root);
-  if (command) {
-    const { requireTrusted } = await import("../plugins/trust.ts");
-    requireTrusted({ env: e.env, home: e.home }, e.ws.root, [command]);
-  }
   const info = await remotePluginInfo(e.ws, remote.plugin);
   if (!info || (info.kind !== "sync" && info.kind !== "store")) {
     throw new IdseError("REMOTE_PLUGIN_UNAVAILABLE", {
@@ -93,6 +73,18 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
       plugin: remote.plugin,
       reason: info ? `it is a ${info.kind} plugin` : "it is neither installed nor bundled in this build",
     });
+  }
+  // A command in the repository's config (artifact-core's mcp-stdio) is code the repository brings: it
+  // starts only once this user approved it here (`idse trust`, src/plugins/trust.ts). So is a URL there:
+  // the remote would send it this user's credentials and the documents. A personal remote (the user's own
+  // config) is this user's choice already.
+  const { commandItem, endpointItem, httpOrigins } = await import("../plugins/runnables.ts");
+  const command = commandItem(remote.name, remote.config, e.ws.root);
+  const endpoint = remote.source === "repo" ? endpointItem(remote.name, remote.config) : undefined;
+  const items = [command, endpoint].filter((i) => i !== undefined);
+  if (items.length) {
+    const { requireTrusted } = await import("../plugins/trust.ts");
+    requireTrusted({ env: e.env, home: e.home }, e.ws.root, items);
   }
   const { named, byOrigin } = loadCredentials(
     e.env,
@@ -119,14 +111,14 @@ export async function openPluginRemote(e: PluginRemoteEnv, remote: Remote): Prom
   if (info.kind === "sync") {
     return host.loadSyncTransport(e.ws, remote.plugin, {
       ...common,
-      remotes: origins([remote.config.url]),
+      remotes: httpOrigins([remote.config.url]),
       timeoutMs: callLimit(options),
     });
   }
   // A store's own endpoint option (notion-store's base_url) is where this remote is, so it may be fetched.
   const store = storeCore(
     await host
-      .loadStore(e.ws, remote.plugin, { ...common, remotes: origins([options.base_url, options.url]) })
+      .loadStore(e.ws, remote.plugin, { ...common, remotes: httpOrigins([options.base_url, options.url]) })
       .catch((err) => {
         throw asTransportError(err);
       }),

@@ -31,6 +31,39 @@ async function setup(o: { sessions?: string[]; pageSize?: number; remote?: Recor
 
 const puts = (s: TestServer) => s.requests.filter((r) => r.method === "PUT");
 
+describe("a remote URL from the repository's config", () => {
+  test("gets no request, and no token, until this user approves it; a changed URL needs approval again", async () => {
+    const server = await startServer({ token: TOKEN });
+    servers.push(server);
+    const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
+    // As a cloned repository's committed config would name it: never `remote add`ed by this user.
+    const file = join(ws.cwd, ".idse", "config.json");
+    const remote = { plugin: "artifact-core", url: server.url, default: true, retry_base_ms: 5 };
+    writeFileSync(file, JSON.stringify({ remotes: { core: remote } }));
+    for (const argv of [
+      ["sync", "status"],
+      ["sync", "push"],
+      ["sync", "pull", "--yes"],
+    ]) {
+      const r = await ws.json(argv);
+      expect([argv, r.code, r.json.diagnostics[0].code]).toEqual([argv, 1, "WORKSPACE_UNTRUSTED"]);
+      expect(r.json.diagnostics[0].message).toContain(new URL(server.url).origin);
+    }
+    expect(server.requests).toEqual([]);
+    const shown = await ws.run(["trust", "--show"]);
+    expect(shown.stdout).toContain(`NOT APPROVED remote core reaches: ${new URL(server.url).origin}`);
+    expect((await ws.json(["trust"])).code).toBe(0);
+    expect((await ws.json(["sync", "status"])).code).toBe(0);
+    expect(server.requests.length).toBeGreaterThan(0);
+    // A pull that changes the URL (to another server) is not approved with the old one.
+    const other = await startServer({ token: TOKEN });
+    servers.push(other);
+    writeFileSync(file, JSON.stringify({ remotes: { core: { ...remote, url: other.url } } }));
+    expect((await ws.json(["sync", "status"])).json.diagnostics[0].code).toBe("WORKSPACE_UNTRUSTED");
+    expect(other.requests).toEqual([]);
+  });
+});
+
 describe("artifact-core over HTTP", () => {
   test("push, remote edit, pull: bearer token on every request, ETags honoured", async () => {
     const { server, ws } = await setup();
@@ -60,6 +93,8 @@ describe("artifact-core over HTTP", () => {
   test("the token may come from the credentials file, by remote name or URL origin", async () => {
     const { server, ws } = await setup();
     ws.env = { XDG_CONFIG_HOME: join(ws.cwd, "cfg") };
+    // Another config directory: the remote's approval (trust.json) is kept beside the credentials.
+    expect((await ws.json(["trust"])).code).toBe(0);
     const file = join(ws.cwd, "cfg", "idse", "credentials.json");
     (await import("node:fs")).mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(file, JSON.stringify({ remotes: { [server.url]: { IDSE_ARTIFACT_TOKEN: TOKEN } } }), {
@@ -80,6 +115,7 @@ describe("artifact-core over HTTP", () => {
     const file = join(ws.cwd, "cfg", "idse", "credentials.json");
     (await import("node:fs")).mkdirSync(join(file, ".."), { recursive: true });
     ws.env = { XDG_CONFIG_HOME: join(ws.cwd, "cfg"), IDSE_ARTIFACT_TOKEN: wrong };
+    expect((await ws.json(["trust"])).code).toBe(0); // approved in that config directory
     writeFileSync(file, JSON.stringify({ remotes: { [server.url]: { IDSE_ARTIFACT_TOKEN: TOKEN } } }), {
       mode: 0o600,
     });

@@ -57,7 +57,8 @@ async function approve(ws: Ws) {
   if (r.code !== 0) throw new Error(r.stdout);
 }
 
-function writeRemote(ws: Ws, remote: Record<string, unknown>) {
+/** Writes the remote into the repository's config, as a teammate's commit would, and approves it (`idse trust`). */
+async function writeRemote(ws: Ws, remote: Record<string, unknown>) {
   const file = join(ws.cwd, ".idse", "config.json");
   const config = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   // Fast retries for tests; the defaults (250 ms base, 30 s timeout) are for people.
@@ -65,13 +66,14 @@ function writeRemote(ws: Ws, remote: Record<string, unknown>) {
     core: { plugin: "artifact-core", default: true, retry_base_ms: 5, timeout_ms: 5000, ...remote },
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
+  await approve(ws);
 }
 
 async function overHttp(o: SetupOptions = {}): Promise<Remote> {
   const server = await startMcpHttpServer({ token: o.serverToken ?? TOKEN, pageSize: 3, ...o.server });
   servers.push(server);
   const ws = await workspace(o.sessions ?? [], { IDSE_ARTIFACT_TOKEN: TOKEN });
-  writeRemote(ws, { transport: "mcp", url: server.url, ...o.remote });
+  await writeRemote(ws, { transport: "mcp", url: server.url, ...o.remote });
   return {
     ws,
     docs: () => server.state.docs,
@@ -102,7 +104,7 @@ async function overStdio(o: SetupOptions = {}): Promise<Remote> {
   const file = join(tempDir("idse-mcp-"), "state.json");
   writeState(file, emptyState(o.serverToken ?? TOKEN));
   const ws = await workspace(o.sessions ?? [], { IDSE_ARTIFACT_TOKEN: TOKEN });
-  writeRemote(ws, { transport: "mcp-stdio", command: stdioCommand(file, o.server), ...o.remote });
+  await writeRemote(ws, { transport: "mcp-stdio", command: stdioCommand(file, o.server), ...o.remote });
   await approve(ws);
   const change = (f: (s: McpState) => void) => {
     const s = readState(file);
@@ -326,7 +328,7 @@ describe("artifact-core over MCP: transport specifics", () => {
       const server = await startMcpHttpServer({ token: TOKEN });
       servers.push(server);
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
-      writeRemote(ws, { transport: "mcp", url: server.url });
+      await writeRemote(ws, { transport: "mcp", url: server.url });
       server.httpFaults.push({ status: 503, times: 2 });
       const res = await ws.json(["sync", "push"]);
       expect(res.code, res.stdout).toBe(0);
@@ -345,7 +347,7 @@ describe("artifact-core over MCP: transport specifics", () => {
       const url = server.url;
       await server.close();
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
-      writeRemote(ws, { transport: "mcp", url, retries: 1 });
+      await writeRemote(ws, { transport: "mcp", url, retries: 1 });
       const res = await ws.json(["sync", "push"]);
       expect(res.code).toBe(1);
       expect(res.json.diagnostics[0]).toMatchObject({
@@ -360,7 +362,7 @@ describe("artifact-core over MCP: transport specifics", () => {
     "stdio: a command that does not exist is REMOTE_UNREACHABLE, naming the program",
     async () => {
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
-      writeRemote(ws, { transport: "mcp-stdio", command: ["idse-no-such-mcp-server", "--stdio"] });
+      await writeRemote(ws, { transport: "mcp-stdio", command: ["idse-no-such-mcp-server", "--stdio"] });
       await approve(ws);
       const res = await ws.json(["sync", "status"]);
       expect(res.code).toBe(1);
@@ -368,7 +370,7 @@ describe("artifact-core over MCP: transport specifics", () => {
       expect(res.json.diagnostics[0].message).toContain(
         'cannot start the MCP server "idse-no-such-mcp-server": no such program',
       );
-      writeRemote(ws, {
+      await writeRemote(ws, {
         transport: "mcp-stdio",
         command: [process.execPath, "--version"],
         cwd: "no/such/dir",
@@ -385,7 +387,7 @@ describe("artifact-core over MCP: transport specifics", () => {
     async () => {
       const ws = await workspace([], { IDSE_ARTIFACT_TOKEN: TOKEN });
       const crash = `process.stderr.write("boom: no config for ${TOKEN}\\n"); process.exit(3)`;
-      writeRemote(ws, { transport: "mcp-stdio", command: [process.execPath, "-e", crash], retries: 1 });
+      await writeRemote(ws, { transport: "mcp-stdio", command: [process.execPath, "-e", crash], retries: 1 });
       await approve(ws);
       const res = await ws.json(["sync", "push"]);
       expect(res.code).toBe(1);
@@ -485,7 +487,7 @@ describe("artifact-core over MCP: transport specifics", () => {
         ],
       ];
       for (const [remote, key, reason] of cases) {
-        writeRemote(ws, remote);
+        await writeRemote(ws, remote);
         const res = await ws.json(["sync", "status"]);
         expect(res.code, JSON.stringify(remote)).toBe(1);
         expect(res.json.diagnostics[0]).toMatchObject({ code: "PLUGIN_OPTIONS_INVALID" });

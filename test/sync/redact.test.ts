@@ -125,6 +125,7 @@ describe("no token in any output", () => {
   test("a corrupt credentials file is reported without quoting it", async () => {
     const { ws } = await echoing();
     ws.env = { XDG_CONFIG_HOME: join(ws.cwd, "cfg") };
+    expect((await ws.json(["trust"])).code).toBe(0); // the remote approved in that config directory
     mkdirSync(join(ws.cwd, "cfg", "idse"), { recursive: true });
     writeFileSync(
       join(ws.cwd, "cfg", "idse", "credentials.json"),

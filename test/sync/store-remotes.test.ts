@@ -130,6 +130,8 @@ for (const kind of KINDS) {
       expect((await a.run(["sync", "push", "--all-sessions"])).code).toBe(0);
       const b = wsAt(tempDir("idse-clone-"), a.env);
       cpSync(join(a.cwd, ".idse"), join(b.cwd, ".idse"), { recursive: true });
+      // A second checkout is another repository: its remote's URL (notion's) is approved there too.
+      expect((await b.json(["trust"])).code).toBe(0);
       let n = 0;
       for (const [writer, reader] of [
         [a, b],

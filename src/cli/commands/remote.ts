@@ -100,12 +100,17 @@ export const remoteAdd = defineCommand<
     const remote = await addRemote(ws.idseDir, ws.root, add, {
       timeoutMs: ws.config.values["lock.timeout_ms"],
     });
-    // A command this user just gave (mcp-stdio) is approved for this repository, as `plugin add` does.
-    const { commandItem } = await import("../../plugins/runnables.ts");
-    const command = commandItem(remote.name, remote.config, ws.root);
-    if (command) {
+    // A command and a URL this user just gave (mcp-stdio, a server) are approved for this repository, as
+    // `plugin add` approves what it installs.
+    const { commandItem, endpointItem } = await import("../../plugins/runnables.ts");
+    const given = [
+      commandItem(remote.name, remote.config, ws.root),
+      endpointItem(remote.name, remote.config),
+    ];
+    const items = given.filter((i) => i !== undefined);
+    if (items.length) {
       const { approve } = await import("../../plugins/trust.ts");
-      await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, [command], ctx.now, false);
+      await approve({ env: ctx.io.env, home: ctx.io.home }, ws.root, items, ctx.now, false);
     }
     const file = remote.source === "user" ? personalRemotesPath(add.user) : ".idse/config.json";
     if (remote.source === "user") {

@@ -82,6 +82,10 @@ export const trust = defineCommand<{ revoke?: boolean; show?: boolean }, TrustOu
           `               integrity: ${r.integrity}`,
           `               host.env:  ${r.env?.join(", ") || "none"}; host.fetch: ${r.hosts?.join(", ") || "none"}`,
         );
+      } else if (r.kind === "endpoint") {
+        lines.push(
+          `  ${mark.padEnd(12)} remote ${r.name} reaches: ${r.hosts?.join(", ")} (your credentials go there)`,
+        );
       } else {
         lines.push(
           `  ${mark.padEnd(12)} remote ${r.name} runs: ${(r.command ?? []).join(" ")}${r.cwd ? ` (in ${r.cwd})` : ""}`,
