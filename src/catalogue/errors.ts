@@ -235,7 +235,7 @@ const table = () => ({
     message: (d) =>
       `the plugin "${s(d.plugin)}" is installed from ${s(d.installed)}; ${s(d.offered)} declares the same name and would replace it; nothing was changed`,
     hint: (d) =>
-      `if that is what you want, run \`idse plugin add ${s(d.spec)} --replace\`; or keep the installed one`,
+      `if that is what you want, run \`idse plugin add ${s(d.spec)} --replace\` (with --yes once you have read what it grants); or keep the installed one`,
   }),
   PLUGIN_CORE: code<{ plugin: string }>({
     exit: 1,

@@ -10,6 +10,7 @@ import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } fr
 import { COMMANDS } from "./commands/index.ts";
 import { commandOutput, failure, printResult } from "./output.ts";
 import { decideStyle, setStyle } from "./style.ts";
+import { terminalPrinter } from "./terminal-text.ts";
 
 // CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
 // Parsed value every later step reads: argv.ts finds the command words (folding "session create" into
@@ -308,7 +309,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   const state: ParseState = { commandName: "", json: false };
   let parsed: Parsed | undefined;
-  setStyle(decideStyle(io.env, io.stdoutIsTTY === true));
+  const style = decideStyle(io.env, io.stdoutIsTTY === true);
+  setStyle(style);
+  // What the result and the diagnostics are printed through: on a terminal, values a repository wrote
+  // cannot drive it (src/cli/terminal-text.ts).
+  const sink = terminalPrinter(io, style.color);
   try {
     parsed = await parse(argv, io, state);
     const { cmd, args, opts, global } = parsed;
@@ -322,7 +327,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const versionCmd = await byName.get("version")!.load();
       const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {}, commandOutput());
       printResult(
-        io,
+        sink,
         { json: global.json, quiet: false, command: "version" },
         true,
         data,
@@ -370,12 +375,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           ? cmd.text(data)
           : `${JSON.stringify(data, null, 2)}`;
     const ok = exitCode === EXIT.ok;
-    printResult(io, { json, quiet: global.quiet, command: cmd.name }, ok, data, diagnostics, text);
+    printResult(sink, { json, quiet: global.quiet, command: cmd.name }, ok, data, diagnostics, text);
     return exitCode;
   } catch (err) {
     const f = failure(err);
     printResult(
-      io,
+      sink,
       {
         json: state.envelope || (parsed?.global.json ?? state.json),
         quiet: false,

@@ -1,3 +1,4 @@
+import { forTerminal } from "../cli/terminal-text.ts";
 import type { Context } from "../context.ts";
 import { IdseError } from "../errors.ts";
 
@@ -25,11 +26,17 @@ export async function confirm(
   /** A question `--yes` does not answer (replacing another package), and the refusal without a terminal. */
   always?: { refusal: IdseError },
 ): Promise<void> {
-  if (ctx.global.yes && !always) return;
+  // `--yes` never prompts (the global option's promise): a question it does not answer is refused.
+  if (ctx.global.yes) {
+    if (!always) return;
+    throw always.refusal;
+  }
   const io = ctx.io as PromptIo;
   const prompt = io.prompt ?? (io.stdinIsTTY && process.stdin.isTTY === true ? terminalPrompt : undefined);
+  // What would be granted is printed in any case: CONFIRMATION_REQUIRED's hint says to read it first.
+  // A package's own text is in it: shown as text, never as terminal controls (src/cli/terminal-text.ts).
+  if (!always || prompt) io.stderr(`${forTerminal(lines.join("\n"), false)}\n`);
   if (!prompt) throw always?.refusal ?? new IdseError("CONFIRMATION_REQUIRED", { action });
-  io.stderr(`${lines.join("\n")}\n`);
   const answer = await prompt(`${question} [y/N] `);
   if (!/^\s*y(es)?\s*$/i.test(answer)) throw new IdseError("CANCELLED", { action });
 }

@@ -109,13 +109,16 @@ describe("sources", () => {
 });
 
 describe("confirmation", () => {
-  test("without a terminal and without --yes it fails with a code, and changes nothing", async () => {
+  test("without a terminal and without --yes it shows what it grants, fails with a code, and changes nothing", async () => {
     const cwd = await workspace();
-    pluginFolder({}, cwd);
+    pluginFolder({ hosts: ["api.example.test"], env: ["MEM_TOKEN"] }, cwd);
     const before = snapshot(join(cwd, ".idse"));
     const r = await idse(["plugin", "add", "./mem-store", "--json"], { cwd, stdin: "" });
     expect(r.code).toBe(1);
     expect(r.json!.diagnostics[0].code).toBe("CONFIRMATION_REQUIRED");
+    // The hint says to read what it grants before --yes: it is there to read, on stderr.
+    expect(r.stderr).toContain("api.example.test");
+    expect(r.stderr).toContain("MEM_TOKEN");
     expect(snapshot(join(cwd, ".idse"))).toEqual(before);
   });
 

@@ -255,24 +255,24 @@ describe("another package declaring an installed plugin's name", () => {
     expect(entry).toMatchObject({ name: "jira-sync", package: OTHER, version: "9.0.0" });
   });
 
-  test("at a terminal, --yes does not answer the question of replacing it", async () => {
+  test("at a terminal, --yes neither answers nor asks the question of replacing it; without --yes it is asked", async () => {
     const reg = await published();
     await reg.publish(OTHER, "9.0.0", other("9.0.0"));
     const cwd = await workspace();
     const env = setup(reg);
     expect((await add(cwd, JIRA, env)).code).toBe(0);
     const asked: string[] = [];
-    const r = await idse(["plugin", "add", OTHER, "--yes"], {
-      cwd,
-      env,
-      io: {
-        stdinIsTTY: true,
-        prompt: async (q: string) => {
-          asked.push(q);
-          return "n";
-        },
-      } as Partial<Io>,
-    });
+    const terminal = {
+      stdinIsTTY: true,
+      prompt: async (q: string) => {
+        asked.push(q);
+        return "n";
+      },
+    } as Partial<Io>;
+    // `-y, --yes  Assume yes; never prompt`: refused, as without a terminal.
+    const yes = await idse(["plugin", "add", OTHER, "--yes", "--json"], { cwd, env, io: terminal });
+    expect([yes.code, yes.json!.diagnostics[0].code, asked]).toEqual([1, "PLUGIN_NAME_TAKEN", []]);
+    const r = await idse(["plugin", "add", OTHER], { cwd, env, io: terminal });
     expect(r.code).toBe(130);
     expect(asked).toEqual(["Replace it? [y/N] "]);
     expect(r.stderr).toContain(`is installed from ${JIRA}`);
