@@ -91,7 +91,7 @@ const table = () => ({
     keys: ["file"],
     message: (d) =>
       `${s(d.file)} exists ${d.malformed ? "with broken idse markers" : "without idse markers"} and was kept`,
-    hint: () => "use --force to add the generated block (your text is kept)",
+    hint: () => "run `idse agents sync-files --force` to add the generated block (your text is kept)",
   }),
   FILE_EDITED: note<{ file: string }>({
     severity: "warning",
@@ -99,7 +99,8 @@ const table = () => ({
       "`idse agents sync-files`, `idse generate-agent-files`, `idse init`: the text between idse's markers was edited by hand and was kept (no `--force`)",
     keys: ["file"],
     message: (d) => `${s(d.file)} was edited between the idse markers and was kept`,
-    hint: () => "move your text outside the markers, or use --force to regenerate the block",
+    hint: () =>
+      "move your text outside the markers, or run `idse agents sync-files --force` to regenerate the block",
   }),
   AGENT_FILE_STALE: note<{ file: string; state: "missing" | "stale" | "edited" }>({
     severity: "error",

@@ -30,8 +30,9 @@ export const CONFIG_KEYS = {
   },
   "lock.timeout_ms": {
     schema: d(
-      v.pipe(v.number(), v.integer(), v.minValue(0)),
-      "How long to wait for a project or repository lock (milliseconds).",
+      // At most a day: a larger value (1e308 in a cloned config) would make a held lock a wait without end.
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400_000)),
+      "How long to wait for a project or repository lock (milliseconds, at most a day).",
     ),
     default: 10000,
   },

@@ -86,12 +86,15 @@ export const presetRuleId = (id: string) => id.replace(/^@secretlint\/secretlint
 function describe(m: Message | undefined, props: Record<string, unknown>): string {
   if (!m) return "secret";
   const blank = Object.fromEntries(Object.keys(props).map((k) => [k, "\0"]));
-  return m
-    .en(blank)
-    .replace(/^found\s+/i, "")
-    .replace(/\s*:?\s*\0.*$/s, "")
-    .replace(/\(\0\)/g, "")
-    .trim();
+  return (
+    m
+      .en(blank)
+      .replace(/^found\s+/i, "")
+      // The placeholder in parentheses first: cutting at the first placeholder left "GitHub Token(".
+      .replace(/\s*\(\0\)/g, "")
+      .replace(/\s*:?\s*\0.*$/s, "")
+      .trim()
+  );
 }
 
 /** Every finding of the preset's rules in `text`; with `occurrences`, each module only where it may match. */

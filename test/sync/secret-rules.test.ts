@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { keywordInEveryMatch, maxMatchLength } from "../../src/sync/regex-span.ts";
+import { scanPreset } from "../../src/sync/secretlint-rules.ts";
 import { fingerprint, GITLEAKS_RULES, IDSE_RULES, mask, RULES, scanText } from "../../src/sync/secrets.ts";
 import { FIXTURE, REPO } from "../helpers.ts";
 import { adversarial, lookAlikes, randomString, secretCorpus, unboundedQuantifiers } from "./corpus.ts";
@@ -352,4 +353,17 @@ test("mask shows at most the format's marker, never half the value; fingerprints
   expect(fingerprint("a/spec.md", "private-key", s)).toBe(fingerprint("a/spec.md", "private-key", s));
   expect(fingerprint("a/spec.md", "private-key", s)).not.toBe(fingerprint("b/spec.md", "private-key", s));
   expect(fingerprint("a/spec.md", "private-key", s)).toMatch(/^private-key:[0-9a-f]{16}$/);
+});
+
+describe("the preset's descriptions", () => {
+  test("name the kind of secret whole (a placeholder in parentheses once cut it to `GitHub Token(`)", () => {
+    const token = ["ghp", "_", "Xk2mQ9vL4pR7sT1wY6zB3nC8dF5gH0jK2lM4"].join("");
+    const hits = scanPreset(`token = ${token}\n`);
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) {
+      expect(h.description).not.toMatch(/[(:]\s*$/);
+      expect(h.description).not.toContain("\0");
+    }
+    expect(hits.map((h) => h.description)).toContain("GitHub Token");
+  });
 });

@@ -7,7 +7,9 @@ export type FilesData = FilesOutput;
 const listFiles = (d: FilesData) => {
   const lines = d.files.map((f) => `  ${f.action.padEnd(11)} ${f.path}`);
   if (d.files.some((f) => f.action === "kept"))
-    lines.push("(existing files were kept; use --force to overwrite)");
+    lines.push(
+      "(kept: already there, left as they are; `idse docs install --force` overwrites what differs)",
+    );
   return lines.join("\n");
 };
 

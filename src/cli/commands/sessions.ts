@@ -80,8 +80,11 @@ export const sessions = defineCommand<
     out.push(
       `Total: ${d.counts.total} (blueprint ${d.counts.blueprint}, feature ${d.counts.feature}, exploratory ${d.counts.exploratory})`,
     );
+    // Listed above when --include-legacy was given (their rows say so); else how to list them.
     if (d.counts.legacy > 0)
-      out.push(`Legacy session folders without session.json: ${d.counts.legacy} (see --include-legacy)`);
+      out.push(
+        `Legacy session folders without session.json: ${d.counts.legacy}${d.sessions.some((x) => x.legacy) ? "" : " (list them with --include-legacy)"}`,
+      );
     return out.join("\n");
   },
 });
