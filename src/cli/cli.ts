@@ -8,9 +8,8 @@ import { openWorkspace, resolveProject, type Workspace, withProjectLock } from "
 import { camel, optionShape, positive, readFlags, scanArgv } from "./argv.ts";
 import type { Command, CommandEntry, Context, GlobalOptions, Io, OptionSpec } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { commandOutput, failure, printResult } from "./output.ts";
+import { commandOutput, failure, printResult, terminalPrinter } from "./output.ts";
 import { decideStyle, setStyle } from "./style.ts";
-import { terminalPrinter } from "./terminal-text.ts";
 
 // CLIInterface: argv → one command → data → text or JSON. argv is parsed once, by parse(), into the
 // Parsed value every later step reads: argv.ts finds the command words (folding "session create" into
@@ -312,7 +311,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const style = decideStyle(io.env, io.stdoutIsTTY === true);
   setStyle(style);
   // What the result and the diagnostics are printed through: on a terminal, values a repository wrote
-  // cannot drive it (src/cli/terminal-text.ts).
+  // cannot drive it (src/terminal-text.ts).
   const sink = terminalPrinter(io, style.color);
   try {
     parsed = await parse(argv, io, state);

@@ -1,4 +1,5 @@
 import { type Diagnostic, EXIT, IdseError, toDiagnostic } from "../errors.ts";
+import { forTerminal } from "../terminal-text.ts";
 import type { Output } from "./command.ts";
 import { jsonPieces } from "./json-stream.ts";
 
@@ -111,4 +112,20 @@ export function failure(err: unknown): { exitCode: number; diagnostics: Diagnost
   }
   const internal = new IdseError("INTERNAL", { reason: e?.message ?? String(err) });
   return { exitCode: EXIT.failure, diagnostics: [toDiagnostic(internal)] };
+}
+
+/** The printer `p`, made safe for whichever of its streams is a terminal (src/terminal-text.ts). */
+export function terminalPrinter(
+  p: Printer & { readonly stdoutIsTTY?: boolean; readonly stderrIsTTY?: boolean },
+  keepColor: boolean,
+): Printer {
+  const out = p.stdoutIsTTY === true;
+  const err = p.stderrIsTTY === true;
+  if (!out && !err) return p;
+  return {
+    stdout: (t) => p.stdout(out ? forTerminal(t, keepColor) : t),
+    stderr: (t) => p.stderr(err ? forTerminal(t, keepColor) : t),
+    // Bytes are decoded, and so checked, when they go to a terminal.
+    ...(!out && p.stdoutBytes ? { stdoutBytes: (b: Uint8Array) => p.stdoutBytes!(b) } : {}),
+  };
 }

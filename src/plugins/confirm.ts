@@ -1,6 +1,6 @@
-import { forTerminal } from "../cli/terminal-text.ts";
 import type { Context } from "../context.ts";
 import { IdseError } from "../errors.ts";
+import { forTerminal } from "../terminal-text.ts";
 
 // Asking before granting a plugin its capabilities. Never waits without a terminal: `--yes` skips the
 // question, and without a TTY (CI, a pipe) and without `--yes` the command fails with a code.
@@ -34,7 +34,7 @@ export async function confirm(
   const io = ctx.io as PromptIo;
   const prompt = io.prompt ?? (io.stdinIsTTY && process.stdin.isTTY === true ? terminalPrompt : undefined);
   // What would be granted is printed in any case: CONFIRMATION_REQUIRED's hint says to read it first.
-  // A package's own text is in it: shown as text, never as terminal controls (src/cli/terminal-text.ts).
+  // A package's own text is in it: shown as text, never as terminal controls (src/terminal-text.ts).
   if (!always || prompt) io.stderr(`${forTerminal(lines.join("\n"), false)}\n`);
   if (!prompt) throw always?.refusal ?? new IdseError("CONFIRMATION_REQUIRED", { action });
   const answer = await prompt(`${question} [y/N] `);

@@ -1,18 +1,18 @@
 import { existsSync, realpathSync } from "node:fs";
 import { basename, delimiter, join, resolve } from "node:path";
 import { IdseError } from "../errors.ts";
+import { setJsonValue } from "../json-edit.ts";
 import { parseJsonText } from "../json-text.ts";
 import { readTextIfExists, writeFileAtomic } from "../store/atomic-file.ts";
 import type { HookEntry } from "./types.ts";
 
 // Hook entries in IDE settings files (JSON): idse merges its own entry and leaves every other key and
-// entry as it was. Installing twice changes nothing; a changed command replaces idse's entry in place.
+// entry as it was, byte for byte (src/json-edit.ts). Installing twice changes nothing; a changed command replaces idse's entry in place.
 
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
 
-function readSettings(root: string, file: string): Json {
-  const text = readTextIfExists(join(root, file), root);
+function readSettings(root: string, file: string, text = readTextIfExists(join(root, file), root)): Json {
   if (text === undefined || text.trim() === "") return {};
   let json: unknown;
   try {
@@ -110,12 +110,20 @@ export function installHooks(root: string, entries: HookEntry[]) {
       change(other, (s) => removeHook(s, entry, local ? machineSpecific : undefined));
   }
   return [...changes].map(([file, apply]) => {
-    const before = readSettings(root, file);
+    const text = readTextIfExists(join(root, file), root) ?? "";
+    const before = readSettings(root, file, text);
     const after = apply(before);
     const existed = existsSync(join(root, file));
     if (existed && JSON.stringify(after) === JSON.stringify(before))
       return { path: file, action: "unchanged" as const };
-    writeFileAtomic(join(root, file), `${JSON.stringify(after, null, 2)}\n`, root);
+    // Only the hook lists that changed are rewritten; every other byte of the user's file stays.
+    const was = isObject(before.hooks) ? before.hooks : {};
+    const now = after.hooks as Json;
+    let out = text;
+    for (const event of Object.keys(now))
+      if (JSON.stringify(now[event]) !== JSON.stringify(was[event]))
+        out = setJsonValue(out, ["hooks", event], now[event], file);
+    writeFileAtomic(join(root, file), out.trim() === "" ? "{}\n" : out, root);
     return { path: file, action: existed ? ("updated" as const) : ("created" as const) };
   });
 }

@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Io } from "../../src/cli/command.ts";
-import { forTerminal } from "../../src/cli/terminal-text.ts";
+import { forTerminal } from "../../src/terminal-text.ts";
 import { idse, tempDir } from "../helpers.ts";
 
-// Values a repository wrote reach the terminal as text, never as terminal controls (src/cli/terminal-text.ts):
+// Values a repository wrote reach the terminal as text, never as terminal controls (src/terminal-text.ts):
 // an attacker review made `idse trust --show` display a harmless command in place of the one it approves.
 
 const ESC = "\u001b";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { IdseError } from "../../errors.ts";
+import { setJsonValue } from "../../json-edit.ts";
 import { readTextIfExists, writeFileAtomic } from "../../store/atomic-file.ts";
 
 // `idse agents install-mcp`: each IDE's project MCP file gets an `idse` server, in the format its own
@@ -82,7 +83,8 @@ function mergeJson(root: string, path: string, rel: string, t: Target, ide: Ide)
   // Keys a user added to our entry (env, disabled, …) are kept; ours are set.
   const next = { ...(isObject(current) ? current : {}), ...entry };
   if (JSON.stringify(current) === JSON.stringify(next)) return undefined;
-  return `${JSON.stringify({ ...doc, [t.key!]: { ...servers, [SERVER_NAME]: next } }, null, 2)}\n`;
+  // Only idse's entry is rewritten; every other byte of the user's file stays (src/json-edit.ts).
+  return setJsonValue(before ?? "", [t.key!, SERVER_NAME], next, rel);
 }
 
 // TOML written by hand for one table: no TOML library is bundled for this single use. The table is found

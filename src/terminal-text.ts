@@ -1,5 +1,3 @@
-import type { Printer } from "./output.ts";
-
 // Text for a terminal. A command's text and its diagnostics carry values a repository wrote (a session's
 // name, a remote's command line in `idse trust --show`, a file name), and a terminal obeys the control
 // characters in them: a carriage return and an erase-line made `trust --show` show a harmless command in
@@ -22,20 +20,4 @@ const escaped = (c: string) => {
 /** `text` made safe to show on a terminal; `keepColor`: idse's colour sequences stay (it is colouring). */
 export function forTerminal(text: string, keepColor: boolean): string {
   return text.replace(UNSAFE, (m) => (m.length > 1 && keepColor ? m : m.replace(ONE, escaped)));
-}
-
-/** The printer `p`, made safe for whichever of its streams is a terminal. */
-export function terminalPrinter(
-  p: Printer & { readonly stdoutIsTTY?: boolean; readonly stderrIsTTY?: boolean },
-  keepColor: boolean,
-): Printer {
-  const out = p.stdoutIsTTY === true;
-  const err = p.stderrIsTTY === true;
-  if (!out && !err) return p;
-  return {
-    stdout: (t) => p.stdout(out ? forTerminal(t, keepColor) : t),
-    stderr: (t) => p.stderr(err ? forTerminal(t, keepColor) : t),
-    // Bytes are decoded, and so checked, when they go to a terminal.
-    ...(!out && p.stdoutBytes ? { stdoutBytes: (b: Uint8Array) => p.stdoutBytes!(b) } : {}),
-  };
 }
