@@ -44,3 +44,28 @@ test("corrupt state files are named by readers and rebuilt by doctor --fix witho
   expect((await idse(["status", "--json"], { cwd })).json?.data.session).toBe("auth");
   expect((await idse(["doctor"], { cwd })).code).toBe(0);
 });
+
+test("a state file that cannot be read is IO_ERROR, not corrupt: --fix moves nothing aside", async () => {
+  const { createFilesystemStore } = await import("../../src/store/fs.ts");
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const fs = createFilesystemStore(join(cwd, ".idse"));
+  // As a chmod 000 file reads for a user who is not its owner (the suite may run as root, which reads it).
+  const store = {
+    ...fs,
+    async read(key: string) {
+      if (key.endsWith("metadata/session.json")) {
+        const err = new Error(`EACCES: permission denied, open '${key}'`) as NodeJS.ErrnoException;
+        Object.assign(err, { code: "EACCES", syscall: "open", path: join(cwd, ".idse", key) });
+        throw err;
+      }
+      return fs.read(key);
+    },
+  };
+  for (const argv of [["doctor"], ["doctor", "--fix"]]) {
+    const r = await idse([...argv, "--json"], { cwd, io: { store } });
+    expect([argv, r.code, r.json?.diagnostics[0]?.code]).toEqual([argv, 1, "IO_ERROR"]);
+  }
+  const meta = join(cwd, ".idse/projects/shop/sessions/__blueprint__/metadata");
+  expect(readdirSync(meta).filter((f) => f.includes("corrupt"))).toEqual([]);
+});

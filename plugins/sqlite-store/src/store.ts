@@ -37,7 +37,28 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Opens the database, trying again while it is busy. SQLite does not call the busy handler for every lock
+ * an open takes: switching a new file to WAL, or a read that would have to wait for a writer, fails at
+ * once with "database is locked" when another process opens the same new file at that moment (six
+ * processes opening one fresh file failed about once in a hundred rounds). So the whole open is tried
+ * again, after a short random pause, until the busy timeout has passed.
+ */
 function open(o: SqliteStoreOptions): DatabaseSync {
+  const deadline = Date.now() + Math.max(0, Math.trunc(o.busyTimeoutMs ?? 5000));
+  for (;;) {
+    try {
+      return openOnce(o);
+    } catch (err) {
+      const e = err as { code?: unknown };
+      if (e.code !== "LOCKED" || Date.now() >= deadline) throw err;
+      // node:sqlite is synchronous, and so is this open: a synchronous pause of 5–25 ms.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
+function openOnce(o: SqliteStoreOptions): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     mkdirSync(dirname(o.path), { recursive: true });

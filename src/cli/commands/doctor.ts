@@ -43,7 +43,10 @@ async function inspect<S extends v.GenericSchema>(
   } catch (err) {
     // A file that leads out of the repository is not corrupt: moving it aside would go through the link.
     if (err instanceof IdseError && err.code === "PATH_OUTSIDE_WORKSPACE") throw err;
-    return err instanceof IdseError ? String(err.data.reason) : (err as Error).message;
+    // Nor is one that cannot be read (EACCES, EIO): --fix would move a good file aside. The command fails
+    // with IO_ERROR, naming it, as every other command does.
+    if (!(err instanceof IdseError)) throw err;
+    return String(err.data.reason);
   }
 }
 
