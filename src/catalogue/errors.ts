@@ -546,6 +546,12 @@ const table = () => ({
     hint: (d) =>
       `that hand-over is a person's to make: \`idse session set-stage ${s(d.session)} --stage ${s(d.stage)} --status ${s(d.status)}\``,
   }),
+  FILE_TOO_LARGE: code<{ file: string; bytes: number; max: number }>({
+    exit: 1,
+    message: (d) =>
+      `${s(d.file)} is ${(Number(d.bytes) / 1048576).toFixed(0)} MB; idse reads files of at most ${(Number(d.max) / 1048576).toFixed(0)} MB (a design document is far smaller), so nothing was read`,
+    hint: () => "keep large files outside .idse/ and link to them from the document",
+  }),
   INVALID_ENCODING: code<{ file: string; offset: number; byte: string; line: number }>({
     exit: 1,
     message: (d) =>

@@ -247,6 +247,11 @@ export const SAMPLES: { [C in ErrorCode]: DataOf<C> } = {
     stage: "tasks",
     status: "completed",
   },
+  FILE_TOO_LARGE: {
+    file: ".idse/projects/shop/sessions/auth/specs/spec.md",
+    bytes: 524288000,
+    max: 67108864,
+  },
   INVALID_ENCODING: { file: "plan.md", offset: 9, line: 3, byte: "0xe9" },
   PROFILE_YAML_LIMIT: {
     file: ".idse/projects/shop/sessions/billing/specs/spec.md",

@@ -2,11 +2,13 @@ import {
   closeSync,
   constants,
   existsSync,
+  fstatSync,
   lstatSync,
   openSync,
   readFileSync,
   readlinkSync,
   realpathSync,
+  statSync,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { IdseError } from "../errors.ts";
@@ -168,8 +170,21 @@ const PROC_FD = process.platform === "linux" && existsSync("/proc/self/fd") ? "/
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
+ * The largest file a read of the repository takes into memory. Design documents, state and settings are
+ * far smaller (validation parses at most 5 MB of a document); a 500 MB spec.md made `artifact read` run
+ * out of memory and `validate` grow to 2 GB (an attacker review).
+ */
+export const MAX_READ_BYTES = 64 << 20;
+
+function tooLarge(root: string, path: string, bytes: number): IdseError {
+  const file = lexicallyInside(root, path) ? relative(root, path).split(sep).join("/") || "." : path;
+  return new IdseError("FILE_TOO_LARGE", { file, bytes, max: MAX_READ_BYTES });
+}
+
+/**
  * A file's contents, read only when it resolves inside `root`; undefined when there is nothing there.
- * Throws PATH_OUTSIDE_WORKSPACE when it leads out, EISDIR for a folder.
+ * Throws PATH_OUTSIDE_WORKSPACE when it leads out, EISDIR for a folder, FILE_TOO_LARGE past
+ * MAX_READ_BYTES.
  */
 export function readContained(root: string, path: string): Buffer | undefined;
 export function readContained(root: string, path: string, encoding: "utf8"): string | undefined;
@@ -177,6 +192,8 @@ export function readContained(root: string, path: string, encoding?: "utf8"): Bu
   if (!PROC_FD) {
     const real = guardRead(root, path);
     if (real === undefined) return undefined;
+    const { size } = statSync(real);
+    if (size > MAX_READ_BYTES) throw tooLarge(root, path, size);
     return encoding ? readFileSync(real, encoding) : readFileSync(real);
   }
   let fd: number;
@@ -190,6 +207,8 @@ export function readContained(root: string, path: string, encoding?: "utf8"): Bu
     const real = readlinkSync(PROC_FD + fd);
     const r = realRoot(root);
     if (!isInside(r, real)) throw outside(root, path, real, r);
+    const { size } = fstatSync(fd);
+    if (size > MAX_READ_BYTES) throw tooLarge(root, path, size);
     return encoding ? readFileSync(fd, encoding) : readFileSync(fd);
   } finally {
     closeSync(fd);
