@@ -191,7 +191,15 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
   // Exact strings for value options (scanArgv); booleans and negations come from readFlags.
   const opts: Record<string, unknown> = { ...parsedOpts };
   for (const { spec: o, shape } of options) {
-    if (!shape.takesValue) continue;
+    // A switch takes no value but =true or =false: `--all=no` was read as --all.
+    if (!shape.takesValue) {
+      const v = opts[shape.long];
+      if (typeof v === "string")
+        throw new IdseError("USAGE", {
+          reason: `option --${shape.names.at(-1)} is a switch: give it alone (or =true, =false), not =${v}`,
+        });
+      continue;
+    }
     const raw = scan.values.get(shape.long);
     if (parsedOpts[shape.long] === true && !raw?.length && opts.help !== true) {
       throw new IdseError("USAGE", { reason: `option --${shape.names.at(-1)} needs a value` });
@@ -322,7 +330,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stdout(group ? groupHelp(group) : helpText(cmd));
       return EXIT.ok;
     }
-    if (!cmd && parsed.version) {
+    // `--version` prints the version wherever it stands, as `--help` prints help (every command's help
+    // lists it among the global options).
+    if (parsed.version) {
       const versionCmd = await byName.get("version")!.load();
       const data = await versionCmd.run(makeContext(io, global, diagnostics), [], {}, commandOutput());
       printResult(

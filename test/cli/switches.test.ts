@@ -1,0 +1,28 @@
+import { expect, test } from "bun:test";
+import { VERSION } from "../../src/version.ts";
+import { idse, tempDir } from "../helpers.ts";
+
+// From a new-user review: `status --all=no` acted as --all, and `--version` after a command was ignored
+// (`idse init --version` asked for the project's name), though every command's help lists it.
+
+test("a switch given a value other than true or false is a usage error, naming it", async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const r = await idse(["status", "--all=no", "--json"], { cwd });
+  expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
+  expect(r.json?.diagnostics[0].message).toContain("--all is a switch");
+  expect((await idse(["status", "--all=false", "--json"], { cwd })).code).toBe(0);
+  expect((await idse(["status", "--all=true", "--json"], { cwd })).json?.data).toBeDefined();
+});
+
+test("--version after a command prints the version, as --help prints the command's help", async () => {
+  const cwd = tempDir();
+  for (const argv of [
+    ["init", "--version"],
+    ["status", "--version"],
+    ["status", "-v"],
+  ]) {
+    const r = await idse(argv, { cwd });
+    expect({ argv, code: r.code, out: r.stdout.trim() }).toEqual({ argv, code: 0, out: `idse ${VERSION}` });
+  }
+});
