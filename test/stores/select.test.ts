@@ -283,6 +283,13 @@ describe("store errors", () => {
 });
 
 describe("init --store", () => {
+  test("a store that cannot be opened leaves no .idse/, and reports no plugin installed", async () => {
+    const cwd = tempDir();
+    const r = await idse(["init", "shop", "--store", "postgres-store", "--json"], { cwd, env: {} });
+    expect([r.code, r.json?.diagnostics.map((d) => d.code)]).toEqual([1, ["STORE_CONFIG"]]);
+    expect(existsSync(join(cwd, ".idse"))).toBe(false);
+  });
+
   test("sqlite-store: installs the bundled plugin, records the store, creates the project in it", async () => {
     const cwd = tempDir();
     const r = await idse(["init", "shop", "--store", "sqlite-store", "--no-create-agent-files", "--json"], {

@@ -49,6 +49,7 @@ export async function chooseStore(
   rawOptions: readonly string[],
   wenv: WorkspaceEnv,
 ): Promise<void> {
+  const { report } = ctx;
   const name = storeNameArg(raw, "--store");
   const options = parseKeyValues(rawOptions, "--store-option");
   if (name === FILESYSTEM && Object.keys(options).length) {
@@ -57,6 +58,10 @@ export async function chooseStore(
   const idseDir = join(root, ".idse");
   const created = !existsSync(idseDir);
   mkdirSync(idseDir, { recursive: true });
+  // What is reported (the plugin installed) is true only once the store is chosen: a `.idse/` this call
+  // created is removed again on failure, plugin and all, and then nothing of it is reported.
+  const said: Parameters<Context["report"]>[0][] = [];
+  ctx = { ...ctx, report: (d) => void said.push(d) };
   try {
     const ws = openWorkspaceAt(root, wenv);
     const current = storeChoice(ws.config, ws.idseDir);
@@ -74,6 +79,8 @@ export async function chooseStore(
     await writeStoreConfig(ws.idseDir, name, options, { timeoutMs: ws.config.values["lock.timeout_ms"] });
   } catch (err) {
     if (created) rmSync(idseDir, { recursive: true, force: true });
+    else for (const d of said) report(d);
     throw err;
   }
+  for (const d of said) report(d);
 }
