@@ -214,7 +214,7 @@ async function resolveProject(src: Source, explicit: string | undefined, problem
   problems.push({
     file: ".idse/projects/CURRENT_PROJECT",
     reason: `${projects.length} projects (${projects.join(", ")}) and ${current ? `CURRENT_PROJECT names "${current.slice(0, 64)}", which is none of them` : "none is selected"}`,
-    fix: `\`printf '%s\\n' <project> > .idse/projects/CURRENT_PROJECT\`, or IDSE_PROJECT=<project> in the environment Claude Code runs in`,
+    fix: "`idse project use <project>`, or IDSE_PROJECT=<project> in the environment Claude Code runs in",
   });
   return undefined;
 }

@@ -392,7 +392,7 @@ describe("idse hook claude-pre-tool-use (in-process)", () => {
       [
         "current session",
         (cwd) => writeFileSync(join(cwd, ".idse/projects/shop/CURRENT_SESSION"), "junk\n"),
-        /CURRENT_SESSION names "junk"/,
+        /CURRENT_SESSION: names "junk"/,
       ],
     ];
     for (const [what, hurt, why] of damage) {

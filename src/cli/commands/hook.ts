@@ -68,7 +68,7 @@ function denial(base: Omit<Hook, "decision" | "reason" | "output">, reason: stri
   return { ...base, decision: "deny", reason, output };
 }
 
-const describe = (p: Problem) => `${p.file} ${p.reason}; repair: ${p.fix}`;
+const describe = (p: Problem) => `${p.file}: ${p.reason}; repair: ${p.fix}.`;
 
 /** Hook input: an object, or the reason it is not one. */
 function parseInput(raw: string): Record<string, unknown> | string {
