@@ -154,7 +154,10 @@ interface SyncOptions {
 function syncCommand() {
   return defineCommand<SyncOptions, SyncOutput>({
     options: [
-      { flags: "--check", description: "Write nothing; exit 1 when a generated file is missing or stale" },
+      {
+        flags: "--check",
+        description: "Write nothing; exit 1 when a generated file is missing, stale or edited",
+      },
       {
         flags: "--force",
         description: "Also regenerate blocks edited by hand and add blocks to unmarked files",

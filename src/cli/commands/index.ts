@@ -365,15 +365,16 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./plugin.ts")).pluginEnable,
   },
   {
-    name: "trust",
-    summary: "Show and approve the code this repository would run (plugins, MCP stdio commands)",
-    load: async () => (await import("./trust.ts")).trust,
-  },
-  {
     name: "plugin disable",
     args: "<name>",
     summary: "Disable an installed plugin (kept installed, never loaded)",
     load: async () => (await import("./plugin.ts")).pluginDisable,
+  },
+  {
+    name: "trust",
+    summary:
+      "Show and approve what this repository would run or reach (plugins, MCP stdio commands, remote URLs)",
+    load: async () => (await import("./trust.ts")).trust,
   },
   {
     name: "store info",
