@@ -32,6 +32,9 @@ function firstOf(s: string, a: string, b: string): number {
 }
 
 /** A flag's name without its leading dashes ("--json" → "json", "-q" → "q"). */
+/** Whether a token can be an option's value: not an option itself; a lone `-` is one (standard input). */
+const isValue = (tok: string) => !tok.startsWith("-") || tok === "-";
+
 const unflag = (s: string) => (s.startsWith("--") ? s.slice(2) : s.startsWith("-") ? s.slice(1) : s);
 
 /** The option a negation names ("no-cache" → "cache"). */
@@ -80,7 +83,7 @@ export function scanArgv(argv: string[], shapes: OptionShape[]): Scan {
       const shape = byName.get(name);
       if (!shape?.takesValue) continue;
       if (eq >= 0) put(shape, body.slice(eq + 1));
-      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) put(shape, argv[++i]!);
+      else if (i + 1 < argv.length && isValue(argv[i + 1]!)) put(shape, argv[++i]!);
       continue;
     }
     positionals.push({ value: tok, index: i });
@@ -121,7 +124,7 @@ export function readFlags(argv: string[], shapes: OptionShape[]): Record<string,
       }
       if (shape?.takesValue) {
         if (eq >= 0) set(shape, name, body.slice(eq + 1));
-        else if (i + 1 < tokens.length && !tokens[i + 1]!.startsWith("-")) set(shape, name, tokens[++i]);
+        else if (i + 1 < tokens.length && isValue(tokens[i + 1]!)) set(shape, name, tokens[++i]);
         else set(shape, name, true);
         continue;
       }
@@ -135,7 +138,7 @@ export function readFlags(argv: string[], shapes: OptionShape[]): Record<string,
     for (let k = 0; k < letters.length; k++) {
       const shape = byName.get(letters[k]!);
       const last = k === letters.length - 1;
-      if (shape?.takesValue && last && i + 1 < tokens.length && !tokens[i + 1]!.startsWith("-"))
+      if (shape?.takesValue && last && i + 1 < tokens.length && isValue(tokens[i + 1]!))
         set(shape, letters[k]!, tokens[++i]);
       else set(shape, letters[k]!, true);
     }

@@ -26,3 +26,13 @@ test("--version after a command prints the version, as --help prints the command
     expect({ argv, code: r.code, out: r.stdout.trim() }).toEqual({ argv, code: 0, out: `idse ${VERSION}` });
   }
 });
+
+test('`--file -` is standard input (it was "option --file needs a value")', async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const doc = "# Spec\n\nfrom a pipe\n";
+  expect(
+    (await idse(["artifact", "write", "--stage", "spec", "--file", "-"], { cwd, stdin: doc })).code,
+  ).toBe(0);
+  expect((await idse(["artifact", "read", "--stage", "spec"], { cwd })).stdout).toBe(doc);
+});

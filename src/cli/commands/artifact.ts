@@ -33,7 +33,7 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
   options: [
     stageOption,
     sessionOption,
-    { flags: "--file <path>", description: "Read the document from this file" },
+    { flags: "--file <path>", description: "Read the document from this file (- for standard input)" },
   ],
   examples: [
     "idse artifact write --stage plan --file plan.md",
@@ -41,7 +41,8 @@ export const artifactWrite = defineCommand<{ stage: Stage; session?: string; fil
   ],
   async run(ctx, _args, o) {
     let content: string;
-    if (o.file !== undefined) {
+    // `--file -` is standard input, as for most tools that take a file.
+    if (o.file !== undefined && o.file !== "-") {
       const file = resolve(ctx.global.cwd, o.file);
       let bytes: Buffer;
       // A file inside the repository is read only if it stays there (src/store/path-guard.ts): a link in it
