@@ -36,3 +36,11 @@ test('`--file -` is standard input (it was "option --file needs a value")', asyn
   ).toBe(0);
   expect((await idse(["artifact", "read", "--stage", "spec"], { cwd })).stdout).toBe(doc);
 });
+
+test("validate --format sarif with --json is a usage error (the SARIF was silently dropped)", async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const r = await idse(["validate", "--format", "sarif", "--json"], { cwd });
+  expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
+  expect((await idse(["validate", "--format", "json", "--json"], { cwd })).json?.ok).toBeDefined();
+});
