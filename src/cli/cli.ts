@@ -263,7 +263,14 @@ function makeContext(
 ): Context & { close(): Promise<void> } {
   let ws: Workspace | undefined;
   let storeAtOpen: ReturnType<typeof storeSnapshot> | undefined;
-  const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store, log: io.stderr };
+  // A store plugin's log lines (`[name] level: text`, src/plugins/host.ts): with -q only its warnings and
+  // errors are printed, as -q prints only errors and requested data.
+  const log = global.quiet
+    ? (line: string) => {
+        if (!/^\[[^\]]*\] info: /.test(line)) io.stderr(line);
+      }
+    : io.stderr;
+  const wenv = { cwd: global.cwd, home: io.home, env: io.env, store: io.store, log };
   const ctx: Context & { close(): Promise<void> } = {
     io,
     global,

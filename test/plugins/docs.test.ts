@@ -47,6 +47,12 @@ test("the example store of docs/plugins.md installs and works", async () => {
   await store.remove("projects/shop/sessions");
   expect(await store.has!("projects/shop/sessions/auth/specs/spec.md")).toBe(false);
   expect(logged).toEqual([`[example-store] info: documents in ${join(cwd, ".idse", "docs.json")}\n`]);
+  // Through the CLI, -q keeps a plugin's info lines off stderr (errors and requested data only).
+  writeFileSync(join(cwd, ".idse", "config.json"), JSON.stringify({ store: { plugin: "example-store" } }));
+  const loud = await idse(["status"], { cwd });
+  const quiet = await idse(["status", "-q"], { cwd });
+  expect(loud.stderr).toContain("[example-store] info: documents in");
+  expect(quiet.stderr).not.toContain("[example-store] info:");
   const bad = await idse(["plugin", "add", "./example-store", "--yes", "--option", "file=a/b", "--json"], {
     cwd,
   });
