@@ -44,3 +44,10 @@ test("validate --format sarif with --json is a usage error (the SARIF was silent
   expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
   expect((await idse(["validate", "--format", "json", "--json"], { cwd })).json?.ok).toBeDefined();
 });
+
+test("init with a --project that names another project is a usage error (it was ignored)", async () => {
+  const cwd = tempDir();
+  const r = await idse(["init", "foo", "--project", "bar", "--json"], { cwd });
+  expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
+  expect((await idse(["init", "foo", "--project", "foo", "-q"], { cwd })).code).toBe(0);
+});

@@ -54,6 +54,11 @@ export const init = defineCommand<
   async run(ctx, [projectArg], opts) {
     // Validate before anything touches the disk: a bad id creates nothing anywhere.
     const project = assertNewId("project", projectArg!);
+    // The project init creates is its argument; a different --project was silently ignored.
+    if (ctx.global.project !== undefined && ctx.global.project !== project)
+      throw new IdseError("USAGE", {
+        reason: `init creates the project its argument names (${project}); --project ${ctx.global.project} names another`,
+      });
     const root = findRoot(ctx.global.cwd) ?? resolve(ctx.global.cwd);
     const wenv = {
       cwd: root,
