@@ -284,7 +284,7 @@ const table = () => ({
     exit: 1,
     message: (d) => `invalid options for plugin "${s(d.plugin)}": ${s(d.reason)}`,
     hint: () =>
-      "fix them where they are set: `--option key=value` of `idse plugin add`, `idse remote add` or `idse store migrate`, or the `options` in .idse/config.json",
+      "fix them where they are set: `--option key=value` of `idse plugin add`, `idse remote add` or `idse store migrate`, `--store-option` of `idse init`, or the `options` in .idse/config.json",
   }),
   PLUGIN_LOAD_FAILED: code<{ plugin: string; reason: string }>({
     exit: 1,
@@ -429,7 +429,7 @@ const table = () => ({
     exit: 1,
     message: (d) => `store ${who(d)} is not configured correctly: ${s(d.reason)}`,
     hint: () =>
-      "check `store.options` in .idse/config.json and the environment variables the plugin reads (docs/stores.md)",
+      "check the store's options (`--store-option` of `idse init`, `store.options` in .idse/config.json) and the environment variables the plugin reads (docs/stores.md)",
   }),
   STORE_UNREACHABLE: code<StoreData>({
     exit: 1,

@@ -49,13 +49,16 @@ export function count(t: Tally, r: ValidationReport): void {
   if (!r.passed) t.failing++;
 }
 
-/** The closing lines: how many sessions, errors and warnings, and what to do. */
-export function formatSummary(reports: ValidationReport[] | Tally): string {
+/**
+ * The closing lines: how many sessions, errors and warnings, and what to do. `where`: where the findings
+ * were written when not above (`validate --output`).
+ */
+export function formatSummary(reports: ValidationReport[] | Tally, where?: string): string {
   const { sessions, errors, warnings, failing } = Array.isArray(reports) ? tally(reports) : reports;
   let tail = `${sessions} session(s) checked: ${errors} error(s), ${warnings} warning(s)`;
   tail += failing ? `; ${failing} session(s) failing\n` : "; passing\n";
   if (errors)
-    tail += "hint: fill in the documents named above; `idse validate --fix` restores missing documents\n";
+    tail += `hint: fill in the documents ${where ? `${where} names` : "named above"}; \`idse validate --fix\` restores missing documents\n`;
   return tail;
 }
 

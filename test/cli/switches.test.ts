@@ -51,3 +51,11 @@ test("init with a --project that names another project is a usage error (it was 
   expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
   expect((await idse(["init", "foo", "--project", "foo", "-q"], { cwd })).code).toBe(0);
 });
+
+test("validate --output: the hint points at the file the findings went to, not at text above", async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const r = await idse(["validate", "--format", "sarif", "--output", "idse.sarif"], { cwd });
+  expect(r.stdout).toContain("hint: fill in the documents idse.sarif names");
+  expect(r.stdout).not.toContain("named above");
+});

@@ -232,7 +232,7 @@ export const validate = defineCommand<
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
       writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
-      out.text(() => [formats.formatSummary(t), `report written to ${o.output}\n`]);
+      out.text(() => [formats.formatSummary(t, o.output), `report written to ${o.output}\n`]);
     } else if (format === "json") {
       out.envelope();
     } else {
