@@ -429,7 +429,7 @@ const table = () => ({
     exit: 1,
     message: (d) => `store ${who(d)} is not configured correctly: ${s(d.reason)}`,
     hint: () =>
-      "check the store's options (`--store-option` of `idse init`, `store.options` in .idse/config.json) and the environment variables the plugin reads (docs/stores.md)",
+      "check the store's options (`init --store-option`, or `store.options` in .idse/config.json) and the environment variables the plugin reads (docs/stores.md)",
   }),
   STORE_UNREACHABLE: code<StoreData>({
     exit: 1,
