@@ -25,6 +25,10 @@ type ProfileAt = { file?: string; line?: number; column?: number; session?: stri
 /** A remote's failure; a transport's error also carries where the remote is and the transport's code. */
 type RemoteData = { remote: string; reason: string; location?: string; transport_code?: string };
 
+/** `text` cut in the middle to at most `max` characters. */
+const middle = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max / 2 - 1)}…${text.slice(text.length - max / 2)}`;
+
 /** The store an error is about: its plugin, else its kind. */
 const who = (d: { plugin?: unknown; store?: unknown }) => `"${s(d.plugin ?? d.store) || "store"}"`;
 
@@ -761,7 +765,9 @@ const table = () => ({
   }),
   IO_ERROR: code<{ op: string; file: string; reason?: string }>({
     exit: 1,
-    message: (d) => `cannot ${s(d.op)} ${s(d.file)}: ${s(d.reason)}`,
+    // A path thousands of characters long (a folder 2,500 levels deep) is shortened in the message; the
+    // diagnostic's `file` keeps it whole.
+    message: (d) => `cannot ${s(d.op)} ${middle(s(d.file), 160)}: ${s(d.reason)}`,
   }),
   INTERNAL: code<{ reason: string }>({
     exit: 1,

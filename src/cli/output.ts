@@ -54,7 +54,8 @@ export function envelope(command: string, ok: boolean, data: unknown, diagnostic
 
 export function formatDiagnostic(d: Diagnostic): string {
   // Location first, as compilers print it, unless the message already names the file.
-  const located = typeof d.file === "string" && !d.message.includes(d.file);
+  // A message may name a very long path shortened (IO_ERROR): its start is enough to tell it is named.
+  const located = typeof d.file === "string" && !d.message.includes(d.file.slice(0, 79));
   const where = located ? `${d.file}${typeof d.line === "number" ? `:${d.line}` : ""}: ` : "";
   // A validation finding names its rule, so a reader can look it up or suppress it.
   const rule = typeof d.rule_id === "string" ? ` ${d.rule_id}` : "";

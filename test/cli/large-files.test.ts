@@ -30,3 +30,13 @@ test("a 500 MB document is FILE_TOO_LARGE for every command that reads it; one a
   const r = await idse(["artifact", "read", "--stage", "spec", "--json"], { cwd });
   expect(r.json?.diagnostics.some((x: { code: string }) => x.code === "FILE_TOO_LARGE")).toBe(false);
 });
+
+test("a path thousands of characters long is shortened in the message; the diagnostic keeps it whole", async () => {
+  const { IdseError, toDiagnostic } = await import("../../src/errors.ts");
+  const { formatDiagnostic } = await import("../../src/cli/output.ts");
+  const file = `/repo/.idse/projects/shop/sessions/s/notes/${"d/".repeat(2500)}x`;
+  const d = toDiagnostic(new IdseError("IO_ERROR", { op: "access", file, reason: "ENAMETOOLONG" }));
+  expect(d.file).toBe(file);
+  expect(formatDiagnostic(d).length).toBeLessThan(300);
+  expect(formatDiagnostic(d)).toContain("…");
+});
