@@ -69,3 +69,20 @@ test("a state file that cannot be read is IO_ERROR, not corrupt: --fix moves not
   const meta = join(cwd, ".idse/projects/shop/sessions/__blueprint__/metadata");
   expect(readdirSync(meta).filter((f) => f.includes("corrupt"))).toEqual([]);
 });
+
+test("several projects and a CURRENT_PROJECT naming none: doctor reports it, and names `idse project use`", async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  expect((await idse(["init", "admin", "-q"], { cwd })).code).toBe(0);
+  writeFileSync(join(cwd, ".idse/projects/CURRENT_PROJECT"), "junk\n");
+  const r = await idse(["doctor", "--json"], { cwd });
+  expect(r.code).toBe(1);
+  expect(r.json?.data.findings).toContainEqual(
+    expect.objectContaining({ file: ".idse/projects/CURRENT_PROJECT", code: "NO_PROJECT", fixed: false }),
+  );
+  const text = await idse(["doctor", "--fix"], { cwd });
+  expect(text.stdout).toContain("idse project use <project>");
+  expect(text.stdout).not.toContain("Run `idse doctor --fix` to repair them.");
+  expect((await idse(["project", "use", "shop"], { cwd })).code).toBe(0);
+  expect((await idse(["doctor"], { cwd })).code).toBe(0);
+});

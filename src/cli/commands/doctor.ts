@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
 import { renderStage } from "../../artifacts.ts";
 import { regenerateMeta } from "../../blueprint-meta.ts";
-import { type Code, IdseError, notice } from "../../errors.ts";
+import { type Code, IdseError, notice, toDiagnostic } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { parseJsonText } from "../../json-text.ts";
 import { AgentRegistry } from "../../models/agent-registry.ts";
@@ -18,7 +18,7 @@ import type { DesignStore } from "../../store/contract.ts";
 import { readJsonDoc, writeJsonDoc } from "../../store/documents.ts";
 import { keys, STAGES } from "../../store/layout.ts";
 import { isBaseFileName } from "../../sync/state.ts";
-import { findRoot, listProjects } from "../../workspace.ts";
+import { findRoot, listProjects, readCurrentProject } from "../../workspace.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { moveAsideFile, settingsFiles } from "../doctor-files.ts";
 
@@ -253,6 +253,23 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
       if (fix) await ctx.mutate(project, (w) => run(w.store));
       else await run(ws.store);
     }
+    // Several projects and a CURRENT_PROJECT that names none of them: commands without --project (and the
+    // Claude Code hook) cannot tell which is meant. --fix cannot choose; `idse project use` does.
+    if (!ctx.global.project && projects.length > 1) {
+      const current = await readCurrentProject(ws.store);
+      if (!current || !projects.includes(current)) {
+        const err = new IdseError("NO_PROJECT", { projects });
+        ctx.report({ ...toDiagnostic(err), file: ".idse/projects/CURRENT_PROJECT" });
+        findings.push({
+          project: null,
+          session: null,
+          file: ".idse/projects/CURRENT_PROJECT",
+          code: "NO_PROJECT",
+          problem: current ? `names "${current.slice(0, 64)}", which is none of the projects` : err.message,
+          fixed: false,
+        });
+      }
+    }
     // The Python original's database, not imported yet: --fix cannot do that, `idse import-original` does.
     const original = await originalDbDiagnostic(ws.idseDir);
     if (original) {
@@ -283,10 +300,12 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
     if (d.remaining > 0) {
       // The original's database is imported by its own command; --fix cannot do that.
       const left = d.findings.filter((f) => !f.fixed);
-      const onlyOriginal = left.every((f) => f.code === "ORIGINAL_DATABASE_FOUND");
-      if (!onlyOriginal) lines.push("Run `idse doctor --fix` to repair them.");
+      const own = new Set(["ORIGINAL_DATABASE_FOUND", "NO_PROJECT"]);
+      if (!left.every((f) => own.has(f.code))) lines.push("Run `idse doctor --fix` to repair them.");
       if (left.some((f) => f.code === "ORIGINAL_DATABASE_FOUND"))
         lines.push("Run `idse import-original` to import the Python original's database.");
+      if (left.some((f) => f.code === "NO_PROJECT"))
+        lines.push("Run `idse project use <project>` to choose the current project.");
     }
     return lines.join("\n");
   },
