@@ -59,3 +59,10 @@ test("validate --output: the hint points at the file the findings went to, not a
   expect(r.stdout).toContain("hint: fill in the documents idse.sarif names");
   expect(r.stdout).not.toContain("named above");
 });
+
+test("validate --json --format junit --output is a usage error too (the file got the envelope, not JUnit)", async () => {
+  const cwd = tempDir();
+  expect((await idse(["init", "shop", "-q"], { cwd })).code).toBe(0);
+  const r = await idse(["validate", "--format", "junit", "--output", "junit.xml", "--json"], { cwd });
+  expect([r.code, r.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
+});

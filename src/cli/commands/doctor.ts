@@ -254,10 +254,11 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
       else await run(ws.store);
     }
     // Several projects and a CURRENT_PROJECT that names none of them: commands without --project (and the
-    // Claude Code hook) cannot tell which is meant. --fix cannot choose; `idse project use` does.
+    // Claude Code hook) cannot tell which is meant. --fix cannot choose; `idse project use` does. (No
+    // CURRENT_PROJECT at all is a workspace where each command names its project, as the original's.)
     if (!ctx.global.project && projects.length > 1) {
       const current = await readCurrentProject(ws.store);
-      if (!current || !projects.includes(current)) {
+      if (current !== undefined && !projects.includes(current)) {
         const err = new IdseError("NO_PROJECT", { projects });
         ctx.report({ ...toDiagnostic(err), file: ".idse/projects/CURRENT_PROJECT" });
         findings.push({
@@ -265,7 +266,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
           session: null,
           file: ".idse/projects/CURRENT_PROJECT",
           code: "NO_PROJECT",
-          problem: current ? `names "${current.slice(0, 64)}", which is none of the projects` : err.message,
+          problem: `names "${current.slice(0, 64)}", which is none of the projects`,
           fixed: false,
         });
       }

@@ -52,7 +52,8 @@ export const validate = defineCommand<
   async run(ctx, _args, o, out) {
     if (o.session !== undefined && o.all)
       throw new IdseError("USAGE", { reason: "use --session or --all, not both" });
-    // --json is idse's envelope: a SARIF or JUnit report asked for beside it was silently dropped.
+    // --json is idse's envelope, on stdout and in --output's file: a SARIF or JUnit report asked for
+    // beside it was silently replaced by the envelope.
     if (ctx.global.json && o.format !== undefined && o.format !== "json" && o.format !== "text")
       throw new IdseError("USAGE", {
         reason: `--json prints idse's JSON envelope and --format ${o.format} a ${o.format} report: give one of them`,
