@@ -5,6 +5,7 @@ import { bashProblem, decide, type Policy } from "../../src/hooks/claude.ts";
 import { shellCommands } from "../../src/hooks/shell.ts";
 import { activeAgent, type HookAgent } from "../../src/hooks/state.ts";
 import { idse, tempDir } from "../helpers.ts";
+import { HANDOVER_SETUP } from "./handover.ts";
 
 // The Claude Code PreToolUse hook: a table of tool calls per mode, the shell reader behind the Bash
 // rule, which agent's mode applies, and the command end to end in-process with the hook input JSON as
@@ -283,26 +284,7 @@ describe("idse hook claude-pre-tool-use (in-process)", () => {
     const cwd = await project();
     const bash = (command: string, env: Record<string, string> = {}) =>
       hook(cwd, input(cwd, "Bash", { command }), env);
-    await idse(["agents", "set-stages", "gpt-codex", "none"], { cwd });
-    await idse(["agents", "set-stages", "github-copilot", "feedback"], { cwd });
-    await idse(
-      [
-        "agents",
-        "add",
-        "claude-impl",
-        "--ide",
-        "claude-code",
-        "--mode",
-        "implementation",
-        "--stages",
-        "implementation",
-      ],
-      { cwd },
-    );
-    for (const stage of ["intent", "context", "spec", "plan"])
-      await idse(["session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed"], {
-        cwd,
-      });
+    for (const argv of HANDOVER_SETUP) expect((await idse(argv, { cwd })).code).toBe(0);
     const tasks = "idse session set-stage __blueprint__ --stage tasks --status completed";
     const out = JSON.parse((await bash(tasks)).stdout).hookSpecificOutput;
     expect(out.permissionDecision).toBe("deny");

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CodeSpec, type Data, type ErrorCode, errorCodes } from "../../src/catalogue/index.ts";
+import { HANDOVER_SETUP } from "../agents/handover.ts";
 import { idse, REPO, tempDir } from "../helpers.ts";
 import { call, connect } from "../mcp/util.ts";
 
@@ -65,22 +66,7 @@ const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
   async MCP_HANDOVER_DENIED() {
     // A Claude Code implementer owns implementation: the planner completing tasks would hand it the session.
     const cwd = await shop();
-    await ok(cwd, "agents", "set-stages", "gpt-codex", "none");
-    await ok(cwd, "agents", "set-stages", "github-copilot", "feedback");
-    await ok(
-      cwd,
-      "agents",
-      "add",
-      "claude-impl",
-      "--ide",
-      "claude-code",
-      "--mode",
-      "implementation",
-      "--stages",
-      "implementation",
-    );
-    for (const stage of ["intent", "context", "spec", "plan"])
-      await ok(cwd, "session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed");
+    for (const argv of HANDOVER_SETUP) await ok(cwd, ...argv);
     const planner = await connect(cwd, { agent: "claude-code" });
     const args = { stage: "tasks", status: "completed" };
     const denied = await call(planner.client, "set_stage", args);

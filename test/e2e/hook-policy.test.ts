@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HANDOVER_SETUP } from "../agents/handover.ts";
 import { BINARY, tempDir } from "../helpers.ts";
 import { proj, requireBinary, run, shop } from "./util.ts";
 
@@ -189,22 +190,7 @@ describe("the hook-policy corpus (planning mode, compiled binary)", () => {
 
   test("completing the last planning stage is denied when it would hand the session to a Claude Code implementer", () => {
     const root = shop();
-    const idse = (...argv: string[]) => expect(run(argv, { cwd: root }).code).toBe(0);
-    idse("agents", "set-stages", "gpt-codex", "none");
-    idse("agents", "set-stages", "github-copilot", "feedback");
-    idse(
-      "agents",
-      "add",
-      "claude-impl",
-      "--ide",
-      "claude-code",
-      "--mode",
-      "implementation",
-      "--stages",
-      "implementation",
-    );
-    for (const stage of ["intent", "context", "spec", "plan"])
-      idse("session", "set-stage", "__blueprint__", "--stage", stage, "--status", "completed");
+    for (const argv of HANDOVER_SETUP) expect(run(argv, { cwd: root }).code).toBe(0);
     expect(bash(root, "idse session set-stage __blueprint__ --stage tasks --status completed")).toContain(
       "would put claude-impl (implementation mode) in charge",
     );
