@@ -4,6 +4,7 @@ import { BUILTIN_ROUTING_PLUGINS, type BuiltinRoutingPlugin } from "../routing/i
 import { hostApi as routingHostApi } from "../routing/instructions.ts";
 import type { StoreDriver } from "../store/contract.ts";
 import { boundaryFor, guardWrite } from "../store/path-guard.ts";
+import { forTerminal } from "../terminal-text.ts";
 import { VERSION } from "../version.ts";
 import type { Workspace } from "../workspace.ts";
 import {
@@ -116,7 +117,9 @@ export function makeHostApi(
       if (level === "info" && o.verbose === false) return;
       let text = String(message);
       for (const s of secrets) text = text.split(s).join("***");
-      write(`[${g.name}] ${level}: ${text}\n`);
+      // A log line may carry what a server answered (a retry's reason): text, never terminal controls
+      // (src/terminal-text.ts), and one line.
+      write(`[${g.name}] ${level}: ${forTerminal(text.replace(/\n/g, "\\n"), false)}\n`);
     },
   };
   if (ws) {

@@ -168,6 +168,17 @@ describe("sync transports and the network", () => {
     });
     expect(lines).toEqual(["[envy] info: token is ***, home is undefined\n"]);
   });
+
+  test("host.log writes one line of text: a server's answer in it cannot drive the terminal or forge a line", async () => {
+    const code = `export default (host) => ({ kind: "sync", async createTransport() {
+      host.log("warn", "retrying: " + "\\u001b]0;pwned\\u0007ok\\r\\nerror[FAKE]: all is well");
+      return { list: async () => [], get: async () => undefined, put: async () => ({}) };
+    } });`;
+    const { ws } = await installed([{ name: "echo", kind: "sync", code }]);
+    const lines: string[] = [];
+    await loadSyncTransport(ws, "echo", { log: (l) => lines.push(l) });
+    expect(lines).toEqual(["[echo] warn: retrying: \\x1b]0;pwned\\x07ok\\x0d\\nerror[FAKE]: all is well\n"]);
+  });
 });
 
 describe("routing", () => {
