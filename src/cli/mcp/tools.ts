@@ -15,7 +15,7 @@ import { readSessionStages } from "../../stage-state.ts";
 import { resolveProject } from "../../workspace.ts";
 import { targetSession } from "../commands/shared.ts";
 import { type CallResult, type McpEnv, runCommand } from "./context.ts";
-import { assertMayChange, findAgent } from "./policy.ts";
+import { assertMayChange } from "./policy.ts";
 
 // The tools of `idse mcp`: each one is a CLI command (the `cli` field), called through the same run()
 // with the same models, so a tool's outputSchema is the `data` schema of that command's --json output.
@@ -79,7 +79,7 @@ async function guard(
   const ws = env.workspace();
   const project = await resolveProject(ws, input.project ?? env.project, env.io.env);
   const { registry } = await loadRegistry(ws.store, project);
-  assertMayChange(registry, project, agent, stage, what);
+  return { ws, project, registry, agent: assertMayChange(registry, project, agent, stage, what) };
 }
 
 /**
@@ -88,18 +88,12 @@ async function guard(
  * the stages, so this would be the agent's own way out of planning mode, as the hook also refuses.
  */
 async function guardHandOver(
-  env: McpEnv,
-  input: Scoped,
-  agent: string | undefined,
+  { ws, project, registry, agent: me }: Awaited<ReturnType<typeof guard>>,
   session: string,
   stage: Stage,
   status: string,
 ) {
-  const ws = env.workspace();
-  const project = await resolveProject(ws, input.project ?? env.project, env.io.env);
-  const { registry } = await loadRegistry(ws.store, project);
-  const me = findAgent(registry, agent);
-  if (me?.mode !== "planning" || (await readCurrentSession(ws.store, project)) !== session) return;
+  if (me.mode !== "planning" || (await readCurrentSession(ws.store, project)) !== session) return;
   const { stages } = await readSessionStages(ws.store, project, session);
   const next = handsOverTo(registry.agents, stages, stage, status);
   if (next)
@@ -240,9 +234,9 @@ export const TOOLS: ToolDef[] = [
     output: O.SessionChangeOutput,
     annotations: write(false, true),
     async run(env, i, agent) {
-      await guard(env, i, agent, i.stage, "set_stage");
+      const allowed = await guard(env, i, agent, i.stage, "set_stage");
       const { session } = await scope(env, i);
-      await guardHandOver(env, i, agent, session, i.stage, i.status);
+      await guardHandOver(allowed, session, i.stage, i.status);
       return runCommand(env, "session set-stage", [session], { stage: i.stage, status: i.status }, i);
     },
   },
