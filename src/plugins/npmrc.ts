@@ -59,8 +59,17 @@ interface Layer {
   values: Record<string, string>;
 }
 
-function expand(value: string, env: RegistryEnv["env"]): string {
-  return value.replace(/\$\{([^}?]+)(\?)?\}/g, (_all, name: string) => env[name] ?? "");
+/**
+ * npm's `${VAR}` rule (@npmcli/config's env-replace): a set variable's value; an unset one stays as
+ * written, unless it is `${VAR?}`, which is then empty; backslashes before the `$` come in pairs, each pair
+ * one backslash, and an odd one left over escapes the reference (it stays as written, without it).
+ */
+export function expand(value: string, env: RegistryEnv["env"]): string {
+  return value.replace(/(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g, (all, esc: string, name: string, optional) => {
+    if (esc.length % 2 === 1) return all.slice((esc.length + 1) / 2);
+    const found = env[name];
+    return esc.slice(esc.length / 2) + (found !== undefined ? found : optional ? "" : `\${${name}}`);
+  });
 }
 
 function fileLayer(file: string, env: RegistryEnv["env"]): Layer | undefined {

@@ -106,6 +106,20 @@ const CASES: Case[] = [
     expect: "1.0.0",
   },
   {
+    name: `\${VAR?} of an unset variable is empty`,
+    pkg: SCOPED,
+    project: (V) => `@acme:registry=${V}\n${nerf(V)}:_authToken=\${PARITY_UNSET?}\${PARITY_TOKEN}\n`,
+    env: () => ({ PARITY_TOKEN: v.token }),
+    expect: "1.0.0",
+  },
+  {
+    name: `a backslash before \${VAR} keeps it as written: refused by both`,
+    pkg: SCOPED,
+    project: (V) => `@acme:registry=${V}\n${nerf(V)}:_authToken=\\\${PARITY_TOKEN}\n`,
+    env: () => ({ PARITY_TOKEN: v.token }),
+    expect: "refused",
+  },
+  {
     name: "npm_config_userconfig names the user file; ~/.npmrc is then not read",
     pkg: SCOPED,
     user: (_V, F) => `@acme:registry=${F}\n`,
