@@ -35,9 +35,17 @@ export const ApprovedCommand = d(
 
 export const ApprovedEndpoint = d(
   v.object({
-    hosts: Names("The origins (scheme, host and port) of the remote's URLs when it was approved."),
+    hosts: Names(
+      "The origins (scheme, host and port) of the remote's URLs when it was approved; for the repository's .npmrc, the registry keys it set, as written.",
+    ),
+    files: v.optional(
+      d(
+        v.record(v.string(), v.string()),
+        "For the repository's .npmrc: its sha512 when it was approved (a changed file is not approved).",
+      ),
+    ),
   }),
-  "One approved remote endpoint: where the remote may send this user's credentials and documents.",
+  "One approved endpoint: where a remote, or `plugin add` following the repository's .npmrc, may send this user's credentials.",
 );
 
 export const RepoTrust = d(
@@ -66,23 +74,25 @@ export const Runnable = d(
   v.object({
     kind: d(
       v.picklist(["plugin", "command", "endpoint"]),
-      "An installed plugin, a remote's MCP stdio command, or the URL a remote of the repository's config would send this user's credentials and documents to.",
+      "An installed plugin, a remote's MCP stdio command, the URL a remote of the repository's config would send this user's credentials and documents to, or the repository's .npmrc (name `.npmrc`), which picks the registry and credentials of `plugin add`.",
     ),
-    name: d(v.string(), "The plugin's name, or the remote's."),
+    name: d(v.string(), "The plugin's name, the remote's, or `.npmrc`."),
     version: v.optional(d(v.string(), "Plugin version.")),
     plugin_kind: v.optional(d(v.string(), "store, sync or routing.")),
     source: v.optional(d(v.string(), "Where the plugin came from: source: resolved.")),
     integrity: v.optional(Integrity),
     env: v.optional(Names("Environment variables its host API may read.")),
     hosts: v.optional(
-      Names("Network hosts its host API may reach; for an endpoint, the remote's URL origins."),
+      Names(
+        "Network hosts its host API may reach; for an endpoint, the remote's URL origins; for the .npmrc, the registry keys it sets, as written.",
+      ),
     ),
     command: v.optional(Names("The command and its arguments.")),
     cwd: v.optional(d(v.nullable(v.string()), "Its working directory as configured.")),
     files: v.optional(
       d(
         v.record(v.string(), v.string()),
-        "Files of the repository its command line names (relative path → sha512): approved with it.",
+        "Files of the repository its command line names, or the .npmrc itself (relative path → sha512): approved with it.",
       ),
     ),
     approved: d(v.boolean(), "Whether this user approved exactly this in this repository."),

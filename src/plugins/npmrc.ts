@@ -83,6 +83,31 @@ function fileLayer(file: string, env: RegistryEnv["env"]): Layer | undefined {
   return { source: file, values };
 }
 
+/**
+ * The keys of an .npmrc that idse reads: where to ask, with which credentials and certificates. A key that
+ * holds `${VAR}` counts too, since it could expand into one of them.
+ */
+const READ_KEY =
+  /\$\{|^(?:registry|@[^:]+:registry|_authToken|_auth|username|_password|ca|cafile|cert|key|strict-ssl)$|^\/\/.*:(?:_authToken|_auth|username|_password)$/;
+
+/**
+ * The repository's own .npmrc, when it sets a key idse reads: its text and the registries it names, as
+ * written (before any `${VAR}` is expanded). A cloned repository can name its own server there, with
+ * credentials made of this user's environment (`_authToken=${NPM_TOKEN}`) or a certificate of its own, so
+ * `plugin add` heeds it only once this user approved these bytes (src/plugins/runnables.ts).
+ */
+export function repositoryNpmrc(root: string): { text: string; registries: string[] } | undefined {
+  const text = readTextIfExists(join(root, ".npmrc"));
+  if (text === undefined) return undefined;
+  const values = ini.parse(text);
+  const keys = Object.keys(values).filter((k) => READ_KEY.test(k));
+  if (keys.length === 0) return undefined;
+  const registries = keys
+    .filter((k) => k === "registry" || k.endsWith(":registry"))
+    .map((k) => `${k}=${String(values[k])}`);
+  return { text, registries };
+}
+
 /** npm's environment layer: `npm_config_strict_ssl` is `strict-ssl`, `npm_config__auth` is `_auth`. */
 function envLayer(env: RegistryEnv["env"]): Layer {
   const values: Record<string, string> = {};

@@ -3,6 +3,8 @@ import { IdseError } from "../errors.ts";
 import { getPackument, getTarball, putPackument, putTarball } from "./cache.ts";
 import { sri } from "./integrity.ts";
 import { credentialsFor, type RegistryEnv, registryFor, tlsFor } from "./npmrc.ts";
+import { npmrcItem } from "./runnables.ts";
+import { requireTrusted } from "./trust.ts";
 
 // Installs from an npm registry: fetch the packument, pick the version (dist-tag or semver range, with
 // npm's own `semver`, so ranges resolve the same on Bun and Deno), download the tarball and check it
@@ -126,6 +128,12 @@ function pick(doc: Packument, spec: RegistrySpec): string | undefined {
 }
 
 export async function fromRegistry(spec: RegistrySpec, o: FetchEnv): Promise<RegistryInstall> {
+  // The repository's .npmrc can name a registry of its own and credentials made of this user's
+  // environment: nothing is asked of any registry until this user approved it (`idse trust`).
+  if (!o.offline && o.root !== undefined) {
+    const item = npmrcItem(o.root);
+    if (item) requireTrusted({ env: o.env, home: o.home }, o.root, [item]);
+  }
   const { url: registry } = registryFor(spec.name, o);
   const doc = await packument(spec.name, registry, o);
   const version = pick(doc, spec);

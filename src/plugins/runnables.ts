@@ -8,11 +8,13 @@ import type { Workspace } from "../workspace.ts";
 import { requireIntact } from "./check.ts";
 import { sri } from "./integrity.ts";
 import { readLock } from "./lockfile.ts";
+import { repositoryNpmrc } from "./npmrc.ts";
 import { repoKey } from "./trust.ts";
 
 // What code a repository would make idse run, for `idse trust` to show and approve: every enabled
 // installed plugin that is not byte for byte this binary's own copy, every remote's MCP stdio command,
-// and every remote URL (where this user's credentials would go). Nothing here imports or runs any of it; a plugin whose files do not match plugins.json is
+// every remote URL (where this user's credentials would go), and the repository's .npmrc (the registry
+// `plugin add` would send them to). Nothing here imports or runs any of it; a plugin whose files do not match plugins.json is
 // refused (PLUGIN_INTEGRITY) rather than offered for approval.
 
 export type Item = Omit<Runnable, "approved">;
@@ -90,6 +92,20 @@ export function endpointItem(name: string, c: RemoteConfig): Item | undefined {
   return hosts.length ? { kind: "endpoint", name, hosts } : undefined;
 }
 
+/** The name of the repository's .npmrc among the endpoints (no remote's name starts with a dot). */
+export const NPMRC = ".npmrc";
+
+/**
+ * The repository's .npmrc, when it sets a key `plugin add` would heed (a registry, credentials, a
+ * certificate): approved as these bytes, since the credentials it names can be made of this user's
+ * environment and sent to the registry it names.
+ */
+export function npmrcItem(root: string): Item | undefined {
+  const found = repositoryNpmrc(root);
+  if (!found) return undefined;
+  return { kind: "endpoint", name: NPMRC, hosts: found.registries, files: { [NPMRC]: sri(found.text) } };
+}
+
 export async function workspaceRunnables(ws: Workspace): Promise<Item[]> {
   const items: Item[] = [];
   for (const e of readLock(ws.idseDir).plugins) {
@@ -103,5 +119,7 @@ export async function workspaceRunnables(ws: Workspace): Promise<Item[]> {
     const endpoint = endpointItem(name, c);
     if (endpoint) items.push(endpoint);
   }
+  const npmrc = npmrcItem(ws.root);
+  if (npmrc) items.push(npmrc);
   return items;
 }

@@ -10,7 +10,7 @@ import { readUserJson, userConfigFile } from "../user-config-dir.ts";
 // approved exactly those bytes and that command for this repository, and a remote URL the repository's
 // config names is reached (with this user's credentials, and the documents) only once approved too. Approvals live in the user's config
 // directory, beside credentials.json, keyed by the repository's real path; a clone elsewhere, a changed
-// byte or a changed grant is not approved. IDSE_TRUST=all trusts everything (CI images that build their
+// byte or a changed grant is not approved. So is the repository's .npmrc, before `plugin add` heeds it. IDSE_TRUST=all trusts everything (CI images that build their
 // own repository).
 
 export interface TrustEnv {
@@ -47,12 +47,12 @@ export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approv
     const p = rec.plugins[r.name];
     return !!p && p.integrity === r.integrity && same(p.env, r.env ?? []) && same(p.hosts, r.hosts ?? []);
   }
+  const files = (x: Record<string, string> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort());
   if (r.kind === "endpoint") {
     const e = rec.endpoints?.[r.name];
-    return !!e && same(e.hosts, r.hosts ?? []);
+    return !!e && same(e.hosts, r.hosts ?? []) && files(e.files) === files(r.files);
   }
   const c = rec.commands[r.name];
-  const files = (x: Record<string, string> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort());
   return (
     !!c && same(c.command, r.command ?? []) && c.cwd === (r.cwd ?? null) && files(c.files) === files(r.files)
   );
@@ -61,6 +61,8 @@ export function isApproved(rec: RepoTrust | undefined, r: Omit<Runnable, "approv
 export function describeRunnable(r: Omit<Runnable, "approved">): string {
   if (r.kind === "plugin")
     return `plugin ${r.name} ${r.version ?? ""} (${r.source ?? "?"}, ${r.integrity?.slice(0, 23) ?? "?"}…)`;
+  if (r.kind === "endpoint" && r.name === ".npmrc")
+    return `the repository's .npmrc (${(r.hosts ?? []).join(", ") || "no registry of its own"}; \`plugin add\` would heed its registries, credentials and certificates, \${VAR}s expanded from your environment)`;
   if (r.kind === "endpoint")
     return `remote ${r.name} at ${(r.hosts ?? []).join(", ")} (it would get your credentials and documents)`;
   return `the MCP stdio command of remote ${r.name} (${(r.command ?? []).join(" ")})`;
@@ -105,7 +107,10 @@ export async function approve(
     };
     for (const r of items) {
       if (r.kind === "endpoint") {
-        rec.endpoints![r.name] = { hosts: [...(r.hosts ?? [])] };
+        rec.endpoints![r.name] = {
+          hosts: [...(r.hosts ?? [])],
+          ...(r.files ? { files: { ...r.files } } : {}),
+        };
       } else if (r.kind === "plugin") {
         rec.plugins[r.name] = {
           integrity: r.integrity!,

@@ -183,6 +183,8 @@ describe(".npmrc: idse plugin add asks the registry npm view asks, with the same
         env.npm_config_userconfig = join(dir, "npmrc");
       }
       const npm = await npmView(c.pkg, cwd, home, env);
+      // The repository's .npmrc is heeded once approved (src/plugins/runnables.ts, test/plugins/registry.test.ts).
+      if (c.project) expect((await idse(["trust", "--json"], { cwd, home })).code).toBe(0);
       const r = await idse(["plugin", "add", c.pkg, "--yes", "--json"], {
         cwd,
         home,

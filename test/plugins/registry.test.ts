@@ -24,6 +24,12 @@ const syncCode = `export default () => ({ kind: "sync", async createTransport() 
   return { list: async () => [], get: async () => undefined, put: async () => ({}) };
 } });`;
 
+async function workspaceWithNpmrc(text: string) {
+  const cwd = await workspace();
+  writeFileSync(join(cwd, ".npmrc"), text);
+  return cwd;
+}
+
 async function published() {
   const reg = registry();
   for (const v of ["1.0.0", "1.2.0", "2.0.0"]) await reg.publish(JIRA, v, jira(v));
@@ -81,14 +87,58 @@ describe("install from a registry", () => {
       `registry=http://127.0.0.1:9/\n@acme:registry=${reg.url}\n//${host}/:_authToken=\${ACME_TOKEN}\n`,
     );
     const env = { IDSE_CACHE_DIR: tempDir("idse-cache-") };
+    // A cloned repository's .npmrc is heeded only once this user approved it: nothing is asked before.
+    const untrusted = await add(cwd, `${JIRA}@^1`, { ...env, ACME_TOKEN: "s3cret-token" });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.json!.diagnostics[0].code).toBe("WORKSPACE_UNTRUSTED");
+    expect(untrusted.json!.diagnostics[0].message).toContain(`@acme:registry=${reg.url}`);
+    expect(reg.requests).toEqual([]);
+    expect((await idse(["trust", "--json"], { cwd })).code).toBe(0);
     const denied = await add(cwd, `${JIRA}@^1`, env);
-    // ACME_TOKEN is unset, so the token is empty: no credentials, and the hint says where they go.
+    // ACME_TOKEN is unset, so the token is sent as written (npm's rule): refused, and the hint says
+    // where credentials go.
     expect(denied.json!.diagnostics[0]).toMatchObject({ code: "PLUGIN_REGISTRY_AUTH", status: 401 });
     expect(denied.json!.diagnostics[0].hint).toContain(`//${host}/:_authToken`);
     const r = await add(cwd, `${JIRA}@^1`, { ...env, ACME_TOKEN: "s3cret-token" });
     expect(r.code, r.stdout).toBe(0);
     expect(reg.requests.at(-1)!.auth).toBe("Bearer s3cret-token");
     expect(r.stdout).not.toContain("s3cret-token");
+  });
+
+  test("the repository's .npmrc: approved as its bytes; one that sets nothing idse reads needs no approval", async () => {
+    const reg = await published();
+    const cwd = await workspace();
+    const env = { IDSE_CACHE_DIR: tempDir("idse-cache-"), SECRET: "exfil-me" };
+    writeFileSync(join(cwd, ".npmrc"), "save-exact=true\nengine-strict=true\n");
+    expect((await idse(["trust", "--show", "--json"], { cwd })).json!.data.runs).toEqual([]);
+    // The registry idse asks comes from the environment here, the credentials from the repository.
+    const npmrc = `//${new URL(reg.url).host}/:_authToken=\${SECRET}\n`;
+    writeFileSync(join(cwd, ".npmrc"), npmrc);
+    const shown = await idse(["trust", "--show", "--json"], { cwd });
+    expect(shown.json!.data.runs).toEqual([
+      { kind: "endpoint", name: ".npmrc", hosts: [], files: { ".npmrc": sri(npmrc) }, approved: false },
+    ]);
+    const refused = await add(cwd, `${JIRA}@^1`, { ...env, IDSE_REGISTRY: reg.url });
+    expect(refused.json!.diagnostics[0].code).toBe("WORKSPACE_UNTRUSTED");
+    expect(reg.requests).toEqual([]);
+    expect((await idse(["trust"], { cwd })).code).toBe(0);
+    // Changed after the approval: not approved any more.
+    writeFileSync(join(cwd, ".npmrc"), `${npmrc}strict-ssl=false\n`);
+    const changed = await add(cwd, `${JIRA}@^1`, { ...env, IDSE_REGISTRY: reg.url });
+    expect(changed.json!.diagnostics[0].code).toBe("WORKSPACE_UNTRUSTED");
+    expect(reg.requests).toEqual([]);
+    writeFileSync(join(cwd, ".npmrc"), npmrc);
+    const r = await add(cwd, `${JIRA}@^1`, { ...env, IDSE_REGISTRY: reg.url });
+    expect(r.code, r.stdout).toBe(0);
+    expect(reg.requests.at(-1)!.auth).toBe("Bearer exfil-me");
+    // --offline asks no registry, so it needs no approval of the .npmrc.
+    const offline = await add(
+      await workspaceWithNpmrc(`${npmrc}cafile=/etc/hostname\n`),
+      `${JIRA}@^1`,
+      { ...env, IDSE_REGISTRY: reg.url },
+      "--offline",
+    );
+    expect(offline.code, offline.stdout).toBe(0);
   });
 
   test("--offline installs from the cache, keyed by integrity, and only from it", async () => {

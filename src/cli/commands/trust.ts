@@ -1,7 +1,7 @@
 import { IdseError } from "../../errors.ts";
 import type { TrustOutput } from "../../models/trust.ts";
 import { recoverIfNeeded } from "../../plugins/journal.ts";
-import { workspaceRunnables } from "../../plugins/runnables.ts";
+import { NPMRC, workspaceRunnables } from "../../plugins/runnables.ts";
 import {
   approve,
   describeRunnable,
@@ -81,6 +81,11 @@ export const trust = defineCommand<{ revoke?: boolean; show?: boolean }, TrustOu
           `               source:    ${r.source}`,
           `               integrity: ${r.integrity}`,
           `               host.env:  ${r.env?.join(", ") || "none"}; host.fetch: ${r.hosts?.join(", ") || "none"}`,
+        );
+      } else if (r.kind === "endpoint" && r.name === NPMRC) {
+        lines.push(
+          `  ${mark.padEnd(12)} the repository's .npmrc: ${r.hosts?.join(", ") || "no registry of its own"} (\`plugin add\` asks there, with the credentials and certificates it names)`,
+          ...Object.entries(r.files ?? {}).map(([f, h]) => `               ${f}: ${h}`),
         );
       } else if (r.kind === "endpoint") {
         lines.push(
