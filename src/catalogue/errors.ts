@@ -541,14 +541,15 @@ const table = () => ({
     agent: string;
     next: string;
     session: string;
-    stage: string;
-    status: string;
+    /** set_stage's change; absent when the call would make (or create) another session current. */
+    stage?: string;
+    status?: string;
   }>({
     exit: 1,
     message: (d) =>
-      `${s(d.action)} refused: setting ${s(d.stage)} to ${s(d.status)} would put agent "${s(d.next)}" (implementation mode) in charge of session ${s(d.session)}, and agent "${s(d.agent)}" works in planning mode`,
+      `${s(d.action)} refused: ${d.stage === undefined ? `making session ${s(d.session)} current` : `setting ${s(d.stage)} to ${s(d.status ?? "")}`} would put agent "${s(d.next)}" (implementation mode) in charge of ${d.stage === undefined ? "it" : `session ${s(d.session)}`}, and agent "${s(d.agent)}" works in planning mode`,
     hint: (d) =>
-      `that hand-over is a person's to make: \`idse session set-stage ${s(d.session)} --stage ${s(d.stage)} --status ${s(d.status)}\``,
+      `that hand-over is a person's to make: \`idse ${d.stage === undefined ? (d.action === "session_create" ? `session create ${s(d.session)}` : `session switch ${s(d.session)}`) : `session set-stage ${s(d.session)} --stage ${s(d.stage)} --status ${s(d.status ?? "")}`}\``,
   }),
   FILE_TOO_LARGE: code<{ file: string; bytes: number; max: number }>({
     exit: 1,

@@ -2,7 +2,7 @@ import type * as v from "valibot";
 import { loadRegistry } from "../../agent-registry.ts";
 import { readArtifact } from "../../artifacts.ts";
 import { IdseError } from "../../errors.ts";
-import { handsOverTo } from "../../hooks/state.ts";
+import { activeAgent, handsOverTo } from "../../hooks/state.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { CompileOutput } from "../../models/agent-profile.ts";
 import type { Stage } from "../../models/common.ts";
@@ -12,6 +12,7 @@ import { RouteOutput } from "../../models/routing.ts";
 import { readCurrentSession } from "../../session-graph.ts";
 import { spineChanged } from "../../spine.ts";
 import { readSessionStages } from "../../stage-state.ts";
+import { STAGES } from "../../store/layout.ts";
 import { resolveProject } from "../../workspace.ts";
 import { targetSession } from "../commands/shared.ts";
 import { type CallResult, type McpEnv, runCommand } from "./context.ts";
@@ -104,6 +105,38 @@ async function guardHandOver(
       session,
       stage,
       status,
+    });
+}
+
+/**
+ * Refuses a planning agent's switch to a session, or creation of one, whose stages put an
+ * implementation-mode agent in charge (src/hooks/state.ts activeAgent), unless one is already: with the
+ * stages of another session set by set_stage (which guardHandOver allows there, since nothing changes
+ * hands yet), a switch would be the same way out of planning mode. The Claude Code hook refuses every
+ * `session switch` and `session create` of a planning agent.
+ */
+async function guardSessionChange(
+  { ws, project, registry, agent: me }: Awaited<ReturnType<typeof guard>>,
+  action: "session_switch" | "session_create",
+  session: string | undefined,
+) {
+  if (me.mode !== "planning") return;
+  const current = await readCurrentSession(ws.store, project);
+  const now =
+    current === undefined ? undefined : (await readSessionStages(ws.store, project, current)).stages;
+  if (activeAgent(registry.agents, now).agent?.mode === "implementation") return;
+  // A new session starts with every stage pending.
+  const stages =
+    session === undefined || action === "session_create"
+      ? (Object.fromEntries(STAGES.map((st) => [st, "pending"])) as Record<Stage, string>)
+      : (await readSessionStages(ws.store, project, session)).stages;
+  const next = activeAgent(registry.agents, stages).agent;
+  if (next?.mode === "implementation")
+    throw new IdseError("MCP_HANDOVER_DENIED", {
+      action,
+      agent: me.id,
+      next: next.id,
+      session: session ?? "<id>",
     });
 }
 
@@ -243,13 +276,18 @@ export const TOOLS: ToolDef[] = [
   {
     name: "session_create",
     title: "Create a session",
-    description: "Creates a feature session under the blueprint and makes it the current one.",
+    description:
+      "Creates a feature session under the blueprint and makes it the current one. A planning-mode agent may not when the new session's first stage would put an implementation-mode agent in charge.",
     cli: "session create",
     input: I.SessionCreateInput,
     output: O.SessionChangeOutput,
     annotations: write(false, false),
     async run(env, i, agent) {
-      await guard(env, i, agent, undefined, "session_create");
+      await guardSessionChange(
+        await guard(env, i, agent, undefined, "session_create"),
+        "session_create",
+        i.id,
+      );
       const args = i.id === undefined ? [] : [i.id];
       return runCommand(env, "session create", args, { description: i.description, owner: i.owner }, i);
     },
@@ -258,13 +296,17 @@ export const TOOLS: ToolDef[] = [
     name: "session_switch",
     title: "Switch session",
     description:
-      "Makes a session the current one (and brings the agent instruction files idse manages up to date).",
+      "Makes a session the current one (and brings the agent instruction files idse manages up to date). A planning-mode agent may not switch to a session whose stages put an implementation-mode agent in charge (a person's step).",
     cli: "session switch",
     input: I.SessionSwitchInput,
     output: O.SessionChangeOutput,
     annotations: write(false, true),
     async run(env, i, agent) {
-      await guard(env, i, agent, undefined, "session_switch");
+      await guardSessionChange(
+        await guard(env, i, agent, undefined, "session_switch"),
+        "session_switch",
+        i.session,
+      );
       return runCommand(env, "session switch", [i.session], {}, i);
     },
   },
