@@ -294,6 +294,13 @@ const table = () => ({
     exit: 1,
     message: (d) => `plugin "${s(d.plugin)}" cannot be loaded: ${s(d.reason)}`,
   }),
+  PLUGIN_IMPORT_REFUSED: code<{ plugin: string; file: string; specifier: string }>({
+    exit: 1,
+    message: (d) =>
+      `plugin "${s(d.plugin)}" imports "${s(d.specifier)}" (${s(d.file)}): a plugin may import only the runtime's built-in modules and its own files, since a package would be found in the repository's node_modules, code nobody approved; nothing of it was run`,
+    hint: () =>
+      "bundle the plugin with its dependencies into one ESM file (`bun build src/index.ts --target=node --format=esm --outfile index.js`)",
+  }),
   PLUGIN_ERROR: code<{ plugin: string; method: string; reason: string }>({
     exit: 1,
     message: (d) => `plugin "${s(d.plugin)}" failed in ${s(d.method)}: ${s(d.reason)}`,

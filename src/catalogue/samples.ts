@@ -239,6 +239,7 @@ export const SAMPLES: { [C in ErrorCode]: DataOf<C> } = {
     action: "artifact_write",
     allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
   },
+  PLUGIN_IMPORT_REFUSED: { plugin: "jira-sync", file: "index.js", specifier: "lodash" },
   MCP_HANDOVER_DENIED: {
     action: "set_stage",
     agent: "claude-code",

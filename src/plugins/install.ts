@@ -8,6 +8,7 @@ import { isCore } from "./builtin.ts";
 import { checkInstalled, refuseLinkedFolders } from "./check.ts";
 import { confirm } from "./confirm.ts";
 import { instantiate } from "./host.ts";
+import { requireSelfContained } from "./imports.ts";
 import { hashTree, treeIntegrity } from "./integrity.ts";
 import { canon, finish, makeScratch, recover, undo, writeJournal } from "./journal.ts";
 import { importFile } from "./load.ts";
@@ -158,6 +159,8 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
         });
         await confirm(ctx, "plugin add", [refusal.message], "Replace it?", { refusal });
       }
+      // Before the user is asked: a plugin that would load code from the repository's node_modules is refused.
+      await requireSelfContained(pkg, manifest.name);
       await confirm(ctx, "plugin add", grantLines(manifest, staged.resolved, prev), "Install it?");
       const mod = await importFile(join(pkg, manifest.entry), manifest.name);
       const g = { ...grants, name: manifest.name, kind: manifest.kind, apiVersion: manifest.apiVersion };

@@ -4,13 +4,15 @@ import { IdseError } from "../errors.ts";
 import type { PluginLockEntry } from "../models/plugins.ts";
 import type { Workspace } from "../workspace.ts";
 import { requireIntact } from "./check.ts";
+import { requireSelfContained } from "./imports.ts";
 import { pluginDir } from "./lockfile.ts";
 import { pluginItem } from "./runnables.ts";
 import { requireTrusted } from "./trust.ts";
 
 // Importing an installed plugin. Before any of its code runs, every file of its folder is checked against
 // .idse/plugins.json (src/plugins/check.ts), and, unless it is this binary's own copy, this user must
-// have approved these bytes for this repository (`idse trust`). A compiled Bun binary and Deno can both
+// have approved these bytes for this repository (`idse trust`), and its code may import nothing but
+// built-in modules and its own files (src/plugins/imports.ts). A compiled Bun binary and Deno can both
 // import a self-contained ESM file from an absolute path.
 
 export async function importFile(file: string, plugin: string): Promise<unknown> {
@@ -32,6 +34,7 @@ export async function importVerified(
   const checked = await requireIntact(ws.idseDir, entry);
   if (!checked.bundled) {
     requireTrusted({ env: o.env, home: o.home ?? ws.home }, ws.root, [pluginItem(entry, checked.integrity)]);
+    await requireSelfContained(pluginDir(ws.idseDir, entry.name), entry.name);
   }
   return importFile(join(pluginDir(ws.idseDir, entry.name), entry.entry), entry.name);
 }
