@@ -79,5 +79,5 @@ export async function importBundled(
       }
     }
   }
-  return { manifest, module: await importFile(entry, name) };
+  return { manifest, module: await importFile(entry, name, true) };
 }

@@ -162,7 +162,7 @@ export async function addPlugin(ctx: Context, spec: string, o: AddOptions): Prom
       // Before the user is asked: a plugin that would load code from the repository's node_modules is refused.
       await requireSelfContained(pkg, manifest.name);
       await confirm(ctx, "plugin add", grantLines(manifest, staged.resolved, prev), "Install it?");
-      const mod = await importFile(join(pkg, manifest.entry), manifest.name);
+      const mod = await importFile(join(pkg, manifest.entry), manifest.name, staged.source === "builtin");
       const g = { ...grants, name: manifest.name, kind: manifest.kind, apiVersion: manifest.apiVersion };
       await instantiate(mod, g, { options, env, log: ctx.io.stderr }, ws).catch(async (err) => {
         // Installed without any option, a plugin that needs some (which database, which project) is

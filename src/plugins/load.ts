@@ -7,6 +7,7 @@ import { requireIntact } from "./check.ts";
 import { requireSelfContained } from "./imports.ts";
 import { pluginDir } from "./lockfile.ts";
 import { pluginItem } from "./runnables.ts";
+import { guardStdout } from "./stdout-guard.ts";
 import { requireTrusted } from "./trust.ts";
 
 // Importing an installed plugin. Before any of its code runs, every file of its folder is checked against
@@ -15,7 +16,8 @@ import { requireTrusted } from "./trust.ts";
 // built-in modules and its own files (src/plugins/imports.ts). A compiled Bun binary and Deno can both
 // import a self-contained ESM file from an absolute path.
 
-export async function importFile(file: string, plugin: string): Promise<unknown> {
+export async function importFile(file: string, plugin: string, bundled = false): Promise<unknown> {
+  guardStdout({ streams: !bundled });
   try {
     return await import(pathToFileURL(file).href);
   } catch (err) {
@@ -36,5 +38,5 @@ export async function importVerified(
     requireTrusted({ env: o.env, home: o.home ?? ws.home }, ws.root, [pluginItem(entry, checked.integrity)]);
     await requireSelfContained(pluginDir(ws.idseDir, entry.name), entry.name);
   }
-  return importFile(join(pluginDir(ws.idseDir, entry.name), entry.entry), entry.name);
+  return importFile(join(pluginDir(ws.idseDir, entry.name), entry.entry), entry.name, checked.bundled);
 }

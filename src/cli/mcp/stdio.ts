@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { realStdout } from "../../plugins/stdout-guard.ts";
 import type { McpEnv } from "./context.ts";
 import { createServer, type ServerOptions } from "./server.ts";
 
@@ -13,7 +14,8 @@ export async function serveStdio(env: McpEnv, o: ServerOptions): Promise<void> {
     finish = resolve;
   });
   const server = createServer(env, { ...o, onclose: () => finish() });
-  const transport = new StdioServerTransport();
+  // The real standard output, even when a plugin loaded before has made process.stdout lead to stderr.
+  const transport = new StdioServerTransport(process.stdin, realStdout());
   await server.connect(transport);
   // The SDK drops a line it cannot parse with no answer; JSON-RPC answers it with an error and id null
   // (-32700 for text that is not JSON, -32600 for JSON that is not a JSON-RPC message).
