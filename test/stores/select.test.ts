@@ -149,6 +149,24 @@ describe("config set|unset store.plugin", () => {
     expect((await run(cwd, "config", "unset", "store.plugin")).code).toBe(0);
   });
 
+  test("plugin remove of the store in use is refused; with its plugin gone, unset is the repair", async () => {
+    const cwd = tempDir();
+    expect((await run(cwd, "init", "shop", "--store", "sqlite-store", "--no-create-agent-files")).code).toBe(
+      0,
+    );
+    const r = await run(cwd, "plugin", "remove", "sqlite-store");
+    expect([r.code, r.codes[0]]).toEqual([1, "STORE_IN_USE"]);
+    expect(r.json!.diagnostics[0].message).toContain("`plugin remove sqlite-store` would hide them");
+    expect(r.json!.diagnostics[0].hint).toContain("`idse store migrate --to filesystem`");
+    expect(existsSync(join(cwd, ".idse", "plugins", "sqlite-store"))).toBe(true);
+    expect((await run(cwd, "status")).code).toBe(0);
+    // Removed by hand (or by an older idse): the store cannot be opened, and unset is not refused.
+    const lock = join(cwd, ".idse", "plugins.json");
+    writeJson(lock, { ...JSON.parse(readFileSync(lock, "utf8")), plugins: [] });
+    expect((await run(cwd, "status")).codes[0]).toBe("PLUGIN_NOT_FOUND");
+    expect((await run(cwd, "config", "unset", "store.plugin")).code).toBe(0);
+  });
+
   test("in a repository without projects the store may be chosen", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, ".idse"));

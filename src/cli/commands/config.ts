@@ -16,10 +16,11 @@ import type {
   ConfigUnsetOutput,
 } from "../../models/outputs.ts";
 import { ignoredKeysNotice, readOriginalConfig } from "../../original/config.ts";
-import { FILESYSTEM, storeChoice } from "../../store/select.ts";
-import { findRoot, listProjects, type Workspace } from "../../workspace.ts";
+import { FILESYSTEM } from "../../store/select.ts";
+import { findRoot, type Workspace } from "../../workspace.ts";
 import type { Context } from "../command.ts";
 import { defineCommand } from "../command.ts";
+import { checkStoreSwitch } from "./shared.ts";
 
 // `config` works outside a workspace too (home file and environment only); `set` and `unset` need one,
 // because they write only the repository file.
@@ -84,21 +85,6 @@ function repoConfigTarget(ctx: Context): { idseDir: string; timeoutMs: number; w
     if ((err as IdseError).code !== "INVALID_CONFIG" || !root) throw err;
     return { idseDir: join(root, ".idse"), timeoutMs: CONFIG_KEYS["lock.timeout_ms"].default };
   }
-}
-
-/**
- * `store.plugin` names the store every command reads the documents from; changing it moves nothing. So,
- * as `init --store` does, a change is refused while the store now configured holds projects: they would
- * vanish from every command (`store migrate` moves them). Not checked while the config is invalid (`ws`
- * undefined): then the change is the repair.
- */
-async function checkStoreSwitch(ws: Workspace | undefined, argv: string, to: string): Promise<void> {
-  if (!ws) return;
-  const current = storeChoice(ws.config, ws.idseDir);
-  if (current.plugin === to) return;
-  const projects = await listProjects(ws.store);
-  if (projects.length)
-    throw new IdseError("STORE_IN_USE", { current: current.plugin, requested: to, projects, by: argv });
 }
 
 export const configSet = defineCommand<Record<string, never>, ConfigSetOutput>({

@@ -16,8 +16,9 @@ import { finish, makeScratch, recover, recoverIfNeeded, undo, writeJournal } fro
 import { pluginDir, readLock, requirePlugin, withPluginLock, writeLock } from "../../plugins/lockfile.ts";
 import { readManifest } from "../../plugins/manifest.ts";
 import { killPoint } from "../../store/kill-point.ts";
+import { FILESYSTEM, storeChoice } from "../../store/select.ts";
 import { type Context, defineCommand } from "../command.ts";
-import { table } from "./shared.ts";
+import { checkStoreSwitch, table } from "./shared.ts";
 
 // `idse plugin …`: install, list, check and switch the plugins of a repository (.idse/plugins.json and
 // .idse/plugins/<name>/). Only `add` loads plugin code; the others read the lockfile and hash files. Each
@@ -139,6 +140,10 @@ export const pluginDisable = toggle(false);
 export const pluginRemove = defineCommand<Record<string, never>, PluginChangeOutput>({
   async run(ctx, [name]) {
     const ws = ctx.workspace();
+    // The store the repository keeps its projects in: removing it would hide them all (and leave
+    // config.json naming a plugin that is not there), as switching the store would.
+    if (storeChoice(ws.config, ws.idseDir).plugin === name)
+      await checkStoreSwitch(ws, `plugin remove ${name}`, FILESYSTEM);
     return withPluginLock(ws.idseDir, ws.config.values["lock.timeout_ms"], async () => {
       recover(ws.idseDir);
       const lock = readLock(ws.idseDir);

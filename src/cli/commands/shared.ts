@@ -3,7 +3,8 @@ import { type Diagnostic, IdseError, notice } from "../../errors.ts";
 import { assertExistingId, BLUEPRINT } from "../../ids.ts";
 import { readCurrentSession, readSession, requireSession, sessionExists } from "../../session-graph.ts";
 import type { DesignStore } from "../../store/contract.ts";
-import type { Workspace } from "../../workspace.ts";
+import { storeChoice } from "../../store/select.ts";
+import { listProjects, type Workspace } from "../../workspace.ts";
 import type { Context } from "../command.ts";
 
 // Helpers shared by the command modules.
@@ -58,4 +59,27 @@ export async function defaultOwner(ws: Workspace, project: string): Promise<stri
     if (!derived && meta.owner) return meta.owner;
   }
   return ws.config.values.owner;
+}
+
+/**
+ * `store.plugin` names the store every command reads the documents from; changing it moves nothing. So,
+ * as `init --store` does, a change is refused while the store now configured holds projects: they would
+ * vanish from every command (`store migrate` moves them). Not checked while the config is invalid (`ws`
+ * undefined), nor when the configured store cannot be opened (its plugin is missing, changed or not
+ * approved): then the change is the repair. `by` is the command, for the message.
+ */
+export async function checkStoreSwitch(ws: Workspace | undefined, by: string, to: string): Promise<void> {
+  if (!ws) return;
+  const current = storeChoice(ws.config, ws.idseDir);
+  if (current.plugin === to) return;
+  let projects: string[];
+  try {
+    projects = await listProjects(ws.store);
+  } catch (err) {
+    const code = (err as IdseError).code ?? "";
+    if (code.startsWith("PLUGIN_") || code === "WORKSPACE_UNTRUSTED") return;
+    throw err;
+  }
+  if (projects.length)
+    throw new IdseError("STORE_IN_USE", { current: current.plugin, requested: to, projects, by });
 }
