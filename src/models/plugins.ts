@@ -50,7 +50,17 @@ export const PluginManifest = d(
   v.object({
     name: PluginName,
     kind: Kind,
-    version: d(v.pipe(v.string(), v.minLength(1)), "Plugin version (semver)."),
+    // semver.org's own pattern: `plugin update` compares versions, and a range resolves only semver.
+    version: d(
+      v.pipe(
+        v.string(),
+        v.regex(
+          /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/,
+          "must be a semver version, such as 1.2.3",
+        ),
+      ),
+      "Plugin version (semver).",
+    ),
     apiVersion: d(v.pipe(v.number(), v.integer()), "Plugin API version it was written for."),
     entry: d(RelPath, "The ESM file whose default export is the factory, every dependency bundled in."),
     description: v.optional(d(v.string(), "One line about the plugin.")),

@@ -163,6 +163,7 @@ describe("refusals change nothing", () => {
     ["a module that does not parse", { code: "export default (" }, "PLUGIN_LOAD_FAILED"],
     ["an unknown kind", { kind: "printer" }, "PLUGIN_MANIFEST_INVALID"],
     ["a bad name", { name: "Bad_Name" }, "PLUGIN_MANIFEST_INVALID"],
+    ["a version that is not semver", { version: "one" }, "PLUGIN_MANIFEST_INVALID"],
     [
       "an entry outside the folder",
       { idse: { name: "mem-store", kind: "store", apiVersion: 1, capabilities: [], entry: "../x.js" } },
