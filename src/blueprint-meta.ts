@@ -66,9 +66,10 @@ export function renderMeta(project: string, rows: Row[], existing: string | unde
     "",
     "### Active Sessions",
     `- \`${BLUEPRINT}\` (THIS SESSION) - Project governance and roadmap`,
+    // As the original writes it: the session's description, else its kind.
     ...active.map(
       (m) =>
-        `- \`${m.session_id}\` - ${m.session_type === "exploratory" ? "Exploratory" : "Feature"} session`,
+        `- \`${m.session_id}\` - ${m.description?.trim() ? m.description.replace(/\s+/g, " ").trim() : `${m.session_type === "exploratory" ? "Exploratory" : "Feature"} session`}`,
     ),
     "",
     "## Session Status Matrix",

@@ -12,7 +12,7 @@ test("renders registry, matrix and lineage tree", () => {
   const rows = [
     { meta: meta("__blueprint__", null), progress: 0 },
     { meta: meta("auth", "__blueprint__"), progress: 43 },
-    { meta: meta("auth-2fa", "auth"), progress: 0 },
+    { meta: { ...meta("auth-2fa", "auth"), description: "Two-factor\n  sign-in" }, progress: 0 },
     { meta: { ...meta("billing", "__blueprint__"), status: "complete" as const }, progress: 100 },
   ];
   const md = renderMeta("p", rows, undefined, "2026-01-03T00:00:00Z");
@@ -20,6 +20,8 @@ test("renders registry, matrix and lineage tree", () => {
   expect(md).toContain("| auth | feature | draft | system | 2026-01-02 | 43% |");
   expect(md).toContain("- `auth` - Feature session");
   expect(md).not.toContain("- `billing` - Feature session");
+  // A description stands in for the kind, on one line, as the original writes it.
+  expect(md).toContain("- `auth-2fa` - Two-factor sign-in\n");
   expect(md).toContain("__blueprint__ (root)\n├── auth\n│   └── auth-2fa\n└── billing");
   expect(md).toContain("*Last updated: 2026-01-03T00:00:00Z*");
 });
