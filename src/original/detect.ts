@@ -1,9 +1,11 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { ImportHashesFile, ImportRecordFile } from "../models/original.ts";
 import { readTextIfExists } from "../store/atomic-file.ts";
+import { sha256Hex } from "../store/contract.ts";
 import { guardRead } from "../store/path-guard.ts";
+import { openStatCache } from "../store/stat-cache.ts";
 import { IDSE_STORE_APP_ID, IMPORT_HASHES, IMPORT_RECORD, ORIGINAL_DB } from "./files.ts";
 
 export { IDSE_STORE_APP_ID, IMPORT_HASHES, IMPORT_RECORD, ORIGINAL_DB } from "./files.ts";
@@ -66,10 +68,31 @@ export interface OriginalDbState {
   /** Path relative to the repository root, for messages. */
   file: string;
   path: string;
-  /** Imported, and the file has not changed since (same size and modification time). */
+  /** Imported, and the file has not changed since (same size, and same modification time or bytes). */
   imported: boolean;
   /** Imported once, but the file changed afterwards (the original kept writing it). */
   changedSinceImport: boolean;
+}
+
+/**
+ * Whether the database holds the bytes that were imported, when its time says otherwise: a clone, a copy
+ * or a `touch` gives a new modification time to the same bytes, and the record, which is committed, cannot
+ * follow every checkout's times. The sha256 is cached by stat in `.idse/.cache/` (this checkout's own),
+ * so a checkout hashes the file once, not at every command.
+ */
+function sameBytes(idseDir: string, path: string, st: import("node:fs").Stats, sha256: string): boolean {
+  const cache = openStatCache(idseDir, "original-db");
+  let hash = cache.lookup(ORIGINAL_DB, st);
+  if (hash === undefined) {
+    try {
+      hash = sha256Hex(readFileSync(path));
+    } catch {
+      return false;
+    }
+    cache.record(ORIGINAL_DB, st, hash);
+    cache.save();
+  }
+  return hash === sha256;
 }
 
 /** The original's database in this workspace, or undefined when there is none (or it is idse's own). */
@@ -91,7 +114,10 @@ export function detectOriginalDb(idseDir: string): OriginalDbState | undefined {
   }
   if (sqliteKind(path) !== "sqlite") return undefined;
   const rec = readImportRecord(idseDir);
-  const same = rec !== undefined && rec.size === st.size && rec.mtime_ms === Math.trunc(st.mtimeMs);
+  const same =
+    rec !== undefined &&
+    rec.size === st.size &&
+    (rec.mtime_ms === Math.trunc(st.mtimeMs) || sameBytes(idseDir, path, st, rec.sha256));
   return {
     file: `.idse/${ORIGINAL_DB}`,
     path,

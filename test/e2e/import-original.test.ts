@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tests read the JSON documents idse prints; the schemas check their shapes
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { STAGE_PATHS } from "../../src/store/layout.ts";
@@ -75,5 +75,15 @@ describe("migrating from the Python original's SQLite mode (compiled binary)", (
     const again = json(["import-original"], { cwd });
     expect(again.env.data).toMatchObject({ changed: 0, recorded: false });
     expect(sha(readFileSync(db))).toBe(before);
+
+    // A clone, a copy or a `touch` gives the same bytes a new time: still the imported database.
+    utimesSync(db, new Date(), new Date(Date.now() + 60_000));
+    expect(json(["doctor"], { cwd }).code).toBe(0);
+    expect(run(["sessions", "--project", "shop"], { cwd }).stderr).not.toContain("ORIGINAL_DATABASE_FOUND");
+    // Changed bytes of the same size are a change.
+    const bytes = readFileSync(db);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(db, bytes);
+    expect(run(["sessions", "--project", "shop"], { cwd }).stderr).toContain("changed after it was imported");
   });
 });
