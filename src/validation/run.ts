@@ -398,8 +398,15 @@ export function toRecord(recorded: Recorded[]): Recorded[] {
 }
 
 /**
- * stages.auto_detect: each stage's status from its document. Missing or untouched template → pending;
- * edited but failing its rules → in_progress; passing → completed.
+ * The Python original's templates, where its workspace keeps them: a session it created holds them
+ * untouched (every line a TODO), which no more completes a stage than idse's own templates do.
+ */
+const originalTemplate = (stage: Stage) => `kb/templates/${stage}-template.md`;
+
+/**
+ * stages.auto_detect: each stage's status from its document. Missing or untouched template (idse's, or
+ * the original's in `.idse/kb/templates/`) → pending; edited but failing its rules → in_progress;
+ * passing → completed.
  */
 export async function detectStages(
   store: DesignStore,
@@ -413,7 +420,13 @@ export async function detectStages(
   const out = {} as Record<Stage, StageStatus>;
   for (const stage of STAGES) {
     const text = await store.read(keys.artifact(project, session, stage));
-    if (text === undefined || isUntouched(STAGE_TEMPLATES[stage], text)) out[stage] = "pending";
+    const theirs = text === undefined ? undefined : await store.read(originalTemplate(stage));
+    if (
+      text === undefined ||
+      isUntouched(STAGE_TEMPLATES[stage], text) ||
+      (theirs !== undefined && theirs.trim() === text.trim())
+    )
+      out[stage] = "pending";
     else out[stage] = failing.has(stage) ? "in_progress" : "completed";
   }
   return out;

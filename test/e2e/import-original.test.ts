@@ -76,13 +76,23 @@ describe("migrating from the Python original's SQLite mode (compiled binary)", (
     expect(again.env.data).toMatchObject({ changed: 0, recorded: false });
     expect(sha(readFileSync(db))).toBe(before);
 
+    // With stages.auto_detect, the original's untouched templates (.idse/kb/templates/) are pending, as
+    // idse's own are: payment-webhooks' feedback is that template, every line a TODO.
+    ok(["config", "set", "stages.auto_detect", "true"], { cwd });
+    ok(["session", "switch", "payment-webhooks", "--project", "shop"], { cwd });
+    const detected = json(["status", "--project", "shop"], { cwd });
+    const feedback = detected.env.data.stages.find((x: { stage: string }) => x.stage === "feedback");
+    expect(feedback.status).toBe("pending");
+    ok(["config", "unset", "stages.auto_detect"], { cwd });
+    ok(["session", "switch", "checkout-flow", "--project", "shop"], { cwd });
+
     // A clone, a copy or a `touch` gives the same bytes a new time: still the imported database.
     utimesSync(db, new Date(), new Date(Date.now() + 60_000));
     expect(json(["doctor"], { cwd }).code).toBe(0);
     expect(run(["sessions", "--project", "shop"], { cwd }).stderr).not.toContain("ORIGINAL_DATABASE_FOUND");
     // Changed bytes of the same size are a change.
     const bytes = readFileSync(db);
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     writeFileSync(db, bytes);
     expect(run(["sessions", "--project", "shop"], { cwd }).stderr).toContain("changed after it was imported");
   });
