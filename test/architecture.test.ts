@@ -253,6 +253,8 @@ describe("architecture: boundaries", () => {
     const allowed: Record<string, string> = {
       "src/main.ts": "the entry: argv, env and stdio become an Io here",
       "src/plugins/confirm.ts": "an interactive question at a terminal, asked on stderr",
+      "src/plugins/stdout-guard.ts":
+        "a plugin's console.log and process.stdout lead to stderr before its code runs: stdout is idse's",
     };
     const bad = SRC.map((f) => relative(REPO, f)).filter(
       (f) => !allowed[f] && /process\.(stdout|stderr)\b/.test(readFileSync(join(REPO, f), "utf8")),
@@ -296,6 +298,8 @@ describe("architecture: boundaries", () => {
       "src/store/kill-point.ts":
         "a crash test's injection point inside the batch writer, which takes documents, not a run's env",
       "src/store/syncfs.ts": "IDSE_BATCH_FLUSH=fsync, a switch for the batch writer (same reason)",
+      "src/plugins/stdout-guard.ts":
+        "a plugin's own code writes to process.stdout, not through an Io: it is led to stderr before it runs",
     };
     const uses = SRC.map((f) => relative(REPO, f))
       .filter((f) => !CLI.test(f))

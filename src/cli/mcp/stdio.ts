@@ -14,7 +14,7 @@ export async function serveStdio(env: McpEnv, o: ServerOptions): Promise<void> {
     finish = resolve;
   });
   const server = createServer(env, { ...o, onclose: () => finish() });
-  // The real standard output, even when a plugin loaded before has made process.stdout lead to stderr.
+  // The real standard output stream, even when a plugin loaded earlier has led it to stderr.
   const transport = new StdioServerTransport(process.stdin, realStdout());
   await server.connect(transport);
   // The SDK drops a line it cannot parse with no answer; JSON-RPC answers it with an error and id null
