@@ -1,3 +1,4 @@
+import { closeSync, constants, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { artifactPath, createArtifact } from "../../artifacts.ts";
 import { readSection } from "../../config.ts";
@@ -8,7 +9,7 @@ import type { ValidateOutput } from "../../models/outputs.ts";
 import { repositoryPrefix } from "../../repo-root.ts";
 import { listSessionIds } from "../../session-graph.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
-import { boundaryFor } from "../../store/path-guard.ts";
+import { boundaryFor, guardWrite } from "../../store/path-guard.ts";
 import type { RunOptions } from "../../validation/run.ts";
 import type { Workspace } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
@@ -232,8 +233,17 @@ export const validate = defineCommand<
     if (o.output) {
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
-      writeFileAtomic(file, document(), boundaryFor(ctx.workspace().root, file));
-      out.text(() => [formats.formatSummary(t, o.output), `report written to ${o.output}\n`]);
+      const within = boundaryFor(ctx.workspace().root, file);
+      if (isStream(file)) {
+        writeThrough(file, document(), within, o.output);
+        // The stream may be this command's own stdout (`--output /dev/stdout`): the summary, text for
+        // people, goes to stderr so the report stays whole.
+        if (!ctx.global.quiet) ctx.io.stderr(formats.formatSummary(t, o.output));
+        out.text(() => []);
+      } else {
+        writeFileAtomic(file, document(), within);
+        out.text(() => [formats.formatSummary(t, o.output), `report written to ${o.output}\n`]);
+      }
     } else if (format === "json") {
       out.envelope();
     } else {
@@ -243,3 +253,51 @@ export const validate = defineCommand<
   },
   exitCode: (d) => (d.passed ? 0 : 1),
 });
+
+/**
+ * Whether `--output` names a pipe, a terminal or a device (`/dev/stdout`, `>(wc -c)`, a FIFO): those are
+ * written through, as a shell's redirection would. A temp file renamed over them would replace the FIFO
+ * or the device node with a regular file, and `/dev/stdout`'s link leads to no path at all (`pipe:[N]`).
+ */
+function isStream(file: string): boolean {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st !== undefined && !st.isFile() && !st.isDirectory();
+}
+
+function writeThrough(
+  file: string,
+  pieces: Iterable<string | Uint8Array>,
+  within: string | null,
+  shown: string,
+): void {
+  // Inside the repository, only through links that stay inside it, like every write there.
+  if (within !== null) guardWrite(within, file);
+  // This process's own descriptors are written as they are, as GNU tools do: a socket (the pipe some
+  // runtimes spawn with) cannot be opened again through /proc (ENXIO).
+  const own = /^\/(?:dev\/(?:(stdout)|(stderr)|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(file);
+  const ownFd = own ? (own[1] ? 1 : own[2] ? 2 : Number(own[3] ?? own[4])) : undefined;
+  let fd: number | undefined;
+  try {
+    fd = ownFd ?? openSync(file, constants.O_WRONLY);
+    for (const piece of pieces) {
+      let buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+      while (buf.length > 0) {
+        try {
+          buf = buf.subarray(writeSync(fd, buf));
+        } catch (err) {
+          // A non-blocking pipe that is full: wait a millisecond for its reader.
+          if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        }
+      }
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    // The reader went away (`--output /dev/stdout | head`): stop writing quietly, as stdout does.
+    if (e.code === "EPIPE") return;
+    if (err instanceof IdseError || !e.code) throw err;
+    throw new IdseError("IO_ERROR", { op: "write", file: shown, reason: e.code });
+  } finally {
+    if (fd !== undefined && fd !== ownFd) closeSync(fd);
+  }
+}
