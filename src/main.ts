@@ -41,12 +41,25 @@ function writeFd(fd: number, text: string | Uint8Array): void {
   }
 }
 
-/** EPIPE: the reader is gone, stop writing; EAGAIN: wait and retry; anything else is thrown. */
+/** Set when standard output could not be written (a full disk): the run then fails. */
+let outputLost = false;
+
+/**
+ * EPIPE: the reader is gone, stop writing; EAGAIN: wait and retry. Anything else (ENOSPC of a full disk or
+ * /dev/full, EIO) loses the output: say so once on stderr in idse's words (not the runtime's trace) and
+ * fail the run with exit 1.
+ */
 function failedWrite(fd: number, err: unknown): void {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "EPIPE") closed.add(fd);
   else if (code === "EAGAIN") nap();
-  else throw err;
+  else {
+    closed.add(fd);
+    if (fd === 1) {
+      outputLost = true;
+      writeFd(2, `error[IO_ERROR]: cannot write standard output: ${code ?? String(err)}\n`);
+    }
+  }
 }
 
 // Standard input is read with readSync until its end, as the output is written: Bun.stdin.bytes() sets
@@ -151,3 +164,4 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     },
   });
 }
+if (outputLost) process.exitCode = 1;

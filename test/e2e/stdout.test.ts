@@ -77,3 +77,23 @@ test("a reader that went away: idse writes nothing, without an error, and exits 
   expect(child.signalCode).toBeNull();
   expect(await new Response(child.stderr).text()).toBe("");
 });
+
+test("a standard output that cannot be written (a full disk: /dev/full) fails the run in idse's words", () => {
+  const cwd = shop();
+  for (const argv of [["status", "--json"], ["status"], ["--version"], ["validate", "--all", "--json"]]) {
+    const out = openSync("/dev/full", constants.O_WRONLY);
+    try {
+      const r = spawnSync(BINARY, argv, {
+        cwd,
+        env: env(cwd),
+        stdio: ["ignore", out, "pipe"],
+        encoding: "utf8",
+      });
+      expect({ argv, code: r.status }).toEqual({ argv, code: 1 });
+      // One line, no runtime stack trace.
+      expect(r.stderr).toBe("error[IO_ERROR]: cannot write standard output: ENOSPC\n");
+    } finally {
+      closeSync(out);
+    }
+  }
+});
