@@ -37,6 +37,7 @@ export async function confirm(
   // A package's own text is in it: shown as text, never as terminal controls (src/terminal-text.ts).
   if (!always || prompt) io.stderr(`${forTerminal(lines.join("\n"), false)}\n`);
   if (!prompt) throw always?.refusal ?? new IdseError("CONFIRMATION_REQUIRED", { action });
-  const answer = await prompt(`${question} [y/N] `);
+  // Ctrl-C or Ctrl-D at the question ends it without an answer: that is a no, not a failure of idse.
+  const answer = await prompt(`${question} [y/N] `).catch(() => "");
   if (!/^\s*y(es)?\s*$/i.test(answer)) throw new IdseError("CANCELLED", { action });
 }

@@ -143,6 +143,18 @@ describe("confirmation", () => {
     expect(no.stderr).toContain("These grants limit only the host API idse hands the plugin");
     expect(no.stderr).toContain("its own process.env, fetch, child processes and files are not limited");
     expect(snapshot(join(cwd, ".idse"))).toEqual(before);
+    // Ctrl-C or Ctrl-D at the question (the terminal reader rejects) is a cancel too, not INTERNAL.
+    const interrupted = await idse(["plugin", "add", "./mem-store", "--json"], {
+      cwd,
+      io: {
+        stdinIsTTY: true,
+        prompt: async () => {
+          throw Object.assign(new Error("Aborted with Ctrl+C"), { name: "AbortError" });
+        },
+      } as Partial<Io>,
+    });
+    expect([interrupted.code, interrupted.json?.diagnostics[0]?.code]).toEqual([130, "CANCELLED"]);
+    expect(snapshot(join(cwd, ".idse"))).toEqual(before);
     const yes = await idse(["plugin", "add", "./mem-store"], { cwd, io: io("y") });
     expect(yes.code, yes.stderr).toBe(0);
     expect(asked).toEqual(["Install it? [y/N] ", "Install it? [y/N] "]);
