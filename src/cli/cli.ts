@@ -211,7 +211,13 @@ async function parse(argv: string[], io: Io, state: ParseState): Promise<Parsed>
     if (o.required && opts.help !== true && (value === undefined || value === "")) {
       throw new IdseError("USAGE", { reason: `missing required option --${shape.names.at(-1)}` });
     }
-    if (o.choices && typeof value === "string" && !o.choices.includes(value)) {
+    // The original's choices ignored case (`--status ARCHIVED`, `--stage TASKS`): its users' scripts keep working.
+    const folded =
+      o.choices && typeof value === "string" && !o.choices.includes(value)
+        ? o.choices.find((c) => c.toLowerCase() === value.toLowerCase())
+        : undefined;
+    if (folded !== undefined) opts[shape.long] = folded;
+    else if (o.choices && typeof value === "string" && !o.choices.includes(value)) {
       const { didYouMean } = await import("../suggest.ts");
       const suggestion = didYouMean(value, o.choices);
       throw new IdseError("INVALID_ENUM", {

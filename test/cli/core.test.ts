@@ -36,6 +36,23 @@ describe("output contract", () => {
     }
   });
 
+  test("choices ignore case, as the original's did: its users' scripts keep working", async () => {
+    const cwd = await initShop();
+    for (const argv of [
+      ["spawn", "gift-cards", "--plan", "FEATURE"],
+      ["session", "set-stage", "gift-cards", "--stage", "TASKS", "--status", "In_Progress"],
+      ["session", "set-status", "gift-cards", "--status", "ARCHIVED"],
+    ]) {
+      const r = await idse([...argv, "--json"], { cwd });
+      expect({ argv, code: r.code }).toEqual({ argv, code: 0 });
+    }
+    const meta = readJson(P(cwd, "sessions/gift-cards/metadata/session.json"));
+    expect(meta.status).toBe("archived");
+    expect(readJson(P(cwd, "sessions/gift-cards/metadata/stage_state.json")).stages.tasks).toBe(
+      "in_progress",
+    );
+  });
+
   test("text mode prints diagnostics with code and hint on stderr", async () => {
     const cwd = tempDir();
     const r = await idse(["status"], { cwd });
