@@ -42,6 +42,8 @@ describe("output contract", () => {
       ["spawn", "gift-cards", "--plan", "FEATURE"],
       ["session", "set-stage", "gift-cards", "--stage", "TASKS", "--status", "In_Progress"],
       ["session", "set-status", "gift-cards", "--status", "ARCHIVED"],
+      // The original's --force, accepted: the merge is idempotent anyway.
+      ["agents", "install-hooks", "--force"],
     ]) {
       const r = await idse([...argv, "--json"], { cwd });
       expect({ argv, code: r.code }).toEqual({ argv, code: 0 });

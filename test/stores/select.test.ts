@@ -372,6 +372,23 @@ describe("init --store", () => {
     expect(existsSync(join(cwd, ".idse", "plugins.json"))).toBe(false);
   });
 
+  test("the original's init --backend chooses the store of the repository, never the home config", async () => {
+    const cwd = tempDir();
+    const r = await idse(["init", "shop", "--backend", "sqlite", "--json"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, ".idse", "config.json"), "utf8")).store.plugin).toBe(
+      "sqlite-store",
+    );
+    expect(existsSync(join(cwd, ".idseconfig.json"))).toBe(false); // HOME is cwd here
+    const both = await idse(["init", "admin", "--backend", "sqlite", "--store", "filesystem", "--json"], {
+      cwd: tempDir(),
+    });
+    expect([both.code, both.json?.diagnostics[0].code]).toEqual([2, "USAGE"]);
+    const files = tempDir();
+    expect((await idse(["init", "shop", "--backend", "filesystem"], { cwd: files })).code).toBe(0);
+    expect(existsSync(join(files, ".idse", "projects", "shop"))).toBe(true);
+  });
+
   test("an unknown store leaves no .idse behind; a bad name is a usage error", async () => {
     const cwd = tempDir();
     const r = await idse(["init", "shop", "--store", "nope-store", "--json"], { cwd });

@@ -267,12 +267,17 @@ export const hookClaudePreToolUse = defineCommand<{ agent?: string }, Hook>({
   text: hookText,
 });
 
-export const agentsInstallHooks = defineCommand<{ command?: string }, InstallHooksOutput>({
+export const agentsInstallHooks = defineCommand<{ command?: string; force?: boolean }, InstallHooksOutput>({
   options: [
     {
       flags: "--command <cmd>",
       description:
         "How the IDE runs idse (default: `idse` when on PATH is this binary, else its path; a command naming a path of this machine goes to .claude/settings.local.json, not the committed file)",
+    },
+    {
+      // The original's flag, kept for its users' scripts: the merge replaces idse's own hook anyway.
+      flags: "--force",
+      description: "Accepted for the Python original's scripts; the merge is always idempotent",
     },
   ],
   async run(ctx, _args, o) {

@@ -25,7 +25,14 @@ import { type Context, defineCommand } from "../command.ts";
 export type InitData = InitOutput;
 
 export const init = defineCommand<
-  { stack?: string; owner?: string; createAgentFiles: boolean; store?: string; storeOption: string[] },
+  {
+    stack?: string;
+    owner?: string;
+    createAgentFiles: boolean;
+    store?: string;
+    storeOption: string[];
+    backend?: string;
+  },
   InitData
 >({
   options: [
@@ -45,6 +52,12 @@ export const init = defineCommand<
       flags: "--store-option <key=value>",
       description: "An option of the store, recorded in .idse/config.json (repeatable)",
       multiple: true,
+    },
+    {
+      // The original's flag, kept for its users' scripts; it wrote the home config, this the repository's.
+      flags: "--backend <backend>",
+      description: "The Python original's name for --store: filesystem, or sqlite (sqlite-store)",
+      choices: ["filesystem", "sqlite"],
     },
   ],
   examples: [
@@ -68,6 +81,14 @@ export const init = defineCommand<
       log: ctx.io.stderr,
       flags: { stack: opts.stack, owner: opts.owner },
     };
+    if (opts.backend !== undefined) {
+      const store = opts.backend === "sqlite" ? "sqlite-store" : "filesystem";
+      if (opts.store !== undefined && opts.store !== store)
+        throw new IdseError("USAGE", {
+          reason: `--backend ${opts.backend} and --store ${opts.store} disagree`,
+        });
+      opts.store = store;
+    }
     if (opts.store !== undefined) {
       // `--store`: install the bundled plugin if needed, open the store (a store that cannot be reached
       // fails here), and record it in .idse/config.json before the project is created in it.
