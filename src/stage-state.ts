@@ -158,10 +158,31 @@ export async function pointStateAt(store: DesignStore, project: string, session:
     stages: next.stages,
     last_sync: previous?.last_sync ?? null,
     validation_status: next.validation_status,
-    created_at: previous?.created_at ?? now,
+    // The file mirrors the current session: its stage state's creation, not the session left behind's.
+    created_at:
+      previous && previous.session_id === session
+        ? previous.created_at
+        : await createdAtOf(store, project, session, now),
   };
   await writeJsonDoc(store, keys.sessionState(project), state);
   return state;
+}
+
+/**
+ * When a session's stage state began: its own file's `created_at` (the original writes one), else the
+ * session's creation (session.json), else `now`.
+ */
+async function createdAtOf(store: DesignStore, project: string, session: string, now: string): Promise<string> {
+  for (const key of [keys.stageState(project, session), keys.sessionMetadata(project, session)]) {
+    try {
+      const text = await store.read(key);
+      const at = text === undefined ? undefined : (JSON.parse(text) as { created_at?: unknown }).created_at;
+      if (typeof at === "string" && at) return at;
+    } catch {
+      // A damaged file is doctor's to report; here it only means the next source.
+    }
+  }
+  return now;
 }
 
 /** Stamps the project's state file with the time of a sync that moved everything; no file, nothing. */

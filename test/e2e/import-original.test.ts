@@ -80,6 +80,14 @@ describe("migrating from the Python original's SQLite mode (compiled binary)", (
     // idse's own are: payment-webhooks' feedback is that template, every line a TODO.
     ok(["config", "set", "stages.auto_detect", "true"], { cwd });
     ok(["session", "switch", "payment-webhooks", "--project", "shop"], { cwd });
+    // session_state.json mirrors the session switched to, its creation time included.
+    const shopDir = join(cwd, ".idse", "projects", "shop");
+    const own = JSON.parse(
+      readFileSync(join(shopDir, "sessions/payment-webhooks/metadata/stage_state.json"), "utf8"),
+    );
+    expect(JSON.parse(readFileSync(join(shopDir, "session_state.json"), "utf8")).created_at).toBe(
+      own.created_at,
+    );
     const detected = json(["status", "--project", "shop"], { cwd });
     const feedback = detected.env.data.stages.find((x: { stage: string }) => x.stage === "feedback");
     expect(feedback.status).toBe("pending");
