@@ -47,10 +47,11 @@ export function preservedParts(existing: string | undefined) {
 export function renderMeta(project: string, rows: Row[], existing: string | undefined, now: string): string {
   const { narrative, extra } = preservedParts(existing);
   const metas = rows.map((r) => r.meta);
-  const active = metas.filter(
-    (m) => m.session_id !== BLUEPRINT && !["complete", "archived"].includes(m.status),
-  );
   const byCreated = [...rows].sort((a, b) => byCodePoint(a.meta.created_at, b.meta.created_at));
+  // In the order they were created, as the original lists them (and as the matrix below is).
+  const active = byCreated
+    .map((r) => r.meta)
+    .filter((m) => m.session_id !== BLUEPRINT && !["complete", "archived"].includes(m.status));
   const ids = new Set(metas.map((m) => m.session_id));
   const roots = metas
     .filter((m) => m.session_id !== BLUEPRINT && (!m.parent_session || !ids.has(m.parent_session)))
@@ -103,8 +104,17 @@ export function renderMeta(project: string, rows: Row[], existing: string | unde
   return lines.join("\n");
 }
 
-/** Regenerates meta.md from the sessions in the store (no-op when the blueprint session is missing). */
-export async function regenerateMeta(store: DesignStore, project: string, now: string): Promise<boolean> {
+/**
+ * Regenerates meta.md from the sessions in the store (no-op when the blueprint session is missing); true
+ * when it wrote (or, with `write: false`, would write) it.
+ */
+export async function regenerateMeta(
+  store: DesignStore,
+  project: string,
+  now: string,
+  /** onlyIfStale: false, and nothing written, when meta.md already says what it should; write: false checks only. */
+  o: { onlyIfStale?: boolean; write?: boolean } = {},
+): Promise<boolean> {
   if (!(await store.has(keys.session(project, BLUEPRINT)))) return false;
   const state = await readProjectState(store, project).catch(() => undefined);
   const records = await readAllSessions(store, project);
@@ -116,6 +126,12 @@ export async function regenerateMeta(store: DesignStore, project: string, now: s
     rows.push({ meta, progress: stages ? progressPercent(stages, meta.status) : 0 });
   }
   const key = keys.meta(project);
-  await store.write(key, renderMeta(project, rows, await store.read(key), now));
+  const current = await store.read(key);
+  const text = renderMeta(project, rows, current, now);
+  // Only the time would change: the file says what it should (doctor's check, with `write` false).
+  if (o.onlyIfStale && current !== undefined && withoutStamp(current) === withoutStamp(text)) return false;
+  if (o.write !== false) await store.write(key, text);
   return true;
 }
+
+const withoutStamp = (text: string) => text.replace(/\*Last updated: [^\n]*\*\s*$/, "");

@@ -158,31 +158,32 @@ export async function pointStateAt(store: DesignStore, project: string, session:
     stages: next.stages,
     last_sync: previous?.last_sync ?? null,
     validation_status: next.validation_status,
-    // The file mirrors the current session: its stage state's creation, not the session left behind's.
+    // A session whose own stage state records its creation (the original's SQLite mode kept one per
+    // session) brings it; otherwise the file keeps its own, as the original's file mode did.
     created_at:
-      previous && previous.session_id === session
-        ? previous.created_at
-        : await createdAtOf(store, project, session, now),
+      (previous && previous.session_id === session
+        ? undefined
+        : await createdAtOf(store, project, session)) ??
+      previous?.created_at ??
+      now,
   };
   await writeJsonDoc(store, keys.sessionState(project), state);
   return state;
 }
 
-/**
- * When a session's stage state began: its own file's `created_at` (the original writes one), else the
- * session's creation (session.json), else `now`.
- */
-async function createdAtOf(store: DesignStore, project: string, session: string, now: string): Promise<string> {
-  for (const key of [keys.stageState(project, session), keys.sessionMetadata(project, session)]) {
-    try {
-      const text = await store.read(key);
-      const at = text === undefined ? undefined : (JSON.parse(text) as { created_at?: unknown }).created_at;
-      if (typeof at === "string" && at) return at;
-    } catch {
-      // A damaged file is doctor's to report; here it only means the next source.
-    }
+/** The `created_at` of a session's own stage state, when it has one (the original's import writes it). */
+async function createdAtOf(
+  store: DesignStore,
+  project: string,
+  session: string,
+): Promise<string | undefined> {
+  try {
+    const text = await store.read(keys.stageState(project, session));
+    const at = text === undefined ? undefined : (JSON.parse(text) as { created_at?: unknown }).created_at;
+    return typeof at === "string" && at ? at : undefined;
+  } catch {
+    return undefined; // a damaged file is doctor's to report; here it only means no date of its own
   }
-  return now;
 }
 
 /** Stamps the project's state file with the time of a sync that moved everything; no file, nothing. */

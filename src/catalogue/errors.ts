@@ -771,6 +771,11 @@ const table = () => ({
     message: (d) => `${s(d.file)} changed since its hash was accepted (${s(d.expected)} → ${s(d.actual)})`,
     hint: () => "review the change, then `idse blueprint verify --accept`",
   }),
+  META_STALE: code<{ file: string }>({
+    exit: 1,
+    message: (d) => `${s(d.file)} does not show the sessions as they are`,
+    hint: () => "`idse doctor --fix` regenerates it (its narrative and your own sections are kept)",
+  }),
   IO_ERROR: code<{ op: string; file: string; reason?: string }>({
     exit: 1,
     // A path thousands of characters long (a folder 2,500 levels deep) is shortened in the message; the

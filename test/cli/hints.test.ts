@@ -63,6 +63,21 @@ const REPAIRS: Partial<Record<ErrorCode, () => Promise<void>>> = {
     await ok(cwd, "config", "unset", "lock.timeout_ms");
     await ok(cwd, "status");
   },
+  async META_STALE() {
+    // meta.md edited by hand (or left by the original, or by a fix made before an import).
+    const cwd = await shop();
+    const meta = join(cwd, ".idse/projects/shop/sessions/__blueprint__/metadata/meta.md");
+    const good = readFileSync(meta, "utf8");
+    writeFileSync(
+      meta,
+      good.replace("| __blueprint__ | blueprint | draft |", "| __blueprint__ | blueprint | complete |"),
+    );
+    const r = await fails("META_STALE", cwd, "doctor");
+    expect(hintOf(r)).toContain("`idse doctor --fix`");
+    await ok(cwd, "doctor", "--fix");
+    await ok(cwd, "doctor");
+    expect(readFileSync(meta, "utf8")).toContain("| __blueprint__ | blueprint | draft |");
+  },
   async MCP_HANDOVER_DENIED() {
     // A Claude Code implementer owns implementation: the planner completing tasks would hand it the session.
     const cwd = await shop();

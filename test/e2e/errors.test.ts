@@ -28,7 +28,7 @@ describe("usage errors exit 2", () => {
     [["sesion", "list"], "UNKNOWN_COMMAND"],
     [["config", "delete", "owner"], "UNKNOWN_COMMAND"],
     [["status", "--bogus"], "UNKNOWN_OPTION"],
-    [["init", "x", "--backend", "sqlite"], "UNKNOWN_OPTION"],
+    [["init", "x", "--guided"], "UNKNOWN_OPTION"],
     [["sessions", "--frobnicate"], "UNKNOWN_OPTION"],
     [["--bogus"], "UNKNOWN_OPTION"],
     [["sessions", "--type", "epic"], "INVALID_ENUM"],

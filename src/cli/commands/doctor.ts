@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { defaultRegistry, writeRegistry } from "../../agent-registry.ts";
 import { renderStage } from "../../artifacts.ts";
 import { regenerateMeta } from "../../blueprint-meta.ts";
-import { type Code, IdseError, notice, toDiagnostic } from "../../errors.ts";
+import { type Code, errorCodes, IdseError, notice, toDiagnostic } from "../../errors.ts";
 import { BLUEPRINT } from "../../ids.ts";
 import { parseJsonText } from "../../json-text.ts";
 import { AgentRegistry } from "../../models/agent-registry.ts";
@@ -126,7 +126,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
     for (const project of projects) {
       const run = async (store: DesignStore) => {
         // Each finding is data and also a diagnostic, so scripts see it under its stable code.
-        const add = (session: string | null, key: string, code: Code, problem: string) => {
+        const add = (session: string | null, key: string, code: Code, problem: string, hint?: string) => {
           const file = `.idse/${key}`;
           findings.push({ project, session, file, code, problem, fixed: fix });
           // Every corrupt document is moved aside before it is rebuilt: the message names the copy.
@@ -137,6 +137,7 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
             message: `${file}: ${problem}${aside ? ` (fixed: moved aside to ${aside})` : fix ? " (fixed)" : ""}`,
             file,
             ...(aside ? { moved_to: aside } : {}),
+            ...(hint && !fix ? { hint } : {}),
           });
         };
         const sessions = await listSessionIds(store, project);
@@ -246,9 +247,26 @@ export const doctor = defineCommand<{ fix?: boolean }, DoctorData>({
         }
 
         const metaMd = keys.meta(project);
-        if (sessions.includes(BLUEPRINT) && !(await store.has(metaMd)))
+        if (sessions.includes(BLUEPRINT) && !(await store.has(metaMd))) {
           add(BLUEPRINT, metaMd, "FILE_MISSING", "missing");
-        if (fix) await regenerateMeta(store, project, ctx.now);
+          if (fix) await regenerateMeta(store, project, ctx.now);
+        } else if (
+          sessions.includes(BLUEPRINT) &&
+          // Not while the original's database waits for its import: it holds the stages meta.md shows.
+          !(await originalDbDiagnostic(ws.idseDir)) &&
+          // A session that cannot be read is reported above; meta.md is judged once they all can be.
+          (await regenerateMeta(store, project, ctx.now, { onlyIfStale: true, write: fix }).catch(
+            () => false,
+          ))
+        ) {
+          add(
+            BLUEPRINT,
+            metaMd,
+            "META_STALE",
+            "does not show the sessions as they are (statuses, progress or lineage)",
+            errorCodes().META_STALE.hint?.({ file: `.idse/${metaMd}` }),
+          );
+        }
       };
       if (fix) await ctx.mutate(project, (w) => run(w.store));
       else await run(ws.store);
