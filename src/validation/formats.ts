@@ -8,14 +8,14 @@ import type { SessionTiming } from "./run.ts";
 // Report formats for people (text), code scanning (SARIF 2.1.0) and CI dashboards (JUnit XML).
 
 /** Text for people, one chunk per session then a summary, so a large report is written as it goes. */
-export function* formatTextChunks(reports: ValidationReport[]): Generator<string> {
+export function* formatTextChunks(reports: ValidationReport[], failed = false): Generator<string> {
   let any = false;
   for (const r of reports) {
     if (!r.findings.length) continue;
     any = true;
     yield textChunk(r);
   }
-  yield `${any ? "\n" : ""}${formatSummary(reports)}`;
+  yield `${any ? "\n" : ""}${formatSummary(reports, undefined, failed)}`;
 }
 
 /** One session's lines of the text report ("" without findings). */
@@ -53,10 +53,15 @@ export function count(t: Tally, r: ValidationReport): void {
  * The closing lines: how many sessions, errors and warnings, and what to do. `where`: where the findings
  * were written when not above (`validate --output`).
  */
-export function formatSummary(reports: ValidationReport[] | Tally, where?: string): string {
+export function formatSummary(reports: ValidationReport[] | Tally, where?: string, failed = false): string {
   const { sessions, errors, warnings, failing } = Array.isArray(reports) ? tally(reports) : reports;
   let tail = `${sessions} session(s) checked: ${errors} error(s), ${warnings} warning(s)`;
-  tail += failing ? `; ${failing} session(s) failing\n` : "; passing\n";
+  // `failed`: the run fails with no session failing on its errors, i.e. --strict on warnings.
+  tail += failing
+    ? `; ${failing} session(s) failing\n`
+    : failed
+      ? "; failing: --strict fails the run on warnings\n"
+      : "; passing\n";
   if (errors)
     tail += `hint: fill in the documents ${where ? `${where} names` : "named above"}; \`idse validate --fix\` restores missing documents\n`;
   return tail;

@@ -60,6 +60,17 @@ test("--fix never overwrites text, --stage filters, --strict fails on warnings, 
     { cwd },
   );
   expect(strict.code).toBe(1);
+  // The summary says the run fails, and why, in both writers (one session, and --all's streamed one).
+  for (const scope of [[], ["--all"]]) {
+    const text = await idse(
+      ["validate", ...scope, "--stage", "intent", "--rule", "idse/required-sections", "--strict"],
+      { cwd },
+    );
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("0 error(s)");
+    expect(text.stdout).toContain("; failing: --strict fails the run on warnings");
+    expect(text.stdout).not.toContain("passing");
+  }
   expect((await idse(["validate", "--format", "yaml"], { cwd })).code).toBe(2);
   expect((await idse(["validate", "--all", "--session", "x"], { cwd })).code).toBe(2);
   expect((await idse(["validate", "--rule", "idse/none", "--json"], { cwd })).json?.diagnostics[0].code).toBe(

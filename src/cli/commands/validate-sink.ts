@@ -218,7 +218,7 @@ export function reportSink(
         })();
       return (function* () {
         yield* spill.pieces(keep);
-        yield `${findings ? "\n" : ""}${f.formatSummary(tally)}`;
+        yield `${findings ? "\n" : ""}${f.formatSummary(tally, undefined, exitCode !== 0)}`;
       })();
     },
   };

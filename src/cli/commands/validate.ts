@@ -229,7 +229,7 @@ export const validate = defineCommand<
               ]
             : format === "json"
               ? jsonPieces({ ok: data.passed, command: "validate", data, diagnostics: [] })
-              : formats.formatTextChunks(data.reports);
+              : formats.formatTextChunks(data.reports, !data.passed);
     if (o.output) {
       // Inside the repository, contained like every write there; elsewhere, written where it was named.
       const file = resolve(ctx.global.cwd, o.output);
@@ -238,11 +238,11 @@ export const validate = defineCommand<
         writeThrough(file, document(), within, o.output);
         // The stream may be this command's own stdout (`--output /dev/stdout`): the summary, text for
         // people, goes to stderr so the report stays whole.
-        if (!ctx.global.quiet) ctx.io.stderr(formats.formatSummary(t, o.output));
+        if (!ctx.global.quiet) ctx.io.stderr(formats.formatSummary(t, o.output, !data.passed));
         out.text(() => []);
       } else {
         writeFileAtomic(file, document(), within);
-        out.text(() => [formats.formatSummary(t, o.output), `report written to ${o.output}\n`]);
+        out.text(() => [formats.formatSummary(t, o.output, !data.passed), `report written to ${o.output}\n`]);
       }
     } else if (format === "json") {
       out.envelope();
