@@ -605,6 +605,8 @@ const table = () => ({
   ORIGINAL_DATABASE_NOT_FOUND: code<{ file: string; reason?: string }>({
     exit: 1,
     message: (d) => `no database of the Python original at ${s(d.file)}${d.reason ? `: ${s(d.reason)}` : ""}`,
+    hint: () =>
+      "where the original's config kept it elsewhere (`sqlite.db_path` in ~/.idseconfig.json): `idse import-original --database <file>`",
   }),
   ORIGINAL_DATABASE_LOCKED: code<{ file: string; reason: string }>({
     exit: 1,

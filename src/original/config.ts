@@ -93,7 +93,12 @@ export function readOriginalConfig(home: string): OriginalConfig | undefined {
   }
   for (const key of ["sqlite.db_path", "sqlite.idse_root", "sqlite_db_path", "db_path"]) {
     if (get(key) !== undefined)
-      add(key, "store", false, "idse imports the repository's own .idse/idse.db, not a database named here");
+      add(
+        key,
+        "store",
+        false,
+        "idse imports the repository's own .idse/idse.db; a database kept here: `idse import-original --database <file>`",
+      );
   }
 
   // Sync: the original's sync backend becomes remote "original".

@@ -50,6 +50,7 @@ const ELSEWHERE: Partial<Record<ErrorCode, [file: string, command: string]>> = {
   SPINE_PROPOSAL_EXISTS: ["test/governance/spine.test.ts", '"reject"'],
   SPINE_NOT_DECLARED: ["test/governance/spine.test.ts", '"accept"'],
   ORIGINAL_DATABASE_LOCKED: ["test/unit/import-original.test.ts", "import-original"],
+  ORIGINAL_DATABASE_NOT_FOUND: ["test/unit/import-original.test.ts", "--database"],
   STORE_CHANGED: ["test/reliability/concurrency.test.ts", "migrate"],
 };
 

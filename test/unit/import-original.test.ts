@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tests read the JSON documents idse prints; the schemas check their shapes
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import * as v from "valibot";
@@ -386,6 +386,31 @@ describe("import-original refuses bad input and changes nothing", () => {
       code: "ORIGINAL_DATABASE_NOT_FOUND",
       reason: "it is idse's own sqlite store",
     });
+  });
+
+  test("a database the original kept elsewhere (sqlite.db_path) is imported with --database", async () => {
+    const cwd = copy();
+    const home = tempDir();
+    const outside = join(tempDir("idse-db-"), "idse.db");
+    renameSync(join(cwd, ".idse", "idse.db"), outside);
+    const missing = await idse(["import-original", "--json"], { cwd, home });
+    expect(missing.json!.diagnostics[0].code).toBe("ORIGINAL_DATABASE_NOT_FOUND");
+    expect(missing.json!.diagnostics[0].hint).toContain("`idse import-original --database <file>`");
+    const before = sha(readFileSync(outside));
+    const r = await idse(["import-original", "--database", outside, "--json"], { cwd, home });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.json!.data.database).toBe(outside);
+    expect(r.json!.data.projects.map((p: { project: string }) => p.project).sort()).toEqual(
+      Object.keys(EXPECTED.projects).sort(),
+    );
+    expect(readJson(cwd, "original-import.json").database).toBe(outside);
+    expect(sha(readFileSync(outside))).toBe(before);
+    // Inside the repository, it is named relative to it.
+    const again = copy();
+    mkdirSync(join(again, "db"));
+    renameSync(join(again, ".idse", "idse.db"), join(again, "db", "idse.db"));
+    const rel = await idse(["import-original", "--database", "db/idse.db", "--json"], { cwd: again, home });
+    expect([rel.code, rel.json!.data.database]).toEqual([0, "db/idse.db"]);
   });
 
   test("a session folder without a database row is left as it is, and reported", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { IdseError } from "../../errors.ts";
 import type { ImportOriginalOutput } from "../../models/original.ts";
 import { commitImport } from "../../original/commit.ts";
@@ -16,7 +16,7 @@ import {
 import { planImport } from "../../original/plan.ts";
 import { readOriginalDb } from "../../original/read.ts";
 import { writeFileAtomic } from "../../store/atomic-file.ts";
-import { guardRead } from "../../store/path-guard.ts";
+import { boundaryFor, guardRead } from "../../store/path-guard.ts";
 import { withProjectLock } from "../../workspace.ts";
 import { defineCommand } from "../command.ts";
 
@@ -27,8 +27,15 @@ import { defineCommand } from "../command.ts";
 
 const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
-export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginalOutput>({
-  options: [{ flags: "--dry-run", description: "Print what would change; write nothing" }],
+export const importOriginal = defineCommand<{ dryRun?: boolean; database?: string }, ImportOriginalOutput>({
+  options: [
+    { flags: "--dry-run", description: "Print what would change; write nothing" },
+    {
+      flags: "--database <file>",
+      description:
+        "The original's database where its config kept it elsewhere (`sqlite.db_path`); every project it holds is imported (default: .idse/idse.db)",
+    },
+  ],
   examples: ["idse import-original --dry-run", "idse import-original --json"],
   async run(ctx, _args, o) {
     // All or nothing: a partial import would be recorded as the database's import.
@@ -37,10 +44,13 @@ export const importOriginal = defineCommand<{ dryRun?: boolean }, ImportOriginal
         reason: "import-original imports every project of the database at once; run it without --project",
       });
     const ws = ctx.workspace();
-    const path = join(ws.idseDir, ORIGINAL_DB);
-    const file = `.idse/${ORIGINAL_DB}`;
-    // The database is read (and its WAL beside it) only where it really is inside the repository.
-    guardRead(ws.root, path);
+    const path = o.database ? resolve(ctx.global.cwd, o.database) : join(ws.idseDir, ORIGINAL_DB);
+    const inside = boundaryFor(ws.root, path) !== null;
+    // For messages and the record: relative to the repository when it is inside, else as given.
+    const file = inside ? relative(ws.root, path).split(sep).join("/") : path;
+    // The database is read (and its WAL beside it) only where it really is: inside the repository, not
+    // through a link that leads out of it. One named outside it by --database is the user's own choice.
+    if (inside) guardRead(ws.root, path);
     const kind = sqliteKind(path);
     if (kind === "missing") throw new IdseError("ORIGINAL_DATABASE_NOT_FOUND", { file });
     if (kind === "idse-store")
