@@ -773,6 +773,12 @@ const table = () => ({
     message: (d) => `${s(d.file)} changed since its hash was accepted (${s(d.expected)} → ${s(d.actual)})`,
     hint: () => "review the change, then `idse blueprint verify --accept`",
   }),
+  MCP_MESSAGE_TOO_LARGE: code<{ max_mb: number }>({
+    exit: 1,
+    message: (d) =>
+      `the MCP client sent a message over ${s(d.max_mb)} MB; the server answered it with an error and stopped`,
+    hint: () => "write a large document in parts, or with `idse artifact write --file` outside the IDE",
+  }),
   META_STALE: code<{ file: string }>({
     exit: 1,
     message: (d) => `${s(d.file)} does not show the sessions as they are`,

@@ -240,6 +240,7 @@ export const SAMPLES: { [C in ErrorCode]: DataOf<C> } = {
     allowed: ["intent", "context", "spec", "plan", "tasks", "feedback"],
   },
   PLUGIN_IMPORT_REFUSED: { plugin: "jira-sync", file: "index.js", specifier: "lodash" },
+  MCP_MESSAGE_TOO_LARGE: { max_mb: 10 },
   META_STALE: { file: ".idse/projects/shop/sessions/__blueprint__/metadata/meta.md" },
   MCP_HANDOVER_DENIED: {
     action: "set_stage",

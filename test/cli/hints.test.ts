@@ -51,6 +51,7 @@ const ELSEWHERE: Partial<Record<ErrorCode, [file: string, command: string]>> = {
   SPINE_NOT_DECLARED: ["test/governance/spine.test.ts", '"accept"'],
   ORIGINAL_DATABASE_LOCKED: ["test/unit/import-original.test.ts", "import-original"],
   ORIGINAL_DATABASE_NOT_FOUND: ["test/unit/import-original.test.ts", "--database"],
+  MCP_MESSAGE_TOO_LARGE: ["test/mcp/binary.test.ts", "artifact write --file"],
   STORE_CHANGED: ["test/reliability/concurrency.test.ts", "migrate"],
 };
 

@@ -167,6 +167,40 @@ describe("idse mcp, the binary", () => {
     expect(await exited).toBe(0);
   });
 
+  test("stdio: a message over 10 MB gets a JSON-RPC error, and the server stops with MCP_MESSAGE_TOO_LARGE", async () => {
+    const cwd = await shopWithSession();
+    const spec = readFileSync(join(cwd, ".idse/projects/shop/sessions/auth/specs/spec.md"), "utf8");
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+    };
+    const big = {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "artifact_write", arguments: { stage: "spec", content: "x".repeat(11 << 20) } },
+    };
+    const r = spawnSync(BINARY, ["mcp", "--agent", "claude-code"], {
+      cwd,
+      env: env(cwd),
+      input: `${JSON.stringify(init)}\n${JSON.stringify(big)}\n`,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    expect(r.status).toBe(1);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toMatchObject({ id: null, error: { code: -32600 } });
+    expect(r.stderr).toContain("error[MCP_MESSAGE_TOO_LARGE]");
+    expect(r.stderr).toContain("`idse artifact write --file`");
+    // Nothing was written.
+    expect(readFileSync(join(cwd, ".idse/projects/shop/sessions/auth/specs/spec.md"), "utf8")).toBe(spec);
+  });
+
   test("Streamable HTTP on 127.0.0.1 with a bearer token", async () => {
     const cwd = await shopWithSession();
     const token = "test-token-0123456789";

@@ -1,5 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { IdseError } from "../../errors.ts";
 import { realStdout } from "../../plugins/stdout-guard.ts";
 import type { McpEnv } from "./context.ts";
 import { createServer, type ServerOptions } from "./server.ts";
@@ -20,7 +21,21 @@ export async function serveStdio(env: McpEnv, o: ServerOptions): Promise<void> {
   // The SDK drops a line it cannot parse with no answer; JSON-RPC answers it with an error and id null
   // (-32700 for text that is not JSON, -32600 for JSON that is not a JSON-RPC message).
   const onerror = transport.onerror;
+  let tooLarge = false;
   transport.onerror = (err) => {
+    // A line longer than the SDK's read buffer (10 MB) ends the transport: the client gets an answer
+    // (JSON-RPC's "invalid request", id null, since the line was never read) and the command fails.
+    if (/ReadBuffer exceeded maximum size/.test(String((err as Error)?.message))) {
+      tooLarge = true;
+      const reply = {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32600, message: `Invalid Request: a message over ${MAX_MB} MB` },
+      };
+      transport.send(reply as unknown as JSONRPCMessage).catch(() => {});
+      onerror?.(err);
+      return;
+    }
     const parse = err instanceof SyntaxError;
     const invalid = !parse && (err as { name?: string })?.name === "ZodError";
     if (parse || invalid) {
@@ -65,4 +80,8 @@ export async function serveStdio(env: McpEnv, o: ServerOptions): Promise<void> {
     process.stdin.pause();
     process.stdin.unref?.();
   }
+  if (tooLarge) throw new IdseError("MCP_MESSAGE_TOO_LARGE", { max_mb: MAX_MB });
 }
+
+/** The SDK's stdio read buffer (STDIO_DEFAULT_MAX_BUFFER_SIZE): one JSON-RPC line may not be longer. */
+const MAX_MB = 10;
