@@ -318,9 +318,50 @@ export async function loadStore(ws: Workspace, name: string, o: LoadOptions = {}
     "dispose",
   ];
   // A lock may legitimately wait its own timeout; the host's limit comes on top of it.
-  return wrapMethods(name, store, methods, (m, args) =>
-    m === "lock" ? t + Number((args[1] as { timeoutMs?: number })?.timeoutMs ?? 0) : t,
+  return wrapMethods(
+    name,
+    store,
+    methods,
+    (m, args) => (m === "lock" ? t + Number((args[1] as { timeoutMs?: number })?.timeoutMs ?? 0) : t),
+    storeResultProblem,
   );
+}
+
+const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`);
+const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/**
+ * What is wrong with a store driver's result, when it is not what the contract (src/store/contract.ts)
+ * says: a wrong type would otherwise fail later, far from the plugin, as an unattributed error. A listed
+ * name never holds a `..` or `.` segment, nor an empty one (a leading slash): it names something below.
+ */
+export function storeResultProblem(method: string, v: unknown): string | undefined {
+  switch (method) {
+    case "read":
+    case "hash":
+      return v === undefined || typeof v === "string"
+        ? undefined
+        : `returned ${typeName(v)}, not text or undefined`;
+    case "has":
+      return typeof v === "boolean" ? undefined : `returned ${typeName(v)}, not a boolean`;
+    case "keys":
+    case "listTree":
+      return strings(v) ? undefined : `returned ${typeName(v)}, not an array of keys`;
+    case "list": {
+      if (!Array.isArray(v)) return `returned ${typeName(v)}, not an array of entries`;
+      const bad = v.find(
+        (e) =>
+          typeof e?.name !== "string" ||
+          e.name.split("/").some((seg: string) => seg === "" || seg === "." || seg === "..") ||
+          (e.kind !== "file" && e.kind !== "dir"),
+      );
+      return bad === undefined
+        ? undefined
+        : `listed ${JSON.stringify(bad)?.slice(0, 80)}, not an entry { name: a relative path, kind: "file" or "dir" }`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A transport of an installed sync plugin; `o.remotes` are the URLs it may reach besides its hosts. */

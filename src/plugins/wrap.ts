@@ -52,6 +52,8 @@ export function wrapMethods<T extends object>(
   target: T,
   methods: readonly string[],
   timeoutFor: (method: string, args: unknown[]) => number,
+  /** What is wrong with a method's result, when it is not what the contract says (PLUGIN_ERROR). */
+  check?: (method: string, value: unknown) => string | undefined,
 ): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(target)) out[key] = (target as Record<string, unknown>)[key];
@@ -66,8 +68,16 @@ export function wrapMethods<T extends object>(
       delete out[m];
       continue;
     }
+    const checked = (value: unknown) => {
+      const problem = check?.(m, value);
+      if (problem) throw new IdseError("PLUGIN_ERROR", { plugin, method: `${m}()`, reason: problem });
+      return value;
+    };
     out[m] = (...args: unknown[]) =>
-      guard(plugin, `${m}()`, timeoutFor(m, args), () => fn.apply(target, args));
+      guard(plugin, `${m}()`, timeoutFor(m, args), () => {
+        const r = fn.apply(target, args);
+        return check ? (r instanceof Promise ? r.then(checked) : checked(r)) : r;
+      });
   }
   return out as T;
 }

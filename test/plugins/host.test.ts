@@ -61,6 +61,33 @@ describe("stores", () => {
     expect(locked.data).toMatchObject({ plugin: "mem-store", method: "lock()", pid: 7 });
   });
 
+  test("a result of the wrong type or shape is PLUGIN_ERROR naming the plugin and the method", async () => {
+    const code = storeWith(`
+      keys: async () => "nope",
+      hash: async () => 7,`)
+      .replace("read: async () => undefined", "read: async () => 5")
+      .replace("has: async () => false", "has: async () => 'yes'")
+      .replace(
+        "list: async () => []",
+        'list: async (p) => p === "x" ? [{ name: "../../etc", kind: "dir" }] : [{ name: 5 }]',
+      );
+    const { ws } = await installed([{ code, capabilities: ["keys", "hash"] }]);
+    const store = await loadStore(ws, "mem-store");
+    const cases: [Promise<unknown>, string][] = [
+      [store.read("k"), "read(): returned a number, not text or undefined"],
+      [store.has!("k"), "has(): returned a string, not a boolean"],
+      [store.keys!("k"), "keys(): returned a string, not an array of keys"],
+      [store.hash!("k"), "hash(): returned a number, not text or undefined"],
+      [store.list!("x"), 'list(): listed {"name":"../../etc","kind":"dir"}'],
+      [store.list!(""), 'list(): listed {"name":5}'],
+    ];
+    for (const [call, message] of cases) {
+      const e = await failure(call);
+      expect(e.code).toBe("PLUGIN_ERROR");
+      expect(e.message).toContain(`plugin "mem-store" failed in ${message}`);
+    }
+  });
+
   test("a call that never settles times out", async () => {
     const { ws } = await installed([
       { code: storeWith("listTree: () => new Promise(() => {}),"), capabilities: ["listTree"] },
