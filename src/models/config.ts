@@ -25,7 +25,10 @@ export const CONFIG_KEYS = {
     repoOnly: true,
   },
   "stages.auto_detect": {
-    schema: d(v.boolean(), "Derive each stage's status from its document instead of stored state."),
+    schema: d(
+      v.boolean(),
+      "`idse status` derives the current session's stage statuses from its documents instead of the stored state (other commands read the stored state).",
+    ),
     default: false,
   },
   "lock.timeout_ms": {
