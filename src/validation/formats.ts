@@ -211,12 +211,15 @@ export interface JunitOptions {
   timestamp?: string;
   /** The machine that ran the check. */
   hostname?: string;
+  /** `validate --strict`: a warning fails its test case too, as it fails the run. */
+  strict?: boolean;
 }
 
 const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
 /**
- * One test suite per session, one test case per rule; a finding of severity error is a failure. A document
+ * One test suite per session, one test case per rule; a finding of severity error is a failure (with
+ * `strict`, a warning too). A document
  * that cannot be read at all (`idse/parse`) is an error, JUnit's word for "the test could not run", in a
  * test case of its own. Checked in the suite by two parsers nobody here wrote (junitparser, junit2json).
  */
@@ -255,7 +258,7 @@ export function junitSuite(r: ValidationReport, rules: Rule[], o: JunitOptions) 
   };
   for (const rule of rules) {
     const found = r.findings.filter((f) => f.rule_id === rule.id);
-    const errors = found.filter((f) => f.severity === "error");
+    const errors = found.filter((f) => f.severity === "error" || (o.strict && f.severity === "warning"));
     cases.push(
       `    <testcase classname="${classname}" name="${xml(rule.id)}" time="${secs(timing?.rules[rule.id])}">`,
     );
@@ -265,7 +268,7 @@ export function junitSuite(r: ValidationReport, rules: Rule[], o: JunitOptions) 
         `      <failure message="${xml(errors[0]!.message)}" type="${xml(rule.id)}">${xml(errors.map(line).join("\n"))}</failure>`,
       );
     }
-    warningsOut(found);
+    if (!o.strict) warningsOut(found);
     cases.push("    </testcase>");
   }
   const unreadable = r.findings.filter((f) => f.rule_id === PARSE_RULE);

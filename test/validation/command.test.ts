@@ -70,6 +70,23 @@ test("--fix never overwrites text, --stage filters, --strict fails on warnings, 
     expect(text.stdout).toContain("0 error(s)");
     expect(text.stdout).toContain("; failing: --strict fails the run on warnings");
     expect(text.stdout).not.toContain("passing");
+    // JUnit shows the failure too, where CI panels read it; without --strict the warning is no failure.
+    const argv = [
+      "validate",
+      ...scope,
+      "--stage",
+      "intent",
+      "--rule",
+      "idse/required-sections",
+      "--format",
+      "junit",
+    ];
+    const plain = await idse(argv, { cwd });
+    expect(plain.stdout).toContain('failures="0"');
+    const junit = await idse([...argv, "--strict"], { cwd });
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).not.toContain('failures="0"');
+    expect(junit.stdout).toContain('<failure message="');
   }
   expect((await idse(["validate", "--format", "yaml"], { cwd })).code).toBe(2);
   expect((await idse(["validate", "--all", "--session", "x"], { cwd })).code).toBe(2);

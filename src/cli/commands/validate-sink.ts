@@ -42,6 +42,8 @@ export interface SinkOptions {
   prefix: string;
   timestamp: string;
   hostname: string;
+  /** `--strict`: JUnit fails a test case on warnings too (JUnit reports are never cached). */
+  strict?: boolean;
 }
 
 /** Renders reports in `o.format`: a pure function of the report and its timing. */
@@ -66,7 +68,12 @@ export function reportRenderer(
     }
     if (o.format === "junit") {
       const timings = timing ? new Map([[report.session, timing]]) : undefined;
-      const suite = f.junitSuite(report, rules, { timings, timestamp: o.timestamp, hostname: o.hostname });
+      const suite = f.junitSuite(report, rules, {
+        timings,
+        timestamp: o.timestamp,
+        hostname: o.hostname,
+        strict: o.strict,
+      });
       const junit = {
         tests: suite.tests,
         failures: suite.failures,

@@ -119,6 +119,7 @@ export const validate = defineCommand<
           env: ctx.io.env,
           prefix,
           timestamp: ctx.now.slice(0, 19),
+          strict: o.strict === true,
         });
         const reuse: RunOptions["reuse"] = (setup) => {
           const cache =
@@ -223,6 +224,7 @@ export const validate = defineCommand<
             ? [
                 formats.formatJunit(data.reports, rules, {
                   timings: result.timings,
+                  strict: o.strict === true,
                   timestamp: ctx.now.slice(0, 19),
                   hostname: hostname(),
                 }),
