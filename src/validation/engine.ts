@@ -44,6 +44,8 @@ export interface SessionInput {
   previousStatus?: string;
   /** The failing stages recorded before this run (undefined: none recorded). */
   previousFailing?: Stage[];
+  /** The stages are inferred (the original's file mode: a complete session without stage state), not recorded. */
+  stagesInferred?: boolean;
   /** True when the check runs as the completion gate of `session set-status complete`. */
   gate?: boolean;
   /** The project's Product Spine, read once per run from the blueprint spec (the spine rules use it). */

@@ -58,6 +58,7 @@ export async function loadSessionInput(
     // Only a status the session's own file holds counts as recorded: a derived one must be written.
     previousStatus: source === "session" ? validation_status : undefined,
     previousFailing: source === "session" ? failing_stages : undefined,
+    stagesInferred: source === "inferred",
     gate: o.gate,
   };
 }

@@ -225,6 +225,7 @@ async function validateOne(
       status,
       failing,
       previousFailing: input.previousFailing,
+      ...(input.stagesInferred ? { inferred: true } : {}),
     },
     fixes: result.fixes,
     timing,
@@ -372,6 +373,11 @@ export interface Recorded {
   status: "passing" | "failing";
   failing: Stage[];
   previousFailing: Stage[] | undefined;
+  /**
+   * Its stages are inferred, not recorded (docs/migrating.md, "File mode"): the run records nothing, since
+   * a stage state written now would turn the inference into recorded stages and drop its mark.
+   */
+  inferred?: boolean;
 }
 
 /**
@@ -392,9 +398,11 @@ export async function recordStatus(store: DesignStore, project: string, recorded
     await writeSessionStages(store, project, r.session, r.stages!, r.status, now, r.failing);
 }
 
-/** The sessions whose status or failing stages differ from what their stage state holds. */
+/** The sessions whose status or failing stages differ from what their stage state holds (inferred ones apart). */
 export function toRecord(recorded: Recorded[]): Recorded[] {
-  return recorded.filter((r) => r.previous !== r.status || r.previousFailing?.join() !== r.failing.join());
+  return recorded.filter(
+    (r) => !r.inferred && (r.previous !== r.status || r.previousFailing?.join() !== r.failing.join()),
+  );
 }
 
 /**

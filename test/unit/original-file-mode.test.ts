@@ -29,6 +29,18 @@ describe("file-mode fidelity", () => {
     expect(text.stdout).toContain("no stage state recorded");
   });
 
+  test("validate --all records no inferred stages: they stay inferred, and marked", async () => {
+    const cwd = fixtureCopy();
+    const home = tempDir();
+    const own = join(cwd, ".idse/projects", P, "sessions/sqlite-cms-refactor/metadata/stage_state.json");
+    await idse(["validate", "--all", "--json"], { cwd, home });
+    expect(() => readFileSync(own)).toThrow();
+    const r = await idse(["status", "--all", "--json"], { cwd, home });
+    const row = r.json!.data.sessions.find((x: any) => x.session_id === "sqlite-cms-refactor");
+    expect(row.stages_inferred).toBe(true);
+    expect(r.json!.diagnostics.map((d: any) => d.code)).toContain("STAGES_INFERRED");
+  });
+
   test("route --next proposes nothing for finished work, and says why", async () => {
     const cwd = fixtureCopy();
     const r = await idse(["route", "--next", "--session", "sqlite-cms-refactor", "--json"], {
