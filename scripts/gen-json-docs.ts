@@ -304,6 +304,7 @@ async function collectExamples(): Promise<{ examples: Map<string, Example>; gate
     const gate = await ws.run(["session", "set-status", "auth", "--status", "complete"], 1);
     output(await ws.run(["doctor"], 1));
     output(await ws.run(["version"], 0));
+    output(await ws.run(["spine", "--help"], 0));
     const validated = await ws.run(["validate", "--session", "auth", "--rule", "idse/artifact-present"], 1);
     output(validated);
     examples.set("validation-report", {
@@ -581,7 +582,9 @@ function render(examples: Map<string, Example>, gate: Run): string {
     "",
     "With `--json`, idse prints exactly one JSON document on stdout, on success and on failure alike",
     "(including usage errors such as an unknown command or option). Nothing else goes to stdout: logs and",
-    "text for people go to stderr. `--help` is the exception: it always prints help text. All keys are",
+    "text for people go to stderr. Help too: `idse --help --json`, `idse <command> --help --json`, and",
+    "`idse --json` or `idse <group> --json` (which print help as text) print it as the data of command",
+    "`help` (its schema is `output-help`), for an agent or a script to learn the commands. All keys are",
     "`snake_case`.",
     "",
     "| Key | Type | Meaning |",

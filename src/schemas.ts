@@ -186,6 +186,13 @@ export const SCHEMAS: SchemaEntry[] = [
   output("output-config-unset", ["config unset"], O.ConfigUnsetOutput),
   output("output-doctor", ["doctor"], O.DoctorOutput),
   output("output-version", ["version"], O.VersionOutput),
+  // Not a command of its own: the envelope's `command` is "help" (src/cli/cli.ts, helpData).
+  {
+    name: "output-help",
+    kind: "output",
+    about: "idse --help --json, idse <command> --help --json",
+    model: envelopeOf("help", O.HelpOutput),
+  },
   output("output-validate", ["validate"], O.ValidateOutput),
   output("output-compile", ["compile agent-spec"], CompileOutput),
   output("output-schema", ["schema list", "schema show", "schema emit"], O.SchemaOutput),
@@ -224,7 +231,10 @@ export const SCHEMAS: SchemaEntry[] = [
 export function outputSchemaFor(command: string): SchemaEntry | undefined {
   return SCHEMAS.find(
     (s) =>
-      s.kind === "output" && s.name !== "envelope" && s.about.split(", ").includes(`idse ${command} --json`),
+      s.kind === "output" &&
+      s.name !== "envelope" &&
+      (s.about.split(", ").includes(`idse ${command} --json`) ||
+        (command === "help" && s.name === "output-help")),
   );
 }
 

@@ -1,5 +1,6 @@
 import { readSection } from "../config.ts";
 import { type Diagnostic, EXIT, IdseError } from "../errors.ts";
+import type { HelpOutput } from "../models/outputs.ts";
 import { originalDbNotice } from "../original/notice.ts";
 import { recoverAtStart, recoverLocked } from "../recovery.ts";
 import { closeStore } from "../store/select.ts";
@@ -94,6 +95,36 @@ function groupHelp(group: string): string {
     `Run \`idse ${group} <command> --help\` for the options of a command.`,
     "",
   ].join("\n");
+}
+
+/**
+ * The same help as data (`--help --json`, and `idse --json` or `idse <group> --json`, which print help as
+ * text): what an agent or a script reads to learn the commands and their options.
+ */
+function helpData(cmd?: Command, group?: string): HelpOutput {
+  const opts = (list: readonly OptionSpec[] = []) =>
+    list.map((o) => ({
+      flags: o.flags,
+      description: o.description,
+      choices: o.choices ? [...o.choices] : null,
+    }));
+  const entries = (list: CommandEntry[]) =>
+    list.map((c) => ({ name: c.name, args: c.args ?? null, summary: c.summary }));
+  const prefix = cmd && GROUPS.has(cmd.name) ? cmd.name : group;
+  const subs = prefix ? COMMANDS.filter((c) => c.name.startsWith(`${prefix} `)) : cmd ? [] : COMMANDS;
+  return {
+    topic: cmd?.name ?? group ?? null,
+    usage: cmd
+      ? `idse ${cmd.name}${cmd.args ? ` ${cmd.args}` : ""} [options]`
+      : group
+        ? `idse ${group} <command> [options]`
+        : "idse <command> [options]",
+    summary: cmd?.summary ?? null,
+    commands: entries(subs),
+    options: opts(cmd?.options),
+    global_options: opts(GLOBAL_OPTIONS),
+    examples: [...(cmd?.examples ?? [])],
+  };
 }
 
 /** The closest command to what was typed: a subcommand of its group, else any command or group. */
@@ -337,10 +368,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   try {
     parsed = await parse(argv, io, state);
     const { cmd, args, opts, global } = parsed;
+    const help = (topic?: Command, group?: string) =>
+      printResult(sink, { json: true, quiet: false, command: "help" }, true, helpData(topic, group), [], "");
     if (parsed.help) {
       const group = !cmd && args.length === 1 && GROUPS.has(args[0]!) ? args[0] : undefined;
       if (!cmd && args.length > 0 && !group) throw await unknownCommand(args);
-      io.stdout(group ? groupHelp(group) : helpText(cmd));
+      if (global.json) help(cmd, group);
+      else io.stdout(group ? groupHelp(group) : helpText(cmd));
       return EXIT.ok;
     }
     // `--version` prints the version wherever it stands, as `--help` prints help (every command's help
@@ -359,18 +393,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (!cmd) {
+      // `idse` alone lists the commands, a bare group its subcommands: with --json, as the help's data.
       if (args.length === 0) {
-        if (global.json) throw new IdseError("USAGE", { reason: "no command given" });
-        io.stdout(helpText());
+        if (global.json) help();
+        else io.stdout(helpText());
         return EXIT.ok;
       }
       if (args.length === 1 && GROUPS.has(args[0]!)) {
-        // A bare group lists its subcommands, as `idse` alone lists the commands.
-        if (global.json) {
-          const subs = COMMANDS.filter((c) => c.name.startsWith(`${args[0]} `)).map((c) => c.name);
-          throw new IdseError("USAGE", { reason: `give a subcommand: ${subs.join(", ")}` });
-        }
-        io.stdout(groupHelp(args[0]!));
+        if (global.json) help(undefined, args[0]);
+        else io.stdout(groupHelp(args[0]!));
         return EXIT.ok;
       }
       throw await unknownCommand(args);

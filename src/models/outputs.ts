@@ -277,6 +277,41 @@ export const DoctorOutput = d(
   "Result of `idse doctor`.",
 );
 
+const HelpOption = d(
+  v.object({
+    flags: d(v.string(), 'The option as help shows it, e.g. "--stack <stack>", "-q, --quiet".'),
+    description: d(v.string(), "What it does."),
+    choices: d(v.nullable(v.array(v.string())), "The values it accepts, or null for any."),
+  }),
+  "One option.",
+);
+
+export const HelpOutput = d(
+  v.object({
+    topic: d(
+      v.nullable(v.string()),
+      "The command or group the help is about (`session create`, `plugin`), or null for idse itself.",
+    ),
+    usage: d(v.string(), "The usage line, e.g. `idse session create [id] [options]`."),
+    summary: d(v.nullable(v.string()), "What the command does, or null for a group and idse itself."),
+    commands: d(
+      v.array(
+        v.object({
+          name: d(v.string(), "The command's words, e.g. `session create`."),
+          args: d(v.nullable(v.string()), "Its arguments as help shows them, or null."),
+          summary: d(v.string(), "What it does."),
+        }),
+      ),
+      "The commands it lists: every command for idse itself, the subcommands of a group.",
+    ),
+    options: d(v.array(HelpOption), "The command's own options (empty for a group and idse itself)."),
+    global_options: d(v.array(HelpOption), "The options every command takes."),
+    examples: d(v.array(v.string()), "Example command lines."),
+  }),
+  "The help of idse, a group or a command, as data: `idse --help --json`, `idse <command> --help --json`.",
+);
+export type HelpOutput = v.InferOutput<typeof HelpOutput>;
+
 export const VersionOutput = d(
   v.object({
     version: d(v.string(), "idse version."),

@@ -43,11 +43,17 @@ describe("command groups", () => {
     }
   });
 
-  test("a bare group with --json is a usage error naming the subcommands", async () => {
+  test("a bare group with --json lists its subcommands as help's data, as text mode does (exit 0)", async () => {
     const r = await idse(["plugin", "--json"], { cwd: tempDir() });
-    expect(r.code).toBe(2);
-    expect(r.json!.diagnostics[0].code).toBe("USAGE");
-    expect(r.json!.diagnostics[0].message).toContain("plugin add");
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, command: "help", data: { topic: "plugin" } });
+    expect(r.json!.data.commands.map((c: { name: string }) => c.name)).toContain("plugin add");
+    // --help --json: a command's own options, with their choices.
+    const h = await idse(["sessions", "--help", "--json"], { cwd: tempDir() });
+    expect(h.json!.data.usage).toBe("idse sessions [options]");
+    const status = h.json!.data.options.find((o: { flags: string }) => o.flags.startsWith("--status"));
+    expect(status.choices).toContain("archived");
+    expect(h.json!.data.global_options.map((o: { flags: string }) => o.flags)).toContain("--json");
   });
 });
 

@@ -58,13 +58,14 @@ describe("usage errors exit 2", () => {
     });
   }
 
-  test("a bare command group lists its subcommands (with --json: a usage error naming them)", () => {
+  test("a bare command group lists its subcommands (with --json: as help's data), exit 0 either way", () => {
     const { repo } = sandbox(true);
     const text = run(["session"], { cwd: repo });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("session set-stage <id>");
-    const j = expectFail(json(["session"], { cwd: repo }), 2, "USAGE");
-    expect(errorOf(j).message).toContain("session create");
+    const j = json(["session"], { cwd: repo });
+    expect([j.code, j.env.command]).toEqual([0, "help"]);
+    expect(JSON.stringify(j.env.data.commands)).toContain("session create");
   });
 
   test("usage errors are reported before the workspace is looked at", () => {
@@ -83,12 +84,13 @@ describe("usage errors exit 2", () => {
     expect(snapshot(top)).toEqual(before);
   });
 
-  test("--json without a command prints one JSON document (a usage error, exit 2)", () => {
+  test("--json without a command prints the help as one JSON document (exit 0, as the text does)", () => {
     const cwd = tempDir();
     const r = json([], { cwd });
-    expect(r.code).toBe(2);
-    expect(r.env.ok).toBe(false);
-    expect(r.env.diagnostics.length).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    expect(r.env).toMatchObject({ ok: true, command: "help", data: { topic: null } });
+    expect(r.env.data.commands.length).toBeGreaterThan(40);
+    expect(snapshot(cwd)).toEqual({});
   });
 });
 
