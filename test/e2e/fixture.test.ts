@@ -145,12 +145,13 @@ describe("the Python original's workspace", () => {
   test("doctor finds nothing to fix, and the other sessions' files are untouched by a change", () => {
     const cwd = fixtureCopy();
     // The original left its meta.md behind (a session created after it was last written is missing):
-    // the one finding, and --fix regenerates it.
-    const found = json(["doctor"], { cwd });
-    expect(found.env.data).toMatchObject({ sessions_checked: 8, remaining: 1 });
-    expect(found.env.data.findings.map((f: { code: string }) => f.code)).toEqual(["META_STALE"]);
+    // a warning, which --fix mends.
+    const found = ok(["doctor", "--json"], { cwd });
+    expect(found.env.data).toMatchObject({ sessions_checked: 8, remaining: 0 });
+    expect(found.env.diagnostics.map((d: { code: string }) => d.code)).toContain("META_STALE");
     ok(["doctor", "--fix"], { cwd });
-    expect(ok(["doctor", "--json"], { cwd }).env.data).toMatchObject({ sessions_checked: 8, remaining: 0 });
+    const after = ok(["doctor", "--json"], { cwd });
+    expect(after.env.diagnostics.map((d: { code: string }) => d.code)).not.toContain("META_STALE");
     const sqlite = join(".idse/projects", P, "sessions/sqlite-cms-refactor");
     const pick = (snap: Record<string, string>) =>
       Object.fromEntries(Object.entries(snap).filter(([k]) => k.startsWith(sqlite)));
