@@ -34,6 +34,8 @@ export interface SessionStages {
    * a `complete` session status (the original's file mode kept no stages for sessions it had left).
    */
   source: "session" | "project" | "none" | "inferred";
+  /** When the session's own stage state began, where its file says so (the original's import). */
+  created_at?: string;
 }
 
 /**
@@ -69,7 +71,16 @@ export async function readSessionStages(
   const own = await readJsonDoc(store, keys.stageState(project, session), SessionStageState);
   if (own) {
     const { stages, validation_status, failing_stages } = own;
-    return { stages, validation_status, source: "session", ...(failing_stages ? { failing_stages } : {}) };
+    // The original's import writes when each session's stage state began (idse's own files do not).
+    const created =
+      typeof own.created_at === "string" && own.created_at ? { created_at: own.created_at } : {};
+    return {
+      stages,
+      validation_status,
+      source: "session",
+      ...(failing_stages ? { failing_stages } : {}),
+      ...created,
+    };
   }
   const state = projectState === undefined ? await readProjectState(store, project) : projectState;
   if (state && state.session_id === session) {
@@ -161,29 +172,12 @@ export async function pointStateAt(store: DesignStore, project: string, session:
     // A session whose own stage state records its creation (the original's SQLite mode kept one per
     // session) brings it; otherwise the file keeps its own, as the original's file mode did.
     created_at:
-      (previous && previous.session_id === session
-        ? undefined
-        : await createdAtOf(store, project, session)) ??
+      (previous && previous.session_id === session ? undefined : next.created_at) ??
       previous?.created_at ??
       now,
   };
   await writeJsonDoc(store, keys.sessionState(project), state);
   return state;
-}
-
-/** The `created_at` of a session's own stage state, when it has one (the original's import writes it). */
-async function createdAtOf(
-  store: DesignStore,
-  project: string,
-  session: string,
-): Promise<string | undefined> {
-  try {
-    const text = await store.read(keys.stageState(project, session));
-    const at = text === undefined ? undefined : (JSON.parse(text) as { created_at?: unknown }).created_at;
-    return typeof at === "string" && at ? at : undefined;
-  } catch {
-    return undefined; // a damaged file is doctor's to report; here it only means no date of its own
-  }
 }
 
 /** Stamps the project's state file with the time of a sync that moved everything; no file, nothing. */

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { IdseError } from "../errors.ts";
+import { listFiles } from "./integrity.ts";
 
 // What a plugin's code may import: the runtime's built-in modules and its own files, nothing else. A bare
 // specifier (`import x from "lodash"`) would be resolved from the node_modules folders above the plugin,
 // which are the repository's: code nobody approved would run inside an approved plugin, and `plugin
 // verify` would not see it. So a plugin is one self-contained ESM file (docs/plugins.md), and every
-// static import and every dynamic import of a literal name in its .js and .mjs files is checked with
+// static import and every dynamic import of a literal name in its .js, .mjs and .cjs files is checked with
 // es-module-lexer before any of its code runs: at `plugin add` and at each load. A dynamic import of a
 // computed name cannot be read before it runs; it is the plugin author's own code, as approved.
 
@@ -22,21 +23,12 @@ function allowed(dir: string, file: string, spec: string): boolean {
   return to !== "" && !to.startsWith("..") && !isAbsolute(to);
 }
 
-function codeFiles(dir: string, sub = ""): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...codeFiles(dir, rel));
-    else if (e.isFile() && CODE.test(e.name)) out.push(rel);
-  }
-  return out;
-}
-
 /** Throws PLUGIN_IMPORT_REFUSED for the first import of a plugin's code that is neither built in nor its own. */
 export async function requireSelfContained(dir: string, plugin: string): Promise<void> {
   const { init, parse } = await import("es-module-lexer");
   await init;
-  for (const file of codeFiles(dir).sort()) {
+  // The folder's files as integrity lists them (links are refused there before this runs).
+  for (const file of listFiles(dir).filter((f) => CODE.test(f))) {
     const text = readFileSync(join(dir, file), "utf8");
     let imports: ReturnType<typeof parse>[0];
     try {

@@ -4,8 +4,8 @@
 // message. (A plugin that writes to file descriptor 1 itself is not stopped: its grants are no sandbox.)
 //
 // console is cheap to redirect. process.stdout is not: redefining it makes Bun build every stream of
-// `process` (about 19 ms in a compiled binary: probes timed against an empty one, docs/plugins.md), so it is done only for a plugin that
-// is not this binary's own copy (idse's own plugins never print).
+// `process` (about 19 ms in a compiled binary: probes timed against an empty one, docs/plugins.md), so
+// it is done only for a plugin that is not this binary's own copy (idse's own plugins never print).
 
 let consoleGuarded = false;
 let original: NodeJS.WriteStream | undefined;

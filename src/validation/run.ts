@@ -428,13 +428,12 @@ export async function detectStages(
   const out = {} as Record<Stage, StageStatus>;
   for (const stage of STAGES) {
     const text = await store.read(keys.artifact(project, session, stage));
-    const theirs = text === undefined ? undefined : await store.read(originalTemplate(stage));
-    if (
+    // The original's template is read only for a document that is not idse's untouched one.
+    const untouched =
       text === undefined ||
       isUntouched(STAGE_TEMPLATES[stage], text) ||
-      (theirs !== undefined && theirs.trim() === text.trim())
-    )
-      out[stage] = "pending";
+      (await store.read(originalTemplate(stage)))?.trim() === text.trim();
+    if (untouched) out[stage] = "pending";
     else out[stage] = failing.has(stage) ? "in_progress" : "completed";
   }
   return out;

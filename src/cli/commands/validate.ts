@@ -266,6 +266,9 @@ function isStream(file: string): boolean {
   return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
+/** Made on the first EAGAIN only (as in src/main.ts): what a full pipe's wait sleeps on. */
+let pause: Int32Array | undefined;
+
 function writeThrough(
   file: string,
   pieces: Iterable<string | Uint8Array>,
@@ -289,7 +292,8 @@ function writeThrough(
         } catch (err) {
           // A non-blocking pipe that is full: wait a millisecond for its reader.
           if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+          pause ??= new Int32Array(new SharedArrayBuffer(4));
+          Atomics.wait(pause, 0, 0, 1);
         }
       }
     }
